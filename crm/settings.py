@@ -1,0 +1,70 @@
+"""Project-wide settings, read from the environment when asked for (never at import time).
+
+Every package takes its paths and URLs from :func:`get_settings`, so one place decides where
+the OLTP database, the GIS inbox and the warehouse live (DESIGN.md §1 and §3).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+SUPPORTED_LANGUAGES = ("ru", "en")
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    warehouse_dir: Path
+    oltp_url: str
+    lang: str
+
+    @property
+    def oltp_dir(self) -> Path:
+        return self.data_dir / "oltp"
+
+    @property
+    def gis_inbox_dir(self) -> Path:
+        return self.data_dir / "inbox" / "gis"
+
+    @property
+    def build_dir(self) -> Path:
+        """The pipeline's private build area; only the pipeline process writes here."""
+        return self.warehouse_dir / "build"
+
+    @property
+    def build_database_path(self) -> Path:
+        return self.build_dir / "crm_build.duckdb"
+
+    @property
+    def published_database_path(self) -> Path:
+        return self.warehouse_dir / "crm.duckdb"
+
+    @property
+    def parquet_dir(self) -> Path:
+        return self.warehouse_dir / "parquet"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.data_dir / "dagster"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.oltp_url.startswith("sqlite")
+
+
+def get_settings(environ: dict[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    data_dir = Path(env.get("CRM_DATA_DIR") or "data").resolve()
+    warehouse_dir = Path(env.get("CRM_WAREHOUSE_DIR") or data_dir / "warehouse").resolve()
+    default_oltp = f"sqlite:///{data_dir / 'oltp' / 'crm.sqlite3'}"
+    lang = (env.get("CRM_LANG") or "ru").lower()
+    if lang not in SUPPORTED_LANGUAGES:
+        raise ValueError(f"CRM_LANG must be one of {', '.join(SUPPORTED_LANGUAGES)}, got {lang!r}")
+    return Settings(
+        data_dir=data_dir,
+        warehouse_dir=warehouse_dir,
+        oltp_url=env.get("CRM_OLTP_URL") or default_oltp,
+        lang=lang,
+    )

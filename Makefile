@@ -1,0 +1,75 @@
+# crm-warehouse — `make demo` and `make test` do all set-up on a fresh machine (Python 3.11+, make).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+# uv from PATH when the machine has it, otherwise a private copy installed with pip.
+UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/uv/bin/uv)
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+CRM := $(BIN)/crm
+export CRM_DATA_DIR ?= $(CURDIR)/data
+export DAGSTER_HOME ?= $(CRM_DATA_DIR)/dagster
+DEMO_SEED ?= 42
+
+.PHONY: help install manifest demo seed pipeline serve app dashboards dagster lint fmt test
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(CURDIR)/.tools/uv/bin/uv:
+	$(PYTHON) -m venv $(CURDIR)/.tools/uv
+	$(CURDIR)/.tools/uv/bin/pip install --quiet uv
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	@touch $@
+
+install: $(VENV)/.installed ## create .venv and install the locked dependencies
+
+manifest: install ## parse the dbt project into target/manifest.json
+	cd dbt_project && $(BIN)/dbt parse --profiles-dir . --quiet
+
+demo: install ## seed the demo data, run the pipeline once, then serve every app until Ctrl-C
+	$(CRM) seed --scale demo --seed $(DEMO_SEED) --if-empty
+	$(CRM) pipeline
+	$(MAKE) --no-print-directory serve
+
+seed: install ## generate the demo data set into the OLTP database (SCALE=demo|small|medium|large)
+	$(CRM) seed --scale $(or $(SCALE),demo) --seed $(DEMO_SEED) --replace
+
+pipeline: install ## run the full pipeline once (extract, dbt build with tests, publish) and exit
+	$(CRM) pipeline
+
+serve: install ## serve the app (:8000), the dashboards (:8501) and the Dagster UI (:3000)
+	@echo "Operational app  http://127.0.0.1:8000"
+	@echo "Dashboards       http://127.0.0.1:8501"
+	@echo "Dagster UI       http://127.0.0.1:3000"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(CRM) app & \
+	$(CRM) dashboards & \
+	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000 & \
+	wait
+
+app: install ## serve the operational app on http://127.0.0.1:8000
+	$(CRM) app
+
+dashboards: install ## serve the dashboards on http://127.0.0.1:8501
+	$(CRM) dashboards
+
+dagster: install ## open the Dagster UI on http://127.0.0.1:3000 with the pipeline's definitions
+	@mkdir -p $(DAGSTER_HOME)
+	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+
+lint: install ## ruff (lint + format check) and sqlfluff on the dbt models
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint dbt_project/models
+
+fmt: install ## format Python and fix what sqlfluff can
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/sqlfluff fix dbt_project/models
+
+test: install lint ## lint, then the whole test suite
+	$(BIN)/pytest

@@ -1,0 +1,218 @@
+"""`crm`: the command line of crm-warehouse (DESIGN.md §3). Every command has --help."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from crm.settings import Settings, get_settings
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+console = Console(stderr=True)
+
+
+def _cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
+    from operational_app.seed import seed_database
+
+    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
+    if args.if_empty and _oltp_has_deals(settings.oltp_url):
+        console.print(f"{settings.oltp_url} already holds deals: keeping them (--if-empty).")
+        return 0
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        tasks: dict[str, int] = {}
+
+        def report(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = progress.add_task(step, total=total)
+            progress.update(tasks[step], completed=done, total=total)
+
+        counts = seed_database(
+            settings.oltp_url,
+            scale=args.scale,
+            seed=args.seed,
+            as_of=as_of,
+            progress=report,
+            replace=args.replace,
+        )
+    for table, count in counts.items():
+        console.print(f"  {table:<24} {count:>12,}")
+    console.print(f"[green]Seeded[/green] {settings.oltp_url}")
+    return 0
+
+
+def _oltp_has_deals(url: str) -> bool:
+    from sqlalchemy import inspect, text
+
+    from operational_app.db.session import create_oltp_engine
+
+    engine = create_oltp_engine(url)
+    try:
+        if not inspect(engine).has_table("deals"):
+            return False
+        with engine.connect() as connection:
+            return connection.execute(text("select 1 from deals limit 1")).first() is not None
+    finally:
+        engine.dispose()
+
+
+def _cmd_pipeline(args: argparse.Namespace, settings: Settings) -> int:
+    from crm.pipeline import run_full_pipeline
+
+    console.print(
+        f"Running the pipeline: {settings.oltp_url} -> {settings.published_database_path}"
+    )
+    outcome = run_full_pipeline(settings)
+    if not outcome.success:
+        console.print(f"[red]Pipeline run {outcome.run_id} failed.[/red]")
+        for step, message in outcome.failed_steps:
+            console.print(f"  [red]{step}[/red]: {message}")
+        console.print("The published warehouse was left as it was.")
+        return 1
+    console.print(
+        f"[green]Published[/green] {settings.published_database_path} "
+        f"({len(outcome.materialized)} assets, run {outcome.run_id})"
+    )
+    return 0
+
+
+def _cmd_app(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    uvicorn.run("operational_app.main:create_app", factory=True, host=args.host, port=args.port)
+    return 0
+
+
+def _cmd_dashboards(args: argparse.Namespace, settings: Settings) -> int:
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(REPO_ROOT / "dashboards" / "streamlit_app.py"),
+        "--server.headless=true",
+        f"--server.address={args.host}",
+        f"--server.port={args.port}",
+        "--browser.gatherUsageStats=false",
+    ]
+    return subprocess.call(command)
+
+
+def _cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
+    from crm.sql import SqlError, interactive_shell, run_query
+
+    path = settings.published_database_path
+    if not path.exists():
+        console.print(f"[red]No published warehouse at {path}[/red]: run `crm pipeline` first.")
+        return 2
+    if args.command is None:
+        return interactive_shell(path)
+    try:
+        output = run_query(path, args.command, output_format=args.format)
+        print(output, end="" if output.endswith("\n") else "\n")
+    except SqlError as error:
+        console.print(f"[red]{error}[/red]")
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="crm",
+        description="crm-warehouse: operational app, pipeline, dashboards and SQL access.",
+        epilog="Configuration: CRM_OLTP_URL, CRM_DATA_DIR, CRM_WAREHOUSE_DIR, CRM_LANG.",
+    )
+    commands = parser.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
+
+    seed = commands.add_parser(
+        "seed",
+        help="generate realistic demo data into the OLTP database",
+        description="Generate a deterministic, realistic data set into the OLTP database.",
+    )
+    seed.add_argument(
+        "--scale",
+        choices=["demo", "small", "medium", "large"],
+        default="demo",
+        help="demo ≈ 2k deals, small ≈ 20k, medium ≈ 200k, large ≈ 1M",
+    )
+    seed.add_argument("--seed", type=int, default=42, help="random seed (same seed, same data)")
+    seed.add_argument("--as-of", help="last day of the history, YYYY-MM-DD (default: today)")
+    seed.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="do nothing when the OLTP database already holds deals (used by `make demo`)",
+    )
+    seed.add_argument(
+        "--replace",
+        action="store_true",
+        help="delete existing seeded rows first instead of refusing",
+    )
+    seed.set_defaults(handler=_cmd_seed)
+
+    pipeline = commands.add_parser(
+        "pipeline",
+        help="run the full pipeline once (extract, dbt build, publish)",
+        description="Run the Dagster job in-process: extract OLTP -> dbt build with tests -> "
+        "publish. Exits non-zero when any step fails; the published warehouse is then untouched.",
+    )
+    pipeline.set_defaults(handler=_cmd_pipeline)
+
+    app = commands.add_parser(
+        "app",
+        help="serve the operational app",
+        description="Serve the operators' app and its JSON API.",
+    )
+    app.add_argument("--host", default="127.0.0.1")
+    app.add_argument("--port", type=int, default=8000)
+    app.set_defaults(handler=_cmd_app)
+
+    dashboards = commands.add_parser(
+        "dashboards",
+        help="serve the Streamlit dashboards",
+        description="Serve the executives' dashboards.",
+    )
+    dashboards.add_argument("--host", default="127.0.0.1")
+    dashboards.add_argument("--port", type=int, default=8501)
+    dashboards.set_defaults(handler=_cmd_dashboards)
+
+    sql = commands.add_parser(
+        "sql",
+        help="query the published warehouse (read-only)",
+        description="Open the published warehouse read-only: an interactive prompt, or run one "
+        "statement with -c.",
+    )
+    sql.add_argument("-c", "--command", help="run this SQL statement and print the result")
+    sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sql.set_defaults(handler=_cmd_sql)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = get_settings()
+    except ValueError as error:
+        console.print(f"[red]Configuration error:[/red] {error}")
+        return 2
+    os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home))
+    try:
+        return args.handler(args, settings)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

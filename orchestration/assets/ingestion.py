@@ -1,0 +1,53 @@
+"""Raw OLTP assets: thin wrappers over `ingestion`, one asset key per source table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import dagster as dg
+
+from ingestion.load import RAW_OLTP_SCHEMA
+from ingestion.oltp import copy_oltp_to_duckdb
+from operational_app.db.models import Base
+from orchestration.resources import WarehouseResource
+
+
+def oltp_table_names() -> list[str]:
+    """The OLTP tables as the schema contract declares them (operational_app.db.models)."""
+    return sorted(Base.metadata.tables)
+
+
+def raw_oltp_asset_key(table_name: str) -> dg.AssetKey:
+    return dg.AssetKey([RAW_OLTP_SCHEMA, table_name])
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            raw_oltp_asset_key(table_name),
+            group_name="raw",
+            kinds={"duckdb", "sqlite"},
+            description=f"Full copy of the OLTP table `{table_name}`.",
+        )
+        for table_name in oltp_table_names()
+    ],
+    can_subset=True,
+    pool="duckdb_writer",
+)
+def raw_oltp_tables(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> Iterator[dg.MaterializeResult]:
+    selected = [key.path[-1] for key in sorted(context.selected_asset_keys)]
+    con = warehouse.connect_build()
+    try:
+        results = copy_oltp_to_duckdb(warehouse.oltp_url, con, context.run_id, table_names=selected)
+    finally:
+        con.close()
+    for result in results:
+        yield dg.MaterializeResult(
+            asset_key=raw_oltp_asset_key(result.table_name),
+            metadata={
+                "dagster/row_count": result.row_count,
+                "load_seconds": dg.MetadataValue.float(round(result.seconds, 3)),
+            },
+        )

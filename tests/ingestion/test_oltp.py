@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingestion.oltp import (
+    SourceUnavailable,
+    connectorx_url,
+    copy_oltp_to_duckdb,
+    list_source_tables,
+)
+from operational_app.db.migrate import upgrade_to_head
+from operational_app.db.models import (
+    Base,
+    BusinessRegion,
+    Deal,
+    DealKind,
+    DealStageHistory,
+    Partner,
+    SalesStage,
+    User,
+)
+from operational_app.db.session import session_scope
+
+ENTERED = dt.datetime(2026, 3, 1, 9, 30)
+
+
+def fill_oltp(url: str) -> None:
+    upgrade_to_head(url)
+    with session_scope(url) as session:
+        region = BusinessRegion(name="Урал")
+        manager = User(login="petrov", full_name="Петров Пётр")
+        session.add_all([region, manager])
+        session.flush()
+        partner = Partner(name='ООО "Уралтехснаб"', business_region_id=region.id)
+        kind = DealKind(name="Типовая продажа", has_stages=True)
+        session.add_all([partner, kind])
+        session.flush()
+        stage = SalesStage(deal_kind_id=kind.id, name="Первичный контакт", sequence=1)
+        session.add(stage)
+        session.flush()
+        deal = Deal(
+            number="СД-1",
+            name="Поставка",
+            partner_id=partner.id,
+            deal_kind_id=kind.id,
+            manager_id=manager.id,
+            current_stage_id=stage.id,
+            potential_amount=Decimal("1250000.50"),
+            deleted_at=ENTERED,
+        )
+        session.add(deal)
+        session.flush()
+        session.add(DealStageHistory(deal_id=deal.id, stage_id=stage.id, entered_at=ENTERED))
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'oltp.sqlite3'}"
+    fill_oltp(url)
+    return url
+
+
+def test_connectorx_url_translates_sqlalchemy_forms(tmp_path: Path) -> None:
+    database = tmp_path / "x.sqlite3"
+    database.touch()
+    assert connectorx_url(f"sqlite:///{database}") == f"sqlite://{database}"
+    assert (
+        connectorx_url("postgresql+psycopg://postgres@127.0.0.1:5432/crm")
+        == "postgresql://postgres@127.0.0.1:5432/crm"
+    )
+
+
+def test_missing_sqlite_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(SourceUnavailable, match="crm seed"):
+        connectorx_url(f"sqlite:///{tmp_path / 'absent.sqlite3'}")
+
+
+def test_source_tables_are_the_schema_contract_without_alembic(sqlite_url: str) -> None:
+    assert list_source_tables(sqlite_url) == sorted(Base.metadata.tables)
+
+
+def copy_and_check(url: str, tmp_path: Path) -> None:
+    con = duckdb.connect(str(tmp_path / "build.duckdb"))
+    results = copy_oltp_to_duckdb(url, con, run_id="run-1")
+    counts = {result.table_name: result.row_count for result in results}
+    assert counts["deals"] == 1
+    assert counts["deal_stage_history"] == 1
+    assert counts["loss_reasons"] == 0
+
+    deal = con.sql(
+        "select number, potential_amount, deleted_at, manager_id from raw_oltp.deals"
+    ).fetchall()[0]
+    assert deal[0] == "СД-1"
+    assert float(deal[1]) == pytest.approx(1250000.50)
+    assert deal[2] == ENTERED  # soft deletes travel to the warehouse
+    entered = con.sql("select entered_at, left_at from raw_oltp.deal_stage_history").fetchall()
+    assert entered == [(ENTERED, None)]
+    # Empty tables still arrive with their columns, so staging models can select from them.
+    columns = con.sql("describe raw_oltp.loss_reasons").pl()["column_name"].to_list()
+    assert {"id", "name", "updated_at", "deleted_at"} <= set(columns)
+    logged = con.sql(
+        "select table_name, row_count from meta.load_log where run_id = 'run-1'"
+    ).fetchall()
+    assert dict(logged) == counts
+
+    # Loading again replaces rather than appends.
+    copy_oltp_to_duckdb(url, con, run_id="run-2")
+    assert con.sql("select count(*) from raw_oltp.deals").fetchall() == [(1,)]
+    con.close()
+
+
+def test_copy_from_sqlite(sqlite_url: str, tmp_path: Path) -> None:
+    copy_and_check(sqlite_url, tmp_path)
+
+
+@pytest.mark.postgres
+def test_copy_from_postgres(postgres_url: str, tmp_path: Path) -> None:
+    fill_oltp(postgres_url)
+    copy_and_check(postgres_url, tmp_path)

@@ -76,6 +76,8 @@ def _cmd_pipeline(args: argparse.Namespace, settings: Settings) -> int:
         f"Running the pipeline: {settings.oltp_url} -> {settings.published_database_path}"
     )
     outcome = run_full_pipeline(settings)
+    for step, seconds in outcome.step_seconds.items():
+        console.print(f"  {step:<40} {seconds:8.1f} s")
     if not outcome.success:
         console.print(f"[red]Pipeline run {outcome.run_id} failed.[/red]")
         for step, message in outcome.failed_steps:
@@ -126,6 +128,21 @@ def _cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
     except SqlError as error:
         console.print(f"[red]{error}[/red]")
         return 1
+    return 0
+
+
+def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    import runpy
+
+    script = REPO_ROOT / "bench" / f"bench_{args.name}.py"
+    if not script.exists():
+        available = sorted(
+            path.stem.removeprefix("bench_") for path in script.parent.glob("bench_*.py")
+        )
+        console.print(f"[red]No benchmark {args.name!r}[/red]; available: {', '.join(available)}")
+        return 2
+    sys.argv = [str(script), *args.bench_args]
+    runpy.run_path(str(script), run_name="__main__")
     return 0
 
 
@@ -197,6 +214,16 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("-c", "--command", help="run this SQL statement and print the result")
     sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
     sql.set_defaults(handler=_cmd_sql)
+
+    bench = commands.add_parser(
+        "bench",
+        help="run a benchmark from bench/ (figures printed)",
+        description="Run bench/bench_NAME.py; arguments after NAME go to the script "
+        "(try `crm bench pipeline --help`).",
+    )
+    bench.add_argument("name", help="benchmark name, e.g. pipeline")
+    bench.add_argument("bench_args", nargs=argparse.REMAINDER, help="arguments for the script")
+    bench.set_defaults(handler=_cmd_bench)
     return parser
 
 

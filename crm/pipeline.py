@@ -26,6 +26,7 @@ class PipelineOutcome:
     run_id: str
     failed_steps: list[tuple[str, str]]
     materialized: list[str]
+    step_seconds: dict[str, float]
 
 
 def prepare_dagster_home(home: Path) -> Path:
@@ -59,7 +60,28 @@ def run_full_pipeline(
         for event in result.all_events
         if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION and event.asset_key
     ]
-    return PipelineOutcome(result.success, result.run_id, failed, materialized)
+    return PipelineOutcome(
+        result.success, result.run_id, failed, materialized, step_durations(instance, result.run_id)
+    )
+
+
+def step_durations(instance: dg.DagsterInstance, run_id: str) -> dict[str, float]:
+    """Wall-clock seconds per step, from the run's event log (start to success or failure)."""
+    started: dict[str, float] = {}
+    durations: dict[str, float] = {}
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is None or event.step_key is None:
+            continue
+        if event.event_type == dg.DagsterEventType.STEP_START:
+            started[event.step_key] = entry.timestamp
+        elif event.event_type in (
+            dg.DagsterEventType.STEP_SUCCESS,
+            dg.DagsterEventType.STEP_FAILURE,
+        ):
+            if event.step_key in started:
+                durations[event.step_key] = entry.timestamp - started[event.step_key]
+    return durations
 
 
 def _failure_message(event: dg.DagsterEvent) -> str:

@@ -54,7 +54,7 @@ def test_cli_without_published_warehouse(
 
 
 def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
-    for command in ["seed", "pipeline", "app", "dashboards", "sql"]:
+    for command in ["seed", "pipeline", "app", "dashboards", "sql", "bench"]:
         with pytest.raises(SystemExit) as exited:
             main([command, "--help"])
         assert exited.value.code == 0

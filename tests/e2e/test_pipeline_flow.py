@@ -1,0 +1,161 @@
+"""The whole flow: seed -> pipeline in-process -> published warehouse, checked against figures
+computed here independently from the OLTP rows with plain SQL and Python."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import statistics
+from collections import defaultdict
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from crm.pipeline import run_full_pipeline
+from crm.settings import Settings, get_settings
+from operational_app.seed import seed_database
+
+pytestmark = pytest.mark.e2e
+
+AS_OF = dt.date(2026, 6, 30)
+
+
+@pytest.fixture(scope="module")
+def flow(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Path]:
+    data_dir = tmp_path_factory.mktemp("e2e")
+    settings = get_settings({"CRM_DATA_DIR": str(data_dir)})
+    seed_database(settings.oltp_url, scale="small", seed=7, as_of=AS_OF)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CRM_DBT_DUCKDB_PATH", str(settings.build_database_path))
+        outcome = run_full_pipeline(settings, instance=dg.DagsterInstance.ephemeral())
+    assert outcome.success, outcome.failed_steps
+    assert settings.published_database_path.exists()
+    return settings, settings.oltp_dir / "crm.sqlite3"
+
+
+def oltp_rows(path: Path, query: str) -> list[tuple]:
+    with sqlite3.connect(path) as connection:
+        return connection.execute(query).fetchall()
+
+
+def warehouse_rows(settings: Settings, query: str) -> list[tuple]:
+    con = duckdb.connect(str(settings.published_database_path), read_only=True)
+    try:
+        return con.sql(query).fetchall()
+    finally:
+        con.close()
+
+
+def parse_time(value: str | None) -> dt.datetime | None:
+    return None if value is None else dt.datetime.fromisoformat(value)
+
+
+def test_funnel_matches_the_oltp_history(flow: tuple[Settings, Path]) -> None:
+    settings, oltp = flow
+    history = oltp_rows(
+        oltp,
+        """
+        select deals.id, deals.status, deals.current_stage_id, stages.deal_kind_id,
+               stages.id, stages.sequence, history.entered_at, history.left_at,
+               history.was_skipped
+        from deal_stage_history as history
+        join deals on deals.id = history.deal_id
+        join sales_stages as stages on stages.id = history.stage_id
+        join deal_kinds as kinds on kinds.id = deals.deal_kind_id
+        where deals.deleted_at is null and history.deleted_at is null and kinds.has_stages
+        """,
+    )
+    reached: dict[tuple[int, int], set[int]] = defaultdict(set)
+    lost_at: dict[tuple[int, int], set[int]] = defaultdict(set)
+    durations: dict[tuple[int, int, int], float] = defaultdict(float)
+    has_duration: set[tuple[int, int, int]] = set()
+    for deal_id, status, current_stage, kind, stage, _seq, entered, left, skipped in history:
+        reached[(kind, stage)].add(deal_id)
+        if status == "lost" and stage == current_stage:
+            lost_at[(kind, stage)].add(deal_id)
+        if not skipped and left is not None:
+            span = parse_time(left) - parse_time(entered)
+            durations[(kind, stage, deal_id)] += span.total_seconds() / 86_400
+            has_duration.add((kind, stage, deal_id))
+    sequences = {
+        (kind, stage): sequence
+        for kind, stage, sequence in oltp_rows(
+            oltp, "select deal_kind_id, id, sequence from sales_stages"
+        )
+    }
+
+    funnel = warehouse_rows(
+        settings,
+        """
+        select deal_kind_id, stage_id, stage_sequence, deals_entered, deals_lost,
+               conversion_to_next, cumulative_conversion, median_days_in_stage
+        from marts.rpt_sales_funnel
+        order by deal_kind_id, stage_sequence
+        """,
+    )
+    assert funnel, "the funnel mart is empty"
+    by_kind: dict[int, list[tuple]] = defaultdict(list)
+    for row in funnel:
+        by_kind[row[0]].append(row)
+    checked_stages = 0
+    for kind, rows in by_kind.items():
+        first_entered = len(reached[(kind, rows[0][1])])
+        for position, row in enumerate(rows):
+            _, stage, sequence, entered, lost, conversion, cumulative, median_days = row
+            assert sequence == sequences[(kind, stage)]
+            assert entered == len(reached[(kind, stage)]), (kind, stage)
+            assert lost == len(lost_at[(kind, stage)]), (kind, stage)
+            if entered:
+                assert cumulative == pytest.approx(entered / first_entered)
+            if position + 1 < len(rows) and entered:
+                next_entered = len(reached[(kind, rows[position + 1][1])])
+                assert conversion == pytest.approx(next_entered / entered)
+            spans = [durations[key] for key in has_duration if key[0] == kind and key[1] == stage]
+            if spans:
+                assert median_days == pytest.approx(statistics.median(spans), rel=1e-6)
+            checked_stages += 1
+    assert checked_stages >= 5
+
+
+def test_win_rate_by_manager_matches_the_oltp_deals(flow: tuple[Settings, Path]) -> None:
+    settings, oltp = flow
+    expected = {
+        manager: (won, lost)
+        for manager, won, lost in oltp_rows(
+            oltp,
+            """
+            select manager_id, sum(status = 'won'), sum(status = 'lost')
+            from deals where deleted_at is null group by manager_id
+            """,
+        )
+    }
+    actual = warehouse_rows(
+        settings,
+        """
+        select manager_id, sum(deals_won), sum(deals_lost),
+               sum(deals_won) / nullif(sum(deals_won) + sum(deals_lost), 0)
+        from marts.rpt_deal_efficiency group by manager_id
+        """,
+    )
+    assert len(actual) == len(expected)
+    for manager, won, lost, win_rate in actual:
+        assert (won, lost) == expected[manager]
+        assert win_rate == pytest.approx(won / (won + lost))
+    deals_in_mart = warehouse_rows(settings, "select count(*) from marts.fct_deals")[0][0]
+    deals_in_oltp = oltp_rows(oltp, "select count(*) from deals where deleted_at is null")[0][0]
+    assert deals_in_mart == deals_in_oltp > 15_000
+
+
+def test_publication_and_load_log(flow: tuple[Settings, Path]) -> None:
+    settings, oltp = flow
+    (run_id,) = warehouse_rows(settings, "select run_id from meta.publication")[0]
+    loaded = dict(
+        warehouse_rows(
+            settings,
+            f"select table_name, row_count from meta.load_log where run_id = '{run_id}'",
+        )
+    )
+    assert loaded["deals"] == oltp_rows(oltp, "select count(*) from deals")[0][0]
+    assert (settings.parquet_dir / "fct_deals.parquet").exists()

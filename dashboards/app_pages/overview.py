@@ -1,0 +1,62 @@
+"""Overview: the KPI row against the previous period, and won amount by month."""
+
+import streamlit as st
+
+from dashboards import charts, queries
+from dashboards.filters import require_filters
+from dashboards.formatting import (
+    format_date,
+    format_delta,
+    format_number,
+    format_percent,
+    format_points_delta,
+)
+from dashboards.i18n import t
+
+filters = require_filters()
+assert filters.start is not None and filters.end is not None  # the sidebar always sets a period
+previous_start, previous_end = queries.previous_period(filters.start, filters.end)
+
+st.title(t("page_overview"))
+st.caption(t("period_caption", start=format_date(filters.start), end=format_date(filters.end)))
+
+kpis = queries.overview_kpis(filters).row(0, named=True)
+delta_help = t("kpi_delta_help", start=format_date(previous_start), end=format_date(previous_end))
+open_deals, won_amount, win_rate, cycle = st.columns(4)
+open_deals.metric(
+    t("kpi_open_deals"),
+    format_number(kpis["open_deals"]),
+    delta=format_delta(kpis["open_deals"], kpis["open_deals_previous"]),
+    delta_color="off",  # more open deals is neither good nor bad by itself
+    help=t("kpi_open_deals_help"),
+    border=True,
+)
+won_amount.metric(
+    t("kpi_won_amount"),
+    format_number(kpis["won_amount"]),
+    delta=format_delta(kpis["won_amount"], kpis["won_amount_previous"]),
+    help=delta_help,
+    border=True,
+)
+win_rate.metric(
+    t("kpi_win_rate"),
+    format_percent(kpis["win_rate"]),
+    delta=format_points_delta(kpis["win_rate"], kpis["win_rate_previous"]),
+    help=t("kpi_win_rate_help") + " " + delta_help,
+    border=True,
+)
+cycle.metric(
+    t("kpi_median_cycle"),
+    format_number(kpis["median_cycle_days"], 1),
+    delta=format_delta(kpis["median_cycle_days"], kpis["median_cycle_days_previous"], 1),
+    delta_color="inverse",  # a shorter cycle is better
+    help=delta_help,
+    border=True,
+)
+
+st.subheader(t("won_amount_by_month"))
+by_month = queries.won_by_month(filters)
+if by_month.is_empty():
+    st.info(t("no_data"))
+else:
+    st.plotly_chart(charts.won_trend_chart(by_month))

@@ -1,0 +1,115 @@
+"""Сделки с клиентами: CRUD plus the state-machine actions (advance, win, lose, reopen)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from operational_app.api.deps import IdFilter, IdPath, Limit, Offset, SearchText, SessionDep
+from operational_app.api.schemas import (
+    DealAction,
+    DealAdvance,
+    DealCreate,
+    DealDetail,
+    DealLose,
+    DealPublic,
+    DealStatus,
+    DealUpdate,
+    Paged,
+    StageHistoryPublic,
+)
+from operational_app.db.models import Deal
+from operational_app.domain import deals as service
+from operational_app.domain import queries
+from operational_app.domain.common import get_or_404
+
+router = APIRouter(tags=["deals"])
+
+
+def _detail(session: SessionDep, deal: Deal) -> DealDetail:
+    history = service.stage_history(session, deal.id)
+    return DealDetail.model_validate(
+        {
+            **DealPublic.model_validate(deal).model_dump(),
+            "stage_history": [StageHistoryPublic.model_validate(row) for row in history],
+        }
+    )
+
+
+@router.get("/deals", response_model=Paged[DealPublic])
+def list_deals(
+    session: SessionDep,
+    q: SearchText = None,
+    status: DealStatus | None = None,
+    partner_id: IdFilter = None,
+    manager_id: IdFilter = None,
+    deal_kind_id: IdFilter = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Paged[DealPublic]:
+    page = queries.list_deals(
+        session,
+        q=q,
+        status=status,
+        partner_id=partner_id,
+        manager_id=manager_id,
+        deal_kind_id=deal_kind_id,
+        limit=limit,
+        offset=offset,
+    )
+    return Paged[DealPublic](
+        items=[DealPublic.model_validate(d) for d in page.items], total=page.total
+    )
+
+
+@router.get("/deals/{deal_id}", response_model=DealDetail)
+def get_deal(session: SessionDep, deal_id: IdPath) -> DealDetail:
+    return _detail(session, get_or_404(session, Deal, deal_id))
+
+
+@router.post("/deals", response_model=DealDetail, status_code=status.HTTP_201_CREATED)
+def create_deal(session: SessionDep, body: DealCreate) -> DealDetail:
+    deal = service.create_deal(session, **body.model_dump())
+    session.commit()
+    return _detail(session, deal)
+
+
+@router.patch("/deals/{deal_id}", response_model=DealDetail)
+def update_deal(session: SessionDep, deal_id: IdPath, body: DealUpdate) -> DealDetail:
+    deal = get_or_404(session, Deal, deal_id)
+    service.update_deal(session, deal, body.changes(), expected_version=body.version)
+    session.commit()
+    return _detail(session, deal)
+
+
+@router.post("/deals/{deal_id}/advance", response_model=DealDetail)
+def advance_deal(session: SessionDep, deal_id: IdPath, body: DealAdvance) -> DealDetail:
+    deal = get_or_404(session, Deal, deal_id)
+    service.advance_deal(session, deal, body.stage_id, expected_version=body.version)
+    session.commit()
+    return _detail(session, deal)
+
+
+@router.post("/deals/{deal_id}/win", response_model=DealDetail)
+def win_deal(session: SessionDep, deal_id: IdPath, body: DealAction | None = None) -> DealDetail:
+    deal = get_or_404(session, Deal, deal_id)
+    service.win_deal(session, deal, expected_version=body.version if body else None)
+    session.commit()
+    return _detail(session, deal)
+
+
+@router.post("/deals/{deal_id}/lose", response_model=DealDetail)
+def lose_deal(session: SessionDep, deal_id: IdPath, body: DealLose) -> DealDetail:
+    deal = get_or_404(session, Deal, deal_id)
+    service.lose_deal(
+        session, deal, body.loss_reason_id, body.comment, expected_version=body.version
+    )
+    session.commit()
+    return _detail(session, deal)
+
+
+@router.post("/deals/{deal_id}/reopen", response_model=DealDetail)
+def reopen_deal(session: SessionDep, deal_id: IdPath, body: DealAction | None = None) -> DealDetail:
+    deal = get_or_404(session, Deal, deal_id)
+    service.reopen_deal(session, deal, expected_version=body.version if body else None)
+    session.commit()
+    return _detail(session, deal)

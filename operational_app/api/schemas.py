@@ -1,0 +1,281 @@
+"""Pydantic schemas (Create / Update / Public per entity).
+
+Input types are bounded so that any malformed value is a 422 from validation and never reaches
+the database as an overflow or a NUL byte (both would otherwise surface as a 500).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from operational_app.db.models import DEAL_STATUSES, LEGAL_FORMS, PARTNER_KINDS
+
+# Ids are BIGINT in PostgreSQL; anything larger would overflow in the driver.
+MAX_ID = 2**63 - 1
+
+
+def _reject_nul(value: str) -> str:
+    # PostgreSQL refuses NUL in text and SQLite truncates at it: reject it at the door.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+def text(max_length: int, min_length: int = 1) -> Any:
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
+        AfterValidator(_reject_nul),
+    ]
+
+
+Id = Annotated[int, Field(gt=0, le=MAX_ID)]
+Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Amount = Annotated[Decimal, Field(ge=0, lt=Decimal("1e13"), max_digits=15, decimal_places=2)]
+Probability = Annotated[int, Field(ge=0, le=100)]
+# Wide enough for any typo, narrow enough to bound input; the domain explains the ИНН/КПП rules.
+InnInput = text(32)
+KppInput = text(32, min_length=0)
+PartnerKind = Literal["customer", "supplier", "other"]
+LegalForm = Literal["legal_entity", "individual_entrepreneur", "person"]
+DealStatus = Literal["in_progress", "won", "lost"]
+Name200 = text(200)
+Name300 = text(300)
+LongText = text(4000, min_length=0)
+Phone = text(50, min_length=0)
+Address = text(500, min_length=0)
+PlannedDate = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2999, 12, 31))]
+
+assert set(PartnerKind.__args__) == set(PARTNER_KINDS)
+assert set(LegalForm.__args__) == set(LEGAL_FORMS)
+assert set(DealStatus.__args__) == set(DEAL_STATUSES)
+
+ItemT = TypeVar("ItemT")
+
+
+class Input(BaseModel):
+    # Unknown keys are a client bug worth reporting, not something to drop silently.
+    model_config = ConfigDict(extra="forbid")
+
+
+class PatchInput(Input):
+    """A PATCH: omitted fields stay; `null` is allowed only where the column is nullable."""
+
+    non_nullable: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="after")
+    def _no_null_for_required(self) -> PatchInput:
+        for name in self.non_nullable:
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(exclude_unset=True, exclude={"version"})
+
+
+class Paged(BaseModel, Generic[ItemT]):
+    items: list[ItemT]
+    total: int
+
+
+class Public(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# Counterparties
+
+
+class CounterpartyFields(Input):
+    legal_form: LegalForm
+    inn: InnInput
+    kpp: KppInput | None = None
+    legal_name: text(300)
+    legal_address: Address | None = None
+    phone: Phone | None = None
+
+
+class CounterpartyCreate(CounterpartyFields):
+    partner_id: Id
+
+
+class CounterpartyUpdate(PatchInput):
+    non_nullable: ClassVar[tuple[str, ...]] = ("legal_form", "inn", "legal_name")
+    version: Version
+    legal_form: LegalForm | None = None
+    inn: InnInput | None = None
+    kpp: KppInput | None = None
+    legal_name: text(300) | None = None
+    legal_address: Address | None = None
+    phone: Phone | None = None
+
+
+class CounterpartyPublic(Public):
+    id: int
+    partner_id: int
+    legal_form: str
+    inn: str
+    kpp: str | None
+    legal_name: str
+    legal_address: str | None
+    phone: str | None
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+# Partners
+
+
+class PartnerCreate(Input):
+    name: Name200
+    kind: PartnerKind = "customer"
+    business_region_id: Id | None = None
+    manager_id: Id | None = None
+    comment: LongText | None = None
+    # The main counterparty may come with the partner, created in the same transaction.
+    counterparty: CounterpartyFields | None = None
+
+
+class PartnerUpdate(PatchInput):
+    non_nullable: ClassVar[tuple[str, ...]] = ("name", "kind")
+    version: Version
+    name: Name200 | None = None
+    kind: PartnerKind | None = None
+    business_region_id: Id | None = None
+    manager_id: Id | None = None
+    comment: LongText | None = None
+
+
+class PartnerPublic(Public):
+    id: int
+    name: str
+    kind: str
+    business_region_id: int | None
+    manager_id: int | None
+    comment: str | None
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class PartnerDetail(PartnerPublic):
+    counterparties: list[CounterpartyPublic] = []
+
+
+# Deals
+
+
+class DealCreate(Input):
+    partner_id: Id
+    deal_kind_id: Id
+    name: Name300
+    manager_id: Id | None = None
+    potential_amount: Amount = Decimal(0)
+    probability: Probability = 0
+    planned_close_date: PlannedDate | None = None
+    number: text(30) | None = None
+
+
+class DealUpdate(PatchInput):
+    non_nullable: ClassVar[tuple[str, ...]] = ("name", "potential_amount", "probability")
+    version: Version
+    name: Name300 | None = None
+    potential_amount: Amount | None = None
+    probability: Probability | None = None
+    planned_close_date: PlannedDate | None = None
+    manager_id: Id | None = None
+
+
+class DealAction(Input):
+    """Body of /win and /reopen; `version` is optional so a bare POST works too."""
+
+    version: Version | None = None
+
+
+class DealAdvance(DealAction):
+    stage_id: Id
+
+
+class DealLose(DealAction):
+    # Optional in the schema so the domain answers with its own rule when it is missing.
+    loss_reason_id: Id | None = None
+    comment: LongText | None = None
+
+
+class StageHistoryPublic(Public):
+    id: int
+    stage_id: int
+    entered_at: dt.datetime
+    left_at: dt.datetime | None
+    was_skipped: bool
+    user_id: int | None
+
+
+class DealPublic(Public):
+    id: int
+    number: str
+    name: str
+    partner_id: int
+    deal_kind_id: int
+    manager_id: int | None
+    status: str
+    current_stage_id: int | None
+    potential_amount: Decimal
+    probability: int
+    planned_close_date: dt.date | None
+    closed_at: dt.datetime | None
+    loss_reason_id: int | None
+    loss_comment: str | None
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class DealDetail(DealPublic):
+    stage_history: list[StageHistoryPublic] = []
+
+
+# Classifiers
+
+
+class StagePublic(Public):
+    id: int
+    name: str
+    sequence: int
+
+
+class DealKindPublic(Public):
+    id: int
+    name: str
+    has_stages: bool
+    stages: list[StagePublic] = []
+
+
+class LossReasonPublic(Public):
+    id: int
+    name: str
+
+
+class BusinessRegionPublic(Public):
+    id: int
+    name: str
+    code: str | None
+
+
+class UserPublic(Public):
+    id: int
+    login: str
+    full_name: str
+    role: str

@@ -1,0 +1,1 @@
+"""Entry rules of the operational app: validation, state machines and services (no HTTP)."""

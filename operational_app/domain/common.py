@@ -1,0 +1,59 @@
+"""Lookups shared by the services: live (not soft-deleted) rows by id."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
+
+from operational_app.db.models import Base
+from operational_app.domain.errors import NotFound, ValidationFailed
+
+EntityT = TypeVar("EntityT", bound=Base)
+
+
+def get_or_404(session: Session, model: type[EntityT], entity_id: int) -> EntityT:
+    """The entity addressed by the URL; a soft-deleted row is gone for operators."""
+    entity = session.get(model, entity_id)
+    if entity is None or getattr(entity, "deleted_at", None) is not None:
+        name = model.__tablename__
+        raise NotFound(
+            f"{name}.not_found",
+            f"{name.replace('_', ' ').capitalize()} {entity_id} does not exist.",
+            params={"id": entity_id},
+        )
+    return entity
+
+
+def require_reference(
+    session: Session, model: type[EntityT], entity_id: int | None, field: str
+) -> EntityT | None:
+    """A foreign key given in the input must point to a live row: that is bad input (422)."""
+    if entity_id is None:
+        return None
+    entity = session.get(model, entity_id)
+    if entity is None or getattr(entity, "deleted_at", None) is not None:
+        raise ValidationFailed(
+            "reference.unknown",
+            f"{field} = {entity_id} does not refer to an existing record.",
+            field=field,
+            params={"field": field, "id": entity_id},
+        )
+    return entity
+
+
+def clean_text(value: str | None) -> str | None:
+    """Blank optional text is stored as NULL, not as an empty string."""
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def require_text(value: str | None, field: str) -> str:
+    cleaned = clean_text(value)
+    if cleaned is None:
+        raise ValidationFailed(
+            "text.required", f"{field} must not be empty.", field=field, params={"field": field}
+        )
+    return cleaned

@@ -1,0 +1,211 @@
+"""Партнёры and their Контрагенты: create/update with the entry rules applied.
+
+Services flush but never commit: the caller (API route, web page, test) owns the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from operational_app.db.models import PARTNER_KINDS, BusinessRegion, Counterparty, Partner, User
+from operational_app.domain.common import clean_text, require_reference, require_text
+from operational_app.domain.errors import ValidationFailed, check_version
+from operational_app.domain.validation import validate_counterparty_identity
+
+PARTNER_FIELDS = ("name", "kind", "business_region_id", "manager_id", "comment")
+COUNTERPARTY_FIELDS = (
+    "partner_id",
+    "legal_form",
+    "inn",
+    "kpp",
+    "legal_name",
+    "legal_address",
+    "phone",
+)
+
+
+def _validate_kind(kind: str) -> str:
+    if kind not in PARTNER_KINDS:
+        raise ValidationFailed(
+            "partner.kind_unknown",
+            f"Partner kind must be one of {', '.join(PARTNER_KINDS)}.",
+            field="kind",
+        )
+    return kind
+
+
+def _apply_partner(session: Session, partner: Partner, values: Mapping[str, Any]) -> None:
+    if "name" in values:
+        partner.name = require_text(values["name"], "name")
+    if "kind" in values:
+        partner.kind = _validate_kind(values["kind"])
+    if "business_region_id" in values:
+        require_reference(
+            session, BusinessRegion, values["business_region_id"], "business_region_id"
+        )
+        partner.business_region_id = values["business_region_id"]
+    if "manager_id" in values:
+        require_reference(session, User, values["manager_id"], "manager_id")
+        partner.manager_id = values["manager_id"]
+    if "comment" in values:
+        partner.comment = clean_text(values["comment"])
+
+
+def create_partner(
+    session: Session,
+    *,
+    name: str,
+    kind: str = "customer",
+    business_region_id: int | None = None,
+    manager_id: int | None = None,
+    comment: str | None = None,
+) -> Partner:
+    partner = Partner()
+    _apply_partner(
+        session,
+        partner,
+        {
+            "name": name,
+            "kind": kind,
+            "business_region_id": business_region_id,
+            "manager_id": manager_id,
+            "comment": comment,
+        },
+    )
+    session.add(partner)
+    session.flush()
+    return partner
+
+
+def update_partner(
+    session: Session,
+    partner: Partner,
+    changes: Mapping[str, Any],
+    *,
+    expected_version: int | None = None,
+) -> Partner:
+    """Apply only the given fields (a PATCH); refuse if the caller edited an old version."""
+    check_version(partner, expected_version)
+    _apply_partner(session, partner, {k: v for k, v in changes.items() if k in PARTNER_FIELDS})
+    session.flush()
+    return partner
+
+
+def _ensure_unique_identity(
+    session: Session, inn: str, kpp: str | None, exclude_id: int | None = None
+) -> None:
+    """Check (ИНН, КПП) before the INSERT so a duplicate is a clear 422, not an IntegrityError.
+
+    The database constraint treats NULL КПП as distinct, so the rule for individuals lives here.
+    """
+    query = select(Counterparty.id).where(Counterparty.inn == inn)
+    query = query.where(Counterparty.kpp.is_(None) if kpp is None else Counterparty.kpp == kpp)
+    if exclude_id is not None:
+        query = query.where(Counterparty.id != exclude_id)
+    existing = session.scalars(query.limit(1)).first()
+    if existing is not None:
+        raise ValidationFailed(
+            "counterparty.duplicate",
+            f"A counterparty with ИНН {inn}"
+            + (f" and КПП {kpp}" if kpp else "")
+            + f" already exists (id {existing}).",
+            field="inn",
+            params={"inn": inn, "kpp": kpp or "", "id": existing},
+        )
+
+
+def _apply_counterparty(
+    session: Session, counterparty: Counterparty, values: Mapping[str, Any]
+) -> None:
+    if "partner_id" in values:
+        if values["partner_id"] is None:
+            raise ValidationFailed("text.required", "partner_id is required.", field="partner_id")
+        require_reference(session, Partner, values["partner_id"], "partner_id")
+        counterparty.partner_id = values["partner_id"]
+    # Identity fields are checked together: the ИНН length and КПП rule depend on the form.
+    legal_form, inn, kpp = validate_counterparty_identity(
+        values.get("legal_form", counterparty.legal_form),
+        values.get("inn", counterparty.inn),
+        values.get("kpp", counterparty.kpp),
+    )
+    if (inn, kpp) != (counterparty.inn, counterparty.kpp):
+        _ensure_unique_identity(session, inn, kpp, exclude_id=counterparty.id)
+    counterparty.legal_form, counterparty.inn, counterparty.kpp = legal_form, inn, kpp
+    if "legal_name" in values:
+        counterparty.legal_name = require_text(values["legal_name"], "legal_name")
+    if "legal_address" in values:
+        counterparty.legal_address = clean_text(values["legal_address"])
+    if "phone" in values:
+        counterparty.phone = clean_text(values["phone"])
+
+
+def create_counterparty(
+    session: Session,
+    *,
+    partner_id: int,
+    legal_form: str,
+    inn: str,
+    legal_name: str,
+    kpp: str | None = None,
+    legal_address: str | None = None,
+    phone: str | None = None,
+) -> Counterparty:
+    counterparty = Counterparty()
+    _apply_counterparty(
+        session,
+        counterparty,
+        {
+            "partner_id": partner_id,
+            "legal_form": legal_form,
+            "inn": inn,
+            "kpp": kpp,
+            "legal_name": legal_name,
+            "legal_address": legal_address,
+            "phone": phone,
+        },
+    )
+    session.add(counterparty)
+    session.flush()
+    return counterparty
+
+
+def update_counterparty(
+    session: Session,
+    counterparty: Counterparty,
+    changes: Mapping[str, Any],
+    *,
+    expected_version: int | None = None,
+) -> Counterparty:
+    check_version(counterparty, expected_version)
+    _apply_counterparty(
+        session, counterparty, {k: v for k, v in changes.items() if k in COUNTERPARTY_FIELDS}
+    )
+    session.flush()
+    return counterparty
+
+
+def create_partner_with_counterparty(
+    session: Session,
+    *,
+    partner: Mapping[str, Any],
+    counterparty: Mapping[str, Any],
+) -> tuple[Partner, Counterparty]:
+    """The operator's "new customer" form: a partner and its main legal entity, all or nothing.
+
+    The identity is validated before anything is flushed so that an ИНН error never leaves a
+    partner without a counterparty behind (the caller rolls back either way).
+    """
+    identity = validate_counterparty_identity(
+        counterparty.get("legal_form", ""), counterparty.get("inn", ""), counterparty.get("kpp")
+    )
+    _ensure_unique_identity(session, identity[1], identity[2])
+    require_text(counterparty.get("legal_name"), "legal_name")
+    new_partner = create_partner(session, **partner)
+    new_counterparty = create_counterparty(
+        session, **{**counterparty, "partner_id": new_partner.id}
+    )
+    return new_partner, new_counterparty

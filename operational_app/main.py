@@ -1,0 +1,141 @@
+"""FastAPI app factory: `uvicorn operational_app.main:create_app --factory`.
+
+Nothing happens at import time; the schema is brought to head when the app starts, so a fresh
+SQLite file or an empty PostgreSQL database just works.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine, event
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from crm.settings import Settings, get_settings
+from operational_app.api.main import api_router
+from operational_app.db.migrate import upgrade_to_head
+from operational_app.db.session import create_oltp_engine
+from operational_app.domain.errors import DomainError
+from operational_app.i18n import translate
+from operational_app.web.routes import router as web_router
+
+PACKAGE_DIR = Path(__file__).parent
+logger = logging.getLogger(__name__)
+
+
+def _sqlite_unicode_lower(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI objects
+    # SQLite's lower() folds ASCII only; names are Cyrillic, so case-insensitive search
+    # ("ромашка" finds "ООО Ромашка") needs Python's Unicode-aware lower().
+    dbapi_connection.create_function(
+        "lower",
+        1,
+        lambda value: value.lower() if isinstance(value, str) else value,
+        deterministic=True,
+    )
+
+
+def _create_engine(url: str) -> Engine:
+    engine = create_oltp_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_unicode_lower)
+    return engine
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path in ("/docs", "/openapi.json")
+
+
+def _error_response(
+    request: Request, status_code: int, detail: str, rule: str, field: str | None = None
+) -> Response:
+    if _wants_json(request):
+        content: dict[str, object] = {"detail": detail, "rule": rule}
+        if field is not None:
+            content["field"] = field
+        return JSONResponse(status_code=status_code, content=content)
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {"status_code": status_code, "detail": detail, "rule": rule},
+        status_code=status_code,
+    )
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    lang = app.state.settings.lang
+
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        detail = exc.message
+        if not _wants_json(request):
+            detail = translate(f"rule.{exc.rule}", lang, default=exc.message, **exc.params)
+        return _error_response(request, exc.status_code, detail, exc.rule, exc.field)
+
+    @app.exception_handler(StaleDataError)
+    async def stale_data(request: Request, exc: StaleDataError) -> Response:
+        # The version check passed but another writer committed first (a true race).
+        return _error_response(
+            request,
+            409,
+            translate("rule.stale_version", "en" if _wants_json(request) else lang),
+            "stale_version",
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def integrity_error(request: Request, exc: IntegrityError) -> Response:
+        logger.warning("integrity error: %s", exc.orig)
+        return _error_response(
+            request,
+            409,
+            "The change conflicts with data already stored (a duplicate or a missing "
+            "reference); nothing was saved.",
+            "integrity",
+        )
+
+    @app.exception_handler(DataError)
+    async def data_error(request: Request, exc: DataError) -> Response:
+        logger.warning("data error: %s", exc.orig)
+        return _error_response(
+            request, 422, "A value is out of the range the database accepts.", "data_range"
+        )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        upgrade_to_head(settings.oltp_url)
+        engine = _create_engine(settings.oltp_url)
+        app.state.session_factory = sessionmaker(bind=engine, expire_on_commit=False)
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="CRM operational app",
+        version="1",
+        summary="Partners, counterparties and customer deals (1C:КА sales model).",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    templates = Jinja2Templates(directory=PACKAGE_DIR / "templates")
+    templates.env.globals["t"] = lambda key, **params: translate(key, settings.lang, **params)
+    templates.env.globals["lang"] = settings.lang
+    app.state.templates = templates
+    _install_error_handlers(app)
+    app.include_router(api_router)
+    app.include_router(web_router)
+    app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
+    return app

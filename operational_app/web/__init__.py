@@ -1,0 +1,1 @@
+"""Server-rendered pages for operators; they call the same domain services as the API."""

@@ -1,0 +1,132 @@
+"""HTML form parsing: the same bounded types as the API, with form conventions.
+
+Browsers send every field as a string: a blank input means "not given" and an amount may be
+typed the Russian way ("1 500,50"). Errors come back per field, translated, for the template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
+
+from operational_app.api.schemas import (
+    Address,
+    Amount,
+    Id,
+    InnInput,
+    KppInput,
+    LegalForm,
+    LongText,
+    Name200,
+    Name300,
+    PartnerKind,
+    Phone,
+    PlannedDate,
+    Probability,
+    Version,
+    text,
+)
+from operational_app.domain.errors import DomainError
+from operational_app.i18n import translate
+
+
+class FormModel(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_none(cls, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            return {
+                key: None if isinstance(value, str) and not value.strip() else value
+                for key, value in data.items()
+            }
+        return data
+
+
+def _normalise_amount(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    return value
+
+
+FormAmount = Annotated[Amount, BeforeValidator(_normalise_amount)]
+
+
+class PartnerForm(FormModel):
+    name: Name200
+    kind: PartnerKind = "customer"
+    business_region_id: Id | None = None
+    manager_id: Id | None = None
+    comment: LongText | None = None
+    legal_form: LegalForm
+    inn: InnInput
+    kpp: KppInput | None = None
+    legal_name: text(300)
+    legal_address: Address | None = None
+    phone: Phone | None = None
+
+    def partner_fields(self) -> dict[str, Any]:
+        return self.model_dump(
+            include={"name", "kind", "business_region_id", "manager_id", "comment"}
+        )
+
+    def counterparty_fields(self) -> dict[str, Any]:
+        return self.model_dump(
+            include={"legal_form", "inn", "kpp", "legal_name", "legal_address", "phone"}
+        )
+
+
+class DealForm(FormModel):
+    partner_id: Id
+    deal_kind_id: Id
+    name: Name300
+    manager_id: Id | None = None
+    potential_amount: FormAmount | None = None
+    probability: Probability | None = None
+    planned_close_date: PlannedDate | None = None
+
+    def fields(self) -> dict[str, Any]:
+        values = self.model_dump()
+        values["potential_amount"] = values["potential_amount"] or Decimal(0)
+        values["probability"] = values["probability"] or 0
+        return values
+
+
+class DealEditForm(FormModel):
+    version: Version
+    name: Name300
+    manager_id: Id | None = None
+    potential_amount: FormAmount | None = None
+    probability: Probability | None = None
+    planned_close_date: PlannedDate | None = None
+
+    def changes(self) -> dict[str, Any]:
+        values = self.model_dump(exclude={"version"})
+        values["potential_amount"] = values["potential_amount"] or Decimal(0)
+        values["probability"] = values["probability"] or 0
+        return values
+
+
+def form_errors(exc: ValidationError, lang: str) -> dict[str, str]:
+    """First error per field, in the operator's language."""
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else "_"
+        if field in errors:
+            continue
+        kind = error["type"]
+        if error.get("input") is None and kind in ("string_type", "int_type", "missing"):
+            kind = "missing"
+        context = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
+        errors[field] = translate(
+            f"input.{kind}", lang, default=translate("input.invalid", lang), **context
+        )
+    return errors
+
+
+def domain_error_message(exc: DomainError, lang: str) -> str:
+    return translate(f"rule.{exc.rule}", lang, default=exc.message, **exc.params)

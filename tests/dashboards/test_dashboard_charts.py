@@ -1,0 +1,162 @@
+"""charts.py, formatting.py and i18n.py on small hand-made frames."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import plotly.graph_objects as go
+import polars as pl
+import pytest
+
+from dashboards import charts, i18n
+from dashboards.formatting import (
+    format_delta,
+    format_number,
+    format_percent,
+    format_points_delta,
+    plotly_separators,
+)
+
+
+@pytest.fixture(autouse=True)
+def _russian(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CRM_LANG", raising=False)
+
+
+def test_funnel_chart_has_one_funnel_in_stage_order() -> None:
+    funnel = pl.DataFrame(
+        {
+            "stage_name": ["Б", "А"],
+            "stage_sequence": [2, 1],
+            "deals_entered": [1200, 2000],
+            "cumulative_conversion": [0.6, 1.0],
+        }
+    )
+
+    figure = charts.funnel_chart(funnel)
+
+    (trace,) = figure.data
+    assert isinstance(trace, go.Funnel)
+    assert list(trace.y) == ["А", "Б"]
+    assert list(trace.x) == [2000, 1200]
+    assert list(trace.text) == ["2\u00a0000 · 100,0\u00a0%", "1\u00a0200 · 60,0\u00a0%"]
+    assert figure.layout.separators == ",\u00a0"
+
+
+def test_losses_chart_stacks_one_bar_trace_per_reason() -> None:
+    losses = pl.DataFrame(
+        {
+            "stage_name": ["Первый", "Второй", "Второй"],
+            "stage_sequence": [1, 2, 2],
+            "loss_reason_name": ["Цена", "Цена", None],
+            "deals_lost": [3, 1, 2],
+        }
+    )
+
+    figure = charts.losses_chart(losses)
+
+    assert [type(trace) for trace in figure.data] == [go.Bar, go.Bar]
+    assert [trace.name for trace in figure.data] == ["Цена", "Причина не указана"]
+    assert figure.layout.barmode == "stack"
+    assert list(figure.layout.xaxis.categoryarray) == ["Первый", "Второй"]
+
+
+def test_stage_days_chart_has_a_box_per_stage() -> None:
+    days = pl.DataFrame(
+        {
+            "stage_name": ["Второй", "Первый", "Первый"],
+            "stage_sequence": [2, 1, 1],
+            "days_in_stage": [4.0, 1.0, 3.0],
+        }
+    )
+
+    figure = charts.stage_days_chart(days)
+
+    assert all(isinstance(trace, go.Box) for trace in figure.data)
+    assert [trace.name for trace in figure.data] == ["Первый", "Второй"]
+    assert list(figure.data[0].y) == [1.0, 3.0]
+
+
+def test_efficiency_chart_has_outcome_bars_and_win_rate() -> None:
+    efficiency = pl.DataFrame(
+        {
+            "group_name": ["Иванов", "Петрова"],
+            "deals_won": [2, 1],
+            "deals_lost": [1, 1],
+            "deals_in_progress": [0, 3],
+            "win_rate": [2 / 3, 0.5],
+        }
+    )
+
+    figure = charts.efficiency_chart(efficiency)
+
+    assert [type(trace) for trace in figure.data] == [go.Bar, go.Bar, go.Bar, go.Scatter]
+    assert [trace.name for trace in figure.data] == [
+        "Выиграно",
+        "Проиграно",
+        "В работе",
+        "Доля выигранных",
+    ]
+    assert figure.data[3].yaxis == "y2"
+    assert list(figure.data[3].text) == ["66,7\u00a0%", "50,0\u00a0%"]
+
+
+def test_won_trend_chart() -> None:
+    by_month = pl.DataFrame(
+        {"month": [date(2024, 1, 1), date(2024, 2, 1)], "won_amount": [1.0, 2.5]}
+    )
+
+    figure = charts.won_trend_chart(by_month)
+
+    (trace,) = figure.data
+    assert isinstance(trace, go.Bar)
+    assert list(trace.y) == [1.0, 2.5]
+
+
+def test_charts_accept_empty_frames() -> None:
+    empty = pl.DataFrame(
+        schema={"stage_name": pl.String, "stage_sequence": pl.Int32, "days_in_stage": pl.Float64}
+    )
+
+    assert charts.stage_days_chart(empty).data == ()
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "ru", "en"),
+    [
+        (1234567.5, 0, "1\u00a0234\u00a0568", "1,234,568"),
+        (Decimal("195000.50"), 2, "195\u00a0000,50", "195,000.50"),
+        (0.5, 0, "1", "1"),  # half rounds up, not to even
+        (-1500, 0, "-1\u00a0500", "-1,500"),
+        (999, 1, "999,0", "999.0"),
+        (None, 0, "—", "—"),
+    ],
+)
+def test_format_number(value: object, decimals: int, ru: str, en: str) -> None:
+    assert format_number(value, decimals, lang="ru") == ru  # type: ignore[arg-type]
+    assert format_number(value, decimals, lang="en") == en  # type: ignore[arg-type]
+
+
+def test_deltas_and_percentages(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert format_percent(0.4286) == "42,9\u00a0%"
+    assert format_delta(3, 1) == "+2"
+    assert format_delta(1, 1) == "0"
+    assert format_delta(1, None) is None
+    assert format_points_delta(0.5, 1 / 3) == "+16,7\u00a0п.п."
+    monkeypatch.setenv("CRM_LANG", "en")
+    assert format_percent(0.4286) == "42.9%"
+    assert format_points_delta(1 / 3, 0.5) == "-16.7\u00a0pp"
+    assert plotly_separators() == ".,"
+
+
+def test_catalog_speaks_russian_by_default_and_english_on_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert i18n.t("page_sales_funnel") == "Воронка продаж"
+    assert i18n.t("business_region") == "Бизнес-регион"
+    monkeypatch.setenv("CRM_LANG", "en")
+    assert i18n.t("page_sales_funnel") == "Sales funnel"
+    assert i18n.t("period_caption", start="a", end="b") == "Period: a to b"
+    for key in i18n.catalog_keys():
+        assert i18n.t(key), key

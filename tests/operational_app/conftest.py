@@ -1,0 +1,109 @@
+"""OLTP fixtures: one migrated database per backend and session, emptied after every test.
+
+Every database test runs on SQLite and, when CRM_TEST_POSTGRES_URL names a server, again on
+PostgreSQL in a uniquely named database created for the session and dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from crm.settings import get_settings
+from operational_app.db.migrate import upgrade_to_head
+from operational_app.db.models import Base
+from operational_app.db.session import create_oltp_engine
+from operational_app.main import create_app
+from tests.operational_app.utils.factories import Classifiers, create_classifiers
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def _postgres_database() -> Iterator[str]:
+    server_url = os.environ.get("CRM_TEST_POSTGRES_URL")
+    if not server_url:
+        pytest.skip("CRM_TEST_POSTGRES_URL is not set: PostgreSQL variants are skipped")
+    admin = make_url(server_url).set(drivername="postgresql")
+    admin_dsn = admin.render_as_string(hide_password=False)
+    database = f"crm_test_opapp_{uuid.uuid4().hex[:12]}"
+    try:
+        with psycopg.connect(admin_dsn, autocommit=True) as connection:
+            connection.execute(f'create database "{database}"')
+    except psycopg.OperationalError as error:
+        pytest.skip(f"PostgreSQL at {admin.host}:{admin.port} does not answer: {error}")
+    try:
+        yield admin.set(database=database).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin_dsn, autocommit=True) as connection:
+            connection.execute(f'drop database if exists "{database}" with (force)')
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def db_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('oltp') / 'crm.sqlite3'}"
+        upgrade_to_head(url)
+        yield url
+        return
+    for url in _postgres_database():
+        upgrade_to_head(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = create_oltp_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Session]:
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+        # Emptying the tables is much faster than migrating a new database for each test.
+        with engine.begin() as connection:
+            for table in reversed(Base.metadata.sorted_tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def classifiers(db: Session) -> Classifiers:
+    return create_classifiers(db)
+
+
+def _client(db_url: str, data_dir: str, lang: str) -> TestClient:
+    settings = get_settings({"CRM_OLTP_URL": db_url, "CRM_DATA_DIR": data_dir, "CRM_LANG": lang})
+    return TestClient(create_app(settings))
+
+
+@pytest.fixture(scope="session")
+def app_client(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    with _client(db_url, str(tmp_path_factory.mktemp("data")), "ru") as client:
+        yield client
+
+
+@pytest.fixture
+def client(app_client: TestClient, db: Session) -> TestClient:
+    """The app on the test database; depending on `db` empties the tables afterwards."""
+    return app_client
+
+
+@pytest.fixture
+def client_en(db_url: str, db: Session, tmp_path: object) -> Iterator[TestClient]:
+    with _client(db_url, str(tmp_path), "en") as client:
+        yield client

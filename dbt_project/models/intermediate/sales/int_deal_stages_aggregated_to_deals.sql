@@ -1,0 +1,40 @@
+with
+
+deal_stages as (
+
+    select * from {{ ref('int_deal_stages_collapsed_to_first_reach') }}
+
+),
+
+sales_stages as (
+
+    select * from {{ ref('int_sales_stages_joined_to_deal_kinds') }}
+
+),
+
+deal_stages_joined_to_sequences as (
+
+    select
+        deal_stages.deal_id,
+        deal_stages.stage_id,
+        sales_stages.stage_sequence
+
+    from deal_stages
+    inner join sales_stages
+        on deal_stages.stage_id = sales_stages.stage_id
+
+),
+
+deal_stage_totals as (
+
+    select
+        deal_id,
+        count(distinct stage_id) as stages_reached,
+        max(stage_sequence) as furthest_stage_sequence
+
+    from deal_stages_joined_to_sequences
+    group by 1
+
+)
+
+select * from deal_stage_totals

@@ -1,0 +1,57 @@
+-- A stage can be entered more than once (a lost deal reopened, a deal moved back).
+-- Collapse the history to one row per deal and stage reached.
+with
+
+deal_stage_history as (
+
+    select * from {{ ref('stg_opapp__deal_stage_history') }}
+
+),
+
+deal_stages_collapsed as (
+
+    select
+        deal_id,
+        stage_id,
+        count(*) as entries_count,
+        min(entered_at) as entered_at,
+        -- the latest exit, unless some entry is still open (then the deal is still there)
+        case
+            when count(*) = count(left_at) then max(left_at)
+        end as left_at,
+        -- skipped only if every entry was a skip
+        min(case when was_skipped then 1 else 0 end) = 1 as was_skipped,
+        -- time actually worked in the stage: closed, non-skipped entries only
+        sum(
+            case
+                when not was_skipped and left_at is not null
+                    then {{ days_between('entered_at', 'left_at') }}
+            end
+        ) as days_in_stage
+
+    from deal_stage_history
+    group by 1, 2
+
+),
+
+final as (
+
+    select
+        {{ dbt.concat([
+            "cast(deal_id as varchar)",
+            "'-'",
+            "cast(stage_id as varchar)",
+        ]) }} as deal_stage_id,
+        deal_id,
+        stage_id,
+        entries_count,
+        entered_at,
+        left_at,
+        was_skipped,
+        days_in_stage
+
+    from deal_stages_collapsed
+
+)
+
+select * from final

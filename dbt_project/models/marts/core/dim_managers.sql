@@ -1,0 +1,22 @@
+with
+
+users as (
+
+    select * from {{ ref('stg_opapp__users') }}
+
+),
+
+managers as (
+
+    select
+        user_id as manager_id,
+        full_name as manager_name,
+        login,
+        role,
+        is_active
+
+    from users
+
+)
+
+select * from managers

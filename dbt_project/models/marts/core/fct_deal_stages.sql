@@ -1,0 +1,110 @@
+with
+
+deal_stages as (
+
+    select * from {{ ref('int_deal_stages_collapsed_to_first_reach') }}
+
+),
+
+sales_stages as (
+
+    -- the funnel covers process kinds only
+    select * from {{ ref('int_sales_stages_joined_to_deal_kinds') }}
+    where has_stages
+
+),
+
+deals as (
+
+    select * from {{ ref('int_deals_joined_to_dimensions') }}
+
+),
+
+deal_stages_joined as (
+
+    select
+        deal_stages.deal_stage_id,
+        deal_stages.deal_id,
+        deal_stages.stage_id,
+        sales_stages.stage_name,
+        sales_stages.stage_sequence,
+        sales_stages.is_final_stage,
+        sales_stages.deal_kind_id,
+        sales_stages.deal_kind_name,
+        deals.partner_id,
+        deals.manager_id,
+        deals.manager_name,
+        deals.business_region_id,
+        deals.business_region_name,
+        deals.created_at as deal_created_at,
+        deal_stages.entered_at,
+        deal_stages.left_at,
+        deal_stages.was_skipped,
+        deal_stages.days_in_stage,
+        deals.status,
+        deals.loss_reason_id,
+        deals.loss_reason_name,
+        deals.potential_amount,
+        -- the deal's outcome belongs to the furthest stage it reached
+        sales_stages.stage_sequence
+        = deals.furthest_stage_sequence as is_furthest_stage,
+        sales_stages.stage_sequence < deals.furthest_stage_sequence as is_advanced
+
+    from deal_stages
+    inner join sales_stages
+        on deal_stages.stage_id = sales_stages.stage_id
+    -- inner join: history of soft-deleted deals is dropped
+    inner join deals
+        on deal_stages.deal_id = deals.deal_id
+
+),
+
+deal_stages_with_outcomes as (
+
+    select
+        *,
+        case
+            when is_furthest_stage and status = 'lost' then 'lost'
+            when is_furthest_stage and status = 'won' then 'won'
+            when is_furthest_stage and status = 'in_progress' then 'in_progress'
+            else 'advanced'
+        end as outcome_at_stage
+
+    from deal_stages_joined
+
+),
+
+final as (
+
+    select
+        deal_stage_id,
+        deal_id,
+        stage_id,
+        stage_name,
+        cast(stage_sequence as integer) as stage_sequence,
+        is_final_stage,
+        deal_kind_id,
+        deal_kind_name,
+        partner_id,
+        manager_id,
+        manager_name,
+        business_region_id,
+        business_region_name,
+        cast(deal_created_at as date) as deal_created_date,
+        cast({{ dbt.date_trunc('month', 'deal_created_at') }} as date) as deal_created_month,
+        entered_at,
+        cast(entered_at as date) as entered_date,
+        left_at,
+        was_skipped,
+        cast(days_in_stage as double precision) as days_in_stage,
+        outcome_at_stage,
+        is_advanced,
+        case when outcome_at_stage = 'lost' then loss_reason_id end as loss_reason_id,
+        case when outcome_at_stage = 'lost' then loss_reason_name end as loss_reason_name,
+        cast(potential_amount as decimal(18, 2)) as potential_amount
+
+    from deal_stages_with_outcomes
+
+)
+
+select * from final

@@ -1,0 +1,35 @@
+with
+
+source as (
+
+    select * from {{ source('opapp', 'users') }}
+    -- soft-deleted rows never reach the warehouse models
+    where deleted_at is null
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        cast(id as bigint) as user_id,
+
+        -- strings and categories
+        cast(login as varchar) as login,
+        cast(full_name as varchar) as full_name,
+        cast(email as varchar) as email,
+        cast(role as varchar) as role,
+
+        -- booleans
+        cast(is_active as boolean) as is_active,
+
+        -- timestamps and row metadata
+        cast(created_at as timestamp) as created_at,
+        cast(updated_at as timestamp) as updated_at,
+        cast(version as integer) as row_version
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,248 @@
+"""Fast guards for the dbt project: it parses, and the marts keep their column contract.
+
+`dbt parse` catches broken Jinja/SQL references and YAML; the manifest checks pin the mart
+columns and types other packages (dashboards, orchestration) code against. `dbt build` itself
+(data and unit tests) runs in the pipeline and CI against generated data.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+DBT = Path(sys.executable).with_name("dbt")
+
+MART_CONTRACTS: dict[str, dict[str, str]] = {
+    "dim_managers": {
+        "manager_id": "bigint",
+        "manager_name": "varchar",
+        "login": "varchar",
+        "role": "varchar",
+        "is_active": "boolean",
+    },
+    "dim_business_regions": {"business_region_id": "bigint", "business_region_name": "varchar"},
+    "dim_deal_kinds": {
+        "deal_kind_id": "bigint",
+        "deal_kind_name": "varchar",
+        "has_stages": "boolean",
+    },
+    "dim_sales_stages": {
+        "stage_id": "bigint",
+        "deal_kind_id": "bigint",
+        "stage_name": "varchar",
+        "stage_sequence": "integer",
+        "is_final_stage": "boolean",
+    },
+    "dim_partners": {
+        "partner_id": "bigint",
+        "partner_name": "varchar",
+        "partner_kind": "varchar",
+        "business_region_id": "bigint",
+        "business_region_name": "varchar",
+        "manager_id": "bigint",
+        "manager_name": "varchar",
+        "inn": "varchar",
+        "created_at": "timestamp",
+    },
+    "fct_deals": {
+        "deal_id": "bigint",
+        "deal_number": "varchar",
+        "deal_name": "varchar",
+        "partner_id": "bigint",
+        "partner_name": "varchar",
+        "deal_kind_id": "bigint",
+        "deal_kind_name": "varchar",
+        "has_stages": "boolean",
+        "manager_id": "bigint",
+        "manager_name": "varchar",
+        "business_region_id": "bigint",
+        "business_region_name": "varchar",
+        "status": "varchar",
+        "is_won": "boolean",
+        "is_lost": "boolean",
+        "is_open": "boolean",
+        "current_stage_id": "bigint",
+        "current_stage_name": "varchar",
+        "current_stage_sequence": "integer",
+        "loss_reason_id": "bigint",
+        "loss_reason_name": "varchar",
+        "potential_amount": "decimal(18,2)",
+        "won_amount": "decimal(18,2)",
+        "probability": "integer",
+        "created_at": "timestamp",
+        "created_date": "date",
+        "created_month": "date",
+        "closed_at": "timestamp",
+        "closed_date": "date",
+        "cycle_days": "integer",
+        "stages_reached": "integer",
+    },
+    "fct_deal_stages": {
+        "deal_stage_id": "varchar",
+        "deal_id": "bigint",
+        "stage_id": "bigint",
+        "stage_name": "varchar",
+        "stage_sequence": "integer",
+        "is_final_stage": "boolean",
+        "deal_kind_id": "bigint",
+        "deal_kind_name": "varchar",
+        "partner_id": "bigint",
+        "manager_id": "bigint",
+        "manager_name": "varchar",
+        "business_region_id": "bigint",
+        "business_region_name": "varchar",
+        "deal_created_date": "date",
+        "deal_created_month": "date",
+        "entered_at": "timestamp",
+        "entered_date": "date",
+        "left_at": "timestamp",
+        "was_skipped": "boolean",
+        "days_in_stage": "double",
+        "outcome_at_stage": "varchar",
+        "is_advanced": "boolean",
+        "loss_reason_id": "bigint",
+        "loss_reason_name": "varchar",
+        "potential_amount": "decimal(18,2)",
+    },
+    "rpt_sales_funnel": {
+        "deal_kind_id": "bigint",
+        "deal_kind_name": "varchar",
+        "stage_id": "bigint",
+        "stage_name": "varchar",
+        "stage_sequence": "integer",
+        "deals_entered": "bigint",
+        "deals_skipped": "bigint",
+        "deals_advanced": "bigint",
+        "deals_lost": "bigint",
+        "deals_won": "bigint",
+        "deals_in_progress": "bigint",
+        "conversion_to_next": "double",
+        "cumulative_conversion": "double",
+        "mean_days_in_stage": "double",
+        "median_days_in_stage": "double",
+        "potential_amount_entered": "decimal(18,2)",
+    },
+    "rpt_deal_efficiency": {
+        "deal_efficiency_id": "varchar",
+        "created_month": "date",
+        "deal_kind_id": "bigint",
+        "deal_kind_name": "varchar",
+        "manager_id": "bigint",
+        "manager_name": "varchar",
+        "business_region_id": "bigint",
+        "business_region_name": "varchar",
+        "deals_total": "bigint",
+        "deals_won": "bigint",
+        "deals_lost": "bigint",
+        "deals_in_progress": "bigint",
+        "win_rate": "double",
+        "won_amount": "decimal(18,2)",
+        "potential_amount": "decimal(18,2)",
+        "mean_cycle_days": "double",
+        "median_cycle_days": "double",
+    },
+    "rpt_stage_win_probability": {
+        "deal_kind_id": "bigint",
+        "stage_id": "bigint",
+        "stage_name": "varchar",
+        "stage_sequence": "integer",
+        "deals_closed_after_reaching": "bigint",
+        "deals_won_after_reaching": "bigint",
+        "win_share": "double",
+    },
+}
+
+OPAPP_TABLES = {
+    "organizations",
+    "business_regions",
+    "users",
+    "partners",
+    "counterparties",
+    "contact_persons",
+    "deal_kinds",
+    "sales_stages",
+    "loss_reasons",
+    "deals",
+    "deal_stage_history",
+}
+
+
+@pytest.fixture(scope="module")
+def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    work = tmp_path_factory.mktemp("dbt_parse")
+    env = {**os.environ, "CRM_DBT_DUCKDB_PATH": str(work / "parse.duckdb")}
+    result = subprocess.run(
+        [
+            str(DBT),
+            "parse",
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--profiles-dir",
+            str(PROJECT_DIR),
+            "--target-path",
+            str(work / "target"),
+            "--log-path",
+            str(work / "logs"),
+            "--no-partial-parse",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return json.loads((work / "target" / "manifest.json").read_text())
+
+
+def _models(manifest: dict) -> dict[str, dict]:
+    return {
+        node["name"]: node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
+    }
+
+
+def test_marts_keep_their_enforced_column_contract(manifest: dict) -> None:
+    models = _models(manifest)
+    for name, expected in MART_CONTRACTS.items():
+        node = models[name]
+        assert node["config"]["contract"]["enforced"], name
+        assert node["config"]["materialized"] == "table", name
+        assert node["schema"] == "marts", name
+        actual = {column: spec["data_type"] for column, spec in node["columns"].items()}
+        assert actual == expected, name
+
+
+def test_every_opapp_table_has_one_staging_view(manifest: dict) -> None:
+    models = _models(manifest)
+    for table in OPAPP_TABLES:
+        node = models[f"stg_opapp__{table}"]
+        assert node["schema"] == "staging"
+        assert node["config"]["materialized"] == "view"
+        assert node["depends_on"]["nodes"] == [f"source.crm_warehouse.opapp.{table}"]
+
+
+def test_every_model_is_documented(manifest: dict) -> None:
+    for name, node in _models(manifest).items():
+        assert node["description"].strip(), f"{name} has no description"
+        assert node["columns"], f"{name} has no documented columns"
+
+
+def test_funnel_definitions_are_guarded_by_unit_tests(manifest: dict) -> None:
+    unit_tests = {node["name"]: node["model"] for node in manifest["unit_tests"].values()}
+    assert unit_tests["test_reopened_deal_collapses_to_one_row_per_stage"] == (
+        "int_deal_stages_collapsed_to_first_reach"
+    )
+    assert unit_tests["test_deal_lost_at_stage_3_does_not_enter_stage_4"] == "fct_deal_stages"
+    assert (
+        unit_tests["test_funnel_counts_skipped_as_entered_and_lost_does_not_enter_next"]
+        == "rpt_sales_funnel"
+    )
+    assert unit_tests["test_win_rate_ignores_open_deals"] == "rpt_deal_efficiency"

@@ -1,0 +1,78 @@
+"""`seed_database`: migrate, check, generate and bulk-write the demo dataset."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from operational_app.db.migrate import upgrade_to_head
+from operational_app.db.models import Deal
+from operational_app.db.session import create_oltp_engine
+from operational_app.seed.generator import SCALES, Scale, generate
+from operational_app.seed.writer import tables_to_clear, write_postgresql, write_sqlite
+
+SEEDED_TABLES = (
+    "organizations",
+    "business_regions",
+    "users",
+    "deal_kinds",
+    "sales_stages",
+    "loss_reasons",
+    "partners",
+    "counterparties",
+    "contact_persons",
+    "deals",
+    "deal_stage_history",
+)
+
+
+def _quiet(_step: str, _done: int, _total: int) -> None:
+    return None
+
+
+def seed_database(
+    url: str,
+    scale: str | Scale = "demo",
+    seed: int = 42,
+    as_of: dt.date | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    *,
+    replace: bool = False,
+) -> dict[str, int]:
+    """Fill the OLTP database at `url` with demo data; return row counts per table.
+
+    `scale` is a name from SCALES or a custom Scale. The same seed and as_of give identical rows;
+    every timestamp lies in the two years before as_of (default: today, UTC). An already seeded
+    database is refused unless `replace`, which first empties the seeded tables and every table
+    referencing them. `progress(step, done, total)` reports generation and per-table writes.
+    """
+    if isinstance(scale, str):
+        if scale not in SCALES:
+            raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
+        scale = SCALES[scale]
+    as_of = as_of or dt.datetime.now(dt.UTC).date()
+    report = progress or _quiet
+    upgrade_to_head(url)
+    engine = create_oltp_engine(url)
+    try:
+        with engine.connect() as connection:
+            existing = connection.execute(select(func.count()).select_from(Deal)).scalar_one()
+        if existing and not replace:
+            raise ValueError(
+                f"the database already has {existing} deals; pass replace=True to wipe and reseed"
+            )
+        clear = tables_to_clear(engine, list(SEEDED_TABLES)) if replace else []
+        tables = generate(scale, seed, as_of, report)
+        backend = make_url(url).get_backend_name()
+        if backend == "sqlite":
+            write_sqlite(engine, tables, clear, report)
+        elif backend == "postgresql":
+            write_postgresql(engine, tables, clear, report)
+        else:
+            raise ValueError(f"seeding supports SQLite and PostgreSQL, not {backend}")
+        return {table.name: len(table) for table in tables}
+    finally:
+        engine.dispose()

@@ -8,6 +8,7 @@ UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/uv/bin/uv)
 VENV := $(CURDIR)/.venv
 BIN := $(VENV)/bin
 CRM := $(BIN)/crm
+export PATH := $(BIN):$(PATH)
 export CRM_DATA_DIR ?= $(CURDIR)/data
 export DAGSTER_HOME ?= $(CRM_DATA_DIR)/dagster
 DEMO_SEED ?= 42

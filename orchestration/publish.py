@@ -1,7 +1,5 @@
 """The publish asset: swap the tested marts into the read-only warehouse readers use."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import dagster as dg

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -41,15 +42,16 @@ def dbt_project(target: str | None = None) -> DbtProject:
 
 
 def prepare_dbt_project(project: DbtProject) -> None:
-    """Parse the dbt project into a manifest when none exists yet (or in `dagster dev`).
+    """Parse the dbt project into a manifest when none exists yet.
 
     The manifest is normally built by `make manifest`; this covers a fresh checkout so that
     `crm pipeline` works without an extra step. It runs when definitions load, never at import.
+    `dagster dev` re-parses on every load through `prepare_if_dev`.
     """
     if project.manifest_path.exists():
         project.prepare_if_dev()
-    else:
-        project.preparer.prepare(project)
+        return
+    dbt_resource(project).cli(["parse", "--quiet"], target_path=project.target_path).wait()
 
 
 def point_dbt_at_build_database(settings: Settings) -> None:
@@ -57,5 +59,11 @@ def point_dbt_at_build_database(settings: Settings) -> None:
     os.environ["CRM_DBT_DUCKDB_PATH"] = str(settings.build_database_path)
 
 
+def dbt_executable() -> str:
+    """The dbt installed beside this Python, so runs work without an activated virtualenv."""
+    beside_python = Path(sys.executable).parent / "dbt"
+    return str(beside_python) if beside_python.exists() else "dbt"
+
+
 def dbt_resource(project: DbtProject) -> DbtCliResource:
-    return DbtCliResource(project_dir=project)
+    return DbtCliResource(project_dir=project, dbt_executable=dbt_executable())

@@ -1,7 +1,5 @@
 """dbt models as Dagster assets; `dbt build` runs models and their tests together."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from typing import Any
 

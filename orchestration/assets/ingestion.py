@@ -1,7 +1,5 @@
 """Raw OLTP assets: thin wrappers over `ingestion`, one asset key per source table."""
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 
 import dagster as dg

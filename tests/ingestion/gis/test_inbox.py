@@ -1,0 +1,250 @@
+"""ingest_inbox: exactly-once loading, quarantine, atomicity, and the samples round trip."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingestion.gis import inbox
+from ingestion.gis.events import MAX_FILE_BYTES
+from ingestion.gis.inbox import ingest_inbox
+from ingestion.gis.samples import SampleDocument, write_sample_inbox
+
+SAMPLES = Path(__file__).parent / "samples"
+
+
+@pytest.fixture
+def con() -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect()
+    yield connection
+    connection.close()
+
+
+def _copy(src: str, inbox_dir: Path, system: str, name: str | None = None) -> Path:
+    target = inbox_dir / system / (name or Path(src).name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(SAMPLES / src, target)
+    return target
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return con.sql(f"select count(*) from raw_gis.{table}").fetchall()[0][0]
+
+
+def test_file_loads_exactly_once_and_again_when_changed(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection
+) -> None:
+    box, quarantine = tmp_path / "inbox", tmp_path / "quarantine"
+    target = _copy("gismt/doc_list.json", box, "gismt")
+    first = ingest_inbox(box, con, quarantine, "run-1")
+    assert (first.files_loaded, first.events_loaded) == (1, 5)
+    second = ingest_inbox(box, con, quarantine, "run-2")
+    assert (second.files_loaded, second.files_skipped, second.events_loaded) == (0, 1, 0)
+    assert _count(con, "exchange_events") == 5
+    # A copy of the same bytes under another name is the same file.
+    _copy("gismt/doc_list.json", box, "gismt", "again.json")
+    assert ingest_inbox(box, con, quarantine, "run-3").files_loaded == 0
+    # Changed content is a new file: loaded again, old events kept.
+    target.write_text(target.read_text(encoding="utf-8").replace("ЗК-000125", "ЗК-000126"))
+    third = ingest_inbox(box, con, quarantine, "run-4")
+    assert (third.files_loaded, third.events_loaded) == (1, 5)
+    assert _count(con, "exchange_events") == 10
+    rows = con.sql(
+        "select run_id, event_count, source_file from raw_gis.loaded_files order by run_id"
+    ).fetchall()
+    assert rows == [("run-1", 5, "gismt/doc_list.json"), ("run-4", 5, "gismt/doc_list.json")]
+    types = con.sql(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = 'raw_gis' and table_name = 'exchange_events' "
+        "and column_name in ('event_at', 'source_line')"
+    ).fetchall()
+    assert sorted(types) == [("event_at", "TIMESTAMP"), ("source_line", "INTEGER")]
+
+
+def test_hostile_files_are_quarantined_and_others_still_load(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection
+) -> None:
+    box, quarantine = tmp_path / "inbox", tmp_path / "quarantine"
+    for name in ("billion_laughs.xml", "xxe_passwd.xml", "external_dtd.xml"):
+        _copy(f"hostile/{name}", box, "egais")
+    _copy("hostile/declared_utf8_but_cp1251.xml", box, "egais")
+    _copy("hostile/unknown_document.xml", box, "egais")
+    _copy("egais/Ticket_conclusion_rejected_cp1251.xml", box, "egais")
+    _copy("hostile/soap_fault.xml", box, "vetis")
+    _copy("vetis/receiveApplicationResult_completed.xml", box, "vetis")
+    _copy("hostile/truncated.json", box, "gismt")
+    _copy("hostile/unknown_status.json", box, "gismt")
+    _copy("gismt/doc_list.json", box, "gismt")
+
+    report = ingest_inbox(box, con, quarantine, "run-1")
+
+    assert report.files_loaded == 3
+    assert report.events_loaded == 1 + 3 + 5
+    assert report.failed == []
+    reasons = dict(con.sql("select source_file, reason from raw_gis.quarantine").fetchall())
+    assert reasons == dict(report.quarantined)
+    assert "DOCTYPE is forbidden" in reasons["egais/billion_laughs.xml"]
+    assert "DOCTYPE is forbidden" in reasons["egais/xxe_passwd.xml"]
+    assert "DOCTYPE is forbidden" in reasons["egais/external_dtd.xml"]
+    assert reasons["egais/declared_utf8_but_cp1251.xml"].startswith("xml/encoding")
+    assert "unsupported document QueryAP" in reasons["egais/unknown_document.xml"]
+    assert "SOAP Fault" in reasons["vetis/soap_fault.xml"]
+    assert reasons["gismt/truncated.json"].startswith("json: truncated or invalid")
+    assert "TELEPORTED" in reasons["gismt/unknown_status.json"]
+    copies = sorted(p.relative_to(quarantine).as_posix() for p in quarantine.rglob("*.*"))
+    assert len(copies) == 8
+    assert all(c.split("/")[0] in ("egais", "vetis", "gismt") for c in copies)
+    assert (quarantine / "gismt").is_dir() and (quarantine / "vetis").is_dir()
+    # The password file was never read: no event and no reason carries its content.
+    dump = con.sql("select * from raw_gis.exchange_events").fetchall()
+    assert "root:" not in repr(dump) + repr(reasons)
+    # Quarantined content is not retried ...
+    again = ingest_inbox(box, con, quarantine, "run-2")
+    assert (again.files_quarantined, again.files_loaded, again.files_skipped) == (0, 0, 11)
+    # ... unless it changes.
+    (box / "gismt" / "truncated.json").write_bytes(
+        (SAMPLES / "gismt/doc_list.json").read_bytes()[:-2] + b"\n}"
+    )
+    fixed = ingest_inbox(box, con, quarantine, "run-3")
+    assert fixed.files_loaded == 1 and fixed.events_loaded == 5
+
+
+def test_xxe_never_reads_the_referenced_file(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CANARY")
+    box = tmp_path / "inbox"
+    (box / "vetis").mkdir(parents=True)
+    (box / "vetis" / "xxe.xml").write_text(
+        f'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x SYSTEM "file://{secret}">]>'
+        '<ws:receiveApplicationResultResponse xmlns:ws="http://api.vetrf.ru/schema/cdm/'
+        'application/ws-definitions">&x;</ws:receiveApplicationResultResponse>'
+    )
+    report = ingest_inbox(box, con, tmp_path / "q", "run-1")
+    assert report.files_quarantined == 1
+    everything = repr(con.sql("select * from raw_gis.quarantine").fetchall())
+    assert "TOP-SECRET-CANARY" not in everything
+    assert "DOCTYPE" in everything
+
+
+def test_oversized_file_is_quarantined_without_parsing(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection
+) -> None:
+    box = tmp_path / "inbox"
+    (box / "gismt").mkdir(parents=True)
+    with (box / "gismt" / "huge.json").open("wb") as handle:
+        handle.truncate(MAX_FILE_BYTES + 1)  # sparse: no 50 MB written
+    report = ingest_inbox(box, con, tmp_path / "q", "run-1")
+    assert report.files_quarantined == 1
+    assert report.quarantined[0][1].startswith("size:")
+
+
+def test_a_crash_mid_load_leaves_nothing_half_loaded(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    box = tmp_path / "inbox"
+    _copy("gismt/doc_list.json", box, "gismt")
+
+    def crash() -> dt.datetime:
+        raise RuntimeError("power cut")  # after the events insert, before the commit
+
+    monkeypatch.setattr(inbox, "_utcnow", crash)
+    with pytest.raises(RuntimeError, match="power cut"):
+        ingest_inbox(box, con, tmp_path / "q", "run-1")
+    assert _count(con, "exchange_events") == 0
+    assert _count(con, "loaded_files") == 0
+    monkeypatch.undo()
+    assert ingest_inbox(box, con, tmp_path / "q", "run-2").events_loaded == 5
+    assert _count(con, "exchange_events") == 5
+
+
+def test_in_flight_hidden_and_symlinked_files_are_ignored(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection
+) -> None:
+    box = tmp_path / "inbox"
+    _copy("gismt/doc_list.json", box, "gismt", "page.json.part")
+    _copy("gismt/doc_list.json", box, "gismt", ".page.json")
+    (box / "gismt" / "link.json").symlink_to(SAMPLES / "gismt/doc_list.json")
+    (box / "unknown_system").mkdir()
+    _copy("gismt/doc_list.json", box, "unknown_system")
+    report = ingest_inbox(box, con, tmp_path / "q", "run-1")
+    assert report.files_seen == 0
+
+
+def _documents(n: int) -> list[SampleDocument]:
+    start = dt.date(2024, 3, 1)
+    return [
+        SampleDocument(
+            reference=f"ЗК-{i:06d}",
+            organization_inn="7707083893",
+            counterparty_inn="5008012345" if i % 3 else "500100732259",
+            date=start + dt.timedelta(days=i % 14),
+        )
+        for i in range(1, n + 1)
+    ]
+
+
+def test_samples_are_deterministic_per_seed(tmp_path: Path) -> None:
+    docs = _documents(40)
+    a = write_sample_inbox(tmp_path / "a", docs, seed=3)
+    b = write_sample_inbox(tmp_path / "b", docs, seed=3)
+    c = write_sample_inbox(tmp_path / "c", docs, seed=4)
+    files_a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*.*")}
+    files_b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*.*")}
+    assert a == b and files_a == files_b
+    assert a != c
+
+
+def test_samples_round_trip_through_the_inbox(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection
+) -> None:
+    docs = _documents(60)
+    tallies = write_sample_inbox(tmp_path / "inbox", docs, seed=11)
+    report = ingest_inbox(tmp_path / "inbox", con, tmp_path / "q", "run-1")
+
+    assert report.failed == []
+    assert report.files_quarantined == tallies["malformed_files"] >= 3
+    assert report.files_loaded == sum(tallies[f"{s}_files"] for s in ("egais", "vetis", "gismt"))
+    groups = dict(
+        con.sql("select status_group, count(*) from raw_gis.exchange_events group by 1").fetchall()
+    )
+    expected = {g: tallies[f"events_{g}"] for g in ("accepted", "rejected", "processing", "error")}
+    assert groups == {g: n for g, n in expected.items() if n}
+    assert sum(groups.values()) == tallies["events"] == report.events_loaded
+    # Mostly accepted, but every kind of outcome occurs.
+    assert groups["accepted"] > groups["rejected"] > 0 and groups["error"] > 0
+    assert {
+        s for (s,) in con.sql("select distinct system from raw_gis.exchange_events").fetchall()
+    } == {
+        "egais",
+        "vetis",
+        "gismt",
+    }
+    # Every shipment reference that reached ГИС МТ or ВетИС is one of ours.
+    refs = {
+        r
+        for (r,) in con.sql(
+            "select distinct reference from raw_gis.exchange_events where reference is not null"
+        ).fetchall()
+    }
+    assert refs <= {d.reference for d in docs} and len(refs) > 30
+    # windows-1251 ЕГАИС files decode to proper Cyrillic.
+    messages = con.sql(
+        "select error_message from raw_gis.exchange_events "
+        "where system = 'egais' and error_message is not null"
+    ).fetchall()
+    assert messages and all("Ð" not in m and "\ufffd" not in m for (m,) in messages)
+    assert any("Накладная" in m or "Документ" in m or "Бой" in m for (m,) in messages)
+    # A waybill and its registration ticket share the document id.
+    linked = con.sql(
+        "select count(*) from raw_gis.exchange_events w join raw_gis.exchange_events t "
+        "on t.document_id = w.document_id and t.document_type = 'Ticket:WAYBILL' "
+        "where w.document_type = 'WayBill_v4' and t.event_at >= w.event_at"
+    ).fetchall()[0][0]
+    assert linked > 0
+    assert ingest_inbox(tmp_path / "inbox", con, tmp_path / "q", "run-2").files_loaded == 0

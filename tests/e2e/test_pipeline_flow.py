@@ -159,3 +159,29 @@ def test_publication_and_load_log(flow: tuple[Settings, Path]) -> None:
     )
     assert loaded["deals"] == oltp_rows(oltp, "select count(*) from deals")[0][0]
     assert (settings.parquet_dir / "fct_deals.parquet").exists()
+
+
+def test_dashboards_show_the_published_figures(
+    flow: tuple[Settings, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from dashboards.formatting import format_number
+
+    settings, oltp = flow
+    monkeypatch.setenv("CRM_WAREHOUSE_DIR", str(settings.warehouse_dir))
+    monkeypatch.delenv("CRM_LANG", raising=False)
+    app_path = Path(__file__).resolve().parents[2] / "dashboards" / "streamlit_app.py"
+    app = AppTest.from_file(str(app_path), default_timeout=120).run()
+    assert not app.exception, [exception.value for exception in app.exception]
+
+    open_deals = oltp_rows(
+        oltp, "select count(*) from deals where status = 'in_progress' and deleted_at is null"
+    )[0][0]
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Сделки в работе"] == format_number(open_deals)
+
+    for page in ["app_pages/sales_funnel.py", "app_pages/deal_efficiency.py"]:
+        app.switch_page(page).run()
+        assert not app.exception, (page, [exception.value for exception in app.exception])
+        assert not app.error, page

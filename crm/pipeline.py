@@ -20,6 +20,11 @@ telemetry:
 """
 
 
+# Dagster's console logger prints every event at DEBUG; INFO keeps step starts, dbt progress
+# lines and failures, which is what a person watching `crm pipeline` needs.
+QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
+
 @dataclass(frozen=True)
 class PipelineOutcome:
     success: bool
@@ -49,7 +54,9 @@ def run_full_pipeline(
     if instance is None:
         home = prepare_dagster_home(settings.dagster_home)
         instance = dg.DagsterInstance.from_config(str(home))
-    result = job.execute_in_process(instance=instance, raise_on_error=False)
+    result = job.execute_in_process(
+        run_config=QUIET_CONSOLE, instance=instance, raise_on_error=False
+    )
     failed = [
         (event.step_key or "?", _failure_message(event))
         for event in result.all_events

@@ -6,15 +6,11 @@ PostgreSQL in a uniquely named database created for the session and dropped afte
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from crm.settings import get_settings
@@ -23,27 +19,9 @@ from operational_app.db.models import Base
 from operational_app.db.session import create_oltp_engine
 from operational_app.main import create_app
 from tests.operational_app.utils.factories import Classifiers, create_classifiers
+from tests.postgres import temporary_postgres_database
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-
-
-def _postgres_database() -> Iterator[str]:
-    server_url = os.environ.get("CRM_TEST_POSTGRES_URL")
-    if not server_url:
-        pytest.skip("CRM_TEST_POSTGRES_URL is not set: PostgreSQL variants are skipped")
-    admin = make_url(server_url).set(drivername="postgresql")
-    admin_dsn = admin.render_as_string(hide_password=False)
-    database = f"crm_test_opapp_{uuid.uuid4().hex[:12]}"
-    try:
-        with psycopg.connect(admin_dsn, autocommit=True) as connection:
-            connection.execute(f'create database "{database}"')
-    except psycopg.OperationalError as error:
-        pytest.skip(f"PostgreSQL at {admin.host}:{admin.port} does not answer: {error}")
-    try:
-        yield admin.set(database=database).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin_dsn, autocommit=True) as connection:
-            connection.execute(f'drop database if exists "{database}" with (force)')
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -55,7 +33,7 @@ def db_url(
         upgrade_to_head(url)
         yield url
         return
-    for url in _postgres_database():
+    with temporary_postgres_database("crm_test_opapp") as url:
         upgrade_to_head(url)
         yield url
 

@@ -105,6 +105,8 @@ class User(TrackedMixin, Base):
     email: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20), nullable=False, default="manager")
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # scrypt hash (see operational_app.auth); NULL means the user cannot sign in.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
 
 
 class Partner(TrackedMixin, Base):
@@ -146,6 +148,7 @@ class ContactPerson(TrackedMixin, Base):
     partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), nullable=False, index=True)
     full_name: Mapped[str] = mapped_column(String(200), nullable=False)
     role: Mapped[str | None] = mapped_column(String(100))
+    contact_role_id: Mapped[int | None] = mapped_column(ForeignKey("contact_roles.id"))
     phone: Mapped[str | None] = mapped_column(String(50))
     email: Mapped[str | None] = mapped_column(String(200))
 
@@ -223,3 +226,453 @@ class DealStageHistory(TrackedMixin, Base):
     left_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     was_skipped: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+# --- Issue 3: the whole entry model -------------------------------------------------------------
+
+INTERACTION_KINDS = ("meeting", "call", "sms", "email")
+DIRECTIONS = ("inbound", "outbound")
+INTERACTION_STATUSES = ("planned", "done", "cancelled")
+INTERACTION_SUBJECTS = ("deal", "claim", "marketing_event")
+AGREEMENT_KINDS = ("typical", "individual")
+PRICE_TYPES = ("wholesale", "retail", "dealer", "distributor")
+SETTLEMENT_CONTROLS = ("by_agreement", "by_contract")
+OFFER_STATUSES = ("draft", "sent", "accepted", "rejected", "expired")
+ORDER_STATUSES = (
+    "draft",
+    "on_approval",
+    "approved",
+    "to_ship",
+    "shipped",
+    "closed",
+    "cancelled",
+)
+PAYMENT_KINDS = ("prepayment", "credit")
+CLAIM_SOURCES = ("claims_list", "partner_card", "discrepancy_act", "portal")
+CLAIM_STATUSES = ("registered", "in_work", "resolved")
+CLAIM_RESULTS = ("satisfied", "not_satisfied")
+TASK_STATUSES = ("open", "done")
+GIS_SYSTEMS = ("egais", "vetis", "gismt")
+
+Quantity = Numeric(15, 3)
+Percent = Numeric(5, 2)
+
+
+class PartnerRole(TrackedMixin, Base):
+    """Роли партнёров (клиент, поставщик, конкурент, …): a classifier."""
+
+    __tablename__ = "partner_roles"
+
+    name: Mapped[str] = mapped_column(String(100), nullable=False, unique=True)
+
+
+class PartnerRoleLink(TrackedMixin, Base):
+    """Which roles a partner plays; a partner may be a customer and a supplier at once."""
+
+    __tablename__ = "partner_role_links"
+    __table_args__ = (
+        UniqueConstraint("partner_id", "partner_role_id", name="uq_partner_role_links_pair"),
+    )
+
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), nullable=False, index=True)
+    partner_role_id: Mapped[int] = mapped_column(ForeignKey("partner_roles.id"), nullable=False)
+
+
+class ContactRole(TrackedMixin, Base):
+    """Роли контактных лиц (директор, главный бухгалтер, …): a classifier."""
+
+    __tablename__ = "contact_roles"
+
+    name: Mapped[str] = mapped_column(String(100), nullable=False, unique=True)
+
+
+class ClaimReason(TrackedMixin, Base):
+    """Причины претензий, hierarchical: a reason may have a parent group."""
+
+    __tablename__ = "claim_reasons"
+
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("claim_reasons.id"))
+
+
+class InteractionTopic(TrackedMixin, Base):
+    """Темы взаимодействий: a classifier."""
+
+    __tablename__ = "interaction_topics"
+
+    name: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+
+
+class MarketingEvent(TrackedMixin, Base):
+    """Маркетинговые мероприятия: one of the things an interaction can be about."""
+
+    __tablename__ = "marketing_events"
+    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="dates_ordered"),)
+
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    starts_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    ends_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
+
+
+class Product(TrackedMixin, Base):
+    """Номенклатура. `gis_system` says which government system tracks the goods, if any."""
+
+    __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint("base_price >= 0", name="base_price_non_negative"),
+        CheckConstraint("cost_price >= 0", name="cost_price_non_negative"),
+        CheckConstraint(f"gis_system is null or {_in('gis_system', GIS_SYSTEMS)}", name="gis"),
+    )
+
+    sku: Mapped[str] = mapped_column(String(50), nullable=False, unique=True)
+    name: Mapped[str] = mapped_column(String(300), nullable=False)
+    unit: Mapped[str] = mapped_column(String(20), nullable=False, default="шт")
+    base_price: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal(0))
+    cost_price: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal(0))
+    gis_system: Mapped[str | None] = mapped_column(String(10))
+
+
+class Warehouse(TrackedMixin, Base):
+    """Склады."""
+
+    __tablename__ = "warehouses"
+
+    name: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+    business_region_id: Mapped[int | None] = mapped_column(ForeignKey("business_regions.id"))
+
+
+class StockLevel(TrackedMixin, Base):
+    """Goods on hand per product and warehouse; reserves are held on order lines."""
+
+    __tablename__ = "stock_levels"
+    __table_args__ = (
+        UniqueConstraint("product_id", "warehouse_id", name="uq_stock_levels_product_warehouse"),
+        CheckConstraint("quantity_on_hand >= 0", name="quantity_non_negative"),
+    )
+
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), nullable=False)
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"), nullable=False)
+    quantity_on_hand: Mapped[Decimal] = mapped_column(Quantity, nullable=False, default=Decimal(0))
+
+
+class Agreement(TrackedMixin, Base):
+    """Соглашения с клиентами: typical (one set of terms, many partners) or individual."""
+
+    __tablename__ = "agreements"
+    __table_args__ = (
+        CheckConstraint(_in("kind", AGREEMENT_KINDS), name="kind"),
+        CheckConstraint(_in("price_type", PRICE_TYPES), name="price_type"),
+        CheckConstraint(_in("settlement_control", SETTLEMENT_CONTROLS), name="settlement"),
+        CheckConstraint(
+            "kind <> 'individual' or partner_id is not null", name="individual_has_partner"
+        ),
+        CheckConstraint("discount_percent between 0 and 100", name="discount_range"),
+        CheckConstraint("max_manual_discount_percent between 0 and 100", name="max_discount"),
+        CheckConstraint("prepayment_share between 0 and 100", name="prepayment_range"),
+        CheckConstraint("deferral_days >= 0", name="deferral_non_negative"),
+        CheckConstraint("valid_to is null or valid_to >= valid_from", name="validity_ordered"),
+    )
+
+    number: Mapped[str] = mapped_column(String(30), nullable=False, unique=True)
+    name: Mapped[str] = mapped_column(String(300), nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False, default="typical")
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    price_type: Mapped[str] = mapped_column(String(20), nullable=False, default="wholesale")
+    discount_percent: Mapped[Decimal] = mapped_column(Percent, nullable=False, default=Decimal(0))
+    max_manual_discount_percent: Mapped[Decimal] = mapped_column(
+        Percent, nullable=False, default=Decimal(5)
+    )
+    prepayment_share: Mapped[Decimal] = mapped_column(Percent, nullable=False, default=Decimal(0))
+    deferral_days: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    valid_from: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    settlement_control: Mapped[str] = mapped_column(
+        String(20), nullable=False, default="by_agreement"
+    )
+
+
+class CommercialOffer(TrackedMixin, Base):
+    """Коммерческое предложение клиенту; accepting one creates a customer order."""
+
+    __tablename__ = "commercial_offers"
+    __table_args__ = (CheckConstraint(_in("status", OFFER_STATUSES), name="status"),)
+
+    number: Mapped[str] = mapped_column(String(30), nullable=False, unique=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), nullable=False, index=True)
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id"), index=True)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="draft")
+    offered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    total_amount: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal(0))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class CommercialOfferLine(TrackedMixin, Base):
+    __tablename__ = "commercial_offer_lines"
+    __table_args__ = (
+        UniqueConstraint("commercial_offer_id", "line_number", name="uq_offer_lines_number"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("price >= 0", name="price_non_negative"),
+        CheckConstraint("discount_percent between 0 and 100", name="discount_range"),
+    )
+
+    commercial_offer_id: Mapped[int] = mapped_column(
+        ForeignKey("commercial_offers.id"), nullable=False, index=True
+    )
+    line_number: Mapped[int] = mapped_column(Integer, nullable=False)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), nullable=False)
+    quantity: Mapped[Decimal] = mapped_column(Quantity, nullable=False)
+    price: Mapped[Decimal] = mapped_column(Money, nullable=False)
+    discount_percent: Mapped[Decimal] = mapped_column(Percent, nullable=False, default=Decimal(0))
+    price_adjustment: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal(0))
+    amount: Mapped[Decimal] = mapped_column(Money, nullable=False)
+
+
+class CustomerOrder(TrackedMixin, Base):
+    """Заказ клиента. Debt = shipped − paid; status changes go through domain rules."""
+
+    __tablename__ = "customer_orders"
+    __table_args__ = (CheckConstraint(_in("status", ORDER_STATUSES), name="status"),)
+
+    number: Mapped[str] = mapped_column(String(30), nullable=False, unique=True)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), nullable=False, index=True)
+    counterparty_id: Mapped[int | None] = mapped_column(ForeignKey("counterparties.id"))
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id"), index=True)
+    commercial_offer_id: Mapped[int | None] = mapped_column(ForeignKey("commercial_offers.id"))
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="draft")
+    ordered_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=utc_now)
+    planned_shipment_date: Mapped[dt.date | None] = mapped_column(Date)
+    requires_approval: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    total_amount: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal(0))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class CustomerOrderLine(TrackedMixin, Base):
+    __tablename__ = "customer_order_lines"
+    __table_args__ = (
+        UniqueConstraint("customer_order_id", "line_number", name="uq_order_lines_number"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("price >= 0", name="price_non_negative"),
+        CheckConstraint("discount_percent between 0 and 100", name="discount_range"),
+        CheckConstraint(
+            "reserved_quantity >= 0 and reserved_quantity <= quantity", name="reserve_range"
+        ),
+        CheckConstraint(
+            "shipped_quantity >= 0 and shipped_quantity <= quantity", name="shipped_range"
+        ),
+    )
+
+    customer_order_id: Mapped[int] = mapped_column(
+        ForeignKey("customer_orders.id"), nullable=False, index=True
+    )
+    line_number: Mapped[int] = mapped_column(Integer, nullable=False)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), nullable=False)
+    warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
+    quantity: Mapped[Decimal] = mapped_column(Quantity, nullable=False)
+    price: Mapped[Decimal] = mapped_column(Money, nullable=False)
+    discount_percent: Mapped[Decimal] = mapped_column(Percent, nullable=False, default=Decimal(0))
+    amount: Mapped[Decimal] = mapped_column(Money, nullable=False)
+    reserved_quantity: Mapped[Decimal] = mapped_column(Quantity, nullable=False, default=Decimal(0))
+    shipped_quantity: Mapped[Decimal] = mapped_column(Quantity, nullable=False, default=Decimal(0))
+
+
+class PaymentScheduleItem(TrackedMixin, Base):
+    """График оплаты заказа: when and how much the customer is due to pay."""
+
+    __tablename__ = "payment_schedule_items"
+    __table_args__ = (
+        CheckConstraint(_in("kind", PAYMENT_KINDS), name="kind"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+    )
+
+    customer_order_id: Mapped[int] = mapped_column(
+        ForeignKey("customer_orders.id"), nullable=False, index=True
+    )
+    due_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False, default="credit")
+    amount: Mapped[Decimal] = mapped_column(Money, nullable=False)
+
+
+class Shipment(TrackedMixin, Base):
+    """Реализация товаров: goods shipped against an order."""
+
+    __tablename__ = "shipments"
+    __table_args__ = (CheckConstraint("amount >= 0", name="amount_non_negative"),)
+
+    number: Mapped[str] = mapped_column(String(30), nullable=False, unique=True)
+    customer_order_id: Mapped[int] = mapped_column(
+        ForeignKey("customer_orders.id"), nullable=False, index=True
+    )
+    warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
+    shipped_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    amount: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal(0))
+    cost_amount: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal(0))
+
+
+class ShipmentLine(TrackedMixin, Base):
+    __tablename__ = "shipment_lines"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id"), nullable=False, index=True)
+    customer_order_line_id: Mapped[int] = mapped_column(
+        ForeignKey("customer_order_lines.id"), nullable=False
+    )
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), nullable=False)
+    quantity: Mapped[Decimal] = mapped_column(Quantity, nullable=False)
+    amount: Mapped[Decimal] = mapped_column(Money, nullable=False)
+
+
+class Payment(TrackedMixin, Base):
+    """Поступление безналичных денежных средств against an order."""
+
+    __tablename__ = "payments"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    number: Mapped[str] = mapped_column(String(30), nullable=False, unique=True)
+    customer_order_id: Mapped[int] = mapped_column(
+        ForeignKey("customer_orders.id"), nullable=False, index=True
+    )
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), nullable=False)
+    paid_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    amount: Mapped[Decimal] = mapped_column(Money, nullable=False)
+
+
+class ReserveAdjustment(TrackedMixin, Base):
+    """Корректировка назначения: a reserve released or moved from one order line to another."""
+
+    __tablename__ = "reserve_adjustments"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint(
+            "from_order_line_id is not null or to_order_line_id is not null", name="has_side"
+        ),
+    )
+
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), nullable=False)
+    warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
+    from_order_line_id: Mapped[int | None] = mapped_column(ForeignKey("customer_order_lines.id"))
+    to_order_line_id: Mapped[int | None] = mapped_column(ForeignKey("customer_order_lines.id"))
+    quantity: Mapped[Decimal] = mapped_column(Quantity, nullable=False)
+    adjusted_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=utc_now)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Claim(TrackedMixin, Base):
+    """Претензия клиента. Resolving needs a result (satisfied or not)."""
+
+    __tablename__ = "claims"
+    __table_args__ = (
+        CheckConstraint(_in("source", CLAIM_SOURCES), name="source"),
+        CheckConstraint(_in("status", CLAIM_STATUSES), name="status"),
+        CheckConstraint(f"result is null or {_in('result', CLAIM_RESULTS)}", name="result"),
+        CheckConstraint(
+            "status <> 'resolved' or (result is not null and resolved_at is not null)",
+            name="resolved_has_result",
+        ),
+        CheckConstraint("claimed_amount >= 0", name="claimed_amount_non_negative"),
+    )
+
+    number: Mapped[str] = mapped_column(String(30), nullable=False, unique=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), nullable=False, index=True)
+    claim_reason_id: Mapped[int | None] = mapped_column(ForeignKey("claim_reasons.id"))
+    source: Mapped[str] = mapped_column(String(20), nullable=False, default="claims_list")
+    customer_order_id: Mapped[int | None] = mapped_column(ForeignKey("customer_orders.id"))
+    shipment_id: Mapped[int | None] = mapped_column(ForeignKey("shipments.id"))
+    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    claimed_amount: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal(0))
+    description: Mapped[str | None] = mapped_column(Text)
+    registered_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=utc_now)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="registered")
+    result: Mapped[str | None] = mapped_column(String(20))
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    resolution_comment: Mapped[str | None] = mapped_column(Text)
+
+
+class ClaimTask(TrackedMixin, Base):
+    """План работ по претензии: tasks with due dates."""
+
+    __tablename__ = "claim_tasks"
+    __table_args__ = (CheckConstraint(_in("status", TASK_STATUSES), name="status"),)
+
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), nullable=False, index=True)
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="open")
+    done_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Interaction(TrackedMixin, Base):
+    """Взаимодействие: a meeting, call, SMS or e-mail, about a deal, a claim or an event."""
+
+    __tablename__ = "interactions"
+    __table_args__ = (
+        CheckConstraint(_in("kind", INTERACTION_KINDS), name="kind"),
+        CheckConstraint(_in("direction", DIRECTIONS), name="direction"),
+        CheckConstraint(_in("status", INTERACTION_STATUSES), name="status"),
+        CheckConstraint(
+            f"subject_type is null or {_in('subject_type', INTERACTION_SUBJECTS)}",
+            name="subject_type",
+        ),
+        CheckConstraint(
+            "(subject_type is null and deal_id is null and claim_id is null"
+            " and marketing_event_id is null)"
+            " or (subject_type = 'deal' and deal_id is not null)"
+            " or (subject_type = 'claim' and claim_id is not null)"
+            " or (subject_type = 'marketing_event' and marketing_event_id is not null)",
+            name="subject_matches_type",
+        ),
+        CheckConstraint("status <> 'done' or done_at is not null", name="done_has_time"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    direction: Mapped[str] = mapped_column(String(20), nullable=False, default="outbound")
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), nullable=False, index=True)
+    contact_person_id: Mapped[int | None] = mapped_column(ForeignKey("contact_persons.id"))
+    interaction_topic_id: Mapped[int | None] = mapped_column(ForeignKey("interaction_topics.id"))
+    subject_type: Mapped[str | None] = mapped_column(String(20))
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id"), index=True)
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"), index=True)
+    marketing_event_id: Mapped[int | None] = mapped_column(ForeignKey("marketing_events.id"))
+    summary: Mapped[str] = mapped_column(String(300), nullable=False)
+    description: Mapped[str | None] = mapped_column(Text)
+    planned_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    done_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="planned")
+    is_reviewed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+
+class ApiToken(TrackedMixin, Base):
+    """Bearer tokens for integrations; only a SHA-256 of the token is stored."""
+
+    __tablename__ = "api_tokens"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class UserSession(TrackedMixin, Base):
+    """A signed-in operator's browser session; the cookie carries a random token, stored hashed."""
+
+    __tablename__ = "user_sessions"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    csrf_token: Mapped[str] = mapped_column(String(64), nullable=False)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

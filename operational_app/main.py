@@ -11,25 +11,42 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from markupsafe import Markup
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm.settings import Settings, get_settings
+from operational_app import auth
+from operational_app.api.deps import current_user
 from operational_app.api.main import api_router
 from operational_app.db.migrate import upgrade_to_head
 from operational_app.db.session import create_oltp_engine
 from operational_app.domain.errors import DomainError
 from operational_app.i18n import translate
+from operational_app.input_limits import InputLimitsMiddleware
+from operational_app.web import admin_classifiers, auth_pages, engagement, sales
 from operational_app.web.routes import router as web_router
 
 PACKAGE_DIR = Path(__file__).parent
 logger = logging.getLogger(__name__)
+
+# Page routers: each is included with `Depends(current_user)` (sign-in required; non-GET
+# requests from a browser session must carry the CSRF token). Append new page routers here.
+# Public: /login and /logout (auth_pages.public_router), /static, /docs and /openapi.json.
+PAGE_ROUTERS = [
+    web_router,
+    auth_pages.router,
+    engagement.router,
+    admin_classifiers.router,
+    sales.router,
+]
 
 
 def _sqlite_unicode_lower(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI objects
@@ -74,6 +91,19 @@ def _error_response(
 def _install_error_handlers(app: FastAPI) -> None:
     lang = app.state.settings.lang
 
+    @app.exception_handler(auth.NotAuthenticated)
+    async def not_authenticated(request: Request, exc: auth.NotAuthenticated) -> Response:
+        if _wants_json(request):
+            return JSONResponse(
+                status_code=401,
+                content={"detail": str(exc), "rule": "not_authenticated"},
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        target = request.url.path
+        if request.method == "GET" and request.url.query:
+            target += "?" + request.url.query
+        return RedirectResponse(auth_pages.login_url(target), status_code=303)
+
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> Response:
         detail = exc.message
@@ -110,6 +140,23 @@ def _install_error_handlers(app: FastAPI) -> None:
         )
 
 
+@pass_context
+def _csrf_field(context: dict) -> Markup:
+    """`{{ csrf_field() }}` inside every `<form method="post">`: the session's CSRF token."""
+    request = context.get("request")
+    token = getattr(request.state, "csrf_token", None) if request is not None else None
+    return Markup('<input type="hidden" name="{}" value="{}">').format(
+        auth.CSRF_FORM_FIELD, token or ""
+    )
+
+
+@pass_context
+def _template_user(context: dict) -> object:
+    """`{{ current_user() }}`: the signed-in user of this request, or None."""
+    request = context.get("request")
+    return getattr(request.state, "user", None) if request is not None else None
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -133,9 +180,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     templates = Jinja2Templates(directory=PACKAGE_DIR / "templates")
     templates.env.globals["t"] = lambda key, **params: translate(key, settings.lang, **params)
     templates.env.globals["lang"] = settings.lang
+    templates.env.globals["csrf_field"] = _csrf_field
+    templates.env.globals["current_user"] = _template_user
+    templates.env.globals.update(engagement.template_globals())
+    templates.env.globals.update(sales.template_globals())
     app.state.templates = templates
     _install_error_handlers(app)
+    app.add_middleware(InputLimitsMiddleware, lang=settings.lang)
     app.include_router(api_router)
-    app.include_router(web_router)
+    app.include_router(auth_pages.public_router)
+    for router in PAGE_ROUTERS:
+        app.include_router(router, dependencies=[Depends(current_user)])
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
     return app

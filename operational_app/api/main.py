@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
-from operational_app.api.routes import classifiers, deals, partners
+from operational_app.api.deps import current_user
+from operational_app.api.routes import (
+    agreements,
+    claims,
+    classifier_admin,
+    classifiers,
+    contacts,
+    deals,
+    interactions,
+    offers,
+    orders,
+    partners,
+    products,
+    warehouses,
+)
 
-api_router = APIRouter(prefix="/api/v1")
+# Every route under /api/v1 requires a signed-in user (bearer token or session cookie + CSRF
+# header); routers included below inherit it. Role checks: `require_role(...)` in the route.
+api_router = APIRouter(prefix="/api/v1", dependencies=[Depends(current_user)])
 api_router.include_router(partners.router)
 api_router.include_router(deals.router)
 api_router.include_router(classifiers.router)
+# Sales: Номенклатура, Склады, Соглашения, Коммерческие предложения, Заказы клиентов.
+for _sales_router in (products, warehouses, agreements, offers, orders):
+    api_router.include_router(_sales_router.router)
+# Engagement: Классификаторы (admin), Контактные лица, Взаимодействия, Претензии клиентов.
+for _engagement_router in (classifier_admin, contacts, interactions, claims):
+    api_router.include_router(_engagement_router.router)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from operational_app.api.deps import IdPath, SessionDep
+from operational_app.api.deps import CurrentUser, IdPath, SessionDep
 from operational_app.api.schemas import MAX_ID
 from operational_app.db.models import (
     DEAL_STATUSES,
@@ -278,14 +278,14 @@ def deal_new(request: Request, session: SessionDep, partner_id: str | None = Non
 
 
 @router.post("/deals")
-async def deal_create(request: Request, session: SessionDep) -> Response:
+async def deal_create(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     values = await _form_values(request)
     try:
         form = DealForm.model_validate(values)
     except ValidationError as exc:
         return _deal_form(request, session, values, form_errors(exc, _lang(request)), 422)
     try:
-        deal = deal_service.create_deal(session, **form.fields())
+        deal = deal_service.create_deal(session, **form.fields(), user_id=user.id)
         session.commit()
     except DomainError as exc:
         session.rollback()
@@ -339,7 +339,9 @@ def deal_card(request: Request, session: SessionDep, deal_id: IdPath) -> Respons
     return _deal_card(request, session, get_or_404(session, Deal, deal_id))
 
 
-async def _deal_action(request: Request, session: Session, deal_id: int, action: str) -> Response:
+async def _deal_action(
+    request: Request, session: Session, deal_id: int, action: str, user_id: int | None = None
+) -> Response:
     deal = get_or_404(session, Deal, deal_id)
     values = await _form_values(request)
     version = _int_or_none(values.get("version"))
@@ -350,9 +352,11 @@ async def _deal_action(request: Request, session: Session, deal_id: int, action:
                 raise ValidationFailed(
                     "text.required", "Choose a stage to move to.", field="stage_id"
                 )
-            deal_service.advance_deal(session, deal, stage_id, expected_version=version)
+            deal_service.advance_deal(
+                session, deal, stage_id, expected_version=version, user_id=user_id
+            )
         elif action == "win":
-            deal_service.win_deal(session, deal, expected_version=version)
+            deal_service.win_deal(session, deal, expected_version=version, user_id=user_id)
         elif action == "lose":
             deal_service.lose_deal(
                 session,
@@ -360,9 +364,10 @@ async def _deal_action(request: Request, session: Session, deal_id: int, action:
                 _int_or_none(values.get("loss_reason_id")),
                 (values.get("comment") or "").replace("\x00", "")[:4000] or None,
                 expected_version=version,
+                user_id=user_id,
             )
         elif action == "reopen":
-            deal_service.reopen_deal(session, deal, expected_version=version)
+            deal_service.reopen_deal(session, deal, expected_version=version, user_id=user_id)
         elif action == "edit":
             try:
                 form = DealEditForm.model_validate(values)
@@ -387,8 +392,8 @@ async def _deal_action(request: Request, session: Session, deal_id: int, action:
 
 @router.post("/deals/{deal_id}/{action}")
 async def deal_action(
-    request: Request, session: SessionDep, deal_id: IdPath, action: str
+    request: Request, session: SessionDep, user: CurrentUser, deal_id: IdPath, action: str
 ) -> Response:
     if action not in ("advance", "win", "lose", "reopen", "edit"):
         raise NotFound("action.unknown", f"Unknown deal action {action!r}.")
-    return await _deal_action(request, session, deal_id, action)
+    return await _deal_action(request, session, deal_id, action, user.id)

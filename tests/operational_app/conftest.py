@@ -14,11 +14,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from crm.settings import get_settings
+from operational_app import auth
 from operational_app.db.migrate import upgrade_to_head
-from operational_app.db.models import Base
+from operational_app.db.models import Base, User
 from operational_app.db.session import create_oltp_engine
 from operational_app.main import create_app
 from tests.operational_app.utils.factories import Classifiers, create_classifiers
+from tests.operational_app.utils.users import bearer, create_token, create_user
 from tests.postgres import temporary_postgres_database
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -75,13 +77,43 @@ def app_client(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         yield client
 
 
-@pytest.fixture
-def client(app_client: TestClient, db: Session) -> TestClient:
-    """The app on the test database; depending on `db` empties the tables afterwards."""
-    return app_client
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap scrypt parameters for tests (the format and checks stay the same)."""
+    monkeypatch.setattr(auth, "PASSWORD_PARAMS", auth.ScryptParams(n=2**10))
 
 
 @pytest.fixture
-def client_en(db_url: str, db: Session, tmp_path: object) -> Iterator[TestClient]:
+def admin(db: Session) -> User:
+    """The administrator the default `client` acts as."""
+    return create_user(db, "administrator", login="test-admin", full_name="Админ Тестовый")
+
+
+def _signed_out(client: TestClient) -> TestClient:
+    client.headers.pop("Authorization", None)
+    client.cookies.clear()
+    return client
+
+
+@pytest.fixture
+def anon_client(app_client: TestClient, db: Session) -> Iterator[TestClient]:
+    """The app with no credentials at all (and no cookies left from earlier tests)."""
+    yield _signed_out(app_client)
+    _signed_out(app_client)
+
+
+@pytest.fixture
+def client(app_client: TestClient, db: Session, admin: User) -> Iterator[TestClient]:
+    """The app on the test database, acting as an administrator through a bearer token
+    (API and pages alike; bearer requests need no CSRF token). Depending on `db` empties the
+    tables afterwards."""
+    _signed_out(app_client).headers.update(bearer(create_token(db, admin)))
+    yield app_client
+    _signed_out(app_client)
+
+
+@pytest.fixture
+def client_en(db_url: str, db: Session, admin: User, tmp_path: object) -> Iterator[TestClient]:
     with _client(db_url, str(tmp_path), "en") as client:
+        client.headers.update(bearer(create_token(db, admin)))
         yield client

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from operational_app.api.deps import IdFilter, IdPath, Limit, Offset, SearchText, SessionDep
+from operational_app.api.deps import (
+    CurrentUser,
+    IdFilter,
+    IdPath,
+    Limit,
+    Offset,
+    SearchText,
+    SessionDep,
+)
 from operational_app.api.schemas import (
     DealAction,
     DealAdvance,
@@ -67,8 +75,8 @@ def get_deal(session: SessionDep, deal_id: IdPath) -> DealDetail:
 
 
 @router.post("/deals", response_model=DealDetail, status_code=status.HTTP_201_CREATED)
-def create_deal(session: SessionDep, body: DealCreate) -> DealDetail:
-    deal = service.create_deal(session, **body.model_dump())
+def create_deal(session: SessionDep, user: CurrentUser, body: DealCreate) -> DealDetail:
+    deal = service.create_deal(session, **body.model_dump(), user_id=user.id)
     session.commit()
     return _detail(session, deal)
 
@@ -82,34 +90,53 @@ def update_deal(session: SessionDep, deal_id: IdPath, body: DealUpdate) -> DealD
 
 
 @router.post("/deals/{deal_id}/advance", response_model=DealDetail)
-def advance_deal(session: SessionDep, deal_id: IdPath, body: DealAdvance) -> DealDetail:
+def advance_deal(
+    session: SessionDep, user: CurrentUser, deal_id: IdPath, body: DealAdvance
+) -> DealDetail:
     deal = get_or_404(session, Deal, deal_id)
-    service.advance_deal(session, deal, body.stage_id, expected_version=body.version)
+    service.advance_deal(
+        session, deal, body.stage_id, expected_version=body.version, user_id=user.id
+    )
     session.commit()
     return _detail(session, deal)
 
 
 @router.post("/deals/{deal_id}/win", response_model=DealDetail)
-def win_deal(session: SessionDep, deal_id: IdPath, body: DealAction | None = None) -> DealDetail:
+def win_deal(
+    session: SessionDep, user: CurrentUser, deal_id: IdPath, body: DealAction | None = None
+) -> DealDetail:
     deal = get_or_404(session, Deal, deal_id)
-    service.win_deal(session, deal, expected_version=body.version if body else None)
+    service.win_deal(
+        session, deal, expected_version=body.version if body else None, user_id=user.id
+    )
     session.commit()
     return _detail(session, deal)
 
 
 @router.post("/deals/{deal_id}/lose", response_model=DealDetail)
-def lose_deal(session: SessionDep, deal_id: IdPath, body: DealLose) -> DealDetail:
+def lose_deal(
+    session: SessionDep, user: CurrentUser, deal_id: IdPath, body: DealLose
+) -> DealDetail:
     deal = get_or_404(session, Deal, deal_id)
     service.lose_deal(
-        session, deal, body.loss_reason_id, body.comment, expected_version=body.version
+        session,
+        deal,
+        body.loss_reason_id,
+        body.comment,
+        expected_version=body.version,
+        user_id=user.id,
     )
     session.commit()
     return _detail(session, deal)
 
 
 @router.post("/deals/{deal_id}/reopen", response_model=DealDetail)
-def reopen_deal(session: SessionDep, deal_id: IdPath, body: DealAction | None = None) -> DealDetail:
+def reopen_deal(
+    session: SessionDep, user: CurrentUser, deal_id: IdPath, body: DealAction | None = None
+) -> DealDetail:
     deal = get_or_404(session, Deal, deal_id)
-    service.reopen_deal(session, deal, expected_version=body.version if body else None)
+    service.reopen_deal(
+        session, deal, expected_version=body.version if body else None, user_id=user.id
+    )
     session.commit()
     return _detail(session, deal)

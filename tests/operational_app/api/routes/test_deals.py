@@ -268,4 +268,5 @@ def test_classifier_lists(client: TestClient, classifiers: Classifiers):
     reasons = [reason["name"] for reason in client.get(f"{API}/loss-reasons").json()]
     assert classifiers.deleted_loss_reason.name not in reasons and len(reasons) == 2
     assert len(client.get(f"{API}/business-regions").json()) == 2
-    assert {user["login"] for user in client.get(f"{API}/users").json()} == {"ivanov", "petrova"}
+    logins = {user["login"] for user in client.get(f"{API}/users").json()}
+    assert logins == {"ivanov", "petrova", "test-admin"}  # test-admin: the client's user

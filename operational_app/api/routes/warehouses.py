@@ -1,0 +1,71 @@
+"""Склады: CRUD."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from operational_app.api.deps import IdFilter, IdPath, Limit, Offset, SearchText, SessionDep
+from operational_app.api.schemas import Paged
+from operational_app.api.schemas_sales import (
+    DeleteBody,
+    WarehouseCreate,
+    WarehousePublic,
+    WarehouseUpdate,
+)
+from operational_app.db.models import Warehouse
+from operational_app.domain import products as service
+from operational_app.domain import sales_queries
+from operational_app.domain.common import get_or_404
+
+router = APIRouter(tags=["warehouses"])
+
+
+@router.get("/warehouses", response_model=Paged[WarehousePublic])
+def list_warehouses(
+    session: SessionDep,
+    q: SearchText = None,
+    business_region_id: IdFilter = None,
+    sort: SearchText = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Paged[WarehousePublic]:
+    page = sales_queries.list_warehouses(
+        session,
+        q=q,
+        business_region_id=business_region_id,
+        sort=sort,
+        limit=limit,
+        offset=offset,
+    )
+    return Paged[WarehousePublic](
+        items=[WarehousePublic.model_validate(w) for w in page.items], total=page.total
+    )
+
+
+@router.get("/warehouses/{warehouse_id}", response_model=WarehousePublic)
+def get_warehouse(session: SessionDep, warehouse_id: IdPath) -> Warehouse:
+    return get_or_404(session, Warehouse, warehouse_id)
+
+
+@router.post("/warehouses", response_model=WarehousePublic, status_code=status.HTTP_201_CREATED)
+def create_warehouse(session: SessionDep, body: WarehouseCreate) -> Warehouse:
+    warehouse = service.create_warehouse(session, **body.model_dump())
+    session.commit()
+    return warehouse
+
+
+@router.patch("/warehouses/{warehouse_id}", response_model=WarehousePublic)
+def update_warehouse(session: SessionDep, warehouse_id: IdPath, body: WarehouseUpdate) -> Warehouse:
+    warehouse = get_or_404(session, Warehouse, warehouse_id)
+    service.update_warehouse(session, warehouse, body.changes(), expected_version=body.version)
+    session.commit()
+    return warehouse
+
+
+@router.delete("/warehouses/{warehouse_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_warehouse(
+    session: SessionDep, warehouse_id: IdPath, body: DeleteBody | None = None
+) -> None:
+    warehouse = get_or_404(session, Warehouse, warehouse_id)
+    service.delete_warehouse(session, warehouse, expected_version=body.version if body else None)
+    session.commit()

@@ -1,0 +1,330 @@
+"""Users and security: password hashes, browser sessions, API tokens and roles.
+
+Plain Python over SQLAlchemy sessions (no HTTP here); `operational_app.api.deps` turns it into
+FastAPI dependencies. Only SHA-256 digests of session and API tokens are stored, so a copy of
+the database does not let anyone sign in; passwords are hashed with scrypt and a per-user salt.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from operational_app.db.models import USER_ROLES, ApiToken, User, UserSession, utc_now
+from operational_app.domain.errors import DomainError
+
+# Roles in increasing order of power: a higher role may do everything a lower one may.
+ROLES: tuple[str, ...] = ("operator", "manager", "administrator")
+assert set(ROLES) == set(USER_ROLES)
+_RANK = {role: rank for rank, role in enumerate(ROLES)}
+
+SESSION_COOKIE = "crm_session"
+SESSION_TTL = dt.timedelta(hours=12)
+# The sliding expiry is written at most this often, not on every request.
+SESSION_REFRESH_AFTER = dt.timedelta(minutes=5)
+CSRF_FORM_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+TOKEN_PREFIX = "crm_"
+MAX_PASSWORD_LENGTH = 1024
+MIN_PASSWORD_LENGTH = 8
+MAX_TOKEN_LENGTH = 200
+
+
+def role_at_least(role: str | None, required: str) -> bool:
+    """True when `role` is `required` or a more powerful one (operator < manager < admin)."""
+    if required not in _RANK:
+        raise ValueError(f"unknown role {required!r}; expected one of {ROLES}")
+    return role in _RANK and _RANK[role] >= _RANK[required]
+
+
+# Passwords: "scrypt$n=<N>,r=<r>,p=<p>$<salt b64>$<hash b64>". The parameters travel with the
+# hash, so raising them later only needs `needs_rehash` at the next sign-in.
+
+
+@dataclass(frozen=True)
+class ScryptParams:
+    n: int = 2**15
+    r: int = 8
+    p: int = 1
+    dklen: int = 32
+    salt_bytes: int = 16
+
+    @property
+    def maxmem(self) -> int:
+        # scrypt needs 128 * r * n bytes; leave headroom (hashlib's default cap is 32 MiB).
+        return 256 * self.r * self.n + 1024 * 1024
+
+
+PASSWORD_PARAMS = ScryptParams()
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def hash_password(password: str, params: ScryptParams | None = None) -> str:
+    params = params or PASSWORD_PARAMS
+    _check_password_input(password)
+    salt = secrets.token_bytes(params.salt_bytes)
+    digest = hashlib.scrypt(
+        password.encode("utf-8"),
+        salt=salt,
+        n=params.n,
+        r=params.r,
+        p=params.p,
+        dklen=params.dklen,
+        maxmem=params.maxmem,
+    )
+    return f"scrypt$n={params.n},r={params.r},p={params.p}${_b64(salt)}${_b64(digest)}"
+
+
+def _parse_hash(encoded: str) -> tuple[ScryptParams, bytes, bytes] | None:
+    try:
+        scheme, settings, salt_b64, digest_b64 = encoded.split("$")
+        if scheme != "scrypt":
+            return None
+        values = dict(item.split("=", 1) for item in settings.split(","))
+        n, r, p = int(values["n"]), int(values["r"]), int(values["p"])
+        salt = base64.b64decode(salt_b64, validate=True)
+        digest = base64.b64decode(digest_b64, validate=True)
+    except (ValueError, KeyError):
+        return None
+    # Refuse absurd parameters from a tampered row instead of burning CPU or memory.
+    if not (2 <= n <= 2**20 and n & (n - 1) == 0 and 1 <= r <= 32 and 1 <= p <= 16):
+        return None
+    if not (8 <= len(salt) <= 64 and 16 <= len(digest) <= 64):
+        return None
+    return ScryptParams(n=n, r=r, p=p, dklen=len(digest), salt_bytes=len(salt)), salt, digest
+
+
+def verify_password(password: str, encoded: str | None) -> bool:
+    """Constant-time check; a missing or malformed hash never matches."""
+    parsed = _parse_hash(encoded) if encoded else None
+    if parsed is None or not isinstance(password, str) or len(password) > MAX_PASSWORD_LENGTH:
+        # Spend about the same time as a real check, so timing does not reveal unknown logins.
+        _dummy_verify(password if isinstance(password, str) else "")
+        return False
+    params, salt, expected = parsed
+    actual = hashlib.scrypt(
+        password.encode("utf-8", "surrogatepass"),
+        salt=salt,
+        n=params.n,
+        r=params.r,
+        p=params.p,
+        dklen=params.dklen,
+        maxmem=params.maxmem,
+    )
+    return hmac.compare_digest(actual, expected)
+
+
+def _dummy_verify(password: str) -> None:
+    params = PASSWORD_PARAMS
+    hashlib.scrypt(
+        password[:MAX_PASSWORD_LENGTH].encode("utf-8", "surrogatepass"),
+        salt=b"\x00" * params.salt_bytes,
+        n=params.n,
+        r=params.r,
+        p=params.p,
+        dklen=params.dklen,
+        maxmem=params.maxmem,
+    )
+
+
+def needs_rehash(encoded: str | None, params: ScryptParams | None = None) -> bool:
+    params = params or PASSWORD_PARAMS
+    parsed = _parse_hash(encoded) if encoded else None
+    if parsed is None:
+        return True
+    current, _, _ = parsed
+    return (current.n, current.r, current.p) < (params.n, params.r, params.p)
+
+
+class PasswordRejected(ValueError):
+    """The new password does not meet the rules (length, characters)."""
+
+
+def _check_password_input(password: str) -> None:
+    if not isinstance(password, str) or "\x00" in password:
+        raise PasswordRejected("The password must be text without NUL characters.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise PasswordRejected(f"The password must be at most {MAX_PASSWORD_LENGTH} characters.")
+
+
+def check_new_password(password: str) -> None:
+    """Rules for passwords people choose (the demo seed may set shorter ones directly)."""
+    _check_password_input(password)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise PasswordRejected(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.")
+
+
+def set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+
+
+def authenticate_password(session: Session, login: str, password: str) -> User | None:
+    """The active user with this login and password, or None (same answer for every failure)."""
+    user = None
+    if isinstance(login, str) and 0 < len(login) <= 100 and "\x00" not in login:
+        user = session.scalars(
+            select(User).where(User.login == login.strip(), User.deleted_at.is_(None))
+        ).first()
+    if user is None or not user.is_active:
+        _dummy_verify(password if isinstance(password, str) else "")
+        return None
+    if not verify_password(password, user.password_hash):
+        return None
+    if needs_rehash(user.password_hash):
+        set_password(user, password)
+    return user
+
+
+# Tokens: random, URL-safe, never stored; the database keeps their SHA-256 (hex).
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _plausible_token(token: str | None) -> bool:
+    return bool(token) and len(token) <= MAX_TOKEN_LENGTH and token.isascii()
+
+
+def create_session(session: Session, user: User, *, now: dt.datetime | None = None) -> str:
+    """Start a browser session for `user`; returns the cookie value (shown nowhere else)."""
+    now = now or utc_now()
+    token = secrets.token_urlsafe(32)
+    session.add(
+        UserSession(
+            user_id=user.id,
+            token_hash=token_digest(token),
+            csrf_token=secrets.token_urlsafe(32),
+            expires_at=now + SESSION_TTL,
+        )
+    )
+    session.flush()
+    return token
+
+
+def lookup_session(
+    session: Session, token: str | None, *, now: dt.datetime | None = None
+) -> tuple[UserSession, User] | None:
+    """The live session and its active user for a cookie value; slides the expiry forward."""
+    if not _plausible_token(token):
+        return None
+    now = now or utc_now()
+    row = session.scalars(
+        select(UserSession).where(UserSession.token_hash == token_digest(token))
+    ).first()
+    if row is None or row.revoked_at is not None or row.deleted_at is not None:
+        return None
+    if row.expires_at <= now:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active or user.deleted_at is not None:
+        return None
+    new_expiry = now + SESSION_TTL
+    if new_expiry - row.expires_at >= SESSION_REFRESH_AFTER:
+        # A plain UPDATE, not the ORM's versioned one: two parallel requests of the same
+        # browser must not fail each other with a stale-version error.
+        session.execute(
+            update(UserSession)
+            .where(UserSession.id == row.id, UserSession.expires_at < new_expiry)
+            .values(expires_at=new_expiry)
+            .execution_options(synchronize_session=False)
+        )
+        row.expires_at = new_expiry
+    return row, user
+
+
+def revoke_session(session: Session, token: str | None, *, now: dt.datetime | None = None) -> None:
+    if not _plausible_token(token):
+        return
+    session.execute(
+        update(UserSession)
+        .where(UserSession.token_hash == token_digest(token), UserSession.revoked_at.is_(None))
+        .values(revoked_at=now or utc_now())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def revoke_user_sessions(session: Session, user_id: int, *, now: dt.datetime | None = None) -> None:
+    """Sign a user out everywhere (deactivation, password reset)."""
+    session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=now or utc_now())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def csrf_matches(user_session: UserSession, supplied: str | None) -> bool:
+    if not isinstance(supplied, str) or not _plausible_token(supplied):
+        return False
+    return hmac.compare_digest(supplied.encode("ascii"), user_session.csrf_token.encode("ascii"))
+
+
+def create_api_token(
+    session: Session,
+    user: User,
+    name: str,
+    *,
+    expires_at: dt.datetime | None = None,
+) -> tuple[str, ApiToken]:
+    """A new bearer token for `user`; the plaintext is returned here once and never again."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(
+        user_id=user.id, name=name, token_hash=token_digest(token), expires_at=expires_at
+    )
+    session.add(row)
+    session.flush()
+    return token, row
+
+
+def authenticate_token(
+    session: Session, token: str | None, *, now: dt.datetime | None = None
+) -> User | None:
+    """The active user owning a live (not revoked, not expired) token; records its use."""
+    if not _plausible_token(token):
+        return None
+    now = now or utc_now()
+    row = session.scalars(
+        select(ApiToken).where(ApiToken.token_hash == token_digest(token))
+    ).first()
+    if row is None or row.revoked_at is not None or row.deleted_at is not None:
+        return None
+    if row.expires_at is not None and row.expires_at <= now:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active or user.deleted_at is not None:
+        return None
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == row.id)
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return user
+
+
+def revoke_api_token(session: Session, row: ApiToken, *, now: dt.datetime | None = None) -> None:
+    if row.revoked_at is None:
+        row.revoked_at = now or utc_now()
+
+
+class NotAuthenticated(Exception):
+    """No valid session or token: 401 for the API, a redirect to /login for pages."""
+
+    def __init__(self, method: str = "session") -> None:
+        super().__init__("Sign in first: send `Authorization: Bearer <token>` or a session cookie.")
+        self.method = method
+
+
+class Forbidden(DomainError):
+    status_code = 403

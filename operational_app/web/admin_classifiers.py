@@ -1,0 +1,224 @@
+"""Классификаторы: the administrator's pages under /admin/classifiers (no JavaScript).
+
+The whole area needs the administrator role (the router is included with
+`require_role("administrator")`); the rules live in `domain.classifiers`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from operational_app.api.deps import IdPath, SessionDep, require_role
+from operational_app.api.engagement_schemas import CLASSIFIER_SCHEMAS
+from operational_app.db.models import ClaimReason, DealKind
+from operational_app.domain import classifiers as service
+from operational_app.domain import queries
+from operational_app.domain.errors import DomainError, NotFound
+from operational_app.web.engagement import _failure, _offset, _parse, _stale_changes, _text_filter
+from operational_app.web.routes import (
+    PAGE_SIZE,
+    _form_values,
+    _int_or_none,
+    _lang,
+    _redirect,
+    _render,
+)
+
+router = APIRouter(include_in_schema=False, dependencies=[require_role("administrator")])
+
+# Form fields per classifier: (name, input type). Labels come from i18n "classifier.field.*".
+FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "deal-kinds": (("name", "text"), ("has_stages", "checkbox")),
+    "sales-stages": (("deal_kind_id", "deal_kind"), ("name", "text"), ("sequence", "number")),
+    "partner-roles": (("name", "text"),),
+    "contact-roles": (("name", "text"),),
+    "loss-reasons": (("name", "text"),),
+    "claim-reasons": (("name", "text"), ("parent_id", "claim_reason")),
+    "interaction-topics": (("name", "text"),),
+    "business-regions": (("name", "text"), ("code", "text")),
+    "marketing-events": (("name", "text"), ("starts_on", "date"), ("ends_on", "date")),
+}
+
+
+def _form_input(key: str, values: dict[str, str]) -> dict[str, str]:
+    values = dict(values)
+    if any(field == "has_stages" for field, _ in FIELDS[key]):
+        values["has_stages"] = "true" if values.get("has_stages") else "false"
+    return values
+
+
+def _context(session: Session, key: str) -> dict[str, Any]:
+    return {
+        "key": key,
+        "keys": list(service.SPECS),
+        "fields": FIELDS[key],
+        "deal_kinds": queries.deal_kinds(session),
+        "staged_kinds": [k for k in queries.deal_kinds(session) if k.has_stages],
+        "reason_paths": service.claim_reason_paths(session),
+        "claim_reasons": queries.live(session, ClaimReason, ClaimReason.name),
+        "kind_names": {k.id: k.name for k in session.query(DealKind)},
+    }
+
+
+def _list_page(
+    request: Request,
+    session: Session,
+    key: str,
+    *,
+    form: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    params = request.query_params
+    filters = {
+        "q": _text_filter(params.get("q")),
+        "include_deleted": params.get("include_deleted") == "1",
+        "deal_kind_id": _int_or_none(params.get("deal_kind_id")),
+    }
+    start = _offset(params.get("offset"))
+    page = service.list_entries(
+        session,
+        key,
+        q=filters["q"] or None,
+        include_deleted=filters["include_deleted"],
+        deal_kind_id=filters["deal_kind_id"],
+        limit=PAGE_SIZE,
+        offset=start,
+    )
+    return _render(
+        request,
+        "classifiers/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "offset": start,
+            "page_size": PAGE_SIZE,
+            "form": form or {"deal_kind_id": filters["deal_kind_id"] or "", "has_stages": "1"},
+            "errors": errors or {},
+            **_context(session, key),
+        },
+        status_code=status_code,
+    )
+
+
+def _edit_page(
+    request: Request,
+    session: Session,
+    key: str,
+    entry: Any,
+    *,
+    form: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    changes: list | None = None,
+    status_code: int = 200,
+) -> Response:
+    if form is None:
+        form = {}
+        for field, kind in FIELDS[key]:
+            value = getattr(entry, field)
+            form[field] = ("1" if value else "") if kind == "checkbox" else (value or "")
+    return _render(
+        request,
+        "classifiers/edit.html",
+        {
+            "entry": entry,
+            "form": form,
+            "errors": errors or {},
+            "changes": changes or [],
+            **_context(session, key),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/admin/classifiers")
+def classifier_index(request: Request) -> Response:
+    return _render(request, "classifiers/index.html", {"keys": list(service.SPECS)})
+
+
+@router.get("/admin/classifiers/{key}")
+def classifier_list(request: Request, session: SessionDep, key: str) -> Response:
+    service.spec_for(key)
+    return _list_page(request, session, key)
+
+
+@router.post("/admin/classifiers/{key}")
+async def classifier_create(request: Request, session: SessionDep, key: str) -> Response:
+    service.spec_for(key)
+    values = await _form_values(request)
+    create_schema = CLASSIFIER_SCHEMAS[key][0]
+    parsed = _parse(create_schema, _form_input(key, values), _lang(request))
+    if isinstance(parsed, dict):
+        return _list_page(request, session, key, form=values, errors=parsed, status_code=422)
+    try:
+        entry = service.create_entry(session, key, parsed.model_dump())
+        session.commit()
+    except DomainError as exc:
+        errors, code = _failure(session, exc, _lang(request))
+        return _list_page(request, session, key, form=values, errors=errors, status_code=code)
+    suffix = f"?deal_kind_id={entry.deal_kind_id}" if key == "sales-stages" else ""
+    return _redirect(f"/admin/classifiers/{key}{suffix}")
+
+
+@router.get("/admin/classifiers/{key}/{entry_id}")
+def classifier_edit(request: Request, session: SessionDep, key: str, entry_id: IdPath) -> Response:
+    entry = service.get_entry(session, key, entry_id, include_deleted=True)
+    return _edit_page(request, session, key, entry)
+
+
+@router.post("/admin/classifiers/{key}/{entry_id}/{action}")
+async def classifier_action(
+    request: Request, session: SessionDep, key: str, entry_id: IdPath, action: str
+) -> Response:
+    if action not in ("edit", "delete", "restore", "up", "down"):
+        raise NotFound("action.unknown", f"Unknown classifier action {action!r}.")
+    entry = service.get_entry(session, key, entry_id, include_deleted=True)
+    values = await _form_values(request)
+    version = _int_or_none(values.get("version"))
+    lang = _lang(request)
+    back = f"/admin/classifiers/{key}"
+    if key == "sales-stages":
+        back += f"?deal_kind_id={entry.deal_kind_id}"
+    try:
+        if action == "edit":
+            create_schema = CLASSIFIER_SCHEMAS[key][0]
+            data = _form_input(key, values)
+            if key == "sales-stages":
+                data["deal_kind_id"] = str(entry.deal_kind_id)
+            parsed = _parse(create_schema, data, lang)
+            if isinstance(parsed, dict):
+                return _edit_page(
+                    request, session, key, entry, form=values, errors=parsed, status_code=422
+                )
+            changes = parsed.model_dump(exclude_unset=key == "sales-stages")
+            service.update_entry(session, key, entry, changes, expected_version=version)
+        elif action == "delete":
+            service.delete_entry(session, key, entry, expected_version=version)
+        elif action == "restore":
+            service.restore_entry(session, key, entry, expected_version=version)
+        else:
+            if key != "sales-stages":
+                raise NotFound("action.unknown", "Only sales stages are ordered.")
+            service.move_stage(session, entry, action)
+        session.commit()
+    except (DomainError, StaleDataError) as exc:
+        errors, code = _failure(session, exc, lang, fallback=action)
+        fields = tuple(field for field, _ in FIELDS[key])
+        changes = _stale_changes(entry, values, fields) if code == 409 and action == "edit" else []
+        form = values if action == "edit" else None
+        return _edit_page(
+            request,
+            session,
+            key,
+            entry,
+            form=form,
+            errors=errors,
+            changes=changes,
+            status_code=code,
+        )
+    return _redirect(back)

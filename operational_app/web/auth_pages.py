@@ -1,0 +1,359 @@
+"""Sign-in pages and user administration: /login, /logout, /admin/users, /admin/tokens.
+
+`public_router` (login, logout) is the only page router included without the signed-in-user
+dependency. The login form carries its own CSRF token (a short-lived cookie echoed by a hidden
+field, "double submit"), because there is no session yet to keep it in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import secrets
+from typing import Annotated, Any, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import AfterValidator, Field, ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from operational_app import auth
+from operational_app.api.deps import AdminUser, CurrentUser, IdPath, SessionDep
+from operational_app.api.schemas import text
+from operational_app.db.models import ApiToken, User, utc_now
+from operational_app.domain.common import get_or_404
+from operational_app.domain.errors import NotFound
+from operational_app.i18n import translate
+from operational_app.web.forms import FormModel, form_errors
+
+public_router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False)
+
+LOGIN_CSRF_COOKIE = "crm_login_csrf"
+MAX_NEXT_LENGTH = 2000
+
+
+def _render(
+    request: Request, template: str, context: dict[str, Any], status_code: int = 200
+) -> Response:
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def _lang(request: Request) -> str:
+    return request.app.state.settings.lang
+
+
+def _redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: "//evil.example" or "https://…" would be an open redirect."""
+    if (
+        not isinstance(target, str)
+        or not target.startswith("/")
+        or target.startswith(("//", "/\\"))
+        or len(target) > MAX_NEXT_LENGTH
+        or any(ord(char) < 32 for char in target)
+        or target.startswith(("/login", "/logout"))
+    ):
+        return "/"
+    return target
+
+
+def login_url(target: str) -> str:
+    target = safe_next(target)
+    return "/login" if target == "/" else f"/login?next={quote(target, safe='/')}"
+
+
+async def _form_values(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+# Sign in and out
+
+
+def _login_page(
+    request: Request, form: dict[str, Any], errors: dict[str, str], status_code: int = 200
+) -> Response:
+    token = secrets.token_urlsafe(32)
+    request.state.csrf_token = token
+    response = _render(
+        request, "auth/login.html", {"form": form, "errors": errors}, status_code=status_code
+    )
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        max_age=3600,
+        httponly=True,
+        samesite="strict",
+        secure=_secure(request),
+        path="/login",
+    )
+    return response
+
+
+@public_router.get("/login")
+def login_form(request: Request, next: str | None = None) -> Response:  # noqa: A002 - the URL's name
+    return _login_page(request, {"next": safe_next(next)}, {})
+
+
+@public_router.post("/login")
+async def login(request: Request, session: SessionDep) -> Response:
+    values = await _form_values(request)
+    form = {"login": (values.get("login") or "")[:100], "next": safe_next(values.get("next"))}
+    lang = _lang(request)
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE) or ""
+    supplied = values.get(auth.CSRF_FORM_FIELD) or ""
+    if not cookie or not hmac.compare_digest(cookie.encode(), supplied.encode()):
+        errors = {"_": translate("auth.login_expired", lang)}
+        return _login_page(request, form, errors, 403)
+    login_name = (values.get("login") or "").strip()
+    password = values.get("password") or ""
+    errors: dict[str, str] = {}
+    if not login_name:
+        errors["login"] = translate("input.missing", lang)
+    if not password:
+        errors["password"] = translate("input.missing", lang)
+    if errors:
+        return _login_page(request, form, errors, 422)
+    user = auth.authenticate_password(session, login_name, password)
+    if user is None:
+        errors = {"password": translate("auth.bad_credentials", lang)}
+        return _login_page(request, form, errors, 401)
+    auth.revoke_session(session, request.cookies.get(auth.SESSION_COOKIE))
+    token = auth.create_session(session, user)
+    session.commit()
+    response = _redirect(form["next"])
+    response.set_cookie(
+        auth.SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
+        path="/",
+    )
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    return response
+
+
+@public_router.post("/logout")
+async def logout(request: Request, session: SessionDep) -> Response:
+    cookie = request.cookies.get(auth.SESSION_COOKIE)
+    found = auth.lookup_session(session, cookie)
+    if found is not None:
+        user_session, _ = found
+        values = await _form_values(request)
+        supplied = request.headers.get(auth.CSRF_HEADER) or values.get(auth.CSRF_FORM_FIELD)
+        if not auth.csrf_matches(user_session, supplied):
+            raise auth.Forbidden("csrf", "The CSRF check failed; you are still signed in.")
+        auth.revoke_session(session, cookie)
+        session.commit()
+    response = _redirect("/login")
+    response.delete_cookie(auth.SESSION_COOKIE, path="/")
+    return response
+
+
+# User administration (administrators)
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("NUL")
+    return value
+
+
+Password = Annotated[
+    str, Field(min_length=auth.MIN_PASSWORD_LENGTH, max_length=200), AfterValidator(_no_nul)
+]
+Login = Annotated[
+    str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]*$")
+]
+
+
+class UserCreateForm(FormModel):
+    login: Login
+    full_name: text(200)
+    email: text(200) | None = None
+    role: Literal["operator", "manager", "administrator"]
+    password: Password
+
+
+class PasswordForm(FormModel):
+    password: Password
+
+
+class TokenForm(FormModel):
+    name: text(100)
+    user_id: int | None = Field(default=None, gt=0, le=2**31 - 1)
+    expires_days: int | None = Field(default=None, ge=1, le=3650)
+
+
+def _users_page(
+    request: Request,
+    session: Session,
+    form: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    users = session.scalars(select(User).where(User.deleted_at.is_(None)).order_by(User.login))
+    return _render(
+        request,
+        "auth/users.html",
+        {
+            "users": list(users),
+            "roles": auth.ROLES,
+            "form": form or {"role": "operator"},
+            "errors": errors or {},
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/admin/users")
+def user_list(request: Request, session: SessionDep, _: AdminUser) -> Response:
+    return _users_page(request, session)
+
+
+@router.post("/admin/users")
+async def user_create(request: Request, session: SessionDep, _: AdminUser) -> Response:
+    values = await _form_values(request)
+    shown = {key: value for key, value in values.items() if key != "password"}
+    try:
+        form = UserCreateForm.model_validate(values)
+    except ValidationError as exc:
+        return _users_page(request, session, shown, form_errors(exc, _lang(request)), 422)
+    if session.scalars(select(User.id).where(User.login == form.login)).first() is not None:
+        errors = {"login": translate("auth.login_taken", _lang(request))}
+        return _users_page(request, session, shown, errors, 409)
+    user = User(login=form.login, full_name=form.full_name, email=form.email, role=form.role)
+    auth.set_password(user, form.password)
+    session.add(user)
+    session.commit()
+    return _redirect("/admin/users")
+
+
+@router.post("/admin/users/{user_id}/deactivate")
+def user_deactivate(
+    request: Request, session: SessionDep, admin: AdminUser, user_id: IdPath
+) -> Response:
+    user = get_or_404(session, User, user_id)
+    if user.id == admin.id:
+        raise auth.Forbidden("auth.self_deactivate", "You cannot deactivate yourself.")
+    user.is_active = False
+    auth.revoke_user_sessions(session, user.id)
+    session.commit()
+    return _redirect("/admin/users")
+
+
+@router.post("/admin/users/{user_id}/activate")
+def user_activate(request: Request, session: SessionDep, _: AdminUser, user_id: IdPath) -> Response:
+    user = get_or_404(session, User, user_id)
+    user.is_active = True
+    session.commit()
+    return _redirect("/admin/users")
+
+
+@router.post("/admin/users/{user_id}/password")
+async def user_reset_password(
+    request: Request, session: SessionDep, _: AdminUser, user_id: IdPath
+) -> Response:
+    user = get_or_404(session, User, user_id)
+    values = await _form_values(request)
+    try:
+        form = PasswordForm.model_validate(values)
+    except ValidationError as exc:
+        errors = {f"password-{user.id}": form_errors(exc, _lang(request)).get("password", "")}
+        return _users_page(request, session, None, errors, 422)
+    auth.set_password(user, form.password)
+    auth.revoke_user_sessions(session, user.id)
+    session.commit()
+    return _redirect("/admin/users")
+
+
+# API tokens: administrators manage everyone's, others their own
+
+
+def _tokens_page(
+    request: Request,
+    session: Session,
+    user: User,
+    *,
+    form: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    new_token: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    is_admin = auth.role_at_least(user.role, "administrator")
+    query = select(ApiToken).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    if not is_admin:
+        query = query.where(ApiToken.user_id == user.id)
+    users = session.scalars(select(User).order_by(User.login)).all() if is_admin else [user]
+    return _render(
+        request,
+        "auth/tokens.html",
+        {
+            "tokens": session.scalars(query.limit(500)).all(),
+            "users": users,
+            "user_names": {row.id: row.login for row in users},
+            "is_admin": is_admin,
+            "form": form or {"user_id": str(user.id)},
+            "errors": errors or {},
+            "new_token": new_token,
+            "now": utc_now(),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/admin/tokens")
+def token_list(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    return _tokens_page(request, session, user)
+
+
+@router.post("/admin/tokens")
+async def token_create(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    values = await _form_values(request)
+    try:
+        form = TokenForm.model_validate(values)
+    except ValidationError as exc:
+        errors = form_errors(exc, _lang(request))
+        return _tokens_page(request, session, user, form=values, errors=errors, status_code=422)
+    owner_id = form.user_id or user.id
+    if owner_id != user.id and not auth.role_at_least(user.role, "administrator"):
+        raise auth.Forbidden("role_required", "Only an administrator creates tokens for others.")
+    owner = session.get(User, owner_id)
+    if owner is None or not owner.is_active:
+        errors = {"user_id": translate("input.invalid", _lang(request))}
+        return _tokens_page(request, session, user, form=values, errors=errors, status_code=422)
+    expires_at = utc_now() + dt.timedelta(days=form.expires_days) if form.expires_days else None
+    token, _ = auth.create_api_token(session, owner, form.name, expires_at=expires_at)
+    session.commit()
+    # Shown once, on this response only; there is no way to see it again.
+    response = _tokens_page(request, session, user, new_token=token, status_code=201)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.post("/admin/tokens/{token_id}/revoke")
+def token_revoke(
+    request: Request, session: SessionDep, user: CurrentUser, token_id: IdPath
+) -> Response:
+    row = session.get(ApiToken, token_id)
+    if row is None or (
+        row.user_id != user.id and not auth.role_at_least(user.role, "administrator")
+    ):
+        # Someone else's token looks the same as a missing one.
+        raise NotFound("token.not_found", "Token not found.")
+    auth.revoke_api_token(session, row)
+    session.commit()
+    return _redirect("/admin/tokens")

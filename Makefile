@@ -13,7 +13,7 @@ export CRM_DATA_DIR ?= $(CURDIR)/data
 export DAGSTER_HOME ?= $(CRM_DATA_DIR)/dagster
 DEMO_SEED ?= 42
 
-.PHONY: help install manifest demo seed pipeline serve app dashboards dagster lint fmt test
+.PHONY: help install manifest demo seed pipeline serve app dashboards dagster docs lint fmt test
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -61,6 +61,13 @@ dashboards: install ## serve the dashboards on http://127.0.0.1:8501
 dagster: install ## open the Dagster UI on http://127.0.0.1:3000 with the pipeline's definitions
 	@mkdir -p $(DAGSTER_HOME)
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+
+# The docs' catalog comes from the build database the last pipeline run left (so run it first).
+docs: export CRM_DBT_DUCKDB_PATH ?= $(or $(CRM_WAREHOUSE_DIR),$(CRM_DATA_DIR)/warehouse)/build/crm_build.duckdb
+docs: install ## dbt docs (models, columns, tests, lineage) on http://127.0.0.1:8080
+	cd dbt_project && $(BIN)/dbt docs generate --profiles-dir . --target-path target/docs
+	cd dbt_project && $(BIN)/dbt docs serve --profiles-dir . --target-path target/docs \
+		--host 127.0.0.1 --port 8080 --no-browser
 
 lint: install ## ruff (lint + format check) and sqlfluff on the dbt models
 	$(BIN)/ruff check .

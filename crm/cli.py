@@ -47,10 +47,19 @@ def _cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
             as_of=as_of,
             progress=report,
             replace=args.replace,
+            gis_inbox_dir=settings.gis_inbox_dir,
         )
     for table, count in counts.items():
         console.print(f"  {table:<24} {count:>12,}")
-    console.print(f"[green]Seeded[/green] {settings.oltp_url}")
+    console.print(f"[green]Seeded[/green] {settings.oltp_url} and {settings.gis_inbox_dir}")
+    from operational_app.seed.users import DEMO_PASSWORD, set_demo_passwords
+
+    demo_users = set_demo_passwords(settings.oltp_url)
+    if demo_users:
+        console.print(
+            f"Sign in at /login as [bold]{demo_users[0][0]}[/bold] ({demo_users[0][1]}), "
+            f"password [bold]{DEMO_PASSWORD}[/bold] (every seeded user has it; demo only)."
+        )
     return 0
 
 
@@ -72,10 +81,11 @@ def _oltp_has_deals(url: str) -> bool:
 def _cmd_pipeline(args: argparse.Namespace, settings: Settings) -> int:
     from crm.pipeline import run_full_pipeline
 
+    mode = "full refresh" if args.full else "incremental"
     console.print(
-        f"Running the pipeline: {settings.oltp_url} -> {settings.published_database_path}"
+        f"Running the pipeline ({mode}): {settings.oltp_url} -> {settings.published_database_path}"
     )
-    outcome = run_full_pipeline(settings)
+    outcome = run_full_pipeline(settings, full_refresh=args.full)
     for step, seconds in outcome.step_seconds.items():
         console.print(f"  {step:<40} {seconds:8.1f} s")
     if not outcome.success:
@@ -131,6 +141,92 @@ def _cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
+    import getpass
+
+    from operational_app.accounts import AccountError, add_user
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass(f"Password for {args.login}: ")
+        if getpass.getpass("Repeat the password: ") != password:
+            console.print("[red]The passwords differ.[/red]")
+            return 1
+    try:
+        user = add_user(
+            settings.oltp_url,
+            args.login,
+            role=args.role,
+            full_name=args.full_name or args.login,
+            password=password,
+            email=args.email,
+        )
+    except AccountError as error:
+        console.print(f"[red]{error}[/red]")
+        return 1
+    console.print(f"[green]Added[/green] {user.login} ({user.role})")
+    return 0
+
+
+def _cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
+    from operational_app.accounts import AccountError, create_token
+
+    try:
+        token = create_token(settings.oltp_url, args.login, args.name, args.expires_days)
+    except AccountError as error:
+        console.print(f"[red]{error}[/red]")
+        return 1
+    console.print("The token is shown once; send it as `Authorization: Bearer <token>`.")
+    print(token)
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from operational_app.importer import MappingError, SourceError, describe, run_import
+
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        task = progress.add_task(f"import {args.entity}", total=None)
+
+        def report(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        try:
+            summary = run_import(
+                settings.oltp_url,
+                args.entity,
+                args.file,
+                args.mapping,
+                errors_path=args.errors,
+                dry_run=args.dry_run,
+                progress=report,
+            )
+        except (MappingError, SourceError, OSError) as error:
+            console.print(f"[red]Cannot import:[/red] {error}")
+            return 2
+    for label, count in describe(summary):
+        console.print(f"  {label:<28} {count:>10,}")
+    if summary.errors:
+        where = args.errors or "(pass --errors FILE to list them)"
+        console.print(
+            f"[yellow]{len(summary.errors)} problems in {summary.failed_rows} rows"
+            f"[/yellow]: {where}"
+        )
+        for error in summary.errors[:5]:
+            console.print(
+                f"  row {error.row} (line {error.line}) {error.column or ''}: {error.message}"
+            )
+    verb = "Checked (dry run, nothing written)" if summary.dry_run else "Imported into"
+    console.print(f"[green]{verb}[/green] {settings.oltp_url}")
+    return 0
+
+
 def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     import runpy
 
@@ -157,7 +253,8 @@ def build_parser() -> argparse.ArgumentParser:
     seed = commands.add_parser(
         "seed",
         help="generate realistic demo data into the OLTP database",
-        description="Generate a deterministic, realistic data set into the OLTP database.",
+        description="Generate a deterministic, realistic data set into the OLTP database, "
+        "and GIS exchange files for recently won deals into the GIS inbox.",
     )
     seed.add_argument(
         "--scale",
@@ -175,7 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument(
         "--replace",
         action="store_true",
-        help="delete existing seeded rows first instead of refusing",
+        help="delete existing seeded rows first instead of refusing (the GIS files an "
+        "earlier seed wrote are always replaced)",
     )
     seed.set_defaults(handler=_cmd_seed)
 
@@ -184,6 +282,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the full pipeline once (extract, dbt build, publish)",
         description="Run the Dagster job in-process: extract OLTP -> dbt build with tests -> "
         "publish. Exits non-zero when any step fails; the published warehouse is then untouched.",
+    )
+    pipeline.add_argument(
+        "--full",
+        action="store_true",
+        help="copy every OLTP table whole and rebuild incremental models (dbt --full-refresh) "
+        "instead of processing only the rows changed since the last run",
     )
     pipeline.set_defaults(handler=_cmd_pipeline)
 
@@ -224,6 +328,61 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("name", help="benchmark name, e.g. pipeline")
     bench.add_argument("bench_args", nargs=argparse.REMAINDER, help="arguments for the script")
     bench.set_defaults(handler=_cmd_bench)
+
+    importer = commands.add_parser(
+        "import",
+        help="import partners, deals, interactions or claims from a CSV/XLSX export",
+        description="Import an export of another CRM or 1C (CSV in UTF-8 or windows-1251, or "
+        "XLSX) following a YAML mapping (examples: operational_app/importer/mappings/). Good "
+        "rows are written, bad rows listed in the errors file; re-running updates instead of "
+        "duplicating.",
+    )
+    importer.add_argument("entity", choices=["partners", "deals", "interactions", "claims"])
+    importer.add_argument("file", type=Path, help="the CSV or XLSX file")
+    importer.add_argument("--mapping", type=Path, required=True, help="the mapping YAML")
+    importer.add_argument(
+        "--errors",
+        type=Path,
+        help="write rejected rows here (CSV: row, line, column, value, message)",
+    )
+    importer.add_argument(
+        "--dry-run", action="store_true", help="check every row and report, but write nothing"
+    )
+    importer.set_defaults(handler=_cmd_import)
+
+    user = commands.add_parser(
+        "user", help="manage operational app users", description="Manage app users."
+    )
+    user_commands = user.add_subparsers(dest="user_cmd", required=True, metavar="ACTION")
+    user_add = user_commands.add_parser(
+        "add",
+        help="add a user (prompts for the password)",
+        description="Add a user who signs in at /login; the password is prompted for.",
+    )
+    user_add.add_argument("login")
+    user_add.add_argument(
+        "--role", choices=["operator", "manager", "administrator"], default="operator"
+    )
+    user_add.add_argument("--full-name", help="shown in the app (default: the login)")
+    user_add.add_argument("--email")
+    user_add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin's first line"
+    )
+    user_add.set_defaults(handler=_cmd_user_add)
+
+    token = commands.add_parser(
+        "token", help="manage API tokens", description="Manage API bearer tokens."
+    )
+    token_commands = token.add_subparsers(dest="token_cmd", required=True, metavar="ACTION")
+    token_create = token_commands.add_parser(
+        "create",
+        help="create an API token for a user and print it (once)",
+        description="Create an API token for LOGIN and print it; only its SHA-256 is stored.",
+    )
+    token_create.add_argument("login")
+    token_create.add_argument("--name", required=True, help="what the token is for")
+    token_create.add_argument("--expires-days", type=int, help="default: never expires")
+    token_create.set_defaults(handler=_cmd_token_create)
     return parser
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,11 +44,58 @@ def prepare_dagster_home(home: Path) -> Path:
     return home
 
 
+# Runs started by `crm pipeline` carry these tags, so the next one can tell which runs died
+# with their process (see release_abandoned_runs).
+PID_TAG = "crm/pid"
+HOST_TAG = "crm/host"
+_UNFINISHED = [
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+]
+
+
+def release_abandoned_runs(instance: dg.DagsterInstance) -> list[str]:
+    """Fail the unfinished runs of `crm pipeline` processes that no longer exist, and free the
+    pool slots they held.
+
+    A killed process (SIGKILL, OOM, power loss) leaves its run STARTED and keeps its claim on the
+    `duckdb_writer` slot; with a pool limit of 1, every later run would then wait forever.
+    """
+    released = []
+    host = socket.gethostname()
+    records = instance.get_run_records(filters=dg.RunsFilter(statuses=_UNFINISHED))
+    for record in records:
+        run = record.dagster_run
+        pid = run.tags.get(PID_TAG)
+        if run.tags.get(HOST_TAG) != host or pid is None or _process_alive(int(pid)):
+            continue
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        instance.report_run_failed(run, f"The process running it (pid {pid}) is gone.")
+        released.append(run.run_id)
+    return released
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def run_full_pipeline(
-    settings: Settings, instance: dg.DagsterInstance | None = None
+    settings: Settings,
+    instance: dg.DagsterInstance | None = None,
+    full_refresh: bool = False,
 ) -> PipelineOutcome:
+    """Run the whole job once: incremental loads and models by default, `full_refresh` rebuilds
+    every raw table and every incremental model from scratch."""
     # Imported here so `crm --help` and other commands do not pay for loading Dagster and dbt.
     from orchestration.definitions import build_definitions
+    from orchestration.run_config import pipeline_run_config
     from orchestration.schedules import FULL_PIPELINE_JOB_NAME
 
     definitions = build_definitions(settings)
@@ -54,8 +103,12 @@ def run_full_pipeline(
     if instance is None:
         home = prepare_dagster_home(settings.dagster_home)
         instance = dg.DagsterInstance.from_config(str(home))
+    release_abandoned_runs(instance)
     result = job.execute_in_process(
-        run_config=QUIET_CONSOLE, instance=instance, raise_on_error=False
+        run_config={**QUIET_CONSOLE, **pipeline_run_config(full_refresh)},
+        instance=instance,
+        raise_on_error=False,
+        tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
     )
     failed = [
         (event.step_key or "?", _failure_message(event))

@@ -29,6 +29,11 @@ class Settings:
         return self.data_dir / "inbox" / "gis"
 
     @property
+    def gis_quarantine_dir(self) -> Path:
+        """Copies of GIS files the pipeline refused (malformed or hostile), per system."""
+        return self.data_dir / "quarantine" / "gis"
+
+    @property
     def build_dir(self) -> Path:
         """The pipeline's private build area; only the pipeline process writes here."""
         return self.warehouse_dir / "build"

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboards.formatting import format_number, format_percent, plotly_separators
-from dashboards.i18n import t
+from dashboards.i18n import label, t
 
 _WON_COLOR = "#2e7d32"
 _LOST_COLOR = "#c62828"
@@ -36,12 +36,14 @@ def funnel_chart(funnel: pl.DataFrame) -> go.Figure:
         go.Funnel(
             y=rows["stage_name"].to_list(),
             x=rows["deals_entered"].to_list(),
+            # A click selects the stage; the page lists the deals behind it.
+            customdata=rows["stage_id"].to_list() if "stage_id" in rows.columns else None,
             text=text,
             textinfo="text",
             hovertemplate="%{y}: %{x}<extra></extra>",
         )
     )
-    return _layout(figure)
+    return _layout(figure, clickmode="event+select")
 
 
 def losses_chart(losses: pl.DataFrame) -> go.Figure:
@@ -83,13 +85,13 @@ def efficiency_chart(efficiency: pl.DataFrame) -> go.Figure:
     """Won, lost and open deals per group (stacked), with the win rate on a second axis."""
     names = efficiency["group_name"].to_list()
     figure = go.Figure()
-    for column, label, color in (
+    for column, name, color in (
         ("deals_won", t("won"), _WON_COLOR),
         ("deals_lost", t("lost"), _LOST_COLOR),
         ("deals_in_progress", t("in_progress"), _IN_PROGRESS_COLOR),
     ):
         figure.add_trace(
-            go.Bar(name=label, x=names, y=efficiency[column].to_list(), marker_color=color)
+            go.Bar(name=name, x=names, y=efficiency[column].to_list(), marker_color=color)
         )
     figure.add_trace(
         go.Scatter(
@@ -134,4 +136,346 @@ def won_trend_chart(by_month: pl.DataFrame) -> go.Figure:
         height=280,
         xaxis={"title": t("month"), "tickformat": "%m.%Y", "dtick": "M1"},
         yaxis={"title": t("won_amount"), "tickformat": ",.0f"},
+    )
+
+
+# -- helpers for the newer pages -----------------------------------------------------------
+
+_STATUS_GROUP_COLORS = {
+    "accepted": _WON_COLOR,
+    "rejected": _LOST_COLOR,
+    "error": "#ef6c00",
+    "processing": _IN_PROGRESS_COLOR,
+}
+STATUS_GROUPS = tuple(_STATUS_GROUP_COLORS)
+_BUCKET_COLORS = {"0-30": "#fdd835", "31-60": "#fb8c00", "61-90": "#e53935", "90+": "#8e24aa"}
+
+
+def _names(values: pl.Series) -> list[str]:
+    """Group names for axes and legends; a missing name reads "not set"."""
+    return [t("not_set") if value is None else str(value) for value in values]
+
+
+def _share_text(shares: pl.Series) -> list[str]:
+    return [format_percent(share) for share in shares]
+
+
+def satisfaction_chart(satisfaction: pl.DataFrame) -> go.Figure:
+    """Satisfied share per group (horizontal bars, clickable: customdata is the group key)."""
+    rows = satisfaction.sort("claims_resolved", "group_name", descending=[False, True])
+    figure = go.Figure(
+        go.Bar(
+            orientation="h",
+            y=_names(rows["group_name"]),
+            x=rows["satisfied_share"].to_list(),
+            customdata=rows["group_key"].to_list(),
+            text=[
+                f"{format_percent(share)} ({format_number(satisfied)}/{format_number(resolved)})"
+                for share, satisfied, resolved in zip(
+                    rows["satisfied_share"],
+                    rows["claims_satisfied"],
+                    rows["claims_resolved"],
+                    strict=True,
+                )
+            ],
+            textposition="auto",
+            marker_color=_WON_COLOR,
+            hovertemplate="%{y}: %{text}<extra></extra>",
+            name=t("satisfied_share"),
+        )
+    )
+    return _layout(
+        figure,
+        xaxis={"title": t("satisfied_share"), "tickformat": ".0%", "range": [0, 1.05]},
+        height=max(240, 40 * rows.height + 80),
+        clickmode="event+select",
+    )
+
+
+def satisfaction_trend_chart(by_month: pl.DataFrame) -> go.Figure:
+    """Resolved claims per month (bars) and the satisfied share (line, right axis)."""
+    figure = go.Figure()
+    figure.add_trace(
+        go.Bar(
+            x=by_month["month"].to_list(),
+            y=by_month["claims_resolved"].to_list(),
+            name=t("claims_resolved"),
+            marker_color=_IN_PROGRESS_COLOR,
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=by_month["month"].to_list(),
+            y=by_month["satisfied_share"].to_list(),
+            name=t("satisfied_share"),
+            yaxis="y2",
+            mode="lines+markers",
+            marker_color=_WON_COLOR,
+        )
+    )
+    return _layout(
+        figure,
+        height=300,
+        xaxis={"title": t("month"), "tickformat": "%m.%Y", "dtick": "M1"},
+        yaxis={"title": t("claims_resolved")},
+        yaxis2={
+            "title": t("satisfied_share"),
+            "overlaying": "y",
+            "side": "right",
+            "range": [0, 1.05],
+            "tickformat": ".0%",
+            "showgrid": False,
+        },
+    )
+
+
+def claim_structure_chart(structure: pl.DataFrame) -> go.Figure:
+    """Claims per reason with the share of all claims (clickable: customdata is the reason)."""
+    rows = structure.sort("claims_registered", "group_name", descending=[False, True])
+    figure = go.Figure(
+        go.Bar(
+            orientation="h",
+            y=_names(rows["group_name"]),
+            x=rows["claims_registered"].to_list(),
+            customdata=rows["group_key"].to_list(),
+            text=[
+                f"{format_number(claims)} · {format_percent(share)}"
+                for claims, share in zip(
+                    rows["claims_registered"], rows["share_of_claims"], strict=True
+                )
+            ],
+            textposition="auto",
+            hovertemplate="%{y}: %{text}<extra></extra>",
+            name=t("claims_registered"),
+        )
+    )
+    return _layout(
+        figure,
+        xaxis={"title": t("claims_registered")},
+        height=max(240, 40 * rows.height + 80),
+        clickmode="event+select",
+    )
+
+
+def claim_trend_chart(by_month: pl.DataFrame) -> go.Figure:
+    """Claims registered per month, stacked by reason."""
+    rows = by_month.with_columns(pl.col("group_name").fill_null(t("not_set")))
+    figure = go.Figure()
+    for (reason,), reason_rows in rows.sort("month").group_by("group_name", maintain_order=True):
+        figure.add_trace(
+            go.Bar(
+                name=str(reason),
+                x=reason_rows["month"].to_list(),
+                y=reason_rows["claims_registered"].to_list(),
+                customdata=reason_rows["group_key"].to_list(),
+            )
+        )
+    return _layout(
+        figure,
+        barmode="stack",
+        height=320,
+        xaxis={"title": t("month"), "tickformat": "%m.%Y", "dtick": "M1"},
+        yaxis={"title": t("claims_registered")},
+    )
+
+
+def events_heatmap(calendar: pl.DataFrame, metric: str) -> go.Figure:
+    """Users down, days across, colour = the chosen count (a calendar at a glance)."""
+    rows = calendar.with_columns(pl.col("user_name").fill_null(t("unassigned")))
+    users = rows.select("user_name").unique(maintain_order=True)["user_name"].to_list()
+    days = sorted(set(rows["planned_date"].to_list()))
+    values = {
+        (user, day): value
+        for user, day, value in rows.select("user_name", "planned_date", metric).iter_rows()
+    }
+    z = [[values.get((user, day), 0) for day in days] for user in users]
+    figure = go.Figure(
+        go.Heatmap(
+            x=days,
+            y=users,
+            z=z,
+            colorscale="Reds" if metric == "interactions_overdue" else "Blues",
+            hovertemplate="%{y}, %{x|%d.%m.%Y}: %{z}<extra></extra>",
+            xgap=2,
+            ygap=2,
+            colorbar={"title": t(metric)},
+        )
+    )
+    return _layout(
+        figure,
+        height=max(220, 36 * len(users) + 120),
+        xaxis={"tickformat": "%d.%m", "type": "date"},
+        yaxis={"autorange": "reversed"},
+    )
+
+
+def on_time_chart(fulfilment: pl.DataFrame, kind: str) -> go.Figure:
+    """Orders per month of ordering: shipped (or paid) on time, late, or not yet / no plan."""
+    figure = go.Figure()
+    for column, name, color in (
+        (f"{kind}_on_time", t("on_time"), _WON_COLOR),
+        (f"{kind}_late", t("late"), _LOST_COLOR),
+        (f"{kind}_unknown", t("not_yet"), "#9e9e9e"),
+    ):
+        figure.add_trace(
+            go.Bar(
+                name=name,
+                x=fulfilment["month"].to_list(),
+                y=fulfilment[column].to_list(),
+                marker_color=color,
+            )
+        )
+    return _layout(
+        figure,
+        barmode="stack",
+        height=300,
+        xaxis={"title": t("month"), "tickformat": "%m.%Y", "dtick": "M1"},
+        yaxis={"title": t("orders")},
+    )
+
+
+def debt_ageing_chart(ageing: pl.DataFrame, top: int = 15) -> go.Figure:
+    """Overdue debt of the partners owing most, stacked by ageing bucket (clickable partner)."""
+    totals = (
+        ageing.group_by("partner_id", "partner_name")
+        .agg(pl.col("overdue_amount").sum())
+        .sort("overdue_amount", "partner_name", descending=[True, False])
+        .head(top)
+    )
+    order = totals.reverse()["partner_name"].to_list()
+    chosen = ageing.filter(pl.col("partner_id").is_in(totals["partner_id"].to_list()))
+    figure = go.Figure()
+    for bucket, color in _BUCKET_COLORS.items():
+        bucket_rows = chosen.filter(pl.col("ageing_bucket") == bucket)
+        figure.add_trace(
+            go.Bar(
+                orientation="h",
+                name=t("overdue_days_bucket", bucket=bucket),
+                y=bucket_rows["partner_name"].to_list(),
+                x=bucket_rows["overdue_amount"].to_list(),
+                customdata=bucket_rows["partner_id"].to_list(),
+                marker_color=color,
+                hovertemplate="%{y}: %{x:,.2f}<extra>" + bucket + "</extra>",
+            )
+        )
+    return _layout(
+        figure,
+        barmode="stack",
+        height=max(260, 32 * len(order) + 100),
+        xaxis={"title": t("overdue_amount"), "tickformat": ",.0f"},
+        yaxis={"categoryorder": "array", "categoryarray": order},
+        clickmode="event+select",
+    )
+
+
+def region_chart(regions: pl.DataFrame) -> go.Figure:
+    """Revenue and margin per business region (clickable: customdata is the region id)."""
+    names = _names(regions["business_region_name"])
+    ids = regions["business_region_id"].to_list()
+    figure = go.Figure()
+    figure.add_trace(
+        go.Bar(
+            name=t("revenue"),
+            x=names,
+            y=regions["revenue_amount"].to_list(),
+            customdata=ids,
+            marker_color=_IN_PROGRESS_COLOR,
+        )
+    )
+    figure.add_trace(
+        go.Bar(
+            name=t("margin"),
+            x=names,
+            y=regions["margin_amount"].to_list(),
+            customdata=ids,
+            marker_color=_WON_COLOR,
+            text=_share_text(regions["margin_share"]),
+            textposition="outside",
+        )
+    )
+    return _layout(
+        figure,
+        barmode="group",
+        height=360,
+        yaxis={"title": t("amount"), "tickformat": ",.0f"},
+        clickmode="event+select",
+    )
+
+
+def region_treemap(regions: pl.DataFrame) -> go.Figure:
+    """Regions sized by revenue, coloured by margin share."""
+    names = _names(regions["business_region_name"])
+    figure = go.Figure(
+        go.Treemap(
+            labels=names,
+            parents=[""] * len(names),
+            values=regions["revenue_amount"].to_list(),
+            marker={
+                "colors": [share or 0 for share in regions["margin_share"].to_list()],
+                "colorscale": "RdYlGn",
+                "colorbar": {"title": t("margin_share"), "tickformat": ".0%"},
+            },
+            text=[
+                f"{format_number(revenue)}<br>{format_percent(share)}"
+                for revenue, share in zip(
+                    regions["revenue_amount"], regions["margin_share"], strict=True
+                )
+            ],
+            textinfo="label+text",
+            hovertemplate="%{label}<br>%{text}<extra></extra>",
+        )
+    )
+    return _layout(figure, height=360)
+
+
+def gis_daily_chart(daily: pl.DataFrame) -> go.Figure:
+    """Documents per day stacked by latest status group (clickable: customdata is the group)."""
+    figure = go.Figure()
+    for group, color in _STATUS_GROUP_COLORS.items():
+        group_rows = daily.filter(pl.col("status_group") == group)
+        if group_rows.is_empty():
+            continue
+        figure.add_trace(
+            go.Bar(
+                name=label("status_group", group),
+                x=group_rows["exchange_date"].to_list(),
+                y=group_rows["documents"].to_list(),
+                customdata=group_rows["status_group"].to_list(),
+                marker_color=color,
+            )
+        )
+    return _layout(
+        figure,
+        barmode="stack",
+        height=320,
+        xaxis={"title": t("day"), "tickformat": "%d.%m.%Y", "type": "date"},
+        yaxis={"title": t("documents")},
+        clickmode="event+select",
+    )
+
+
+def forecast_chart(forecast: pl.DataFrame) -> go.Figure:
+    """Potential vs weighted (probability-adjusted) amount of the open deals per group."""
+    names = _names(forecast["group_name"])
+    figure = go.Figure()
+    figure.add_trace(
+        go.Bar(
+            name=t("potential_amount"),
+            x=names,
+            y=forecast["potential_amount"].to_list(),
+            marker_color="#90caf9",
+        )
+    )
+    figure.add_trace(
+        go.Bar(
+            name=t("weighted_amount"),
+            x=names,
+            y=forecast["weighted_amount"].to_list(),
+            marker_color=_IN_PROGRESS_COLOR,
+            text=_share_text(forecast["weighted_share"]),
+            textposition="outside",
+        )
+    )
+    return _layout(
+        figure, barmode="group", height=320, yaxis={"title": t("amount"), "tickformat": ",.0f"}
     )

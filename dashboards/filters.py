@@ -2,11 +2,18 @@
 
 Widget values live in ``st.session_state`` under fixed keys. The entry script renders the
 sidebar on every run, whatever the page, so a choice made on one page holds on the others.
+
+The filters also live in the URL (``?from=2024-01-01&to=2024-06-30&manager=1,2&region=3``):
+the first run of a session takes them from the link, and every run writes the current ones
+back, so a copied link reproduces the view. Ids, not names, travel in the URL, so a link works
+in either language and survives a rename.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 import polars as pl
 import streamlit as st
@@ -18,6 +25,73 @@ PERIOD_KEY = "filter_period"
 DEAL_KINDS_KEY = "filter_deal_kind_ids"
 MANAGERS_KEY = "filter_manager_ids"
 REGIONS_KEY = "filter_business_region_ids"
+
+# URL parameter names of the filters (short and stable: they end up in shared links).
+PERIOD_START_PARAM, PERIOD_END_PARAM = "from", "to"
+ID_PARAMS = {DEAL_KINDS_KEY: "deal_kind", MANAGERS_KEY: "manager", REGIONS_KEY: "region"}
+_URL_APPLIED_KEY = "_filters_url_applied"
+
+
+def _parse_ids(text: str) -> list[int]:
+    ids = []
+    for part in text.split(","):
+        part = part.strip()
+        if part.isdigit() and int(part) not in ids:
+            ids.append(int(part))
+    return ids
+
+
+def _parse_date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def state_from_query_params(params: Mapping[str, str]) -> dict[str, Any]:
+    """Session-state values for the filters named in the URL; malformed values are ignored."""
+    state: dict[str, Any] = {}
+    start = _parse_date(params.get(PERIOD_START_PARAM))
+    end = _parse_date(params.get(PERIOD_END_PARAM))
+    if start and end:
+        state[PERIOD_KEY] = (min(start, end), max(start, end))
+    for key, name in ID_PARAMS.items():
+        if name in params:
+            state[key] = _parse_ids(params[name])
+    return state
+
+
+def query_params_from_state(state: Mapping[str, Any]) -> dict[str, str]:
+    """The URL parameters for the filters as chosen (an empty choice leaves its name out)."""
+    params: dict[str, str] = {}
+    period = state.get(PERIOD_KEY)
+    if isinstance(period, tuple | list) and len(period) == 2:
+        params[PERIOD_START_PARAM] = period[0].isoformat()
+        params[PERIOD_END_PARAM] = period[1].isoformat()
+    for key, name in ID_PARAMS.items():
+        ids = state.get(key) or []
+        if ids:
+            params[name] = ",".join(str(value) for value in ids)
+    return params
+
+
+def _apply_query_params_once() -> None:
+    if st.session_state.get(_URL_APPLIED_KEY):
+        return
+    st.session_state[_URL_APPLIED_KEY] = True
+    for key, value in state_from_query_params(st.query_params.to_dict()).items():
+        st.session_state[key] = value
+
+
+def _write_query_params() -> None:
+    # Only changed names are written: each write is a message to the browser.
+    wanted = query_params_from_state(st.session_state)
+    for name, value in wanted.items():
+        if st.query_params.get(name) != value:
+            st.query_params[name] = value
+    for name in ID_PARAMS.values():  # a half-picked period keeps the link's last full one
+        if name not in wanted and name in st.query_params:
+            del st.query_params[name]
 
 
 def default_period(last_date: date) -> tuple[date, date]:
@@ -50,6 +124,7 @@ def render_sidebar() -> None:
     """Draw the filters; does nothing until a warehouse is published."""
     if not queries.is_published():
         return
+    _apply_query_params_once()
     with st.sidebar:
         st.header(t("filters"))
         if PERIOD_KEY not in st.session_state:
@@ -72,6 +147,7 @@ def render_sidebar() -> None:
             "business_region_id",
             "business_region_name",
         )
+    _write_query_params()
 
 
 def current_filters() -> queries.Filters:

@@ -9,6 +9,7 @@ bound parameters; SQL is only ever assembled from column names fixed in this mod
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
@@ -30,6 +31,10 @@ _EFFICIENCY_COLUMNS: dict[str, tuple[str, str]] = {
 
 class NotPublishedError(RuntimeError):
     """The pipeline has not published a warehouse yet."""
+
+
+class MissingMartError(RuntimeError):
+    """The published warehouse predates a mart a page reads (or lost it)."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,9 @@ def _query(sql: str, params: dict[str, Any] | None = None) -> pl.DataFrame:
         stat = path.stat()
     except FileNotFoundError as error:
         raise NotPublishedError(str(path)) from error
-    items = tuple(sorted((params or {}).items()))
+    # DuckDB refuses parameters a statement does not use; shared filter dicts carry extra ones.
+    used = set(re.findall(r"\$(\w+)", sql))
+    items = tuple(sorted((name, value) for name, value in (params or {}).items() if name in used))
     return _cached_query(sql, items, str(path), (stat.st_mtime_ns, stat.st_ino, stat.st_size))
 
 
@@ -105,8 +112,24 @@ def _cached_query(
     connection = duckdb.connect(path, read_only=True)
     try:
         return connection.sql(sql, params=bound or None).pl()
+    except duckdb.CatalogException as error:
+        raise MissingMartError(str(error)) from error
     finally:
         connection.close()
+
+
+def missing_tables(*tables: str) -> list[str]:
+    """Which of ``schema.table`` names the published warehouse lacks (an older publication)."""
+    present = set(
+        _query(
+            """
+            select schema_name || '.' || table_name as name, from duckdb_tables()
+            union all
+            select schema_name || '.' || view_name, from duckdb_views() where not internal
+            """
+        )["name"].to_list()
+    )
+    return [table for table in tables if table not in present]
 
 
 # -- filter options ------------------------------------------------------------------------
@@ -424,3 +447,800 @@ def stage_win_probability(filters: Filters) -> pl.DataFrame:
         """,
         {"deal_kind_ids": _id_list(filters.deal_kind_ids)},
     )
+
+
+# -- shared helpers for the marts that carry only some of the filter columns ----------------
+
+
+def _dimensions(
+    *, deal_kind: str | None = None, manager: str | None = None, region: str | None = None
+) -> str:
+    """The dimension filters for the columns a mart has (a filter it lacks does not apply)."""
+    parts = ["true"]
+    for column, parameter in (
+        (deal_kind, "deal_kind_ids"),
+        (manager, "manager_ids"),
+        (region, "business_region_ids"),
+    ):
+        if column is not None:
+            parts.append(
+                f"(${parameter}::bigint[] is null"
+                f" or list_contains(${parameter}::bigint[], {column}))"
+            )
+    return "\n    and ".join(parts)
+
+
+_DEAL_STAGE_DIMENSIONS_SQL = _dimensions(
+    deal_kind="fct_deal_stages.deal_kind_id",
+    manager="fct_deal_stages.manager_id",
+    region="fct_deal_stages.business_region_id",
+)
+_DEAL_DIMENSIONS_SQL = _dimensions(
+    deal_kind="fct_deals.deal_kind_id",
+    manager="fct_deals.manager_id",
+    region="fct_deals.business_region_id",
+)
+_PARTNER_DIMENSIONS_SQL = _dimensions(
+    manager="dim_partners.manager_id", region="dim_partners.business_region_id"
+)
+
+
+def _period(column: str) -> str:
+    return f"($start::date is null or {column} >= $start::date)" + (
+        f" and ($end::date is null or {column} <= $end::date)"
+    )
+
+
+def _month_period(column: str) -> str:
+    """Months that overlap the period (for marts at month grain)."""
+    return (
+        f"($start::date is null or {column} >= date_trunc('month', $start::date))"
+        f" and ($end::date is null or {column} <= $end::date)"
+    )
+
+
+# -- overview sparklines -------------------------------------------------------------------
+
+
+def kpis_by_month(filters: Filters) -> pl.DataFrame:
+    """The overview KPIs per month of the period, for the sparklines under each metric.
+
+    Open deals are counted as they stood at the end of each month; the others are over deals
+    closed in the month, as the KPI row does for the whole period.
+    """
+    if filters.start is None or filters.end is None:
+        raise ValueError("kpis_by_month needs a period")
+    return _query(
+        f"""
+        with months as (
+            select unnest(generate_series(
+                date_trunc('month', $start::date), $end::date, interval 1 month
+            ))::date as month
+        ),
+
+        deals as (
+            select * from marts.fct_deals where {_DIMENSIONS_SQL}
+        ),
+
+        closed_per_month as (
+            select
+                date_trunc('month', closed_date)::date as month,
+                coalesce(sum(won_amount) filter (where is_won), 0)::double as won_amount,
+                count(*) filter (where is_won)
+                    / nullif(count(*) filter (where is_won or is_lost), 0) as win_rate,
+                median(cycle_days)::double as median_cycle_days,
+            from deals
+            where closed_date between $start::date and $end::date
+            group by 1
+        ),
+
+        open_at_month_end as (
+            select
+                months.month,
+                count(deals.deal_id) as open_deals,
+            from months
+            left join deals
+                on deals.created_date <= last_day(months.month)
+                and (deals.closed_date is null or deals.closed_date > last_day(months.month))
+            group by 1
+        )
+
+        select
+            months.month,
+            open_at_month_end.open_deals,
+            coalesce(closed_per_month.won_amount, 0) as won_amount,
+            closed_per_month.win_rate,
+            closed_per_month.median_cycle_days,
+        from months
+        left join open_at_month_end on months.month = open_at_month_end.month
+        left join closed_per_month on months.month = closed_per_month.month
+        order by 1
+        """,
+        filters.params(),
+    )
+
+
+# -- sales funnel drill-down ---------------------------------------------------------------
+
+
+def deals_at_stage(filters: Filters, stage_id: int) -> pl.DataFrame:
+    """The deals behind one funnel bar: created in the period and reached the stage."""
+    return _query(
+        f"""
+        select
+            fct_deals.deal_id,
+            fct_deals.deal_number,
+            fct_deals.deal_name,
+            fct_deals.partner_name,
+            fct_deals.manager_name,
+            fct_deals.created_date,
+            fct_deals.status,
+            fct_deals.current_stage_name,
+            fct_deal_stages.was_skipped,
+            fct_deal_stages.outcome_at_stage,
+            fct_deal_stages.days_in_stage,
+            fct_deals.potential_amount::double as potential_amount,
+        from marts.fct_deal_stages
+        inner join marts.fct_deals on fct_deal_stages.deal_id = fct_deals.deal_id
+        where fct_deal_stages.stage_id = $stage_id::bigint
+            and {_period("fct_deal_stages.deal_created_date")}
+            and {_DEAL_STAGE_DIMENSIONS_SQL}
+        order by fct_deals.created_date, fct_deals.deal_id
+        """,
+        filters.params() | {"stage_id": stage_id},
+    )
+
+
+# -- weighted pipeline forecast (deal efficiency) ------------------------------------------
+
+
+def pipeline_forecast(filters: Filters) -> pl.DataFrame:
+    """Open deals with their forecast probability and weighted amount (rpt_pipeline_forecast).
+
+    The forecast is about deals open now, so the period does not apply; the deal kind,
+    manager and region filters do (through fct_deals).
+    """
+    return _query(
+        f"""
+        select
+            rpt_pipeline_forecast.deal_id,
+            fct_deals.deal_number,
+            fct_deals.deal_name,
+            fct_deals.partner_name,
+            fct_deals.manager_id,
+            fct_deals.manager_name,
+            fct_deals.deal_kind_name,
+            fct_deals.business_region_name,
+            fct_deals.current_stage_name,
+            rpt_pipeline_forecast.potential_amount::double as potential_amount,
+            rpt_pipeline_forecast.forecast_probability,
+            rpt_pipeline_forecast.weighted_amount::double as weighted_amount,
+            rpt_pipeline_forecast.stage_win_share,
+            rpt_pipeline_forecast.manager_win_share,
+            rpt_pipeline_forecast.partner_win_share,
+            rpt_pipeline_forecast.deal_kind_win_share,
+            rpt_pipeline_forecast.shares_with_history,
+        from marts.rpt_pipeline_forecast
+        inner join marts.fct_deals on rpt_pipeline_forecast.deal_id = fct_deals.deal_id
+        where {_DEAL_DIMENSIONS_SQL}
+        order by weighted_amount desc, rpt_pipeline_forecast.deal_id
+        """,
+        filters.params(),
+    )
+
+
+def pipeline_forecast_by(filters: Filters, by: EfficiencyDimension = "manager") -> pl.DataFrame:
+    """The weighted pipeline summed per manager, business region or deal kind."""
+    id_column, name_column = _EFFICIENCY_COLUMNS[by]
+    return _query(
+        f"""
+        select
+            fct_deals.{id_column} as group_id,
+            fct_deals.{name_column} as group_name,
+            count(*) as open_deals,
+            sum(rpt_pipeline_forecast.potential_amount)::double as potential_amount,
+            sum(rpt_pipeline_forecast.weighted_amount)::double as weighted_amount,
+            sum(rpt_pipeline_forecast.weighted_amount)
+                / nullif(sum(rpt_pipeline_forecast.potential_amount), 0) as weighted_share,
+        from marts.rpt_pipeline_forecast
+        inner join marts.fct_deals on rpt_pipeline_forecast.deal_id = fct_deals.deal_id
+        where {_DEAL_DIMENSIONS_SQL}
+        group by 1, 2
+        order by weighted_amount desc, group_name
+        """,
+        filters.params(),
+    )
+
+
+# -- claims --------------------------------------------------------------------------------
+
+ClaimDimension = Literal["claim_reason", "parent_claim_reason", "partner", "manager", "source"]
+
+# group key (as text, '' for "not set") and group name per claim dimension.
+_CLAIM_COLUMNS: dict[str, tuple[str, str]] = {
+    "claim_reason": ("fct_claims.claim_reason_id", "fct_claims.claim_reason_name"),
+    "parent_claim_reason": (
+        "fct_claims.parent_claim_reason_id",
+        "fct_claims.parent_claim_reason_name",
+    ),
+    "partner": ("fct_claims.partner_id", "fct_claims.partner_name"),
+    "manager": ("fct_claims.manager_id", "dim_managers.manager_name"),
+    "source": ("fct_claims.source", "fct_claims.source"),
+}
+
+_CLAIM_DIMENSIONS_SQL = _dimensions(
+    manager="fct_claims.manager_id", region="fct_claims.business_region_id"
+)
+
+_CLAIMS_FROM = """
+        from marts.fct_claims
+        left join marts.dim_managers on fct_claims.manager_id = dim_managers.manager_id
+"""
+
+
+def _claim_group(by: ClaimDimension) -> tuple[str, str]:
+    key_column, name_column = _CLAIM_COLUMNS[by]  # KeyError for anything not whitelisted
+    return f"coalesce(cast({key_column} as varchar), '')", name_column
+
+
+def claim_kpis(filters: Filters) -> pl.DataFrame:
+    """One row: claims registered in the period and resolved in it (with satisfaction)."""
+    return _query(
+        f"""
+        select
+            count(*) filter (where {_period("registered_date")}) as claims_registered,
+            coalesce(sum(claimed_amount) filter (where {_period("registered_date")}), 0)::double
+                as claimed_amount,
+            count(*) filter (where is_resolved and {_period("resolved_date")})
+                as claims_resolved,
+            count(*) filter (where is_satisfied and {_period("resolved_date")})
+                as claims_satisfied,
+            count(*) filter (where is_satisfied and {_period("resolved_date")})
+                / nullif(count(*) filter (where is_resolved and {_period("resolved_date")}), 0)
+                as satisfied_share,
+            median(days_to_resolve) filter (where is_resolved and {_period("resolved_date")})
+                ::double as median_days_to_resolve,
+            count(*) filter (where not is_resolved) as claims_open,
+        from marts.fct_claims
+        where {_CLAIM_DIMENSIONS_SQL}
+        """,
+        filters.params(),
+    )
+
+
+def claim_satisfaction(filters: Filters, by: ClaimDimension = "claim_reason") -> pl.DataFrame:
+    """Satisfied share = satisfied / resolved among claims resolved in the period, per group.
+
+    Computed from fct_claims (not rpt_claim_satisfaction) so the period is exact to the day,
+    the region filter applies and medians are over the period; with whole months and no
+    filters the counts equal the report's.
+    """
+    key_sql, name_sql = _claim_group(by)
+    return _query(
+        f"""
+        select
+            {key_sql} as group_key,
+            {name_sql} as group_name,
+            count(*) as claims_resolved,
+            count(*) filter (where fct_claims.is_satisfied) as claims_satisfied,
+            count(*) filter (where fct_claims.is_satisfied) / count(*) as satisfied_share,
+            coalesce(sum(fct_claims.claimed_amount), 0)::double as claimed_amount,
+            avg(fct_claims.days_to_resolve) as mean_days_to_resolve,
+            median(fct_claims.days_to_resolve)::double as median_days_to_resolve,
+        {_CLAIMS_FROM}
+        where fct_claims.is_resolved
+            and {_period("fct_claims.resolved_date")}
+            and {_CLAIM_DIMENSIONS_SQL}
+        group by 1, 2
+        order by claims_resolved desc, group_name nulls last
+        """,
+        filters.params(),
+    )
+
+
+def claim_satisfaction_by_month(filters: Filters) -> pl.DataFrame:
+    """Resolved and satisfied claims per month of resolution."""
+    return _query(
+        f"""
+        select
+            date_trunc('month', resolved_date)::date as month,
+            count(*) as claims_resolved,
+            count(*) filter (where is_satisfied) as claims_satisfied,
+            count(*) filter (where is_satisfied) / count(*) as satisfied_share,
+            median(days_to_resolve)::double as median_days_to_resolve,
+        from marts.fct_claims
+        where is_resolved and {_period("resolved_date")} and {_CLAIM_DIMENSIONS_SQL}
+        group by 1
+        order by 1
+        """,
+        filters.params(),
+    )
+
+
+def claim_structure(filters: Filters) -> pl.DataFrame:
+    """Claims registered in the period per reason, with the share of all claims registered."""
+    key_sql, _ = _claim_group("claim_reason")
+    return _query(
+        f"""
+        with per_reason as (
+            select
+                {key_sql} as group_key,
+                fct_claims.claim_reason_name as group_name,
+                fct_claims.parent_claim_reason_name,
+                count(*) as claims_registered,
+                coalesce(sum(fct_claims.claimed_amount), 0)::double as claimed_amount,
+            from marts.fct_claims
+            where {_period("fct_claims.registered_date")} and {_CLAIM_DIMENSIONS_SQL}
+            group by 1, 2, 3
+        )
+
+        select
+            *,
+            claims_registered / sum(claims_registered) over () as share_of_claims,
+        from per_reason
+        order by claims_registered desc, group_name nulls last
+        """,
+        filters.params(),
+    )
+
+
+def claim_structure_by_month(filters: Filters) -> pl.DataFrame:
+    """Claims registered per month and reason, with the reason's share of the month."""
+    key_sql, _ = _claim_group("claim_reason")
+    return _query(
+        f"""
+        with per_month as (
+            select
+                fct_claims.registered_month as month,
+                {key_sql} as group_key,
+                fct_claims.claim_reason_name as group_name,
+                count(*) as claims_registered,
+            from marts.fct_claims
+            where {_period("fct_claims.registered_date")} and {_CLAIM_DIMENSIONS_SQL}
+            group by 1, 2, 3
+        )
+
+        select
+            *,
+            claims_registered / sum(claims_registered) over (partition by month)
+                as share_of_month,
+        from per_month
+        order by month, claims_registered desc, group_name nulls last
+        """,
+        filters.params(),
+    )
+
+
+ClaimBasis = Literal["registered", "resolved"]
+
+
+def claims_list(
+    filters: Filters, by: ClaimDimension, group_key: str, basis: ClaimBasis = "registered"
+) -> pl.DataFrame:
+    """The claims behind one group of a chart: registered (or resolved) in the period."""
+    key_sql, _ = _claim_group(by)
+    date_column = {"registered": "registered_date", "resolved": "resolved_date"}[basis]
+    return _query(
+        f"""
+        select
+            fct_claims.claim_id,
+            fct_claims.claim_number,
+            fct_claims.registered_date,
+            fct_claims.resolved_date,
+            fct_claims.status,
+            fct_claims.result,
+            fct_claims.claim_reason_name,
+            fct_claims.partner_name,
+            dim_managers.manager_name,
+            fct_claims.source,
+            fct_claims.claimed_amount::double as claimed_amount,
+            fct_claims.days_to_resolve,
+        {_CLAIMS_FROM}
+        where {key_sql} = $group_key
+            and {_period(f"fct_claims.{date_column}")}
+            and {_CLAIM_DIMENSIONS_SQL}
+        order by fct_claims.registered_date, fct_claims.claim_id
+        """,
+        filters.params() | {"group_key": group_key},
+    )
+
+
+# -- events calendar -----------------------------------------------------------------------
+
+
+def events_calendar(filters: Filters) -> pl.DataFrame:
+    """Interactions per responsible user and planned day (the manager filter picks users)."""
+    return _query(
+        f"""
+        select
+            rpt_events_calendar.responsible_user_id as user_id,
+            dim_managers.manager_name as user_name,
+            rpt_events_calendar.planned_date,
+            rpt_events_calendar.interactions_total,
+            rpt_events_calendar.interactions_planned,
+            rpt_events_calendar.interactions_done,
+            rpt_events_calendar.interactions_overdue,
+            rpt_events_calendar.interactions_cancelled,
+            rpt_events_calendar.interactions_unreviewed,
+        from marts.rpt_events_calendar
+        left join marts.dim_managers
+            on rpt_events_calendar.responsible_user_id = dim_managers.manager_id
+        where {_period("rpt_events_calendar.planned_date")}
+            and {_dimensions(manager="rpt_events_calendar.responsible_user_id")}
+        order by user_name nulls last, planned_date
+        """,
+        filters.params(),
+    )
+
+
+def events_by_user(filters: Filters) -> pl.DataFrame:
+    """The calendar summed per responsible user over the period."""
+    return _query(
+        f"""
+        select
+            rpt_events_calendar.responsible_user_id as user_id,
+            dim_managers.manager_name as user_name,
+            count(*) as days_with_events,
+            sum(rpt_events_calendar.interactions_total)::bigint as interactions_total,
+            sum(rpt_events_calendar.interactions_planned)::bigint as interactions_planned,
+            sum(rpt_events_calendar.interactions_done)::bigint as interactions_done,
+            sum(rpt_events_calendar.interactions_overdue)::bigint as interactions_overdue,
+            sum(rpt_events_calendar.interactions_cancelled)::bigint as interactions_cancelled,
+            sum(rpt_events_calendar.interactions_unreviewed)::bigint as interactions_unreviewed,
+        from marts.rpt_events_calendar
+        left join marts.dim_managers
+            on rpt_events_calendar.responsible_user_id = dim_managers.manager_id
+        where {_period("rpt_events_calendar.planned_date")}
+            and {_dimensions(manager="rpt_events_calendar.responsible_user_id")}
+        group by 1, 2
+        order by interactions_overdue desc, interactions_total desc, user_name nulls last
+        """,
+        filters.params(),
+    )
+
+
+# -- orders, shipments, payments and debt --------------------------------------------------
+
+_ORDER_DIMENSIONS_SQL = _dimensions(
+    manager="fct_orders.manager_id", region="fct_orders.business_region_id"
+)
+
+
+def order_kpis(filters: Filters) -> pl.DataFrame:
+    """One row over the live orders placed in the period (cancelled ones left out)."""
+    return _query(
+        f"""
+        select
+            count(*) as orders,
+            coalesce(sum(ordered_amount), 0)::double as ordered_amount,
+            coalesce(sum(shipped_amount), 0)::double as shipped_amount,
+            coalesce(sum(paid_amount), 0)::double as paid_amount,
+            coalesce(sum(debt_amount), 0)::double as debt_amount,
+            coalesce(sum(overdue_amount), 0)::double as overdue_amount,
+            count(*) filter (where is_shipped_on_time)
+                / nullif(count(is_shipped_on_time), 0) as shipped_on_time_share,
+            count(*) filter (where is_paid_on_time)
+                / nullif(count(is_paid_on_time), 0) as paid_on_time_share,
+        from marts.fct_orders
+        where not is_cancelled
+            and {_period("ordered_date")}
+            and {_ORDER_DIMENSIONS_SQL}
+        """,
+        filters.params(),
+    )
+
+
+def order_fulfilment_by_month(filters: Filters) -> pl.DataFrame:
+    """Planned vs actual per month of ordering: shipped / paid on time, late, or not yet."""
+    return _query(
+        f"""
+        select
+            ordered_month as month,
+            count(*) as orders,
+            count(*) filter (where is_shipped_on_time) as shipped_on_time,
+            count(*) filter (where not is_shipped_on_time) as shipped_late,
+            count(*) filter (where is_shipped_on_time is null) as shipped_unknown,
+            count(*) filter (where is_paid_on_time) as paid_on_time,
+            count(*) filter (where not is_paid_on_time) as paid_late,
+            count(*) filter (where is_paid_on_time is null) as paid_unknown,
+            coalesce(sum(ordered_amount), 0)::double as ordered_amount,
+            coalesce(sum(shipped_amount), 0)::double as shipped_amount,
+            coalesce(sum(paid_amount), 0)::double as paid_amount,
+        from marts.fct_orders
+        where not is_cancelled
+            and {_period("ordered_date")}
+            and {_ORDER_DIMENSIONS_SQL}
+        group by 1
+        order by 1
+        """,
+        filters.params(),
+    )
+
+
+def debt_by_partner(filters: Filters) -> pl.DataFrame:
+    """Debt and overdue debt per partner over all live orders (as of the publication)."""
+    return _query(
+        f"""
+        select
+            partner_id,
+            partner_name,
+            count(*) as orders,
+            coalesce(sum(shipped_amount), 0)::double as shipped_amount,
+            coalesce(sum(paid_amount), 0)::double as paid_amount,
+            coalesce(sum(debt_amount), 0)::double as debt_amount,
+            coalesce(sum(overdue_amount), 0)::double as overdue_amount,
+        from marts.fct_orders
+        where not is_cancelled and {_ORDER_DIMENSIONS_SQL}
+        group by 1, 2
+        having sum(debt_amount) <> 0 or sum(overdue_amount) <> 0
+        order by overdue_amount desc, debt_amount desc, partner_name
+        """,
+        filters.params(),
+    )
+
+
+def debt_ageing(filters: Filters) -> pl.DataFrame:
+    """Overdue receivables per partner and ageing bucket (rpt_debt_ageing)."""
+    return _query(
+        f"""
+        select
+            rpt_debt_ageing.partner_id,
+            rpt_debt_ageing.partner_name,
+            rpt_debt_ageing.ageing_bucket,
+            rpt_debt_ageing.bucket_order,
+            rpt_debt_ageing.overdue_items,
+            rpt_debt_ageing.overdue_orders,
+            rpt_debt_ageing.overdue_amount::double as overdue_amount,
+            rpt_debt_ageing.max_days_overdue,
+            rpt_debt_ageing.as_of_date,
+        from marts.rpt_debt_ageing
+        left join marts.dim_partners on rpt_debt_ageing.partner_id = dim_partners.partner_id
+        where {_PARTNER_DIMENSIONS_SQL}
+        order by rpt_debt_ageing.partner_name, rpt_debt_ageing.bucket_order
+        """,
+        filters.params(),
+    )
+
+
+def partner_orders(filters: Filters, partner_id: int) -> pl.DataFrame:
+    """The live orders of one partner (drill-down from the debt chart)."""
+    return _query(
+        f"""
+        select
+            order_id,
+            order_number,
+            ordered_date,
+            status,
+            ordered_amount::double as ordered_amount,
+            shipped_amount::double as shipped_amount,
+            paid_amount::double as paid_amount,
+            debt_amount::double as debt_amount,
+            overdue_amount::double as overdue_amount,
+            planned_shipment_date,
+            actual_shipment_date,
+            is_shipped_on_time,
+            planned_payment_date,
+            actual_payment_date,
+            is_paid_on_time,
+        from marts.fct_orders
+        where not is_cancelled
+            and partner_id = $partner_id::bigint
+            and {_ORDER_DIMENSIONS_SQL}
+        order by ordered_date desc, order_id desc
+        """,
+        filters.params() | {"partner_id": partner_id},
+    )
+
+
+# -- regions (territorial analysis) ---------------------------------------------------------
+
+
+def region_revenue(filters: Filters) -> pl.DataFrame:
+    """Revenue and margin per business region over the months of the period."""
+    return _query(
+        f"""
+        select
+            business_region_id,
+            business_region_name,
+            sum(shipment_count)::bigint as shipment_count,
+            coalesce(sum(revenue_amount), 0)::double as revenue_amount,
+            coalesce(sum(cost_amount), 0)::double as cost_amount,
+            coalesce(sum(margin_amount), 0)::double as margin_amount,
+            sum(margin_amount) / nullif(sum(revenue_amount), 0) as margin_share,
+        from marts.rpt_region_revenue
+        where {_month_period("revenue_month")}
+            and {_dimensions(region="business_region_id")}
+        group by 1, 2
+        order by revenue_amount desc, business_region_name
+        """,
+        filters.params(),
+    )
+
+
+def region_revenue_by_month(filters: Filters) -> pl.DataFrame:
+    return _query(
+        f"""
+        select
+            revenue_month as month,
+            business_region_id,
+            business_region_name,
+            shipment_count,
+            revenue_amount::double as revenue_amount,
+            cost_amount::double as cost_amount,
+            margin_amount::double as margin_amount,
+            margin_share,
+        from marts.rpt_region_revenue
+        where {_month_period("revenue_month")}
+            and {_dimensions(region="business_region_id")}
+        order by revenue_month, business_region_name
+        """,
+        filters.params(),
+    )
+
+
+def region_shipments(filters: Filters, business_region_id: int) -> pl.DataFrame:
+    """The shipments behind one region's revenue (drill-down), in the months of the period."""
+    return _query(
+        f"""
+        select
+            fct_shipments.shipment_id,
+            fct_shipments.shipment_number,
+            fct_shipments.shipped_date,
+            fct_shipments.order_number,
+            fct_orders.partner_name,
+            fct_shipments.shipped_amount::double as shipped_amount,
+            fct_shipments.cost_amount::double as cost_amount,
+            fct_shipments.margin_amount::double as margin_amount,
+        from marts.fct_shipments
+        left join marts.fct_orders on fct_shipments.order_id = fct_orders.order_id
+        where fct_shipments.business_region_id = $business_region_id::bigint
+            and {_month_period("fct_shipments.shipped_month")}
+        order by fct_shipments.shipped_date desc, fct_shipments.shipment_id desc
+        """,
+        filters.params() | {"business_region_id": business_region_id},
+    )
+
+
+# -- GIS exchange health -------------------------------------------------------------------
+
+GIS_SYSTEMS = ("egais", "vetis", "gismt")
+
+
+def _systems_sql(column: str) -> str:
+    return f"($systems::varchar[] is null or list_contains($systems::varchar[], {column}))"
+
+
+def _gis_params(filters: Filters, systems: tuple[str, ...]) -> dict[str, Any]:
+    return filters.params() | {"systems": tuple(systems) or None}
+
+
+def gis_kpis(filters: Filters, systems: tuple[str, ...] = ()) -> pl.DataFrame:
+    """One row over the GIS documents first submitted in the period."""
+    return _query(
+        f"""
+        select
+            count(*) as documents,
+            count(*) filter (where latest_status_group = 'accepted') as documents_accepted,
+            count(*) filter (where latest_status_group = 'rejected') as documents_rejected,
+            count(*) filter (where latest_status_group = 'error') as documents_error,
+            count(*) filter (where latest_status_group = 'rejected') / nullif(count(*), 0)
+                as rejection_rate,
+            count(*) filter (where latest_status_group = 'error') / nullif(count(*), 0)
+                as error_rate,
+            count(*) filter (where is_open) as open_backlog,
+            avg(hours_to_acceptance) as mean_hours_to_acceptance,
+            median(hours_to_acceptance)::double as median_hours_to_acceptance,
+        from marts.fct_gis_documents
+        where {_period("first_event_date")} and {_systems_sql("system")}
+        """,
+        _gis_params(filters, systems),
+    )
+
+
+def gis_daily(filters: Filters, systems: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Documents per day (of first submission) and latest status group."""
+    return _query(
+        f"""
+        select
+            exchange_date,
+            status_group,
+            sum(documents)::bigint as documents,
+        from marts.rpt_gis_exchange_daily
+        where {_period("exchange_date")} and {_systems_sql("system")}
+        group by 1, 2
+        order by 1, 2
+        """,
+        _gis_params(filters, systems),
+    )
+
+
+def gis_by_document_type(filters: Filters, systems: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Per system and document type: volumes, rejection and error rates, time to acceptance."""
+    return _query(
+        f"""
+        select
+            system,
+            document_type,
+            count(*) as documents,
+            count(*) filter (where latest_status_group = 'accepted') as documents_accepted,
+            count(*) filter (where latest_status_group = 'rejected') as documents_rejected,
+            count(*) filter (where latest_status_group = 'error') as documents_error,
+            count(*) filter (where is_open) as open_backlog,
+            count(*) filter (where latest_status_group = 'rejected') / count(*) as rejection_rate,
+            count(*) filter (where latest_status_group = 'error') / count(*) as error_rate,
+            avg(hours_to_acceptance) as mean_hours_to_acceptance,
+        from marts.fct_gis_documents
+        where {_period("first_event_date")} and {_systems_sql("system")}
+        group by 1, 2
+        order by documents desc, system, document_type
+        """,
+        _gis_params(filters, systems),
+    )
+
+
+def gis_error_codes(systems: tuple[str, ...] = (), top: int = 10) -> pl.DataFrame:
+    """The top error codes per system (all time, as ranked by rpt_gis_error_codes)."""
+    return _query(
+        f"""
+        select
+            system,
+            error_code,
+            error_events,
+            documents_affected,
+            rank_in_system,
+            first_seen_at,
+            last_seen_at,
+        from marts.rpt_gis_error_codes
+        where rank_in_system <= $top::integer and {_systems_sql("system")}
+        order by system, rank_in_system, error_code
+        """,
+        {"systems": tuple(systems) or None, "top": top},
+    )
+
+
+def gis_documents(
+    filters: Filters, systems: tuple[str, ...] = (), status_group: str | None = None
+) -> pl.DataFrame:
+    """The documents behind the daily chart, optionally of one latest status group."""
+    return _query(
+        f"""
+        select
+            system,
+            document_id,
+            document_type,
+            direction,
+            reference,
+            latest_status,
+            latest_status_group,
+            latest_error_code,
+            event_count,
+            first_event_at,
+            accepted_at,
+            hours_to_acceptance,
+        from marts.fct_gis_documents
+        where {_period("first_event_date")}
+            and {_systems_sql("system")}
+            and ($status_group::varchar is null or latest_status_group = $status_group::varchar)
+        order by first_event_at desc, system, document_id
+        """,
+        _gis_params(filters, systems) | {"status_group": status_group},
+    )
+
+
+# -- data freshness ------------------------------------------------------------------------
+
+
+def data_freshness() -> pl.DataFrame:
+    """When each source was last loaded (meta.data_freshness, written by the publish step)."""
+    return _query(
+        """
+        select source, last_loaded_at, rows, published_at,
+        from meta.data_freshness
+        order by source
+        """
+    )
+
+
+def publication() -> pl.DataFrame:
+    """The run that published this warehouse and when (meta.publication)."""
+    return _query("select run_id, published_at, from meta.publication")

@@ -20,6 +20,24 @@ navigation = st.navigation(
             title=t("page_deal_efficiency"),
             icon=":material/trending_up:",
         ),
+        st.Page("app_pages/claims.py", title=t("page_claims"), icon=":material/report:"),
+        st.Page(
+            "app_pages/events_calendar.py",
+            title=t("page_events_calendar"),
+            icon=":material/calendar_month:",
+        ),
+        st.Page("app_pages/orders.py", title=t("page_orders"), icon=":material/receipt_long:"),
+        st.Page("app_pages/regions.py", title=t("page_regions"), icon=":material/map:"),
+        st.Page(
+            "app_pages/gis_exchange.py",
+            title=t("page_gis_exchange"),
+            icon=":material/sync_alt:",
+        ),
+        st.Page(
+            "app_pages/data_freshness.py",
+            title=t("page_data_freshness"),
+            icon=":material/schedule:",
+        ),
     ]
 )
 # Drawn after st.navigation so the page links sit above the filters in the sidebar.

@@ -1,11 +1,19 @@
-"""Extract the OLTP database into Arrow tables (DESIGN.md §1).
+"""Extract the OLTP database into Arrow tables (DESIGN.md §1), incrementally by `updated_at`.
 
 DuckDB's sqlite/postgres scanner extensions cannot be downloaded here, so tables travel as Arrow
-through connectorx, which reads SQLite at about a million rows a second.
+through connectorx for PostgreSQL and the standard library's sqlite3 for SQLite (see
+`read_sqlite` for why not connectorx there).
+
+Every OLTP table carries `updated_at` (indexed, maintained by the app) and the app only deletes
+softly (`deleted_at` plus a new `updated_at`), so the rows changed since the last load, soft
+deletes included, are exactly those with a newer `updated_at`. They are merged into `raw_oltp`
+by `id`, which keeps each raw table equal to a full copy of its source table.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,10 +25,28 @@ import pyarrow as pa
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import make_url
 
-from ingestion.load import RAW_OLTP_SCHEMA, LoadResult, record_load, replace_table
+from ingestion.load import (
+    FULL,
+    INCREMENTAL,
+    RAW_OLTP_SCHEMA,
+    LoadResult,
+    arrow_column_types,
+    column_types,
+    load_with_watermark,
+    read_watermark,
+    table_columns,
+)
 
 # Alembic's own bookkeeping is not business data.
 EXCLUDED_TABLES = frozenset({"alembic_version"})
+
+# An incremental extract re-reads rows up to this long before the last watermark. `updated_at`
+# is stamped by the app when it builds the row, not when its transaction commits: a transaction
+# that commits after our previous extract (a slow request, a long import) can carry an
+# `updated_at` older than the newest row we already saw, and app servers' clocks drift by
+# seconds. Re-reading a window costs a few rows and, because rows are merged by id, never
+# duplicates anything.
+SAFETY_OVERLAP = dt.timedelta(minutes=10)
 
 
 class SourceUnavailable(RuntimeError):
@@ -64,14 +90,92 @@ def list_source_tables(sqlalchemy_url: str) -> list[str]:
     return sorted(name for name in names if name not in EXCLUDED_TABLES)
 
 
-def extract_table(sqlalchemy_url: str, table_name: str) -> ExtractedTable:
+def timestamp_literal(sqlalchemy_url: str, moment: dt.datetime) -> str:
+    """A SQL literal for `moment`, built only from a datetime's digits (nothing user-supplied).
+
+    SQLite stores SQLAlchemy DateTime values as 'YYYY-MM-DD HH:MM:SS.ffffff' text, which sorts
+    in time order, so comparing with text of the same shape uses the `updated_at` index.
+    """
+    if not isinstance(moment, dt.datetime):
+        raise TypeError(f"expected a datetime, got {type(moment).__name__}")
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    text = moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if make_url(sqlalchemy_url).get_backend_name() == "postgresql":
+        return f"timestamp '{text}'"
+    return f"'{text}'"
+
+
+def extract_query(sqlalchemy_url: str, table_name: str, since: dt.datetime | None) -> str:
     if not table_name.isidentifier():
         raise ValueError(f"not a table name: {table_name!r}")
-    started = time.perf_counter()
-    data = cx.read_sql(
-        connectorx_url(sqlalchemy_url), f"select * from {table_name}", return_type="arrow"
+    if since is None:
+        return f"select * from {table_name}"
+    return (
+        f"select * from {table_name} where updated_at > {timestamp_literal(sqlalchemy_url, since)}"
     )
+
+
+def extract_table(
+    sqlalchemy_url: str, table_name: str, since: dt.datetime | None = None
+) -> ExtractedTable:
+    """The whole table, or only the rows with `updated_at` after `since`."""
+    query = extract_query(sqlalchemy_url, table_name, since)
+    started = time.perf_counter()
+    if make_url(sqlalchemy_url).get_backend_name() == "sqlite":
+        data = read_sqlite(sqlalchemy_url, table_name, query)
+    else:
+        data = cx.read_sql(connectorx_url(sqlalchemy_url), query, return_type="arrow")
     return ExtractedTable(table_name, data, time.perf_counter() - started)
+
+
+def arrow_type_for_sqlite(declared: str) -> pa.DataType:
+    """The Arrow type of a SQLite column, from its declared type (SQLite affinity rules)."""
+    declared = declared.upper()
+    if "BOOL" in declared:
+        return pa.bool_()
+    if "INT" in declared:
+        return pa.int64()
+    if any(word in declared for word in ("NUMERIC", "DECIMAL", "REAL", "FLOA", "DOUB")):
+        return pa.float64()
+    if "DATETIME" in declared or "TIMESTAMP" in declared:
+        return pa.timestamp("us")
+    if declared.startswith("DATE"):
+        return pa.date32()
+    return pa.string()
+
+
+def read_sqlite(sqlalchemy_url: str, table_name: str, query: str) -> pa.Table:
+    """Read a SQLite query into Arrow, typed by the table's declared column types.
+
+    Not connectorx: it types a NUMERIC column by its first row's storage class (SQLite stores
+    100.00 as the integer 100, so a later 2.5 fails the extract) and cannot type a column whose
+    first value is NULL. The declared types are the schema contract, so they decide here.
+    """
+    path = connectorx_url(sqlalchemy_url).removeprefix("sqlite://")
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        declared = {
+            name: declared_type
+            for _, name, declared_type, *_ in connection.execute(f"pragma table_info({table_name})")
+        }
+        cursor = connection.execute(query)
+        names = [column[0] for column in cursor.description]
+        columns: list[list[object]] = [[] for _ in names]
+        while rows := cursor.fetchmany(100_000):
+            for values, chunk in zip(columns, zip(*rows, strict=True), strict=True):
+                values.extend(chunk)
+    finally:
+        connection.close()
+    arrays = []
+    for name, values in zip(names, columns, strict=True):
+        target = arrow_type_for_sqlite(declared.get(name, ""))
+        if pa.types.is_timestamp(target) or pa.types.is_date(target) or pa.types.is_boolean(target):
+            # Stored as text (times, dates) or 0/1 (booleans); Arrow's casts parse them.
+            arrays.append(pa.array(values).cast(target))
+        else:
+            arrays.append(pa.array(values, type=target))
+    return pa.Table.from_arrays(arrays, names=names)
 
 
 def extract_tables(sqlalchemy_url: str, table_names: list[str]) -> Iterator[ExtractedTable]:
@@ -80,19 +184,77 @@ def extract_tables(sqlalchemy_url: str, table_names: list[str]) -> Iterator[Extr
         yield extract_table(sqlalchemy_url, table_name)
 
 
+def incremental_start(
+    con: duckdb.DuckDBPyConnection, table_name: str, full_refresh: bool = False
+) -> dt.datetime | None:
+    """Where the next extract of `table_name` starts; None means a full copy.
+
+    A full copy is taken on demand, on the first run, when the table has no watermark yet (or
+    an empty table left none), and when its raw table is missing.
+    """
+    if full_refresh or not table_columns(con, RAW_OLTP_SCHEMA, table_name):
+        return None
+    watermark = read_watermark(con, table_name)
+    return None if watermark is None else watermark - SAFETY_OVERLAP
+
+
+def fits_stored_table(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table) -> bool:
+    """Whether changed rows can be merged into the stored raw table without changing them.
+
+    Not when a migration added, dropped or reordered columns, nor when a column arrives with
+    another type: connectorx types SQLite NUMERIC columns by the first row's value, so a batch
+    whose first amount has cents arrives as DOUBLE where the stored copy says BIGINT, and
+    inserting it would silently round. In both cases the table is copied whole instead.
+    """
+    stored = column_types(con, RAW_OLTP_SCHEMA, table_name)
+    if list(stored) != data.column_names:
+        return False
+    # An empty batch merges nothing (and SQLite gives its columns no useful types).
+    return data.num_rows == 0 or arrow_column_types(con, data) == stored
+
+
+def load_oltp_table(
+    sqlalchemy_url: str,
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    table_name: str,
+    full_refresh: bool = False,
+) -> LoadResult:
+    """Bring one raw table up to date: merge the changed rows, or copy it whole."""
+    since = incremental_start(con, table_name, full_refresh)
+    extracted = extract_table(sqlalchemy_url, table_name, since)
+    mode = FULL if since is None else INCREMENTAL
+    if mode == INCREMENTAL and not fits_stored_table(con, table_name, extracted.data):
+        extracted = extract_table(sqlalchemy_url, table_name)
+        mode = FULL
+    return load_with_watermark(
+        con,
+        run_id,
+        RAW_OLTP_SCHEMA,
+        table_name,
+        extracted.data,
+        mode,
+        extracted.seconds,
+    )
+
+
 def copy_oltp_to_duckdb(
     sqlalchemy_url: str,
     con: duckdb.DuckDBPyConnection,
     run_id: str,
     table_names: list[str] | None = None,
     on_table: Callable[[LoadResult], None] | None = None,
+    full_refresh: bool = False,
 ) -> list[LoadResult]:
-    """Full refresh of `raw_oltp` from the OLTP database, one table at a time."""
+    """Bring `raw_oltp` up to date from the OLTP database, one table at a time.
+
+    Incremental by default (rows changed since each table's watermark, minus SAFETY_OVERLAP);
+    `full_refresh` copies every table whole and resets the watermarks.
+    """
     names = list_source_tables(sqlalchemy_url) if table_names is None else table_names
     results = []
-    for extracted in extract_tables(sqlalchemy_url, names):
-        result = replace_table(con, RAW_OLTP_SCHEMA, extracted.name, extracted.data)
-        record_load(con, run_id, result, extracted.seconds)
+    for table_name in names:
+        result = load_oltp_table(sqlalchemy_url, con, run_id, table_name, full_refresh)
         results.append(result)
         if on_table is not None:
             on_table(result)

@@ -6,7 +6,9 @@ import dagster as dg
 
 from crm.settings import Settings, get_settings
 from orchestration.assets.dbt import build_dbt_assets
+from orchestration.assets.gis import raw_gis_tables
 from orchestration.assets.ingestion import raw_oltp_tables
+from orchestration.checks import checks
 from orchestration.publish import build_publish_asset
 from orchestration.resources import (
     dbt_project,
@@ -15,7 +17,8 @@ from orchestration.resources import (
     prepare_dbt_project,
     warehouse_resource,
 )
-from orchestration.schedules import daily_full_pipeline_schedule, full_pipeline_job
+from orchestration.schedules import full_pipeline_job, schedules
+from orchestration.sensors import gis_inbox_sensor
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
@@ -24,9 +27,11 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     point_dbt_at_build_database(settings)
     dbt_models = build_dbt_assets(project)
     return dg.Definitions(
-        assets=[raw_oltp_tables, dbt_models, build_publish_asset(dbt_models)],
+        assets=[raw_oltp_tables, raw_gis_tables, dbt_models, build_publish_asset(dbt_models)],
         jobs=[full_pipeline_job],
-        schedules=[daily_full_pipeline_schedule],
+        asset_checks=checks,
+        schedules=schedules,
+        sensors=[gis_inbox_sensor],
         resources={
             "warehouse": warehouse_resource(settings),
             "dbt": dbt_resource(project),

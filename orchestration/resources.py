@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -22,10 +23,33 @@ class WarehouseResource(dg.ConfigurableResource):
     build_database_path: str
     published_database_path: str
     parquet_dir: str
+    # The GIS exchange-log inbox (<dir>/<system>/*) and where refused files are copied.
+    # None (the default): no inbox configured; the GIS asset then only creates the raw tables.
+    gis_inbox_dir: str | None = None
+    gis_quarantine_dir: str | None = None
 
     def connect_build(self) -> duckdb.DuckDBPyConnection:
         Path(self.build_database_path).parent.mkdir(parents=True, exist_ok=True)
-        return duckdb.connect(self.build_database_path)
+        return connect_when_unlocked(self.build_database_path)
+
+
+# A `crm pipeline` killed during dbt can leave its dbt child running until it notices (its next
+# write to the closed pipe) or finishes, holding the build database's lock. The next run waits
+# for it rather than failing; a lock held longer than this is reported with the holder's PID.
+BUILD_LOCK_TIMEOUT_SECONDS = 600.0
+
+
+def connect_when_unlocked(
+    path: str, timeout: float = BUILD_LOCK_TIMEOUT_SECONDS
+) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return duckdb.connect(path)
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 def warehouse_resource(settings: Settings) -> WarehouseResource:
@@ -34,6 +58,8 @@ def warehouse_resource(settings: Settings) -> WarehouseResource:
         build_database_path=str(settings.build_database_path),
         published_database_path=str(settings.published_database_path),
         parquet_dir=str(settings.parquet_dir),
+        gis_inbox_dir=str(settings.gis_inbox_dir),
+        gis_quarantine_dir=str(settings.gis_quarantine_dir),
     )
 
 

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from dashboards import charts, queries
+from dashboards import charts, queries, widgets
 from dashboards.filters import require_filters
+from dashboards.formatting import format_number
 from dashboards.i18n import t
 
 filters = require_filters()
@@ -24,28 +25,22 @@ for tab, (dimension, _, group_label) in zip(tabs, dimensions, strict=True):
             st.info(t("no_data"))
             continue
         st.plotly_chart(charts.efficiency_chart(efficiency), key=f"efficiency_chart_{dimension}")
-        st.dataframe(
-            efficiency.drop("group_id"),
-            hide_index=True,
-            key=f"efficiency_table_{dimension}",
-            column_config={
-                "group_name": t(group_label),
-                "deals_total": st.column_config.NumberColumn(t("deals_total")),
-                "deals_won": st.column_config.NumberColumn(t("won")),
-                "deals_lost": st.column_config.NumberColumn(t("lost")),
-                "deals_in_progress": st.column_config.NumberColumn(t("in_progress")),
-                "win_rate": st.column_config.NumberColumn(t("win_rate"), format="percent"),
-                "won_amount": st.column_config.NumberColumn(t("won_amount"), format="localized"),
-                "potential_amount": st.column_config.NumberColumn(
-                    t("potential_amount"), format="localized"
-                ),
-                "mean_cycle_days": st.column_config.NumberColumn(
-                    t("mean_cycle_days"), format="%.1f"
-                ),
-                "median_cycle_days": st.column_config.NumberColumn(
-                    t("median_cycle_days"), format="%.1f"
-                ),
+        widgets.table(
+            efficiency,
+            {
+                "group_name": (t(group_label), "text"),
+                "deals_total": (t("deals_total"), "int"),
+                "deals_won": (t("won"), "int"),
+                "deals_lost": (t("lost"), "int"),
+                "deals_in_progress": (t("in_progress"), "int"),
+                "win_rate": (t("win_rate"), "percent"),
+                "won_amount": (t("won_amount"), "amount"),
+                "potential_amount": (t("potential_amount"), "amount"),
+                "mean_cycle_days": (t("mean_cycle_days"), "days"),
+                "median_cycle_days": (t("median_cycle_days"), "days"),
             },
+            key=f"efficiency_table_{dimension}",
+            file_stem=f"deal_efficiency_by_{dimension}",
         )
 
 st.subheader(t("win_probability"))
@@ -54,24 +49,68 @@ probability = queries.stage_win_probability(filters)
 if probability.is_empty():
     st.info(t("no_data"))
 else:
-    st.dataframe(
-        probability.select(
-            "deal_kind_name",
-            "stage_name",
-            "deals_closed_after_reaching",
-            "deals_won_after_reaching",
-            "win_share",
-        ),
-        hide_index=True,
-        column_config={
-            "deal_kind_name": t("deal_kind"),
-            "stage_name": t("stage"),
-            "deals_closed_after_reaching": st.column_config.NumberColumn(
-                t("deals_closed_after_reaching")
-            ),
-            "deals_won_after_reaching": st.column_config.NumberColumn(
-                t("deals_won_after_reaching")
-            ),
-            "win_share": st.column_config.NumberColumn(t("win_share"), format="percent"),
+    widgets.table(
+        probability,
+        {
+            "deal_kind_name": (t("deal_kind"), "text"),
+            "stage_name": (t("stage"), "text"),
+            "deals_closed_after_reaching": (t("deals_closed_after_reaching"), "int"),
+            "deals_won_after_reaching": (t("deals_won_after_reaching"), "int"),
+            "win_share": (t("win_share"), "percent"),
         },
+        key="win_probability_table",
+        file_stem="stage_win_probability",
     )
+
+st.header(t("pipeline_forecast"))
+st.caption(t("pipeline_forecast_caption"))
+if queries.missing_tables("marts.rpt_pipeline_forecast"):
+    st.warning(t("mart_missing", tables="marts.rpt_pipeline_forecast"))
+    st.stop()
+forecast = queries.pipeline_forecast(filters)
+if forecast.is_empty():
+    st.info(t("no_open_deals"))
+    st.stop()
+open_deals, potential, weighted = st.columns(3)
+open_deals.metric(t("kpi_open_deals"), format_number(forecast.height), border=True)
+potential.metric(
+    t("potential_amount"), format_number(forecast["potential_amount"].sum()), border=True
+)
+weighted.metric(
+    t("weighted_amount"),
+    format_number(forecast["weighted_amount"].sum()),
+    help=t("weighted_amount_help"),
+    border=True,
+)
+group_labels = {dimension: group_label for dimension, _, group_label in dimensions}
+forecast_by = st.segmented_control(
+    t("group_by"),
+    [dimension for dimension, _, _ in dimensions],
+    format_func=lambda dimension: t(group_labels[dimension]),
+    default="manager",
+    key="forecast_by",
+)
+st.plotly_chart(
+    charts.forecast_chart(queries.pipeline_forecast_by(filters, by=forecast_by or "manager")),
+    key="forecast_chart",
+)
+widgets.table(
+    forecast,
+    {
+        "deal_number": (t("deal_number"), "text"),
+        "deal_name": (t("deal_name"), "text"),
+        "partner_name": (t("partner"), "text"),
+        "manager_name": (t("manager"), "text"),
+        "deal_kind_name": (t("deal_kind"), "text"),
+        "current_stage_name": (t("current_stage"), "text"),
+        "potential_amount": (t("potential_amount"), "amount"),
+        "forecast_probability": (t("forecast_probability"), "percent"),
+        "weighted_amount": (t("weighted_amount"), "amount"),
+        "stage_win_share": (t("stage_win_share"), "percent"),
+        "manager_win_share": (t("manager_win_share"), "percent"),
+        "partner_win_share": (t("partner_win_share"), "percent"),
+        "deal_kind_win_share": (t("deal_kind_win_share"), "percent"),
+    },
+    key="forecast_table",
+    file_stem="pipeline_forecast",
+)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboards import charts, queries
+from dashboards import charts, queries, widgets
 from dashboards.filters import require_filters
 from dashboards.formatting import (
     format_date,
@@ -21,6 +21,15 @@ st.title(t("page_overview"))
 st.caption(t("period_caption", start=format_date(filters.start), end=format_date(filters.end)))
 
 kpis = queries.overview_kpis(filters).row(0, named=True)
+# One point per month of the period under each metric; months without a figure (no deal
+# closed) are left out rather than drawn as zero.
+by_month_kpis = queries.kpis_by_month(filters)
+
+
+def sparkline(column: str) -> list[float]:
+    return [float(value) for value in by_month_kpis[column] if value is not None]
+
+
 delta_help = t("kpi_delta_help", start=format_date(previous_start), end=format_date(previous_end))
 open_deals, won_amount, win_rate, cycle = st.columns(4)
 open_deals.metric(
@@ -29,6 +38,8 @@ open_deals.metric(
     delta=format_delta(kpis["open_deals"], kpis["open_deals_previous"]),
     delta_color="off",  # more open deals is neither good nor bad by itself
     help=t("kpi_open_deals_help"),
+    chart_data=sparkline("open_deals"),
+    chart_type="line",
     border=True,
 )
 won_amount.metric(
@@ -36,6 +47,8 @@ won_amount.metric(
     format_number(kpis["won_amount"]),
     delta=format_delta(kpis["won_amount"], kpis["won_amount_previous"]),
     help=delta_help,
+    chart_data=sparkline("won_amount"),
+    chart_type="bar",
     border=True,
 )
 win_rate.metric(
@@ -43,6 +56,8 @@ win_rate.metric(
     format_percent(kpis["win_rate"]),
     delta=format_points_delta(kpis["win_rate"], kpis["win_rate_previous"]),
     help=t("kpi_win_rate_help") + " " + delta_help,
+    chart_data=sparkline("win_rate"),
+    chart_type="line",
     border=True,
 )
 cycle.metric(
@@ -51,6 +66,8 @@ cycle.metric(
     delta=format_delta(kpis["median_cycle_days"], kpis["median_cycle_days_previous"], 1),
     delta_color="inverse",  # a shorter cycle is better
     help=delta_help,
+    chart_data=sparkline("median_cycle_days"),
+    chart_type="line",
     border=True,
 )
 
@@ -60,3 +77,13 @@ if by_month.is_empty():
     st.info(t("no_data"))
 else:
     st.plotly_chart(charts.won_trend_chart(by_month))
+    widgets.table(
+        by_month,
+        {
+            "month": (t("month"), "date"),
+            "deals_won": (t("won"), "int"),
+            "won_amount": (t("won_amount"), "amount"),
+        },
+        key="won_by_month_table",
+        file_stem="won_by_month",
+    )

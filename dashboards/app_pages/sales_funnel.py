@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboards import charts, queries
+from dashboards import charts, queries, widgets
 from dashboards.filters import require_filters
 from dashboards.i18n import t
 
@@ -28,47 +28,56 @@ if funnel.is_empty() or funnel["deals_entered"].sum() == 0:
     st.stop()
 
 chart_column, table_column = st.columns([2, 3])
-chart_column.plotly_chart(charts.funnel_chart(funnel))
-table_column.subheader(t("conversion"))
-table_column.dataframe(
-    funnel.select(
-        "stage_name",
-        "deals_entered",
-        "deals_skipped",
-        "deals_advanced",
-        "deals_lost",
-        "deals_won",
-        "deals_in_progress",
-        "conversion_to_next",
-        "cumulative_conversion",
-        "mean_days_in_stage",
-        "median_days_in_stage",
-        "potential_amount_entered",
-    ),
-    hide_index=True,
-    column_config={
-        "stage_name": t("stage"),
-        "deals_entered": st.column_config.NumberColumn(t("deals_entered")),
-        "deals_skipped": st.column_config.NumberColumn(t("deals_skipped")),
-        "deals_advanced": st.column_config.NumberColumn(t("deals_advanced")),
-        "deals_lost": st.column_config.NumberColumn(t("deals_lost")),
-        "deals_won": st.column_config.NumberColumn(t("won")),
-        "deals_in_progress": st.column_config.NumberColumn(t("in_progress")),
-        "conversion_to_next": st.column_config.NumberColumn(
-            t("conversion_to_next"), format="percent"
-        ),
-        "cumulative_conversion": st.column_config.NumberColumn(
-            t("cumulative_conversion"), format="percent"
-        ),
-        "mean_days_in_stage": st.column_config.NumberColumn(t("mean_days_in_stage"), format="%.1f"),
-        "median_days_in_stage": st.column_config.NumberColumn(
-            t("median_days_in_stage"), format="%.1f"
-        ),
-        "potential_amount_entered": st.column_config.NumberColumn(
-            t("potential_amount_entered"), format="localized"
-        ),
-    },
+event = chart_column.plotly_chart(
+    charts.funnel_chart(funnel), key="funnel_chart", on_select="rerun", selection_mode="points"
 )
+table_column.subheader(t("conversion"))
+widgets.table(
+    funnel,
+    {
+        "stage_name": (t("stage"), "text"),
+        "deals_entered": (t("deals_entered"), "int"),
+        "deals_skipped": (t("deals_skipped"), "int"),
+        "deals_advanced": (t("deals_advanced"), "int"),
+        "deals_lost": (t("deals_lost"), "int"),
+        "deals_won": (t("won"), "int"),
+        "deals_in_progress": (t("in_progress"), "int"),
+        "conversion_to_next": (t("conversion_to_next"), "percent"),
+        "cumulative_conversion": (t("cumulative_conversion"), "percent"),
+        "mean_days_in_stage": (t("mean_days_in_stage"), "days"),
+        "median_days_in_stage": (t("median_days_in_stage"), "days"),
+        "potential_amount_entered": (t("potential_amount_entered"), "amount"),
+    },
+    key="funnel_table",
+    file_stem="sales_funnel",
+    container=table_column,
+)
+
+stages = dict(zip(funnel["stage_id"].to_list(), funnel["stage_name"].to_list(), strict=True))
+stage_id = widgets.drill_down(
+    event, f"funnel_stage_pick_{deal_kind_id}", stages, t("show_deals_at_stage")
+)
+if stage_id is not None:
+    deals = widgets.translate(queries.deals_at_stage(filters, stage_id), "status", "deal_status")
+    deals = widgets.translate(deals, "outcome_at_stage", "outcome")
+    widgets.table(
+        deals,
+        {
+            "deal_number": (t("deal_number"), "text"),
+            "deal_name": (t("deal_name"), "text"),
+            "partner_name": (t("partner"), "text"),
+            "manager_name": (t("manager"), "text"),
+            "created_date": (t("created_date"), "date"),
+            "status": (t("status"), "text"),
+            "current_stage_name": (t("current_stage"), "text"),
+            "was_skipped": (t("deals_skipped"), "bool"),
+            "outcome_at_stage": (t("outcome_at_stage"), "text"),
+            "days_in_stage": (t("days_in_stage"), "days"),
+            "potential_amount": (t("potential_amount"), "amount"),
+        },
+        key="deals_at_stage_table",
+        file_stem="deals_at_stage",
+    )
 
 losses_column, days_column = st.columns(2)
 losses_column.subheader(t("losses_by_stage"))

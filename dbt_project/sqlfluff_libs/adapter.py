@@ -16,7 +16,12 @@ def _generate_surrogate_key(field_list):
     return f"md5({fields})"
 
 
+def _utc_now():
+    return "cast(current_timestamp at time zone 'UTC' as timestamp)"
+
+
 _RENDERERS = {
+    "utc_now": _utc_now,
     "median": _median,
     "generate_surrogate_key": _generate_surrogate_key,
 }

@@ -48,3 +48,19 @@ def type_timestamp():
 
 def type_boolean():
     return "boolean"
+
+
+def dateadd(datepart, interval, from_date_or_timestamp):
+    return f"date_add({from_date_or_timestamp}, interval ({interval}) {datepart})"
+
+
+def date_part(datepart, date):
+    return f"date_part('{datepart}', {date})"
+
+
+def current_timestamp():
+    return "now()"
+
+
+def safe_cast(field, type):  # noqa: A002
+    return f"try_cast({field} as {type})"

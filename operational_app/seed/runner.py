@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
@@ -11,7 +12,9 @@ from sqlalchemy.engine import make_url
 from operational_app.db.migrate import upgrade_to_head
 from operational_app.db.models import Deal
 from operational_app.db.session import create_oltp_engine
+from operational_app.seed.entry_model import ENTRY_MODEL_TABLES, add_entry_model
 from operational_app.seed.generator import SCALES, Scale, generate
+from operational_app.seed.gis import write_gis_inbox
 from operational_app.seed.writer import tables_to_clear, write_postgresql, write_sqlite
 
 SEEDED_TABLES = (
@@ -26,6 +29,7 @@ SEEDED_TABLES = (
     "contact_persons",
     "deals",
     "deal_stage_history",
+    *ENTRY_MODEL_TABLES,
 )
 
 
@@ -41,6 +45,7 @@ def seed_database(
     progress: Callable[[str, int, int], None] | None = None,
     *,
     replace: bool = False,
+    gis_inbox_dir: Path | None = None,
 ) -> dict[str, int]:
     """Fill the OLTP database at `url` with demo data; return row counts per table.
 
@@ -48,6 +53,10 @@ def seed_database(
     every timestamp lies in the two years before as_of (default: today, UTC). An already seeded
     database is refused unless `replace`, which first empties the seeded tables and every table
     referencing them. `progress(step, done, total)` reports generation and per-table writes.
+
+    With `gis_inbox_dir`, GIS exchange files for recently won deals are written there too
+    (operational_app/seed/gis.py), replacing the files an earlier seed wrote; their tallies
+    join the result under `gis_`-prefixed keys (`gis_events`, `gis_malformed_files`, ...).
     """
     if isinstance(scale, str):
         if scale not in SCALES:
@@ -65,7 +74,7 @@ def seed_database(
                 f"the database already has {existing} deals; pass replace=True to wipe and reseed"
             )
         clear = tables_to_clear(engine, list(SEEDED_TABLES)) if replace else []
-        tables = generate(scale, seed, as_of, report)
+        tables = add_entry_model(generate(scale, seed, as_of, report), seed, as_of)
         backend = make_url(url).get_backend_name()
         if backend == "sqlite":
             write_sqlite(engine, tables, clear, report)
@@ -73,6 +82,12 @@ def seed_database(
             write_postgresql(engine, tables, clear, report)
         else:
             raise ValueError(f"seeding supports SQLite and PostgreSQL, not {backend}")
-        return {table.name: len(table) for table in tables}
+        counts = {table.name: len(table) for table in tables}
+        if gis_inbox_dir is not None:
+            report("gis inbox", 0, 1)
+            gis = write_gis_inbox(gis_inbox_dir, tables, seed, as_of)
+            counts.update({f"gis_{key}": value for key, value in gis.items()})
+            report("gis inbox", 1, 1)
+        return counts
     finally:
         engine.dispose()

@@ -63,7 +63,7 @@ def sqlite_values(column: ColumnValues) -> list[Any]:
         out = _datetime_bytes(column, micros=True).astype("U26").tolist()
         return _with_nulls(out, np.isnat(column), None)
     if kind == np.dtype("datetime64[D]"):
-        return np.datetime_as_string(column, unit="D").tolist()
+        return _with_nulls(np.datetime_as_string(column, unit="D").tolist(), np.isnat(column), None)
     if kind == np.bool_:
         return column.astype(np.int64).tolist()
     if kind == np.int64:
@@ -87,7 +87,8 @@ def copy_values(column: ColumnValues) -> list[str]:
         out = _datetime_bytes(column, micros=False).astype("U19").tolist()
         return _with_nulls(out, np.isnat(column), "\\N")
     if kind == np.dtype("datetime64[D]"):
-        return np.datetime_as_string(column, unit="D").tolist()
+        dates = np.datetime_as_string(column, unit="D").tolist()
+        return _with_nulls(dates, np.isnat(column), "\\N")
     if kind == np.bool_:
         return np.where(column, "t", "f").tolist()
     if kind == np.int64:

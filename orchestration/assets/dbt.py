@@ -16,7 +16,9 @@ class CrmDbtTranslator(DagsterDbtTranslator):
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
-            return dg.AssetKey([RAW_OLTP_SCHEMA, dbt_resource_props["name"]])
+            # A source's key is [its schema, table]: opapp -> raw_oltp, gis -> raw_gis.
+            schema = dbt_resource_props.get("schema") or RAW_OLTP_SCHEMA
+            return dg.AssetKey([schema, dbt_resource_props["name"]])
         return super().get_asset_key(dbt_resource_props)
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
@@ -28,6 +30,17 @@ def model_group(fqn: list[str]) -> str | None:
     return next((part for part in fqn[1:-1] if part in DBT_LAYERS), None)
 
 
+class DbtBuildConfig(dg.Config):
+    """Run config of the dbt step (`ops: crm_dbt_models: config: ...`)."""
+
+    full_refresh: bool = False
+    """Rebuild incremental models from scratch (`dbt build --full-refresh`)."""
+
+
+def dbt_build_args(full_refresh: bool = False) -> list[str]:
+    return ["build", "--full-refresh"] if full_refresh else ["build"]
+
+
 def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
     @dbt_assets(
         manifest=project.manifest_path,
@@ -35,7 +48,9 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
         dagster_dbt_translator=CrmDbtTranslator(),
         pool="duckdb_writer",
     )
-    def crm_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-        yield from dbt.cli(["build"], context=context).stream()
+    def crm_dbt_models(
+        context: dg.AssetExecutionContext, config: DbtBuildConfig, dbt: DbtCliResource
+    ):
+        yield from dbt.cli(dbt_build_args(config.full_refresh), context=context).stream()
 
     return crm_dbt_models

@@ -27,6 +27,7 @@ def test_environment_overrides(tmp_path: Path) -> None:
         }
     )
     assert settings.gis_inbox_dir == tmp_path / "d" / "inbox" / "gis"
+    assert settings.gis_quarantine_dir == tmp_path / "d" / "quarantine" / "gis"
     assert settings.published_database_path == tmp_path / "w" / "crm.duckdb"
     assert settings.parquet_dir == tmp_path / "w" / "parquet"
     assert settings.oltp_url == "postgresql://postgres@127.0.0.1/crm"

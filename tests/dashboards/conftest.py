@@ -3,6 +3,11 @@
 The deals below are written by hand; fct_deals and fct_deal_stages are derived from them in
 Python, rpt_sales_funnel is typed in by hand (so the dashboards' funnel query is checked against
 independent figures), and the other rpt_* tables are computed by SQL from the fact rows.
+
+The newer marts (claims, events calendar, orders, regions, GIS, pipeline forecast) and the
+publish step's meta tables come from the hand-made rows in ``fixture_marts.py``, with columns
+and types read from the dbt contracts (the marts' .yml files), so a contract change that breaks
+the dashboards breaks these tests too.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from pathlib import Path
 import duckdb
 import pytest
 import streamlit as st
+
+from tests.dashboards import fixture_marts
 
 SKIPPED = "skipped"
 
@@ -252,8 +259,14 @@ def _fact_rows(deals: list[Deal]) -> tuple[list[tuple], list[tuple]]:
     return deal_rows, stage_rows
 
 
-def build_warehouse(path: Path, deals: list[Deal] = DEALS) -> None:
-    """Write a marts-only DuckDB file like the one the pipeline publishes."""
+def build_warehouse(
+    path: Path, deals: list[Deal] = DEALS, *, new_marts: bool = True, empty: bool = False
+) -> None:
+    """Write a marts-only DuckDB file like the one the pipeline publishes.
+
+    ``new_marts=False`` leaves out every mart added after the sales ones (a warehouse published
+    before them); ``empty=True`` creates the new marts without rows.
+    """
     deal_rows, stage_rows = _fact_rows(deals)
     kind_names = {row[0]: row[1] for row in DEAL_KINDS}
     stages = {row[0]: row for row in STAGES}
@@ -276,6 +289,8 @@ def build_warehouse(path: Path, deals: list[Deal] = DEALS) -> None:
             placeholders = ", ".join("?" * len(rows[0]))
             connection.executemany(f"insert into marts.{table} values ({placeholders})", rows)
         connection.execute(REPORTS_SQL)
+        if new_marts:
+            fixture_marts.write_new_marts(connection, empty=empty)
     finally:
         connection.close()
 
@@ -313,6 +328,28 @@ def warehouse(
     monkeypatch.setenv("CRM_WAREHOUSE_DIR", str(warehouse_dir))
     monkeypatch.delenv("CRM_LANG", raising=False)
     return Warehouse(path=path, deals=DEALS)
+
+
+def _publish_variant(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **variant: bool) -> Warehouse:
+    warehouse_dir = tmp_path / "warehouse"
+    warehouse_dir.mkdir()
+    path = warehouse_dir / "crm.duckdb"
+    build_warehouse(path, **variant)
+    monkeypatch.setenv("CRM_WAREHOUSE_DIR", str(warehouse_dir))
+    monkeypatch.delenv("CRM_LANG", raising=False)
+    return Warehouse(path=path, deals=DEALS)
+
+
+@pytest.fixture
+def old_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Warehouse:
+    """A warehouse published before the claims/orders/GIS marts and the meta tables existed."""
+    return _publish_variant(tmp_path, monkeypatch, new_marts=False)
+
+
+@pytest.fixture
+def empty_marts_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Warehouse:
+    """The new marts and meta tables exist but hold no rows yet."""
+    return _publish_variant(tmp_path, monkeypatch, empty=True)
 
 
 @pytest.fixture

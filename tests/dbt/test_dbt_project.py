@@ -82,6 +82,7 @@ MART_CONTRACTS: dict[str, dict[str, str]] = {
         "closed_date": "date",
         "cycle_days": "integer",
         "stages_reached": "integer",
+        "source_updated_at": "timestamp",
     },
     "fct_deal_stages": {
         "deal_stage_id": "varchar",
@@ -109,6 +110,7 @@ MART_CONTRACTS: dict[str, dict[str, str]] = {
         "loss_reason_id": "bigint",
         "loss_reason_name": "varchar",
         "potential_amount": "decimal(18,2)",
+        "source_updated_at": "timestamp",
     },
     "rpt_sales_funnel": {
         "deal_kind_id": "bigint",
@@ -170,6 +172,51 @@ OPAPP_TABLES = {
     "loss_reasons",
     "deals",
     "deal_stage_history",
+    "products",
+    "warehouses",
+    "stock_levels",
+    "agreements",
+    "commercial_offers",
+    "commercial_offer_lines",
+    "customer_orders",
+    "customer_order_lines",
+    "payment_schedule_items",
+    "shipments",
+    "shipment_lines",
+    "payments",
+    "reserve_adjustments",
+    "claim_reasons",
+    "claims",
+    "claim_tasks",
+    "interaction_topics",
+    "marketing_events",
+    "interactions",
+    "partner_roles",
+    "partner_role_links",
+    "contact_roles",
+}
+
+# Marts of the whole analytical contract (issue "Marts and dashboards"): enforced, in `marts`.
+NEW_MARTS = {
+    "dim_dates",
+    "dim_products",
+    "dim_warehouses",
+    "dim_claim_reasons",
+    "dim_partners_history",
+    "fct_claims",
+    "rpt_claim_satisfaction",
+    "rpt_claim_structure",
+    "rpt_events_calendar",
+    "fct_orders",
+    "fct_shipments",
+    "fct_payments",
+    "rpt_debt_ageing",
+    "rpt_region_revenue",
+    "rpt_deal_interactions",
+    "rpt_pipeline_forecast",
+    "fct_gis_documents",
+    "rpt_gis_exchange_daily",
+    "rpt_gis_error_codes",
 }
 
 
@@ -209,15 +256,47 @@ def _models(manifest: dict) -> dict[str, dict]:
     }
 
 
+# Marts rebuilt by deal on each run (macros/incremental); every other mart is a table.
+INCREMENTAL_MARTS = {"fct_deals", "fct_deal_stages"}
+
+
 def test_marts_keep_their_enforced_column_contract(manifest: dict) -> None:
     models = _models(manifest)
     for name, expected in MART_CONTRACTS.items():
         node = models[name]
         assert node["config"]["contract"]["enforced"], name
-        assert node["config"]["materialized"] == "table", name
+        materialized = "incremental" if name in INCREMENTAL_MARTS else "table"
+        assert node["config"]["materialized"] == materialized, name
         assert node["schema"] == "marts", name
         actual = {column: spec["data_type"] for column, spec in node["columns"].items()}
         assert actual == expected, name
+
+
+def test_new_marts_are_enforced_tables_with_typed_columns(manifest: dict) -> None:
+    models = _models(manifest)
+    for name in NEW_MARTS:
+        node = models[name]
+        assert node["config"]["contract"]["enforced"], name
+        assert node["config"]["materialized"] == "table", name
+        assert node["schema"] == "marts", name
+        assert all(spec["data_type"] for spec in node["columns"].values()), name
+
+
+def test_incremental_marts_rebuild_whole_deals_and_fail_on_schema_change(
+    manifest: dict,
+) -> None:
+    models = _models(manifest)
+    for name in [*INCREMENTAL_MARTS, "int_deal_stages_collapsed_to_first_reach"]:
+        config = models[name]["config"]
+        assert config["unique_key"] == "deal_id", name
+        assert config["incremental_strategy"] == "delete+insert", name
+        assert config["on_schema_change"] == "fail", name
+        assert any("delete_deals_to_rebuild" in hook["sql"] for hook in config["pre-hook"]), name
+
+
+def test_secret_tables_are_not_staged(manifest: dict) -> None:
+    sources = {node["name"] for node in manifest["sources"].values()}
+    assert not sources & {"api_tokens", "user_sessions"}
 
 
 def test_every_opapp_table_has_one_staging_view(manifest: dict) -> None:
@@ -246,3 +325,15 @@ def test_funnel_definitions_are_guarded_by_unit_tests(manifest: dict) -> None:
         == "rpt_sales_funnel"
     )
     assert unit_tests["test_win_rate_ignores_open_deals"] == "rpt_deal_efficiency"
+    assert unit_tests["test_claim_counts_in_month_of_resolution"] == "rpt_claim_satisfaction"
+    assert (
+        unit_tests["test_partial_payments_cover_schedule_items_fifo"]
+        == "int_payment_schedule_items_allocated_fifo"
+    )
+    assert unit_tests["test_overdue_items_land_in_ageing_buckets"] == "rpt_debt_ageing"
+    assert unit_tests["test_latest_ticket_wins"] == "fct_gis_documents"
+    assert unit_tests["test_overdue_is_planned_past_as_of"] == "rpt_events_calendar"
+    assert (
+        unit_tests["test_forecast_averages_shares_with_history_and_falls_back"]
+        == "rpt_pipeline_forecast"
+    )

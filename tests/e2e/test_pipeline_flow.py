@@ -26,7 +26,13 @@ AS_OF = dt.date(2026, 6, 30)
 def flow(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Path]:
     data_dir = tmp_path_factory.mktemp("e2e")
     settings = get_settings({"CRM_DATA_DIR": str(data_dir)})
-    seed_database(settings.oltp_url, scale="small", seed=7, as_of=AS_OF)
+    seed_database(
+        settings.oltp_url,
+        scale="small",
+        seed=7,
+        as_of=AS_OF,
+        gis_inbox_dir=settings.gis_inbox_dir,
+    )
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CRM_DBT_DUCKDB_PATH", str(settings.build_database_path))
         outcome = run_full_pipeline(settings, instance=dg.DagsterInstance.ephemeral())
@@ -185,3 +191,41 @@ def test_dashboards_show_the_published_figures(
         app.switch_page(page).run()
         assert not app.exception, (page, [exception.value for exception in app.exception])
         assert not app.error, page
+
+
+def test_gis_inbox_reaches_staging_as_the_generator_wrote_it(
+    flow: tuple[Settings, Path], tmp_path: Path
+) -> None:
+    from operational_app.seed.generator import SCALES, generate
+    from operational_app.seed.gis import write_gis_inbox
+
+    settings, _ = flow
+    # The seed is deterministic: writing the same data set again gives the generator's tallies.
+    expected = write_gis_inbox(tmp_path / "inbox", generate(SCALES["small"], 7, AS_OF), 7, AS_OF)
+    assert expected["documents"] > 100 and expected["malformed_files"] > 0
+
+    con = duckdb.connect(str(settings.build_database_path), read_only=True)
+    try:
+
+        def rows(query: str) -> list[tuple]:
+            return con.sql(query).fetchall()
+
+        by_group = dict(
+            rows("select status_group, count(*) from staging.stg_gis__exchange_events group by 1")
+        )
+        loaded = dict(rows("select system, count(*) from staging.stg_gis__loaded_files group by 1"))
+        quarantined = rows("select system, source_file from staging.stg_gis__quarantined_files")
+        (linked,) = rows(
+            "select count(*), count(*) filter (where is_linked_to_partner) "
+            "from intermediate.int_gis_events_linked_to_partners"
+        )
+    finally:
+        con.close()
+    assert sum(by_group.values()) == expected["events"]
+    for group in ("accepted", "rejected", "processing", "error"):
+        assert by_group.get(group, 0) == expected[f"events_{group}"], group
+    for system in ("egais", "vetis", "gismt"):
+        assert loaded[system] == expected[f"{system}_files"], system
+    assert len(quarantined) == expected["malformed_files"]
+    assert all(source.startswith(f"{system}/zz_bad_") for system, source in quarantined)
+    assert linked[0] == expected["events"] and linked[1] > 0

@@ -17,6 +17,7 @@ deal_stages_joined_to_sequences as (
     select
         deal_stages.deal_id,
         deal_stages.stage_id,
+        deal_stages.history_updated_at,
         sales_stages.stage_sequence
 
     from deal_stages
@@ -29,8 +30,11 @@ deal_stage_totals as (
 
     select
         deal_id,
-        count(distinct stage_id) as stages_reached,
-        max(stage_sequence) as furthest_stage_sequence
+        -- the collapsed history holds one row per deal and stage, so count(*) counts the
+        -- distinct stages (and is several times faster than count(distinct) at 1M deals)
+        count(*) as stages_reached,
+        max(stage_sequence) as furthest_stage_sequence,
+        max(history_updated_at) as history_updated_at
 
     from deal_stages_joined_to_sequences
     group by 1

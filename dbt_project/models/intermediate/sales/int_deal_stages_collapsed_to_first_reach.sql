@@ -1,10 +1,34 @@
 -- A stage can be entered more than once (a lost deal reopened, a deal moved back).
 -- Collapse the history to one row per deal and stage reached.
+-- Incremental by deal: the stage history of 1M deals is the most expensive thing to collapse,
+-- and only the deals whose history changed need it again (see macros/incremental).
+{{
+    config(
+        materialized='incremental',
+        unique_key='deal_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ delete_deals_to_rebuild(
+            'history_updated_at',
+            ref('stg_opapp__deal_stage_history'),
+            with_dimensions=false,
+        ) }}",
+    )
+}}
+
 with
 
 deal_stage_history as (
 
     select * from {{ ref('stg_opapp__deal_stage_history') }}
+    {% if is_incremental() %}
+    where
+        deal_id in (
+            {{ changed_deal_ids(
+                incremental_cutoff('history_updated_at'), with_dimensions=false
+            ) }}
+        )
+    {% endif %}
 
 ),
 
@@ -27,7 +51,8 @@ deal_stages_collapsed as (
                 when not was_skipped and left_at is not null
                     then {{ days_between('entered_at', 'left_at') }}
             end
-        ) as days_in_stage
+        ) as days_in_stage,
+        max(updated_at) as history_updated_at
 
     from deal_stage_history
     group by 1, 2
@@ -48,7 +73,8 @@ final as (
         entered_at,
         left_at,
         was_skipped,
-        days_in_stage
+        days_in_stage,
+        history_updated_at
 
     from deal_stages_collapsed
 

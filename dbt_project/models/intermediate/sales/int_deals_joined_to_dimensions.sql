@@ -74,7 +74,12 @@ deals_joined as (
         deals.created_at,
         deals.closed_at,
         coalesce(deal_stage_totals.stages_reached, 0) as stages_reached,
-        deal_stage_totals.furthest_stage_sequence
+        deal_stage_totals.furthest_stage_sequence,
+        -- when the deal or its stage history last changed in the source
+        greatest(
+            deals.updated_at,
+            coalesce(deal_stage_totals.history_updated_at, deals.updated_at)
+        ) as source_updated_at
 
     from deals
     left join partners

@@ -1,8 +1,31 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='deal_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ delete_deals_to_rebuild('source_updated_at', ref('stg_opapp__deals')) }}",
+    )
+}}
+-- Incremental by deal (macros/incremental): a run rebuilds the deals whose deal, stage history,
+-- partner or manager rows changed since the newest source_updated_at stored, and removes
+-- deleted deals. The refs the incremental branch uses, declared for dbt's parser:
+-- depends_on: {{ ref('stg_opapp__deals') }}, {{ ref('stg_opapp__deal_stage_history') }}
+-- depends_on: {{ ref('stg_opapp__partners') }}, {{ ref('stg_opapp__users') }}
+-- depends_on: {{ ref('stg_opapp__deal_kinds') }}, {{ ref('stg_opapp__sales_stages') }}
+-- depends_on: {{ ref('stg_opapp__loss_reasons') }}, {{ ref('stg_opapp__business_regions') }}
+
 with
 
 deal_stages as (
 
     select * from {{ ref('int_deal_stages_collapsed_to_first_reach') }}
+    {% if is_incremental() %}
+    where
+        deal_id in (
+            {{ changed_deal_ids(incremental_cutoff('source_updated_at')) }}
+        )
+    {% endif %}
 
 ),
 
@@ -17,6 +40,12 @@ sales_stages as (
 deals as (
 
     select * from {{ ref('int_deals_joined_to_dimensions') }}
+    {% if is_incremental() %}
+    where
+        deal_id in (
+            {{ changed_deal_ids(incremental_cutoff('source_updated_at')) }}
+        )
+    {% endif %}
 
 ),
 
@@ -45,6 +74,7 @@ deal_stages_joined as (
         deals.loss_reason_id,
         deals.loss_reason_name,
         deals.potential_amount,
+        deals.source_updated_at,
         -- the deal's outcome belongs to the furthest stage it reached
         sales_stages.stage_sequence
         = deals.furthest_stage_sequence as is_furthest_stage,
@@ -101,7 +131,8 @@ final as (
         is_advanced,
         case when outcome_at_stage = 'lost' then loss_reason_id end as loss_reason_id,
         case when outcome_at_stage = 'lost' then loss_reason_name end as loss_reason_name,
-        cast(potential_amount as decimal(18, 2)) as potential_amount
+        cast(potential_amount as decimal(18, 2)) as potential_amount,
+        cast(source_updated_at as timestamp) as source_updated_at
 
     from deal_stages_with_outcomes
 

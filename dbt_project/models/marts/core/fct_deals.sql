@@ -1,8 +1,31 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='deal_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ delete_deals_to_rebuild('source_updated_at', ref('stg_opapp__deals')) }}",
+    )
+}}
+-- Incremental by deal (macros/incremental): a run rebuilds the deals whose deal, stage history,
+-- partner or manager rows changed since the newest source_updated_at stored, and removes
+-- deleted deals. The refs the incremental branch uses, declared for dbt's parser:
+-- depends_on: {{ ref('stg_opapp__deals') }}, {{ ref('stg_opapp__deal_stage_history') }}
+-- depends_on: {{ ref('stg_opapp__partners') }}, {{ ref('stg_opapp__users') }}
+-- depends_on: {{ ref('stg_opapp__deal_kinds') }}, {{ ref('stg_opapp__sales_stages') }}
+-- depends_on: {{ ref('stg_opapp__loss_reasons') }}, {{ ref('stg_opapp__business_regions') }}
+
 with
 
 deals as (
 
     select * from {{ ref('int_deals_joined_to_dimensions') }}
+    {% if is_incremental() %}
+    where
+        deal_id in (
+            {{ changed_deal_ids(incremental_cutoff('source_updated_at')) }}
+        )
+    {% endif %}
 
 ),
 
@@ -36,7 +59,8 @@ deals_with_outcomes as (
         created_at,
         -- a reopened deal may keep a stale closed_at: only closed deals have one
         case when status in ('won', 'lost') then closed_at end as closed_at,
-        stages_reached
+        stages_reached,
+        source_updated_at
 
     from deals
 
@@ -89,7 +113,8 @@ final as (
         cast(
             {{ dbt.datediff('created_date', 'closed_date', 'day') }} as integer
         ) as cycle_days,
-        cast(stages_reached as integer) as stages_reached
+        cast(stages_reached as integer) as stages_reached,
+        cast(source_updated_at as timestamp) as source_updated_at
 
     from deals_with_dates
 

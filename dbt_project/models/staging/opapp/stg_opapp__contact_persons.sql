@@ -14,6 +14,7 @@ renamed as (
         -- ids
         cast(id as bigint) as contact_person_id,
         cast(partner_id as bigint) as partner_id,
+        cast(contact_role_id as bigint) as contact_role_id,
 
         -- strings
         cast(full_name as varchar) as contact_person_name,

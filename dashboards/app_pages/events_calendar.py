@@ -1,0 +1,61 @@
+"""Events calendar (Календарь событий): interactions per responsible user and planned day."""
+
+import streamlit as st
+
+from dashboards import charts, queries, widgets
+from dashboards.filters import require_filters
+from dashboards.formatting import format_number
+from dashboards.i18n import t
+
+filters = require_filters()
+st.title(t("page_events_calendar"))
+widgets.require_marts("marts.rpt_events_calendar", "marts.dim_managers")
+st.caption(t("events_caption"))
+
+COUNTS = [
+    "interactions_total",
+    "interactions_planned",
+    "interactions_done",
+    "interactions_overdue",
+    "interactions_cancelled",
+    "interactions_unreviewed",
+]
+
+calendar = queries.events_calendar(filters)
+if calendar.is_empty():
+    st.info(t("no_data"))
+    st.stop()
+calendar = calendar.with_columns(calendar["user_name"].fill_null(t("unassigned")))
+
+for column, count in zip(st.columns(len(COUNTS)), COUNTS, strict=True):
+    column.metric(t(count), format_number(calendar[count].sum()), border=True)
+
+metric = st.segmented_control(
+    t("show"),
+    COUNTS[1:],
+    format_func=t,
+    default="interactions_overdue",
+    key="events_metric",
+)
+st.plotly_chart(charts.events_heatmap(calendar, metric or "interactions_overdue"))
+
+by_user = queries.events_by_user(filters)
+by_user = by_user.with_columns(by_user["user_name"].fill_null(t("unassigned")))
+st.subheader(t("by_user"))
+count_columns: dict[str, tuple[str, widgets.ColumnKind]] = {
+    count: (t(count), "int") for count in COUNTS
+}
+widgets.table(
+    by_user,
+    {"user_name": (t("responsible"), "text"), "days_with_events": (t("days"), "int")}
+    | count_columns,
+    key="events_by_user_table",
+    file_stem="events_by_user",
+)
+st.subheader(t("by_day"))
+widgets.table(
+    calendar,
+    {"user_name": (t("responsible"), "text"), "planned_date": (t("day"), "date")} | count_columns,
+    key="events_calendar_table",
+    file_stem="events_calendar",
+)

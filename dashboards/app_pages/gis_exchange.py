@@ -1,0 +1,112 @@
+"""GIS exchange health (ЕГАИС, ВетИС/Меркурий, Честный ЗНАК): volumes, rejections, backlog."""
+
+import streamlit as st
+
+from dashboards import charts, queries, widgets
+from dashboards.filters import require_filters
+from dashboards.formatting import format_number, format_percent
+from dashboards.i18n import label, t
+
+filters = require_filters()
+st.title(t("page_gis_exchange"))
+widgets.require_marts(
+    "marts.fct_gis_documents", "marts.rpt_gis_exchange_daily", "marts.rpt_gis_error_codes"
+)
+st.caption(t("gis_caption"))
+
+systems = tuple(
+    st.multiselect(
+        t("gis_system"),
+        list(queries.GIS_SYSTEMS),
+        format_func=lambda system: label("system", system),
+        key="gis_systems",
+        placeholder=t("all"),
+    )
+)
+
+kpis = queries.gis_kpis(filters, systems).row(0, named=True)
+if not kpis["documents"]:
+    st.info(t("no_data"))
+    st.stop()
+for column, (caption, value) in zip(
+    st.columns(5),
+    [
+        (t("documents"), format_number(kpis["documents"])),
+        (t("rejection_rate"), format_percent(kpis["rejection_rate"])),
+        (t("error_rate"), format_percent(kpis["error_rate"])),
+        (t("open_backlog"), format_number(kpis["open_backlog"])),
+        (t("median_hours_to_acceptance"), format_number(kpis["median_hours_to_acceptance"], 1)),
+    ],
+    strict=True,
+):
+    column.metric(caption, value, border=True)
+
+st.subheader(t("documents_by_day"))
+event = st.plotly_chart(
+    charts.gis_daily_chart(queries.gis_daily(filters, systems)),
+    key="gis_daily_chart",
+    on_select="rerun",
+    selection_mode="points",
+)
+groups = {group: label("status_group", group) for group in charts.STATUS_GROUPS}
+status_group = widgets.drill_down(event, "gis_status_pick", groups, t("show_documents_in_status"))
+if status_group is not None:
+    documents = widgets.translate(
+        queries.gis_documents(filters, systems, status_group), "system", "system"
+    )
+    widgets.table(
+        documents,
+        {
+            "system": (t("gis_system"), "text"),
+            "document_id": (t("document_id"), "text"),
+            "document_type": (t("document_type"), "text"),
+            "reference": (t("reference"), "text"),
+            "latest_status": (t("status"), "text"),
+            "latest_error_code": (t("error_code"), "text"),
+            "first_event_at": (t("first_event_at"), "datetime"),
+            "accepted_at": (t("accepted_at"), "datetime"),
+            "hours_to_acceptance": (t("hours_to_acceptance"), "hours"),
+        },
+        key="gis_documents_table",
+        file_stem="gis_documents",
+    )
+
+st.subheader(t("by_document_type"))
+widgets.table(
+    widgets.translate(queries.gis_by_document_type(filters, systems), "system", "system"),
+    {
+        "system": (t("gis_system"), "text"),
+        "document_type": (t("document_type"), "text"),
+        "documents": (t("documents"), "int"),
+        "documents_accepted": (t("status_group_accepted"), "int"),
+        "documents_rejected": (t("status_group_rejected"), "int"),
+        "documents_error": (t("status_group_error"), "int"),
+        "open_backlog": (t("open_backlog"), "int"),
+        "rejection_rate": (t("rejection_rate"), "percent"),
+        "error_rate": (t("error_rate"), "percent"),
+        "mean_hours_to_acceptance": (t("mean_hours_to_acceptance"), "hours"),
+    },
+    key="gis_types_table",
+    file_stem="gis_by_document_type",
+)
+
+st.subheader(t("top_error_codes"))
+st.caption(t("top_error_codes_caption"))
+errors = queries.gis_error_codes(systems)
+if errors.is_empty():
+    st.info(t("no_data"))
+else:
+    widgets.table(
+        widgets.translate(errors, "system", "system"),
+        {
+            "system": (t("gis_system"), "text"),
+            "rank_in_system": (t("rank"), "int"),
+            "error_code": (t("error_code"), "text"),
+            "error_events": (t("error_events"), "int"),
+            "documents_affected": (t("documents_affected"), "int"),
+            "first_seen_at": (t("first_seen_at"), "datetime"),
+            "last_seen_at": (t("last_seen_at"), "datetime"),
+        },
+        key="gis_errors_table",
+        file_stem="gis_error_codes",
+    )

@@ -1,0 +1,139 @@
+"""Orders and debt: planned vs actual shipment and payment, debt and overdue debt by partner."""
+
+import polars as pl
+import streamlit as st
+
+from dashboards import charts, queries, widgets
+from dashboards.filters import require_filters
+from dashboards.formatting import format_number, format_percent
+from dashboards.i18n import t
+
+filters = require_filters()
+st.title(t("page_orders"))
+widgets.require_marts("marts.fct_orders", "marts.rpt_debt_ageing", "marts.dim_partners")
+st.caption(t("orders_caption"))
+
+kpis = queries.order_kpis(filters).row(0, named=True)
+columns = st.columns(6)
+for column, (label, value, help_key) in zip(
+    columns,
+    [
+        (t("orders"), format_number(kpis["orders"]), None),
+        (t("ordered_amount"), format_number(kpis["ordered_amount"]), None),
+        (t("shipped_amount"), format_number(kpis["shipped_amount"]), None),
+        (t("paid_amount"), format_number(kpis["paid_amount"]), None),
+        (t("shipped_on_time_share"), format_percent(kpis["shipped_on_time_share"]), "on_time_help"),
+        (t("paid_on_time_share"), format_percent(kpis["paid_on_time_share"]), "on_time_help"),
+    ],
+    strict=True,
+):
+    column.metric(label, value, help=t(help_key) if help_key else None, border=True)
+
+fulfilment = queries.order_fulfilment_by_month(filters)
+if fulfilment.is_empty():
+    st.info(t("no_data"))
+else:
+    shipment_column, payment_column = st.columns(2)
+    shipment_column.subheader(t("shipment_plan_vs_actual"))
+    shipment_column.plotly_chart(charts.on_time_chart(fulfilment, "shipped"), key="shipment_chart")
+    payment_column.subheader(t("payment_plan_vs_actual"))
+    payment_column.plotly_chart(charts.on_time_chart(fulfilment, "paid"), key="payment_chart")
+    widgets.table(
+        fulfilment,
+        {
+            "month": (t("month"), "date"),
+            "orders": (t("orders"), "int"),
+            "shipped_on_time": (t("shipped_on_time"), "int"),
+            "shipped_late": (t("shipped_late"), "int"),
+            "shipped_unknown": (t("shipped_unknown"), "int"),
+            "paid_on_time": (t("paid_on_time"), "int"),
+            "paid_late": (t("paid_late"), "int"),
+            "paid_unknown": (t("paid_unknown"), "int"),
+            "ordered_amount": (t("ordered_amount"), "amount"),
+            "shipped_amount": (t("shipped_amount"), "amount"),
+            "paid_amount": (t("paid_amount"), "amount"),
+        },
+        key="fulfilment_table",
+        file_stem="orders_by_month",
+    )
+
+st.header(t("debt"))
+st.caption(t("debt_caption"))
+debt = queries.debt_by_partner(filters)
+ageing = queries.debt_ageing(filters)
+debt_total, overdue_total = st.columns(2)
+debt_total.metric(t("debt_amount"), format_number(debt["debt_amount"].sum()), border=True)
+overdue_total.metric(
+    t("overdue_amount"), format_number(ageing["overdue_amount"].sum()), border=True
+)
+if debt.is_empty() and ageing.is_empty():
+    st.info(t("no_data"))
+    st.stop()
+
+event = None
+if not ageing.is_empty():
+    st.subheader(t("debt_ageing"))
+    as_of = ageing["as_of_date"].max()
+    st.caption(t("as_of", date=as_of.strftime("%d.%m.%Y") if as_of else "—"))
+    event = st.plotly_chart(
+        charts.debt_ageing_chart(ageing),
+        key="debt_ageing_chart",
+        on_select="rerun",
+        selection_mode="points",
+    )
+    pivot = (
+        ageing.pivot("ageing_bucket", index=["partner_id", "partner_name"], values="overdue_amount")
+        .fill_null(0)
+        .with_columns(pl.sum_horizontal(pl.exclude("partner_id", "partner_name")).alias("total"))
+        .sort("total", descending=True)
+    )
+    bucket_columns: dict[str, tuple[str, widgets.ColumnKind]] = {
+        bucket: (t("overdue_days_bucket", bucket=bucket), "amount")
+        for bucket in ("0-30", "31-60", "61-90", "90+")
+        if bucket in pivot.columns
+    }
+    widgets.table(
+        pivot,
+        {"partner_name": (t("partner"), "text")}
+        | bucket_columns
+        | {"total": (t("overdue_amount"), "amount")},
+        key="debt_ageing_table",
+        file_stem="debt_ageing",
+    )
+
+st.subheader(t("debt_by_partner"))
+widgets.table(
+    debt,
+    {
+        "partner_name": (t("partner"), "text"),
+        "orders": (t("orders"), "int"),
+        "shipped_amount": (t("shipped_amount"), "amount"),
+        "paid_amount": (t("paid_amount"), "amount"),
+        "debt_amount": (t("debt_amount"), "amount"),
+        "overdue_amount": (t("overdue_amount"), "amount"),
+    },
+    key="debt_table",
+    file_stem="debt_by_partner",
+)
+partners = dict(zip(debt["partner_id"].to_list(), debt["partner_name"].to_list(), strict=True))
+partner_id = widgets.drill_down(event, "debt_partner_pick", partners, t("show_orders_of_partner"))
+if partner_id is not None:
+    widgets.table(
+        queries.partner_orders(filters, partner_id),
+        {
+            "order_number": (t("order_number"), "text"),
+            "ordered_date": (t("ordered_date"), "date"),
+            "status": (t("status"), "text"),
+            "ordered_amount": (t("ordered_amount"), "amount"),
+            "shipped_amount": (t("shipped_amount"), "amount"),
+            "paid_amount": (t("paid_amount"), "amount"),
+            "debt_amount": (t("debt_amount"), "amount"),
+            "overdue_amount": (t("overdue_amount"), "amount"),
+            "planned_shipment_date": (t("planned_shipment_date"), "date"),
+            "actual_shipment_date": (t("actual_shipment_date"), "date"),
+            "planned_payment_date": (t("planned_payment_date"), "date"),
+            "actual_payment_date": (t("actual_payment_date"), "date"),
+        },
+        key="partner_orders_table",
+        file_stem="partner_orders",
+    )

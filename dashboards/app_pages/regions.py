@@ -1,0 +1,90 @@
+"""Regions (territorial analysis): revenue and margin by business region."""
+
+import streamlit as st
+
+from dashboards import charts, queries, widgets
+from dashboards.filters import require_filters
+from dashboards.formatting import format_number, format_percent
+from dashboards.i18n import t
+
+filters = require_filters()
+st.title(t("page_regions"))
+widgets.require_marts("marts.rpt_region_revenue")
+st.caption(t("regions_caption"))
+
+regions = queries.region_revenue(filters)
+if regions.is_empty():
+    st.info(t("no_data"))
+    st.stop()
+
+revenue = regions["revenue_amount"].sum()
+margin = regions["margin_amount"].sum()
+revenue_column, margin_column, share_column = st.columns(3)
+revenue_column.metric(t("revenue"), format_number(revenue), border=True)
+margin_column.metric(t("margin"), format_number(margin), border=True)
+share_column.metric(
+    t("margin_share"), format_percent(margin / revenue if revenue else None), border=True
+)
+
+bar_column, treemap_column = st.columns(2)
+event = bar_column.plotly_chart(
+    charts.region_chart(regions), key="region_chart", on_select="rerun", selection_mode="points"
+)
+treemap_column.plotly_chart(charts.region_treemap(regions), key="region_treemap")
+
+widgets.table(
+    regions,
+    {
+        "business_region_name": (t("business_region"), "text"),
+        "shipment_count": (t("shipments"), "int"),
+        "revenue_amount": (t("revenue"), "amount"),
+        "cost_amount": (t("cost"), "amount"),
+        "margin_amount": (t("margin"), "amount"),
+        "margin_share": (t("margin_share"), "percent"),
+    },
+    key="region_table",
+    file_stem="region_revenue",
+)
+
+st.subheader(t("by_month"))
+widgets.table(
+    queries.region_revenue_by_month(filters),
+    {
+        "month": (t("month"), "date"),
+        "business_region_name": (t("business_region"), "text"),
+        "shipment_count": (t("shipments"), "int"),
+        "revenue_amount": (t("revenue"), "amount"),
+        "cost_amount": (t("cost"), "amount"),
+        "margin_amount": (t("margin"), "amount"),
+        "margin_share": (t("margin_share"), "percent"),
+    },
+    key="region_month_table",
+    file_stem="region_revenue_by_month",
+)
+
+names = dict(
+    zip(
+        regions["business_region_id"].to_list(),
+        [name or t("not_set") for name in regions["business_region_name"]],
+        strict=True,
+    )
+)
+region_id = widgets.drill_down(event, "region_pick", names, t("show_shipments_of_region"))
+if region_id is not None:
+    if queries.missing_tables("marts.fct_shipments", "marts.fct_orders"):
+        st.warning(t("mart_missing", tables="marts.fct_shipments"))
+    else:
+        widgets.table(
+            queries.region_shipments(filters, region_id),
+            {
+                "shipment_number": (t("shipment_number"), "text"),
+                "shipped_date": (t("shipped_date"), "date"),
+                "order_number": (t("order_number"), "text"),
+                "partner_name": (t("partner"), "text"),
+                "shipped_amount": (t("revenue"), "amount"),
+                "cost_amount": (t("cost"), "amount"),
+                "margin_amount": (t("margin"), "amount"),
+            },
+            key="region_shipments_table",
+            file_stem="region_shipments",
+        )

@@ -1,0 +1,87 @@
+{#
+    Incremental deal models (fct_deals, fct_deal_stages, int_deal_stages_collapsed_to_first_reach)
+    rebuild whole deals: every row of a deal whose source rows changed since the target was
+    last built is deleted and computed again, so their result equals a full rebuild.
+#}
+
+{#
+    The moment from which source changes are taken again: the newest source `updated_at`
+    already in the target, minus a lookback. `updated_at` is stamped before a transaction
+    commits, so a row can reach raw_oltp in a later load than rows stamped after it (the loader
+    re-reads the same window for the same reason); without a target row, everything.
+#}
+{% macro incremental_cutoff(column) -%}
+    (
+        select
+            coalesce(
+                {{ dbt.dateadd(
+                    'minute',
+                    -1 * var('incremental_lookback_minutes', 10),
+                    'max(' ~ column ~ ')',
+                ) }},
+                cast('1900-01-01 00:00:00' as timestamp)
+            )
+        from {{ this }}
+    )
+{%- endmacro %}
+
+{#
+    Deals whose rows in this model may be out of date after `cutoff`: the deal or one of its
+    stage history rows changed, or (with `with_dimensions`) its partner or manager did. A change
+    in a small classifier (deal kinds, sales stages, loss reasons, business regions) rebuilds
+    every deal. Soft-deleted rows are out of staging; removed deals are handled by
+    `delete_deals_to_rebuild`.
+#}
+{% macro changed_deal_ids(cutoff, with_dimensions=true) -%}
+    select deal_id from {{ ref('stg_opapp__deal_stage_history') }}
+    where updated_at > {{ cutoff }}
+    {%- if with_dimensions %}
+    union
+    select deal_id from {{ ref('stg_opapp__deals') }}
+    where updated_at > {{ cutoff }}
+    union
+    select deals.deal_id
+    from {{ ref('stg_opapp__deals') }} as deals
+    inner join {{ ref('stg_opapp__partners') }} as partners
+        on deals.partner_id = partners.partner_id
+    where partners.updated_at > {{ cutoff }}
+    union
+    select deals.deal_id
+    from {{ ref('stg_opapp__deals') }} as deals
+    inner join {{ ref('stg_opapp__users') }} as users
+        on deals.manager_id = users.user_id
+    where users.updated_at > {{ cutoff }}
+    union
+    select deals.deal_id
+    from {{ ref('stg_opapp__deals') }} as deals
+    where exists (
+        select 1 from {{ ref('stg_opapp__deal_kinds') }} where updated_at > {{ cutoff }}
+        union all
+        select 1 from {{ ref('stg_opapp__sales_stages') }} where updated_at > {{ cutoff }}
+        union all
+        select 1 from {{ ref('stg_opapp__loss_reasons') }} where updated_at > {{ cutoff }}
+        union all
+        select 1 from {{ ref('stg_opapp__business_regions') }} where updated_at > {{ cutoff }}
+    )
+    {%- endif %}
+{%- endmacro %}
+
+{#
+    Pre-hook of an incremental deal model: delete the rows of every deal to rebuild, and of
+    every deal no longer in `live_deals` (soft-deleted deals, deals without live history). The
+    model then inserts the rebuilt deals; a rebuilt deal that now has no rows stays deleted.
+    Runs in the model's transaction; nothing on the first build or a --full-refresh.
+#}
+{% macro delete_deals_to_rebuild(cutoff_column, live_deals, with_dimensions=true) -%}
+    {%- if is_incremental() %}
+        delete from {{ this }}
+        where
+            deal_id in (
+                {{ changed_deal_ids(incremental_cutoff(cutoff_column), with_dimensions) }}
+            )
+            or not exists (
+                select 1 from {{ live_deals }} as live_deals
+                where live_deals.deal_id = {{ this.identifier }}.deal_id
+            )
+    {%- endif %}
+{%- endmacro %}

@@ -1,0 +1,42 @@
+with
+
+source as (
+
+    select * from {{ source('gis', 'exchange_events') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        {{ generate_surrogate_key([
+            'file_sha256', 'source_line', 'document_id', 'document_type', 'status', 'event_at',
+        ]) }} as exchange_event_id,
+        cast(document_id as varchar) as document_id,
+        cast(file_sha256 as varchar) as file_sha256,
+
+        -- strings and categories
+        cast(system as varchar) as system,
+        cast(document_type as varchar) as document_type,
+        cast(direction as varchar) as direction,
+        cast(organization_inn as varchar) as organization_inn,
+        cast(counterparty_inn as varchar) as counterparty_inn,
+        cast(reference as varchar) as reference,
+        cast(status as varchar) as status,
+        cast(status_group as varchar) as status_group,
+        cast(error_code as varchar) as error_code,
+        cast(error_message as varchar) as error_message,
+        cast(source_file as varchar) as source_file,
+
+        -- numerics
+        cast(source_line as integer) as source_line,
+
+        -- timestamps
+        cast(event_at as timestamp) as event_at
+
+    from source
+
+)
+
+select * from renamed

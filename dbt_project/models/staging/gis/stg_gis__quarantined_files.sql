@@ -1,0 +1,28 @@
+with
+
+source as (
+
+    select * from {{ source('gis', 'quarantine') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        cast(file_sha256 as varchar) as file_sha256,
+        cast(run_id as varchar) as run_id,
+
+        -- strings and categories
+        cast(system as varchar) as system,
+        cast(source_file as varchar) as source_file,
+        cast(reason as varchar) as quarantine_reason,
+
+        -- timestamps
+        cast(quarantined_at as timestamp) as quarantined_at
+
+    from source
+
+)
+
+select * from renamed

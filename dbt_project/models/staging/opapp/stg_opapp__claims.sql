@@ -1,0 +1,46 @@
+with
+
+source as (
+
+    select * from {{ source('opapp', 'claims') }}
+    -- soft-deleted rows never reach the warehouse models
+    where deleted_at is null
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        cast(id as bigint) as claim_id,
+        cast(partner_id as bigint) as partner_id,
+        cast(claim_reason_id as bigint) as claim_reason_id,
+        cast(customer_order_id as bigint) as order_id,
+        cast(shipment_id as bigint) as shipment_id,
+        cast(responsible_id as bigint) as responsible_user_id,
+
+        -- strings and categories
+        cast(number as varchar) as claim_number,
+        cast(source as varchar) as source,
+        cast(description as varchar) as description,
+        cast(status as varchar) as status,
+        cast(result as varchar) as result,
+        cast(resolution_comment as varchar) as resolution_comment,
+
+        -- numerics
+        cast(claimed_amount as decimal(18, 2)) as claimed_amount,
+
+        -- dates and timestamps
+        cast(registered_at as timestamp) as registered_at,
+        cast(resolved_at as timestamp) as resolved_at,
+
+        -- row metadata
+        cast(created_at as timestamp) as created_at,
+        cast(updated_at as timestamp) as updated_at,
+        cast(version as integer) as row_version
+
+    from source
+
+)
+
+select * from renamed

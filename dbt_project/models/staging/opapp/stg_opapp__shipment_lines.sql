@@ -1,0 +1,33 @@
+with
+
+source as (
+
+    select * from {{ source('opapp', 'shipment_lines') }}
+    -- soft-deleted rows never reach the warehouse models
+    where deleted_at is null
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        cast(id as bigint) as shipment_line_id,
+        cast(shipment_id as bigint) as shipment_id,
+        cast(customer_order_line_id as bigint) as order_line_id,
+        cast(product_id as bigint) as product_id,
+
+        -- numerics
+        cast(quantity as decimal(18, 3)) as quantity,
+        cast(amount as decimal(18, 2)) as amount,
+
+        -- row metadata
+        cast(created_at as timestamp) as created_at,
+        cast(updated_at as timestamp) as updated_at,
+        cast(version as integer) as row_version
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,319 @@
+"""Looking up (and, where the mapping allows, creating) the records an imported row refers to.
+
+Each kind of reference is loaded once per import into a dictionary; names match exactly first,
+then ignoring case and repeated spaces. Unknown values follow the field's `on_unknown`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from operational_app.db.models import (
+    BusinessRegion,
+    Claim,
+    ClaimReason,
+    ContactPerson,
+    ContactRole,
+    Deal,
+    DealKind,
+    InteractionTopic,
+    LossReason,
+    MarketingEvent,
+    Partner,
+    PartnerRole,
+    SalesStage,
+    User,
+)
+from operational_app.importer.mapping import FieldError, FieldSpec, suggest
+from operational_app.seed.reference import translit
+
+
+def _fold(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
+class Catalog:
+    """name → id for one kind of record, with exact and folded lookups."""
+
+    def __init__(self, label: str, pairs: list[tuple[str, int]]) -> None:
+        self.label = label
+        self.exact: dict[str, int] = {}
+        self.folded: dict[str, int] = {}
+        for name, identifier in pairs:
+            self.add(name, identifier)
+
+    def add(self, name: str, identifier: int) -> None:
+        self.exact.setdefault(name, identifier)
+        self.folded.setdefault(_fold(name), identifier)
+
+    def find(self, name: str) -> int | None:
+        found = self.exact.get(name)
+        return found if found is not None else self.folded.get(_fold(name))
+
+    def names(self) -> list[str]:
+        return list(self.exact)
+
+
+class References:
+    """Caches of every classifier and entity an import may refer to, for one session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.created: Counter[str] = Counter()
+        self._catalogs: dict[str, Catalog] = {}
+        self._stages: dict[int, list[tuple[int, str, int]]] | None = None
+        self._kinds: dict[int, bool] = {}
+        self._logins: set[str] | None = None
+
+    # -- generic --------------------------------------------------------------------------------
+
+    def _catalog(self, key: str, loader: Callable[[], list[tuple[str, int]]]) -> Catalog:
+        if key not in self._catalogs:
+            self._catalogs[key] = Catalog(key, loader())
+        return self._catalogs[key]
+
+    def _live_names(self, model: Any, column: Any = None) -> list[tuple[str, int]]:
+        column = column if column is not None else model.name
+        rows = self.session.execute(
+            select(column, model.id).where(model.deleted_at.is_(None)).order_by(model.id)
+        )
+        return [(name, identifier) for name, identifier in rows]
+
+    def resolve(
+        self,
+        spec: FieldSpec,
+        value: Any,
+        catalog: Catalog,
+        create: Callable[[str], int] | None,
+        label: str,
+    ) -> int | None:
+        if value is None:
+            return None
+        name = str(value).strip()
+        found = catalog.find(name)
+        if found is not None:
+            return found
+        if spec.on_unknown == "create" and create is not None:
+            identifier = create(name)
+            catalog.add(name, identifier)
+            self.created[label] += 1
+            return identifier
+        if spec.on_unknown == "default" and spec.default is not None and spec.default != name:
+            return self.resolve(spec, spec.default, catalog, create, label)
+        raise FieldError(
+            f"unknown {label} {name!r}{suggest(name, catalog.names())}", spec.source_label, name
+        )
+
+    def _insert(self, entity: Any) -> int:
+        self.session.add(entity)
+        self.session.flush()
+        return entity.id
+
+    # -- concrete references --------------------------------------------------------------------
+
+    def partner(self, spec: FieldSpec, value: Any) -> int | None:
+        catalog = self._catalog("partner", lambda: self._live_names(Partner))
+        return self.resolve(
+            spec, value, catalog, lambda name: self._insert(Partner(name=name[:200])), "partner"
+        )
+
+    def partners(self) -> Catalog:
+        return self._catalog("partner", lambda: self._live_names(Partner))
+
+    def user(self, spec: FieldSpec, value: Any) -> int | None:
+        def load() -> list[tuple[str, int]]:
+            by_name = self._live_names(User, User.full_name)
+            return by_name + self._live_names(User, User.login)
+
+        return self.resolve(spec, value, self._catalog("user", load), self._create_user, "user")
+
+    def _create_user(self, full_name: str) -> int:
+        if self._logins is None:
+            self._logins = set(self.session.scalars(select(User.login)))
+        base = re.sub(r"[^a-z0-9]+", ".", translit(full_name).lower()).strip(".") or "user"
+        login, serial = base[:90], 1
+        while login in self._logins:
+            serial += 1
+            login = f"{base[:90]}{serial}"
+        self._logins.add(login)
+        return self._insert(User(login=login, full_name=full_name[:200], role="manager"))
+
+    def business_region(self, spec: FieldSpec, value: Any) -> int | None:
+        catalog = self._catalog("business_region", lambda: self._live_names(BusinessRegion))
+        return self.resolve(
+            spec,
+            value,
+            catalog,
+            lambda name: self._insert(BusinessRegion(name=name[:200])),
+            "business region",
+        )
+
+    def partner_role(self, spec: FieldSpec, value: Any) -> int | None:
+        catalog = self._catalog("partner_role", lambda: self._live_names(PartnerRole))
+        return self.resolve(
+            spec,
+            value,
+            catalog,
+            lambda name: self._insert(PartnerRole(name=name[:100])),
+            "partner role",
+        )
+
+    def contact_role(self, spec: FieldSpec, value: Any) -> int | None:
+        catalog = self._catalog("contact_role", lambda: self._live_names(ContactRole))
+        return self.resolve(
+            spec,
+            value,
+            catalog,
+            lambda name: self._insert(ContactRole(name=name[:100])),
+            "contact role",
+        )
+
+    def loss_reason(self, spec: FieldSpec, value: Any) -> int | None:
+        catalog = self._catalog("loss_reason", lambda: self._live_names(LossReason))
+        return self.resolve(
+            spec,
+            value,
+            catalog,
+            lambda name: self._insert(LossReason(name=name[:200])),
+            "loss reason",
+        )
+
+    def topic(self, spec: FieldSpec, value: Any) -> int | None:
+        catalog = self._catalog("topic", lambda: self._live_names(InteractionTopic))
+        return self.resolve(
+            spec,
+            value,
+            catalog,
+            lambda name: self._insert(InteractionTopic(name=name[:200])),
+            "interaction topic",
+        )
+
+    def marketing_event(self, spec: FieldSpec, value: Any) -> int | None:
+        catalog = self._catalog("marketing_event", lambda: self._live_names(MarketingEvent))
+        return self.resolve(spec, value, catalog, None, "marketing event")
+
+    def deal_kind(self, spec: FieldSpec, value: Any) -> int | None:
+        if not self._kinds:
+            rows = self.session.execute(
+                select(DealKind.id, DealKind.has_stages).where(DealKind.deleted_at.is_(None))
+            )
+            self._kinds = dict(rows.tuples().all())
+        catalog = self._catalog("deal_kind", lambda: self._live_names(DealKind))
+        # Never created: a kind with stages is a sales process somebody has to design.
+        return self.resolve(spec, value, catalog, None, "deal kind")
+
+    def kind_has_stages(self, kind_id: int) -> bool:
+        return self._kinds.get(kind_id, False)
+
+    def stages(self, kind_id: int) -> list[tuple[int, str, int]]:
+        """(id, name, sequence) of a kind's live stages in process order."""
+        if self._stages is None:
+            self._stages = {}
+            rows = self.session.execute(
+                select(SalesStage.deal_kind_id, SalesStage.id, SalesStage.name, SalesStage.sequence)
+                .where(SalesStage.deleted_at.is_(None))
+                .order_by(SalesStage.deal_kind_id, SalesStage.sequence)
+            )
+            for kind, identifier, name, sequence in rows:
+                self._stages.setdefault(kind, []).append((identifier, name, sequence))
+        return self._stages.get(kind_id, [])
+
+    def stage_index(self, spec: FieldSpec, value: Any, kind_id: int) -> int | None:
+        """Position of the named stage within the kind's stages."""
+        if value is None:
+            return None
+        stages = self.stages(kind_id)
+        catalog = Catalog("stage", [(name, index) for index, (_, name, _) in enumerate(stages)])
+        return self.resolve(spec, value, catalog, None, "stage")
+
+    def claim_reason(self, spec: FieldSpec, value: Any, parent: Any) -> int | None:
+        """Hierarchical: `parent` (a group name) first, then the reason within it."""
+        key = "claim_reason"
+        if key not in self._catalogs:
+            rows = self.session.execute(
+                select(ClaimReason.id, ClaimReason.name, ClaimReason.parent_id).where(
+                    ClaimReason.deleted_at.is_(None)
+                )
+            )
+            catalog = Catalog(key, [])
+            for identifier, name, parent_id in rows:
+                catalog.add(f"{parent_id or 0}\x1f{name}", identifier)
+            self._catalogs[key] = catalog
+        catalog = self._catalogs[key]
+        parent_id = 0
+        if parent is not None and str(parent).strip():
+            parent_id = self._reason(spec, catalog, 0, str(parent).strip())
+        if value is None:
+            return parent_id or None
+        return self._reason(spec, catalog, parent_id, str(value).strip())
+
+    def _reason(self, spec: FieldSpec, catalog: Catalog, parent_id: int, name: str) -> int:
+        found = catalog.find(f"{parent_id}\x1f{name}")
+        if found is not None:
+            return found
+        if spec.on_unknown != "create":
+            siblings = [
+                known.split("\x1f", 1)[1]
+                for known in catalog.names()
+                if known.startswith(f"{parent_id}\x1f")
+            ]
+            raise FieldError(
+                f"unknown claim reason {name!r}{suggest(name, siblings)}", spec.source_label, name
+            )
+        identifier = self._insert(ClaimReason(name=name[:200], parent_id=parent_id or None))
+        catalog.add(f"{parent_id}\x1f{name}", identifier)
+        self.created["claim reason"] += 1
+        return identifier
+
+    def contact(self, spec: FieldSpec, value: Any, partner_id: int) -> int | None:
+        if value is None:
+            return None
+        key = "contact"
+        if key not in self._catalogs:
+            rows = self.session.execute(
+                select(ContactPerson.partner_id, ContactPerson.full_name, ContactPerson.id).where(
+                    ContactPerson.deleted_at.is_(None)
+                )
+            )
+            self._catalogs[key] = Catalog(key, [(f"{p}\x1f{n}", i) for p, n, i in rows])
+        catalog = self._catalogs[key]
+        name = str(value).strip()
+        found = catalog.find(f"{partner_id}\x1f{name}")
+        if found is not None:
+            return found
+        if spec.on_unknown == "create":
+            identifier = self._insert(ContactPerson(partner_id=partner_id, full_name=name[:200]))
+            catalog.add(f"{partner_id}\x1f{name}", identifier)
+            self.created["contact person"] += 1
+            return identifier
+        if spec.on_unknown == "default":
+            return None
+        raise FieldError(
+            f"unknown contact person {name!r} of this partner", spec.source_label, name
+        )
+
+    def deal_by_number(self, spec: FieldSpec, value: Any) -> tuple[int, int] | None:
+        """(deal id, partner id) of a deal given by number."""
+        return self._by_number(spec, value, Deal, "deal")
+
+    def claim_by_number(self, spec: FieldSpec, value: Any) -> tuple[int, int] | None:
+        return self._by_number(spec, value, Claim, "claim")
+
+    def _by_number(self, spec: FieldSpec, value: Any, model: Any, label: str) -> Any:
+        if value is None:
+            return None
+        number = str(value).strip()
+        row = self.session.execute(
+            select(model.id, model.partner_id).where(
+                model.number == number, model.deleted_at.is_(None)
+            )
+        ).first()
+        if row is None:
+            raise FieldError(f"unknown {label} number {number!r}", spec.source_label, number)
+        return row[0], row[1]

@@ -1,0 +1,123 @@
+"""`run_import`: read the file, convert and write rows chunk by chunk, report errors and totals.
+
+Each chunk is written in one transaction (bulk inserts, then per-row updates), so a failure
+loses at most the chunk in hand and the import can simply be run again: keys make re-runs
+idempotent. `dry_run` does all the work, including lookups and the errors file, and rolls back.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from operational_app.db.models import utc_now
+from operational_app.db.session import create_oltp_engine
+from operational_app.importer.entities import ENTITIES, RowError
+from operational_app.importer.mapping import ImportMapping, MappingError, load_mapping
+from operational_app.importer.reading import read_source
+from operational_app.importer.references import References
+
+CHUNK_ROWS = 1_000
+ERROR_COLUMNS = ("row", "line", "column", "value", "message")
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ImportSummary:
+    entity: str
+    read: int = 0
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    created: dict[str, int] = field(default_factory=dict)
+    dry_run: bool = False
+
+    @property
+    def failed_rows(self) -> int:
+        return len({error.row for error in self.errors})
+
+
+def write_errors(path: Path, errors: list[RowError]) -> None:
+    """One line per problem: row (1 = first record after the header), physical line, column,
+    value, message. UTF-8 with BOM so Excel opens Cyrillic text correctly."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(ERROR_COLUMNS)
+        for error in errors:
+            value = "" if error.value is None else str(error.value)
+            writer.writerow([error.row, error.line, error.column or "", value, error.message])
+
+
+def run_import(
+    url: str,
+    entity: str,
+    path: Path | str,
+    mapping: ImportMapping | Path | str,
+    *,
+    errors_path: Path | str | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    now: dt.datetime | None = None,
+) -> ImportSummary:
+    """Import `path` into the OLTP database at `url` as `entity`, following `mapping`."""
+    if not isinstance(mapping, ImportMapping):
+        mapping = load_mapping(mapping)
+    if mapping.entity != entity:
+        raise MappingError(f"the mapping is for {mapping.entity}, not {entity}")
+    table = read_source(Path(path), mapping.source)
+    missing = sorted(mapping.columns_used() - set(table.columns))
+    if missing:
+        raise MappingError(
+            f"columns not in the file: {', '.join(missing)}; "
+            f"the file has: {', '.join(table.columns)}"
+        )
+    report = progress or (lambda _done, _total: None)
+    summary = ImportSummary(entity, read=len(table.rows), dry_run=dry_run)
+    now = now or utc_now()
+    engine = create_oltp_engine(url)
+    try:
+        with Session(engine) as session:
+            refs = References(session)
+            importer = ENTITIES[entity](session, mapping, refs, now)
+            report(0, len(table.rows))
+            for start in range(0, len(table.rows), CHUNK_ROWS):
+                chunk = table.rows[start : start + CHUNK_ROWS]
+                result = importer.import_chunk(chunk)
+                summary.imported += result.imported
+                summary.updated += result.updated
+                summary.unchanged += result.unchanged
+                summary.errors.extend(result.errors)
+                if dry_run:
+                    session.flush()
+                else:
+                    session.commit()
+                report(start + len(chunk), len(table.rows))
+            summary.created = dict(refs.created)
+            if dry_run:
+                session.rollback()
+    finally:
+        engine.dispose()
+    if errors_path is not None:
+        write_errors(Path(errors_path), summary.errors)
+    return summary
+
+
+def describe(summary: ImportSummary) -> list[tuple[str, Any]]:
+    """The lines of the printed summary."""
+    lines: list[tuple[str, Any]] = [
+        ("read", summary.read),
+        ("imported", summary.imported),
+        ("updated", summary.updated),
+        ("unchanged", summary.unchanged),
+        ("rows with errors", summary.failed_rows),
+    ]
+    lines += [(f"created {name}", count) for name, count in sorted(summary.created.items())]
+    return lines

@@ -1,0 +1,42 @@
+"""The seed's second half: classifiers, documents and interactions that follow the deals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from operational_app.seed.documents import generate_documents
+from operational_app.seed.engagement import generate_engagement
+from operational_app.seed.generator import DAY, TableData
+
+ENTRY_MODEL_TABLES = (
+    "partner_roles",
+    "contact_roles",
+    "interaction_topics",
+    "marketing_events",
+    "products",
+    "warehouses",
+    "stock_levels",
+    "agreements",
+    "commercial_offers",
+    "commercial_offer_lines",
+    "customer_orders",
+    "customer_order_lines",
+    "payment_schedule_items",
+    "shipments",
+    "shipment_lines",
+    "payments",
+    "claim_reasons",
+    "claims",
+    "claim_tasks",
+    "partner_role_links",
+    "interactions",
+)
+
+
+def add_entry_model(tables: list[TableData], seed: int, as_of: dt.date) -> list[TableData]:
+    """`tables` (the sales seed) plus every entry-model table, in foreign-key order."""
+    horizon = (as_of - dt.date(1970, 1, 1)).days * DAY
+    builder, documents = generate_documents(tables, seed, horizon)
+    by_name = {table.name: table for table in tables}
+    head, tail = generate_engagement(by_name, builder.claims_info, seed, horizon)
+    return [*head, *tables, *documents, *tail]

@@ -1,0 +1,618 @@
+"""Hand-made rows for the marts added after the sales ones, and for the publish step's meta tables.
+
+Every table is created from its dbt contract (the model's .yml: column names and data types), so
+the fixture follows the contract the dashboards read. The rows are small and consistent with one
+another and with the deals in conftest.py: claims and orders belong to partners 101-103 (the
+partners of deals 1-3, with those deals' managers and regions), the forecast covers the open
+deals 4 and 5 with the win shares the fixture's closed deals give, the region revenue is the
+shipments summed per region and month, and the daily GIS report is the documents summed per day.
+Tests work their expected figures out from these Python lists, never from the SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import yaml
+
+MARTS_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "models" / "marts"
+D = Decimal
+
+# partner_id -> (name, manager_id, business_region_id, business_region_name)
+PARTNERS: dict[int, tuple[str, int, int, str]] = {
+    101: ("Партнёр 1", 1, 1, "Центр"),
+    102: ("Партнёр 2", 2, 2, "Сибирь"),
+    103: ("Партнёр 3", 1, 2, "Сибирь"),
+}
+
+# claim_reason_id -> (name, parent id or None)
+CLAIM_REASONS: dict[int, tuple[str, int | None]] = {
+    10: ("Качество", None),
+    11: ("Брак упаковки", 10),
+    12: ("Истёк срок годности", 10),
+    20: ("Логистика", None),
+    21: ("Опоздание доставки", 20),
+    30: ("Документы", None),
+}
+
+
+@dataclass(frozen=True)
+class Claim:
+    claim_id: int
+    claim_reason_id: int | None
+    partner_id: int
+    registered_at: datetime
+    status: str  # registered | in_work | resolved
+    days_to_resolve: float | None = None
+    is_satisfied: bool | None = None
+    claimed_amount: Decimal = D(0)
+    source: str = "claims_list"
+
+    @property
+    def resolved_at(self) -> datetime | None:
+        if self.days_to_resolve is None:
+            return None
+        return self.registered_at + timedelta(days=self.days_to_resolve)
+
+    @property
+    def resolved_date(self) -> date | None:
+        resolved = self.resolved_at
+        return resolved.date() if resolved else None
+
+    @property
+    def manager_id(self) -> int:
+        return PARTNERS[self.partner_id][1]
+
+    @property
+    def business_region_id(self) -> int:
+        return PARTNERS[self.partner_id][2]
+
+    @property
+    def parent_claim_reason_id(self) -> int | None:
+        if self.claim_reason_id is None:
+            return None
+        return CLAIM_REASONS[self.claim_reason_id][1] or self.claim_reason_id
+
+
+CLAIMS = [
+    Claim(1, 11, 101, datetime(2024, 1, 10, 9), "resolved", 2.5, True, D("1000.00")),
+    Claim(2, 11, 102, datetime(2024, 1, 20, 9), "resolved", 4.0, False, D("2500.50"), "portal"),
+    Claim(3, 12, 101, datetime(2024, 2, 5, 12), "resolved", 10.0, True, D("300"), "partner_card"),
+    Claim(4, 21, 103, datetime(2024, 2, 28, 10), "resolved", 5.0, True, D("0"), "discrepancy_act"),
+    Claim(5, 21, 102, datetime(2024, 3, 15, 10), "in_work", claimed_amount=D("700")),
+    Claim(6, 30, 103, datetime(2024, 4, 1, 8), "resolved", 1.0, False, D("150")),
+    Claim(7, None, 101, datetime(2024, 5, 5, 8), "registered", claimed_amount=D("50")),
+    Claim(8, 11, 102, datetime(2023, 3, 1, 8), "resolved", 3.0, True, D("999")),
+    # Registered inside the default period, resolved after its end (2024-06-20).
+    Claim(9, 12, 103, datetime(2024, 6, 10, 8), "resolved", 20.0, True, D("400")),
+]  # fmt: skip
+
+# responsible_user_id, planned_date, total, planned, done, overdue, cancelled, unreviewed
+EVENTS_CALENDAR = [
+    (1, date(2024, 6, 3), 3, 1, 2, 1, 0, 1),
+    (1, date(2024, 6, 4), 2, 0, 1, 0, 1, 0),
+    (2, date(2024, 6, 3), 4, 2, 2, 1, 0, 3),
+    (2, date(2024, 6, 10), 1, 1, 0, 0, 0, 1),
+    (None, date(2024, 6, 5), 1, 1, 0, 1, 0, 1),
+    (3, date(2023, 1, 10), 2, 0, 2, 0, 0, 0),
+]
+
+
+@dataclass(frozen=True)
+class Order:
+    order_id: int
+    partner_id: int
+    status: str
+    ordered_date: date
+    ordered_amount: Decimal
+    shipped_amount: Decimal
+    cost_amount: Decimal
+    paid_amount: Decimal
+    overdue_amount: Decimal
+    planned_shipment_date: date | None
+    actual_shipment_date: date | None
+    planned_payment_date: date | None
+    actual_payment_date: date | None
+    is_paid_on_time: bool | None
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    @property
+    def debt_amount(self) -> Decimal:
+        return self.shipped_amount - self.paid_amount
+
+    @property
+    def is_shipped_on_time(self) -> bool | None:
+        if self.planned_shipment_date is None or self.actual_shipment_date is None:
+            return None
+        return self.actual_shipment_date <= self.planned_shipment_date
+
+    @property
+    def manager_id(self) -> int:
+        return PARTNERS[self.partner_id][1]
+
+    @property
+    def business_region_id(self) -> int:
+        return PARTNERS[self.partner_id][2]
+
+
+d = date
+ORDERS = [
+    Order(1, 101, "shipped", d(2024, 1, 15), D(10000), D(10000), D(7000), D(10000), D(0),
+          d(2024, 1, 20), d(2024, 1, 19), d(2024, 2, 1), d(2024, 1, 30), True),
+    Order(2, 102, "shipped", d(2024, 2, 10), D(20000), D(20000), D(15000), D(5000), D(15000),
+          d(2024, 2, 15), d(2024, 2, 18), d(2024, 5, 25), None, False),
+    Order(3, 103, "to_ship", d(2024, 3, 5), D(8000), D(3000), D(2000), D(0), D(0),
+          d(2024, 3, 10), d(2024, 3, 9), d(2024, 12, 1), None, None),
+    Order(4, 101, "approved", d(2024, 5, 20), D(5000), D(0), D(0), D(5000), D(0),
+          d(2024, 6, 1), None, d(2024, 5, 25), d(2024, 5, 22), True),
+    Order(5, 102, "cancelled", d(2024, 4, 1), D(9999), D(0), D(0), D(0), D(0),
+          d(2024, 4, 10), None, None, None, None),
+    Order(6, 103, "closed", d(2023, 3, 1), D(4000), D(4000), D(3000), D(1000), D(3000),
+          d(2023, 3, 5), d(2023, 3, 5), d(2023, 4, 1), None, False),
+]  # fmt: skip
+
+# shipment_id, order_id, shipped_date, shipped_amount, cost_amount (one shipment per order here)
+SHIPMENTS = [
+    (1, 1, d(2024, 1, 19), D(10000), D(7000)),
+    (2, 2, d(2024, 2, 18), D(20000), D(15000)),
+    (3, 3, d(2024, 3, 9), D(3000), D(2000)),
+    (4, 6, d(2023, 3, 5), D(4000), D(3000)),
+]
+
+# Overdue schedule items as of AGEING_AS_OF: partner, order, due date, uncovered amount.
+AGEING_AS_OF = d(2024, 6, 20)
+OVERDUE_ITEMS = [
+    (102, 2, d(2024, 3, 1), D(10000)),
+    (102, 2, d(2024, 5, 25), D(5000)),
+    (103, 6, d(2023, 4, 1), D(3000)),
+]
+
+# deal_id -> (stage, manager, partner, kind win shares) worked out from conftest.DEALS: stage 13
+# reached by closed deals 1 (won), 2, 8 (won) -> 2/3; stage 11 by 1, 2, 3, 8, 9, 11 -> 2/6;
+# manager 2 closed 2, 6 (won), 9, 10 (won), 11, 13 -> 2/6; manager 1 closed 1, 3, 7, 8, 12 ->
+# 2/5; kind 1 closed 1, 2, 3, 8, 9, 11 -> 2/6; the partners have no closed deals.
+FORECAST = [
+    # deal_id, kind, manager, partner, stage, potential, stage, manager, partner, kind shares
+    (4, 1, 2, 104, 13, D(300000), 2 / 3, 2 / 6, None, 2 / 6),
+    (5, 1, 1, 105, 11, D(80000), 2 / 6, 2 / 5, None, 2 / 6),
+]
+
+
+@dataclass(frozen=True)
+class GisDocument:
+    system: str
+    document_id: str
+    document_type: str
+    status_group: str
+    first_event_at: datetime
+    hours_to_acceptance: float | None = None
+    error_code: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status_group in ("processing", "error")
+
+
+GIS_DOCUMENTS = [
+    GisDocument("egais", "WB-1", "WayBill_v4", "accepted", datetime(2024, 6, 1, 10), 4.0),
+    GisDocument("egais", "WB-2", "WayBill_v4", "rejected", datetime(2024, 6, 1, 11), None, "REJ-1"),
+    GisDocument("vetis", "VD-1", "VetDocument", "processing", datetime(2024, 6, 2, 9)),
+    GisDocument("gismt", "GM-1", "LP_SHIP_GOODS", "error", datetime(2024, 6, 2, 12), None, "E-500"),
+    GisDocument("gismt", "GM-2", "LP_SHIP_GOODS", "accepted", datetime(2024, 6, 2, 13), 24.0),
+    GisDocument("egais", "WB-3", "WayBill_v4", "accepted", datetime(2023, 1, 5, 9), 2.0),
+]  # fmt: skip
+
+PUBLISHED_AT = datetime(2024, 6, 20, 2, 10)
+# source, last_loaded_at, rows
+DATA_FRESHNESS = [
+    ("raw_gis.egais", datetime(2024, 6, 19, 23, 0), 5),
+    ("raw_oltp.claims", datetime(2024, 6, 20, 2, 0), len(CLAIMS)),
+    ("raw_oltp.deals", datetime(2024, 6, 20, 2, 0), 13),
+]
+RUN_ID = "run-fixture"
+
+
+def _month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _contracts() -> dict[str, list[tuple[str, str]]]:
+    """model name -> [(column, data_type)] from every marts .yml."""
+    contracts: dict[str, list[tuple[str, str]]] = {}
+    for path in sorted(MARTS_DIR.rglob("*.yml")):
+        for model in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models", []):
+            columns = [(column["name"], column["data_type"]) for column in model["columns"]]
+            contracts[model["name"]] = columns
+    return contracts
+
+
+def _claim_rows() -> list[dict[str, Any]]:
+    rows = []
+    for claim in CLAIMS:
+        reason = CLAIM_REASONS.get(claim.claim_reason_id) if claim.claim_reason_id else None
+        parent = claim.parent_claim_reason_id
+        resolved = claim.resolved_at
+        rows.append(
+            {
+                "claim_id": claim.claim_id,
+                "claim_number": f"ПР-{claim.claim_id:05d}",
+                "claim_reason_id": claim.claim_reason_id,
+                "claim_reason_name": reason[0] if reason else None,
+                "parent_claim_reason_id": parent,
+                "parent_claim_reason_name": CLAIM_REASONS[parent][0] if parent else None,
+                "partner_id": claim.partner_id,
+                "partner_name": PARTNERS[claim.partner_id][0],
+                "manager_id": claim.manager_id,
+                "business_region_id": claim.business_region_id,
+                "responsible_user_id": claim.manager_id,
+                "source": claim.source,
+                "claimed_amount": claim.claimed_amount,
+                "status": claim.status,
+                "result": (
+                    None
+                    if claim.is_satisfied is None
+                    else ("satisfied" if claim.is_satisfied else "not_satisfied")
+                ),
+                "is_resolved": claim.status == "resolved",
+                "is_satisfied": claim.is_satisfied,
+                "registered_at": claim.registered_at,
+                "registered_date": claim.registered_at.date(),
+                "registered_month": _month(claim.registered_at.date()),
+                "resolved_at": resolved,
+                "resolved_date": resolved.date() if resolved else None,
+                "resolved_month": _month(resolved.date()) if resolved else None,
+                "days_to_resolve": claim.days_to_resolve,
+            }
+        )
+    return rows
+
+
+def _claim_reason_rows() -> list[dict[str, Any]]:
+    rows = []
+    for reason_id, (name, parent) in CLAIM_REASONS.items():
+        group = parent or reason_id
+        rows.append(
+            {
+                "claim_reason_id": reason_id,
+                "claim_reason_name": name,
+                "parent_claim_reason_id": group,
+                "parent_claim_reason_name": CLAIM_REASONS[group][0],
+                "group_claim_reason_id": group,
+                "group_claim_reason_name": CLAIM_REASONS[group][0],
+                "is_top_level": parent is None,
+            }
+        )
+    return rows
+
+
+def _partner_rows() -> list[dict[str, Any]]:
+    return [
+        {
+            "partner_id": partner_id,
+            "partner_name": name,
+            "partner_kind": "customer",
+            "business_region_id": region_id,
+            "business_region_name": region_name,
+            "manager_id": manager_id,
+            "manager_name": {1: "Иванов Иван", 2: "Петрова Анна"}[manager_id],
+            "inn": f"77{partner_id:08d}",
+            "created_at": datetime(2020, 1, 1),
+        }
+        for partner_id, (name, manager_id, region_id, region_name) in PARTNERS.items()
+    ]
+
+
+def _events_rows() -> list[dict[str, Any]]:
+    names = (
+        "responsible_user_id",
+        "planned_date",
+        "interactions_total",
+        "interactions_planned",
+        "interactions_done",
+        "interactions_overdue",
+        "interactions_cancelled",
+        "interactions_unreviewed",
+    )
+    return [
+        {"events_calendar_id": f"{row[0]}-{row[1]}", **dict(zip(names, row, strict=True))}
+        for row in EVENTS_CALENDAR
+    ]
+
+
+def _order_rows() -> list[dict[str, Any]]:
+    rows = []
+    for order in ORDERS:
+        name, manager_id, region_id, region_name = PARTNERS[order.partner_id]
+        rows.append(
+            {
+                "order_id": order.order_id,
+                "order_number": f"ЗК-{order.order_id:05d}",
+                "partner_id": order.partner_id,
+                "partner_name": name,
+                "business_region_id": region_id,
+                "business_region_name": region_name,
+                "manager_id": manager_id,
+                "status": order.status,
+                "is_cancelled": order.is_cancelled,
+                "ordered_at": datetime.combine(order.ordered_date, datetime.min.time()),
+                "ordered_date": order.ordered_date,
+                "ordered_month": _month(order.ordered_date),
+                "ordered_amount": order.ordered_amount,
+                "shipped_amount": order.shipped_amount,
+                "cost_amount": order.cost_amount,
+                "margin_amount": order.shipped_amount - order.cost_amount,
+                "paid_amount": order.paid_amount,
+                "debt_amount": order.debt_amount,
+                "overdue_amount": order.overdue_amount,
+                "shipment_count": int(order.shipped_amount > 0),
+                "planned_shipment_date": order.planned_shipment_date,
+                "actual_shipment_date": order.actual_shipment_date,
+                "is_shipped_on_time": order.is_shipped_on_time,
+                "is_fully_shipped": order.shipped_amount == order.ordered_amount,
+                "planned_payment_date": order.planned_payment_date,
+                "actual_payment_date": order.actual_payment_date,
+                "is_paid_on_time": order.is_paid_on_time,
+            }
+        )
+    return rows
+
+
+def _shipment_rows() -> list[dict[str, Any]]:
+    orders = {order.order_id: order for order in ORDERS}
+    rows = []
+    for shipment_id, order_id, shipped, amount, cost in SHIPMENTS:
+        order = orders[order_id]
+        rows.append(
+            {
+                "shipment_id": shipment_id,
+                "shipment_number": f"РТ-{shipment_id:05d}",
+                "order_id": order_id,
+                "order_number": f"ЗК-{order_id:05d}",
+                "partner_id": order.partner_id,
+                "business_region_id": order.business_region_id,
+                "manager_id": order.manager_id,
+                "shipped_at": datetime.combine(shipped, datetime.min.time()),
+                "shipped_date": shipped,
+                "shipped_month": _month(shipped),
+                "planned_shipment_date": order.planned_shipment_date,
+                "is_on_time": order.is_shipped_on_time,
+                "shipped_amount": amount,
+                "cost_amount": cost,
+                "margin_amount": amount - cost,
+            }
+        )
+    return rows
+
+
+def ageing_bucket(days_overdue: int) -> tuple[str, int]:
+    for limit, bucket, order in ((30, "0-30", 1), (60, "31-60", 2), (90, "61-90", 3)):
+        if days_overdue <= limit:
+            return bucket, order
+    return "90+", 4
+
+
+def _ageing_rows() -> list[dict[str, Any]]:
+    buckets: dict[tuple[int, str], dict[str, Any]] = {}
+    for partner_id, order_id, due, amount in OVERDUE_ITEMS:
+        days_overdue = (AGEING_AS_OF - due).days
+        bucket, bucket_order = ageing_bucket(days_overdue)
+        row = buckets.setdefault(
+            (partner_id, bucket),
+            {
+                "debt_ageing_id": f"{partner_id}-{bucket}",
+                "partner_id": partner_id,
+                "partner_name": PARTNERS[partner_id][0],
+                "ageing_bucket": bucket,
+                "bucket_order": bucket_order,
+                "overdue_items": 0,
+                "orders": set(),
+                "overdue_amount": D(0),
+                "max_days_overdue": 0,
+                "as_of_date": AGEING_AS_OF,
+            },
+        )
+        row["overdue_items"] += 1
+        row["orders"].add(order_id)
+        row["overdue_amount"] += amount
+        row["max_days_overdue"] = max(row["max_days_overdue"], days_overdue)
+    return [
+        {key: value for key, value in row.items() if key != "orders"}
+        | {"overdue_orders": len(row["orders"])}
+        for row in buckets.values()
+    ]
+
+
+def _region_revenue_rows() -> list[dict[str, Any]]:
+    orders = {order.order_id: order for order in ORDERS}
+    grouped: dict[tuple[int, date], dict[str, Any]] = {}
+    for _, order_id, shipped, amount, cost in SHIPMENTS:
+        _, _, region_id, region_name = PARTNERS[orders[order_id].partner_id]
+        row = grouped.setdefault(
+            (region_id, _month(shipped)),
+            {
+                "region_revenue_id": f"{region_id}-{_month(shipped)}",
+                "business_region_id": region_id,
+                "business_region_name": region_name,
+                "revenue_month": _month(shipped),
+                "shipment_count": 0,
+                "order_count": 0,
+                "revenue_amount": D(0),
+                "cost_amount": D(0),
+            },
+        )
+        row["shipment_count"] += 1
+        row["order_count"] += 1
+        row["revenue_amount"] += amount
+        row["cost_amount"] += cost
+    for row in grouped.values():
+        row["margin_amount"] = row["revenue_amount"] - row["cost_amount"]
+        row["margin_share"] = float(row["margin_amount"] / row["revenue_amount"])
+    return list(grouped.values())
+
+
+def forecast_probability(shares: tuple[float | None, ...]) -> float:
+    known = [share for share in shares if share is not None]
+    return sum(known) / len(known)
+
+
+def _forecast_rows() -> list[dict[str, Any]]:
+    rows = []
+    for deal_id, kind, manager, partner, stage, potential, *shares in FORECAST:
+        probability = forecast_probability(tuple(shares))
+        rows.append(
+            {
+                "deal_id": deal_id,
+                "deal_number": f"СД-{deal_id:05d}",
+                "partner_id": partner,
+                "manager_id": manager,
+                "deal_kind_id": kind,
+                "current_stage_id": stage,
+                "potential_amount": potential,
+                "stage_win_share": shares[0],
+                "manager_win_share": shares[1],
+                "partner_win_share": shares[2],
+                "deal_kind_win_share": shares[3],
+                "shares_with_history": sum(share is not None for share in shares),
+                "forecast_probability": probability,
+                "weighted_amount": (potential * D(str(probability))).quantize(D("0.01")),
+            }
+        )
+    return rows
+
+
+def _gis_document_rows() -> list[dict[str, Any]]:
+    rows = []
+    for document in GIS_DOCUMENTS:
+        hours = document.hours_to_acceptance
+        accepted = document.first_event_at + timedelta(hours=hours) if hours is not None else None
+        rows.append(
+            {
+                "gis_document_id": f"{document.system}-{document.document_id}",
+                "system": document.system,
+                "document_id": document.document_id,
+                "document_type": document.document_type,
+                "direction": "outbound",
+                "latest_status": document.status_group.upper(),
+                "latest_status_group": document.status_group,
+                "latest_error_code": document.error_code,
+                "is_open": document.is_open,
+                "event_count": 1 if document.status_group == "processing" else 2,
+                "error_event_count": int(document.status_group == "error"),
+                "rejected_event_count": int(document.status_group == "rejected"),
+                "first_event_at": document.first_event_at,
+                "first_event_date": document.first_event_at.date(),
+                "last_event_at": accepted or document.first_event_at,
+                "accepted_at": accepted,
+                "hours_to_acceptance": hours,
+            }
+        )
+    return rows
+
+
+def _gis_daily_rows() -> list[dict[str, Any]]:
+    days: dict[tuple[str, str, date], list[GisDocument]] = {}
+    for document in GIS_DOCUMENTS:
+        key = (document.system, document.document_type, document.first_event_at.date())
+        days.setdefault(key, []).append(document)
+    rows = []
+    for (system, document_type, day), documents in days.items():
+        total = len(documents)
+        for group in sorted({document.status_group for document in documents}):
+            in_group = [document for document in documents if document.status_group == group]
+            hours = [doc.hours_to_acceptance for doc in in_group if doc.hours_to_acceptance]
+            rows.append(
+                {
+                    "gis_exchange_daily_id": f"{system}-{document_type}-{day}-{group}",
+                    "system": system,
+                    "document_type": document_type,
+                    "exchange_date": day,
+                    "status_group": group,
+                    "documents": len(in_group),
+                    "documents_in_day": total,
+                    "rejection_rate": sum(doc.status_group == "rejected" for doc in documents)
+                    / total,
+                    "error_rate": sum(doc.status_group == "error" for doc in documents) / total,
+                    "open_backlog_documents": sum(doc.is_open for doc in documents),
+                    "mean_hours_to_acceptance": sum(hours) / len(hours) if hours else None,
+                }
+            )
+    return rows
+
+
+def _gis_error_code_rows() -> list[dict[str, Any]]:
+    rows = []
+    for document in GIS_DOCUMENTS:
+        if document.error_code:
+            rows.append(
+                {
+                    "gis_error_code_id": f"{document.system}-{document.error_code}",
+                    "system": document.system,
+                    "error_code": document.error_code,
+                    "error_events": 1,
+                    "documents_affected": 1,
+                    "rank_in_system": 1,
+                    "first_seen_at": document.first_event_at,
+                    "last_seen_at": document.first_event_at,
+                }
+            )
+    return rows
+
+
+def new_mart_rows() -> dict[str, list[dict[str, Any]]]:
+    return {
+        "dim_partners": _partner_rows(),
+        "dim_claim_reasons": _claim_reason_rows(),
+        "fct_claims": _claim_rows(),
+        "rpt_events_calendar": _events_rows(),
+        "fct_orders": _order_rows(),
+        "fct_shipments": _shipment_rows(),
+        "rpt_debt_ageing": _ageing_rows(),
+        "rpt_region_revenue": _region_revenue_rows(),
+        "rpt_pipeline_forecast": _forecast_rows(),
+        "fct_gis_documents": _gis_document_rows(),
+        "rpt_gis_exchange_daily": _gis_daily_rows(),
+        "rpt_gis_error_codes": _gis_error_code_rows(),
+    }
+
+
+def write_new_marts(connection: duckdb.DuckDBPyConnection, *, empty: bool = False) -> None:
+    """Create the new marts from their contracts and the meta tables, and fill them."""
+    contracts = _contracts()
+    for table, rows in new_mart_rows().items():
+        columns = contracts[table]
+        connection.execute(
+            f"create table marts.{table} ("
+            + ", ".join(f"{name} {data_type}" for name, data_type in columns)
+            + ")"
+        )
+        if empty or not rows:
+            continue
+        names = list(rows[0])
+        unknown = set(names) - {name for name, _ in columns}
+        assert not unknown, f"{table}: columns not in the contract: {sorted(unknown)}"
+        connection.executemany(
+            f"insert into marts.{table} ({', '.join(names)}) "
+            f"values ({', '.join('?' * len(names))})",
+            [[row[name] for name in names] for row in rows],
+        )
+    # The publish step's tables (ingestion/publish.py).
+    connection.execute("create schema meta")
+    connection.execute(
+        "create table meta.data_freshness (source varchar not null primary key, "
+        "last_loaded_at timestamp not null, rows bigint, published_at timestamp not null)"
+    )
+    connection.execute("create table meta.publication (run_id varchar, published_at timestamp)")
+    if not empty:
+        connection.executemany(
+            "insert into meta.data_freshness values (?, ?, ?, ?)",
+            [(*row, PUBLISHED_AT) for row in DATA_FRESHNESS],
+        )
+        connection.execute("insert into meta.publication values (?, ?)", [RUN_ID, PUBLISHED_AT])

@@ -13,7 +13,7 @@ export CRM_DATA_DIR ?= $(CURDIR)/data
 export DAGSTER_HOME ?= $(CRM_DATA_DIR)/dagster
 DEMO_SEED ?= 42
 
-.PHONY: help install manifest demo seed pipeline serve app dashboards dagster docs lint fmt test
+.PHONY: help install manifest demo seed pipeline serve app dashboards dagster docs lint fmt test test-slow
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -79,5 +79,8 @@ fmt: install ## format Python and fix what sqlfluff can
 	$(BIN)/ruff format .
 	$(BIN)/sqlfluff fix dbt_project/models
 
-test: install lint ## lint, then the whole test suite
-	$(BIN)/pytest
+test: install lint ## lint, then the whole test suite but the slow reliability tests
+	$(BIN)/pytest -m "not slow"
+
+test-slow: install ## the slow reliability tests (kill the pipeline at each step, rerun, compare)
+	$(BIN)/pytest -m slow

@@ -206,6 +206,7 @@ def differences(left: Path, right: Path) -> dict[str, tuple[int, int]]:
         con.close()
 
 
+@pytest.mark.slow
 def test_killed_runs_then_a_rerun_publish_what_a_clean_run_publishes(
     tmp_path: Path, oltp_file: Path, clean_run: PipelineProcess
 ) -> None:

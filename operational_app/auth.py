@@ -287,6 +287,9 @@ def create_api_token(
     return token, row
 
 
+TOKEN_USE_RESOLUTION = dt.timedelta(minutes=1)
+
+
 def authenticate_token(
     session: Session, token: str | None, *, now: dt.datetime | None = None
 ) -> User | None:
@@ -304,12 +307,15 @@ def authenticate_token(
     user = session.get(User, row.user_id)
     if user is None or not user.is_active or user.deleted_at is not None:
         return None
-    session.execute(
-        update(ApiToken)
-        .where(ApiToken.id == row.id)
-        .values(last_used_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    # Recording every use would turn every GET into a write that queues behind SQLite's single
+    # write lock (bench/bench_api.py); a minute's resolution is enough to spot unused tokens.
+    if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_RESOLUTION:
+        session.execute(
+            update(ApiToken)
+            .where(ApiToken.id == row.id)
+            .values(last_used_at=now)
+            .execution_options(synchronize_session=False)
+        )
     return user
 
 

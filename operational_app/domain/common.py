@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from operational_app.db.models import Base
 from operational_app.domain.errors import NotFound, ValidationFailed
@@ -57,3 +58,20 @@ def require_text(value: str | None, field: str) -> str:
             "text.required", f"{field} must not be empty.", field=field, params={"field": field}
         )
     return cleaned
+
+
+def live_children(
+    session: Session,
+    parent_column: InstrumentedAttribute[int],
+    parent_id: int,
+    *order_by: InstrumentedAttribute[object],
+) -> list:
+    """The rows under one parent document (lines, shipments, …) that are not soft-deleted."""
+    model = parent_column.class_
+    return list(
+        session.scalars(
+            select(model)
+            .where(parent_column == parent_id, model.deleted_at.is_(None))
+            .order_by(*order_by)
+        )
+    )

@@ -32,7 +32,7 @@ from operational_app.db.models import (
     utc_now,
 )
 from operational_app.domain.agreements import agreement_price, require_applicable
-from operational_app.domain.common import clean_text, require_reference
+from operational_app.domain.common import clean_text, live_children, require_reference
 from operational_app.domain.errors import (
     NotFound,
     TransitionNotAllowed,
@@ -62,15 +62,11 @@ OPEN_STATUSES = ("draft", "sent")
 
 
 def offer_lines(session: Session, offer_id: int) -> list[CommercialOfferLine]:
-    return list(
-        session.scalars(
-            select(CommercialOfferLine)
-            .where(
-                CommercialOfferLine.commercial_offer_id == offer_id,
-                CommercialOfferLine.deleted_at.is_(None),
-            )
-            .order_by(CommercialOfferLine.line_number)
-        )
+    return live_children(
+        session,
+        CommercialOfferLine.commercial_offer_id,
+        offer_id,
+        CommercialOfferLine.line_number,
     )
 
 

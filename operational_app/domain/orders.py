@@ -50,7 +50,7 @@ from operational_app.db.models import (
     utc_now,
 )
 from operational_app.domain.agreements import agreement_price, require_applicable
-from operational_app.domain.common import clean_text, require_reference
+from operational_app.domain.common import clean_text, live_children, require_reference
 from operational_app.domain.errors import (
     DomainError,
     NotFound,
@@ -110,15 +110,8 @@ class OrderTotals:
 
 
 def order_lines(session: Session, order_id: int) -> list[CustomerOrderLine]:
-    return list(
-        session.scalars(
-            select(CustomerOrderLine)
-            .where(
-                CustomerOrderLine.customer_order_id == order_id,
-                CustomerOrderLine.deleted_at.is_(None),
-            )
-            .order_by(CustomerOrderLine.line_number)
-        )
+    return live_children(
+        session, CustomerOrderLine.customer_order_id, order_id, CustomerOrderLine.line_number
     )
 
 
@@ -134,36 +127,23 @@ def get_line(session: Session, order: CustomerOrder, line_id: int) -> CustomerOr
 
 
 def payment_schedule(session: Session, order_id: int) -> list[PaymentScheduleItem]:
-    return list(
-        session.scalars(
-            select(PaymentScheduleItem)
-            .where(
-                PaymentScheduleItem.customer_order_id == order_id,
-                PaymentScheduleItem.deleted_at.is_(None),
-            )
-            .order_by(PaymentScheduleItem.due_date, PaymentScheduleItem.id)
-        )
+    return live_children(
+        session,
+        PaymentScheduleItem.customer_order_id,
+        order_id,
+        PaymentScheduleItem.due_date,
+        PaymentScheduleItem.id,
     )
 
 
 def shipments(session: Session, order_id: int) -> list[Shipment]:
-    return list(
-        session.scalars(
-            select(Shipment)
-            .where(Shipment.customer_order_id == order_id, Shipment.deleted_at.is_(None))
-            .order_by(Shipment.shipped_at, Shipment.id)
-        )
+    return live_children(
+        session, Shipment.customer_order_id, order_id, Shipment.shipped_at, Shipment.id
     )
 
 
 def payments(session: Session, order_id: int) -> list[Payment]:
-    return list(
-        session.scalars(
-            select(Payment)
-            .where(Payment.customer_order_id == order_id, Payment.deleted_at.is_(None))
-            .order_by(Payment.paid_at, Payment.id)
-        )
-    )
+    return live_children(session, Payment.customer_order_id, order_id, Payment.paid_at, Payment.id)
 
 
 def reserve_adjustments(session: Session, order_id: int) -> list[ReserveAdjustment]:

@@ -800,6 +800,61 @@ _SALES_MESSAGES: dict[str, dict[str, str]] = {
 for _key, _entry in _SALES_MESSAGES.items():
     MESSAGES.setdefault(_key, _entry)
 
+# Editing sales documents on their cards, and the field names of the "what changed" table that a
+# stale edit (409) shows on every edit form.
+_EDIT_MESSAGES: dict[str, dict[str, str]] = {
+    "order.edit": {"ru": "Основное", "en": "Header"},
+    "order.comment": {"ru": "Комментарий", "en": "Comment"},
+    "order.counterparty": {"ru": "Контрагент", "en": "Counterparty"},
+    "order.manager": {"ru": "Менеджер", "en": "Manager"},
+    "order.deal": {"ru": "Сделка", "en": "Deal"},
+    "order.terms_draft_only": {
+        "ru": "Соглашение и контрагент меняются только в черновике.",
+        "en": "The agreement and the counterparty change only in a draft.",
+    },
+    "order.save_line": {"ru": "Записать строку", "en": "Save line"},
+    "order.delete_line": {"ru": "Удалить строку", "en": "Delete line"},
+    "order.line_n": {"ru": "Строка {line}", "en": "Line {line}"},
+    "offer.edit": {"ru": "Основное", "en": "Header"},
+    "field.agreement_id": {"ru": "Соглашение", "en": "Agreement"},
+    "field.counterparty_id": {"ru": "Контрагент", "en": "Counterparty"},
+    "field.organization_id": {"ru": "Организация", "en": "Organization"},
+    "field.deal_id": {"ru": "Сделка", "en": "Deal"},
+    "field.manager_id": {"ru": "Менеджер", "en": "Manager"},
+    "field.planned_shipment_date": {
+        "ru": "Желаемая дата отгрузки",
+        "en": "Planned shipment date",
+    },
+    "field.comment": {"ru": "Комментарий", "en": "Comment"},
+    "field.valid_until": {"ru": "Действует до", "en": "Valid until"},
+    "field.product_id": {"ru": "Номенклатура", "en": "Product"},
+    "field.warehouse_id": {"ru": "Склад", "en": "Warehouse"},
+    "field.quantity": {"ru": "Количество", "en": "Quantity"},
+    "field.price": {"ru": "Цена", "en": "Price"},
+    "field.discount_percent": {"ru": "Скидка, %", "en": "Discount, %"},
+    "field.price_adjustment": {"ru": "Корректировка цены", "en": "Price adjustment"},
+    "field.sku": {"ru": "Артикул", "en": "SKU"},
+    "field.unit": {"ru": "Единица измерения", "en": "Unit"},
+    "field.base_price": {"ru": "Базовая цена", "en": "Base price"},
+    "field.cost_price": {"ru": "Себестоимость", "en": "Cost price"},
+    "field.gis_system": {"ru": "Учёт в ГИС", "en": "GIS tracking"},
+    "field.price_type": {"ru": "Вид цен", "en": "Price type"},
+    "field.max_manual_discount_percent": {
+        "ru": "Макс. ручная скидка, %",
+        "en": "Max manual discount, %",
+    },
+    "field.prepayment_share": {"ru": "Предоплата, %", "en": "Prepayment, %"},
+    "field.deferral_days": {"ru": "Отсрочка, дней", "en": "Deferral, days"},
+    "field.valid_from": {"ru": "Действует с", "en": "Valid from"},
+    "field.valid_to": {"ru": "Действует по", "en": "Valid to"},
+    "field.settlement_control": {"ru": "Контроль взаиморасчётов", "en": "Settlement control"},
+    "field.potential_amount": {"ru": "Потенциальная сумма", "en": "Potential amount"},
+    "field.probability": {"ru": "Вероятность, %", "en": "Probability, %"},
+    "field.planned_close_date": {"ru": "Планируемая дата завершения", "en": "Planned close date"},
+}
+for _key, _entry in _EDIT_MESSAGES.items():
+    MESSAGES.setdefault(_key, _entry)
+
 
 def translate(key: str, lang: str = "ru", default: str | None = None, **params: Any) -> str:
     entry = MESSAGES.get(key)

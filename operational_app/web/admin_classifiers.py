@@ -19,7 +19,7 @@ from operational_app.db.models import ClaimReason, DealKind
 from operational_app.domain import classifiers as service
 from operational_app.domain import queries
 from operational_app.domain.errors import DomainError, NotFound
-from operational_app.web.engagement import _failure, _offset, _parse, _stale_changes, _text_filter
+from operational_app.web.engagement import _failure, _offset, _parse, _text_filter
 from operational_app.web.routes import (
     PAGE_SIZE,
     _form_values,
@@ -28,6 +28,7 @@ from operational_app.web.routes import (
     _redirect,
     _render,
 )
+from operational_app.web.stale import is_stale, stale_changes
 
 router = APIRouter(include_in_schema=False, dependencies=[require_role("administrator")])
 
@@ -209,7 +210,7 @@ async def classifier_action(
     except (DomainError, StaleDataError) as exc:
         errors, code = _failure(session, exc, lang, fallback=action)
         fields = tuple(field for field, _ in FIELDS[key])
-        changes = _stale_changes(entry, values, fields) if code == 409 and action == "edit" else []
+        changes = stale_changes(entry, values, fields) if is_stale(exc) and action == "edit" else []
         form = values if action == "edit" else None
         return _edit_page(
             request,

@@ -65,6 +65,7 @@ from operational_app.web.routes import (
     _redirect,
     _render,
 )
+from operational_app.web.stale import is_stale, stale_changes
 
 router = APIRouter(include_in_schema=False)
 
@@ -102,20 +103,6 @@ def _offset(value: str | None) -> int:
 def _sort(value: str | None) -> str:
     value = (value or "")[:40]
     return value if value.lstrip("-").replace("_", "").isalpha() else ""
-
-
-def _stale_changes(entity: Any, values: dict[str, str], fields: tuple[str, ...]) -> list[tuple]:
-    """(field, stored now, typed) for each field the other user changed differently."""
-    changes = []
-    for field in fields:
-        stored = getattr(entity, field, None)
-        shown = "" if stored is None else str(stored)
-        if isinstance(stored, dt.datetime):
-            shown = stored.strftime("%Y-%m-%dT%H:%M")
-        typed = (values.get(field) or "").strip()
-        if field in values and shown != typed:
-            changes.append((field, shown, typed))
-    return changes
 
 
 def _failure(
@@ -338,7 +325,7 @@ async def contact_action(
         session.commit()
     except (DomainError, StaleDataError) as exc:
         errors, code = _failure(session, exc, lang)
-        changes = _stale_changes(contact, values, CONTACT_EDIT_FIELDS) if code == 409 else []
+        changes = stale_changes(contact, values, CONTACT_EDIT_FIELDS) if is_stale(exc) else []
         return _contact_form(
             request, session, values, errors, contact=contact, changes=changes, status_code=code
         )
@@ -623,8 +610,8 @@ async def interaction_action(
             errors["subject"] = errors.pop("subject_id", None) or errors.pop("subject_type")
         form = values if action == "edit" else _interaction_values(interaction)
         changes = []
-        if code == 409 and action == "edit":
-            changes = _stale_changes(interaction, values, INTERACTION_EDIT_FIELDS)
+        if is_stale(exc) and action == "edit":
+            changes = stale_changes(interaction, values, INTERACTION_EDIT_FIELDS)
         return _interaction_form(
             request,
             session,
@@ -878,7 +865,7 @@ async def claim_action(
         if action == "add_task" and "title" in errors:
             errors["task_title"] = errors.pop("title")
         form = values if action == "edit" else {**_claim_values(claim), **values}
-        changes = _stale_changes(claim, values, CLAIM_EDIT_FIELDS) if code == 409 else []
+        changes = stale_changes(claim, values, CLAIM_EDIT_FIELDS) if is_stale(exc) else []
         return _claim_page(
             request, session, form, errors, claim=claim, changes=changes, status_code=code
         )

@@ -35,6 +35,7 @@ from operational_app.domain import partners as partner_service
 from operational_app.domain import queries
 from operational_app.domain.common import get_or_404
 from operational_app.domain.errors import DomainError, NotFound, StaleVersion, ValidationFailed
+from operational_app.web.formatting import install_filters
 from operational_app.web.forms import (
     DealEditForm,
     DealForm,
@@ -42,6 +43,7 @@ from operational_app.web.forms import (
     domain_error_message,
     form_errors,
 )
+from operational_app.web.stale import is_stale, stale_changes
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -51,6 +53,7 @@ def _render(
     request: Request, template: str, context: dict[str, Any], status_code: int = 200
 ) -> Response:
     templates: Jinja2Templates = request.app.state.templates
+    install_filters(templates.env, _lang(request))
     return templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
@@ -301,6 +304,7 @@ def _deal_card(
     *,
     form: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
+    changes: list | None = None,
     status_code: int = 200,
 ) -> Response:
     kind = session.get(DealKind, deal.deal_kind_id)
@@ -328,6 +332,7 @@ def _deal_card(
             "user_names": _names(session, User, "full_name"),
             "form": form or {},
             "errors": errors or {},
+            "changes": changes or [],
             **_classifiers(session),
         },
         status_code=status_code,
@@ -381,11 +386,26 @@ async def _deal_action(
         session.commit()
     except (DomainError, StaleDataError) as exc:
         session.rollback()
+        stale = is_stale(exc)
         if isinstance(exc, StaleDataError):
             exc = StaleVersion("stale_version", "The record was changed by someone else.")
         errors = {exc.field or action: domain_error_message(exc, _lang(request))}
+        changes = []
+        if stale and action == "edit":
+            changes = stale_changes(
+                deal,
+                values,
+                deal_service.EDITABLE_FIELDS,
+                {"manager_id": _names(session, User, "full_name")},
+            )
         return _deal_card(
-            request, session, deal, form=values, errors=errors, status_code=exc.status_code
+            request,
+            session,
+            deal,
+            form=values,
+            errors=errors,
+            changes=changes,
+            status_code=exc.status_code,
         )
     return _redirect(f"/deals/{deal.id}")
 

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from jinja2 import pass_context
 from pydantic import BeforeValidator, ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -40,8 +41,10 @@ from operational_app.db.models import (
     SETTLEMENT_CONTROLS,
     Agreement,
     CommercialOffer,
+    Counterparty,
     CustomerOrder,
     CustomerOrderLine,
+    Deal,
     Partner,
     Product,
     ShipmentLine,
@@ -55,6 +58,7 @@ from operational_app.domain import products as product_service
 from operational_app.domain import queries, sales_queries
 from operational_app.domain.common import get_or_404
 from operational_app.domain.errors import DomainError, NotFound, StaleVersion
+from operational_app.i18n import translate
 from operational_app.web.forms import FormAmount, FormModel, domain_error_message, form_errors
 from operational_app.web.routes import (
     PAGE_SIZE,
@@ -65,6 +69,7 @@ from operational_app.web.routes import (
     _redirect,
     _render,
 )
+from operational_app.web.stale import is_stale, stale_changes
 
 router = APIRouter(include_in_schema=False)
 
@@ -166,6 +171,62 @@ class VersionForm(FormModel):
     version: Version | None = None
 
 
+# Editing a document on its card: the row's version is required, like the API's PATCH bodies.
+# Only the fields the card's form posted are changed (a field the form does not show, such as the
+# agreement of an order past the draft, is left alone; the domain refuses it if posted anyway).
+
+
+class OrderHeaderForm(FormModel):
+    version: Version
+    agreement_id: Id | None = None
+    counterparty_id: Id | None = None
+    deal_id: Id | None = None
+    manager_id: Id | None = None
+    planned_shipment_date: PlannedDate | None = None
+    comment: LongText | None = None
+
+
+class OfferHeaderForm(FormModel):
+    version: Version
+    agreement_id: Id | None = None
+    deal_id: Id | None = None
+    manager_id: Id | None = None
+    valid_until: PlannedDate | None = None
+    comment: LongText | None = None
+
+
+class LineEditForm(FormModel):
+    """One row of the lines table. A blank price or discount keeps the stored one."""
+
+    line_id: Id
+    version: Version
+    warehouse_id: Id | None = None
+    quantity: FormQty
+    price: FormAmount | None = None
+    discount_percent: FormPct | None = None
+    price_adjustment: FormSigned | None = None
+
+
+ORDER_HEADER_FIELDS = tuple(f for f in OrderHeaderForm.model_fields if f != "version")
+OFFER_HEADER_FIELDS = tuple(f for f in OfferHeaderForm.model_fields if f != "version")
+ORDER_LINE_EDIT_FIELDS = ("warehouse_id", "quantity", "price", "discount_percent")
+OFFER_LINE_EDIT_FIELDS = ("quantity", "price", "price_adjustment", "discount_percent")
+
+
+def _posted(form: FormModel, values: dict[str, str], fields: tuple[str, ...]) -> dict[str, Any]:
+    """The validated values of the fields the page posted."""
+    return {name: getattr(form, name) for name in fields if name in values}
+
+
+def _line_changes(form: LineEditForm, values: dict[str, str], fields: tuple[str, ...]) -> dict:
+    changes = _posted(form, values, fields)
+    return {
+        name: value
+        for name, value in changes.items()
+        if value is not None or name == "warehouse_id"
+    }
+
+
 def _filter_text(value: str | None) -> str:
     return (value or "").replace("\x00", "")[:200]
 
@@ -192,6 +253,21 @@ def _choices(session: Session) -> dict[str, Any]:
         "agreement_names": _names(session, Agreement),
         "user_names": _names(session, User, "full_name"),
     }
+
+
+def _stale_diff(
+    exc: Exception,
+    entity: Any,
+    values: dict[str, str],
+    fields: tuple[str, ...],
+    labels: dict[str, Any] | None = None,
+) -> list:
+    """What another user changed, when `exc` refused an outdated version (after rollback)."""
+    return stale_changes(entity, values, fields, labels) if is_stale(exc) else []
+
+
+def _enum_labels(request: Request, prefix: str, codes: tuple[str, ...]) -> dict[str, str]:
+    return {code: translate(f"{prefix}.{code}", _lang(request)) for code in codes}
 
 
 def _errors_of(exc: Exception, request: Request, default_field: str) -> tuple[dict[str, str], int]:
@@ -252,7 +328,12 @@ async def product_create(request: Request, session: SessionDep) -> Response:
     return _redirect(f"/products/{product.id}")
 
 
-def _product_card(request, session, product, form=None, errors=None, status_code=200) -> Response:
+GIS_SYSTEM_NAMES = {"egais": "ЕГАИС", "vetis": "ВетИС", "gismt": "ГИС МТ"}
+
+
+def _product_card(
+    request, session, product, form=None, errors=None, status_code=200, changes=None
+) -> Response:
     return _render(
         request,
         "products/card.html",
@@ -261,6 +342,8 @@ def _product_card(request, session, product, form=None, errors=None, status_code
             "stock": sales_queries.list_stock(session, product_id=product.id, limit=500).items,
             "form": form or {},
             "errors": errors or {},
+            "changes": changes or [],
+            "gis_systems": list(GIS_SYSTEM_NAMES.items()),
             **_choices(session),
         },
         status_code,
@@ -303,7 +386,16 @@ async def product_action(
     except (ValidationError, DomainError, StaleDataError) as exc:
         session.rollback()
         errors, code = _errors_of(exc, request, action)
-        return _product_card(request, session, product, values, errors, code)
+        changes = []
+        if action == "edit":
+            changes = _stale_diff(
+                exc,
+                product,
+                values,
+                product_service.PRODUCT_FIELDS,
+                {"gis_system": GIS_SYSTEM_NAMES},
+            )
+        return _product_card(request, session, product, values, errors, code, changes)
     return _redirect(f"/products/{product.id}")
 
 
@@ -386,11 +478,19 @@ def agreement_list(
     )
 
 
-def _agreement_form(request, session, form, errors, agreement=None, status_code=200) -> Response:
+def _agreement_form(
+    request, session, form, errors, agreement=None, status_code=200, changes=None
+) -> Response:
     return _render(
         request,
         "agreements/form.html",
-        {"form": form, "errors": errors, "agreement": agreement, **_choices(session)},
+        {
+            "form": form,
+            "errors": errors,
+            "agreement": agreement,
+            "changes": changes or [],
+            **_choices(session),
+        },
         status_code,
     )
 
@@ -446,7 +546,19 @@ async def agreement_edit(request: Request, session: SessionDep, agreement_id: Id
     except (ValidationError, DomainError, StaleDataError) as exc:
         session.rollback()
         errors, code = _errors_of(exc, request, "name")
-        return _agreement_form(request, session, values, errors, agreement, code)
+        changes = _stale_diff(
+            exc,
+            agreement,
+            values,
+            agreement_service.FIELDS,
+            {
+                "partner_id": _names(session, Partner),
+                "kind": _enum_labels(request, "agreement_kind", AGREEMENT_KINDS),
+                "price_type": _enum_labels(request, "price_type", PRICE_TYPES),
+                "settlement_control": _enum_labels(request, "settlement", SETTLEMENT_CONTROLS),
+            },
+        )
+        return _agreement_form(request, session, values, errors, agreement, code, changes)
     return _redirect(f"/agreements/{agreement.id}")
 
 
@@ -520,7 +632,76 @@ async def offer_create(request: Request, session: SessionDep) -> Response:
     return _redirect(f"/offers/{offer.id}")
 
 
-def _offer_card(request, session, offer, form=None, errors=None, status_code=200) -> Response:
+Options = list[tuple[int, str]]
+
+
+def _with_current(options: Options, current: int | None, names: dict[int, str]) -> Options:
+    """A document keeps its reference even when the row left the choices (an expired agreement,
+    an inactive manager): posting the form unchanged must not clear it."""
+    if current is not None and all(value != current for value, _ in options):
+        options = [(current, names.get(current, str(current))), *options]
+    return options
+
+
+def _header_choices(session: Session, document: CustomerOrder | CommercialOffer) -> dict:
+    """Options of a document header's edit form: what may be picked for its partner."""
+    partner_id = document.partner_id
+    agreements = sales_queries.list_agreements(
+        session, available_to_partner=partner_id, limit=200
+    ).items
+    deals = queries.list_deals(session, partner_id=partner_id, limit=300).items
+    counterparties = queries.list_counterparties(session, partner_id=partner_id, limit=100).items
+    labels = _header_labels(session, document)
+    return {
+        "agreement_options": _with_current(
+            [(a.id, f"{a.number} {a.name}") for a in agreements],
+            document.agreement_id,
+            labels["agreement_id"],
+        ),
+        "deal_options": _with_current(
+            [(d.id, f"{d.number} {d.name}") for d in deals], document.deal_id, labels["deal_id"]
+        ),
+        "counterparty_options": _with_current(
+            [(c.id, c.legal_name) for c in counterparties],
+            getattr(document, "counterparty_id", None),
+            labels["counterparty_id"],
+        ),
+        "manager_options": _with_current(
+            [(u.id, u.full_name) for u in queries.users(session)],
+            document.manager_id,
+            labels["manager_id"],
+        ),
+    }
+
+
+def _header_labels(
+    session: Session, document: CustomerOrder | CommercialOffer
+) -> dict[str, dict[int, str]]:
+    """Names instead of ids in the "what changed" table of a document header."""
+    deals = session.scalars(select(Deal).where(Deal.partner_id == document.partner_id))
+    counterparties = session.scalars(
+        select(Counterparty).where(Counterparty.partner_id == document.partner_id)
+    )
+    return {
+        "agreement_id": {a.id: f"{a.number} {a.name}" for a in session.scalars(select(Agreement))},
+        "deal_id": {d.id: f"{d.number} {d.name}" for d in deals},
+        "counterparty_id": {c.id: c.legal_name for c in counterparties},
+        "manager_id": _names(session, User, "full_name"),
+    }
+
+
+def _offer_card(
+    request,
+    session,
+    offer,
+    form=None,
+    errors=None,
+    status_code=200,
+    *,
+    action: str = "",
+    changes: list | None = None,
+    stale_caption: str = "",
+) -> Response:
     return _render(
         request,
         "offers/card.html",
@@ -530,6 +711,10 @@ def _offer_card(request, session, offer, form=None, errors=None, status_code=200
             "orders": offer_service.offer_orders(session, offer.id),
             "form": form or {},
             "errors": errors or {},
+            "failed_action": action,
+            "changes": changes or [],
+            "stale_caption": stale_caption,
+            **_header_choices(session, offer),
             **_choices(session),
         },
         status_code,
@@ -549,14 +734,38 @@ async def offer_action(
     values = await _form_values(request)
     version = _int_or_none(values.get("version"))
     target = f"/offers/{offer.id}"
+    edited: Any = None
     try:
-        if action == "add_line":
+        if action == "edit":
+            edited = offer
+            header = OfferHeaderForm.model_validate(values)
+            offer_service.update_offer(
+                session,
+                offer,
+                _posted(header, values, OFFER_HEADER_FIELDS),
+                expected_version=header.version,
+            )
+        elif action == "add_line":
             line = LineForm.model_validate(values)
             offer_service.add_line(session, offer, line.model_dump(exclude_none=True))
+        elif action == "edit_line":
+            line_id = _int_or_none(values.get("line_id")) or 0
+            edited = offer_service.get_line(session, offer, line_id)
+            line_form = LineEditForm.model_validate(values)
+            offer_service.update_line(
+                session,
+                offer,
+                edited,
+                _line_changes(line_form, values, OFFER_LINE_EDIT_FIELDS),
+                expected_version=line_form.version,
+            )
         elif action == "delete_line":
             line_id = _int_or_none(values.get("line_id")) or 0
             offer_service.delete_line(
-                session, offer, offer_service.get_line(session, offer, line_id)
+                session,
+                offer,
+                offer_service.get_line(session, offer, line_id),
+                expected_version=version,
             )
         elif action == "send":
             offer_service.send_offer(session, offer, expected_version=version)
@@ -582,7 +791,24 @@ async def offer_action(
     except (ValidationError, DomainError, StaleDataError) as exc:
         session.rollback()
         errors, code = _errors_of(exc, request, action)
-        return _offer_card(request, session, offer, values, errors, code)
+        changes, caption = [], ""
+        if edited is offer:
+            labels = _header_labels(session, offer)
+            changes = _stale_diff(exc, offer, values, OFFER_HEADER_FIELDS, labels)
+        elif edited is not None:
+            changes = _stale_diff(exc, edited, values, OFFER_LINE_EDIT_FIELDS)
+            caption = translate("order.line_n", _lang(request), line=edited.line_number)
+        return _offer_card(
+            request,
+            session,
+            offer,
+            values,
+            errors,
+            code,
+            action=action,
+            changes=changes,
+            stale_caption=caption,
+        )
     return _redirect(target)
 
 
@@ -654,7 +880,18 @@ async def order_create(request: Request, session: SessionDep) -> Response:
     return _redirect(f"/orders/{order.id}")
 
 
-def _order_card(request, session, order, form=None, errors=None, status_code=200) -> Response:
+def _order_card(
+    request,
+    session,
+    order,
+    form=None,
+    errors=None,
+    status_code=200,
+    *,
+    action: str = "",
+    changes: list | None = None,
+    stale_caption: str = "",
+) -> Response:
     lines = order_service.order_lines(session, order.id)
     shipments = order_service.shipments(session, order.id)
     shipment_lines = {
@@ -706,8 +943,13 @@ def _order_card(request, session, order, form=None, errors=None, status_code=200
             "limit": order_service.discount_limit(
                 session.get(Agreement, order.agreement_id) if order.agreement_id else None
             ),
+            "header_editable": order.status in product_service.OPEN_ORDER_STATUSES,
             "form": form or {},
             "errors": errors or {},
+            "failed_action": action,
+            "changes": changes or [],
+            "stale_caption": stale_caption,
+            **_header_choices(session, order),
             **_choices(session),
         },
         status_code,
@@ -736,15 +978,40 @@ async def order_action(
         "return_to_draft": order_service.return_to_draft,
         "close": order_service.close_order,
     }
+    edited: Any = None
     try:
-        if action == "add_line":
+        if action == "edit":
+            edited = order
+            header = OrderHeaderForm.model_validate(values)
+            order_service.update_order(
+                session,
+                order,
+                _posted(header, values, ORDER_HEADER_FIELDS),
+                expected_version=header.version,
+            )
+        elif action == "add_line":
             line = LineForm.model_validate(values)
             order_service.add_line(
                 session, order, line.model_dump(exclude_none=True, exclude={"price_adjustment"})
             )
+        elif action == "edit_line":
+            edited = _line_of(session, order, values)
+            line_form = LineEditForm.model_validate(values)
+            order_service.update_line(
+                session,
+                order,
+                edited,
+                _line_changes(line_form, values, ORDER_LINE_EDIT_FIELDS),
+                expected_version=line_form.version,
+                user_id=user.id,
+            )
         elif action == "delete_line":
             order_service.delete_line(
-                session, order, _line_of(session, order, values), user_id=user.id
+                session,
+                order,
+                _line_of(session, order, values),
+                expected_version=version,
+                user_id=user.id,
             )
         elif action == "reserve_all":
             order_service.reserve_order(session, order, user_id=user.id)
@@ -809,7 +1076,25 @@ async def order_action(
     except (ValidationError, DomainError, StaleDataError) as exc:
         session.rollback()
         errors, code = _errors_of(exc, request, action)
-        return _order_card(request, session, order, values, errors, code)
+        changes, caption = [], ""
+        if edited is order:
+            labels = _header_labels(session, order)
+            changes = _stale_diff(exc, order, values, ORDER_HEADER_FIELDS, labels)
+        elif edited is not None:
+            labels = {"warehouse_id": _names(session, Warehouse)}
+            changes = _stale_diff(exc, edited, values, ORDER_LINE_EDIT_FIELDS, labels)
+            caption = translate("order.line_n", _lang(request), line=edited.line_number)
+        return _order_card(
+            request,
+            session,
+            order,
+            values,
+            errors,
+            code,
+            action=action,
+            changes=changes,
+            stale_caption=caption,
+        )
     return _redirect(target)
 
 

@@ -50,9 +50,9 @@ def test_order_card_flow_and_partner_debt(client: TestClient, db: Session):
     assert post(client, f"{base}/ship", data={f"ship_{line.id}": "2"}).status_code == 303
     assert post(client, f"{base}/pay", data={"amount": "100"}).status_code == 303
     card = client.get(base).text
-    assert "Отгружен" in card and 'id="debt">80.00<' in card
+    assert "Отгружен" in card and 'id="debt">80,00<' in card
     partner = client.get(f"/partners/{sales.partner.id}").text
-    assert 'id="partner-debt">80.00<' in partner and order.number in partner
+    assert 'id="partner-debt">80,00<' in partner and order.number in partner
 
 
 def test_approval_refused_for_operator_on_page(client: TestClient, db: Session):

@@ -1,0 +1,78 @@
+"""What another user changed, for a refused stale edit (409) on any operator page.
+
+A form carries the row's `version`; when the domain refuses it as stale, the page is shown again
+with the operator's typed values, the row's current version (so saving again is a deliberate
+overwrite) and a table of the fields whose stored value now differs from what was typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from operational_app.domain.errors import StaleVersion
+
+Change = tuple[str, str, str]
+
+
+def is_stale(exc: BaseException) -> bool:
+    """The refusal was an outdated version (not a status rule that also answers 409)."""
+    return isinstance(exc, (StaleVersion, StaleDataError))
+
+
+def _number(text: str) -> Decimal | None:
+    cleaned = text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", ".")
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        return None
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%dT%H:%M")
+    return str(value)
+
+
+def _same(stored: Any, typed: str) -> bool:
+    if isinstance(stored, Decimal) and typed:
+        number = _number(typed)
+        return number is not None and number == stored
+    return _shown(stored) == typed
+
+
+def _label(names: Mapping[Any, str], value: Any, shown: str) -> str:
+    for key in (value, shown, int(shown) if shown.isdigit() and shown.isascii() else None):
+        if key is not None and key in names:
+            return names[key]
+    return shown
+
+
+def stale_changes(
+    entity: Any,
+    values: Mapping[str, str],
+    fields: Iterable[str],
+    labels: Mapping[str, Mapping[Any, str]] | None = None,
+) -> list[Change]:
+    """(field, stored now, typed) for each submitted field whose stored value is not what was
+    typed. `labels` turns stored ids or codes into names (e.g. {"warehouse_id": {3: "Main"}}).
+
+    Call it after the session was rolled back, so `entity` shows what is stored now.
+    """
+    changes: list[Change] = []
+    for field in fields:
+        if field not in values:
+            continue
+        stored = getattr(entity, field, None)
+        typed = (values.get(field) or "").strip()
+        if _same(stored, typed):
+            continue
+        names = (labels or {}).get(field) or {}
+        changes.append((field, _label(names, stored, _shown(stored)), _label(names, typed, typed)))
+    return changes

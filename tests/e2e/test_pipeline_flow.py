@@ -1,5 +1,6 @@
 """The whole flow: seed -> pipeline in-process -> published warehouse, checked against figures
-computed here independently from the OLTP rows with plain SQL and Python."""
+computed here independently from the OLTP rows with plain SQL and Python. The data set and the
+pipeline run come from the session fixture in conftest.py."""
 
 from __future__ import annotations
 
@@ -9,36 +10,13 @@ import statistics
 from collections import defaultdict
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import pytest
 
-from crm.pipeline import run_full_pipeline
-from crm.settings import Settings, get_settings
-from operational_app.seed import seed_database
+from crm.settings import Settings
+from tests.e2e.conftest import AS_OF, SEED
 
 pytestmark = pytest.mark.e2e
-
-AS_OF = dt.date(2026, 6, 30)
-
-
-@pytest.fixture(scope="module")
-def flow(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Path]:
-    data_dir = tmp_path_factory.mktemp("e2e")
-    settings = get_settings({"CRM_DATA_DIR": str(data_dir)})
-    seed_database(
-        settings.oltp_url,
-        scale="small",
-        seed=7,
-        as_of=AS_OF,
-        gis_inbox_dir=settings.gis_inbox_dir,
-    )
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CRM_DBT_DUCKDB_PATH", str(settings.build_database_path))
-        outcome = run_full_pipeline(settings, instance=dg.DagsterInstance.ephemeral())
-    assert outcome.success, outcome.failed_steps
-    assert settings.published_database_path.exists()
-    return settings, settings.oltp_dir / "crm.sqlite3"
 
 
 def oltp_rows(path: Path, query: str) -> list[tuple]:
@@ -201,7 +179,9 @@ def test_gis_inbox_reaches_staging_as_the_generator_wrote_it(
 
     settings, _ = flow
     # The seed is deterministic: writing the same data set again gives the generator's tallies.
-    expected = write_gis_inbox(tmp_path / "inbox", generate(SCALES["small"], 7, AS_OF), 7, AS_OF)
+    expected = write_gis_inbox(
+        tmp_path / "inbox", generate(SCALES["small"], SEED, AS_OF), SEED, AS_OF
+    )
     assert expected["documents"] > 100 and expected["malformed_files"] > 0
 
     con = duckdb.connect(str(settings.build_database_path), read_only=True)

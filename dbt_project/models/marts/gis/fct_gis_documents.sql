@@ -14,13 +14,19 @@ orders as (
 
 events_ranked_within_documents as (
 
-    -- a document has several events (submission, tickets, retries): the latest one wins
+    -- a document has several events (submission, tickets, retries): the latest one gives the
+    -- status; the first one (the submission) says what the document is, whom and what it is
+    -- about, since tickets carry no type of their own, no counterparty and no reference
     select
         *,
         row_number() over (
             partition by system, document_id
             order by event_at desc, source_line desc, source_file desc, exchange_event_id desc
-        ) as recency_rank
+        ) as recency_rank,
+        row_number() over (
+            partition by system, document_id
+            order by event_at asc, source_line asc, source_file asc, exchange_event_id asc
+        ) as submission_rank
 
     from events
 
@@ -50,17 +56,24 @@ latest_event_per_document as (
 
 ),
 
+first_event_per_document as (
+
+    select * from events_ranked_within_documents
+    where submission_rank = 1
+
+),
+
 documents_joined as (
 
     select
         latest_event_per_document.system,
         latest_event_per_document.document_id,
-        latest_event_per_document.document_type,
-        latest_event_per_document.direction,
-        latest_event_per_document.organization_inn,
-        latest_event_per_document.counterparty_inn,
-        latest_event_per_document.partner_id,
-        latest_event_per_document.reference,
+        first_event_per_document.document_type,
+        first_event_per_document.direction,
+        first_event_per_document.organization_inn,
+        first_event_per_document.counterparty_inn,
+        first_event_per_document.partner_id,
+        first_event_per_document.reference,
         orders.order_id,
         latest_event_per_document.status as latest_status,
         latest_event_per_document.status_group as latest_status_group,
@@ -77,8 +90,12 @@ documents_joined as (
         on
             latest_event_per_document.system = event_totals_per_document.system
             and latest_event_per_document.document_id = event_totals_per_document.document_id
+    inner join first_event_per_document
+        on
+            latest_event_per_document.system = first_event_per_document.system
+            and latest_event_per_document.document_id = first_event_per_document.document_id
     left join orders
-        on latest_event_per_document.reference = orders.order_number
+        on first_event_per_document.reference = orders.order_number
 
 ),
 

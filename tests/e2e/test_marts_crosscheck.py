@@ -1,0 +1,817 @@
+"""The claims, events calendar, orders/shipments/payments and GIS exchange marts on the `small`
+seeded data, checked figure by figure against numbers recomputed here with plain sqlite3 and
+Python straight from the OLTP SQLite file (and, for GIS, from the parsed exchange events in the
+build database's raw_gis.exchange_events plus the OLTP counterparties and orders).
+
+The recomputation follows the definitions in DESIGN.md §6 and the marts' .yml descriptions, not
+the mart SQL. Counts and amounts must be equal (amounts as Decimal cents), shares and day/hour
+figures within 1e-9. The data set and the single pipeline run come from tests/e2e/conftest.py,
+which also soft-deletes a few rows and reopens a few resolved claims after seeding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.e2e.conftest import PublishedFlow
+
+pytestmark = pytest.mark.e2e
+
+CENT = Decimal("0.01")
+TOLERANCE = 1e-9
+
+
+def money(value: object) -> Decimal:
+    """An OLTP amount (SQLite returns int or float) as exact cents."""
+    return Decimal(str(value)).quantize(CENT)
+
+
+def timestamp(value: str | None) -> dt.datetime | None:
+    return None if value is None else dt.datetime.fromisoformat(value)
+
+
+def month_of(moment: dt.date) -> dt.date:
+    return dt.date(moment.year, moment.month, 1)
+
+
+def previous_month(month: dt.date) -> dt.date:
+    return (month - dt.timedelta(days=1)).replace(day=1)
+
+
+def close(expected: float | None) -> object:
+    return None if expected is None else pytest.approx(expected, abs=TOLERANCE, rel=0)
+
+
+def oltp_dicts(path: Path, query: str) -> list[dict]:
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    connection.row_factory = sqlite3.Row
+    try:
+        return [dict(row) for row in connection.execute(query)]
+    finally:
+        connection.close()
+
+
+def duckdb_dicts(database: Path, query: str) -> list[dict]:
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        relation = con.sql(query)
+        names = relation.columns
+        return [dict(zip(names, row, strict=True)) for row in relation.fetchall()]
+    finally:
+        con.close()
+
+
+def mart(flow: PublishedFlow, query: str) -> list[dict]:
+    return duckdb_dicts(flow.settings.published_database_path, query)
+
+
+def assert_same_keys(expected: Iterable, actual: Iterable, what: str) -> None:
+    expected, actual = set(expected), set(actual)
+    assert expected == actual, (
+        f"{what}: missing in mart {sorted(expected - actual, key=repr)[:5]}, "
+        f"unexpected in mart {sorted(actual - expected, key=repr)[:5]}"
+    )
+
+
+# --- claims -------------------------------------------------------------------------------
+
+
+@dataclass
+class Claim:
+    id: int
+    partner_id: int
+    reason_id: int | None
+    group_id: int | None
+    source: str
+    amount: Decimal
+    registered_at: dt.datetime
+    resolved_at: dt.datetime | None  # only when the claim is resolved now
+    satisfied: bool | None
+
+
+def live_claims(oltp: Path) -> list[Claim]:
+    parent_of = {
+        row["id"]: row["parent_id"]
+        for row in oltp_dicts(
+            oltp, "select id, parent_id from claim_reasons where deleted_at is null"
+        )
+    }
+    claims = []
+    for row in oltp_dicts(oltp, "select * from claims where deleted_at is null"):
+        reason = row["claim_reason_id"]
+        parent = parent_of.get(reason)
+        # the reporting group: the parent reason, or the reason itself when it is top-level
+        group = parent if parent in parent_of else reason
+        resolved = row["status"] == "resolved"
+        claims.append(
+            Claim(
+                id=row["id"],
+                partner_id=row["partner_id"],
+                reason_id=reason,
+                group_id=group,
+                source=row["source"],
+                amount=money(row["claimed_amount"]),
+                registered_at=timestamp(row["registered_at"]),
+                # a resolved_at left on a reopened claim is not a resolution
+                resolved_at=timestamp(row["resolved_at"]) if resolved else None,
+                satisfied=(row["result"] == "satisfied") if resolved else None,
+            )
+        )
+    return claims
+
+
+def test_claim_edge_cases_are_present(published_flow: PublishedFlow) -> None:
+    """The data the claim checks run on has the cases they are meant to catch."""
+    (counts,) = oltp_dicts(
+        published_flow.oltp,
+        """
+        select sum(deleted_at is not null) as deleted,
+               sum(deleted_at is null and status <> 'resolved' and resolved_at is not null)
+                   as reopened,
+               sum(deleted_at is null and status = 'resolved'
+                   and strftime('%Y-%m', registered_at) <> strftime('%Y-%m', resolved_at))
+                   as resolved_in_another_month,
+               sum(deleted_at is null and claim_reason_id in
+                   (select id from claim_reasons where parent_id is not null)) as with_parent
+        from claims
+        """,
+    )
+    assert counts["deleted"] >= 5
+    assert counts["reopened"] >= 5
+    assert counts["resolved_in_another_month"] >= 20
+    assert counts["with_parent"] >= 20
+
+
+def test_claim_satisfaction_matches_the_oltp_claims(published_flow: PublishedFlow) -> None:
+    oltp = published_flow.oltp
+    manager_of = {
+        row["id"]: row["manager_id"]
+        for row in oltp_dicts(oltp, "select id, manager_id from partners where deleted_at is null")
+    }
+    claims = live_claims(oltp)
+    groups: dict[tuple, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        if claim.resolved_at is not None:
+            key = (month_of(claim.resolved_at), claim.reason_id, claim.partner_id, claim.source)
+            groups[key].append(claim)
+
+    rows = mart(published_flow, "select * from marts.rpt_claim_satisfaction")
+    actual = {
+        (row["resolved_month"], row["claim_reason_id"], row["partner_id"], row["source"]): row
+        for row in rows
+    }
+    assert len(actual) == len(rows), "the grain is not unique"
+    assert_same_keys(groups, actual, "rpt_claim_satisfaction grain")
+    for key, members in groups.items():
+        row = actual[key]
+        satisfied = [claim for claim in members if claim.satisfied]
+        days = [(c.resolved_at - c.registered_at).total_seconds() / 86_400 for c in members]
+        assert row["parent_claim_reason_id"] == members[0].group_id, key
+        assert row["manager_id"] == manager_of.get(members[0].partner_id), key
+        assert row["claims_resolved"] == len(members), key
+        assert row["claims_satisfied"] == len(satisfied), key
+        assert row["satisfied_share"] == close(len(satisfied) / len(members)), key
+        assert row["claimed_amount"] == sum(c.amount for c in members), key
+        assert row["satisfied_claimed_amount"] == sum((c.amount for c in satisfied), Decimal(0))
+        assert row["mean_days_to_resolve"] == close(statistics.fmean(days)), key
+        assert row["median_days_to_resolve"] == close(statistics.median(days)), key
+
+    # Rolled up from the mart's rows: per resolution month, per reason group (parent reason)
+    # and month, and per reason over all months; weighted means must give the plain mean.
+    rollups = {
+        "month": lambda c: month_of(c.resolved_at),
+        "group and month": lambda c: (c.group_id, month_of(c.resolved_at)),
+        "reason": lambda c: c.reason_id,
+    }
+    row_keys = {
+        "month": lambda r: r["resolved_month"],
+        "group and month": lambda r: (r["parent_claim_reason_id"], r["resolved_month"]),
+        "reason": lambda r: r["claim_reason_id"],
+    }
+    resolved = [claim for claim in claims if claim.resolved_at is not None]
+    for name, key_of in rollups.items():
+        expected: dict = defaultdict(list)
+        for claim in resolved:
+            expected[key_of(claim)].append(claim)
+        summed: dict = defaultdict(lambda: [0, 0, Decimal(0), 0.0])
+        for row in rows:
+            totals = summed[row_keys[name](row)]
+            totals[0] += row["claims_resolved"]
+            totals[1] += row["claims_satisfied"]
+            totals[2] += row["claimed_amount"]
+            totals[3] += row["mean_days_to_resolve"] * row["claims_resolved"]
+        assert_same_keys(expected, summed, f"claim satisfaction per {name}")
+        for key, members in expected.items():
+            n_resolved, n_satisfied, amount, day_total = summed[key]
+            n_expected_satisfied = sum(1 for claim in members if claim.satisfied)
+            assert (n_resolved, n_satisfied) == (len(members), n_expected_satisfied), (name, key)
+            assert n_satisfied / n_resolved == close(n_expected_satisfied / len(members))
+            assert amount == sum(claim.amount for claim in members), (name, key)
+            mean_days = statistics.fmean(
+                (c.resolved_at - c.registered_at).total_seconds() / 86_400 for c in members
+            )
+            assert day_total / n_resolved == pytest.approx(mean_days, abs=1e-6), (name, key)
+
+
+def test_claim_structure_matches_the_oltp_claims(published_flow: PublishedFlow) -> None:
+    claims = live_claims(published_flow.oltp)
+    per_reason: dict[tuple, list[Claim]] = defaultdict(list)
+    per_group: Counter = Counter()
+    per_month: Counter = Counter()
+    for claim in claims:
+        month = month_of(claim.registered_at)
+        per_reason[(month, claim.reason_id)].append(claim)
+        per_group[(month, claim.group_id)] += 1
+        per_month[month] += 1
+
+    rows = mart(published_flow, "select * from marts.rpt_claim_structure")
+    actual = {(row["registered_month"], row["claim_reason_id"]): row for row in rows}
+    assert len(actual) == len(rows), "the grain is not unique"
+    assert_same_keys(per_reason, actual, "rpt_claim_structure grain")
+    for (month, reason), members in per_reason.items():
+        row = actual[(month, reason)]
+        group = members[0].group_id
+        previous = len(per_reason.get((previous_month(month), reason), []))
+        assert row["parent_claim_reason_id"] == group
+        assert row["claims_registered"] == len(members), (month, reason)
+        assert row["claims_in_month"] == per_month[month], month
+        assert row["share_of_month"] == close(len(members) / per_month[month])
+        assert row["parent_claims_registered"] == per_group[(month, group)], (month, group)
+        assert row["parent_share_of_month"] == close(per_group[(month, group)] / per_month[month])
+        assert row["claims_registered_previous_month"] == previous, (month, reason)
+        assert row["change_from_previous_month"] == len(members) - previous
+        assert row["claimed_amount"] == sum(claim.amount for claim in members), (month, reason)
+    assert sum(row["claims_registered"] for row in rows) == len(claims)
+
+
+# --- events calendar ----------------------------------------------------------------------
+
+
+def test_events_calendar_matches_the_oltp_interactions(published_flow: PublishedFlow) -> None:
+    interactions = oltp_dicts(
+        published_flow.oltp,
+        "select responsible_id, planned_at, status, is_reviewed from interactions "
+        "where deleted_at is null",
+    )
+    names = ["total", "planned", "done", "cancelled", "unreviewed", "overdue_low", "overdue_high"]
+    expected: dict[tuple, Counter] = defaultdict(Counter)
+    for item in interactions:
+        planned_at = timestamp(item["planned_at"])
+        counts = expected[(item["responsible_id"], planned_at.date())]
+        counts["total"] += 1
+        counts[item["status"]] += 1
+        counts["unreviewed"] += item["status"] != "cancelled" and not item["is_reviewed"]
+        # overdue = still planned and planned_at before the build time, which lies between
+        # the pipeline's start and the publication
+        if item["status"] == "planned":
+            counts["overdue_low"] += planned_at < published_flow.pipeline_started_at
+            counts["overdue_high"] += planned_at < published_flow.published_at
+
+    rows = mart(published_flow, "select * from marts.rpt_events_calendar")
+    actual = {(row["responsible_user_id"], row["planned_date"]): row for row in rows}
+    assert len(actual) == len(rows)
+    assert_same_keys(expected, actual, "rpt_events_calendar grain")
+    totals: Counter = Counter()
+    for key, counts in expected.items():
+        row = actual[key]
+        assert row["interactions_total"] == counts["total"], key
+        assert row["interactions_planned"] == counts["planned"], key
+        assert row["interactions_done"] == counts["done"], key
+        assert row["interactions_cancelled"] == counts["cancelled"], key
+        assert row["interactions_unreviewed"] == counts["unreviewed"], key
+        assert counts["overdue_low"] <= row["interactions_overdue"] <= counts["overdue_high"], key
+        totals.update({name: counts[name] for name in names})
+        totals["overdue"] += row["interactions_overdue"]
+
+    # The totals, per user and overall, from the mart's rows against the OLTP rows.
+    (overall,) = mart(
+        published_flow,
+        """
+        select sum(interactions_total) as total, sum(interactions_planned) as planned,
+               sum(interactions_done) as done, sum(interactions_cancelled) as cancelled,
+               sum(interactions_unreviewed) as unreviewed, sum(interactions_overdue) as overdue
+        from marts.rpt_events_calendar
+        """,
+    )
+    assert overall["total"] == len(interactions) == totals["total"] > 10_000
+    for name in ["planned", "done", "cancelled", "unreviewed"]:
+        assert overall[name] == totals[name] > 0, name
+    assert totals["overdue_low"] <= overall["overdue"] <= totals["overdue_high"]
+    assert overall["overdue"] > 0
+    per_user = Counter()
+    for item in interactions:
+        per_user[item["responsible_id"]] += item["status"] == "done"
+    mart_per_user = {
+        row["user_id"]: row["done"]
+        for row in mart(
+            published_flow,
+            "select responsible_user_id as user_id, sum(interactions_done) as done "
+            "from marts.rpt_events_calendar group by 1",
+        )
+    }
+    assert mart_per_user == dict(per_user)
+
+
+# --- orders, shipments, payments ----------------------------------------------------------
+
+
+@dataclass
+class Order:
+    id: int
+    partner_id: int
+    planned_shipment_date: dt.date | None
+    shipments: list[dict] = field(default_factory=list)
+    payments: list[dict] = field(default_factory=list)
+    schedule: list[dict] = field(default_factory=list)
+
+
+def live_orders(oltp: Path) -> dict[int, Order]:
+    orders = {
+        row["id"]: Order(
+            row["id"],
+            row["partner_id"],
+            None
+            if row["planned_shipment_date"] is None
+            else dt.date.fromisoformat(row["planned_shipment_date"]),
+        )
+        for row in oltp_dicts(oltp, "select * from customer_orders where deleted_at is null")
+    }
+    for table, attribute in [
+        ("shipments", "shipments"),
+        ("payments", "payments"),
+        ("payment_schedule_items", "schedule"),
+    ]:
+        for row in oltp_dicts(oltp, f"select * from {table} where deleted_at is null"):
+            order = orders.get(row["customer_order_id"])
+            if order is not None:  # rows of a deleted order go with it
+                getattr(order, attribute).append(row)
+    return orders
+
+
+@dataclass
+class ScheduleItem:
+    order_id: int
+    due_date: dt.date
+    amount: Decimal
+    outstanding: Decimal
+    settled_at: dt.datetime | None
+    days_overdue: int
+
+
+def allocate_fifo(order: Order, as_of: dt.datetime) -> list[ScheduleItem]:
+    """Payments up to `as_of`, oldest first, cover the schedule items in due order."""
+    payments = sorted(
+        (timestamp(p["paid_at"]), p["id"], money(p["amount"]))
+        for p in order.payments
+        if timestamp(p["paid_at"]) <= as_of
+    )
+    items = sorted(
+        (dt.date.fromisoformat(s["due_date"]), s["id"], money(s["amount"])) for s in order.schedule
+    )
+    available = sum((amount for _, _, amount in payments), Decimal(0))
+    allocated_items = []
+    scheduled_so_far = Decimal(0)
+    for due_date, _, amount in items:
+        covered = min(amount, max(available, Decimal(0)))
+        available -= covered
+        scheduled_so_far += amount
+        settled_at = None
+        paid_so_far = Decimal(0)
+        for paid_at, _, paid in payments:
+            paid_so_far += paid
+            if paid_so_far >= scheduled_so_far:
+                settled_at = paid_at
+                break
+        outstanding = amount - covered
+        late = outstanding > 0 and due_date < as_of.date()
+        days = (as_of.date() - due_date).days if late else 0
+        allocated_items.append(
+            ScheduleItem(order.id, due_date, amount, outstanding, settled_at, days)
+        )
+    return allocated_items
+
+
+def ageing_bucket(days: int) -> str:
+    if days <= 30:
+        return "0-30"
+    if days <= 60:
+        return "31-60"
+    if days <= 90:
+        return "61-90"
+    return "90+"
+
+
+def build_time(flow: PublishedFlow) -> dt.datetime:
+    """The as-of the marts used: the build time, pinned down by the date they report."""
+    dates = mart(flow, "select distinct as_of_date from marts.rpt_debt_ageing")
+    assert len(dates) == 1
+    as_of_date = dates[0]["as_of_date"]
+    assert flow.pipeline_started_at.date() <= as_of_date <= flow.published_at.date()
+    return max(flow.pipeline_started_at, dt.datetime.combine(as_of_date, dt.time()))
+
+
+def test_debt_per_partner_is_shipped_minus_paid(published_flow: PublishedFlow) -> None:
+    orders = live_orders(published_flow.oltp)
+    shipped: Counter = Counter()
+    paid: Counter = Counter()
+    for order in orders.values():
+        shipped[order.partner_id] += sum((money(s["amount"]) for s in order.shipments), Decimal(0))
+        paid[order.partner_id] += sum((money(p["amount"]) for p in order.payments), Decimal(0))
+    partners = set(shipped) | set(paid)
+
+    rows = mart(
+        published_flow,
+        """
+        select partner_id, sum(shipped_amount) as shipped, sum(paid_amount) as paid,
+               sum(debt_amount) as debt, count(*) as orders
+        from marts.fct_orders group by 1
+        """,
+    )
+    actual = {row["partner_id"]: row for row in rows}
+    assert_same_keys(partners, actual, "partners with orders")
+    order_count = Counter(order.partner_id for order in orders.values())
+    for partner in partners:
+        row = actual[partner]
+        assert row["orders"] == order_count[partner], partner
+        assert row["shipped"] == shipped[partner], partner
+        assert row["paid"] == paid[partner], partner
+        assert row["debt"] == shipped[partner] - paid[partner], partner
+    assert sum(1 for partner in partners if shipped[partner] != paid[partner]) > 0
+
+    # The shipment and payment facts add up to the same per-partner figures (a payment carries
+    # its own partner).
+    shipment_facts: Counter = Counter()
+    payment_facts: Counter = Counter()
+    for order in orders.values():
+        for shipment in order.shipments:
+            shipment_facts[order.partner_id] += money(shipment["amount"])
+        for payment in order.payments:
+            payment_facts[payment["partner_id"]] += money(payment["amount"])
+    for table, column, expected in [
+        ("fct_shipments", "shipped_amount", shipment_facts),
+        ("fct_payments", "paid_amount", payment_facts),
+    ]:
+        facts = mart(
+            published_flow,
+            f"select partner_id, sum({column}) as amount from marts.{table} group by 1",
+        )
+        assert {row["partner_id"]: row["amount"] for row in facts} == dict(expected), table
+
+
+def test_overdue_debt_ageing_matches_fifo_allocation(published_flow: PublishedFlow) -> None:
+    as_of = build_time(published_flow)
+    orders = live_orders(published_flow.oltp)
+    late_payments = [
+        p
+        for order in orders.values()
+        for p in order.payments
+        if published_flow.pipeline_started_at
+        < timestamp(p["paid_at"])
+        <= published_flow.published_at
+    ]
+    assert not late_payments, "payments during the run would make the as-of ambiguous"
+
+    buckets: dict[tuple, dict] = defaultdict(
+        lambda: {"items": 0, "orders": set(), "amount": Decimal(0), "max_days": 0}
+    )
+    overdue_per_order: Counter = Counter()
+    for order in orders.values():
+        for item in allocate_fifo(order, as_of):
+            if item.days_overdue > 0 and item.outstanding > 0:
+                bucket = buckets[(order.partner_id, ageing_bucket(item.days_overdue))]
+                bucket["items"] += 1
+                bucket["orders"].add(order.id)
+                bucket["amount"] += item.outstanding
+                bucket["max_days"] = max(bucket["max_days"], item.days_overdue)
+                overdue_per_order[order.id] += item.outstanding
+
+    rows = mart(published_flow, "select * from marts.rpt_debt_ageing")
+    actual = {(row["partner_id"], row["ageing_bucket"]): row for row in rows}
+    assert len(actual) == len(rows)
+    assert_same_keys(buckets, actual, "rpt_debt_ageing grain")
+    for key, bucket in buckets.items():
+        row = actual[key]
+        assert row["overdue_items"] == bucket["items"], key
+        assert row["overdue_orders"] == len(bucket["orders"]), key
+        assert row["overdue_amount"] == bucket["amount"], key
+        assert row["max_days_overdue"] == bucket["max_days"], key
+    assert len({bucket for _, bucket in buckets}) >= 2, "the data should span several buckets"
+
+    per_order = {
+        row["order_id"]: row["overdue_amount"]
+        for row in mart(published_flow, "select order_id, overdue_amount from marts.fct_orders")
+    }
+    assert per_order == {order_id: overdue_per_order[order_id] for order_id in orders}
+
+
+def test_on_time_shipment_and_payment_shares(published_flow: PublishedFlow) -> None:
+    as_of = build_time(published_flow)
+    orders = live_orders(published_flow.oltp)
+    shipped_on_time: dict[int, bool | None] = {}
+    paid_on_time: dict[int, bool | None] = {}
+    shipments_on_time: dict[int, bool | None] = {}
+    for order in orders.values():
+        planned = order.planned_shipment_date
+        last = max((timestamp(s["shipped_at"]).date() for s in order.shipments), default=None)
+        shipped_on_time[order.id] = None if planned is None or last is None else last <= planned
+        for shipment in order.shipments:
+            shipped = timestamp(shipment["shipped_at"]).date()
+            shipments_on_time[shipment["id"]] = None if planned is None else shipped <= planned
+        items = allocate_fifo(order, as_of)
+        if not items:
+            paid_on_time[order.id] = None
+        elif any(
+            (i.settled_at is not None and i.settled_at.date() > i.due_date)
+            or (i.settled_at is None and i.days_overdue > 0)
+            for i in items
+        ):
+            paid_on_time[order.id] = False
+        elif all(item.settled_at is not None for item in items):
+            paid_on_time[order.id] = True
+        else:
+            paid_on_time[order.id] = None
+
+    rows = mart(
+        published_flow, "select order_id, is_shipped_on_time, is_paid_on_time from marts.fct_orders"
+    )
+    assert {row["order_id"]: row["is_shipped_on_time"] for row in rows} == shipped_on_time
+    assert {row["order_id"]: row["is_paid_on_time"] for row in rows} == paid_on_time
+    facts = mart(published_flow, "select shipment_id, is_on_time from marts.fct_shipments")
+    assert {row["shipment_id"]: row["is_on_time"] for row in facts} == shipments_on_time
+
+    def share(flags: Iterable[bool | None]) -> float:
+        known = [flag for flag in flags if flag is not None]
+        return sum(known) / len(known)
+
+    (shares,) = mart(
+        published_flow,
+        """
+        select avg(case when is_shipped_on_time then 1.0 else 0.0 end)
+                   filter (where is_shipped_on_time is not null) as orders_shipped_on_time,
+               avg(case when is_paid_on_time then 1.0 else 0.0 end)
+                   filter (where is_paid_on_time is not null) as orders_paid_on_time,
+               (select avg(case when is_on_time then 1.0 else 0.0 end)
+                from marts.fct_shipments where is_on_time is not null) as shipments_on_time
+        from marts.fct_orders
+        """,
+    )
+    expected_shares = {
+        "orders_shipped_on_time": share(shipped_on_time.values()),
+        "orders_paid_on_time": share(paid_on_time.values()),
+        "shipments_on_time": share(shipments_on_time.values()),
+    }
+    for name, expected in expected_shares.items():
+        assert 0 < expected < 1, name
+        assert float(shares[name]) == close(expected), name
+
+
+def test_revenue_and_margin_per_business_region(published_flow: PublishedFlow) -> None:
+    oltp = published_flow.oltp
+    region_of = {
+        row["id"]: row["business_region_id"]
+        for row in oltp_dicts(
+            oltp, "select id, business_region_id from partners where deleted_at is null"
+        )
+    }
+    region_names = {
+        row["id"]: row["name"]
+        for row in oltp_dicts(
+            oltp, "select id, name from business_regions where deleted_at is null"
+        )
+    }
+    expected: dict[tuple, dict] = defaultdict(
+        lambda: {"shipments": 0, "orders": set(), "revenue": Decimal(0), "cost": Decimal(0)}
+    )
+    for order in live_orders(oltp).values():
+        for shipment in order.shipments:
+            month = month_of(timestamp(shipment["shipped_at"]))
+            cell = expected[(region_of.get(order.partner_id), month)]
+            cell["shipments"] += 1
+            cell["orders"].add(order.id)
+            cell["revenue"] += money(shipment["amount"])
+            cell["cost"] += money(shipment["cost_amount"])
+
+    rows = mart(published_flow, "select * from marts.rpt_region_revenue")
+    actual = {(row["business_region_id"], row["revenue_month"]): row for row in rows}
+    assert len(actual) == len(rows)
+    assert_same_keys(expected, actual, "rpt_region_revenue grain")
+    for key, cell in expected.items():
+        row = actual[key]
+        margin = cell["revenue"] - cell["cost"]
+        assert row["business_region_name"] == region_names.get(key[0]), key
+        assert row["shipment_count"] == cell["shipments"], key
+        assert row["order_count"] == len(cell["orders"]), key
+        assert row["revenue_amount"] == cell["revenue"], key
+        assert row["cost_amount"] == cell["cost"], key
+        assert row["margin_amount"] == margin, key
+        expected_share = float(margin / cell["revenue"]) if cell["revenue"] > 0 else None
+        assert row["margin_share"] == close(expected_share), key
+
+    # Per region over all months, the margin share from the summed amounts.
+    per_region: dict = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for (region, _), cell in expected.items():
+        per_region[region][0] += cell["revenue"]
+        per_region[region][1] += cell["cost"]
+    summed = mart(
+        published_flow,
+        "select business_region_id as region, sum(revenue_amount) as revenue, "
+        "sum(margin_amount) as margin from marts.rpt_region_revenue group by 1",
+    )
+    assert len(summed) == len(per_region) >= 5
+    for row in summed:
+        revenue, cost = per_region[row["region"]]
+        assert (row["revenue"], row["margin"]) == (revenue, revenue - cost), row["region"]
+        assert float(row["margin"] / row["revenue"]) == close(float((revenue - cost) / revenue))
+
+
+# --- GIS exchange health ------------------------------------------------------------------
+
+
+@dataclass
+class GisDocument:
+    system: str
+    document_id: str
+    events: list[dict]
+
+    @property
+    def first(self) -> dict:
+        return self.events[0]
+
+    @property
+    def latest(self) -> dict:
+        return self.events[-1]
+
+
+def gis_documents(flow: PublishedFlow) -> dict[tuple[str, str], GisDocument]:
+    """Documents from the parsed exchange events (the parsers' output, before any dbt model),
+    events in time order (event_at, then position in the file, then file)."""
+    events = duckdb_dicts(
+        flow.settings.build_database_path, "select * from raw_gis.exchange_events"
+    )
+    documents: dict[tuple[str, str], GisDocument] = {}
+    for event in events:
+        key = (event["system"], event["document_id"])
+        documents.setdefault(key, GisDocument(*key, [])).events.append(event)
+    for document in documents.values():
+        document.events.sort(key=lambda e: (e["event_at"], e["source_line"] or 0, e["source_file"]))
+    return documents
+
+
+def document_figures(flow: PublishedFlow) -> dict[tuple[str, str], dict]:
+    """Per document: the submission (first event) gives its type, counterparty and reference;
+    the latest event gives its status; partner via the ИНН's earliest live counterparty; order
+    where the reference is a live order's number."""
+    oltp = flow.oltp
+    partner_of_inn: dict[str, int] = {}
+    for row in oltp_dicts(
+        oltp,
+        "select inn, partner_id from counterparties where deleted_at is null "
+        "order by created_at desc, id desc",
+    ):
+        partner_of_inn[row["inn"]] = row["partner_id"]  # the earliest one is written last
+    order_of_number = {
+        row["number"]: row["id"]
+        for row in oltp_dicts(
+            oltp, "select id, number from customer_orders where deleted_at is null"
+        )
+    }
+    figures = {}
+    for key, document in gis_documents(flow).items():
+        first, latest = document.first, document.latest
+        accepted = [e["event_at"] for e in document.events if e["status_group"] == "accepted"]
+        groups = Counter(e["status_group"] for e in document.events)
+        figures[key] = {
+            "document_type": first["document_type"],
+            "direction": first["direction"],
+            "reference": first["reference"],
+            "partner_id": partner_of_inn.get(first["counterparty_inn"]),
+            "order_id": order_of_number.get(first["reference"]),
+            "latest_status": latest["status"],
+            "latest_status_group": latest["status_group"],
+            "is_open": latest["status_group"] in ("processing", "error"),
+            "event_count": len(document.events),
+            "error_event_count": groups["error"],
+            "rejected_event_count": groups["rejected"],
+            "first_event_date": first["event_at"].date(),
+            "hours_to_acceptance": (
+                (min(accepted) - first["event_at"]).total_seconds() / 3600 if accepted else None
+            ),
+        }
+    return figures
+
+
+def test_gis_documents_link_to_partners_and_orders(published_flow: PublishedFlow) -> None:
+    expected = document_figures(published_flow)
+    rows = mart(published_flow, "select * from marts.fct_gis_documents")
+    actual = {(row["system"], row["document_id"]): row for row in rows}
+    assert len(actual) == len(rows)
+    assert_same_keys(expected, actual, "fct_gis_documents grain")
+    for key, figures in expected.items():
+        row = actual[key]
+        for name, value in figures.items():
+            if name == "hours_to_acceptance":
+                assert row[name] == close(value), (key, name)
+            else:
+                assert row[name] == value, (key, name)
+    linked_to_partner = sum(1 for figures in expected.values() if figures["partner_id"])
+    with_reference = sum(1 for figures in expected.values() if figures["reference"])
+    assert linked_to_partner > len(expected) / 2
+    assert with_reference > len(expected) / 2
+    # Orders linked equal the OLTP's (none while the seed writes deal numbers as references).
+    assert sum(1 for row in rows if row["order_id"] is not None) == sum(
+        1 for figures in expected.values() if figures["order_id"] is not None
+    )
+
+
+def test_gis_exchange_daily_matches_the_parsed_events(published_flow: PublishedFlow) -> None:
+    documents = document_figures(published_flow)
+    cells: dict[tuple, list[dict]] = defaultdict(list)
+    days: dict[tuple, list[dict]] = defaultdict(list)
+    for (system, _), figures in documents.items():
+        day = (system, figures["document_type"], figures["first_event_date"])
+        days[day].append(figures)
+        cells[(*day, figures["latest_status_group"])].append(figures)
+
+    rows = mart(published_flow, "select * from marts.rpt_gis_exchange_daily")
+    actual = {
+        (row["system"], row["document_type"], row["exchange_date"], row["status_group"]): row
+        for row in rows
+    }
+    assert len(actual) == len(rows)
+    assert_same_keys(cells, actual, "rpt_gis_exchange_daily grain")
+    for key, members in cells.items():
+        row = actual[key]
+        day = days[key[:3]]
+        groups = Counter(figures["latest_status_group"] for figures in day)
+        hours = [f["hours_to_acceptance"] for f in members if f["hours_to_acceptance"] is not None]
+        assert row["documents"] == len(members), key
+        assert row["documents_in_day"] == len(day), key
+        assert row["rejection_rate"] == close(groups["rejected"] / len(day)), key
+        assert row["error_rate"] == close(groups["error"] / len(day)), key
+        assert row["open_backlog_documents"] == groups["processing"] + groups["error"], key
+        assert row["mean_hours_to_acceptance"] == close(statistics.fmean(hours) if hours else None)
+
+    # Per system and type over all days: documents, rejected, in error and open.
+    totals: dict = defaultdict(Counter)
+    for (system, _), figures in documents.items():
+        totals[(system, figures["document_type"])][figures["latest_status_group"]] += 1
+    summed = mart(
+        published_flow,
+        """
+        select system, document_type, status_group, sum(documents) as documents
+        from marts.rpt_gis_exchange_daily group by all
+        """,
+    )
+    assert {
+        (row["system"], row["document_type"], row["status_group"]): row["documents"]
+        for row in summed
+    } == {
+        (*key, group): count for key, counter in totals.items() for group, count in counter.items()
+    }
+    assert {group for counter in totals.values() for group in counter} == {
+        "accepted",
+        "rejected",
+        "processing",
+        "error",
+    }
+
+
+def test_gis_error_codes_match_the_parsed_events(published_flow: PublishedFlow) -> None:
+    events = duckdb_dicts(
+        published_flow.settings.build_database_path,
+        "select system, document_id, error_code, event_at from raw_gis.exchange_events "
+        "where error_code is not null",
+    )
+    per_code: dict[tuple, dict] = defaultdict(lambda: {"events": 0, "documents": set(), "at": []})
+    for event in events:
+        cell = per_code[(event["system"], event["error_code"])]
+        cell["events"] += 1
+        cell["documents"].add(event["document_id"])
+        cell["at"].append(event["event_at"])
+    rows = mart(published_flow, "select * from marts.rpt_gis_error_codes")
+    actual = {(row["system"], row["error_code"]): row for row in rows}
+    assert_same_keys(per_code, actual, "rpt_gis_error_codes grain")
+    assert len(per_code) >= 2
+    for (system, code), cell in per_code.items():
+        row = actual[(system, code)]
+        rivals = [
+            other
+            for (other_system, _), other in per_code.items()
+            if other_system == system
+            and (other["events"], len(other["documents"]))
+            > (cell["events"], len(cell["documents"]))
+        ]
+        assert row["error_events"] == cell["events"], code
+        assert row["documents_affected"] == len(cell["documents"]), code
+        assert row["rank_in_system"] == len(rivals) + 1, code
+        assert (row["first_seen_at"], row["last_seen_at"]) == (min(cell["at"]), max(cell["at"]))

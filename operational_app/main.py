@@ -32,6 +32,7 @@ from operational_app.domain.errors import DomainError
 from operational_app.i18n import translate
 from operational_app.input_limits import InputLimitsMiddleware
 from operational_app.web import admin_classifiers, auth_pages, engagement, sales
+from operational_app.web.formatting import install_filters
 from operational_app.web.routes import router as web_router
 
 PACKAGE_DIR = Path(__file__).parent
@@ -184,6 +185,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     templates.env.globals["current_user"] = _template_user
     templates.env.globals.update(engagement.template_globals())
     templates.env.globals.update(sales.template_globals())
+    install_filters(templates.env, settings.lang)
     app.state.templates = templates
     _install_error_handlers(app)
     app.add_middleware(InputLimitsMiddleware, lang=settings.lang)

@@ -1,8 +1,9 @@
-"""GIS exchange files for the seeded deals: what `crm seed` drops into `data/inbox/gis/`.
+"""GIS exchange files for the seeded shipments: what `crm seed` drops into `data/inbox/gis/`.
 
-Each document is the shipment of a won deal: reference = the deal number, our organization's
-ИНН, the ИНН of the partner's first live counterparty and the deal's close time. About
-`DOCUMENT_SHARE` of the deals won in the last `WINDOW_DAYS` before `as_of` get documents (the
+Each document accompanies a shipment: reference = its customer order's number (what the marts
+link on), our organization's ИНН, the ИНН of the order partner's first live counterparty and the
+shipment time. About `DOCUMENT_SHARE` of the shipments of the last `WINDOW_DAYS` before `as_of`
+get documents (the
 inbox holds recent exchange logs; older ones have been archived), and only counterparties that
 take part in GIS exchange (legal entities and individual entrepreneurs, not private persons).
 
@@ -62,46 +63,48 @@ def _first_counterparty_inns(counterparties: TableData) -> dict[int, str]:
 
 
 def gis_documents(tables: Sequence[TableData], seed: int, as_of: dt.date) -> list[SampleDocument]:
-    """The sample documents for the won deals of a generated dataset, ordered by close time."""
+    """The sample documents for the shipments of a generated dataset, ordered by shipment time."""
     named = _by_name(tables)
-    deals, organizations = named["deals"], named["organizations"]
+    shipments, orders = named["shipments"], named["customer_orders"]
+    organizations = named["organizations"]
     rng = np.random.default_rng([seed, _RNG_STREAM])
     org_inns = [
         str(inn)
         for inn, live in zip(organizations.columns["inn"], _live(organizations), strict=True)
         if live
     ]
-    if not org_inns:
+    if not org_inns or not len(shipments):
         return []
     counterparty_inn = _first_counterparty_inns(named["counterparties"])
-    closed = np.asarray(deals.columns["closed_at"])
+    order_row = {int(order_id): i for i, order_id in enumerate(orders.columns["id"])}
+    live_orders = _live(orders)
+    shipped = np.asarray(shipments.columns["shipped_at"])
     horizon = np.datetime64(as_of, "s")
     window_start = horizon - np.timedelta64(WINDOW_DAYS, "D")
-    status = np.asarray(deals.columns["status"])
-    recent_won = (
-        (status == "won")
-        & _live(deals)
-        & ~np.isnat(closed)
-        & (closed >= window_start)
-        & (closed < horizon)
-    )
-    # One draw per deal (not per candidate) so the choice of a deal does not depend on others.
-    chosen = recent_won & (rng.random(len(deals)) < DOCUMENT_SHARE)
-    org_pick = rng.integers(0, len(org_inns), len(deals))
+    recent = _live(shipments) & ~np.isnat(shipped) & (shipped >= window_start) & (shipped < horizon)
+    # One draw per shipment (not per candidate) so the choice of one does not depend on others.
+    chosen = recent & (rng.random(len(shipments)) < DOCUMENT_SHARE)
+    org_pick = rng.integers(0, len(org_inns), len(shipments))
     documents: list[tuple[np.datetime64, SampleDocument]] = []
+    documented_orders: set[int] = set()
     for i in np.flatnonzero(chosen).tolist():
-        inn = counterparty_inn.get(int(deals.columns["partner_id"][i]))
+        row = order_row.get(int(shipments.columns["customer_order_id"][i]))
+        # One document per order (its first chosen shipment): the reference is the order number.
+        if row is None or not live_orders[row] or row in documented_orders:
+            continue
+        documented_orders.add(row)
+        inn = counterparty_inn.get(int(orders.columns["partner_id"][row]))
         if inn is None:
             continue
-        closed_at = closed[i].astype(dt.datetime).replace(tzinfo=dt.UTC)
+        shipped_at = shipped[i].astype(dt.datetime).replace(tzinfo=dt.UTC)
         documents.append(
             (
-                closed[i],
+                shipped[i],
                 SampleDocument(
-                    reference=str(deals.columns["number"][i]),
+                    reference=str(orders.columns["number"][row]),
                     organization_inn=org_inns[int(org_pick[i])],
                     counterparty_inn=inn,
-                    date=closed_at,
+                    date=shipped_at,
                 ),
             )
         )

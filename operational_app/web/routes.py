@@ -35,7 +35,6 @@ from operational_app.domain import partners as partner_service
 from operational_app.domain import queries
 from operational_app.domain.common import get_or_404
 from operational_app.domain.errors import DomainError, NotFound, StaleVersion, ValidationFailed
-from operational_app.web.formatting import install_filters
 from operational_app.web.forms import (
     DealEditForm,
     DealForm,
@@ -53,7 +52,6 @@ def _render(
     request: Request, template: str, context: dict[str, Any], status_code: int = 200
 ) -> Response:
     templates: Jinja2Templates = request.app.state.templates
-    install_filters(templates.env, _lang(request))
     return templates.TemplateResponse(request, template, context, status_code=status_code)
 
 

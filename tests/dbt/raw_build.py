@@ -510,13 +510,13 @@ def gis_events(con: duckdb.DuckDBPyConnection) -> list[ExchangeEvent]:
     return events
 
 
-def build_raw_duckdb(path: Path, workdir: Path | None = None) -> Path:
+def build_raw_duckdb(path: Path, workdir: Path | None = None, scale: Scale = TINY) -> Path:
     """Build the raw schemas into a fresh DuckDB file at `path`; return it."""
     path = Path(path)
     path.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         url = f"sqlite:///{Path(tmp) / 'oltp.sqlite'}"
-        seed_database(url, TINY, seed=7, as_of=AS_OF)
+        seed_database(url, scale, seed=7, as_of=AS_OF)
         fill_entry_model(url)
         con = duckdb.connect(str(path))
         try:

@@ -211,7 +211,7 @@ def test_operator_flow(world: World, page: object):
     expect(page.locator("h1")).to_contain_text(DEAL_NAME)
     expect(page.locator("#deal-status")).to_have_text(t("status.in_progress"))
     expect(page.locator("#current-stage")).to_have_text(world.stages[0])
-    expect(page.locator("body")).to_contain_text("1 250 000.50")
+    expect(page.locator("body")).to_contain_text("1 250 000,50")
     _shot(page, "3_deal_created")
 
     # Two stages on, one at a time; the history grows by a row each time.
@@ -258,7 +258,7 @@ def test_operator_flow(world: World, page: object):
     claim_number = re.search(r"ПР-\d+", page.locator("h1").inner_text()).group(0)
     expect(page.locator("#claim-status")).to_have_text(t("claim_status.registered"))
     expect(page.locator("body")).to_contain_text(CLAIM_DESCRIPTION)
-    expect(page.locator("body")).to_contain_text("15 000.00")
+    expect(page.locator("body")).to_contain_text("15 000,00")
     _shot(page, "6_claim_filed")
 
     # The claim is in the claims list (with the partner) and on the partner card.

@@ -727,10 +727,12 @@ def test_gis_documents_link_to_partners_and_orders(published_flow: PublishedFlow
     with_reference = sum(1 for figures in expected.values() if figures["reference"])
     assert linked_to_partner > len(expected) / 2
     assert with_reference > len(expected) / 2
-    # Orders linked equal the OLTP's (none while the seed writes deal numbers as references).
-    assert sum(1 for row in rows if row["order_id"] is not None) == sum(
+    # The seed references order numbers: most documents link to one of our orders.
+    linked_orders = sum(1 for row in rows if row["order_id"] is not None)
+    assert linked_orders == sum(
         1 for figures in expected.values() if figures["order_id"] is not None
     )
+    assert linked_orders > len(expected) / 2
 
 
 def test_gis_exchange_daily_matches_the_parsed_events(published_flow: PublishedFlow) -> None:

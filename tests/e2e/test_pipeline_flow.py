@@ -174,13 +174,17 @@ def test_dashboards_show_the_published_figures(
 def test_gis_inbox_reaches_staging_as_the_generator_wrote_it(
     flow: tuple[Settings, Path], tmp_path: Path
 ) -> None:
+    from operational_app.seed.entry_model import add_entry_model
     from operational_app.seed.generator import SCALES, generate
     from operational_app.seed.gis import write_gis_inbox
 
     settings, _ = flow
     # The seed is deterministic: writing the same data set again gives the generator's tallies.
     expected = write_gis_inbox(
-        tmp_path / "inbox", generate(SCALES["small"], SEED, AS_OF), SEED, AS_OF
+        tmp_path / "inbox",
+        add_entry_model(generate(SCALES["small"], SEED, AS_OF), SEED, AS_OF),
+        SEED,
+        AS_OF,
     )
     assert expected["documents"] > 100 and expected["malformed_files"] > 0
 

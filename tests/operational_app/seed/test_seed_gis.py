@@ -1,4 +1,4 @@
-"""`seed_database(..., gis_inbox_dir=...)`: GIS files for won deals, deterministic, replaceable."""
+"""`seed_database(..., gis_inbox_dir=...)`: GIS files for recent shipments, deterministic."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import pytest
 
 from ingestion.gis.inbox import ingest_inbox
 from operational_app.seed import Scale, seed_database
-from operational_app.seed.generator import generate
+from operational_app.seed.entry_model import add_entry_model
+from operational_app.seed.generator import TableData, generate
 from operational_app.seed.gis import (
     DOCUMENT_SHARE,
     MANIFEST_NAME,
@@ -36,6 +37,10 @@ def _files(inbox: Path) -> dict[str, bytes]:
         for path in sorted(inbox.rglob("*"))
         if path.is_file() and not path.name.startswith(".")
     }
+
+
+def _generated(seed: int) -> list[TableData]:
+    return add_entry_model(generate(SCALE, seed, AS_OF), seed, AS_OF)
 
 
 def _oltp(path: Path, query: str) -> list[tuple]:
@@ -75,7 +80,7 @@ def test_files_are_written_and_load_as_the_tallies_say(
     con.close()
 
 
-def test_documents_reference_recently_won_deals_and_their_counterparties(
+def test_documents_reference_orders_shipped_recently_and_their_counterparties(
     seeded: tuple[Path, Path, dict[str, int]], tmp_path: Path
 ) -> None:
     oltp, inbox, counts = seeded
@@ -105,13 +110,16 @@ def test_documents_reference_recently_won_deals_and_their_counterparties(
     }
     con.close()
 
-    won = dict(
+    window_start = AS_OF - dt.timedelta(days=WINDOW_DAYS)
+    shipped_orders = dict(
         _oltp(
             oltp,
             f"""
-            select number, partner_id from deals
-            where status = 'won' and deleted_at is null
-              and closed_at >= '{AS_OF - dt.timedelta(days=WINDOW_DAYS)}'
+            select distinct customer_orders.number, customer_orders.partner_id
+            from shipments
+            join customer_orders on customer_orders.id = shipments.customer_order_id
+            where shipments.deleted_at is null and customer_orders.deleted_at is null
+              and shipments.shipped_at >= '{window_start}' and shipments.shipped_at < '{AS_OF}'
             """,
         )
     )
@@ -121,17 +129,17 @@ def test_documents_reference_recently_won_deals_and_their_counterparties(
     ):
         partner_inns.setdefault(partner_id, set()).add(inn)
     assert references, "no document carries a reference"
-    assert references <= set(won)
+    assert references <= set(shipped_orders)
     assert len(references) == counts["gis_documents"]
-    # A realistic share of the recently won deals, not all of them.
-    assert 0.4 * len(won) < len(references) < 0.8 * len(won)
+    # A realistic share of the recently shipped orders, not all of them.
+    assert 0.4 * len(shipped_orders) < len(references) < 0.9 * len(shipped_orders)
     for reference, inn in pairs:
-        assert inn in partner_inns[won[reference]], reference
+        assert inn in partner_inns[shipped_orders[reference]], reference
     assert org_inns <= {row[0] for row in _oltp(oltp, "select inn from organizations")}
 
 
 def test_same_seed_same_files_other_seed_other_files(tmp_path: Path) -> None:
-    tables = generate(SCALE, 5, AS_OF)
+    tables = _generated(5)
     assert gis_documents(tables, 5, AS_OF) == gis_documents(tables, 5, AS_OF)
     assert gis_documents(tables, 5, AS_OF) != gis_documents(tables, 6, AS_OF)
     inboxes = []
@@ -142,18 +150,28 @@ def test_same_seed_same_files_other_seed_other_files(tmp_path: Path) -> None:
     assert inboxes[0] != inboxes[2]
 
 
-def test_only_won_deals_in_the_window_with_exchanging_counterparties() -> None:
-    tables = {table.name: table for table in generate(SCALE, 9, AS_OF)}
+def test_one_document_per_recently_shipped_order_with_an_exchanging_counterparty() -> None:
+    tables = {table.name: table for table in _generated(9)}
     documents = gis_documents(list(tables.values()), 9, AS_OF)
-    deals = tables["deals"].columns
-    by_number = {number: i for i, number in enumerate(deals["number"])}
+    orders = tables["customer_orders"].columns
+    shipments = tables["shipments"].columns
+    row_of_order = {number: i for i, number in enumerate(orders["number"])}
     window_start = dt.datetime.combine(AS_OF - dt.timedelta(days=WINDOW_DAYS), dt.time())
     for document in documents:
-        i = by_number[document.reference]
-        assert deals["status"][i] == "won"
-        closed = deals["closed_at"][i].astype(dt.datetime)
-        assert window_start <= closed < dt.datetime.combine(AS_OF, dt.time())
-        assert document.date == closed.replace(tzinfo=dt.UTC)
+        order_id = orders["id"][row_of_order[document.reference]]
+        shipped = {
+            shipments["shipped_at"][i].astype(dt.datetime).replace(tzinfo=dt.UTC)
+            for i in range(len(shipments["id"]))
+            if shipments["customer_order_id"][i] == order_id
+        }
+        # The document is dated at one of its order's shipments, inside the window.
+        assert document.date in shipped
+        assert (
+            window_start
+            <= document.date.replace(tzinfo=None)
+            < dt.datetime.combine(AS_OF, dt.time())
+        )
+    assert len({document.reference for document in documents}) == len(documents)
     counterparties = tables["counterparties"].columns
     forms = dict(zip(counterparties["inn"], counterparties["legal_form"], strict=True))
     assert all(forms[document.counterparty_inn] != "person" for document in documents)
@@ -190,7 +208,7 @@ def test_clearing_never_leaves_the_inbox(tmp_path: Path) -> None:
 
 
 def test_a_foreign_file_with_a_generated_name_is_not_overwritten(tmp_path: Path) -> None:
-    inbox, tables = tmp_path / "inbox", generate(SCALE, 3, AS_OF)
+    inbox, tables = tmp_path / "inbox", _generated(3)
     write_gis_inbox(inbox, tables, 3, AS_OF)
     before = _files(inbox)
     (inbox / MANIFEST_NAME).unlink()  # the files now look like someone else's

@@ -107,7 +107,10 @@ deal_stages_with_outcomes as (
 final as (
 
     select
-        deal_stage_id,
+        -- varchar, not dbt.type_string(): that is text on PostgreSQL, where literals and
+        -- concatenations are text too, while the contract (and the incremental target) says
+        -- varchar, and the incremental schema check compares the two
+        cast(deal_stage_id as varchar) as deal_stage_id,
         deal_id,
         stage_id,
         stage_name,
@@ -127,7 +130,7 @@ final as (
         left_at,
         was_skipped,
         cast(days_in_stage as double precision) as days_in_stage,
-        outcome_at_stage,
+        cast(outcome_at_stage as varchar) as outcome_at_stage,
         is_advanced,
         case when outcome_at_stage = 'lost' then loss_reason_id end as loss_reason_id,
         case when outcome_at_stage = 'lost' then loss_reason_name end as loss_reason_name,

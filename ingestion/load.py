@@ -28,6 +28,9 @@ class LoadResult:
     table_rows: int | None = None
     # The raw table's max(updated_at) after the load: the next incremental extract starts here.
     watermark: dt.datetime | None = None
+    # Rows that are new or differ from the stored version (all rows for a full load): the
+    # safety overlap re-reads unchanged rows, which must not count as a change downstream.
+    changed_rows: int | None = None
 
 
 def _utc_now() -> dt.datetime:
@@ -50,8 +53,11 @@ def ensure_meta_schema(con: duckdb.DuckDBPyConnection) -> None:
         )
         """
     )
-    # Build databases written before incremental loads have a load_log without `mode`.
+    # Build databases written before incremental loads have a load_log without these columns.
     con.execute(f"alter table {META_SCHEMA}.load_log add column if not exists mode varchar")
+    con.execute(
+        f"alter table {META_SCHEMA}.load_log add column if not exists changed_rows bigint"
+    )
     con.execute(
         f"""
         create table if not exists {META_SCHEMA}.watermarks (
@@ -156,8 +162,15 @@ def load_with_watermark(
     try:
         con.execute("begin transaction")
         if mode == FULL:
+            changed_rows = data.num_rows
             con.execute(f"create or replace table {qualified} as select * from incoming_arrow")
         else:
+            columns = ", ".join(f'"{name}"' for name in data.schema.names)
+            changed_rows = con.execute(
+                f"select count(*) from (select {columns} from incoming_arrow except all "
+                f"select {columns} from {qualified} "
+                f"where {key} in (select {key} from incoming_arrow))"
+            ).fetchall()[0][0]
             con.execute(
                 f"delete from {qualified} where {key} in (select {key} from incoming_arrow)"
             )
@@ -173,7 +186,9 @@ def load_with_watermark(
             "(table_name, max_updated_at, rows_merged, loaded_at, run_id) values (?, ?, ?, ?, ?)",
             [table_name, watermark, data.num_rows, loaded_at, run_id],
         )
-        result = LoadResult(schema, table_name, data.num_rows, seconds, mode, table_rows, watermark)
+        result = LoadResult(
+            schema, table_name, data.num_rows, seconds, mode, table_rows, watermark, changed_rows
+        )
         _insert_load_log(con, run_id, result, extract_seconds, loaded_at)
         con.execute("commit")
     except BaseException:
@@ -193,7 +208,8 @@ def _insert_load_log(
 ) -> None:
     con.execute(
         f"insert into {META_SCHEMA}.load_log (run_id, source_schema, table_name, row_count, "
-        "extract_seconds, load_seconds, loaded_at, mode) values (?, ?, ?, ?, ?, ?, ?, ?)",
+        "extract_seconds, load_seconds, loaded_at, mode, changed_rows) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             run_id,
             result.schema,
@@ -203,6 +219,7 @@ def _insert_load_log(
             result.seconds,
             loaded_at,
             result.mode,
+            result.row_count if result.changed_rows is None else result.changed_rows,
         ],
     )
 

@@ -23,8 +23,10 @@ from orchestration.sensors import gis_inbox_sensor
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     project = dbt_project()
-    prepare_dbt_project(project)
+    # The profile is read with this environment; parse with the one the runs will use, so
+    # that dbt's partial-parse state stays valid between them.
     point_dbt_at_build_database(settings)
+    prepare_dbt_project(project)
     dbt_models = build_dbt_assets(project)
     return dg.Definitions(
         assets=[raw_oltp_tables, raw_gis_tables, dbt_models, build_publish_asset(dbt_models)],

@@ -1,12 +1,29 @@
-"""dbt models as Dagster assets; `dbt build` runs models and their tests together."""
+"""dbt models as Dagster assets; `dbt build` runs models and their tests together.
 
+An incremental run builds only what is downstream of the raw tables that changed since the last
+successful build (orchestration/dbt_selection.py); the models it leaves alone are reported as
+unchanged so that publishing still follows a passed build.
+"""
+
+import datetime as dt
+import json
+import os
+import shutil
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from ingestion.load import RAW_OLTP_SCHEMA
+from orchestration.dbt_selection import (
+    nodes_to_skip,
+    plan_build,
+    project_fingerprint,
+    record_successful_build,
+)
+from orchestration.resources import WarehouseResource
 
 DBT_LAYERS = ("staging", "intermediate", "marts")
 
@@ -41,6 +58,18 @@ def dbt_build_args(full_refresh: bool = False) -> list[str]:
     return ["build", "--full-refresh"] if full_refresh else ["build"]
 
 
+def keep_partial_parse(run_target: Path, project: DbtProject) -> None:
+    """Carry the run's partial-parse state back into the project's target directory, where the
+    next run's copy comes from: dbt then re-parses only what changed (a full parse of this
+    project takes ~15 s, and each run works in its own target directory)."""
+    state = run_target / "partial_parse.msgpack"
+    if state.exists():
+        destination = Path(project.project_dir) / project.target_path / "partial_parse.msgpack"
+        staging = destination.with_suffix(".msgpack.tmp")
+        shutil.copyfile(state, staging)
+        os.replace(staging, destination)
+
+
 def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
     @dbt_assets(
         manifest=project.manifest_path,
@@ -49,8 +78,45 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
         pool="duckdb_writer",
     )
     def crm_dbt_models(
-        context: dg.AssetExecutionContext, config: DbtBuildConfig, dbt: DbtCliResource
+        context: dg.AssetExecutionContext,
+        config: DbtBuildConfig,
+        dbt: DbtCliResource,
+        warehouse: WarehouseResource,
     ):
-        yield from dbt.cli(dbt_build_args(config.full_refresh), context=context).stream()
+        manifest = json.loads(Path(project.manifest_path).read_text(encoding="utf-8"))
+        fingerprint = project_fingerprint(manifest)
+        con = warehouse.connect_build()
+        try:
+            plan = plan_build(con, fingerprint, config.full_refresh)
+        finally:
+            con.close()
+        skipped = nodes_to_skip(manifest, plan)
+        context.log.info(f"dbt build: {plan.reason}; {len(skipped)} model(s) left as they are")
+        # The models left alone are current: reported first (parents before children, and
+        # never downstream of a rebuilt one), so publish, which depends on every dbt asset,
+        # still runs after this build passes.
+        translator = CrmDbtTranslator()
+        selected_keys = set(context.selected_asset_keys)
+        for unique_id in skipped:
+            key = translator.get_asset_key(manifest["nodes"][unique_id])
+            if key in selected_keys:
+                yield dg.Output(
+                    None,
+                    output_name=context.assets_def.get_output_name_for_asset_key(key),
+                    metadata={"rebuilt": False, "reason": plan.reason},
+                )
+        started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        args = dbt_build_args(config.full_refresh)
+        if skipped:
+            names = " ".join(manifest["nodes"][unique_id]["name"] for unique_id in skipped)
+            args += ["--exclude", names]
+        invocation = dbt.cli(args, context=context)
+        yield from invocation.stream()
+        keep_partial_parse(Path(invocation.target_path), project)
+        con = warehouse.connect_build()
+        try:
+            record_successful_build(con, context.run_id, started_at, fingerprint, plan)
+        finally:
+            con.close()
 
     return crm_dbt_models

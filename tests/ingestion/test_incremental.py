@@ -143,6 +143,8 @@ def test_changes_and_soft_deletes_propagate_and_reruns_change_nothing(
     empty = {name for name, result in first.items() if result.row_count == 0}
     assert {name for name, result in second.items() if result.mode == FULL} == empty
     assert second["deals"].row_count == len(changed_ids) + in_overlap < total_deals
+    # Rows re-read by the overlap are not changes; the four edited deals are.
+    assert second["deals"].changed_rows == len(changed_ids)
     assert second["deals"].table_rows == total_deals
     history_changed = scalar(
         oltp_url,
@@ -168,6 +170,10 @@ def test_changes_and_soft_deletes_propagate_and_reruns_change_nothing(
     third = by_table(copy_oltp_to_duckdb(oltp_url, con, "run-3", table_names=TABLES))
     # Now the window behind the new watermark holds exactly the rows changed above.
     assert third["deals"].row_count == len(changed_ids)
+    assert {result.changed_rows for name, result in third.items() if name not in empty} == {0}
+    assert con.sql(
+        "select sum(changed_rows) from meta.load_log where run_id = 'run-3' and mode = 'incremental'"
+    ).fetchall() == [(0,)]
     after = {table: table_contents(con, table) for table in TABLES}
     assert after == before
     assert con.sql("select count(*) = count(distinct id) from raw_oltp.deals").fetchall() == [

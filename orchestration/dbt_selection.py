@@ -1,0 +1,198 @@
+"""Which dbt nodes an incremental run has to build: those downstream of the raw tables that
+changed since the last successful build, plus the models that depend on the build time.
+
+A full run, a first run, a run after a failed or killed build and a run with changed dbt code
+build the whole project; the ledger of builds (`meta.dbt_builds`) lives in the build database
+beside the raw tables it describes, so a restored or rebuilt database starts over with a full
+build.
+"""
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from ingestion.load import META_SCHEMA, RAW_OLTP_SCHEMA, ensure_meta_schema
+
+# Models whose figures move with the clock (overdue interactions, days overdue of payment
+# items): rebuilt on every run, whatever changed.
+CLOCK_DEPENDENT_MODELS = ("int_payment_schedule_items_allocated_fifo", "rpt_events_calendar")
+# dbt source names of the raw schemas (dbt_project/models/staging/*/_*__sources.yml).
+SOURCE_NAMES = {RAW_OLTP_SCHEMA: "opapp", "raw_gis": "gis"}
+PROJECT_NAME = "crm_warehouse"
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    changed_sources: list[str] | None
+    """Unique ids of the dbt sources with changed rows; None builds the whole project."""
+    reason: str
+
+    @property
+    def is_full(self) -> bool:
+        return self.changed_sources is None
+
+
+def project_fingerprint(manifest: Mapping[str, Any]) -> str:
+    """A hash of every node's and macro's SQL: changes when the dbt code does."""
+    parts = sorted(
+        (unique_id, node.get("checksum", {}).get("checksum", ""))
+        for unique_id, node in manifest.get("nodes", {}).items()
+    )
+    parts += sorted(
+        (unique_id, hashlib.sha256(macro.get("macro_sql", "").encode()).hexdigest())
+        for unique_id, macro in manifest.get("macros", {}).items()
+    )
+    parts += sorted(
+        (unique_id, json.dumps(test.get("given"), sort_keys=True, default=str))
+        for unique_id, test in manifest.get("unit_tests", {}).items()
+    )
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def ensure_build_ledger(con: duckdb.DuckDBPyConnection) -> None:
+    ensure_meta_schema(con)
+    con.execute(
+        f"""
+        create table if not exists {META_SCHEMA}.dbt_builds (
+            run_id varchar not null,
+            started_at timestamp not null,
+            finished_at timestamp not null,
+            fingerprint varchar not null,
+            changed_sources varchar
+        )
+        """
+    )
+
+
+def record_successful_build(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    started_at: dt.datetime,
+    fingerprint: str,
+    plan: BuildPlan,
+) -> None:
+    ensure_build_ledger(con)
+    con.execute(
+        f"insert into {META_SCHEMA}.dbt_builds values (?, ?, ?, ?, ?)",
+        [
+            run_id,
+            started_at,
+            dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            fingerprint,
+            None if plan.changed_sources is None else " ".join(plan.changed_sources),
+        ],
+    )
+
+
+def _changed_sources(con: duckdb.DuckDBPyConnection, since: dt.datetime) -> list[str]:
+    """dbt source ids of every raw table with changed rows loaded at or after `since`."""
+    rows = con.execute(
+        f"""
+        select distinct source_schema, table_name from {META_SCHEMA}.load_log
+        where loaded_at >= ? and coalesce(changed_rows, row_count) > 0
+        order by 1, 2
+        """,
+        [since],
+    ).fetchall()
+    changed = [
+        f"source.{PROJECT_NAME}.{SOURCE_NAMES[schema]}.{table}"
+        for schema, table in rows
+        if schema in SOURCE_NAMES
+    ]
+    # GIS files are logged per file: any file loaded or quarantined since then changes the
+    # GIS sources (events, loaded files, quarantine).
+    gis_tables = {
+        name
+        for (name,) in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'raw_gis'"
+        ).fetchall()
+    }
+    for table, column in (("loaded_files", "loaded_at"), ("quarantine", "quarantined_at")):
+        if table in gis_tables:
+            (count,) = con.execute(
+                f"select count(*) from raw_gis.{table} where {column} >= ?", [since]
+            ).fetchall()[0]
+            if count:
+                changed.append(f"source.{PROJECT_NAME}.gis.*")
+                break
+    return changed
+
+
+def plan_build(
+    con: duckdb.DuckDBPyConnection, fingerprint: str, full_refresh: bool = False
+) -> BuildPlan:
+    """What this run's `dbt build` has to cover."""
+    if full_refresh:
+        return BuildPlan(None, "full refresh requested")
+    ensure_build_ledger(con)
+    last = con.execute(
+        f"select started_at, fingerprint from {META_SCHEMA}.dbt_builds "
+        "order by finished_at desc limit 1"
+    ).fetchall()
+    if not last:
+        return BuildPlan(None, "no successful build recorded yet")
+    started_at, last_fingerprint = last[0]
+    if last_fingerprint != fingerprint:
+        return BuildPlan(None, "the dbt project changed since the last successful build")
+    # Loads that began while the last build ran are newer than its start: taken again.
+    changed = _changed_sources(con, started_at)
+    return BuildPlan(changed, f"{len(changed)} source(s) changed since the last successful build")
+
+
+def nodes_to_skip(manifest: Mapping[str, Any], plan: BuildPlan) -> list[str]:
+    """Unique ids of the models and snapshots this plan leaves as they are (neither downstream of
+    a changed source nor of a clock-dependent model), parents before children."""
+    if plan.is_full:
+        return []
+    children: Mapping[str, list[str]] = manifest.get("child_map", {})
+    sources = manifest.get("sources", {})
+    starts: list[str] = []
+    for changed in plan.changed_sources or []:
+        if changed.endswith(".*"):
+            prefix = changed[:-1]
+            starts += [unique_id for unique_id in sources if unique_id.startswith(prefix)]
+        else:
+            starts.append(changed)
+    nodes = manifest.get("nodes", {})
+    starts += [
+        unique_id
+        for unique_id, node in nodes.items()
+        if node.get("resource_type") == "model" and node.get("name") in CLOCK_DEPENDENT_MODELS
+    ]
+    reached: set[str] = set()
+    pending = list(starts)
+    while pending:
+        unique_id = pending.pop()
+        if unique_id in reached:
+            continue
+        reached.add(unique_id)
+        pending.extend(children.get(unique_id, []))
+    skipped = {
+        unique_id
+        for unique_id, node in nodes.items()
+        if node.get("resource_type") in ("model", "snapshot") and unique_id not in reached
+    }
+    return _topological(skipped, manifest.get("parent_map", {}))
+
+
+def _topological(unique_ids: set[str], parents: Mapping[str, list[str]]) -> list[str]:
+    ordered: list[str] = []
+    placed: set[str] = set()
+
+    def place(unique_id: str) -> None:
+        if unique_id in placed:
+            return
+        placed.add(unique_id)
+        for parent in sorted(parents.get(unique_id, [])):
+            if parent in unique_ids:
+                place(parent)
+        ordered.append(unique_id)
+
+    for unique_id in sorted(unique_ids):
+        place(unique_id)
+    return ordered

@@ -1,0 +1,133 @@
+"""Incremental runs build only what is downstream of changed raw tables (and the models that
+move with the clock); anything unusual (first run, failed or killed build, changed dbt code,
+full refresh) builds the whole project."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from ingestion.load import INCREMENTAL, RAW_OLTP_SCHEMA, load_with_watermark
+from orchestration.dbt_selection import (
+    CLOCK_DEPENDENT_MODELS,
+    BuildPlan,
+    nodes_to_skip,
+    plan_build,
+    project_fingerprint,
+    record_successful_build,
+)
+from orchestration.resources import dbt_project, prepare_dbt_project
+
+START = dt.datetime(2026, 11, 1, 10, 0)
+
+
+@pytest.fixture(scope="module")
+def manifest() -> dict:
+    project = dbt_project()
+    prepare_dbt_project(project)
+    return json.loads(Path(project.manifest_path).read_text(encoding="utf-8"))
+
+
+def skipped_names(manifest: dict, plan: BuildPlan) -> set[str]:
+    return {manifest["nodes"][unique_id]["name"] for unique_id in nodes_to_skip(manifest, plan)}
+
+
+def models(manifest: dict) -> set[str]:
+    return {
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] in ("model", "snapshot")
+    }
+
+
+def test_a_full_plan_skips_nothing(manifest: dict) -> None:
+    assert nodes_to_skip(manifest, BuildPlan(None, "full")) == []
+
+
+def test_changed_deals_rebuild_the_deal_marts_and_leave_claims_alone(manifest: dict) -> None:
+    plan = BuildPlan(["source.crm_warehouse.opapp.deals"], "deals changed")
+    skipped = skipped_names(manifest, plan)
+    built = models(manifest) - skipped
+    assert {"stg_opapp__deals", "fct_deals", "fct_deal_stages", "rpt_sales_funnel"} <= built
+    assert {"rpt_deal_efficiency", "rpt_pipeline_forecast"} <= built
+    assert {"stg_opapp__claims", "fct_claims", "rpt_claim_structure"} <= skipped
+    assert {"stg_gis__exchange_events", "fct_gis_documents"} <= skipped
+
+
+def test_clock_dependent_models_and_their_children_always_rebuild(manifest: dict) -> None:
+    skipped = skipped_names(manifest, BuildPlan([], "nothing changed"))
+    assert not set(CLOCK_DEPENDENT_MODELS) & skipped
+    assert "rpt_debt_ageing" not in skipped  # built on the payment-item ages
+    assert {"fct_deals", "stg_opapp__deals", "fct_claims"} <= skipped
+
+
+def test_a_gis_file_rebuilds_every_gis_model(manifest: dict) -> None:
+    skipped = skipped_names(manifest, BuildPlan(["source.crm_warehouse.gis.*"], "gis"))
+    gis_models = {name for name in models(manifest) if "gis" in name}
+    assert gis_models and not gis_models & skipped
+    assert "fct_deals" in skipped
+
+
+def test_skipped_models_come_parents_first(manifest: dict) -> None:
+    order = nodes_to_skip(manifest, BuildPlan([], "nothing changed"))
+    position = {unique_id: index for index, unique_id in enumerate(order)}
+    for unique_id in order:
+        for parent in manifest["parent_map"].get(unique_id, []):
+            if parent in position:
+                assert position[parent] < position[unique_id], (parent, unique_id)
+
+
+def test_fingerprint_follows_the_dbt_code(manifest: dict) -> None:
+    changed = copy.deepcopy(manifest)
+    node = next(iter(changed["nodes"].values()))
+    node["checksum"]["checksum"] = "edited"
+    assert project_fingerprint(manifest) == project_fingerprint(copy.deepcopy(manifest))
+    assert project_fingerprint(changed) != project_fingerprint(manifest)
+
+
+def load(con: duckdb.DuckDBPyConnection, run_id: str, ids: list[int], name: str) -> None:
+    data = pa.table(
+        {
+            "id": pa.array(ids, pa.int64()),
+            "name": pa.array([name] * len(ids)),
+            "updated_at": pa.array([START] * len(ids), pa.timestamp("us")),
+        }
+    )
+    load_with_watermark(con, run_id, RAW_OLTP_SCHEMA, "deals", data, INCREMENTAL, 0.0)
+
+
+def test_plan_follows_the_ledger_of_successful_builds(tmp_path: Path) -> None:
+    con = duckdb.connect(str(tmp_path / "build.duckdb"))
+    con.execute(f"create schema {RAW_OLTP_SCHEMA}")
+    con.execute(
+        f"create table {RAW_OLTP_SCHEMA}.deals (id bigint, name varchar, updated_at timestamp)"
+    )
+    assert plan_build(con, "code-1").is_full  # nothing built yet
+    assert plan_build(con, "code-1", full_refresh=True).is_full
+
+    load(con, "run-1", [1, 2], "a")
+    started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    record_successful_build(con, "run-1", started, "code-1", BuildPlan(None, "first"))
+
+    # The same rows loaded again (the safety overlap): no change, nothing to rebuild.
+    load(con, "run-2", [1, 2], "a")
+    assert plan_build(con, "code-1") == BuildPlan(
+        [], "0 source(s) changed since the last successful build"
+    )
+    # A changed row: its source is rebuilt, until a build succeeds after it.
+    load(con, "run-3", [2], "b")
+    assert plan_build(con, "code-1").changed_sources == ["source.crm_warehouse.opapp.deals"]
+    # A failed or killed build records nothing: the change is still pending on the next run.
+    assert plan_build(con, "code-1").changed_sources == ["source.crm_warehouse.opapp.deals"]
+    later = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    record_successful_build(con, "run-3", later, "code-1", plan_build(con, "code-1"))
+    assert plan_build(con, "code-1").changed_sources == []
+    # New dbt code: the whole project again.
+    assert plan_build(con, "code-2").is_full
+    con.close()

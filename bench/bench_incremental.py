@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/bench_incremental.py --scale large     (or: crm bench incremental)
 
-Prints the time of every step of both runs and the incremental/full ratio; nothing is asserted.
+Prints the time and peak memory (RSS of this process plus the dbt subprocess, sampled by
+bench/memory.py) of every step of both runs and the incremental/full ratio; nothing is asserted.
 The issue's targets at `large` (≈1M deals): incremental run < 20 s and < 15% of the full run.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -18,11 +20,16 @@ from pathlib import Path
 import dagster as dg
 from sqlalchemy import func, select, text
 
-from crm.pipeline import PipelineOutcome, run_full_pipeline
+from crm.pipeline import PipelineOutcome, run_full_pipeline, step_intervals
 from crm.settings import Settings, get_settings
 from operational_app.db.models import Deal
 from operational_app.db.session import create_oltp_engine
 from operational_app.seed import seed_database
+
+# bench/ is not a package; `crm bench` runs this file with runpy, which does not put its folder on
+# sys.path.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from memory import MemorySampler, Sample, mib  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 1)
 
@@ -68,18 +75,32 @@ def change_deals(url: str, share: float, stamp: dt.datetime) -> dict[str, int]:
         engine.dispose()
 
 
-def timed_run(settings: Settings, full_refresh: bool) -> tuple[float, PipelineOutcome]:
+def timed_run(
+    settings: Settings, full_refresh: bool
+) -> tuple[float, PipelineOutcome, MemorySampler, dict[str, Sample | None]]:
+    instance = dg.DagsterInstance.ephemeral()
     started = time.perf_counter()
-    outcome = run_full_pipeline(
-        settings, instance=dg.DagsterInstance.ephemeral(), full_refresh=full_refresh
-    )
-    return time.perf_counter() - started, outcome
+    with MemorySampler() as sampler:
+        outcome = run_full_pipeline(settings, instance=instance, full_refresh=full_refresh)
+    seconds = time.perf_counter() - started
+    return seconds, outcome, sampler, sampler.step_peaks(step_intervals(instance, outcome.run_id))
 
 
-def report(label: str, seconds: float, outcome: PipelineOutcome) -> None:
+def report(
+    label: str,
+    seconds: float,
+    outcome: PipelineOutcome,
+    sampler: MemorySampler,
+    peaks: dict[str, Sample | None],
+) -> None:
+    print(f"  {'step':<40} {'seconds':>8}    {'peak RSS MiB (all / children)':>30}")
     for step, step_seconds in outcome.step_seconds.items():
-        print(f"  {step:<40} {step_seconds:8.1f} s")
-    print(f"{label:<16}{seconds:8.1f} s  success={outcome.success}")
+        peak = peaks.get(step)
+        print(f"  {step:<40} {step_seconds:8.1f} s  {mib(peak)} / {mib(peak, children=True)}")
+    print(
+        f"{label:<16}{seconds:8.1f} s  success={outcome.success}  "
+        f"peak {mib(sampler.peak()).strip()} MiB (before the run {mib(sampler.baseline).strip()})"
+    )
     for step, message in outcome.failed_steps:
         print(f"  failed {step}: {message}")
 
@@ -108,15 +129,15 @@ def main(argv: list[str] | None = None) -> None:
         )
         print(f"seed            {time.perf_counter() - started:8.1f} s")
 
-    full_seconds, full = timed_run(settings, full_refresh=True)
-    report("full run", full_seconds, full)
+    full_seconds, full, full_sampler, full_peaks = timed_run(settings, full_refresh=True)
+    report("full run", full_seconds, full, full_sampler, full_peaks)
 
     stamp = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     changed = change_deals(settings.oltp_url, args.share, stamp)
     print("changed rows: " + ", ".join(f"{name} {count:,}" for name, count in changed.items()))
 
-    incremental_seconds, incremental = timed_run(settings, full_refresh=False)
-    report("incremental run", incremental_seconds, incremental)
+    incremental_seconds, incremental, sampler, peaks = timed_run(settings, full_refresh=False)
+    report("incremental run", incremental_seconds, incremental, sampler, peaks)
     print(
         f"incremental / full = {incremental_seconds / full_seconds:.1%} "
         f"(targets at large: < 20 s and < 15%)"

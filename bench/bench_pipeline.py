@@ -2,8 +2,11 @@
 
     .venv/bin/python bench/bench_pipeline.py --scale large        (or: crm bench pipeline)
 
-Figures are printed, never asserted. Peak memory is the process's max RSS (ru_maxrss) and that
-of its children (the dbt subprocess).
+Figures are printed, never asserted. Peak memory per step: RSS of this process plus its children
+(the dbt subprocess), sampled every 0.2 s (bench/memory.py) and attributed to steps by their
+start/end in the Dagster event log; at the end, the process's max RSS (ru_maxrss) and that of its
+children (which counts a child forked from this process before it execs dbt, so it is about this
+process's own size, not dbt's: the sampled figures are the ones to read).
 """
 
 from __future__ import annotations
@@ -12,15 +15,21 @@ import argparse
 import datetime as dt
 import resource
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import dagster as dg
 
-from crm.pipeline import run_full_pipeline
+from crm.pipeline import run_full_pipeline, step_intervals
 from crm.settings import get_settings
 from operational_app.seed import seed_database
+
+# bench/ is not a package; `crm bench` runs this file with runpy, which does not put its folder on
+# sys.path.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from memory import MemorySampler, mib  # noqa: E402
 
 
 def max_rss_mib(who: int) -> float:
@@ -55,12 +64,20 @@ def main(argv: list[str] | None = None) -> None:
     )
     print(f"  deals {counts.get('deals', 0):,}, history {counts.get('deal_stage_history', 0):,}")
 
+    instance = dg.DagsterInstance.ephemeral()
     started = time.perf_counter()
-    outcome = run_full_pipeline(settings, instance=dg.DagsterInstance.ephemeral())
+    with MemorySampler() as sampler:
+        outcome = run_full_pipeline(settings, instance=instance)
     pipeline_seconds = time.perf_counter() - started
+    peaks = sampler.step_peaks(step_intervals(instance, outcome.run_id))
+    print(f"  {'step':<40} {'seconds':>8}    {'peak RSS MiB (all / children)':>30}")
     for step, seconds in outcome.step_seconds.items():
-        print(f"  {step:<40} {seconds:8.1f} s")
-    print(f"pipeline        {pipeline_seconds:8.1f} s  success={outcome.success}")
+        peak = peaks.get(step)
+        print(f"  {step:<40} {seconds:8.1f} s  {mib(peak)} / {mib(peak, children=True)}")
+    print(
+        f"pipeline        {pipeline_seconds:8.1f} s  success={outcome.success}  "
+        f"peak {mib(sampler.peak()).strip()} MiB (before the run {mib(sampler.baseline).strip()})"
+    )
     print(
         f"peak RSS: this process {max_rss_mib(resource.RUSAGE_SELF):,.0f} MiB, "
         f"children {max_rss_mib(resource.RUSAGE_CHILDREN):,.0f} MiB"

@@ -160,6 +160,26 @@ def step_durations(instance: dg.DagsterInstance, run_id: str) -> dict[str, float
     return durations
 
 
+def step_intervals(instance: dg.DagsterInstance, run_id: str) -> list[tuple[str, float, float]]:
+    """(step_key, start, end) of every finished step, in wall-clock epoch seconds from the run's
+    event log (start to success or failure), in the order the steps ended."""
+    started: dict[str, float] = {}
+    intervals: list[tuple[str, float, float]] = []
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is None or event.step_key is None:
+            continue
+        if event.event_type == dg.DagsterEventType.STEP_START:
+            started[event.step_key] = entry.timestamp
+        elif event.event_type in (
+            dg.DagsterEventType.STEP_SUCCESS,
+            dg.DagsterEventType.STEP_FAILURE,
+        ):
+            if event.step_key in started:
+                intervals.append((event.step_key, started[event.step_key], entry.timestamp))
+    return intervals
+
+
 def _failure_message(event: dg.DagsterEvent) -> str:
     data = event.event_specific_data
     error = getattr(data, "error", None)

@@ -182,6 +182,7 @@ def page_queries(filters: queries.Filters) -> dict[str, tuple[tuple[str, ...], l
                 *sidebar,
                 *(lambda by=by: queries.efficiency(filters, by=by) for by in dimensions),
                 lambda: queries.stage_win_probability(filters),
+                lambda: queries.pipeline_forecast_totals(filters),
                 lambda: queries.pipeline_forecast(filters),
                 lambda: queries.pipeline_forecast_by(filters, "manager"),
             ],
@@ -262,11 +263,48 @@ def p50_p95(seconds: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[p95_index]
 
 
+APP = Path(__file__).resolve().parents[1] / "dashboards" / "streamlit_app.py"
+PAGE_FILES = sorted(path.name for path in (APP.parent / "app_pages").glob("*.py"))
+
+
+def print_render_times(runs: int) -> None:
+    """Whole page runs through Streamlit's AppTest, the way a browser session runs them: cold
+    (query cache cleared, the first viewer after a republish) and warm (results cached)."""
+    from streamlit.testing.v1 import AppTest
+
+    print(f"\n{'page render':<18}{'cold p50':>10}{'cold p95':>10}{'warm p50':>10}{'warm p95':>10}")
+    for page in PAGE_FILES:
+        cold: list[float] = []
+        warm: list[float] = []
+        for _ in range(runs):
+            app = AppTest.from_file(str(APP), default_timeout=120).run()
+            st.cache_data.clear()
+            for timings in (cold, warm):
+                started = time.perf_counter()
+                app.switch_page(f"app_pages/{page}").run()
+                timings.append(time.perf_counter() - started)
+                if app.exception:
+                    raise RuntimeError(f"{page}: {app.exception[0].value}")
+        cold_p50, cold_p95 = p50_p95(cold)
+        warm_p50, warm_p95 = p50_p95(warm)
+        print(
+            f"{page.removesuffix('.py'):<18}{cold_p50 * 1000:>10,.0f}{cold_p95 * 1000:>10,.0f}"
+            f"{warm_p50 * 1000:>10,.0f}{warm_p95 * 1000:>10,.0f}"
+        )
+    print("ms; target: every page under 1 s at scale large")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("warehouse", type=Path, help="published crm.duckdb (or its directory)")
     parser.add_argument("--oltp", type=Path, help="OLTP SQLite file (default: ../oltp/crm.sqlite3)")
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument(
+        "--no-render",
+        dest="render",
+        action="store_false",
+        help="skip the full page renders (AppTest: queries, charts and widgets)",
+    )
     args = parser.parse_args(argv)
 
     warehouse = (
@@ -294,6 +332,9 @@ def main(argv: list[str] | None = None) -> None:
             continue
         p50, p95 = p50_p95(time_runs(runners, args.runs))
         print(f"{page:<18}{p50 * 1000:>10,.1f}{p95 * 1000:>10,.1f}  {len(runners)}")
+
+    if args.render:
+        print_render_times(args.runs)
 
     if not oltp.is_file():
         print(f"no OLTP database at {oltp}; pass --oltp to compare with the CRM's own SQL")

@@ -6,7 +6,9 @@ the OLTP database, the GIS inbox and the warehouse live (DESIGN.md §1 and §3).
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,17 +61,30 @@ class Settings:
         return self.oltp_url.startswith("sqlite")
 
 
-def get_settings(environ: dict[str, str] | None = None) -> Settings:
+# Every variable get_settings reads: the cache key (with the working directory, which relative
+# paths resolve against).
+_VARIABLES = ("CRM_DATA_DIR", "CRM_WAREHOUSE_DIR", "CRM_OLTP_URL", "CRM_LANG")
+
+
+def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
-    data_dir = Path(env.get("CRM_DATA_DIR") or "data").resolve()
-    warehouse_dir = Path(env.get("CRM_WAREHOUSE_DIR") or data_dir / "warehouse").resolve()
+    # Read on every call (tests and `crm` commands change the environment), but built once per
+    # distinct environment: dashboards ask for the language hundreds of times per page run.
+    return _settings_for(tuple(env.get(name) for name in _VARIABLES), os.getcwd())
+
+
+@functools.lru_cache(maxsize=16)
+def _settings_for(values: tuple[str | None, ...], working_dir: str) -> Settings:
+    env = dict(zip(_VARIABLES, values, strict=True))
+    data_dir = Path(working_dir, env["CRM_DATA_DIR"] or "data").resolve()
+    warehouse_dir = Path(env["CRM_WAREHOUSE_DIR"] or data_dir / "warehouse").resolve()
     default_oltp = f"sqlite:///{data_dir / 'oltp' / 'crm.sqlite3'}"
-    lang = (env.get("CRM_LANG") or "ru").lower()
+    lang = (env["CRM_LANG"] or "ru").lower()
     if lang not in SUPPORTED_LANGUAGES:
         raise ValueError(f"CRM_LANG must be one of {', '.join(SUPPORTED_LANGUAGES)}, got {lang!r}")
     return Settings(
         data_dir=data_dir,
         warehouse_dir=warehouse_dir,
-        oltp_url=env.get("CRM_OLTP_URL") or default_oltp,
+        oltp_url=env["CRM_OLTP_URL"] or default_oltp,
         lang=lang,
     )

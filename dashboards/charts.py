@@ -70,13 +70,20 @@ def losses_chart(losses: pl.DataFrame) -> go.Figure:
 
 
 def stage_days_chart(days: pl.DataFrame) -> go.Figure:
-    """Distribution of days spent in each stage: one box per stage, in process order."""
+    """Distribution of days spent in each stage: one box per stage, in process order, drawn from
+    the precomputed figures of `queries.days_in_stage` (quartiles, whiskers, mean)."""
     figure = go.Figure()
-    for (_, stage_name), stage_rows in days.sort("stage_sequence").group_by(
-        "stage_sequence", "stage_name", maintain_order=True
-    ):
+    for row in days.sort("stage_sequence").iter_rows(named=True):
         figure.add_trace(
-            go.Box(name=str(stage_name), y=stage_rows["days_in_stage"].to_list(), boxmean=True)
+            go.Box(
+                name=str(row["stage_name"]),
+                q1=[row["q1_days"]],
+                median=[row["median_days"]],
+                q3=[row["q3_days"]],
+                lowerfence=[row["lower_whisker_days"]],
+                upperfence=[row["upper_whisker_days"]],
+                mean=[row["mean_days"]],
+            )
         )
     return _layout(figure, showlegend=False, yaxis={"title": t("days_in_stage")})
 

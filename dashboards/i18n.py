@@ -147,6 +147,10 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "shares of the stage, manager, partner and deal kind.",
     ),
     "no_open_deals": ("Нет сделок в работе в отборе.", "No open deals in the filter."),
+    "forecast_list_top": (
+        "Показаны {shown} сделок с наибольшей взвешенной суммой из {total}.",
+        "The {shown} deals with the largest weighted amounts of {total} are shown.",
+    ),
     "weighted_amount": ("Взвешенная сумма", "Weighted amount"),
     "weighted_amount_help": (
         "Сумма по сделкам: потенциальная сумма × прогнозная вероятность.",

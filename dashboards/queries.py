@@ -1,10 +1,13 @@
 """The only module that touches DuckDB: read-only queries over the published marts.
 
-Every query opens the published warehouse read-only, runs, and closes the connection again, so
-a republish (an atomic file swap by the pipeline) is seen on the next query and no lock is ever
-held. Results are cached for a minute, keyed on the SQL, its parameters and the file's identity
-(mtime, inode, size), so a republish invalidates them at once. User values always travel as
-bound parameters; SQL is only ever assembled from column names fixed in this module.
+Each version of the published warehouse is opened read-only once and every query runs on a
+cursor of it (opening the file costs ~40 ms at scale large, more than most queries). The file's
+identity (mtime, inode, size) is read on every query, so a republish (an atomic file swap by the
+pipeline) is seen on the next query: the new file is opened, and the pipeline never writes into
+a file readers hold, so no lock is ever met (see `_PublishedVersion`). Results are cached for a
+minute, keyed on the SQL, its parameters and the file's identity, so a republish invalidates
+them at once. User values always travel as bound parameters; SQL is only ever assembled from
+column names fixed in this module.
 """
 
 from __future__ import annotations
@@ -102,20 +105,58 @@ def _query(sql: str, params: dict[str, Any] | None = None) -> pl.DataFrame:
     return _cached_query(sql, items, str(path), (stat.st_mtime_ns, stat.st_ino, stat.st_size))
 
 
+class _PublishedVersion:
+    """One version of the published file, attached read-only once.
+
+    Not `duckdb.connect(path)`: DuckDB shares one database instance per path within a process,
+    so connecting again after a republish would return the old file's instance. Each version is
+    attached to its own in-memory instance instead; it reads exactly the file that was there
+    when it was attached, and the next version gets a fresh instance.
+    """
+
+    ALIAS = "published"
+
+    def __init__(self, path: str) -> None:
+        self.connection = duckdb.connect(":memory:")
+        quoted = path.replace("'", "''")
+        self.connection.execute(f"attach '{quoted}' as {self.ALIAS} (read_only)")
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        cursor = self.connection.cursor()
+        cursor.execute(f"use {self.ALIAS}")
+        return cursor
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+@st.cache_resource(max_entries=2, show_spinner=False, on_release=_PublishedVersion.close)
+def _published_version(path: str, file_identity: tuple[int, int, int]) -> _PublishedVersion:
+    # file_identity keys the resource: a republished file gets a new inode and mtime. The newest
+    # two versions stay open so that queries still running on the previous one finish.
+    del file_identity
+    return _PublishedVersion(path)
+
+
+def _run(
+    path: str, file_identity: tuple[int, int, int], sql: str, bound: dict[str, Any]
+) -> pl.DataFrame:
+    cursor = _published_version(path, file_identity).cursor()
+    try:
+        return cursor.sql(sql, params=bound or None).pl()
+    finally:
+        cursor.close()
+
+
 @st.cache_data(ttl=60, show_spinner=False)
 def _cached_query(
     sql: str, params: tuple[tuple[str, Any], ...], path: str, file_identity: tuple[int, int, int]
 ) -> pl.DataFrame:
-    # file_identity only keys the cache: a republished file gets a new inode and mtime.
-    del file_identity
     bound = {name: list(value) if isinstance(value, tuple) else value for name, value in params}
-    connection = duckdb.connect(path, read_only=True)
     try:
-        return connection.sql(sql, params=bound or None).pl()
+        return _run(path, file_identity, sql, bound)
     except duckdb.CatalogException as error:
         raise MissingMartError(str(error)) from error
-    finally:
-        connection.close()
 
 
 def missing_tables(*tables: str) -> list[str]:
@@ -375,17 +416,52 @@ def losses_by_stage_and_reason(filters: Filters, deal_kind_id: int | None = None
 
 
 def days_in_stage(filters: Filters, deal_kind_id: int | None = None) -> pl.DataFrame:
-    """One row per deal × stage actually entered (not skipped), for distributions."""
+    """Distribution of days in each stage actually entered (not skipped, already left): one row
+    per stage with the box-plot figures, computed here rather than by the chart so that a
+    million deal-stages do not travel to the browser.
+
+    Whiskers follow Tukey: the furthest values within 1.5 IQR of the quartiles.
+    """
     params = filters.params() | {"deal_kind_id": deal_kind_id}
     return _query(
         f"""
-        select deal_id, stage_id, stage_name, stage_sequence, days_in_stage,
-        from marts.fct_deal_stages
-        where not was_skipped
-            and days_in_stage is not null
-            and ($deal_kind_id::bigint is null or deal_kind_id = $deal_kind_id::bigint)
-            and {_in_period_sql("deal_created_date")}
-        order by stage_sequence, deal_id
+        with days as (
+            select stage_id, stage_name, stage_sequence, days_in_stage
+            from marts.fct_deal_stages
+            where not was_skipped
+                and days_in_stage is not null
+                and ($deal_kind_id::bigint is null or deal_kind_id = $deal_kind_id::bigint)
+                and {_in_period_sql("deal_created_date")}
+        ),
+        quartiles as (
+            select
+                stage_id,
+                quantile_cont(days_in_stage, 0.25) as q1,
+                quantile_cont(days_in_stage, 0.75) as q3
+            from days
+            group by stage_id
+        )
+        select
+            days.stage_id,
+            any_value(days.stage_name) as stage_name,
+            any_value(days.stage_sequence) as stage_sequence,
+            count(*) as deal_stages,
+            min(days.days_in_stage) as min_days,
+            any_value(quartiles.q1) as q1_days,
+            median(days.days_in_stage) as median_days,
+            any_value(quartiles.q3) as q3_days,
+            max(days.days_in_stage) as max_days,
+            avg(days.days_in_stage) as mean_days,
+            min(days.days_in_stage) filter (
+                where days.days_in_stage >= quartiles.q1 - 1.5 * (quartiles.q3 - quartiles.q1)
+            ) as lower_whisker_days,
+            max(days.days_in_stage) filter (
+                where days.days_in_stage <= quartiles.q3 + 1.5 * (quartiles.q3 - quartiles.q1)
+            ) as upper_whisker_days
+        from days
+        inner join quartiles on days.stage_id = quartiles.stage_id
+        group by days.stage_id
+        order by stage_sequence
         """,
         params,
     )
@@ -594,8 +670,28 @@ def deals_at_stage(filters: Filters, stage_id: int) -> pl.DataFrame:
 # -- weighted pipeline forecast (deal efficiency) ------------------------------------------
 
 
-def pipeline_forecast(filters: Filters) -> pl.DataFrame:
-    """Open deals with their forecast probability and weighted amount (rpt_pipeline_forecast).
+FORECAST_LIST_LIMIT = 500
+
+
+def pipeline_forecast_totals(filters: Filters) -> pl.DataFrame:
+    """Open deals, their potential and weighted amounts: one row (rpt_pipeline_forecast)."""
+    return _query(
+        f"""
+        select
+            count(*) as open_deals,
+            coalesce(sum(rpt_pipeline_forecast.potential_amount), 0)::double as potential_amount,
+            coalesce(sum(rpt_pipeline_forecast.weighted_amount), 0)::double as weighted_amount
+        from marts.rpt_pipeline_forecast
+        inner join marts.fct_deals on rpt_pipeline_forecast.deal_id = fct_deals.deal_id
+        where {_DEAL_DIMENSIONS_SQL}
+        """,
+        filters.params(),
+    )
+
+
+def pipeline_forecast(filters: Filters, limit: int = FORECAST_LIST_LIMIT) -> pl.DataFrame:
+    """The open deals with the largest weighted amounts, with their forecast probability
+    (rpt_pipeline_forecast); `pipeline_forecast_totals` sums all of them.
 
     The forecast is about deals open now, so the period does not apply; the deal kind,
     manager and region filters do (through fct_deals).
@@ -624,8 +720,9 @@ def pipeline_forecast(filters: Filters) -> pl.DataFrame:
         inner join marts.fct_deals on rpt_pipeline_forecast.deal_id = fct_deals.deal_id
         where {_DEAL_DIMENSIONS_SQL}
         order by weighted_amount desc, rpt_pipeline_forecast.deal_id
+        limit $limit
         """,
-        filters.params(),
+        filters.params() | {"limit": limit},
     )
 
 

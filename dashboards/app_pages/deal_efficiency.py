@@ -67,18 +67,16 @@ st.caption(t("pipeline_forecast_caption"))
 if queries.missing_tables("marts.rpt_pipeline_forecast"):
     st.warning(t("mart_missing", tables="marts.rpt_pipeline_forecast"))
     st.stop()
-forecast = queries.pipeline_forecast(filters)
-if forecast.is_empty():
+totals = queries.pipeline_forecast_totals(filters).row(0, named=True)
+if not totals["open_deals"]:
     st.info(t("no_open_deals"))
     st.stop()
 open_deals, potential, weighted = st.columns(3)
-open_deals.metric(t("kpi_open_deals"), format_number(forecast.height), border=True)
-potential.metric(
-    t("potential_amount"), format_number(forecast["potential_amount"].sum()), border=True
-)
+open_deals.metric(t("kpi_open_deals"), format_number(totals["open_deals"]), border=True)
+potential.metric(t("potential_amount"), format_number(totals["potential_amount"]), border=True)
 weighted.metric(
     t("weighted_amount"),
-    format_number(forecast["weighted_amount"].sum()),
+    format_number(totals["weighted_amount"]),
     help=t("weighted_amount_help"),
     border=True,
 )
@@ -94,6 +92,15 @@ st.plotly_chart(
     charts.forecast_chart(queries.pipeline_forecast_by(filters, by=forecast_by or "manager")),
     key="forecast_chart",
 )
+forecast = queries.pipeline_forecast(filters)
+if forecast.height < totals["open_deals"]:
+    st.caption(
+        t(
+            "forecast_list_top",
+            shown=format_number(forecast.height),
+            total=format_number(totals["open_deals"]),
+        )
+    )
 widgets.table(
     forecast,
     {

@@ -303,10 +303,13 @@ class Warehouse:
 
 @pytest.fixture(autouse=True)
 def _isolated_streamlit_cache() -> Iterator[None]:
-    # Query results are cached process-wide; never let one test see another's warehouse.
+    # Query results and open warehouse handles are cached process-wide; never let one test see
+    # another's warehouse (or hold its file open).
     st.cache_data.clear()
+    st.cache_resource.clear()
     yield
     st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 @pytest.fixture(scope="session")

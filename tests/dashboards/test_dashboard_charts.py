@@ -65,9 +65,14 @@ def test_losses_chart_stacks_one_bar_trace_per_reason() -> None:
 def test_stage_days_chart_has_a_box_per_stage() -> None:
     days = pl.DataFrame(
         {
-            "stage_name": ["Второй", "Первый", "Первый"],
-            "stage_sequence": [2, 1, 1],
-            "days_in_stage": [4.0, 1.0, 3.0],
+            "stage_name": ["Второй", "Первый"],
+            "stage_sequence": [2, 1],
+            "q1_days": [2.0, 1.0],
+            "median_days": [4.0, 2.0],
+            "q3_days": [6.0, 3.0],
+            "lower_whisker_days": [1.0, 0.5],
+            "upper_whisker_days": [9.0, 5.0],
+            "mean_days": [4.5, 2.2],
         }
     )
 
@@ -75,7 +80,9 @@ def test_stage_days_chart_has_a_box_per_stage() -> None:
 
     assert all(isinstance(trace, go.Box) for trace in figure.data)
     assert [trace.name for trace in figure.data] == ["Первый", "Второй"]
-    assert list(figure.data[0].y) == [1.0, 3.0]
+    first = figure.data[0]
+    assert (first.q1, first.median, first.q3) == ((1.0,), (2.0,), (3.0,))
+    assert (first.lowerfence, first.upperfence, first.mean) == ((0.5,), (5.0,), (2.2,))
 
 
 def test_efficiency_chart_has_outcome_bars_and_win_rate() -> None:

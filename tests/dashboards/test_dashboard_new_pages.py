@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboards import queries
 from dashboards.filters import MANAGERS_KEY, PERIOD_KEY, REGIONS_KEY
 from dashboards.formatting import format_number, format_percent
 from tests.dashboards import fixture_marts as fx
@@ -396,6 +397,20 @@ def test_weighted_pipeline_forecast(
     assert metrics["Потенциальная сумма"] == format_number(sum(row[5] for row in rows))
     forecast = app.dataframe[-1].value
     assert forecast["deal_number"].tolist() == [f"СД-{row[0]:05d}" for row in rows]
+
+
+def test_forecast_list_is_the_top_of_the_totals(warehouse: Any) -> None:
+    filters = queries.Filters()
+    everything = queries.pipeline_forecast(filters)
+    top = queries.pipeline_forecast(filters, limit=1)
+    totals = queries.pipeline_forecast_totals(filters).row(0, named=True)
+
+    assert everything.height == totals["open_deals"] == len(fx.FORECAST) > 1
+    assert top.height == 1
+    assert top["deal_id"].to_list() == everything["deal_id"].to_list()[:1]
+    assert top["weighted_amount"].to_list() == [max(everything["weighted_amount"])]
+    assert totals["weighted_amount"] == pytest.approx(everything["weighted_amount"].sum())
+    assert totals["potential_amount"] == pytest.approx(everything["potential_amount"].sum())
 
 
 def test_funnel_stage_drill_down_lists_the_deals_that_reached_it(

@@ -68,13 +68,32 @@ def test_losses_by_stage_and_reason(warehouse: Any) -> None:
     ]
 
 
-def test_days_in_stage_leaves_out_skipped_and_unfinished_stages(warehouse: Any) -> None:
+def test_days_in_stage_summarises_stages_actually_entered_and_left(warehouse: Any) -> None:
     days = queries.days_in_stage(Filters(), deal_kind_id=1)
+    per_stage = {row["stage_id"]: row for row in days.iter_rows(named=True)}
 
-    # Deal 4 skipped stage 12 and is still in stage 13; deal 5 is still in stage 11.
-    assert days.filter(pl.col("deal_id") == 4)["stage_id"].to_list() == [11]
-    assert days.filter(pl.col("deal_id") == 5).is_empty()
-    assert days.filter(pl.col("stage_id") == 11)["days_in_stage"].median() == 14.0
+    # The same figures from the deal-stage rows, in Python: skipped and unfinished stages out.
+    with duckdb.connect(str(warehouse.path), read_only=True) as connection:
+        rows = connection.sql(
+            "select stage_id, days_in_stage from marts.fct_deal_stages "
+            "where deal_kind_id = 1 and not was_skipped and days_in_stage is not null"
+        ).fetchall()
+    values: dict[int, list[float]] = {}
+    for stage_id, value in rows:
+        values.setdefault(stage_id, []).append(value)
+    assert set(per_stage) == set(values)
+    for stage_id, stage_values in values.items():
+        row = per_stage[stage_id]
+        q1, median, q3 = statistics.quantiles(stage_values, n=4, method="inclusive")
+        assert row["deal_stages"] == len(stage_values)
+        assert row["q1_days"] == pytest.approx(q1)
+        assert row["median_days"] == pytest.approx(median)
+        assert row["q3_days"] == pytest.approx(q3)
+        assert row["mean_days"] == pytest.approx(statistics.fmean(stage_values))
+        inside = [v for v in stage_values if q1 - 1.5 * (q3 - q1) <= v <= q3 + 1.5 * (q3 - q1)]
+        assert row["lower_whisker_days"] == pytest.approx(min(inside))
+        assert row["upper_whisker_days"] == pytest.approx(max(inside))
+    assert per_stage[11]["median_days"] == 14.0
 
 
 def test_overview_kpis_match_python(warehouse: Any, kpis_for: Any) -> None:
@@ -189,11 +208,11 @@ def test_republish_is_seen_despite_the_cache(warehouse: Any) -> None:
 def test_queries_only_ever_open_the_warehouse_read_only(
     warehouse: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    opened: list[dict[str, Any]] = []
+    opened: list[tuple[Any, ...]] = []
     real_connect = duckdb.connect
 
     def spy(*args: Any, **kwargs: Any) -> duckdb.DuckDBPyConnection:
-        opened.append(kwargs)
+        opened.append(args)
         return real_connect(*args, **kwargs)
 
     monkeypatch.setattr(queries.duckdb, "connect", spy)
@@ -204,9 +223,15 @@ def test_queries_only_ever_open_the_warehouse_read_only(
         queries.funnel(Filters())
         queries.overview_kpis(PERIOD)
         queries.efficiency(PERIOD, by="deal_kind")
+        attached = queries._query(
+            "select path, readonly from duckdb_databases() where not internal "
+            "and database_name <> 'memory'"
+        ).rows()
     finally:
         holder.close()
 
-    assert opened and all(kwargs.get("read_only") is True for kwargs in opened)
+    # The file is only ever attached read-only, to a private in-memory instance.
+    assert opened and all(args == (":memory:",) for args in opened)
+    assert attached == [(str(warehouse.path), True)]
     assert (warehouse.path.read_bytes(), warehouse.path.stat().st_mtime_ns) == before
     assert not warehouse.path.with_name("crm.duckdb.wal").exists()

@@ -55,9 +55,7 @@ def ensure_meta_schema(con: duckdb.DuckDBPyConnection) -> None:
     )
     # Build databases written before incremental loads have a load_log without these columns.
     con.execute(f"alter table {META_SCHEMA}.load_log add column if not exists mode varchar")
-    con.execute(
-        f"alter table {META_SCHEMA}.load_log add column if not exists changed_rows bigint"
-    )
+    con.execute(f"alter table {META_SCHEMA}.load_log add column if not exists changed_rows bigint")
     con.execute(
         f"""
         create table if not exists {META_SCHEMA}.watermarks (

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     Numeric,
@@ -195,6 +196,8 @@ class Deal(TrackedMixin, Base):
         CheckConstraint(
             "status <> 'lost' or loss_reason_id is not null", name="lost_requires_reason"
         ),
+        # The deal list's order (newest first): a page is read off the index, not sorted.
+        Index("ix_deals_created_at_id", "created_at", "id"),
     )
 
     number: Mapped[str] = mapped_column(String(30), nullable=False, unique=True)

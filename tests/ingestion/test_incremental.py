@@ -172,7 +172,8 @@ def test_changes_and_soft_deletes_propagate_and_reruns_change_nothing(
     assert third["deals"].row_count == len(changed_ids)
     assert {result.changed_rows for name, result in third.items() if name not in empty} == {0}
     assert con.sql(
-        "select sum(changed_rows) from meta.load_log where run_id = 'run-3' and mode = 'incremental'"
+        "select sum(changed_rows) from meta.load_log "
+        "where run_id = 'run-3' and mode = 'incremental'"
     ).fetchall() == [(0,)]
     after = {table: table_contents(con, table) for table in TABLES}
     assert after == before

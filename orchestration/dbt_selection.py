@@ -144,11 +144,8 @@ def plan_build(
     return BuildPlan(changed, f"{len(changed)} source(s) changed since the last successful build")
 
 
-def nodes_to_skip(manifest: Mapping[str, Any], plan: BuildPlan) -> list[str]:
-    """Unique ids of the models and snapshots this plan leaves as they are (neither downstream of
-    a changed source nor of a clock-dependent model), parents before children."""
-    if plan.is_full:
-        return []
+def _reached(manifest: Mapping[str, Any], plan: BuildPlan) -> set[str]:
+    """Every node downstream of a changed source or of a clock-dependent model (inclusive)."""
     children: Mapping[str, list[str]] = manifest.get("child_map", {})
     sources = manifest.get("sources", {})
     starts: list[str] = []
@@ -158,10 +155,9 @@ def nodes_to_skip(manifest: Mapping[str, Any], plan: BuildPlan) -> list[str]:
             starts += [unique_id for unique_id in sources if unique_id.startswith(prefix)]
         else:
             starts.append(changed)
-    nodes = manifest.get("nodes", {})
     starts += [
         unique_id
-        for unique_id, node in nodes.items()
+        for unique_id, node in manifest.get("nodes", {}).items()
         if node.get("resource_type") == "model" and node.get("name") in CLOCK_DEPENDENT_MODELS
     ]
     reached: set[str] = set()
@@ -172,12 +168,35 @@ def nodes_to_skip(manifest: Mapping[str, Any], plan: BuildPlan) -> list[str]:
             continue
         reached.add(unique_id)
         pending.extend(children.get(unique_id, []))
+    return reached
+
+
+def nodes_to_skip(manifest: Mapping[str, Any], plan: BuildPlan) -> list[str]:
+    """Unique ids of the models and snapshots this plan leaves as they are (neither downstream of
+    a changed source nor of a clock-dependent model), parents before children."""
+    if plan.is_full:
+        return []
+    reached = _reached(manifest, plan)
     skipped = {
         unique_id
-        for unique_id, node in nodes.items()
+        for unique_id, node in manifest.get("nodes", {}).items()
         if node.get("resource_type") in ("model", "snapshot") and unique_id not in reached
     }
     return _topological(skipped, manifest.get("parent_map", {}))
+
+
+def unchanged_data_tests(manifest: Mapping[str, Any], plan: BuildPlan) -> list[str]:
+    """Names of the data tests none of whose parents changed. A test with one rebuilt parent
+    runs even when its other parent is left alone (a relationships test from a rebuilt fact to
+    an unchanged dimension is exactly what catches a bad new row)."""
+    if plan.is_full:
+        return []
+    reached = _reached(manifest, plan)
+    return sorted(
+        node["name"]
+        for unique_id, node in manifest.get("nodes", {}).items()
+        if node.get("resource_type") == "test" and unique_id not in reached
+    )
 
 
 def _topological(unique_ids: set[str], parents: Mapping[str, list[str]]) -> list[str]:

@@ -22,6 +22,7 @@ from orchestration.dbt_selection import (
     plan_build,
     project_fingerprint,
     record_successful_build,
+    unchanged_data_tests,
 )
 from orchestration.resources import WarehouseResource
 
@@ -108,10 +109,17 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
         started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         args = dbt_build_args(config.full_refresh)
         if not plan.is_full:
-            # Unit tests check the SQL logic, not the data: they passed on this exact code in
-            # the last successful build (same fingerprint), so only full builds run them.
+            # Exactly these nodes are left out: no indirect selection, which would also drop a
+            # test whose other parent is rebuilt. Unit tests check the SQL logic, not the data:
+            # they passed on this exact code in the last successful build (same fingerprint).
             names = [manifest["nodes"][unique_id]["name"] for unique_id in skipped]
-            args += ["--exclude", " ".join([*names, "resource_type:unit_test"])]
+            names += unchanged_data_tests(manifest, plan)
+            args += [
+                "--indirect-selection",
+                "empty",
+                "--exclude",
+                " ".join([*names, "resource_type:unit_test"]),
+            ]
         invocation = dbt.cli(args, context=context)
         yield from invocation.stream()
         keep_partial_parse(Path(invocation.target_path), project)

@@ -21,6 +21,7 @@ from orchestration.dbt_selection import (
     plan_build,
     project_fingerprint,
     record_successful_build,
+    unchanged_data_tests,
 )
 from orchestration.resources import dbt_project, prepare_dbt_project
 
@@ -58,6 +59,21 @@ def test_changed_deals_rebuild_the_deal_marts_and_leave_claims_alone(manifest: d
     assert {"rpt_deal_efficiency", "rpt_pipeline_forecast"} <= built
     assert {"stg_opapp__claims", "fct_claims", "rpt_claim_structure"} <= skipped
     assert {"stg_gis__exchange_events", "fct_gis_documents"} <= skipped
+
+
+def test_a_test_with_one_rebuilt_parent_still_runs(manifest: dict) -> None:
+    plan = BuildPlan(["source.crm_warehouse.opapp.deals"], "deals changed")
+    skipped_tests = set(unchanged_data_tests(manifest, plan))
+    all_tests = {
+        node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "test"
+    }
+    # fct_deals is rebuilt, dim_managers is not: the relationship between them is checked.
+    relationship = "relationships_fct_deals_manager_id__manager_id__ref_dim_managers_"
+    assert relationship in all_tests - skipped_tests
+    assert "dim_managers" in skipped_names(manifest, plan)
+    # A claim test has no parent downstream of deals: left out.
+    assert any(name.startswith("not_null_fct_claims") for name in skipped_tests)
+    assert not any(name.startswith("not_null_fct_deals_") for name in skipped_tests)
 
 
 def test_clock_dependent_models_and_their_children_always_rebuild(manifest: dict) -> None:

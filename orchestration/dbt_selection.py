@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from graphlib import TopologicalSorter
 from typing import Any
 
 import duckdb
@@ -200,18 +201,8 @@ def unchanged_data_tests(manifest: Mapping[str, Any], plan: BuildPlan) -> list[s
 
 
 def _topological(unique_ids: set[str], parents: Mapping[str, list[str]]) -> list[str]:
-    ordered: list[str] = []
-    placed: set[str] = set()
-
-    def place(unique_id: str) -> None:
-        if unique_id in placed:
-            return
-        placed.add(unique_id)
-        for parent in sorted(parents.get(unique_id, [])):
-            if parent in unique_ids:
-                place(parent)
-        ordered.append(unique_id)
-
-    for unique_id in sorted(unique_ids):
-        place(unique_id)
-    return ordered
+    graph = {
+        unique_id: [parent for parent in parents.get(unique_id, []) if parent in unique_ids]
+        for unique_id in sorted(unique_ids)
+    }
+    return list(TopologicalSorter(graph).static_order())

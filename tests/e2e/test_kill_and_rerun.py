@@ -51,7 +51,7 @@ class PipelineProcess:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
-def start_pipeline(settings: Settings, log_name: str) -> PipelineProcess:
+def start_pipeline(settings: Settings, log_name: str, *args: str) -> PipelineProcess:
     env = {
         key: value for key, value in os.environ.items() if not key.startswith(("CRM_", "DAGSTER_"))
     }
@@ -63,7 +63,7 @@ def start_pipeline(settings: Settings, log_name: str) -> PipelineProcess:
     log = settings.data_dir / f"{log_name}.log"
     with log.open("wb") as handle:
         process = subprocess.Popen(
-            [sys.executable, "-m", "crm.cli", "pipeline"],
+            [sys.executable, "-m", "crm.cli", "pipeline", *args],
             cwd=REPO_ROOT,
             env=env,
             stdout=handle,

@@ -3,11 +3,8 @@ publishes exactly what a full rebuild (`crm pipeline --full`) of the same data p
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -17,34 +14,20 @@ from crm.settings import Settings
 from operational_app.seed import seed_database
 from tests.e2e.test_kill_and_rerun import (
     AS_OF,
-    REPO_ROOT,
-    RUN_TIMEOUT,
     differences,
     mart_tables,
     seeded_data_dir,
+    start_pipeline,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 LATER = "2030-01-01 10:00:00.000000"
 
 
-def run_pipeline(settings: Settings, *args: str) -> str:
-    env = {"CRM_DATA_DIR": str(settings.data_dir), "DAGSTER_HOME": str(settings.dagster_home)}
-    completed = subprocess.run(
-        [sys.executable, "-m", "crm.cli", "pipeline", *args],
-        cwd=REPO_ROOT,
-        env={**_base_env(), **env, "COLUMNS": "200"},
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT,
-    )
-    output = completed.stdout + completed.stderr
-    assert completed.returncode == 0, output[-5000:]
-    return output
-
-
-def _base_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith(("CRM_", "DAGSTER_"))}
+def run_pipeline(settings: Settings, log_name: str, *args: str) -> str:
+    run = start_pipeline(settings, log_name, *args)
+    assert run.wait() == 0, run.output()[-5000:]
+    return run.output()
 
 
 def test_an_incremental_run_equals_a_full_rebuild(tmp_path: Path) -> None:
@@ -52,7 +35,7 @@ def test_an_incremental_run_equals_a_full_rebuild(tmp_path: Path) -> None:
     oltp.parent.mkdir()
     seed_database(f"sqlite:///{oltp}", "demo", seed=23, as_of=AS_OF)
     settings = seeded_data_dir(tmp_path, "selective", oltp)
-    first = run_pipeline(settings)
+    first = run_pipeline(settings, "first")
     assert "no successful build recorded yet" in first
 
     # Operators edit deals and claims; orders, GIS files and the rest are untouched.
@@ -69,7 +52,7 @@ def test_an_incremental_run_equals_a_full_rebuild(tmp_path: Path) -> None:
         ).rowcount
     assert deals > 0 and claims > 0
 
-    incremental = run_pipeline(settings)
+    incremental = run_pipeline(settings, "incremental")
     assert "2 source(s) changed since the last successful build" in incremental
     left_alone = int(incremental.split(" model(s) left as they are")[0].rsplit("; ", 1)[1])
     assert left_alone > 10
@@ -82,7 +65,7 @@ def test_an_incremental_run_equals_a_full_rebuild(tmp_path: Path) -> None:
             == deals
         )
 
-    run_pipeline(settings, "--full")
+    run_pipeline(settings, "full", "--full")
     assert len(mart_tables(published)) >= 20
     assert mart_tables(selective_copy) == mart_tables(published)
     assert differences(selective_copy, published) == {}

@@ -14,7 +14,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from operational_app.db.models import USER_ROLES, ApiToken, User, UserSession, utc_now
@@ -212,35 +212,66 @@ def create_session(session: Session, user: User, *, now: dt.datetime | None = No
     return token
 
 
+# Every request runs one of these two (api/deps.py): built once, one round trip each.
+_SESSION_WITH_USER = (
+    select(UserSession, User)
+    .join(User, User.id == UserSession.user_id)
+    .where(UserSession.token_hash == bindparam("digest"))
+)
+_TOKEN_WITH_USER = (
+    select(ApiToken, User)
+    .join(User, User.id == ApiToken.user_id)
+    .where(ApiToken.token_hash == bindparam("digest"))
+)
+
+
+def find_session(
+    session: Session, token: str | None, *, now: dt.datetime | None = None
+) -> tuple[UserSession, User] | None:
+    """The live session and its active user for a cookie value; reads only."""
+    if not _plausible_token(token):
+        return None
+    now = now or utc_now()
+    found = session.execute(_SESSION_WITH_USER, {"digest": token_digest(token)}).first()
+    if found is None:
+        return None
+    row, user = found
+    if row.revoked_at is not None or row.deleted_at is not None or row.expires_at <= now:
+        return None
+    if not user.is_active or user.deleted_at is not None:
+        return None
+    return row, user
+
+
+def session_expiry_due(row: UserSession, *, now: dt.datetime | None = None) -> bool:
+    """Whether sliding the session's expiry forward is worth a write now."""
+    return (now or utc_now()) + SESSION_TTL - row.expires_at >= SESSION_REFRESH_AFTER
+
+
+def slide_session_expiry(
+    session: Session, row: UserSession, *, now: dt.datetime | None = None
+) -> None:
+    new_expiry = (now or utc_now()) + SESSION_TTL
+    # A plain UPDATE, not the ORM's versioned one: two parallel requests of the same browser
+    # must not fail each other with a stale-version error.
+    session.execute(
+        update(UserSession)
+        .where(UserSession.id == row.id, UserSession.expires_at < new_expiry)
+        .values(expires_at=new_expiry)
+        .execution_options(synchronize_session=False)
+    )
+    row.expires_at = new_expiry
+
+
 def lookup_session(
     session: Session, token: str | None, *, now: dt.datetime | None = None
 ) -> tuple[UserSession, User] | None:
     """The live session and its active user for a cookie value; slides the expiry forward."""
-    if not _plausible_token(token):
-        return None
     now = now or utc_now()
-    row = session.scalars(
-        select(UserSession).where(UserSession.token_hash == token_digest(token))
-    ).first()
-    if row is None or row.revoked_at is not None or row.deleted_at is not None:
-        return None
-    if row.expires_at <= now:
-        return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.is_active or user.deleted_at is not None:
-        return None
-    new_expiry = now + SESSION_TTL
-    if new_expiry - row.expires_at >= SESSION_REFRESH_AFTER:
-        # A plain UPDATE, not the ORM's versioned one: two parallel requests of the same
-        # browser must not fail each other with a stale-version error.
-        session.execute(
-            update(UserSession)
-            .where(UserSession.id == row.id, UserSession.expires_at < new_expiry)
-            .values(expires_at=new_expiry)
-            .execution_options(synchronize_session=False)
-        )
-        row.expires_at = new_expiry
-    return row, user
+    found = find_session(session, token, now=now)
+    if found is not None and session_expiry_due(found[0], now=now):
+        slide_session_expiry(session, found[0], now=now)
+    return found
 
 
 def revoke_session(session: Session, token: str | None, *, now: dt.datetime | None = None) -> None:
@@ -290,32 +321,57 @@ def create_api_token(
 TOKEN_USE_RESOLUTION = dt.timedelta(minutes=1)
 
 
-def authenticate_token(
+def find_api_token(
     session: Session, token: str | None, *, now: dt.datetime | None = None
-) -> User | None:
-    """The active user owning a live (not revoked, not expired) token; records its use."""
+) -> tuple[ApiToken, User] | None:
+    """A live (not revoked, not expired) token and its active user; reads only."""
     if not _plausible_token(token):
         return None
     now = now or utc_now()
-    row = session.scalars(
-        select(ApiToken).where(ApiToken.token_hash == token_digest(token))
-    ).first()
-    if row is None or row.revoked_at is not None or row.deleted_at is not None:
+    found = session.execute(_TOKEN_WITH_USER, {"digest": token_digest(token)}).first()
+    if found is None:
+        return None
+    row, user = found
+    if row.revoked_at is not None or row.deleted_at is not None:
         return None
     if row.expires_at is not None and row.expires_at <= now:
         return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.is_active or user.deleted_at is not None:
+    if not user.is_active or user.deleted_at is not None:
         return None
-    # Recording every use would turn every GET into a write that queues behind SQLite's single
-    # write lock (bench/bench_api.py); a minute's resolution is enough to spot unused tokens.
-    if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_RESOLUTION:
-        session.execute(
-            update(ApiToken)
-            .where(ApiToken.id == row.id)
-            .values(last_used_at=now)
-            .execution_options(synchronize_session=False)
-        )
+    return row, user
+
+
+def token_use_due(row: ApiToken, *, now: dt.datetime | None = None) -> bool:
+    """Whether the token's last use is worth a write now.
+
+    Recording every use would turn every GET into a write that queues behind SQLite's single
+    write lock (bench/bench_api.py); a minute's resolution is enough to spot unused tokens.
+    """
+    return row.last_used_at is None or (now or utc_now()) - row.last_used_at >= TOKEN_USE_RESOLUTION
+
+
+def record_token_use(session: Session, row: ApiToken, *, now: dt.datetime | None = None) -> None:
+    now = now or utc_now()
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == row.id)
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    row.last_used_at = now
+
+
+def authenticate_token(
+    session: Session, token: str | None, *, now: dt.datetime | None = None
+) -> User | None:
+    """The active user owning a live token; records its use (at most once a minute)."""
+    now = now or utc_now()
+    found = find_api_token(session, token, now=now)
+    if found is None:
+        return None
+    row, user = found
+    if token_use_due(row, now=now):
+        record_token_use(session, row, now=now)
     return user
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -21,10 +23,11 @@ from sqlalchemy import Engine, event
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.pool import StaticPool
 
 from crm.settings import Settings, get_settings
 from operational_app import auth
-from operational_app.api.deps import current_user
+from operational_app.api.deps import HOT_WRITERS_POSTGRES, current_user
 from operational_app.api.main import api_router
 from operational_app.db.migrate import upgrade_to_head
 from operational_app.db.session import create_oltp_engine
@@ -61,8 +64,8 @@ def _sqlite_unicode_lower(dbapi_connection, _record) -> None:  # noqa: ANN001 - 
     )
 
 
-def _create_engine(url: str) -> Engine:
-    engine = create_oltp_engine(url)
+def _create_engine(url: str, **options: Any) -> Engine:
+    engine = create_oltp_engine(url, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_unicode_lower)
     return engine
@@ -165,11 +168,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         upgrade_to_head(settings.oltp_url)
         engine = _create_engine(settings.oltp_url)
+        # Sign-in lookups run on the event loop (api/deps.py). They get a connection of their
+        # own: waiting on the shared pool there would deadlock once every pooled connection sat
+        # in a request whose session the loop has yet to close.
+        lookup_engine = _create_engine(settings.oltp_url, poolclass=StaticPool)
         app.state.session_factory = sessionmaker(bind=engine, expire_on_commit=False)
+        app.state.lookup_session_factory = sessionmaker(bind=lookup_engine, expire_on_commit=False)
+        # Hot writes (api/deps.py run_write) run here: SQLite takes one writer at a time, so one
+        # thread; PostgreSQL takes several.
+        writers = 1 if engine.dialect.name == "sqlite" else HOT_WRITERS_POSTGRES
+        app.state.write_executor = ThreadPoolExecutor(writers, thread_name_prefix="crm-write")
         try:
             yield
         finally:
+            app.state.write_executor.shutdown(wait=True)
             engine.dispose()
+            lookup_engine.dispose()
 
     app = FastAPI(
         title="CRM operational app",

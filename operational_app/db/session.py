@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -24,18 +26,63 @@ def _configure_sqlite(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAP
     cursor.close()
 
 
-def create_oltp_engine(url: str) -> Engine:
+# _POOL_NOTE: the app's sessions close on the event loop (api/deps.py) after the response is
+# serialized, which for a sync route waits for one of FastAPI's 40 worker threads. A pool smaller
+# than that lets 40 threads wait for connections that requests waiting for a thread hold: a
+# deadlock until the pool timeout. SQLite connections are cheap, so its pool never makes anyone
+# wait; PostgreSQL's stays bounded (max_connections), above the thread count.
+_READ_PREFIXES = ("select", "with", "pragma", "explain")
+_WRITE_TURN = "crm_sqlite_write_turn"
+_write_turns: dict[str, threading.Lock] = {}
+_write_turns_guard = threading.Lock()
+
+
+def _queue_sqlite_writers(engine: Engine, database: str) -> None:
+    """Let this process's writers take turns at SQLite's single write lock.
+
+    SQLite answers a second writer with SQLITE_BUSY and its busy handler polls with sleeps of
+    up to 100 ms, so twenty threads writing at once turn 1 ms transactions into a long tail
+    (bench/bench_api.py). A transaction's first write statement waits here for its turn; the
+    turn passes on when the connection goes back to the pool, after its commit or rollback.
+    Waiting is bounded by the busy timeout, after which SQLite's own handler takes over.
+    """
+    with _write_turns_guard:
+        turn = _write_turns.setdefault(str(Path(database).resolve()), threading.Lock())
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def wait_for_turn(connection, _cursor, statement, _parameters, _context, _many) -> None:  # noqa: ANN001
+        info = connection.info
+        if _WRITE_TURN in info or statement.lstrip()[:7].lower().startswith(_READ_PREFIXES):
+            return
+        if turn.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            info[_WRITE_TURN] = turn
+
+    @event.listens_for(engine, "checkin")
+    def pass_turn(_dbapi_connection, record) -> None:  # noqa: ANN001
+        held = record.info.pop(_WRITE_TURN, None)
+        if held is not None:
+            held.release()
+
+
+def create_oltp_engine(url: str, **options: Any) -> Engine:
+    """An engine for the OLTP URL; `options` go to `create_engine` (e.g. `poolclass`)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        if "poolclass" not in options:
+            options |= {"pool_size": 10, "max_overflow": -1}  # see _POOL_NOTE
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **options)
         event.listen(engine, "connect", _configure_sqlite)
+        if parsed.database and parsed.database != ":memory:":
+            _queue_sqlite_writers(engine, parsed.database)
         return engine
     if parsed.drivername == "postgresql":
         # Use psycopg 3 (the driver we install) when the URL names none.
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(url, pool_pre_ping=True)
+    if "poolclass" not in options:
+        options |= {"pool_size": 10, "max_overflow": 50}  # see _POOL_NOTE
+    return create_engine(url, pool_pre_ping=True, **options)
 
 
 @lru_cache(maxsize=8)

@@ -11,12 +11,13 @@ Every service flushes and leaves the commit to the caller.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from operational_app.db.models import (
     Deal,
@@ -29,7 +30,12 @@ from operational_app.db.models import (
     utc_now,
 )
 from operational_app.domain.common import clean_text, require_reference, require_text
-from operational_app.domain.errors import TransitionNotAllowed, ValidationFailed, check_version
+from operational_app.domain.errors import (
+    NotFound,
+    TransitionNotAllowed,
+    ValidationFailed,
+    check_version,
+)
 
 NUMBER_PREFIX = "СД-"
 MAX_AMOUNT = Decimal("1e13")
@@ -249,34 +255,157 @@ def advance_deal(
     user_id: int | None = None,
     expected_version: int | None = None,
 ) -> Deal:
+    """Move a loaded deal forward (pages, import); see `advance_deal_by_id` for the rules."""
+    check_version(deal, expected_version)
+    session.flush()  # pending changes of this deal reach the database before the SQL below
+    advance_deal_by_id(
+        session, deal.id, stage_id, now=now, user_id=user_id, expected_version=deal.version
+    )
+    session.refresh(deal)
+    return deal
+
+
+# The statements of the stage change, built once: constructing SQL expressions costs more than
+# running them on SQLite (bench/bench_api.py).
+_deals, _stages, _kinds = Deal.__table__, SalesStage.__table__, DealKind.__table__
+_history = DealStageHistory.__table__
+_SELECT_DEAL = select(_deals).where(_deals.c.id == bindparam("deal_id"))
+_SELECT_KIND_STAGES = (
+    select(
+        _kinds.c.name.label("kind_name"),
+        _kinds.c.has_stages,
+        _stages.c.id,
+        _stages.c.name,
+        _stages.c.sequence,
+    )
+    .select_from(_kinds)
+    .outerjoin(_stages, (_stages.c.deal_kind_id == _kinds.c.id) & _stages.c.deleted_at.is_(None))
+    .where(_kinds.c.id == bindparam("deal_kind_id"))
+    .order_by(_stages.c.sequence)
+)
+_SELECT_STAGE_SEQUENCE = select(_stages.c.sequence).where(_stages.c.id == bindparam("stage_id"))
+_MOVE_DEAL = (
+    update(_deals)
+    .where(_deals.c.id == bindparam("b_deal_id"), _deals.c.version == bindparam("b_version"))
+    .values(
+        current_stage_id=bindparam("b_stage_id"),
+        updated_at=bindparam("b_now"),
+        version=bindparam("b_new_version"),
+    )
+)
+_CLOSE_OPEN_HISTORY = (
+    update(_history)
+    .where(_history.c.deal_id == bindparam("b_deal_id"), _history.c.left_at.is_(None))
+    .values(
+        left_at=bindparam("b_now"), updated_at=bindparam("b_now"), version=_history.c.version + 1
+    )
+)
+_INSERT_HISTORY = insert(_history)
+_SELECT_HISTORY = (
+    select(
+        _history.c.id,
+        _history.c.stage_id,
+        _history.c.entered_at,
+        _history.c.left_at,
+        _history.c.was_skipped,
+        _history.c.user_id,
+    )
+    .where(_history.c.deal_id == bindparam("deal_id"))
+    .order_by(_history.c.entered_at, _history.c.id)
+)
+
+
+def advance_deal_by_id(
+    session: Session,
+    deal_id: int,
+    stage_id: int,
+    *,
+    now: dt.datetime | None = None,
+    user_id: int | None = None,
+    expected_version: int | None = None,
+) -> dict[str, Any]:
+    """Move a deal forward to `stage_id`; returns the deal's row as it now stands.
+
+    The busiest write of the app (bench/bench_api.py), so it is a handful of SQL statements
+    rather than ORM loads: read the deal, read its kind's stages, then one versioned UPDATE
+    of the deal (0 rows = another writer got there first), close the open history row and
+    insert the new one plus any stages jumped over (recorded as skipped).
+    """
     now = now or utc_now()
+    connection = session.connection()
+    deal = connection.execute(_SELECT_DEAL, {"deal_id": deal_id}).first()
+    if deal is None or deal.deleted_at is not None:
+        raise NotFound(
+            "deals.not_found", f"Deals {deal_id} does not exist.", params={"id": deal_id}
+        )
     check_version(deal, expected_version)
     _require_in_progress(deal, "moved to another stage")
-    kind = session.get(DealKind, deal.deal_kind_id)
-    if kind is None or not kind.has_stages:
+    kind_stages = connection.execute(_SELECT_KIND_STAGES, {"deal_kind_id": deal.deal_kind_id}).all()
+    if not kind_stages or not kind_stages[0].has_stages:
         raise TransitionNotAllowed(
             "deal.non_process_kind", "This deal kind has no stages; a deal of it cannot advance."
         )
-    stages = kind_stages(session, kind.id)
-    target = next((stage for stage in stages if stage.id == stage_id), None)
+    target = next((stage for stage in kind_stages if stage.id == stage_id), None)
     if target is None:
         raise ValidationFailed(
             "deal.stage_not_of_kind",
-            f"Stage {stage_id} is not a stage of deal kind '{kind.name}'.",
+            f"Stage {stage_id} is not a stage of deal kind '{kind_stages[0].kind_name}'.",
             field="stage_id",
             params={"stage_id": stage_id},
         )
-    if target.sequence <= _current_sequence(session, deal):
+    current_sequence = _sequence_of(connection, kind_stages, deal.current_stage_id)
+    if target.sequence <= current_sequence:
         raise TransitionNotAllowed(
             "deal.stage_not_forward",
             f"A deal only moves forward: stage '{target.name}' is not after the current stage.",
             field="stage_id",
             params={"stage": target.name},
         )
-    _move_to(session, deal, stages, target, now, user_id)
-    deal.updated_at = now
-    session.flush()
-    return deal
+    moved = connection.execute(
+        _MOVE_DEAL,
+        {
+            "b_deal_id": deal.id,
+            "b_version": deal.version,
+            "b_new_version": deal.version + 1,
+            "b_stage_id": target.id,
+            "b_now": now,
+        },
+    )
+    if moved.rowcount != 1:
+        raise StaleDataError(f"deal {deal.id} changed while it was being moved")
+    connection.execute(_CLOSE_OPEN_HISTORY, {"b_deal_id": deal.id, "b_now": now})
+    row = {"deal_id": deal.id, "entered_at": now, "user_id": user_id, "created_at": now}
+    row |= {"updated_at": now, "version": 1, "deleted_at": None}
+    rows = [
+        row | {"stage_id": stage.id, "left_at": now, "was_skipped": True}
+        for stage in kind_stages
+        if current_sequence < stage.sequence < target.sequence
+    ]
+    rows.append(row | {"stage_id": target.id, "left_at": None, "was_skipped": False})
+    connection.execute(_INSERT_HISTORY, rows)
+    return deal._asdict() | {
+        "current_stage_id": target.id,
+        "updated_at": now,
+        "version": deal.version + 1,
+    }
+
+
+def _sequence_of(connection: Connection, kind_stages: Sequence[Row], stage_id: int | None) -> int:
+    """The sequence of the deal's current stage (0 before the first); a stage removed from
+    the kind since keeps its place."""
+    if stage_id is None:
+        return 0
+    for stage in kind_stages:
+        if stage.id == stage_id:
+            return stage.sequence
+    sequence = connection.execute(_SELECT_STAGE_SEQUENCE, {"stage_id": stage_id}).scalar()
+    return sequence if sequence is not None else 0
+
+
+def stage_history_rows(session: Session, deal_id: int) -> list[dict[str, Any]]:
+    """A deal's stage history as plain rows, oldest first (the API's deal detail)."""
+    result = session.connection().execute(_SELECT_HISTORY, {"deal_id": deal_id})
+    return [dict(row) for row in result.mappings()]
 
 
 def win_deal(

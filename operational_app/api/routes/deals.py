@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from typing import Any
+
+from fastapi import APIRouter, Request, status
+from sqlalchemy.orm import Session
 
 from operational_app.api.deps import (
     CurrentUser,
@@ -12,6 +15,7 @@ from operational_app.api.deps import (
     Offset,
     SearchText,
     SessionDep,
+    run_write,
 )
 from operational_app.api.schemas import (
     DealAction,
@@ -90,15 +94,17 @@ def update_deal(session: SessionDep, deal_id: IdPath, body: DealUpdate) -> DealD
 
 
 @router.post("/deals/{deal_id}/advance", response_model=DealDetail)
-def advance_deal(
-    session: SessionDep, user: CurrentUser, deal_id: IdPath, body: DealAdvance
-) -> DealDetail:
-    deal = get_or_404(session, Deal, deal_id)
-    service.advance_deal(
-        session, deal, body.stage_id, expected_version=body.version, user_id=user.id
-    )
-    session.commit()
-    return _detail(session, deal)
+async def advance_deal(
+    request: Request, user: CurrentUser, deal_id: IdPath, body: DealAdvance
+) -> dict[str, Any]:
+    def move(session: Session) -> dict[str, Any]:
+        deal = service.advance_deal_by_id(
+            session, deal_id, body.stage_id, expected_version=body.version, user_id=user.id
+        )
+        # Plain rows, validated once against DealDetail by FastAPI (no ORM objects to load).
+        return deal | {"stage_history": service.stage_history_rows(session, deal_id)}
+
+    return await run_write(request, move)
 
 
 @router.post("/deals/{deal_id}/win", response_model=DealDetail)

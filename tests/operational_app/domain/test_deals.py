@@ -247,3 +247,50 @@ def test_concurrent_update_raises_stale_data(db: Session, engine, classifiers: C
     deal.probability = 60
     with pytest.raises(StaleDataError):
         db.commit()
+
+
+def test_advance_by_id_returns_the_stored_row(db: Session, classifiers: Classifiers):
+    s1, s2, s3, *_ = classifiers.stages
+    deal = create_random_deal(db, classifiers, now=T0)
+    db.commit()
+    moved = service.advance_deal_by_id(
+        db, deal.id, s3.id, now=T1, user_id=classifiers.manager.id, expected_version=deal.version
+    )
+    db.commit()
+    db.refresh(deal)
+    assert moved["current_stage_id"] == deal.current_stage_id == s3.id
+    assert moved["version"] == deal.version == 2
+    assert moved["updated_at"] == deal.updated_at == T1
+    assert history(db, deal) == [
+        (s1.id, T0, T1, False),
+        (s2.id, T1, T1, True),
+        (s3.id, T1, None, False),
+    ]
+    rows = service.stage_history_rows(db, deal.id)
+    assert [row["stage_id"] for row in rows] == [s1.id, s2.id, s3.id]
+    assert {row["user_id"] for row in rows[1:]} == {classifiers.manager.id}
+
+
+def test_advance_by_id_loses_a_race_without_writing(
+    db: Session, engine, classifiers: Classifiers, monkeypatch: pytest.MonkeyPatch
+):
+    """Another writer commits between the read of the deal and its UPDATE: the UPDATE ...
+    WHERE version = N matches no row, so nothing is written and StaleDataError (409) follows."""
+    s1, s2, *_ = classifiers.stages
+    deal = create_random_deal(db, classifiers, now=T0)
+    db.commit()
+    read_stage = service._sequence_of
+
+    def other_writer_first(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        with Session(engine) as other:
+            service.update_deal(other, other.get(Deal, deal.id), {"probability": 40})
+            other.commit()
+        return read_stage(*args, **kwargs)
+
+    monkeypatch.setattr(service, "_sequence_of", other_writer_first)
+    with pytest.raises(StaleDataError):
+        service.advance_deal_by_id(db, deal.id, s2.id, now=T1, expected_version=deal.version)
+    db.rollback()
+    db.refresh(deal)
+    assert (deal.current_stage_id, deal.probability, deal.version) == (s1.id, 40, 2)
+    assert history(db, deal) == [(s1.id, T0, None, False)]

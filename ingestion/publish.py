@@ -4,6 +4,28 @@ Readers (dashboards, analysts) open the published file read-only per query. Beca
 is complete before `os.replace` swaps it in, a reader sees either the previous run or this one,
 never a half-built table or a mix of two runs, and never a lock held by the pipeline.
 
+The new file is written under a private staging name, so a failed publish leaves the published
+file untouched. Tables that did not change since the last publish are reused rather than copied
+again (an incremental run rebuilds only a few marts). Every table to publish gets a content
+fingerprint in the build database: row count, an order-independent sum of row hashes (a sum, not
+an xor, so duplicate rows count), and column names and types. The published file records the
+fingerprints of its tables in meta.published_tables. If the published file is readable and has
+that record, the staging file starts as a byte copy of it (the published file itself is only
+ever read): a table whose fingerprint is unchanged stays, every other one is copied from the
+build, and a table the build no longer has is dropped. Otherwise the staging file starts empty
+and everything is copied. Either way the new file holds exactly the build's rows (a reused table
+keeps the row order of the run that copied it).
+
+DuckDB does not give back the blocks of a replaced table inside a file; it reuses them later. A copy
+larger than `MAX_REUSE_GROWTH` times its live data (plus a few MiB) is therefore not reused, nor
+one with no table to reuse: the full copy compacts the file, and it costs about as much as a
+reuse once most of the data changed anyway.
+
+Parquet files carry the fingerprint of their content in their key-value metadata, checked on its
+own since the folder can differ from the published file (a rollback, a publish that failed after
+the export). A file of the current export whose fingerprint matches is hard-linked into the new
+export instead of written again; one that is missing, older or different is exported.
+
 The outgoing file is kept under `previous/` for a grace period (a hard link, so it costs no
 space until it is the only name left), which lets an operator roll back a bad publication by
 copying it over `crm.duckdb`. A publish that was killed leaves `.<name>.<pid>.publishing` files;
@@ -13,6 +35,7 @@ the next publish removes those whose process is gone.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -25,6 +48,17 @@ import duckdb
 PUBLISHED_SCHEMAS = ("marts", "meta")
 PREVIOUS_DIR_NAME = "previous"
 DEFAULT_PREVIOUS_GRACE = dt.timedelta(hours=24)
+# Reuse a copy of the published file only while it is at most this many times its live data,
+# plus a little for the small meta tables rewritten on every publish (256 KiB blocks each).
+MAX_REUSE_GROWTH = 1.5
+_REUSE_SLACK_BYTES = 8 * 2**20
+# Tables the publish step writes itself; the build writes meta.load_log, meta.watermarks and
+# meta.dbt_builds, and a build table of one of these names would be replaced anyway.
+_PUBLISH_OWNED = frozenset(
+    {("meta", "publication"), ("meta", "data_freshness"), ("meta", "published_tables")}
+)
+# Key of the fingerprint in the key-value metadata of each exported Parquet file.
+_PARQUET_FINGERPRINT_KEY = "crm_publish_fingerprint"
 # crm-20260630T023012Z-<run id>.duckdb: when the file stopped being the published one, and the
 # run that had published it.
 _PREVIOUS_NAME = re.compile(r"^crm-(?P<retired>\d{8}T\d{6}Z)-(?P<run>[^/]+)\.duckdb$")
@@ -39,6 +73,24 @@ DATA_FRESHNESS_COMMENT = (
     "database; rows: rows the raw table held when published (GIS: exchange events of that "
     "system); published_at: UTC time this warehouse was published (same as meta.publication)."
 )
+PUBLISHED_TABLES_COMMENT = (
+    "Fingerprint of each table published from the build database, which the next publish "
+    "compares to reuse unchanged tables. content_hash: sum of the rows' hash(); "
+    "columns_signature: JSON list of [column name, type]."
+)
+
+
+@dataclass(frozen=True)
+class TableFingerprint:
+    """What a table holds, whatever its row order; a changed row, an added duplicate or a
+    renamed or retyped column changes it."""
+
+    row_count: int
+    content_hash: str
+    columns_signature: str
+
+    def token(self) -> str:
+        return json.dumps([self.row_count, self.content_hash, self.columns_signature])
 
 
 @dataclass(frozen=True)
@@ -48,6 +100,11 @@ class PublishResult:
     seconds: float
     previous: Path | None = None
     pruned: list[Path] = field(default_factory=list)
+    # Of `tables`: copied from the build database, or kept from the previous published file.
+    copied: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    # Marts whose Parquet file was hard-linked from the previous export rather than written.
+    parquet_reused: list[str] = field(default_factory=list)
 
 
 def _quote(identifier: str) -> str:
@@ -70,7 +127,7 @@ def publish_warehouse(
     schemas: tuple[str, ...] = PUBLISHED_SCHEMAS,
     previous_grace: dt.timedelta = DEFAULT_PREVIOUS_GRACE,
 ) -> PublishResult:
-    """Copy the published schemas of the build database into a fresh file, then swap it in."""
+    """Write the published schemas of the build database into a staging file, then swap it in."""
     started = time.perf_counter()
     if not build_path.exists():
         raise FileNotFoundError(f"build database {build_path} does not exist; run the pipeline")
@@ -78,36 +135,72 @@ def publish_warehouse(
     remove_stale_staging(published_path, parquet_dir)
     staging_path = published_path.with_name(f".{published_path.name}.{os.getpid()}.publishing")
     _unlink_with_wal(staging_path)
-    copied: list[str] = []
     published_at = _utc_now()
     previous: Path | None = None
+    reused: list[str] = []
+    parquet_reused: list[str] = []
     try:
-        con = duckdb.connect(str(staging_path))
+        # An in-memory connection with both files attached: the build stays attached (and
+        # locked against writers) from fingerprinting to the last copy, whichever staging file
+        # is used. Spills go next to the staging file, where remove_stale_staging finds them.
+        con = duckdb.connect(config={"temp_directory": f"{staging_path}.tmp"})
         try:
             con.execute(f"attach {_literal(str(build_path))} as build (read_only)")
-            tables = con.sql(
-                "select schema_name, table_name from duckdb_tables() "
-                "where database_name = 'build' and list_contains(?, schema_name) order by 1, 2",
-                params=[list(schemas)],
-            ).fetchall()
+            tables = [
+                (schema, table)
+                for schema, table in con.sql(
+                    "select schema_name, table_name from duckdb_tables() where database_name = "
+                    "'build' and list_contains(?, schema_name) order by 1, 2",
+                    params=[list(schemas)],
+                ).fetchall()
+                if (schema, table) not in _PUBLISH_OWNED
+            ]
             if not any(schema == "marts" for schema, _ in tables):
                 raise RuntimeError("the build database has no marts to publish; run dbt first")
+            fingerprints = {
+                (schema, table): table_fingerprint(con, "build", schema, table)
+                for schema, table in tables
+            }
+            kept = _copy_published(published_path, staging_path)
+            if kept is not None:
+                reused = [
+                    f"{schema}.{table}"
+                    for (schema, table), fingerprint in fingerprints.items()
+                    if kept.get((schema, table)) == fingerprint
+                ]
+                if not reused:  # an empty file is as quick to fill and has no free space
+                    _unlink_with_wal(staging_path)
+            con.execute(f"attach {_literal(str(staging_path))} as staging")
+            con.execute("use staging")
+            for schema, table in con.sql(
+                "select schema_name, table_name from duckdb_tables() "
+                "where database_name = 'staging'"
+            ).fetchall():
+                if f"{schema}.{table}" not in reused:
+                    con.execute(f"drop table staging.{_quote(schema)}.{_quote(table)}")
             for schema, table in tables:
-                con.execute(f"create schema if not exists {_quote(schema)}")
+                if f"{schema}.{table}" in reused:
+                    continue
+                con.execute(f"create schema if not exists staging.{_quote(schema)}")
                 qualified = f"{_quote(schema)}.{_quote(table)}"
-                con.execute(f"create table {qualified} as select * from build.{qualified}")
-                copied.append(f"{schema}.{table}")
-            con.execute("create schema if not exists meta")
+                con.execute(f"create table staging.{qualified} as select * from build.{qualified}")
+            con.execute("create schema if not exists staging.meta")
             con.execute(
-                "create or replace table meta.publication as "
+                "create or replace table staging.meta.publication as "
                 "select ?::varchar as run_id, ?::timestamp as published_at",
                 [run_id, published_at],
             )
             write_data_freshness(con, "build", published_at)
+            _write_published_tables(con, fingerprints)
             con.execute("detach build")
             if parquet_dir is not None:
-                _export_parquet(con, tables, parquet_dir)
-            con.execute("checkpoint")
+                marts = {
+                    table: fingerprint
+                    for (schema, table), fingerprint in fingerprints.items()
+                    if schema == "marts"
+                }
+                parquet_reused = _export_parquet(con, marts, parquet_dir)
+            con.execute("checkpoint staging")
         finally:
             con.close()
         if published_path.exists():
@@ -117,7 +210,112 @@ def publish_warehouse(
     finally:
         _unlink_with_wal(staging_path)
     pruned = prune_previous(published_path.parent / PREVIOUS_DIR_NAME, previous_grace)
-    return PublishResult(published_path, copied, time.perf_counter() - started, previous, pruned)
+    names = [f"{schema}.{table}" for schema, table in tables]
+    return PublishResult(
+        published_path,
+        names,
+        time.perf_counter() - started,
+        previous,
+        pruned,
+        copied=[name for name in names if name not in reused],
+        reused=reused,
+        parquet_reused=[f"marts.{table}" for table in parquet_reused],
+    )
+
+
+def table_fingerprint(
+    con: duckdb.DuckDBPyConnection, database: str, schema: str, table: str
+) -> TableFingerprint:
+    """Fingerprint of a table: one scan, about 0.05 s per million rows of a dozen columns.
+
+    The row hashes are summed, not xor-ed: xor would let two identical rows cancel out.
+    """
+    columns = con.sql(
+        "select column_name, data_type from duckdb_columns() "
+        "where database_name = ? and schema_name = ? and table_name = ? order by column_index",
+        params=[database, schema, table],
+    ).fetchall()
+    row_count, content_hash = con.sql(
+        "select count(*), coalesce(sum(hash(*columns(*))::hugeint), 0)::varchar "
+        f"from {_quote(database)}.{_quote(schema)}.{_quote(table)}"
+    ).fetchall()[0]
+    return TableFingerprint(row_count, content_hash, json.dumps([list(c) for c in columns]))
+
+
+def _copy_published(
+    published_path: Path, staging_path: Path
+) -> dict[tuple[str, str], TableFingerprint] | None:
+    """Copy the published file to the staging name if its tables can be reused.
+
+    Returns the fingerprints of the copy's tables, read from the copy itself so that they
+    describe exactly the bytes that will be reused, or None (and no staging file) if the
+    published file is absent, unreadable, predates meta.published_tables or is too bloated.
+    """
+    if not published_path.exists() or _wal_path(published_path).exists():
+        return None  # a WAL would hold changes that a copy of the file alone misses
+    shutil.copyfile(published_path, staging_path)
+    kept: dict[tuple[str, str], TableFingerprint] | None = None
+    try:
+        con = duckdb.connect(str(staging_path), read_only=True)
+        try:
+            used_bytes = con.sql(
+                "select used_blocks * block_size from pragma_database_size() "
+                "where database_name = current_database()"
+            ).fetchall()[0][0]
+            if staging_path.stat().st_size <= MAX_REUSE_GROWTH * used_bytes + _REUSE_SLACK_BYTES:
+                kept = _published_fingerprints(con)
+        finally:
+            con.close()
+    except duckdb.Error:
+        kept = None
+    if kept is None:
+        _unlink_with_wal(staging_path)
+    return kept
+
+
+def _published_fingerprints(
+    con: duckdb.DuckDBPyConnection,
+) -> dict[tuple[str, str], TableFingerprint]:
+    """The recorded fingerprints of the tables a published file holds, each checked against the
+    table's present row count and columns (an edited file must not be trusted blindly)."""
+    database = con.sql("select current_database()").fetchall()[0][0]
+    kept: dict[tuple[str, str], TableFingerprint] = {}
+    for schema, table, row_count, content_hash, signature in con.sql(
+        "select schema_name, table_name, row_count, content_hash, columns_signature "
+        "from meta.published_tables"
+    ).fetchall():
+        columns = con.sql(
+            "select column_name, data_type from duckdb_columns() "
+            "where database_name = ? and schema_name = ? and table_name = ? order by column_index",
+            params=[database, schema, table],
+        ).fetchall()
+        if not columns or json.dumps([list(c) for c in columns]) != signature:
+            continue
+        qualified = f"{_quote(schema)}.{_quote(table)}"
+        if con.sql(f"select count(*) from {qualified}").fetchall()[0][0] != row_count:
+            continue
+        kept[(schema, table)] = TableFingerprint(row_count, content_hash, signature)
+    return kept
+
+
+def _write_published_tables(
+    con: duckdb.DuckDBPyConnection, fingerprints: dict[tuple[str, str], TableFingerprint]
+) -> None:
+    con.execute(
+        "create or replace table staging.meta.published_tables (schema_name varchar not null, "
+        "table_name varchar not null, row_count bigint not null, content_hash varchar not null, "
+        "columns_signature varchar not null, primary key (schema_name, table_name))"
+    )
+    con.executemany(
+        "insert into staging.meta.published_tables values (?, ?, ?, ?, ?)",
+        [
+            [schema, table, fp.row_count, fp.content_hash, fp.columns_signature]
+            for (schema, table), fp in fingerprints.items()
+        ],
+    )
+    con.execute(
+        f"comment on table staging.meta.published_tables is {_literal(PUBLISHED_TABLES_COMMENT)}"
+    )
 
 
 def write_data_freshness(
@@ -274,24 +472,41 @@ def _safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", text)[:64]
 
 
+def _wal_path(path: Path) -> Path:
+    return path.with_name(path.name + ".wal")
+
+
 def _unlink_with_wal(path: Path) -> None:
     path.unlink(missing_ok=True)
-    path.with_name(path.name + ".wal").unlink(missing_ok=True)
+    _wal_path(path).unlink(missing_ok=True)
 
 
 def _export_parquet(
-    con: duckdb.DuckDBPyConnection, tables: list[tuple[str, str]], parquet_dir: Path
-) -> None:
-    """Write the marts as Parquet into a fresh folder, then swap the folder in."""
+    con: duckdb.DuckDBPyConnection, marts: dict[str, TableFingerprint], parquet_dir: Path
+) -> list[str]:
+    """Write the marts as Parquet into a fresh folder, then swap the folder in.
+
+    A file of the current export whose recorded fingerprint matches is hard-linked into the
+    fresh folder instead of being written again (files are never modified in place, so the
+    shared inode is safe). Returns the marts whose file was reused.
+    """
     fresh_dir = parquet_dir.with_name(f".{parquet_dir.name}.{os.getpid()}.publishing")
     shutil.rmtree(fresh_dir, ignore_errors=True)
     fresh_dir.mkdir(parents=True)
-    for schema, table in tables:
-        if schema != "marts":
-            continue
+    reused: list[str] = []
+    for table, fingerprint in marts.items():
+        current = parquet_dir / f"{table}.parquet"
         target = fresh_dir / f"{table}.parquet"
+        if _parquet_fingerprint(con, current) == fingerprint.token():
+            try:
+                os.link(current, target)
+            except OSError:
+                shutil.copyfile(current, target)
+            reused.append(table)
+            continue
         con.execute(
-            f"copy {_quote(schema)}.{_quote(table)} to {_literal(str(target))} (format parquet)"
+            f"copy staging.marts.{_quote(table)} to {_literal(str(target))} (format parquet, "
+            f"kv_metadata {{{_PARQUET_FINGERPRINT_KEY}: {_literal(fingerprint.token())}}})"
         )
     retired_dir = parquet_dir.with_name(f".{parquet_dir.name}.retired")
     shutil.rmtree(retired_dir, ignore_errors=True)
@@ -299,3 +514,19 @@ def _export_parquet(
         parquet_dir.rename(retired_dir)
     fresh_dir.rename(parquet_dir)
     shutil.rmtree(retired_dir, ignore_errors=True)
+    return reused
+
+
+def _parquet_fingerprint(con: duckdb.DuckDBPyConnection, path: Path) -> str | None:
+    """The fingerprint recorded in a Parquet file's footer (None: missing, unreadable, or
+    written before fingerprints were recorded)."""
+    if not path.is_file():
+        return None
+    try:
+        rows = con.sql(
+            "select value from parquet_kv_metadata(?) where key = ?",
+            params=[str(path), _PARQUET_FINGERPRINT_KEY.encode()],
+        ).fetchall()
+    except duckdb.Error:
+        return None
+    return rows[0][0].decode() if rows else None

@@ -42,6 +42,10 @@ def build_publish_asset(dbt_models: dg.AssetsDefinition) -> dg.AssetsDefinition:
         metadata: dict[str, object] = {
             "path": dg.MetadataValue.path(str(result.path)),
             "tables": len(result.tables),
+            # Unchanged tables are kept from the previous published file instead of copied.
+            "tables_copied": len(result.copied),
+            "tables_reused": len(result.reused),
+            "parquet_files_reused": len(result.parquet_reused),
             "publish_seconds": dg.MetadataValue.float(round(result.seconds, 3)),
             "previous_versions_pruned": len(result.pruned),
         }

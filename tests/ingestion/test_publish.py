@@ -270,3 +270,225 @@ def test_data_freshness_is_empty_when_nothing_was_loaded(paths: tuple[Path, Path
     con = duckdb.connect(str(published), read_only=True)
     assert con.sql("select count(*) from meta.data_freshness").fetchall() == [(0,)]
     con.close()
+
+
+PUBLISH_OWNED = {("meta", "publication"), ("meta", "data_freshness"), ("meta", "published_tables")}
+
+
+def assert_published_equals_build(build: Path, published: Path, parquet: Path | None) -> None:
+    """Every published table (and Parquet file) holds exactly the build's columns and rows."""
+    con = duckdb.connect()
+    con.execute(f"attach '{build}' as b (read_only)")
+    con.execute(f"attach '{published}' as p (read_only)")
+
+    def tables(database: str) -> list[tuple[str, str]]:
+        return [
+            row
+            for row in con.sql(
+                "select schema_name, table_name from duckdb_tables() where database_name = ? "
+                "order by all",
+                params=[database],
+            ).fetchall()
+            if row not in PUBLISH_OWNED
+        ]
+
+    def columns(database: str, schema: str, table: str) -> list[tuple[str, str]]:
+        return con.sql(
+            "select column_name, data_type from duckdb_columns() where database_name = ? "
+            "and schema_name = ? and table_name = ? order by column_index",
+            params=[database, schema, table],
+        ).fetchall()
+
+    def same_rows(left: str, right: str) -> bool:
+        return con.sql(
+            f"select (select count(*) from ({left} except all {right})) "
+            f"+ (select count(*) from ({right} except all {left}))"
+        ).fetchall() == [(0,)]
+
+    try:
+        built = [row for row in tables("b") if row[0] in ("marts", "meta")]
+        assert tables("p") == built
+        for schema, table in built:
+            assert columns("p", schema, table) == columns("b", schema, table)
+            assert same_rows(f"from b.{schema}.{table}", f"from p.{schema}.{table}"), table
+        if parquet is not None:
+            marts = sorted(f"{table}.parquet" for schema, table in built if schema == "marts")
+            assert sorted(path.name for path in parquet.iterdir()) == marts
+            for name in marts:
+                table = name.removesuffix(".parquet")
+                assert same_rows(f"from b.marts.{table}", f"from '{parquet / name}'"), name
+    finally:
+        con.close()
+
+
+def change_build(build: Path, *statements: str) -> None:
+    con = duckdb.connect(str(build))
+    for statement in statements:
+        con.execute(statement)
+    con.close()
+
+
+def test_second_publish_reuses_unchanged_tables(paths: tuple[Path, Path, Path]) -> None:
+    build, published, parquet = paths
+    build_database(build, generation=1)
+    con = duckdb.connect(str(build))
+    ensure_meta_schema(con)  # the build's own meta tables are published too
+    con.close()
+    first = publish_warehouse(build, published, parquet, run_id="run-1")
+    assert first.reused == [] and first.parquet_reused == []
+    assert sorted(first.copied) == sorted(first.tables)
+    totals_inode = (parquet / "rpt_totals.parquet").stat().st_ino
+    deals_inode = (parquet / "fct_deals.parquet").stat().st_ino
+
+    change_build(
+        build,
+        "update marts.fct_deals set generation = 2 where deal_id < 10",
+        "insert into marts.fct_deals values (5000, 2)",
+    )
+    second = publish_warehouse(build, published, parquet, run_id="run-2")
+
+    assert second.copied == ["marts.fct_deals"]
+    assert second.reused == ["marts.rpt_totals", "meta.load_log", "meta.watermarks"]
+    assert second.parquet_reused == ["marts.rpt_totals"]
+    assert (parquet / "rpt_totals.parquet").stat().st_ino == totals_inode  # a hard link
+    assert (parquet / "fct_deals.parquet").stat().st_ino != deals_inode
+    assert_published_equals_build(build, published, parquet)
+    con = duckdb.connect(str(published), read_only=True)
+    assert con.sql("select count(*) from marts.fct_deals where generation = 2").fetchall() == [
+        (11,)
+    ]
+    assert con.sql("select run_id from meta.publication").fetchall() == [("run-2",)]
+    con.close()
+    # The outgoing version is intact: the staging copy was a copy, not the same file.
+    assert second.previous is not None
+    con = duckdb.connect(str(second.previous), read_only=True)
+    assert con.sql("select max(generation) from marts.fct_deals").fetchall() == [(1,)]
+    assert con.sql("select run_id from meta.publication").fetchall() == [("run-1",)]
+    con.close()
+
+
+def test_a_table_dropped_from_the_build_disappears(paths: tuple[Path, Path, Path]) -> None:
+    build, published, parquet = paths
+    build_database(build, generation=1)
+    change_build(build, "create table marts.dim_extra as select 1 as id")
+    publish_warehouse(build, published, parquet)
+    assert (parquet / "dim_extra.parquet").exists()
+
+    change_build(build, "drop table marts.dim_extra")
+    result = publish_warehouse(build, published, parquet)
+
+    assert sorted(result.reused) == ["marts.fct_deals", "marts.rpt_totals"]
+    assert "marts.dim_extra" not in result.tables
+    assert_published_equals_build(build, published, parquet)  # no dim_extra table or file
+    con = duckdb.connect(str(published), read_only=True)
+    recorded = con.sql("select table_name from meta.published_tables order by 1").fetchall()
+    con.close()
+    assert recorded == [("fct_deals",), ("rpt_totals",)]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "alter table marts.rpt_totals rename column deals to deal_count",
+        "alter table marts.rpt_totals alter deals type bigint",  # same values, another type
+    ],
+)
+def test_a_schema_change_with_the_same_rows_counts_as_a_change(
+    paths: tuple[Path, Path, Path], change: str
+) -> None:
+    build, published, parquet = paths
+    build_database(build, generation=1)
+    publish_warehouse(build, published, parquet)
+
+    change_build(build, change)
+    result = publish_warehouse(build, published, parquet)
+
+    assert result.copied == ["marts.rpt_totals"]
+    assert result.parquet_reused == ["marts.fct_deals"]
+    assert_published_equals_build(build, published, parquet)
+
+
+def test_duplicated_rows_count_as_a_change(paths: tuple[Path, Path, Path]) -> None:
+    # Same row count, and every row appears twice: an xor of the row hashes is 0 both times.
+    build, published, parquet = paths
+    build_database(build, generation=1)
+    change_build(
+        build, "create table marts.rpt_pairs as select * from (values (1, 'a'), (1, 'a')) v(n, s)"
+    )
+    publish_warehouse(build, published, parquet)
+
+    change_build(
+        build,
+        "create or replace table marts.rpt_pairs as "
+        "select * from (values (2, 'b'), (2, 'b')) v(n, s)",
+    )
+    result = publish_warehouse(build, published, parquet)
+
+    assert result.copied == ["marts.rpt_pairs"]
+    assert_published_equals_build(build, published, parquet)
+
+
+def test_a_published_file_is_reused_only_if_it_matches_its_record(
+    paths: tuple[Path, Path, Path],
+) -> None:
+    build, published, parquet = paths
+    build_database(build, generation=1)
+    publish_warehouse(build, published, parquet)
+    # Someone edited the published file (and a Parquet file went missing): what no longer
+    # matches the record is copied and exported again.
+    con = duckdb.connect(str(published))
+    con.execute("delete from marts.fct_deals where deal_id < 5")
+    con.close()
+    (parquet / "rpt_totals.parquet").unlink()
+
+    result = publish_warehouse(build, published, parquet)
+
+    assert result.copied == ["marts.fct_deals"]
+    assert result.reused == ["marts.rpt_totals"]
+    assert result.parquet_reused == ["marts.fct_deals"]
+    assert_published_equals_build(build, published, parquet)
+
+
+@pytest.mark.parametrize("damage", ["old format", "not a database"])
+def test_an_old_or_unreadable_published_file_gets_a_full_copy(
+    paths: tuple[Path, Path, Path], damage: str
+) -> None:
+    build, published, parquet = paths
+    build_database(build, generation=1)
+    publish_warehouse(build, published, parquet)
+    if damage == "old format":
+        con = duckdb.connect(str(published))
+        con.execute("drop table meta.published_tables")
+        con.close()
+    else:
+        published.write_bytes(b"not a database" * 1000)
+
+    result = publish_warehouse(build, published, parquet)
+
+    assert result.reused == [] and sorted(result.copied) == sorted(result.tables)
+    assert_published_equals_build(build, published, parquet)
+
+
+def test_a_published_file_with_much_free_space_is_not_reused(
+    paths: tuple[Path, Path, Path],
+) -> None:
+    build, published, parquet = paths
+    build_database(build, generation=1)
+    publish_warehouse(build, published, parquet)
+    fresh_size = published.stat().st_size
+    # Free blocks in the middle of the file, as replacing big tables leaves them: DuckDB only
+    # truncates free blocks at the end.
+    con = duckdb.connect(str(published))
+    con.execute("create table main.filler as select hash(range) as x from range(3_000_000)")
+    con.execute("checkpoint")
+    con.execute("create table main.tail as select hash(range + 7) as x from range(300_000)")
+    con.execute("checkpoint")
+    con.execute("drop table main.filler")
+    con.close()
+    assert published.stat().st_size > 10 * fresh_size
+
+    result = publish_warehouse(build, published, parquet)
+
+    assert result.reused == []  # a full copy, which compacts the file
+    assert published.stat().st_size == fresh_size
+    assert_published_equals_build(build, published, parquet)

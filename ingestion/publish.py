@@ -178,6 +178,9 @@ def publish_warehouse(
             ).fetchall():
                 if f"{schema}.{table}" not in reused:
                     con.execute(f"drop table staging.{_quote(schema)}.{_quote(table)}")
+            # Blocks of dropped tables become free at a checkpoint; the copies below then fill
+            # them instead of growing the file (else every other run would be a full copy).
+            con.execute("checkpoint staging")
             for schema, table in tables:
                 if f"{schema}.{table}" in reused:
                     continue

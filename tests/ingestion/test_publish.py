@@ -492,3 +492,31 @@ def test_a_published_file_with_much_free_space_is_not_reused(
     assert result.reused == []  # a full copy, which compacts the file
     assert published.stat().st_size == fresh_size
     assert_published_equals_build(build, published, parquet)
+
+
+def test_runs_that_replace_a_big_table_keep_reusing_the_others(
+    paths: tuple[Path, Path, Path],
+) -> None:
+    """The blocks of a replaced table are refilled by its new copy, so the file stays compact
+    and reuse never falls back to a full copy every other run."""
+    build, published, parquet = paths
+    change_build(
+        build,
+        "create schema marts",
+        "create table marts.steady as select range as id, md5(range::varchar) as s "
+        "from range(200_000)",
+    )
+    sizes = []
+    for generation in range(4):
+        change_build(
+            build,
+            "create or replace table marts.big as select range as id, "
+            f"{generation} as generation, md5(range::varchar) as s from range(400_000)",
+        )
+        result = publish_warehouse(build, published, parquet, run_id=f"run-{generation}")
+        sizes.append(published.stat().st_size)
+        if generation:
+            assert result.reused == ["marts.steady"], generation
+            assert result.copied == ["marts.big"]
+    assert max(sizes) <= 1.25 * sizes[0]
+    assert_published_equals_build(build, published, parquet)

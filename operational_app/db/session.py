@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -33,21 +36,66 @@ def _configure_sqlite(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAP
 # wait; PostgreSQL's stays bounded (max_connections), above the thread count.
 _READ_PREFIXES = ("select", "with", "pragma", "explain")
 _WRITE_TURN = "crm_sqlite_write_turn"
-_write_turns: dict[str, threading.Lock] = {}
+_TURN_POLL_SECONDS = 0.0005
+
+
+class _WriteTurn:
+    """Whose turn it is to write one SQLite file: a lock shared by this process's threads, then
+    an exclusive `flock` on `<database>.write-lock` shared with other processes (app workers,
+    `crm import`). A thread of this process wakes as soon as the turn is free and another
+    process within half a millisecond, where SQLite's own busy handler sleeps 1, 2, 5 ... up to
+    100 ms between tries."""
+
+    def __init__(self, database: Path) -> None:
+        self.threads = threading.Lock()
+        self.lock_path = database.with_name(database.name + ".write-lock")
+        self.descriptor: int | None = None
+        self.descriptor_pid = 0
+
+    def acquire(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        if not self.threads.acquire(timeout=timeout):
+            return False
+        try:
+            if self.descriptor is None or self.descriptor_pid != os.getpid():
+                # A forked child opens its own: a shared descriptor would share the lock.
+                self.descriptor = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+                self.descriptor_pid = os.getpid()
+        except OSError:
+            return True  # no lock file (a read-only folder): this process's lock alone
+        while True:
+            try:
+                fcntl.flock(self.descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    self.threads.release()
+                    return False
+                time.sleep(_TURN_POLL_SECONDS)
+
+    def release(self) -> None:
+        if self.descriptor is not None:
+            fcntl.flock(self.descriptor, fcntl.LOCK_UN)
+        self.threads.release()
+
+
+_write_turns: dict[Path, _WriteTurn] = {}
 _write_turns_guard = threading.Lock()
 
 
 def _queue_sqlite_writers(engine: Engine, database: str) -> None:
-    """Let this process's writers take turns at SQLite's single write lock.
+    """Let writers take turns at SQLite's single write lock instead of colliding on it.
 
     SQLite answers a second writer with SQLITE_BUSY and its busy handler polls with sleeps of
-    up to 100 ms, so twenty threads writing at once turn 1 ms transactions into a long tail
-    (bench/bench_api.py). A transaction's first write statement waits here for its turn; the
-    turn passes on when the connection goes back to the pool, after its commit or rollback.
-    Waiting is bounded by the busy timeout, after which SQLite's own handler takes over.
+    up to 100 ms, so twenty requests writing at once turn 1 ms transactions into a long tail
+    (bench/bench_api.py). A transaction's first write statement waits here for its turn
+    (_WriteTurn); the turn passes on when the connection goes back to the pool, after its
+    commit or rollback. Waiting is bounded by the busy timeout, after which SQLite's own
+    handler takes over.
     """
+    path = Path(database).resolve()
     with _write_turns_guard:
-        turn = _write_turns.setdefault(str(Path(database).resolve()), threading.Lock())
+        turn = _write_turns.setdefault(path, _WriteTurn(path))
 
     @event.listens_for(engine, "before_cursor_execute")
     def wait_for_turn(connection, _cursor, statement, _parameters, _context, _many) -> None:  # noqa: ANN001

@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
@@ -196,8 +197,15 @@ class Deal(TrackedMixin, Base):
         CheckConstraint(
             "status <> 'lost' or loss_reason_id is not null", name="lost_requires_reason"
         ),
-        # The deal list's order (newest first): a page is read off the index, not sorted.
-        Index("ix_deals_created_at_id", "created_at", "id"),
+        # The deal list (live deals, newest first): a page and the total are read off this
+        # index of live deals alone, neither sorted nor checked row by row (migration 0004).
+        Index(
+            "ix_deals_live_created_at_id",
+            "created_at",
+            "id",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
     )
 
     number: Mapped[str] = mapped_column(String(30), nullable=False, unique=True)

@@ -101,10 +101,26 @@ def _cmd_pipeline(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 64, not {value}")
+    return value
+
+
 def _cmd_app(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    uvicorn.run("operational_app.main:create_app", factory=True, host=args.host, port=args.port)
+    uvicorn.run(
+        "operational_app.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+    )
     return 0
 
 
@@ -298,6 +314,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     app.add_argument("--host", default="127.0.0.1")
     app.add_argument("--port", type=int, default=8000)
+    app.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=1,
+        help="worker processes (default 1; more pay off on PostgreSQL, where writes run in "
+        "parallel; SQLite takes one writer at a time, see bench/bench_api.py)",
+    )
     app.set_defaults(handler=_cmd_app)
 
     dashboards = commands.add_parser(

@@ -36,6 +36,12 @@ def get_settings_dep(request: Request) -> Settings:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+IdPath = Annotated[int, Path(gt=0, le=MAX_ID)]
+IdFilter = Annotated[int | None, Query(gt=0, le=MAX_ID)]
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0, le=2**31 - 1)]
+SearchText = Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$")]
 
 HOT_WRITERS_POSTGRES = 4
 ResultT = TypeVar("ResultT")
@@ -47,7 +53,8 @@ async def run_write(request: Request, work: Callable[[Session], ResultT]) -> Res
     For the busiest write routes (a deal's stage change). FastAPI would run a sync route in its
     40-thread pool, where twenty concurrent requests spend their time handing the GIL and
     SQLite's write lock to each other; a dedicated thread (one for SQLite, a few for
-    PostgreSQL) doubled the throughput of bench/bench_api.py and keeps the event loop free.
+    PostgreSQL) raised the throughput of bench/bench_api.py by half and keeps the event loop
+    free.
     """
 
     def in_session() -> ResultT:
@@ -58,14 +65,6 @@ async def run_write(request: Request, work: Callable[[Session], ResultT]) -> Res
 
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(request.app.state.write_executor, in_session)
-
-
-SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-IdPath = Annotated[int, Path(gt=0, le=MAX_ID)]
-IdFilter = Annotated[int | None, Query(gt=0, le=MAX_ID)]
-Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0, le=2**31 - 1)]
-SearchText = Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$")]
 
 
 # Authentication and roles. Every router is included with `dependencies=[Depends(current_user)]`

@@ -361,20 +361,6 @@ def record_token_use(session: Session, row: ApiToken, *, now: dt.datetime | None
     row.last_used_at = now
 
 
-def authenticate_token(
-    session: Session, token: str | None, *, now: dt.datetime | None = None
-) -> User | None:
-    """The active user owning a live token; records its use (at most once a minute)."""
-    now = now or utc_now()
-    found = find_api_token(session, token, now=now)
-    if found is None:
-        return None
-    row, user = found
-    if token_use_due(row, now=now):
-        record_token_use(session, row, now=now)
-    return user
-
-
 def revoke_api_token(session: Session, row: ApiToken, *, now: dt.datetime | None = None) -> None:
     if row.revoked_at is None:
         row.revoked_at = now or utc_now()

@@ -89,9 +89,9 @@ def _queue_sqlite_writers(engine: Engine, database: str) -> None:
     SQLite answers a second writer with SQLITE_BUSY and its busy handler polls with sleeps of
     up to 100 ms, so twenty requests writing at once turn 1 ms transactions into a long tail
     (bench/bench_api.py). A transaction's first write statement waits here for its turn
-    (_WriteTurn); the turn passes on when the connection goes back to the pool, after its
-    commit or rollback. Waiting is bounded by the busy timeout, after which SQLite's own
-    handler takes over.
+    (_WriteTurn); the turn passes on when the transaction commits or rolls back, or at the
+    latest when the connection goes back to the pool. Waiting is bounded by the busy timeout,
+    after which SQLite's own handler takes over.
     """
     path = Path(database).resolve()
     with _write_turns_guard:
@@ -105,11 +105,17 @@ def _queue_sqlite_writers(engine: Engine, database: str) -> None:
         if turn.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
             info[_WRITE_TURN] = turn
 
-    @event.listens_for(engine, "checkin")
-    def pass_turn(_dbapi_connection, record) -> None:  # noqa: ANN001
-        held = record.info.pop(_WRITE_TURN, None)
+    def pass_turn(info: dict) -> None:
+        held = info.pop(_WRITE_TURN, None)
         if held is not None:
             held.release()
+
+    # The turn passes on when the transaction ends. These events fire just before the driver's
+    # commit or rollback: a writer that starts in that instant meets SQLite's busy handler once.
+    # A connection returned without either (reset on return) passes it on at checkin.
+    event.listen(engine, "commit", lambda connection: pass_turn(connection.info))
+    event.listen(engine, "rollback", lambda connection: pass_turn(connection.info))
+    event.listen(engine, "checkin", lambda _dbapi_connection, record: pass_turn(record.info))
 
 
 def create_oltp_engine(url: str, **options: Any) -> Engine:

@@ -17,13 +17,18 @@ def get_or_404(session: Session, model: type[EntityT], entity_id: int) -> Entity
     """The entity addressed by the URL; a soft-deleted row is gone for operators."""
     entity = session.get(model, entity_id)
     if entity is None or getattr(entity, "deleted_at", None) is not None:
-        name = model.__tablename__
-        raise NotFound(
-            f"{name}.not_found",
-            f"{name.replace('_', ' ').capitalize()} {entity_id} does not exist.",
-            params={"id": entity_id},
-        )
+        raise not_found(model, entity_id)
     return entity
+
+
+def not_found(model: type[Base], entity_id: int) -> NotFound:
+    """The 404 for a missing or soft-deleted row of `model`."""
+    name = model.__tablename__
+    return NotFound(
+        f"{name}.not_found",
+        f"{name.replace('_', ' ').capitalize()} {entity_id} does not exist.",
+        params={"id": entity_id},
+    )
 
 
 def require_reference(

@@ -29,9 +29,13 @@ from operational_app.db.models import (
     User,
     utc_now,
 )
-from operational_app.domain.common import clean_text, require_reference, require_text
+from operational_app.domain.common import (
+    clean_text,
+    not_found,
+    require_reference,
+    require_text,
+)
 from operational_app.domain.errors import (
-    NotFound,
     TransitionNotAllowed,
     ValidationFailed,
     check_version,
@@ -136,31 +140,6 @@ def _write_row(
             user_id=user_id,
         )
     )
-
-
-def _current_sequence(session: Session, deal: Deal) -> int:
-    if deal.current_stage_id is None:
-        return 0
-    stage = session.get(SalesStage, deal.current_stage_id)
-    return stage.sequence if stage is not None else 0
-
-
-def _move_to(
-    session: Session,
-    deal: Deal,
-    stages: list[SalesStage],
-    target: SalesStage,
-    now: dt.datetime,
-    user_id: int | None,
-) -> None:
-    """Close the current stage, record the ones jumped over as skipped, open the target."""
-    current_sequence = _current_sequence(session, deal)
-    _close_open_row(session, deal, now)
-    for stage in stages:
-        if current_sequence < stage.sequence < target.sequence:
-            _write_row(session, deal, stage, now, user_id, skipped=True)
-    _write_row(session, deal, target, now, user_id)
-    deal.current_stage_id = target.id
 
 
 def create_deal(
@@ -335,9 +314,7 @@ def advance_deal_by_id(
     connection = session.connection()
     deal = connection.execute(_SELECT_DEAL, {"deal_id": deal_id}).first()
     if deal is None or deal.deleted_at is not None:
-        raise NotFound(
-            "deals.not_found", f"Deals {deal_id} does not exist.", params={"id": deal_id}
-        )
+        raise not_found(Deal, deal_id)
     check_version(deal, expected_version)
     _require_in_progress(deal, "moved to another stage")
     kind_stages = connection.execute(_SELECT_KIND_STAGES, {"deal_kind_id": deal.deal_kind_id}).all()
@@ -425,8 +402,7 @@ def win_deal(
         final = stages[-1]
         # A win passes through the final stage: jumped-over stages count as skipped.
         if deal.current_stage_id != final.id:
-            _move_to(session, deal, stages, final, now, user_id)
-            session.flush()
+            advance_deal(session, deal, final.id, now=now, user_id=user_id)
         _close_open_row(session, deal, now)
     deal.status = "won"
     deal.closed_at = now

@@ -24,6 +24,35 @@ def test_a_held_turn_keeps_another_process_waiting_until_released(tmp_path: Path
     second.release()
 
 
+def test_a_write_transaction_holds_the_turn_until_it_ends(tmp_path: Path) -> None:
+    database = tmp_path / "crm.sqlite3"
+    engine = create_oltp_engine(f"sqlite:///{database}")
+    other_process = _WriteTurn(database)
+
+    def turn_is_free() -> bool:
+        if other_process.acquire(timeout=0.05):
+            other_process.release()
+            return True
+        return False
+
+    with engine.connect() as connection:
+        connection.execute(text("create table hits (n integer)"))
+        assert not turn_is_free()
+        connection.commit()
+        assert turn_is_free()  # the connection is still open: the commit passed the turn on
+        connection.execute(text("select count(*) from hits")).scalar()
+        assert turn_is_free()  # reads take no turn
+        connection.execute(text("insert into hits values (1)"))
+        assert not turn_is_free()
+        connection.rollback()
+        assert turn_is_free()
+        connection.execute(text("insert into hits values (2)"))
+    assert turn_is_free()  # returned to the pool without a commit: reset, turn passed on
+    with engine.connect() as connection:
+        assert connection.execute(text("select n from hits")).scalars().all() == []
+    engine.dispose()
+
+
 def test_concurrent_writers_of_one_process_all_commit(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'crm.sqlite3'}"
     engine = create_oltp_engine(url)
@@ -51,4 +80,3 @@ def test_concurrent_writers_of_one_process_all_commit(tmp_path: Path) -> None:
     with engine.connect() as connection:
         assert connection.execute(text("select count(*) from hits")).scalar() == 8 * 50
     engine.dispose()
-    assert (tmp_path / "crm.sqlite3.write-lock").exists()

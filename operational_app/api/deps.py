@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from crm.settings import Settings
 from operational_app import auth
 from operational_app.api.schemas import MAX_ID
-from operational_app.db.models import ApiToken, User, UserSession, utc_now
+from operational_app.db.models import utc_now
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
@@ -78,12 +78,13 @@ _bearer = HTTPBearer(auto_error=False, description="An API token: `crm token cre
 async def _authenticate(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> User:
+) -> auth.SignedInUser:
     """Bearer token first (integrations), else the session cookie (browsers).
 
-    The lookup reads two rows by unique key and runs on the event loop (a thread-pool round trip
-    cost more than the queries); the occasional bookkeeping write (a token's last use, a
-    session's sliding expiry) may wait for SQLite's write lock, so it goes to the thread pool.
+    The lookup is one prepared join that returns plain columns and runs on the event loop (a
+    thread-pool round trip cost more than the query); the occasional bookkeeping write (a
+    token's last use, a session's sliding expiry) may wait for SQLite's write lock, so it goes
+    to the thread pool.
     """
     cached = getattr(request.state, "user", None)
     if cached is not None:
@@ -121,7 +122,7 @@ async def _authenticate(
 def _write_activity(
     factory: sessionmaker[Session],
     record: Callable[..., None],
-    row: ApiToken | UserSession,
+    row: auth.TokenGrant | auth.SessionGrant,
     now: dt.datetime,
 ) -> None:
     with factory() as session:
@@ -129,7 +130,9 @@ def _write_activity(
         session.commit()
 
 
-async def current_user(request: Request, user: Annotated[User, Depends(_authenticate)]) -> User:
+async def current_user(
+    request: Request, user: Annotated[auth.SignedInUser, Depends(_authenticate)]
+) -> auth.SignedInUser:
     """The signed-in user; a state-changing request from a browser session must carry the
     session's CSRF token (form field `csrf_token` or header `X-CSRF-Token`)."""
     if request.method not in SAFE_METHODS and request.state.auth_method == "session":
@@ -148,12 +151,12 @@ async def current_user(request: Request, user: Annotated[User, Depends(_authenti
     return user
 
 
-CurrentUser = Annotated[User, Depends(current_user)]
+CurrentUser = Annotated[auth.SignedInUser, Depends(current_user)]
 
 
 class _RoleDependency(params.Depends):
     """`require_role("manager")`: usable as `dependencies=[require_role(...)]`,
-    `Depends(require_role(...))` and `user: Annotated[User, require_role(...)]` alike."""
+    `Depends(require_role(...))` and `user: Annotated[SignedInUser, require_role(...)]` alike."""
 
     __hash__ = object.__hash__
 
@@ -169,7 +172,7 @@ class _RoleDependency(params.Depends):
     def __repr__(self) -> str:
         return f"require_role({self.role!r})"
 
-    async def __call__(self, user: CurrentUser) -> User:
+    async def __call__(self, user: CurrentUser) -> auth.SignedInUser:
         if not auth.role_at_least(user.role, self.role):
             raise auth.Forbidden(
                 "role_required",
@@ -184,5 +187,5 @@ def require_role(role: str) -> Any:
     return _RoleDependency(role)
 
 
-ManagerUser = Annotated[User, require_role("manager")]
-AdminUser = Annotated[User, require_role("administrator")]
+ManagerUser = Annotated[auth.SignedInUser, require_role("manager")]
+AdminUser = Annotated[auth.SignedInUser, require_role("administrator")]

@@ -1,8 +1,8 @@
-"""Lookups shared by the services: live (not soft-deleted) rows by id."""
+"""Lookups shared by the services: live (not soft-deleted) rows by id; who acts."""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -11,6 +11,17 @@ from operational_app.db.models import Base
 from operational_app.domain.errors import NotFound, ValidationFailed
 
 EntityT = TypeVar("EntityT", bound=Base)
+
+
+class Actor(Protocol):
+    """Who performs an action, as the rules see them: the signed-in user of a request
+    (auth.SignedInUser) or a User row (imports, seed)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def role(self) -> str: ...
 
 
 def get_or_404(session: Session, model: type[EntityT], entity_id: int) -> EntityT:

@@ -50,7 +50,7 @@ from operational_app.db.models import (
     utc_now,
 )
 from operational_app.domain.agreements import agreement_price, require_applicable
-from operational_app.domain.common import clean_text, live_children, require_reference
+from operational_app.domain.common import Actor, clean_text, live_children, require_reference
 from operational_app.domain.errors import (
     DomainError,
     NotFound,
@@ -598,7 +598,7 @@ def submit_order(
     order: CustomerOrder,
     *,
     expected_version: int | None = None,
-    user: User | None = None,
+    user: Actor | None = None,
     now: dt.datetime | None = None,
 ) -> CustomerOrder:
     """Draft → on_approval when a discount is above the limit, else straight to approved."""
@@ -617,7 +617,7 @@ def submit_order(
     return order
 
 
-def _approve(session: Session, order: CustomerOrder, user: User | None, now: dt.datetime) -> None:
+def _approve(session: Session, order: CustomerOrder, user: Actor | None, now: dt.datetime) -> None:
     order.status = "approved"
     order.approved_at = now
     order.approved_by_id = user.id if user is not None else None
@@ -627,7 +627,7 @@ def _approve(session: Session, order: CustomerOrder, user: User | None, now: dt.
 def approve_order(
     session: Session,
     order: CustomerOrder,
-    user: User | None,
+    user: Actor | None,
     *,
     expected_version: int | None = None,
     now: dt.datetime | None = None,

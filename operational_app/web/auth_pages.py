@@ -286,7 +286,7 @@ async def user_reset_password(
 def _tokens_page(
     request: Request,
     session: Session,
-    user: User,
+    user: auth.SignedInUser,
     *,
     form: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,

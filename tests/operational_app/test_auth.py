@@ -196,6 +196,18 @@ def test_deactivated_users_token_is_rejected(anon_client: TestClient, db: Sessio
     assert anon_client.get(f"{API}/partners", headers=bearer(token)).status_code == 401
 
 
+def test_soft_deleted_token_or_user_is_rejected(anon_client: TestClient, db: Session):
+    user = create_user(db, "manager")
+    first, second = create_token(db, user), create_token(db, user, name="second")
+    db.scalars(select(ApiToken).where(ApiToken.name != "second")).one().deleted_at = utc_now()
+    db.commit()
+    assert anon_client.get(f"{API}/partners", headers=bearer(first)).status_code == 401
+    assert anon_client.get(f"{API}/partners", headers=bearer(second)).status_code == 200
+    user.deleted_at = utc_now()
+    db.commit()
+    assert anon_client.get(f"{API}/partners", headers=bearer(second)).status_code == 401
+
+
 # Roles
 
 

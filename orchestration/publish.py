@@ -45,6 +45,8 @@ def build_publish_asset(dbt_models: dg.AssetsDefinition) -> dg.AssetsDefinition:
             # Unchanged tables are kept from the previous published file instead of copied.
             "tables_copied": len(result.copied),
             "tables_reused": len(result.reused),
+            # Of the copied: patched in place (only their changed rows written).
+            "tables_patched": len(result.patched),
             "parquet_files_reused": len(result.parquet_reused),
             "publish_seconds": dg.MetadataValue.float(round(result.seconds, 3)),
             "previous_versions_pruned": len(result.pruned),

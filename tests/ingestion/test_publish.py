@@ -520,3 +520,53 @@ def test_runs_that_replace_a_big_table_keep_reusing_the_others(
             assert result.copied == ["marts.big"]
     assert max(sizes) <= 1.25 * sizes[0]
     assert_published_equals_build(build, published, parquet)
+
+
+def test_a_big_table_with_few_changed_rows_is_patched_exactly(
+    paths: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ingestion.publish.PATCH_MIN_ROWS", 1_000)
+    build, published, parquet = paths
+    build_database(build, generation=1)
+    publish_warehouse(build, published, parquet, run_id="run-1")
+
+    # Changed, deleted and new rows, and a row that now appears twice.
+    change_build(
+        build,
+        "update marts.fct_deals set generation = 2 where deal_id < 10",
+        "delete from marts.fct_deals where deal_id between 100 and 104",
+        "insert into marts.fct_deals values (5000, 2), (20, 1)",
+    )
+    second = publish_warehouse(build, published, parquet, run_id="run-2")
+    assert second.patched == ["marts.fct_deals"]
+    assert second.copied == ["marts.fct_deals"]
+    assert_published_equals_build(build, published, parquet)
+
+    # One of the two identical rows goes: counts per row, not just presence, are patched.
+    change_build(
+        build,
+        "delete from marts.fct_deals where deal_id = 20",
+        "insert into marts.fct_deals values (20, 1)",
+    )
+    third = publish_warehouse(build, published, parquet, run_id="run-3")
+    assert third.patched == ["marts.fct_deals"]
+    assert_published_equals_build(build, published, parquet)
+    con = duckdb.connect(str(published), read_only=True)
+    assert con.sql("select count(*) from marts.fct_deals where deal_id = 20").fetchall() == [(1,)]
+    con.close()
+
+
+def test_a_big_table_with_most_rows_changed_is_copied_not_patched(
+    paths: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ingestion.publish.PATCH_MIN_ROWS", 1_000)
+    build, published, parquet = paths
+    build_database(build, generation=1)
+    publish_warehouse(build, published, parquet)
+
+    change_build(build, "update marts.fct_deals set generation = 2 where deal_id % 2 = 0")
+    result = publish_warehouse(build, published, parquet)
+
+    assert result.patched == []
+    assert result.copied == ["marts.fct_deals"]
+    assert_published_equals_build(build, published, parquet)

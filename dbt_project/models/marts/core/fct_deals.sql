@@ -5,6 +5,7 @@
         incremental_strategy='delete+insert',
         on_schema_change='fail',
         pre_hook="{{ delete_deals_to_rebuild('source_updated_at', ref('stg_opapp__deals')) }}",
+        post_hook="{{ add_missing_not_null_constraints() }}",
     )
 }}
 -- Incremental by deal (macros/incremental): a run rebuilds the deals whose deal, stage history,

@@ -1,0 +1,140 @@
+"""The not-null checks fail when they should.
+
+Staging and intermediate views check their required columns with one model-level generic test
+each (`not_null_columns`, dbt_project/tests/generic); marts declare `not_null` constraints in
+their enforced contracts instead of tests, so DuckDB refuses the null while the table is built.
+The incremental marts insert into a table an earlier build created: a post-hook gives it the
+constraints it lacks (a table built before they were declared).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.dbt.raw_build import build_raw_duckdb
+
+PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+
+
+class Dbt:
+    """dbt in-process on one build database: parse once, then every command reuses it."""
+
+    def __init__(self, work: Path, database: Path) -> None:
+        from dbt.cli.main import dbtRunner
+
+        self.database = database
+        self.flags = [
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--profiles-dir",
+            str(PROJECT_DIR),
+            "--target-path",
+            str(work / "target"),
+            "--log-path",
+            str(work / "logs"),
+            "--quiet",
+        ]
+        parsed = dbtRunner().invoke(["parse", "--no-partial-parse", *self.flags])
+        assert parsed.success, parsed.exception
+        self.runner = dbtRunner(manifest=parsed.result)
+
+    def invoke(self, *args: str) -> dict[str, tuple[str, str]]:
+        """Run a command; return {node name: (status, message)}."""
+        result = self.runner.invoke([*args, *self.flags])
+        assert result.result is not None, result.exception
+        return {node.node.name: (str(node.status), node.message or "") for node in result.result}
+
+    def sql(self, query: str, parameters: list | None = None) -> list[tuple]:
+        # Not read_only: the in-process dbt still holds a read-write connection to the file.
+        with duckdb.connect(str(self.database)) as con:
+            return con.execute(query, parameters).fetchall()
+
+
+@pytest.fixture(scope="module")
+def dbt(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dbt]:
+    work = tmp_path_factory.mktemp("not_null_checks")
+    database = build_raw_duckdb(work / "build.duckdb", workdir=work)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CRM_DBT_DUCKDB_PATH", str(database))
+        runner = Dbt(work, database)
+        built = runner.invoke("run", "--select", "+fct_orders", "+fct_deals")
+        assert {status for status, _ in built.values()} == {"success"}, built
+        yield runner
+
+
+@contextmanager
+def nulls_in_order(dbt: Dbt, order_id: int, *columns: str) -> Iterator[None]:
+    """Set columns of one raw_oltp.customer_orders row to null; put them back afterwards."""
+    names = ", ".join(columns)
+    (saved,) = dbt.sql(f"select {names} from raw_oltp.customer_orders where id = {order_id}")
+    assignments = ", ".join(f"{column} = null" for column in columns)
+    dbt.sql(f"update raw_oltp.customer_orders set {assignments} where id = {order_id}")
+    try:
+        yield
+    finally:
+        assignments = ", ".join(f"{column} = ?" for column in columns)
+        dbt.sql(
+            f"update raw_oltp.customer_orders set {assignments} where id = {order_id}",
+            [*saved],
+        )
+
+
+def live_order_ids(dbt: Dbt) -> list[int]:
+    query = "select id from raw_oltp.customer_orders where deleted_at is null order by id"
+    return [row[0] for row in dbt.sql(query)]
+
+
+def test_one_model_level_test_names_the_null_columns_of_each_failing_row(dbt: Dbt) -> None:
+    first, second, *_ = live_order_ids(dbt)
+    with (
+        nulls_in_order(dbt, first, "status", "number"),
+        nulls_in_order(dbt, second, "partner_id"),
+    ):
+        results = dbt.invoke("test", "--select", "stg_opapp__customer_orders", "--store-failures")
+    failed = {name: message for name, (status, message) in results.items() if status != "pass"}
+    # unique and accepted_values skip nulls: the one model-level test covers all six columns
+    assert set(failed) == {"not_null_columns_stg_opapp__customer_orders"}, results
+    assert "Got 2 results" in failed["not_null_columns_stg_opapp__customer_orders"]
+    rows = dbt.sql(
+        "select order_id, null_columns"
+        " from dbt_test__audit.not_null_columns_stg_opapp__customer_orders"
+    )
+    assert sorted(rows) == sorted([(first, "order_number, status"), (second, "partner_id")])
+
+
+def test_a_null_in_a_constrained_mart_column_fails_the_build(dbt: Dbt) -> None:
+    order_id = live_order_ids(dbt)[0]
+    with nulls_in_order(dbt, order_id, "status"):
+        status, message = dbt.invoke("run", "--select", "fct_orders")["fct_orders"]
+    assert status == "error"
+    assert "NOT NULL constraint failed: fct_orders__dbt_tmp.status" in message, message
+    # the new table is built beside the old one, which stays as it was
+    assert dbt.sql(f"select status from marts.fct_orders where order_id = {order_id}") != [(None,)]
+
+
+def test_an_incremental_mart_built_before_its_constraints_gets_them(dbt: Dbt) -> None:
+    def nullable() -> bool:
+        return dbt.sql(
+            "select is_nullable from duckdb_columns()"
+            " where schema_name = 'marts' and table_name = 'fct_deals'"
+            " and column_name = 'partner_id'"
+        ) == [(True,)]
+
+    # a fct_deals created before partner_id was declared not_null, with a null stored in it
+    dbt.sql("alter table marts.fct_deals alter column partner_id drop not null")
+    (deal_id, partner_id), *_ = dbt.sql("select deal_id, partner_id from marts.fct_deals")
+    dbt.sql(f"update marts.fct_deals set partner_id = null where deal_id = {deal_id}")
+
+    status, message = dbt.invoke("run", "--select", "fct_deals")["fct_deals"]
+    assert status == "error"
+    assert "NOT NULL constraint failed: fct_deals.partner_id" in message, message
+    assert nullable()
+
+    dbt.sql(f"update marts.fct_deals set partner_id = {partner_id} where deal_id = {deal_id}")
+    assert dbt.invoke("run", "--select", "fct_deals")["fct_deals"][0] == "success"
+    assert not nullable()

@@ -43,7 +43,7 @@ Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=2**31 - 1)]
 SearchText = Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$")]
 
-HOT_WRITERS_POSTGRES = 4
+HOT_WRITERS_POSTGRES = 2
 ResultT = TypeVar("ResultT")
 
 

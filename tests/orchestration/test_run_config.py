@@ -11,8 +11,13 @@ from orchestration.schedules import FULL_PIPELINE_JOB_NAME
 
 
 def test_dbt_gets_full_refresh_only_when_asked() -> None:
-    assert dbt_build_args() == ["build"]
-    assert dbt_build_args(full_refresh=True) == ["build", "--full-refresh"]
+    assert dbt_build_args() == ["build", "--exclude-resource-type", "unit_test"]
+    assert dbt_build_args(full_refresh=True) == [
+        "build",
+        "--exclude-resource-type",
+        "unit_test",
+        "--full-refresh",
+    ]
 
 
 @pytest.mark.parametrize("full_refresh", [False, True])

@@ -14,7 +14,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import Connection, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from operational_app.db.models import USER_ROLES, ApiToken, User, UserSession, utc_now
@@ -273,16 +273,13 @@ _TOKEN_WITH_USER = (
 
 
 def find_session(
-    session: Session, token: str | None, *, now: dt.datetime | None = None
+    connection: Connection, token: str | None, *, now: dt.datetime | None = None
 ) -> tuple[SessionGrant, SignedInUser] | None:
     """The live session and its active user for a cookie value; reads only."""
     if not _plausible_token(token):
         return None
-    found = (
-        session.connection()
-        .execute(_SESSION_WITH_USER, {"digest": token_digest(token), "now": now or utc_now()})
-        .first()
-    )
+    parameters = {"digest": token_digest(token), "now": now or utc_now()}
+    found = connection.execute(_SESSION_WITH_USER, parameters).first()
     if found is None:
         return None
     session_id, expires_at, csrf_token, *user = found
@@ -313,7 +310,7 @@ def lookup_session(
 ) -> tuple[SessionGrant, SignedInUser] | None:
     """The live session and its active user for a cookie value; slides the expiry forward."""
     now = now or utc_now()
-    found = find_session(session, token, now=now)
+    found = find_session(session.connection(), token, now=now)
     if found is not None and session_expiry_due(found[0], now=now):
         slide_session_expiry(session, found[0], now=now)
     return found
@@ -367,16 +364,13 @@ TOKEN_USE_RESOLUTION = dt.timedelta(minutes=1)
 
 
 def find_api_token(
-    session: Session, token: str | None, *, now: dt.datetime | None = None
+    connection: Connection, token: str | None, *, now: dt.datetime | None = None
 ) -> tuple[TokenGrant, SignedInUser] | None:
     """A live (not revoked, not expired) token and its active user; reads only."""
     if not _plausible_token(token):
         return None
-    found = (
-        session.connection()
-        .execute(_TOKEN_WITH_USER, {"digest": token_digest(token), "now": now or utc_now()})
-        .first()
-    )
+    parameters = {"digest": token_digest(token), "now": now or utc_now()}
+    found = connection.execute(_TOKEN_WITH_USER, parameters).first()
     if found is None:
         return None
     token_id, last_used_at, *user = found

@@ -173,7 +173,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # in a request whose session the loop has yet to close.
         lookup_engine = _create_engine(settings.oltp_url, poolclass=StaticPool)
         app.state.session_factory = sessionmaker(bind=engine, expire_on_commit=False)
-        app.state.lookup_session_factory = sessionmaker(bind=lookup_engine, expire_on_commit=False)
+        app.state.lookup_engine = lookup_engine
         # Hot writes (api/deps.py run_write) run here: SQLite takes one writer at a time, so one
         # thread; PostgreSQL takes several.
         writers = 1 if engine.dialect.name == "sqlite" else HOT_WRITERS_POSTGRES

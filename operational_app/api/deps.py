@@ -93,15 +93,15 @@ async def _authenticate(
     header = request.headers.get("authorization")
     now = utc_now()
     user_session = api_token = None
-    with request.app.state.lookup_session_factory() as session:
+    with request.app.state.lookup_engine.connect() as connection:
         if header is not None:
             token = credentials.credentials if credentials else None
-            found_token = auth.find_api_token(session, token, now=now)
+            found_token = auth.find_api_token(connection, token, now=now)
             api_token, user = found_token if found_token else (None, None)
             method = "token"
         else:
             cookie = request.cookies.get(auth.SESSION_COOKIE)
-            found_session = auth.find_session(session, cookie, now=now)
+            found_session = auth.find_session(connection, cookie, now=now)
             user_session, user = found_session if found_session else (None, None)
             method = "session"
     if user is None:

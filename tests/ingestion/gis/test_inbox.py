@@ -144,23 +144,90 @@ def test_oversized_file_is_quarantined_without_parsing(
     assert report.quarantined[0][1].startswith("size:")
 
 
-def test_a_crash_mid_load_leaves_nothing_half_loaded(
+EGAIS_SAMPLES = sorted(path.name for path in (SAMPLES / "egais").iterdir())
+
+
+def test_a_crash_mid_batch_leaves_every_file_loaded_or_not(
     tmp_path: Path, con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     box = tmp_path / "inbox"
-    _copy("gismt/doc_list.json", box, "gismt")
+    for name in EGAIS_SAMPLES:
+        _copy(f"egais/{name}", box, "egais")
+    monkeypatch.setattr(inbox, "BATCH_FILES", 2)
+    real_write = inbox._write_batch
+    writes = []
 
-    def crash() -> dt.datetime:
-        raise RuntimeError("power cut")  # after the events insert, before the commit
+    def crash_in_second_batch(con: duckdb.DuckDBPyConnection, batch: inbox._Batch) -> None:
+        writes.append(len(batch.loaded))
+        if len(writes) == 2:
+            # The index insert fails after the events and loaded_files inserts of this batch.
+            monkeypatch.setattr(inbox, "INDEX_TABLE", "raw_gis.no_such_table")
+        real_write(con, batch)
 
-    monkeypatch.setattr(inbox, "_utcnow", crash)
-    with pytest.raises(RuntimeError, match="power cut"):
+    monkeypatch.setattr(inbox, "_write_batch", crash_in_second_batch)
+    with pytest.raises(duckdb.CatalogException):
         ingest_inbox(box, con, tmp_path / "q", "run-1")
-    assert _count(con, "exchange_events") == 0
-    assert _count(con, "loaded_files") == 0
+    # The first batch (2 files) stays; nothing of the second is left behind.
+    loaded = con.sql("select source_file, event_count from raw_gis.loaded_files").fetchall()
+    assert len(loaded) == 2
+    assert _count(con, "exchange_events") == sum(count for _, count in loaded)
+    assert _count(con, "inbox_index") == 2
     monkeypatch.undo()
-    assert ingest_inbox(box, con, tmp_path / "q", "run-2").events_loaded == 5
-    assert _count(con, "exchange_events") == 5
+
+    report = ingest_inbox(box, con, tmp_path / "q", "run-2")
+    assert (report.files_loaded, report.files_skipped) == (len(EGAIS_SAMPLES) - 2, 2)
+    loaded = con.sql("select source_file, event_count from raw_gis.loaded_files").fetchall()
+    assert sorted(source for source, _ in loaded) == [f"egais/{n}" for n in EGAIS_SAMPLES]
+    assert _count(con, "exchange_events") == sum(count for _, count in loaded)
+
+
+def test_files_load_in_batches_exactly_once(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    box = tmp_path / "inbox"
+    expected = write_sample_inbox(box, _documents(40), seed=5)
+    monkeypatch.setattr(inbox, "BATCH_FILES", 7)
+    writes = []
+    real_write = inbox._write_batch
+    monkeypatch.setattr(
+        inbox, "_write_batch", lambda con, batch: (writes.append(1), real_write(con, batch))
+    )
+    report = ingest_inbox(box, con, tmp_path / "q", "run-1")
+    assert len(writes) > 3
+    assert report.events_loaded == expected["events"] == _count(con, "exchange_events")
+    assert _count(con, "loaded_files") == report.files_loaded
+    assert report.files_quarantined == expected["malformed_files"]
+
+
+def test_an_unchanged_file_is_not_read_again_but_a_rewritten_one_is(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    box = tmp_path / "inbox"
+    page = _copy("gismt/doc_list.json", box, "gismt")
+    _copy("hostile/truncated.json", box, "gismt")
+    first = ingest_inbox(box, con, tmp_path / "q", "run-1")
+    assert (first.files_loaded, first.files_quarantined) == (1, 1)
+
+    reads: list[Path] = []
+    real_read = Path.read_bytes
+
+    def counting_read(path: Path) -> bytes:
+        reads.append(path)
+        return real_read(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counting_read)
+    second = ingest_inbox(box, con, tmp_path / "q", "run-2")
+    assert (second.files_skipped, reads) == (2, [])  # loaded and quarantined alike
+
+    # The same bytes written again (a new modification time): read, recognised, not reloaded.
+    page.write_bytes(real_read(page))
+    third = ingest_inbox(box, con, tmp_path / "q", "run-3")
+    assert (third.files_loaded, third.files_skipped, reads) == (0, 2, [page])
+    # New content at the same path: read and loaded.
+    page.write_text(page.read_text(encoding="utf-8").replace("ЗК-000125", "ЗК-000999"))
+    fourth = ingest_inbox(box, con, tmp_path / "q", "run-4")
+    assert (fourth.files_loaded, fourth.events_loaded) == (1, 5)
+    assert _count(con, "exchange_events") == 10
 
 
 def test_in_flight_hidden_and_symlinked_files_are_ignored(

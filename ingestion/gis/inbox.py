@@ -47,6 +47,7 @@ from ingestion.gis.quarantine import (
     quarantine_file,
     quarantined_hashes,
 )
+from ingestion.gis.quarantine import TABLE as QUARANTINE_TABLE
 
 EVENTS_TABLE: Final = f"{SCHEMA}.exchange_events"
 LOADED_TABLE: Final = f"{SCHEMA}.loaded_files"
@@ -126,34 +127,72 @@ def _loaded_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in con.sql(f"select file_sha256 from {LOADED_TABLE}").fetchall()}
 
 
-def _inbox_files(inbox_dir: Path, system: str) -> list[tuple[str, int, int]]:
-    """(name, size, modification time in ns) of the files to consider, sorted by name."""
-    folder = inbox_dir / system
-    if not folder.is_dir():
-        return []
-    found = []
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            # Symlinks are skipped: a link could point the loader at any file on the machine.
-            if (
-                entry.name.startswith(".")
-                or entry.name.endswith(_IN_FLIGHT_SUFFIXES)
-                or not entry.is_file(follow_symlinks=False)
-            ):
-                continue
-            stat = entry.stat(follow_symlinks=False)
-            found.append((entry.name, stat.st_size, stat.st_mtime_ns))
-    found.sort()
-    return found
+def _scan(inbox_dir: Path) -> pa.Table:
+    """system, name, size and modification time (ns) of every file the inbox offers."""
+    systems: list[str] = []
+    names: list[str] = []
+    sizes: list[int] = []
+    times: list[int] = []
+    for system in SYSTEMS:
+        folder = inbox_dir / system
+        if not folder.is_dir():
+            continue
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = entry.name
+                # Symlinks are skipped: a link could point the loader at any file on the machine.
+                if (
+                    name.startswith(".")
+                    or name.endswith(_IN_FLIGHT_SUFFIXES)
+                    or not entry.is_file(follow_symlinks=False)
+                ):
+                    continue
+                stat = entry.stat(follow_symlinks=False)
+                systems.append(system)
+                names.append(name)
+                sizes.append(stat.st_size)
+                times.append(stat.st_mtime_ns)
+    return pa.table(
+        [
+            pa.array(systems, pa.string()),
+            pa.array(names, pa.string()),
+            pa.array(sizes, pa.int64()),
+            pa.array(times, pa.int64()),
+        ],
+        names=["system", "name", "file_size", "modified_ns"],
+    )
 
 
-def _index(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int, str]]:
-    return {
-        source_file: (size, modified_ns, sha)
-        for source_file, size, modified_ns, sha in con.sql(
-            f"select source_file, file_size, modified_ns, file_sha256 from {INDEX_TABLE}"
+def _files_to_read(
+    con: duckdb.DuckDBPyConnection, scan: pa.Table
+) -> dict[str, list[tuple[str, int, int]]]:
+    """Per system, (name, size, mtime) of the scanned files the index cannot vouch for: new
+    paths, changed size or time, or a recorded hash neither loaded nor quarantined. In SQL, so
+    a rescan of half a million files never brings the index into Python."""
+    con.register("gis_inbox_scan", scan)
+    try:
+        rows = con.sql(
+            f"""
+            select scan.system, scan.name, scan.file_size, scan.modified_ns
+            from gis_inbox_scan as scan
+            left join {INDEX_TABLE} as indexed
+                on indexed.source_file = scan.system || '/' || scan.name
+                and indexed.file_size = scan.file_size
+                and indexed.modified_ns = scan.modified_ns
+                and (
+                    indexed.file_sha256 in (select file_sha256 from {LOADED_TABLE})
+                    or indexed.file_sha256 in (select file_sha256 from {QUARANTINE_TABLE})
+                )
+            where indexed.source_file is null
+            order by scan.system, scan.name
+            """
         ).fetchall()
-    }
+    finally:
+        con.unregister("gis_inbox_scan")
+    pending: dict[str, list[tuple[str, int, int]]] = {system: [] for system in SYSTEMS}
+    for system, name, size, modified_ns in rows:
+        pending[system].append((name, size, modified_ns))
+    return pending
 
 
 def _hash_file(path: Path) -> str:
@@ -224,20 +263,22 @@ def ingest_inbox(
 ) -> IngestReport:
     ensure_tables(con)
     report = IngestReport(run_id=run_id)
-    done = _loaded_hashes(con) | quarantined_hashes(con)
-    index = _index(con)
+    scan = _scan(inbox_dir)
+    pending = _files_to_read(con, scan)
+    report.files_seen = scan.num_rows
+    report.files_skipped = scan.num_rows - sum(len(files) for files in pending.values())
+    # Known hashes catch the same content under another path; only files to read need them.
+    done = (
+        _loaded_hashes(con) | quarantined_hashes(con)
+        if report.files_skipped < scan.num_rows
+        else set()
+    )
     batch = _Batch()
     for system in SYSTEMS:
         parser = PARSERS[system]
         folder = inbox_dir / system
-        for name, size, modified_ns in _inbox_files(inbox_dir, system):
-            report.files_seen += 1
+        for name, size, modified_ns in pending[system]:
             source_file = f"{system}/{name}"
-            known = index.get(source_file)
-            if known is not None and known[0] == size and known[1] == modified_ns:
-                if known[2] in done:
-                    report.files_skipped += 1
-                    continue
             path = folder / name
 
             def to_quarantine(

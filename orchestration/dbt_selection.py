@@ -20,8 +20,15 @@ import duckdb
 from ingestion.load import META_SCHEMA, RAW_OLTP_SCHEMA, ensure_meta_schema
 
 # Models whose figures move with the clock (overdue interactions, days overdue of payment
-# items): rebuilt on every run, whatever changed.
+# items): rebuilt, with everything downstream, whenever the clock crossed a moment they compare
+# with "now" since the last build (see clock_crossed), whatever changed.
 CLOCK_DEPENDENT_MODELS = ("int_payment_schedule_items_allocated_fifo", "rpt_events_calendar")
+# The moments they compare with "now" (macro as_of_timestamp): a payment counts once paid_at has
+# passed, a planned interaction is overdue once planned_at has, and due dates and ageing buckets
+# count in whole days.
+_CLOCK_MOMENTS = (("payments", "paid_at"), ("interactions", "planned_at"))
+# dbt takes "now" a little after the plan is made: moments this close ahead count as crossed.
+CLOCK_MARGIN = dt.timedelta(minutes=10)
 # dbt source names of the raw schemas (dbt_project/models/staging/*/_*__sources.yml).
 SOURCE_NAMES = {RAW_OLTP_SCHEMA: "opapp", "raw_gis": "gis"}
 PROJECT_NAME = "crm_warehouse"
@@ -32,6 +39,8 @@ class BuildPlan:
     changed_sources: list[str] | None
     """Unique ids of the dbt sources with changed rows; None builds the whole project."""
     reason: str
+    clock_crossed: bool = True
+    """Whether the clock-dependent models are due (CLOCK_DEPENDENT_MODELS)."""
 
     @property
     def is_full(self) -> bool:
@@ -124,8 +133,32 @@ def _changed_sources(con: duckdb.DuckDBPyConnection, since: dt.datetime) -> list
     return changed
 
 
+def clock_crossed(con: duckdb.DuckDBPyConnection, since: dt.datetime, now: dt.datetime) -> bool:
+    """Whether a moment the clock-dependent models compare with "now" lies in (since, now]:
+    a new day, a payment's paid_at or a planned interaction's planned_at. Unknown tables or
+    columns count as crossed."""
+    horizon = now + CLOCK_MARGIN
+    if since.date() != horizon.date():
+        return True
+    for table, column in _CLOCK_MOMENTS:
+        try:
+            rows = con.execute(
+                f"select 1 from {RAW_OLTP_SCHEMA}.{table} "
+                f"where {column} > ? and {column} <= ? limit 1",
+                [since, horizon],
+            ).fetchall()
+        except duckdb.Error:
+            return True
+        if rows:
+            return True
+    return False
+
+
 def plan_build(
-    con: duckdb.DuckDBPyConnection, fingerprint: str, full_refresh: bool = False
+    con: duckdb.DuckDBPyConnection,
+    fingerprint: str,
+    full_refresh: bool = False,
+    now: dt.datetime | None = None,
 ) -> BuildPlan:
     """What this run's `dbt build` has to cover."""
     if full_refresh:
@@ -142,11 +175,16 @@ def plan_build(
         return BuildPlan(None, "the dbt project changed since the last successful build")
     # Loads that began while the last build ran are newer than its start: taken again.
     changed = _changed_sources(con, started_at)
-    return BuildPlan(changed, f"{len(changed)} source(s) changed since the last successful build")
+    reason = f"{len(changed)} source(s) changed since the last successful build"
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    if clock_crossed(con, started_at, now):
+        return BuildPlan(changed, reason)
+    return BuildPlan(changed, f"{reason}; nothing fell due since", clock_crossed=False)
 
 
 def _reached(manifest: Mapping[str, Any], plan: BuildPlan) -> set[str]:
-    """Every node downstream of a changed source or of a clock-dependent model (inclusive)."""
+    """Every node downstream of a changed source or, when the clock crossed a moment they
+    depend on, of a clock-dependent model (inclusive)."""
     children: Mapping[str, list[str]] = manifest.get("child_map", {})
     sources = manifest.get("sources", {})
     starts: list[str] = []
@@ -159,7 +197,9 @@ def _reached(manifest: Mapping[str, Any], plan: BuildPlan) -> set[str]:
     starts += [
         unique_id
         for unique_id, node in manifest.get("nodes", {}).items()
-        if node.get("resource_type") == "model" and node.get("name") in CLOCK_DEPENDENT_MODELS
+        if plan.clock_crossed
+        and node.get("resource_type") == "model"
+        and node.get("name") in CLOCK_DEPENDENT_MODELS
     ]
     reached: set[str] = set()
     pending = list(starts)

@@ -16,7 +16,9 @@ import pytest
 from ingestion.load import INCREMENTAL, RAW_OLTP_SCHEMA, load_with_watermark
 from orchestration.dbt_selection import (
     CLOCK_DEPENDENT_MODELS,
+    CLOCK_MARGIN,
     BuildPlan,
+    clock_crossed,
     nodes_to_skip,
     plan_build,
     project_fingerprint,
@@ -76,11 +78,52 @@ def test_a_test_with_one_rebuilt_parent_still_runs(manifest: dict) -> None:
     assert not {"unique_fct_deals_deal_id", "not_null_columns_stg_opapp__deals"} & skipped_tests
 
 
-def test_clock_dependent_models_and_their_children_always_rebuild(manifest: dict) -> None:
+def test_clock_dependent_models_and_their_children_rebuild_when_the_clock_crossed(
+    manifest: dict,
+) -> None:
     skipped = skipped_names(manifest, BuildPlan([], "nothing changed"))
     assert not set(CLOCK_DEPENDENT_MODELS) & skipped
     assert "rpt_debt_ageing" not in skipped  # built on the payment-item ages
     assert {"fct_deals", "stg_opapp__deals", "fct_claims"} <= skipped
+    # Nothing fell due: a quiet run builds nothing at all.
+    quiet = BuildPlan([], "nothing changed, nothing fell due", clock_crossed=False)
+    assert skipped_names(manifest, quiet) == models(manifest)
+    # Nothing fell due, but payments changed: the models on top of them still rebuild.
+    paid = BuildPlan(["source.crm_warehouse.opapp.payments"], "payments", clock_crossed=False)
+    assert {"int_payment_schedule_items_allocated_fifo", "rpt_debt_ageing"}.isdisjoint(
+        skipped_names(manifest, paid)
+    )
+    assert "rpt_events_calendar" in skipped_names(manifest, paid)
+
+
+def test_the_clock_crosses_on_a_new_day_a_payment_or_a_planned_interaction(
+    tmp_path: Path,
+) -> None:
+    con = duckdb.connect(str(tmp_path / "build.duckdb"))
+    since = dt.datetime(2026, 11, 27, 9, 0)
+    now = since + dt.timedelta(minutes=15)
+    # Without the tables nothing can be ruled out.
+    assert clock_crossed(con, since, now)
+    con.execute(f"create schema {RAW_OLTP_SCHEMA}")
+    con.execute(f"create table {RAW_OLTP_SCHEMA}.payments (id int, paid_at timestamp)")
+    con.execute(f"create table {RAW_OLTP_SCHEMA}.interactions (id int, planned_at timestamp)")
+    con.execute(
+        f"insert into {RAW_OLTP_SCHEMA}.payments values (1, ?), (2, ?)",
+        [since - dt.timedelta(hours=1), now + dt.timedelta(hours=2)],
+    )
+    assert not clock_crossed(con, since, now)
+    assert clock_crossed(con, since, now.replace(hour=23, minute=55))  # next day in the margin
+    assert clock_crossed(con, since, since.replace(day=28))
+    # A payment dated within the quarter hour, or within the margin ahead of it.
+    assert clock_crossed(con, since, now + dt.timedelta(hours=2) - CLOCK_MARGIN)
+    assert not clock_crossed(con, since, now + dt.timedelta(hours=2) - 2 * CLOCK_MARGIN)
+    con.execute(
+        f"insert into {RAW_OLTP_SCHEMA}.interactions values (1, ?)", [since + dt.timedelta(5)]
+    )
+    assert not clock_crossed(con, since, now)
+    con.execute(f"insert into {RAW_OLTP_SCHEMA}.interactions values (2, ?)", [now])
+    assert clock_crossed(con, since, now)
+    con.close()
 
 
 def test_a_gis_file_rebuilds_every_gis_model(manifest: dict) -> None:

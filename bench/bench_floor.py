@@ -339,7 +339,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     print(
         "the pipeline total also holds what the floor leaves out: loading the definitions, the GIS "
-        "load, row counts, publishing, dbt's parse and unit tests"
+        "load, row counts, publishing, dbt's start-up and parse"
     )
     if typed:
         print(f"extract floor read {len(typed)} table(s) with the typed query (see above)")

@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup
 from sqlalchemy import Engine, event
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -170,8 +171,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = _create_engine(settings.oltp_url)
         # Sign-in lookups run on the event loop (api/deps.py). They get a connection of their
         # own: waiting on the shared pool there would deadlock once every pooled connection sat
-        # in a request whose session the loop has yet to close.
-        lookup_engine = _create_engine(settings.oltp_url, poolclass=StaticPool)
+        # in a request whose session the loop has yet to close. A lookup is one SELECT: on
+        # PostgreSQL autocommit spares it the BEGIN and ROLLBACK round trips, which the loop
+        # would wait for (SQLite's driver starts no transaction for a SELECT anyway).
+        lookup_options: dict[str, Any] = {"poolclass": StaticPool}
+        if make_url(settings.oltp_url).get_backend_name() == "postgresql":
+            lookup_options["isolation_level"] = "AUTOCOMMIT"
+        lookup_engine = _create_engine(settings.oltp_url, **lookup_options)
         app.state.session_factory = sessionmaker(bind=engine, expire_on_commit=False)
         app.state.lookup_engine = lookup_engine
         # Hot writes (api/deps.py run_write) run here: SQLite takes one writer at a time, so one

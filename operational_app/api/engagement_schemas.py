@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import Field
 
 from operational_app.api.schemas import (
     Amount,
@@ -20,6 +20,7 @@ from operational_app.api.schemas import (
     PatchInput,
     PlannedDate,
     Public,
+    Timestamp,
     Version,
     text,
 )
@@ -50,16 +51,6 @@ assert set(ClaimStatus.__args__) == set(CLAIM_STATUSES)
 assert set(ClaimResult.__args__) == set(CLAIM_RESULTS)
 
 
-def _utc_in_range(value: dt.datetime) -> dt.datetime:
-    """Times are stored as naive UTC; an offset given by the client is honoured."""
-    if value.tzinfo is not None:
-        value = value.astimezone(dt.UTC).replace(tzinfo=None)
-    if not 1900 <= value.year <= 2999:
-        raise ValueError("must be between the years 1900 and 2999")
-    return value
-
-
-Timestamp = Annotated[dt.datetime, AfterValidator(_utc_in_range)]
 Name100 = text(100)
 Name200 = text(200)
 Sequence = Annotated[int, Field(ge=1, le=2**31 - 1)]

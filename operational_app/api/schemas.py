@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from operational_app.db.models import DEAL_STATUSES, LEGAL_FORMS, PARTNER_KINDS
+from operational_app.db.models import DEAL_STATUSES, LEGAL_FORMS, PARTNER_KINDS, naive_utc
 
 # Ids are BIGINT in PostgreSQL; anything larger would overflow in the driver.
 MAX_ID = 2**63 - 1
@@ -40,6 +40,16 @@ def text(max_length: int, min_length: int = 1) -> Any:
     ]
 
 
+def _utc_in_range(value: dt.datetime) -> dt.datetime:
+    """Times are stored as naive UTC; an offset given by the client is honoured."""
+    value = naive_utc(value)
+    if not 1900 <= value.year <= 2999:
+        raise ValueError("the year must be between 1900 and 2999")
+    return value
+
+
+# A date and time from a client, stored as naive UTC.
+Timestamp = Annotated[dt.datetime, AfterValidator(_utc_in_range)]
 Id = Annotated[int, Field(gt=0, le=MAX_ID)]
 Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Amount = Annotated[Decimal, Field(ge=0, lt=Decimal("1e13"), max_digits=15, decimal_places=2)]

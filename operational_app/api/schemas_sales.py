@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import Field
 
 from operational_app.api.schemas import (
     Amount,
@@ -21,6 +21,7 @@ from operational_app.api.schemas import (
     PatchInput,
     PlannedDate,
     Public,
+    Timestamp,
     Version,
     text,
 )
@@ -47,16 +48,6 @@ PositiveAmount = Annotated[
 Days = Annotated[int, Field(ge=0, le=3650)]
 
 
-def _naive_utc(value: dt.datetime) -> dt.datetime:
-    # Stored times are naive UTC (models.utc_now); an aware input is converted, not refused.
-    if value.tzinfo is not None:
-        value = value.astimezone(dt.UTC).replace(tzinfo=None)
-    if not 1900 <= value.year <= 2999:
-        raise ValueError("the year must be between 1900 and 2999")
-    return value
-
-
-Moment = Annotated[dt.datetime, AfterValidator(_naive_utc)]
 GisSystem = Literal["egais", "vetis", "gismt"]
 AgreementKind = Literal["typical", "individual"]
 PriceType = Literal["wholesale", "retail", "dealer", "distributor"]
@@ -332,7 +323,7 @@ class OrderCreate(Input):
     counterparty_id: Id | None = None
     deal_id: Id | None = None
     manager_id: Id | None = None
-    ordered_at: Moment | None = None
+    ordered_at: Timestamp | None = None
     planned_shipment_date: PlannedDate | None = None
     comment: LongText | None = None
     lines: list[OrderLineInput] = Field(default=[], max_length=500)
@@ -346,7 +337,7 @@ class OrderUpdate(PatchInput):
     counterparty_id: Id | None = None
     deal_id: Id | None = None
     manager_id: Id | None = None
-    ordered_at: Moment | None = None
+    ordered_at: Timestamp | None = None
     planned_shipment_date: PlannedDate | None = None
     comment: LongText | None = None
 
@@ -468,7 +459,7 @@ class ShipmentLineInput(Input):
 
 class ShipmentCreate(Input):
     version: Version | None = None
-    shipped_at: Moment | None = None
+    shipped_at: Timestamp | None = None
     # Omitted: ship everything still to ship.
     lines: list[ShipmentLineInput] | None = Field(default=None, max_length=500)
 
@@ -476,7 +467,7 @@ class ShipmentCreate(Input):
 class PaymentCreate(Input):
     version: Version | None = None
     amount: PositiveAmount
-    paid_at: Moment | None = None
+    paid_at: Timestamp | None = None
 
 
 class PartnerDebt(Public):

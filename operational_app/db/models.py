@@ -51,6 +51,17 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def naive_utc(value: dt.datetime) -> dt.datetime:
+    """`value` as it is stored: naive UTC, an offset honoured. A moment with no UTC date in the
+    calendar (year 1 at +01:00, year 9999 at -01:00) is a ValueError, not an OverflowError."""
+    if value.tzinfo is None:
+        return value
+    try:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    except OverflowError:
+        raise ValueError("the moment lies outside the calendar in UTC") from None
+
+
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} in ({', '.join(repr(value) for value in values)})"
 

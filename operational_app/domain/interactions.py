@@ -35,6 +35,7 @@ from operational_app.db.models import (
     MarketingEvent,
     Partner,
     User,
+    naive_utc,
     utc_now,
 )
 from operational_app.domain import listing
@@ -80,9 +81,12 @@ def _naive_utc(value: Any, field: str) -> dt.datetime:
         raise ValidationFailed(
             "text.required", f"{field} is required.", field=field, params={"field": field}
         )
-    if value.tzinfo is not None:
-        value = value.astimezone(dt.UTC).replace(tzinfo=None)
-    return value
+    try:
+        return naive_utc(value)
+    except ValueError as error:
+        raise ValidationFailed(
+            "input.invalid", f"{field}: {error}.", field=field, params={"field": field}
+        ) from None
 
 
 def _check_links(session: Session, interaction: Interaction, values: Mapping[str, Any]) -> None:

@@ -34,6 +34,7 @@ from typing import Any
 
 import yaml
 
+from operational_app.db.models import naive_utc
 from operational_app.importer.reading import SourceOptions
 
 ON_UNKNOWN = ("error", "create", "default")
@@ -243,7 +244,7 @@ def to_datetime(spec: FieldSpec, value: Any, now: dt.datetime) -> dt.datetime | 
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None) if value.tzinfo is None else _utc(value)
+        return _utc(spec, value, str(value))
     if isinstance(value, dt.date):
         return dt.datetime.combine(value, dt.time())
     text = str(value).strip()
@@ -254,7 +255,7 @@ def to_datetime(spec: FieldSpec, value: Any, now: dt.datetime) -> dt.datetime | 
             parsed = dt.datetime.strptime(text, fmt)
         except ValueError:
             continue
-        return parsed.replace(tzinfo=None) if parsed.tzinfo is None else _utc(parsed)
+        return _utc(spec, parsed, text)
     try:
         parsed = dt.datetime.fromisoformat(text)
     except ValueError:
@@ -262,11 +263,16 @@ def to_datetime(spec: FieldSpec, value: Any, now: dt.datetime) -> dt.datetime | 
         raise FieldError(
             f"{spec.name}: {text!r} is not a date ({expected})", spec.source_label, text
         ) from None
-    return parsed.replace(tzinfo=None) if parsed.tzinfo is None else _utc(parsed)
+    return _utc(spec, parsed, text)
 
 
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value.astimezone(dt.UTC).replace(tzinfo=None)
+def _utc(spec: FieldSpec, value: dt.datetime, text: str) -> dt.datetime:
+    try:
+        return naive_utc(value)
+    except ValueError:
+        raise FieldError(
+            f"{spec.name}: {text!r} lies outside the calendar in UTC", spec.source_label, text
+        ) from None
 
 
 def to_date(spec: FieldSpec, value: Any, now: dt.datetime) -> dt.date | None:

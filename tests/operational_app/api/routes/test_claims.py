@@ -123,3 +123,19 @@ def test_interaction_flow_and_subject_rules(
     assert client.delete(f"{API}/interactions/{iid}", params={"version": 1}).status_code == 409
     assert client.delete(f"{API}/interactions/{iid}").status_code == 200
     assert client.get(f"{API}/interactions/{iid}").status_code == 404
+
+
+def test_a_moment_outside_the_calendar_in_utc_is_422_not_500(client: TestClient, db: Session):
+    """Year 1 at +01:00 is year 0 in UTC: found by the fuzzer as an OverflowError (a 500)."""
+    partner = create_random_partner(db)
+    for planned_at in ("0001-01-01T00:00:00+01:00", "9999-12-31T23:30:00-01:00"):
+        body = {"kind": "sms", "partner_id": partner.id, "planned_at": planned_at, "summary": "0"}
+        response = client.post(f"{API}/interactions", json=body)
+        assert response.status_code == 422, response.text
+    inside = {"kind": "sms", "partner_id": partner.id, "summary": "0"}
+    assert (
+        client.post(
+            f"{API}/interactions", json={**inside, "planned_at": "2026-01-01T00:30:00+01:00"}
+        ).json()["planned_at"]
+        == "2025-12-31T23:30:00"
+    )

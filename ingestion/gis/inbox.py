@@ -212,7 +212,9 @@ class _Batch:
     indexed: list[tuple[str, int, int, str]] = field(default_factory=list)
 
     def full(self) -> bool:
-        return len(self.loaded) >= BATCH_FILES or len(self.events) >= BATCH_EVENTS
+        # Every file read is indexed (loaded, quarantined or a known content): counting those
+        # commits a first scan of an inbox that predates the index in batches too.
+        return len(self.indexed) >= BATCH_FILES or len(self.events) >= BATCH_EVENTS
 
 
 def _write_batch(con: duckdb.DuckDBPyConnection, batch: _Batch) -> None:
@@ -278,6 +280,9 @@ def ingest_inbox(
         parser = PARSERS[system]
         folder = inbox_dir / system
         for name, size, modified_ns in pending[system]:
+            if batch.full():
+                _write_batch(con, batch)
+                batch = _Batch()
             source_file = f"{system}/{name}"
             path = folder / name
 
@@ -333,8 +338,5 @@ def ingest_inbox(
             report.events_loaded += len(events)
             report.events_by_system[system] += len(events)
             report.events_by_status_group.update(e.status_group for e in events)
-            if batch.full():
-                _write_batch(con, batch)
-                batch = _Batch()
     _write_batch(con, batch)
     return report

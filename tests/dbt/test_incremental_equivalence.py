@@ -15,8 +15,9 @@ from sqlalchemy import text
 from ingestion.oltp import copy_oltp_to_duckdb
 from operational_app.db.session import create_oltp_engine
 from operational_app.seed import Scale, seed_database
+from tests.dbt.dbt_runner import Dbt
 
-PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+OK = ("success", "pass")
 AS_OF = dt.date(2026, 6, 30)
 LATER = "2026-07-01 10:00:00.000000"
 SMALL = Scale(deals=1_500, partners=150, managers=6, operators=2)
@@ -50,39 +51,11 @@ SOURCE_TABLES = [
 ]
 
 
-class Dbt:
-    """dbt in-process: parse once, then every command reuses the manifest."""
-
-    def __init__(self, work: Path) -> None:
-        from dbt.cli.main import dbtRunner
-
-        self.work = work
-        self.flags = [
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(PROJECT_DIR),
-            "--target-path",
-            str(work / "target"),
-            "--log-path",
-            str(work / "logs"),
-            "--quiet",
-        ]
-        parsed = dbtRunner().invoke(["parse", "--no-partial-parse", *self.flags])
-        assert parsed.success, parsed.exception
-        self.runner = dbtRunner(manifest=parsed.result)
-
-    def build(self, *args: str) -> None:
-        result = self.runner.invoke(
-            ["build", "--select", *SELECTION, "--indirect-selection", "cautious", *args]
-            + self.flags
-        )
-        failures = [
-            (node.node.name, node.message)
-            for node in (result.result or [])
-            if node.status not in ("success", "pass")
-        ]
-        assert result.success and not failures, (result.exception, failures)
+def build(dbt: Dbt, *args: str) -> None:
+    """`dbt build` of SELECTION; every node must pass."""
+    results = dbt.invoke("build", "--select", *SELECTION, "--indirect-selection", "cautious", *args)
+    failures = {name: outcome for name, outcome in results.items() if outcome[0] not in OK}
+    assert results and not failures, failures
 
 
 @pytest.fixture(scope="module")
@@ -96,8 +69,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path,
         con = duckdb.connect(str(build_path))
         copy_oltp_to_duckdb(url, con, run_id="run-1", table_names=SOURCE_TABLES)
         con.close()
-        dbt = Dbt(work)
-        dbt.build()
+        dbt = Dbt(work, build_path)
+        build(dbt)
         yield url, build_path, dbt
 
 
@@ -243,7 +216,7 @@ def test_incremental_build_equals_a_full_rebuild(built: tuple[str, Path, Dbt]) -
         results = copy_oltp_to_duckdb(url, con, run_id="run-2", table_names=SOURCE_TABLES)
         assert {r.table_name: r.mode for r in results}["deals"] == "incremental"
         con.close()
-        dbt.build()
+        build(dbt)
 
         con = duckdb.connect(str(build_path))
         assert con.sql("select count(*) from marts.fct_deals").fetchall()[0][0] == (
@@ -259,7 +232,7 @@ def test_incremental_build_equals_a_full_rebuild(built: tuple[str, Path, Dbt]) -
             url, con, run_id="reference", table_names=SOURCE_TABLES, full_refresh=True
         )
         con.close()
-        dbt.build("--full-refresh")
+        build(dbt, "--full-refresh")
 
     con = duckdb.connect(str(build_path))
     assert mart_tables(con, "marts") == tables

@@ -4,6 +4,8 @@ pays no round trip per checkout."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import psycopg
 import pytest
 from sqlalchemy import Engine, text
@@ -24,30 +26,30 @@ def terminate(postgres_url: str, pid: int) -> None:
         admin.execute("select pg_terminate_backend(%s)", [pid])
 
 
+@pytest.fixture
+def one_connection_engine(postgres_url: str) -> Iterator[Engine]:
+    """An app engine whose pool holds a single connection."""
+    engine = create_oltp_engine(postgres_url, pool_size=1, max_overflow=0)
+    yield engine
+    engine.dispose()
+
+
 def test_an_idle_connection_the_server_dropped_is_replaced(
-    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+    postgres_url: str, one_connection_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(db_session, "PING_AFTER_IDLE_SECONDS", 0.0)
-    engine = create_oltp_engine(postgres_url, pool_size=1, max_overflow=0)
-    try:
-        dropped = backend_pid(engine)
-        terminate(postgres_url, dropped)
-        # The only pooled connection is dead; the ping finds out and the pool reconnects.
-        assert backend_pid(engine) != dropped
-    finally:
-        engine.dispose()
+    dropped = backend_pid(one_connection_engine)
+    terminate(postgres_url, dropped)
+    # The only pooled connection is dead; the ping finds out and the pool reconnects.
+    assert backend_pid(one_connection_engine) != dropped
 
 
 def test_a_recently_used_connection_is_not_pinged(
-    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+    postgres_url: str, one_connection_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(db_session, "PING_AFTER_IDLE_SECONDS", 3600.0)
-    engine = create_oltp_engine(postgres_url, pool_size=1, max_overflow=0)
-    try:
-        terminate(postgres_url, backend_pid(engine))
-        # No ping within the idle window: the dead connection is handed out and fails, which
-        # is the price of skipping the round trip on every checkout of a busy pool.
-        with pytest.raises(Exception, match="terminat|closed|server"):
-            backend_pid(engine)
-    finally:
-        engine.dispose()
+    terminate(postgres_url, backend_pid(one_connection_engine))
+    # No ping within the idle window: the dead connection is handed out and fails, which is
+    # the price of skipping the round trip on every checkout of a busy pool.
+    with pytest.raises(Exception, match="terminat|closed|server"):
+        backend_pid(one_connection_engine)

@@ -315,3 +315,24 @@ def test_samples_round_trip_through_the_inbox(
     ).fetchall()[0][0]
     assert linked > 0
     assert ingest_inbox(tmp_path / "inbox", con, tmp_path / "q", "run-2").files_loaded == 0
+
+
+def test_files_loaded_before_the_index_are_indexed_in_batches_not_reloaded(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    box = tmp_path / "inbox"
+    write_sample_inbox(box, _documents(20), seed=2)
+    first = ingest_inbox(box, con, tmp_path / "q", "run-1")
+    events = _count(con, "exchange_events")
+    con.execute("delete from raw_gis.inbox_index")  # as in a build from before the index
+    monkeypatch.setattr(inbox, "BATCH_FILES", 5)
+    writes = []
+    real_write = inbox._write_batch
+    monkeypatch.setattr(
+        inbox, "_write_batch", lambda con, batch: (writes.append(1), real_write(con, batch))
+    )
+    second = ingest_inbox(box, con, tmp_path / "q", "run-2")
+    assert (second.files_loaded, second.files_skipped) == (0, first.files_seen)
+    assert _count(con, "exchange_events") == events
+    assert len(writes) >= first.files_seen // 5
+    assert _count(con, "inbox_index") == first.files_seen

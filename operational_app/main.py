@@ -179,6 +179,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             lookup_options["isolation_level"] = "AUTOCOMMIT"
         lookup_engine = _create_engine(settings.oltp_url, **lookup_options)
         app.state.session_factory = sessionmaker(bind=engine, expire_on_commit=False)
+        # For writes that are one statement each (api/deps.py run_write). On SQLite the same
+        # work is several statements sharing a transaction, and writers take turns per
+        # transaction (db/session.py): only PostgreSQL gets autocommit.
+        app.state.autocommit_session_factory = (
+            sessionmaker(
+                bind=engine.execution_options(isolation_level="AUTOCOMMIT"),
+                expire_on_commit=False,
+            )
+            if engine.dialect.name == "postgresql"
+            else app.state.session_factory
+        )
         app.state.lookup_engine = lookup_engine
         # Hot writes (api/deps.py run_write) run here: SQLite takes one writer at a time, so one
         # thread; PostgreSQL takes several.

@@ -98,13 +98,12 @@ async def advance_deal(
     request: Request, user: CurrentUser, deal_id: IdPath, body: DealAdvance
 ) -> dict[str, Any]:
     def move(session: Session) -> dict[str, Any]:
-        deal = service.advance_deal_by_id(
+        # Plain rows, validated once against DealDetail by FastAPI (no ORM objects to load).
+        return service.advance_deal_by_id(
             session, deal_id, body.stage_id, expected_version=body.version, user_id=user.id
         )
-        # Plain rows, validated once against DealDetail by FastAPI (no ORM objects to load).
-        return deal | {"stage_history": service.stage_history_rows(session, deal_id)}
 
-    return await run_write(request, move)
+    return await run_write(request, move, atomic_statements=True)
 
 
 @router.post("/deals/{deal_id}/win", response_model=DealDetail)

@@ -266,8 +266,11 @@ def test_advance_by_id_returns_the_stored_row(db: Session, classifiers: Classifi
         (s2.id, T1, T1, True),
         (s3.id, T1, None, False),
     ]
-    rows = service.stage_history_rows(db, deal.id)
-    assert [row["stage_id"] for row in rows] == [s1.id, s2.id, s3.id]
+    rows = moved["stage_history"]
+    assert [
+        (row["stage_id"], row["entered_at"], row["left_at"], row["was_skipped"]) for row in rows
+    ] == history(db, deal)
+    assert [row["id"] for row in rows] == sorted(row["id"] for row in rows)
     assert {row["user_id"] for row in rows[1:]} == {classifiers.manager.id}
 
 
@@ -294,3 +297,43 @@ def test_advance_by_id_loses_a_race_without_writing(
     db.refresh(deal)
     assert (deal.current_stage_id, deal.probability, deal.version) == (s1.id, 40, 2)
     assert history(db, deal) == [(s1.id, T0, None, False)]
+
+
+def test_advance_by_id_in_autocommit_writes_all_or_nothing(
+    engine, classifiers: Classifiers, monkeypatch: pytest.MonkeyPatch
+):
+    """The API runs a stage change in autocommit on PostgreSQL (api/deps.py run_write), where
+    its writes are one statement: a lost race writes nothing and a won one writes everything,
+    committed without a COMMIT."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs the stage change as several statements in a transaction")
+    s1, s2, s3, *_ = classifiers.stages
+    with Session(engine, expire_on_commit=False) as setup:
+        deal = create_random_deal(setup, classifiers, now=T0)
+        setup.commit()
+    read_stage = service._sequence_of
+    autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+
+    def other_writer_first(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        with Session(engine) as other:
+            service.update_deal(other, other.get(Deal, deal.id), {"probability": 40})
+            other.commit()
+        return read_stage(*args, **kwargs)
+
+    with Session(autocommit) as session, monkeypatch.context() as patch:
+        patch.setattr(service, "_sequence_of", other_writer_first)
+        with pytest.raises(StaleDataError):
+            service.advance_deal_by_id(session, deal.id, s3.id, now=T1)
+    with Session(engine) as reader:
+        assert history(reader, deal) == [(s1.id, T0, None, False)]
+
+    with Session(autocommit) as session:
+        moved = service.advance_deal_by_id(session, deal.id, s3.id, now=T1, expected_version=2)
+    with Session(engine) as reader:
+        stored = reader.get(Deal, deal.id)
+        assert (stored.current_stage_id, stored.version) == (s3.id, moved["version"]) == (s3.id, 3)
+        assert history(reader, stored) == [
+            (s1.id, T0, T1, False),
+            (s2.id, T1, T1, True),
+            (s3.id, T1, None, False),
+        ]

@@ -8,6 +8,11 @@ all, and the next run picks it up again. (A transaction per file cost ~4 ms of c
 ~40 minutes for the ≈1M events of scale large.)
 A malformed or hostile file is quarantined (see quarantine.py) and the scan goes on.
 
+Reading, hashing and parsing is Python-bound (expat with handlers in Python), so a large inbox is
+read by a pool of processes, one per core, in chunks of `CHUNK_FILES` files; this process keeps
+the order of the files, decides what is loaded, skipped or quarantined, and writes. A small inbox
+(an incremental run's few new files) is read here, without starting a pool.
+
 `raw_gis.inbox_index` remembers the size, modification time and hash each inbox path had when it
 was last read. A file whose size and time are unchanged and whose hash is loaded or quarantined
 is skipped without being read, so a run over a large inbox with few new files costs one
@@ -20,18 +25,22 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ingestion.gis import egais, gismt, vetis
 from ingestion.gis.events import (
+    ARROW_SCHEMA,
     DUCKDB_COLUMNS,
     EVENT_COLUMNS,
     MAX_FILE_BYTES,
@@ -55,6 +64,10 @@ INDEX_TABLE: Final = f"{SCHEMA}.inbox_index"
 # Files per load transaction; a batch is also written once it holds this many events.
 BATCH_FILES: Final = 2_000
 BATCH_EVENTS: Final = 100_000
+# Files per task of the reading pool, and the fewest files to read that are worth starting it
+# (a pool of spawned processes takes about a second to start).
+CHUNK_FILES: Final = 500
+PARALLEL_MIN_FILES: Final = 5_000
 
 Parser = Callable[[bytes, str], list[ExchangeEvent]]
 PARSERS: Final[dict[str, Parser]] = {
@@ -203,25 +216,103 @@ def _hash_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class _FileRead:
+    """What reading one inbox file gave: its hash and either its events (`event_count` of the
+    chunk's table, in file order), the reason it cannot be loaded, or a parser failure."""
+
+    name: str
+    size: int
+    modified_ns: int
+    sha: str
+    event_count: int = 0
+    parse_error: str | None = None  # a bad file: quarantined
+    failure: str | None = None  # a parser bug: left for the next run
+
+
+def _read_chunk(
+    system: str, folder: str, files: list[tuple[str, int, int]]
+) -> tuple[list[_FileRead], pa.Table]:
+    """Read, hash and parse a chunk of one system's files (in a pool process or here)."""
+    parser = PARSERS[system]
+    reads: list[_FileRead] = []
+    events: list[ExchangeEvent] = []
+    for name, size, modified_ns in files:
+        path = Path(folder) / name
+        if size > MAX_FILE_BYTES:
+            sha = _hash_file(path)  # streamed: never hold an oversized file in memory
+            reason = f"size: {size} bytes exceeds the {MAX_FILE_BYTES} byte limit"
+            reads.append(_FileRead(name, size, modified_ns, sha, parse_error=reason))
+            continue
+        # Hash and parse the same bytes, so a file rewritten mid-run cannot be registered
+        # under a hash of content that was never loaded.
+        data = path.read_bytes()
+        sha = sha256_hex(data)
+        try:
+            parsed = parser(data, f"{system}/{name}")
+        except GisParseError as error:
+            reads.append(_FileRead(name, size, modified_ns, sha, parse_error=error.reason))
+            continue
+        except Exception as error:  # a parser bug must not stop the other files
+            failure = f"{type(error).__name__}: {error}"
+            reads.append(_FileRead(name, size, modified_ns, sha, failure=failure))
+            continue
+        events.extend(parsed)
+        reads.append(_FileRead(name, size, modified_ns, sha, event_count=len(parsed)))
+    return reads, to_arrow(events)
+
+
+def _read_all(
+    inbox_dir: Path, pending: dict[str, list[tuple[str, int, int]]]
+) -> Iterator[tuple[str, list[_FileRead], pa.Table]]:
+    """Chunks of files read, in the order of `pending`: by a process pool when there are
+    enough files to pay for it, else in this process."""
+    chunks = [
+        (system, str(inbox_dir / system), files[start : start + CHUNK_FILES])
+        for system in SYSTEMS
+        for files in [pending[system]]
+        for start in range(0, len(files), CHUNK_FILES)
+    ]
+    total = sum(len(files) for files in pending.values())
+    workers = min(os.cpu_count() or 1, len(chunks))
+    if total < PARALLEL_MIN_FILES or workers < 2:
+        for system, folder, files in chunks:
+            yield system, *_read_chunk(system, folder, files)
+        return
+    # spawn, not fork: this runs inside Dagster's run process, whose threads a fork would copy
+    # in whatever state they are.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        results = pool.map(_read_chunk, *zip(*chunks, strict=True))
+        for (system, _folder, _files), (reads, events) in zip(chunks, results, strict=True):
+            yield system, reads, events
+
+
 @dataclass
 class _Batch:
-    """Parsed files waiting for their load transaction."""
+    """Read files waiting for their load transaction."""
 
-    events: list[ExchangeEvent] = field(default_factory=list)
+    events: list[pa.Table] = field(default_factory=list)
+    event_count: int = 0
     loaded: list[tuple[str, str, str, dt.datetime, int, str]] = field(default_factory=list)
     indexed: list[tuple[str, int, int, str]] = field(default_factory=list)
 
     def full(self) -> bool:
         # Every file read is indexed (loaded, quarantined or a known content): counting those
         # commits a first scan of an inbox that predates the index in batches too.
-        return len(self.indexed) >= BATCH_FILES or len(self.events) >= BATCH_EVENTS
+        return len(self.indexed) >= BATCH_FILES or self.event_count >= BATCH_EVENTS
 
 
 def _write_batch(con: duckdb.DuckDBPyConnection, batch: _Batch) -> None:
     """One transaction: the batch's events, its loaded_files rows and its index rows."""
     if not (batch.loaded or batch.indexed):
         return
-    events = to_arrow(batch.events)
+    # One slice per file: one contiguous table for the insert.
+    events = (
+        pa.concat_tables(batch.events).combine_chunks()
+        if batch.events
+        else ARROW_SCHEMA.empty_table()
+    )
     loaded = pa.table(
         list(zip(*batch.loaded, strict=True)) if batch.loaded else [[]] * 6,
         names=["file_sha256", "system", "source_file", "loaded_at", "event_count", "run_id"],
@@ -257,86 +348,75 @@ def _write_batch(con: duckdb.DuckDBPyConnection, batch: _Batch) -> None:
             con.unregister(name)
 
 
+Progress = Callable[[int, int], None]
+
+
 def ingest_inbox(
     inbox_dir: Path,
     con: duckdb.DuckDBPyConnection,
     quarantine_dir: Path,
     run_id: str,
+    progress: Progress | None = None,
 ) -> IngestReport:
+    """Load the inbox's new files; `progress(files_read, files_to_read)` follows each chunk."""
     ensure_tables(con)
     report = IngestReport(run_id=run_id)
     scan = _scan(inbox_dir)
     pending = _files_to_read(con, scan)
+    to_read = sum(len(files) for files in pending.values())
     report.files_seen = scan.num_rows
-    report.files_skipped = scan.num_rows - sum(len(files) for files in pending.values())
+    report.files_skipped = scan.num_rows - to_read
     # Known hashes catch the same content under another path; only files to read need them.
-    done = (
-        _loaded_hashes(con) | quarantined_hashes(con)
-        if report.files_skipped < scan.num_rows
-        else set()
-    )
+    done = _loaded_hashes(con) | quarantined_hashes(con) if to_read else set()
     batch = _Batch()
-    for system in SYSTEMS:
-        parser = PARSERS[system]
-        folder = inbox_dir / system
-        for name, size, modified_ns in pending[system]:
+    files_read = 0
+    for system, reads, events in _read_all(inbox_dir, pending):
+        # Of the chunk's events (in file order), those of the files loaded now.
+        keep: list[bool] = []
+        offset = 0
+        for read in reads:
             if batch.full():
                 _write_batch(con, batch)
                 batch = _Batch()
-            source_file = f"{system}/{name}"
-            path = folder / name
-
-            def to_quarantine(
-                reason: str, sha: str, path: Path = path, src: str = source_file, sys_: str = system
-            ) -> None:
+            source_file = f"{system}/{read.name}"
+            file_events = events.slice(offset, read.event_count)
+            offset += read.event_count
+            if read.failure is not None:
+                report.failed.append((source_file, read.failure))
+                continue  # not indexed: read again on the next run
+            batch.indexed.append((source_file, read.size, read.modified_ns, read.sha))
+            loads = read.parse_error is None and read.sha not in done
+            keep.extend([loads] * read.event_count)
+            if read.sha in done:
+                report.files_skipped += 1
+            elif read.parse_error is not None:
                 quarantine_file(
                     con,
-                    path=path,
-                    system=sys_,
-                    source_file=src,
-                    file_sha256=sha,
-                    reason=reason,
+                    path=inbox_dir / system / read.name,
+                    system=system,
+                    source_file=source_file,
+                    file_sha256=read.sha,
+                    reason=read.parse_error,
                     quarantine_dir=quarantine_dir,
                     run_id=run_id,
                 )
-                done.add(sha)
                 report.files_quarantined += 1
-                report.quarantined.append((src, reason))
-
-            if size > MAX_FILE_BYTES:
-                sha = _hash_file(path)  # streamed: never hold an oversized file in memory
-                if sha in done:
-                    report.files_skipped += 1
-                else:
-                    to_quarantine(
-                        f"size: {size} bytes exceeds the {MAX_FILE_BYTES} byte limit", sha
-                    )
-                batch.indexed.append((source_file, size, modified_ns, sha))
-                continue
-            # Hash and parse the same bytes, so a file rewritten mid-run cannot be registered
-            # under a hash of content that was never loaded.
-            data = path.read_bytes()
-            sha = sha256_hex(data)
-            if sha in done:
-                report.files_skipped += 1
-                batch.indexed.append((source_file, size, modified_ns, sha))
-                continue
-            try:
-                events = parser(data, source_file)
-            except GisParseError as error:
-                to_quarantine(error.reason, sha)
-                batch.indexed.append((source_file, size, modified_ns, sha))
-                continue
-            except Exception as error:  # a parser bug must not stop the other files
-                report.failed.append((source_file, f"{type(error).__name__}: {error}"))
-                continue
-            batch.events.extend(events)
-            batch.loaded.append((sha, system, source_file, _utcnow(), len(events), run_id))
-            batch.indexed.append((source_file, size, modified_ns, sha))
-            done.add(sha)
-            report.files_loaded += 1
-            report.events_loaded += len(events)
-            report.events_by_system[system] += len(events)
-            report.events_by_status_group.update(e.status_group for e in events)
+                report.quarantined.append((source_file, read.parse_error))
+            else:
+                batch.events.append(file_events)
+                batch.event_count += read.event_count
+                batch.loaded.append(
+                    (read.sha, system, source_file, _utcnow(), read.event_count, run_id)
+                )
+                report.files_loaded += 1
+                report.events_loaded += read.event_count
+                report.events_by_system[system] += read.event_count
+            done.add(read.sha)
+        loaded_events = events if all(keep) else events.filter(pa.array(keep, pa.bool_()))
+        for group in pc.value_counts(loaded_events["status_group"]).to_pylist():
+            report.events_by_status_group[group["values"]] += group["counts"]
+        files_read += len(reads)
+        if progress is not None:
+            progress(files_read, to_read)
     _write_batch(con, batch)
     return report

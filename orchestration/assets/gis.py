@@ -5,7 +5,7 @@ sources `gis.exchange_events`, `gis.quarantine` and `gis.loaded_files` all have 
 With an empty (or unconfigured) inbox the step still creates the tables, so dbt always builds.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,21 @@ _TABLE_OF = {
 NO_UNPARSED_FILES_CHECK = "no_unparsed_files"
 # Quarantine reasons listed in the materialization metadata; the table holds all of them.
 MAX_LISTED_FILES = 50
+# A long first load logs its progress each tenth of the files to read.
+PROGRESS_MIN_FILES = 1_000
+
+
+def _progress_logger(context: dg.AssetExecutionContext) -> Callable[[int, int], None]:
+    logged_tenths = 0
+
+    def log(files_read: int, files_to_read: int) -> None:
+        nonlocal logged_tenths
+        tenths = files_read * 10 // files_to_read
+        if files_to_read >= PROGRESS_MIN_FILES and tenths > logged_tenths:
+            logged_tenths = tenths
+            context.log.info(f"GIS inbox: {files_read:,} of {files_to_read:,} new files read")
+
+    return log
 
 
 def _markdown_cell(text: str) -> str:
@@ -121,7 +136,11 @@ def raw_gis_tables(
             if warehouse.gis_quarantine_dir is None:
                 raise dg.Failure("gis_quarantine_dir must be set when gis_inbox_dir is")
             report = ingest_inbox(
-                inbox_dir, con, Path(warehouse.gis_quarantine_dir), context.run_id
+                inbox_dir,
+                con,
+                Path(warehouse.gis_quarantine_dir),
+                context.run_id,
+                progress=_progress_logger(context),
             )
         row_counts = {
             key: con.sql(f"select count(*) from {table}").fetchall()[0][0]

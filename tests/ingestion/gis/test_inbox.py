@@ -336,3 +336,50 @@ def test_files_loaded_before_the_index_are_indexed_in_batches_not_reloaded(
     assert _count(con, "exchange_events") == events
     assert len(writes) >= first.files_seen // 5
     assert _count(con, "inbox_index") == first.files_seen
+
+
+def test_a_process_pool_loads_exactly_what_one_process_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large inboxes are read by a pool of processes in chunks; this process still decides, in
+    file order, what loads, what is a content seen before (also within and across chunks) and
+    what is quarantined."""
+    box = tmp_path / "inbox"
+    write_sample_inbox(box, _documents(40), seed=11)
+    egais_files = sorted((box / "egais").iterdir())
+    shutil.copyfile(egais_files[0], box / "egais" / "zz_copy_of_first.xml")  # another chunk
+    shutil.copyfile(egais_files[1], egais_files[1].with_name(egais_files[1].name + "-copy.xml"))
+    _copy("hostile/truncated.json", box, "gismt")
+    tables = ("exchange_events", "loaded_files", "quarantine", "inbox_index")
+    columns = {
+        "exchange_events": "*",
+        "loaded_files": "file_sha256, system, source_file, event_count",
+        "quarantine": "file_sha256, system, source_file, reason",
+        "inbox_index": "*",
+    }
+
+    def load(where: str, parallel: bool) -> tuple[inbox.IngestReport, dict[str, list[tuple]]]:
+        monkeypatch.setattr(inbox, "PARALLEL_MIN_FILES", 1 if parallel else 10**9)
+        monkeypatch.setattr(inbox, "CHUNK_FILES", 7)
+        monkeypatch.setattr(inbox, "BATCH_FILES", 9)
+        seen: list[tuple[int, int]] = []
+        with duckdb.connect() as connection:
+            report = ingest_inbox(
+                box, connection, tmp_path / where, "run-1", progress=lambda *p: seen.append(p)
+            )
+            rows = {
+                table: sorted(
+                    connection.sql(f"select {columns[table]} from raw_gis.{table}").fetchall()
+                )
+                for table in tables
+            }
+        assert seen[-1] == (report.files_seen, report.files_seen)
+        return report, rows
+
+    pooled, pooled_rows = load("q-pool", parallel=True)
+    single, single_rows = load("q-single", parallel=False)
+    assert pooled_rows == single_rows
+    assert pooled == single
+    assert pooled.files_skipped == 2 and pooled.files_quarantined >= 1
+    assert pooled.events_loaded == len(pooled_rows["exchange_events"]) > 0
+    assert sum(pooled.events_by_status_group.values()) == pooled.events_loaded

@@ -9,13 +9,15 @@ import time
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import duckdb
-from dagster_dbt import DbtCliResource, DbtProject
+from dagster_dbt import DbtCliInvocation, DbtCliResource, DbtProject
 from packaging import version
 
 from crm.settings import Settings
+from orchestration.dbt_in_process import dbt_in_this_process
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 
@@ -112,6 +114,11 @@ class CrmDbtCliResource(DbtCliResource):
 
     def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:  # type: ignore[override]
         return None
+
+    def cli(self, args: Sequence[str], **kwargs: Any) -> DbtCliInvocation:  # type: ignore[override]
+        """dagster-dbt's command, run inside this process (orchestration/dbt_in_process.py)."""
+        with dbt_in_this_process():
+            return super().cli(args, **kwargs)
 
 
 # dbt's global flags for the pipeline's commands: no manifest.json and run_results.json, which

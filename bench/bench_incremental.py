@@ -6,9 +6,9 @@ The full run starts with no warehouse at all, as the first run on a new machine 
 every GIS file and its publish copies every table (a reused data directory would otherwise let
 it keep what an earlier run loaded and published). At scale large the GIS inbox holds ≈1M
 exchange events (bench/gis_inbox.py, `--gis-events`); the incremental run rescans it.
-Prints the time and peak memory (RSS of this process plus the dbt subprocess,
-sampled by bench/memory.py) of every step of both runs and the incremental/full ratio; nothing
-is asserted.
+Prints the time and peak memory (RSS of this process, which runs dbt, plus the GIS reading
+processes, sampled by bench/memory.py) of every step of both runs and the incremental/full
+ratio; nothing is asserted.
 The issue's targets at `large` (≈1M deals): incremental run < 20 s and < 15% of the full run.
 """
 

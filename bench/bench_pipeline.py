@@ -3,10 +3,9 @@
     .venv/bin/python bench/bench_pipeline.py --scale large        (or: crm bench pipeline)
 
 Figures are printed, never asserted. Peak memory per step: RSS of this process plus its children
-(the dbt subprocess), sampled every 0.2 s (bench/memory.py) and attributed to steps by their
-start/end in the Dagster event log; at the end, the process's max RSS (ru_maxrss) and that of its
-children (which counts a child forked from this process before it execs dbt, so it is about this
-process's own size, not dbt's: the sampled figures are the ones to read).
+(the GIS reading pool), sampled every 0.2 s (bench/memory.py) and attributed to steps by their
+start/end in the Dagster event log; at the end, the process's max RSS (ru_maxrss), which includes
+dbt (it runs in this process), and that of its children (the largest GIS reading process).
 """
 
 from __future__ import annotations

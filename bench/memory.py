@@ -1,7 +1,7 @@
 """Sample the memory of this process and its children while a pipeline runs in-process.
 
 A background thread reads the resident set size (VmRSS in /proc/<pid>/status, psutil is not a
-dependency) of this process and of every descendant (dbt runs as a subprocess) every ~0.2 s,
+dependency) of this process and of every descendant (the GIS inbox's reading pool) every ~0.2 s,
 with wall-clock timestamps; `step_peaks` then gives each step's peak from the samples taken
 between its start and end (Dagster event-log timestamps are wall-clock seconds too).
 

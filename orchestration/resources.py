@@ -39,9 +39,9 @@ class WarehouseResource(dg.ConfigurableResource):
         return connect_when_unlocked(self.build_database_path)
 
 
-# A `crm pipeline` killed during dbt can leave its dbt child running until it notices (its next
-# write to the closed pipe) or finishes, holding the build database's lock. The next run waits
-# for it rather than failing; a lock held longer than this is reported with the holder's PID.
+# Another process may hold the build database's lock for a while (a second `crm pipeline`, an
+# analyst's read-write session). The next run waits for it rather than failing; a lock held
+# longer than this is reported with the holder's PID.
 BUILD_LOCK_TIMEOUT_SECONDS = 600.0
 
 
@@ -88,7 +88,8 @@ def prepare_dbt_project(project: DbtProject) -> None:
 
 
 def point_dbt_at_build_database(settings: Settings) -> None:
-    """dbt's profile reads the build database path from the environment of its subprocess."""
+    """dbt's profile reads the build database path from the environment (dbt runs in this
+    process, orchestration/dbt_in_process.py)."""
     os.environ["CRM_DBT_DUCKDB_PATH"] = str(settings.build_database_path)
 
 

@@ -23,6 +23,7 @@ documents. JSON has no per-element line numbers: source_line is the 1-based posi
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any, Final
@@ -56,7 +57,6 @@ STATUS_GROUPS: Final[dict[str, StatusGroup]] = {
 }
 # Filed by the receiving side, so without `input` they are inbound to the seller.
 BUYER_FILED_TYPES: Final = frozenset({"LP_ACCEPT_GOODS", "LP_ACCEPT_GOODS_XML"})
-REQUIRED_FIELDS: Final = ("number", "type", "status")
 
 
 def _reject_constant(name: str) -> Any:
@@ -86,26 +86,48 @@ def parse(path_or_bytes: Path | str | bytes, source_file: str) -> list[ExchangeE
     total = payload.get("total")
     if total is not None and (not isinstance(total, int) or total < len(results)):
         raise GisParseError(f"schema: 'total' {total!r} does not fit {len(results)} results")
-    return [_event(item, i, source_file, sha) for i, item in enumerate(results, start=1)]
+    # receivedAt has minute precision and repeats within a file: parse each value once.
+    timestamps: dict[str | None, dt.datetime] = {}
+    return [
+        _event(item, i, source_file, sha, timestamps) for i, item in enumerate(results, start=1)
+    ]
 
 
 def _string(item: dict[str, Any], key: str, position: int) -> str | None:
     value = item.get(key)
+    if isinstance(value, str):
+        return value.strip() or None
     if value is None:
         return None
-    if not isinstance(value, str):
+    raise GisParseError(f"schema: results[{position}].{key} must be a string")
+
+
+def _required(item: dict[str, Any], key: str, position: int) -> str:
+    value = item.get(key)
+    if isinstance(value, str):
+        value = value.strip()
+        if value:
+            return value
+    elif value is not None:
         raise GisParseError(f"schema: results[{position}].{key} must be a string")
-    return value.strip() or None
+    raise GisParseError(f"schema: results[{position}] lacks required field {key!r}")
 
 
-def _event(item: Any, position: int, source_file: str, sha: str) -> ExchangeEvent:
+def _event(
+    item: Any,
+    position: int,
+    source_file: str,
+    sha: str,
+    timestamps: dict[str | None, dt.datetime],
+) -> ExchangeEvent:
     if not isinstance(item, dict):
         raise GisParseError(f"schema: results[{position}] must be an object")
-    for key in REQUIRED_FIELDS:
-        if _string(item, key, position) is None:
-            raise GisParseError(f"schema: results[{position}] lacks required field {key!r}")
-    number, doc_type, status = (str(item[k]).strip() for k in REQUIRED_FIELDS)
-    group = group_for(STATUS_GROUPS, status, f"status in results[{position}]")
+    number = _required(item, "number", position)
+    doc_type = _required(item, "type", position)
+    status = _required(item, "status", position)
+    group = STATUS_GROUPS.get(status)
+    if group is None:  # unknown: group_for raises the reason, built only here
+        group = group_for(STATUS_GROUPS, status, f"status in results[{position}]")
     is_input = item.get("input")
     if is_input is not None and not isinstance(is_input, bool):
         raise GisParseError(f"schema: results[{position}].input must be a boolean")
@@ -115,13 +137,20 @@ def _event(item: Any, position: int, source_file: str, sha: str) -> ExchangeEven
     sender = clean_inn(_string(item, "senderInn", position))
     receiver = clean_inn(_string(item, "receiverInn", position))
     ours, theirs = (receiver, sender) if is_input else (sender, receiver)
-    errors = item.get("errors") or []
-    if not isinstance(errors, list):
-        raise GisParseError(f"schema: results[{position}].errors must be an array")
-    message = "; ".join(str(e) for e in errors if e is not None) or None
+    errors = item.get("errors")
+    message = None
+    if errors:
+        if not isinstance(errors, list):
+            raise GisParseError(f"schema: results[{position}].errors must be an array")
+        message = "; ".join(str(e) for e in errors if e is not None) or None
     if message is None and group in ("rejected", "error"):
         message = _string(item, "downloadDesc", position)
     at = _string(item, "receivedAt", position) or _string(item, "docDate", position)
+    reference = _string(item, "invoiceNumber", position)
+    event_at = timestamps.get(at)
+    if event_at is None:
+        event_at = parse_timestamp(at, f"results[{position}].receivedAt/docDate")
+        timestamps[at] = event_at
     return ExchangeEvent(
         system="gismt",
         document_id=number,
@@ -129,8 +158,8 @@ def _event(item: Any, position: int, source_file: str, sha: str) -> ExchangeEven
         direction=direction,
         organization_inn=ours,
         counterparty_inn=theirs,
-        reference=_string(item, "invoiceNumber", position),
-        event_at=parse_timestamp(at, f"results[{position}].receivedAt/docDate"),
+        reference=reference,
+        event_at=event_at,
         status=status,
         status_group=group,
         error_code=None,

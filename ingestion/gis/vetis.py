@@ -80,23 +80,30 @@ def parse(path_or_bytes: Path | str | bytes, source_file: str) -> list[ExchangeE
     root = parse_xml(data)
     if (root.ns, root.name) not in _ROOTS:
         raise GisParseError(f"schema: unexpected root element {{{root.ns}}}{root.name}")
-    if next(root.iter("Fault"), None) is not None:
-        raise GisParseError("schema: SOAP Fault instead of an application result")
-    applications = [a for a in root.iter("application") if a.ns in (NS_APL, NS_WS)]
+    # One walk per subtree, filtered by name, instead of an iter() walk per element name.
+    nodes = root.subtree()
+    for node in nodes:
+        if node.name == "Fault":
+            raise GisParseError("schema: SOAP Fault instead of an application result")
+    applications = [a for a in nodes if a.name == "application" and a.ns in (NS_APL, NS_WS)]
     if not applications:
         raise GisParseError("schema: no application element")
     events: list[ExchangeEvent] = []
     for application in applications:
-        events.append(_application(application, source_file, sha))
+        subtree = nodes if application is root else application.subtree()
+        errors = [(e.attrs.get("code"), e.text) for e in subtree if e.name == "error"]
+        events.append(_application(application, errors, source_file, sha))
         events.extend(
             _vet_document(vd, source_file, sha)
-            for vd in application.iter("vetDocument")
-            if vd.ns == NS_VD
+            for vd in subtree
+            if vd.name == "vetDocument" and vd.ns == NS_VD
         )
     return events
 
 
-def _application(node: Node, source_file: str, sha: str) -> ExchangeEvent:
+def _application(
+    node: Node, errors: list[tuple[str | None, str]], source_file: str, sha: str
+) -> ExchangeEvent:
     application_id = node.text_at("applicationId")
     status = node.text_at("status")
     if application_id is None or status is None:
@@ -104,7 +111,6 @@ def _application(node: Node, source_file: str, sha: str) -> ExchangeEvent:
             f"schema: application at line {node.line} lacks applicationId or status"
         )
     group = group_for(APPLICATION_STATUS_GROUPS, status, "application status")
-    errors = [(e.attrs.get("code"), e.text) for e in node.iter("error")]
     if status == "REJECTED" and errors and all((c or "").startswith("APLM") for c, _ in errors):
         group = "error"
     result = node.child("result")

@@ -17,92 +17,193 @@ parsers can report `source_line` per event, which ElementTree cannot.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import NoReturn
+from typing import Final, NoReturn
 from xml.parsers import expat
 
 from ingestion.gis.events import GisParseError
 
 
-@dataclass(slots=True)
 class Node:
-    ns: str
-    name: str
-    attrs: dict[str, str]
-    line: int
-    children: list[Node] = field(default_factory=list)
-    _text: list[str] = field(default_factory=list)
+    __slots__ = ("ns", "name", "attrs", "line", "children", "_text")
+
+    def __init__(
+        self,
+        ns: str,
+        name: str,
+        attrs: dict[str, str],
+        line: int,
+        children: list[Node] | None = None,
+        _text: list[str] | None = None,
+    ) -> None:
+        self.ns = ns
+        self.name = name
+        self.attrs = attrs
+        self.line = line
+        self.children = [] if children is None else children
+        self._text = [] if _text is None else _text
+
+    def __repr__(self) -> str:
+        return (
+            f"Node(ns={self.ns!r}, name={self.name!r}, attrs={self.attrs!r}, line={self.line!r},"
+            f" children={self.children!r}, _text={self._text!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Node):
+            return NotImplemented
+        return (self.ns, self.name, self.attrs, self.line, self.children, self._text) == (
+            other.ns,
+            other.name,
+            other.attrs,
+            other.line,
+            other.children,
+            other._text,
+        )
 
     @property
     def text(self) -> str:
         return "".join(self._text).strip()
 
     def child(self, name: str, ns: str | None = None) -> Node | None:
-        for c in self.children:
-            if c.name == name and (ns is None or c.ns == ns):
-                return c
+        if ns is None:
+            for c in self.children:
+                if c.name == name:
+                    return c
+        else:
+            for c in self.children:
+                if c.name == name and c.ns == ns:
+                    return c
         return None
 
     def children_named(self, name: str, ns: str | None = None) -> list[Node]:
-        return [c for c in self.children if c.name == name and (ns is None or c.ns == ns)]
+        if ns is None:
+            return [c for c in self.children if c.name == name]
+        return [c for c in self.children if c.name == name and c.ns == ns]
 
     def path(self, *names: str) -> Node | None:
         """Follow child local names, e.g. node.path("Header", "NUMBER")."""
-        node: Node | None = self
+        node = self
         for name in names:
-            if node is None:
+            for c in node.children:
+                if c.name == name:
+                    node = c
+                    break
+            else:
                 return None
-            node = node.child(name)
         return node
 
     def text_at(self, *names: str) -> str | None:
-        node = self.path(*names)
-        if node is None:
-            return None
-        return node.text or None
+        # path() inlined: this is the parsers' most frequent call.
+        node = self
+        for name in names:
+            for c in node.children:
+                if c.name == name:
+                    node = c
+                    break
+            else:
+                return None
+        return "".join(node._text).strip() or None
+
+    def subtree(self) -> list[Node]:
+        """This node and all its descendants, document order (what iter() filters)."""
+        nodes = [self]
+        add = nodes.append
+        # A stack of half-consumed children iterators: leaves, most nodes, cost one append.
+        pending: list[Iterator[Node]] = []
+        siblings = iter(self.children)
+        while True:
+            for node in siblings:
+                add(node)
+                if node.children:
+                    pending.append(siblings)
+                    siblings = iter(node.children)
+                    break
+            else:
+                if not pending:
+                    return nodes
+                siblings = pending.pop()
 
     def iter(self, name: str) -> Iterator[Node]:
         """All descendants (and self) with this local name, document order."""
         stack = [self]
+        pop = stack.pop
+        extend = stack.extend
         while stack:
-            node = stack.pop()
+            node = pop()
             if node.name == name:
                 yield node
-            stack.extend(reversed(node.children))
+            children = node.children
+            if children:
+                extend(children[::-1])
 
 
 def _forbid(what: str) -> NoReturn:
     raise GisParseError(f"xml: {what} is forbidden")
 
 
+def _forbid_doctype(*_: object) -> NoReturn:
+    _forbid("DOCTYPE")
+
+
+def _forbid_entity_decl(*_: object) -> NoReturn:
+    _forbid("ENTITY declaration")
+
+
+def _forbid_external_entity(*_: object) -> NoReturn:
+    _forbid("external entity")
+
+
+# expat tag "uri local" -> (uri, local). Tags repeat across files, so this saves a split per
+# element; cleared when full so hostile files with endless distinct names cannot grow it.
+_SPLIT_CACHE: Final[dict[str, tuple[str, str]]] = {}
+_SPLIT_CACHE_SIZE: Final = 4096
+
+
 def parse_xml(data: bytes) -> Node:
     """Parse untrusted bytes into a Node tree or raise GisParseError with the reason."""
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    parser.StartDoctypeDeclHandler = lambda *_: _forbid("DOCTYPE")
-    parser.EntityDeclHandler = lambda *_: _forbid("ENTITY declaration")
-    parser.UnparsedEntityDeclHandler = lambda *_: _forbid("ENTITY declaration")
-    parser.ExternalEntityRefHandler = lambda *_: _forbid("external entity")
+    parser.StartDoctypeDeclHandler = _forbid_doctype
+    parser.EntityDeclHandler = _forbid_entity_decl
+    parser.UnparsedEntityDeclHandler = _forbid_entity_decl
+    parser.ExternalEntityRefHandler = _forbid_external_entity
     parser.buffer_text = True
 
-    root: list[Node] = []
-    stack: list[Node] = []
+    # The document element becomes the only child of this holder, so the handlers need no
+    # "is there a parent" branch.
+    holder = Node("", "", {}, 0)
+    stack = [holder]
+    push = stack.append
+    pop = stack.pop
+    split = _SPLIT_CACHE
+    cached = split.get
+    new = object.__new__
 
     def start(tag: str, attrs: dict[str, str]) -> None:
-        ns, _, name = tag.rpartition(" ")
-        node = Node(ns, name, attrs, parser.CurrentLineNumber)
-        if stack:
-            stack[-1].children.append(node)
+        pair = cached(tag)  # not try/except: a KeyError per miss is dear on unique names
+        if pair is None:
+            if len(split) >= _SPLIT_CACHE_SIZE:
+                split.clear()
+            ns, _, name = tag.rpartition(" ")
+            split[tag] = (ns, name)
         else:
-            root.append(node)
-        stack.append(node)
+            ns, name = pair
+        # Slot stores instead of Node(...) skip the Python-level __init__ call (~5% of a parse).
+        node = new(Node)
+        node.ns = ns
+        node.name = name
+        node.attrs = attrs
+        node.line = parser.CurrentLineNumber
+        node.children = []
+        node._text = []
+        stack[-1].children.append(node)
+        push(node)
 
     def end(_tag: str) -> None:
-        stack.pop()
+        pop()
 
     def chars(text: str) -> None:
-        if stack:
-            stack[-1]._text.append(text)
+        stack[-1]._text.append(text)
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
@@ -123,6 +224,11 @@ def parse_xml(data: bytes) -> Node:
         ) from None
     except (UnicodeError, LookupError) as error:
         raise GisParseError(f"xml/encoding: {error}") from None
-    if not root:
+    finally:
+        # start() reads the parser and the parser holds start(): breaking that cycle lets
+        # reference counting free the parser and the tree as soon as the caller is done,
+        # instead of leaving every parse to the cyclic GC.
+        parser.StartElementHandler = None
+    if not holder.children:
         raise GisParseError("xml: no root element")
-    return root[0]
+    return holder.children[0]

@@ -65,7 +65,7 @@ INDEX_TABLE: Final = f"{SCHEMA}.inbox_index"
 BATCH_FILES: Final = 2_000
 BATCH_EVENTS: Final = 100_000
 # Files per task of the reading pool, and the fewest files to read that are worth starting it
-# (a pool of spawned processes takes about a second to start).
+# (a pool of processes takes up to a second to start).
 CHUNK_FILES: Final = 500
 PARALLEL_MIN_FILES: Final = 5_000
 
@@ -279,9 +279,12 @@ def _read_all(
         for system, folder, files in chunks:
             yield system, *_read_chunk(system, folder, files)
         return
-    # spawn, not fork: this runs inside Dagster's run process, whose threads a fork would copy
-    # in whatever state they are.
-    context = multiprocessing.get_context("spawn")
+    # fork where there is one: a spawned worker imports the parent's main module again (for a
+    # Dagster run, Dagster and the definitions: ~9 s of a first load at scale large). A forked
+    # worker only reads files, hashes and parses, so it never needs a lock another thread of
+    # the run process might have held at the fork.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         results = pool.map(_read_chunk, *zip(*chunks, strict=True))
         for (system, _folder, _files), (reads, events) in zip(chunks, results, strict=True):

@@ -18,7 +18,6 @@ database open in a class attribute, which would hold the build file's lock for g
 import contextlib
 import os
 import queue
-import signal
 import subprocess
 import threading
 from collections.abc import Iterator, Sequence
@@ -65,7 +64,8 @@ class _Lines:
 
 class DbtProcess:
     """`subprocess.Popen(args, stdout=PIPE, stderr=STDOUT, env=env, cwd=cwd)` for a dbt
-    command, run in this process. `args[0]` is the dbt executable and is not used."""
+    command, run in this process: what dagster-dbt's invocation uses of a Popen (args, stdout,
+    returncode, wait, send_signal). `args[0]` is the dbt executable and is not used."""
 
     def __init__(
         self, args: Sequence[str], *, env: dict[str, str], cwd: Any = None, **_: Any
@@ -102,18 +102,9 @@ class DbtProcess:
         assert self.returncode is not None
         return self.returncode
 
-    def poll(self) -> int | None:
-        return None if self._thread.is_alive() else self.returncode
-
     def send_signal(self, _signal: int) -> None:
-        """dbt cannot be stopped from outside its thread; an interrupted step waits for it
-        (the process exits with the run anyway)."""
-
-    def terminate(self) -> None:
-        self.send_signal(signal.SIGTERM)
-
-    def kill(self) -> None:
-        self.send_signal(signal.SIGKILL)
+        """dbt cannot be stopped from outside its thread: an interrupted step then waits for it
+        up to dagster-dbt's termination timeout, and the run process exits after that."""
 
 
 def _invoke(args: list[str], emit: Any) -> int:

@@ -269,8 +269,7 @@ def _read_all(
     enough files to pay for it, else in this process."""
     chunks = [
         (system, str(inbox_dir / system), files[start : start + CHUNK_FILES])
-        for system in SYSTEMS
-        for files in [pending[system]]
+        for system, files in pending.items()
         for start in range(0, len(files), CHUNK_FILES)
     ]
     total = sum(len(files) for files in pending.values())
@@ -280,7 +279,7 @@ def _read_all(
             yield system, *_read_chunk(system, folder, files)
         return
     # fork where there is one: a spawned worker imports the parent's main module again (for a
-    # Dagster run, Dagster and the definitions: ~9 s of a first load at scale large). A forked
+    # Dagster run, Dagster and the definitions: ~11 s of a first load at scale large). A forked
     # worker only reads files, hashes and parses, so it never needs a lock another thread of
     # the run process might have held at the fork.
     methods = multiprocessing.get_all_start_methods()
@@ -374,9 +373,8 @@ def ingest_inbox(
     batch = _Batch()
     files_read = 0
     for system, reads, events in _read_all(inbox_dir, pending):
-        # Of the chunk's events (in file order), those of the files loaded now.
-        keep: list[bool] = []
-        offset = 0
+        loaded_events: list[pa.Table] = []  # of this chunk
+        offset = 0  # the chunk's events are in file order
         for read in reads:
             if batch.full():
                 _write_batch(con, batch)
@@ -388,8 +386,6 @@ def ingest_inbox(
                 report.failed.append((source_file, read.failure))
                 continue  # not indexed: read again on the next run
             batch.indexed.append((source_file, read.size, read.modified_ns, read.sha))
-            loads = read.parse_error is None and read.sha not in done
-            keep.extend([loads] * read.event_count)
             if read.sha in done:
                 report.files_skipped += 1
             elif read.parse_error is not None:
@@ -411,13 +407,15 @@ def ingest_inbox(
                 batch.loaded.append(
                     (read.sha, system, source_file, _utcnow(), read.event_count, run_id)
                 )
+                loaded_events.append(file_events)
                 report.files_loaded += 1
                 report.events_loaded += read.event_count
                 report.events_by_system[system] += read.event_count
             done.add(read.sha)
-        loaded_events = events if all(keep) else events.filter(pa.array(keep, pa.bool_()))
-        for group in pc.value_counts(loaded_events["status_group"]).to_pylist():
-            report.events_by_status_group[group["values"]] += group["counts"]
+        if loaded_events:
+            status_groups = pa.concat_tables(loaded_events)["status_group"]
+            for group in pc.value_counts(status_groups).to_pylist():
+                report.events_by_status_group[group["values"]] += group["counts"]
         files_read += len(reads)
         if progress is not None:
             progress(files_read, to_read)

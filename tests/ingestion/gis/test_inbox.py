@@ -31,6 +31,16 @@ def _copy(src: str, inbox_dir: Path, system: str, name: str | None = None) -> Pa
     return target
 
 
+def _count_batch_writes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry per load transaction of the coming ingest_inbox calls."""
+    writes: list[int] = []
+    real_write = inbox._write_batch
+    monkeypatch.setattr(
+        inbox, "_write_batch", lambda con, batch: (writes.append(1), real_write(con, batch))
+    )
+    return writes
+
+
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return con.sql(f"select count(*) from raw_gis.{table}").fetchall()[0][0]
 
@@ -187,11 +197,7 @@ def test_files_load_in_batches_exactly_once(
     box = tmp_path / "inbox"
     expected = write_sample_inbox(box, _documents(40), seed=5)
     monkeypatch.setattr(inbox, "BATCH_FILES", 7)
-    writes = []
-    real_write = inbox._write_batch
-    monkeypatch.setattr(
-        inbox, "_write_batch", lambda con, batch: (writes.append(1), real_write(con, batch))
-    )
+    writes = _count_batch_writes(monkeypatch)
     report = ingest_inbox(box, con, tmp_path / "q", "run-1")
     assert len(writes) > 3
     assert report.events_loaded == expected["events"] == _count(con, "exchange_events")
@@ -326,11 +332,7 @@ def test_files_loaded_before_the_index_are_indexed_in_batches_not_reloaded(
     events = _count(con, "exchange_events")
     con.execute("delete from raw_gis.inbox_index")  # as in a build from before the index
     monkeypatch.setattr(inbox, "BATCH_FILES", 5)
-    writes = []
-    real_write = inbox._write_batch
-    monkeypatch.setattr(
-        inbox, "_write_batch", lambda con, batch: (writes.append(1), real_write(con, batch))
-    )
+    writes = _count_batch_writes(monkeypatch)
     second = ingest_inbox(box, con, tmp_path / "q", "run-2")
     assert (second.files_loaded, second.files_skipped) == (0, first.files_seen)
     assert _count(con, "exchange_events") == events

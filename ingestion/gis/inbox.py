@@ -27,6 +27,7 @@ import datetime as dt
 import hashlib
 import multiprocessing
 import os
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -68,6 +69,9 @@ BATCH_EVENTS: Final = 100_000
 # (a pool of processes takes up to a second to start).
 CHUNK_FILES: Final = 500
 PARALLEL_MIN_FILES: Final = 5_000
+# The same for the scan's lstat of every inbox file, which is far cheaper per file.
+SCAN_CHUNK_FILES: Final = 50_000
+PARALLEL_MIN_SCAN_FILES: Final = 100_000
 
 Parser = Callable[[bytes, str], list[ExchangeEvent]]
 PARSERS: Final[dict[str, Parser]] = {
@@ -141,39 +145,95 @@ def _loaded_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 
 def _scan(inbox_dir: Path) -> pa.Table:
-    """system, name, size and modification time (ns) of every file the inbox offers."""
-    systems: list[str] = []
-    names: list[str] = []
-    sizes: list[int] = []
-    times: list[int] = []
+    """system, name, size and modification time (ns) of every file the inbox offers.
+
+    Listing a folder needs no system call per file; the `lstat` of each file does, and holds
+    the GIL around it, so a large inbox (an incremental run rescans every file it ever
+    received) is statted by a pool of processes: ~1.3 s instead of ~2 s for 562k files here.
+    """
+    listed: list[tuple[str, list[str]]] = []
     for system in SYSTEMS:
         folder = inbox_dir / system
         if not folder.is_dir():
             continue
         with os.scandir(folder) as entries:
-            for entry in entries:
-                name = entry.name
-                # Symlinks are skipped: a link could point the loader at any file on the machine.
-                if (
-                    name.startswith(".")
-                    or name.endswith(_IN_FLIGHT_SUFFIXES)
-                    or not entry.is_file(follow_symlinks=False)
-                ):
-                    continue
-                stat = entry.stat(follow_symlinks=False)
-                systems.append(system)
-                names.append(name)
-                sizes.append(stat.st_size)
-                times.append(stat.st_mtime_ns)
+            # Symlinks are skipped: a link could point the loader at any file on the machine.
+            names = [
+                entry.name
+                for entry in entries
+                if not entry.name.startswith(".")
+                and not entry.name.endswith(_IN_FLIGHT_SUFFIXES)
+                and entry.is_file(follow_symlinks=False)
+            ]
+        listed.append((system, names))
+    tasks = [
+        (str(inbox_dir / system), names[start : start + SCAN_CHUNK_FILES])
+        for system, names in listed
+        for start in range(0, len(names), SCAN_CHUNK_FILES)
+    ]
+    if sum(len(names) for _, names in listed) < PARALLEL_MIN_SCAN_FILES:
+        stats = [_stat_files(folder, names) for folder, names in tasks]
+    else:
+        with _process_pool(len(tasks)) as pool:
+            stats = list(pool.map(_stat_files, *zip(*tasks, strict=True)))
+    systems: list[str] = []
+    names_out: list[str] = []
+    sizes: list[int] = []
+    times: list[int] = []
+    for (folder, names), (chunk_sizes, chunk_times) in zip(tasks, stats, strict=True):
+        system = Path(folder).name
+        for name, size, modified_ns in zip(names, chunk_sizes, chunk_times, strict=True):
+            if size < 0:  # gone, or replaced by something other than a file, since the listing
+                continue
+            systems.append(system)
+            names_out.append(name)
+            sizes.append(size)
+            times.append(modified_ns)
     return pa.table(
         [
             pa.array(systems, pa.string()),
-            pa.array(names, pa.string()),
+            pa.array(names_out, pa.string()),
             pa.array(sizes, pa.int64()),
             pa.array(times, pa.int64()),
         ],
         names=["system", "name", "file_size", "modified_ns"],
     )
+
+
+def _stat_files(folder: str, names: list[str]) -> tuple[list[int], list[int]]:
+    """Size and modification time (ns) of each named file of `folder`, without following
+    symlinks; -1 for a name that is no longer a regular file."""
+    sizes: list[int] = []
+    times: list[int] = []
+    folder_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for name in names:
+            try:
+                status = os.stat(name, dir_fd=folder_fd, follow_symlinks=False)
+            except FileNotFoundError:
+                sizes.append(-1)
+                times.append(-1)
+                continue
+            if stat.S_ISREG(status.st_mode):
+                sizes.append(status.st_size)
+                times.append(status.st_mtime_ns)
+            else:
+                sizes.append(-1)
+                times.append(-1)
+    finally:
+        os.close(folder_fd)
+    return sizes, times
+
+
+def _process_pool(tasks: int) -> ProcessPoolExecutor:
+    """One process per core (at most one per task). Forked where the platform can: a spawned
+    worker imports the parent's main module again (for a Dagster run, Dagster and the
+    definitions: ~11 s of a first load at scale large). A forked worker only lists, reads,
+    hashes and parses files, so it never needs a lock another thread of the run process might
+    have held at the fork."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    return ProcessPoolExecutor(max(1, min(os.cpu_count() or 1, tasks)), mp_context=context)
 
 
 def _files_to_read(
@@ -278,13 +338,7 @@ def _read_all(
         for system, folder, files in chunks:
             yield system, *_read_chunk(system, folder, files)
         return
-    # fork where there is one: a spawned worker imports the parent's main module again (for a
-    # Dagster run, Dagster and the definitions: ~11 s of a first load at scale large). A forked
-    # worker only reads files, hashes and parses, so it never needs a lock another thread of
-    # the run process might have held at the fork.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with _process_pool(workers) as pool:
         results = pool.map(_read_chunk, *zip(*chunks, strict=True))
         for (system, _folder, _files), (reads, events) in zip(chunks, results, strict=True):
             yield system, reads, events

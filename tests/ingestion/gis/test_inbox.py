@@ -385,3 +385,43 @@ def test_a_process_pool_loads_exactly_what_one_process_loads(
     assert pooled.files_skipped == 2 and pooled.files_quarantined >= 1
     assert pooled.events_loaded == len(pooled_rows["exchange_events"]) > 0
     assert sum(pooled.events_by_status_group.values()) == pooled.events_loaded
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_the_scan_lists_regular_files_with_their_size_and_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    """In chunks by a pool of processes or here, the scan reports each regular file once with
+    its own size and time, and nothing else: not in-flight or hidden names, symlinks, folders,
+    unknown systems, nor a file removed between the listing and its lstat."""
+    monkeypatch.setattr(inbox, "PARALLEL_MIN_SCAN_FILES", 1 if parallel else 10**9)
+    monkeypatch.setattr(inbox, "SCAN_CHUNK_FILES", 3)
+    box = tmp_path / "inbox"
+    expected = {}
+    for number in range(8):
+        system = inbox.SYSTEMS[number % 3]
+        path = _copy("gismt/doc_list.json", box, system, f"file-{number}.xml")
+        path.write_bytes(b"x" * (number + 1))
+        expected[(system, path.name)] = (number + 1, path.stat().st_mtime_ns)
+    _copy("gismt/doc_list.json", box, "gismt", "page.json.part")
+    _copy("gismt/doc_list.json", box, "gismt", ".page.json")
+    (box / "gismt" / "link.json").symlink_to(SAMPLES / "gismt/doc_list.json")
+    (box / "vetis" / "folder.xml").mkdir()
+    _copy("gismt/doc_list.json", box, "unknown_system")
+    vanishing = box / "egais" / "vanishing.xml"
+    vanishing.write_bytes(b"gone")
+    real_stat_files = inbox._stat_files
+
+    def stat_files_after_removal(folder: str, names: list[str]) -> tuple[list[int], list[int]]:
+        vanishing.unlink(missing_ok=True)
+        return real_stat_files(folder, names)
+
+    if not parallel:  # a forked worker would not see the replacement
+        monkeypatch.setattr(inbox, "_stat_files", stat_files_after_removal)
+    else:
+        vanishing.unlink()
+    scan = inbox._scan(box).to_pylist()
+    assert {
+        (row["system"], row["name"]): (row["file_size"], row["modified_ns"]) for row in scan
+    } == (expected)
+    assert len(scan) == len(expected)

@@ -266,6 +266,7 @@ def ratio(numerator: float | None, denominator: float) -> str:
 # The pipeline steps the floor stands for (the GIS load, row counts and publishing have none).
 EXTRACT_STEP = "raw_oltp_tables"
 DBT_STEP = "crm_dbt_models"
+GIS_STEP = "raw_gis_tables"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -337,6 +338,14 @@ def main(argv: list[str] | None = None) -> None:
         f"pipeline / floor = {pipeline_seconds / floor:.2f} without tests, "
         f"{pipeline_seconds / floor_tests:.2f} with tests (target <= 1.5)"
     )
+    if GIS_STEP in steps:
+        # The floor has no GIS part: the like-for-like figure leaves the GIS load out.
+        without_gis = pipeline_seconds - steps[GIS_STEP]
+        print(
+            f"without its GIS load ({steps[GIS_STEP]:.1f} s) the pipeline takes "
+            f"{without_gis:.1f} s: {without_gis / floor_tests:.2f} x the floor with tests, "
+            f"{without_gis / floor:.2f} x without"
+        )
     print(
         "the pipeline total also holds what the floor leaves out: loading the definitions, the GIS "
         "load, row counts, publishing, dbt's start-up and parse"

@@ -1,5 +1,6 @@
 """dagster-dbt's commands run inside this process (orchestration/dbt_in_process.py)."""
 
+import gc
 import os
 import shutil
 import subprocess
@@ -8,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
+from dbt.cli.main import dbtRunner
 
 from orchestration.resources import dbt_project, dbt_resource
 
@@ -40,6 +42,16 @@ def test_a_build_runs_in_process_streams_its_events_and_releases_the_database(
     monkeypatch.setenv("CRM_DBT_DUCKDB_PATH", str(database))
     monkeypatch.chdir(tmp_path)
     environment_before = dict(os.environ)
+    frozen_during: list[int] = []
+    real_invoke = dbtRunner.invoke
+
+    def invoke_recording_the_frozen_heap(
+        runner: dbtRunner, *args: object, **kwargs: object
+    ) -> object:
+        frozen_during.append(gc.get_freeze_count())
+        return real_invoke(runner, *args, **kwargs)
+
+    monkeypatch.setattr(dbtRunner, "invoke", invoke_recording_the_frozen_heap)
     dbt = dbt_resource(dbt_project())
     # A real model and its tests, built into a real DuckDB file.
     invocation = dbt.cli(
@@ -63,6 +75,9 @@ def test_a_build_runs_in_process_streams_its_events_and_releases_the_database(
     shutil.rmtree(project_target)
     assert not (tmp_path / "target").exists()
     assert dict(os.environ) == environment_before
+    # The process's objects were left out of dbt's garbage collections, and are back in.
+    assert frozen_during and frozen_during[0] > 0
+    assert gc.get_freeze_count() == 0
     # dbt let go of the file: another process-wide configuration can open it.
     with duckdb.connect(str(database), read_only=True) as con:
         rows = con.sql("select business_region_name from staging.stg_opapp__business_regions")
@@ -79,3 +94,4 @@ def test_a_failing_command_raises_with_dbt_errors(
     error = invocation.get_error()
     assert isinstance(error, DagsterDbtCliRuntimeError)
     assert "no_such_macro" in str(error)
+    assert gc.get_freeze_count() == 0

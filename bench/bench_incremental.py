@@ -1,6 +1,8 @@
 """Benchmark: a full pipeline run, then ~1% of deals changed, then an incremental run.
 
     .venv/bin/python bench/bench_incremental.py --scale large     (or: crm bench incremental)
+    .venv/bin/python bench/bench_incremental.py --data-dir D --incremental-only --full-seconds S
+        (one more incremental run on the data dir of an earlier run, after a warm-up run)
 
 The full run starts with no warehouse at all, as the first run on a new machine does: it loads
 every GIS file and its publish copies every table (a reused data directory would otherwise let

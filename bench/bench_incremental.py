@@ -60,20 +60,26 @@ def change_deals(url: str, share: float, stamp: dt.datetime, offset: int = 0) ->
     `offset` picks other deals (a repeated incremental run would find the same ones lost)."""
     every = max(1, round(1 / share))
     later = stamp.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    def one_in(times: int, column: str, residue: int) -> str:
+        """Every (times * every)-th row by `column`, shifted by `offset`."""
+        modulus = times * every
+        return f"{column} % {modulus} = {(offset + residue) % modulus}"
+
     statements = {
         # open deals lost, others re-estimated, some get a history correction only, and a few
         # are soft-deleted with their history: together about `share` of all deals
         "lost": "update deals set status = 'lost', closed_at = :later, updated_at = :later, "
         "loss_reason_id = (select min(id) from loss_reasons), version = version + 1 "
-        f"where status = 'in_progress' and id % {every} = {offset % every}",
+        f"where status = 'in_progress' and {one_in(1, 'id', 0)}",
         "re-estimated": "update deals set probability = 5, updated_at = :later, "
-        f"version = version + 1 where id % {2 * every} = {(offset + 1) % (2 * every)}",
+        f"version = version + 1 where {one_in(2, 'id', 1)}",
         "history corrected": "update deal_stage_history set updated_at = :later, "
-        f"version = version + 1 where deal_id % {2 * every} = {(offset + 3) % (2 * every)}",
+        f"version = version + 1 where {one_in(2, 'deal_id', 3)}",
         "deleted": "update deals set deleted_at = :later, updated_at = :later "
-        f"where id % {10 * every} = {(offset + 4) % (10 * every)}",
+        f"where {one_in(10, 'id', 4)}",
         "deleted history": "update deal_stage_history set deleted_at = :later, "
-        f"updated_at = :later where deal_id % {10 * every} = {(offset + 4) % (10 * every)}",
+        f"updated_at = :later where {one_in(10, 'deal_id', 4)}",
     }
     engine = create_oltp_engine(url)
     try:

@@ -25,7 +25,7 @@ A big table that changed only in part (an incremental run touches ~1% of the dea
 in the copy instead of copied whole: the rows whose hash occurs a different number of times in the
 build and in the copy are deleted from the copy and inserted from the build (found by their row
 ids, each side's rows hashed once). That is exact for any multiset of rows, duplicates included,
-and costs about a fifth of a copy at a million rows. A table with more than
+and costs a quarter to a third of a copy at a million rows. A table with more than
 `PATCH_MAX_CHANGED_SHARE` of its rows changed is copied.
 
 Parquet files carry the fingerprint of their content in their key-value metadata, checked on its
@@ -198,7 +198,7 @@ def publish_warehouse(
             con.execute("use staging")
             # Which patches pay off is known before anything is dropped, so that a table that
             # is copied after all is dropped before the checkpoint like every other one.
-            patches: dict[str, str] = {}
+            patches: dict[str, _ChangedRows] = {}
             for schema, table in tables:
                 if f"{schema}.{table}" in patchable:
                     changes = _collect_changed_rows(
@@ -303,13 +303,24 @@ def _row_hash(fingerprint: TableFingerprint) -> str:
     return f"hash({', '.join(_quote(name) for name, _ in columns)})"
 
 
+@dataclass(frozen=True)
+class _ChangedRows:
+    """Two temporary tables of row ids that together make staging's rows the build's: rows of
+    staging's table to delete and rows of the build's table to insert."""
+
+    delete: str
+    insert: str
+
+    def drop(self, con: duckdb.DuckDBPyConnection) -> None:
+        con.execute(f"drop table if exists {self.delete}")
+        con.execute(f"drop table if exists {self.insert}")
+
+
 def _collect_changed_rows(
     con: duckdb.DuckDBPyConnection, schema: str, table: str, build: TableFingerprint, number: int
-) -> str | None:
-    """The name prefix of two temporary tables of row ids: `<prefix>_delete` (rows of staging's
-    table to delete) and `<prefix>_insert` (rows of the build's table to insert), which together
-    make staging's rows the build's; None (and no tables) when so many rows changed that a copy
-    is cheaper than a patch.
+) -> _ChangedRows | None:
+    """The rows to delete from staging's table and to insert from the build's; None (and no
+    tables) when so many rows changed that a copy is cheaper than a patch.
 
     Each side's row hashes are computed once, with the row ids. Rows whose hash the other side
     lacks are the change whenever that accounts for both sides' row counts and hash sums: then
@@ -321,7 +332,8 @@ def _collect_changed_rows(
     qualified = f"{_quote(schema)}.{_quote(table)}"
     prefix = f"publish_changed_rows_{number}"
     build_hashes, staging_hashes = f"{prefix}_build_hashes", f"{prefix}_staging_hashes"
-    deleted, inserted = f"{prefix}_delete", f"{prefix}_insert"
+    changes = _ChangedRows(delete=f"{prefix}_delete", insert=f"{prefix}_insert")
+    deleted, inserted = changes.delete, changes.insert
     row_hash = _row_hash(build)
     try:
         for name, database in ((build_hashes, "build"), (staging_hashes, "staging")):
@@ -379,14 +391,9 @@ def _collect_changed_rows(
         con.execute(f"drop table if exists {build_hashes}")
         con.execute(f"drop table if exists {staging_hashes}")
     if changed > PATCH_MAX_CHANGED_SHARE * build.row_count:
-        _drop_changed_rows(con, prefix)
+        changes.drop(con)
         return None
-    return prefix
-
-
-def _drop_changed_rows(con: duckdb.DuckDBPyConnection, prefix: str) -> None:
-    con.execute(f"drop table if exists {prefix}_delete")
-    con.execute(f"drop table if exists {prefix}_insert")
+    return changes
 
 
 def _apply_changed_rows(
@@ -394,7 +401,7 @@ def _apply_changed_rows(
     schema: str,
     table: str,
     build: TableFingerprint,
-    changes: str,
+    changes: _ChangedRows,
 ) -> bool:
     """Make staging's table hold the build's rows by deleting and inserting the collected rows
     (by row id: no row is hashed again). False when the row count then differs from the
@@ -402,14 +409,14 @@ def _apply_changed_rows(
     qualified = f"{_quote(schema)}.{_quote(table)}"
     try:
         con.execute(
-            f"delete from staging.{qualified} where rowid in (select row_id from {changes}_delete)"
+            f"delete from staging.{qualified} where rowid in (select row_id from {changes.delete})"
         )
         con.execute(
             f"insert into staging.{qualified} select * from build.{qualified} "
-            f"where rowid in (select row_id from {changes}_insert)"
+            f"where rowid in (select row_id from {changes.insert})"
         )
     finally:
-        _drop_changed_rows(con, changes)
+        changes.drop(con)
     (row_count,) = con.sql(f"select count(*) from staging.{qualified}").fetchall()[0]
     return row_count == build.row_count
 

@@ -147,9 +147,10 @@ def _loaded_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
 def _scan(inbox_dir: Path) -> pa.Table:
     """system, name, size and modification time (ns) of every file the inbox offers.
 
-    Listing a folder needs no system call per file; the `lstat` of each file does, and holds
-    the GIL around it, so a large inbox (an incremental run rescans every file it ever
-    received) is statted by a pool of processes: ~1.3 s instead of ~2 s for 562k files here.
+    Listing a folder needs no system call per file, but the `lstat` of each file does, and the
+    Python work around it holds the GIL. An incremental run rescans every file the inbox ever
+    received, so a large inbox is statted by a pool of processes (562k files at scale large:
+    3.1 s -> 2.2-2.7 s for the whole scan).
     """
     listed: list[tuple[str, list[str]]] = []
     for system in SYSTEMS:
@@ -166,33 +167,34 @@ def _scan(inbox_dir: Path) -> pa.Table:
                 and entry.is_file(follow_symlinks=False)
             ]
         listed.append((system, names))
-    tasks = [
-        (str(inbox_dir / system), names[start : start + SCAN_CHUNK_FILES])
+    chunks = [
+        (system, names[start : start + SCAN_CHUNK_FILES])
         for system, names in listed
         for start in range(0, len(names), SCAN_CHUNK_FILES)
     ]
-    if sum(len(names) for _, names in listed) < PARALLEL_MIN_SCAN_FILES:
-        stats = [_stat_files(folder, names) for folder, names in tasks]
+    folders = [str(inbox_dir / system) for system, _ in chunks]
+    chunk_names = [names for _, names in chunks]
+    if sum(len(names) for names in chunk_names) < PARALLEL_MIN_SCAN_FILES:
+        stats = list(map(_stat_files, folders, chunk_names))
     else:
-        with _process_pool(len(tasks)) as pool:
-            stats = list(pool.map(_stat_files, *zip(*tasks, strict=True)))
+        with _process_pool(len(chunks)) as pool:
+            stats = list(pool.map(_stat_files, folders, chunk_names))
     systems: list[str] = []
-    names_out: list[str] = []
+    found: list[str] = []
     sizes: list[int] = []
     times: list[int] = []
-    for (folder, names), (chunk_sizes, chunk_times) in zip(tasks, stats, strict=True):
-        system = Path(folder).name
+    for (system, names), (chunk_sizes, chunk_times) in zip(chunks, stats, strict=True):
         for name, size, modified_ns in zip(names, chunk_sizes, chunk_times, strict=True):
             if size < 0:  # gone, or replaced by something other than a file, since the listing
                 continue
             systems.append(system)
-            names_out.append(name)
+            found.append(name)
             sizes.append(size)
             times.append(modified_ns)
     return pa.table(
         [
             pa.array(systems, pa.string()),
-            pa.array(names_out, pa.string()),
+            pa.array(found, pa.string()),
             pa.array(sizes, pa.int64()),
             pa.array(times, pa.int64()),
         ],
@@ -201,25 +203,24 @@ def _scan(inbox_dir: Path) -> pa.Table:
 
 
 def _stat_files(folder: str, names: list[str]) -> tuple[list[int], list[int]]:
-    """Size and modification time (ns) of each named file of `folder`, without following
-    symlinks; -1 for a name that is no longer a regular file."""
+    """Sizes and modification times (ns) of the named files of `folder`, without following
+    symlinks; -1 for a name that is no longer a regular file. Two lists of ints cross from a
+    pool's worker cheaper than a tuple per file."""
     sizes: list[int] = []
     times: list[int] = []
     folder_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
         for name in names:
+            size = modified_ns = -1
             try:
                 status = os.stat(name, dir_fd=folder_fd, follow_symlinks=False)
             except FileNotFoundError:
-                sizes.append(-1)
-                times.append(-1)
-                continue
-            if stat.S_ISREG(status.st_mode):
-                sizes.append(status.st_size)
-                times.append(status.st_mtime_ns)
+                pass
             else:
-                sizes.append(-1)
-                times.append(-1)
+                if stat.S_ISREG(status.st_mode):
+                    size, modified_ns = status.st_size, status.st_mtime_ns
+            sizes.append(size)
+            times.append(modified_ns)
     finally:
         os.close(folder_fd)
     return sizes, times

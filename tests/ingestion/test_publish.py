@@ -522,12 +522,20 @@ def test_runs_that_replace_a_big_table_keep_reusing_the_others(
     assert_published_equals_build(build, published, parquet)
 
 
-def test_a_big_table_with_few_changed_rows_is_patched_exactly(
+@pytest.fixture
+def patchable_build(
     paths: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> tuple[Path, Path, Path]:
+    """`paths` with a build of marts.fct_deals (generation 1) big enough to be patched."""
     monkeypatch.setattr("ingestion.publish.PATCH_MIN_ROWS", 1_000)
-    build, published, parquet = paths
-    build_database(build, generation=1)
+    build_database(paths[0], generation=1)
+    return paths
+
+
+def test_a_big_table_with_few_changed_rows_is_patched_exactly(
+    patchable_build: tuple[Path, Path, Path],
+) -> None:
+    build, published, parquet = patchable_build
     publish_warehouse(build, published, parquet, run_id="run-1")
 
     # Changed, deleted and new rows, and a row that now appears twice.
@@ -557,13 +565,11 @@ def test_a_big_table_with_few_changed_rows_is_patched_exactly(
 
 
 def test_a_patch_sees_duplicates_trade_places_at_the_same_row_count(
-    paths: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+    patchable_build: tuple[Path, Path, Path],
 ) -> None:
     """Rows that both files hold, each now as often as the other was: no row is new or gone and
     the count is unchanged, which only the rows' hash sums tell apart."""
-    monkeypatch.setattr("ingestion.publish.PATCH_MIN_ROWS", 1_000)
-    build, published, parquet = paths
-    build_database(build, generation=1)
+    build, published, parquet = patchable_build
     change_build(build, "insert into marts.fct_deals values (7000, 1), (7000, 1), (7001, 1)")
     publish_warehouse(build, published, parquet, run_id="run-1")
 
@@ -578,11 +584,9 @@ def test_a_patch_sees_duplicates_trade_places_at_the_same_row_count(
 
 
 def test_a_big_table_with_most_rows_changed_is_copied_not_patched(
-    paths: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+    patchable_build: tuple[Path, Path, Path],
 ) -> None:
-    monkeypatch.setattr("ingestion.publish.PATCH_MIN_ROWS", 1_000)
-    build, published, parquet = paths
-    build_database(build, generation=1)
+    build, published, parquet = patchable_build
     publish_warehouse(build, published, parquet)
 
     change_build(build, "update marts.fct_deals set generation = 2 where deal_id % 2 = 0")

@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from operational_app.db.models import Deal, DealStageHistory
 from operational_app.domain import deals as service
+from operational_app.domain import queries
 from operational_app.domain.errors import StaleVersion, TransitionNotAllowed, ValidationFailed
 from tests.operational_app.utils.factories import Classifiers, create_random_deal
 
@@ -337,3 +338,29 @@ def test_advance_by_id_in_autocommit_writes_all_or_nothing(
             (s2.id, T1, T1, True),
             (s3.id, T1, None, False),
         ]
+
+
+def test_deal_pages_cover_every_live_deal_once_newest_first(db: Session, classifiers: Classifiers):
+    """Pages are read by id first and then joined back (queries._page): walking them must
+    give every live, matching deal exactly once, in the list's order, with ties on created_at
+    broken by id."""
+    deals = [create_random_deal(db, classifiers) for _ in range(7)]
+    same_moment = dt.datetime(2026, 3, 1, 9, 30)
+    for deal in deals[:4]:
+        deal.created_at = same_moment
+    deals[5].deleted_at = dt.datetime(2026, 3, 2)
+    service.win_deal(db, deals[6])
+    db.commit()
+    live = [deal for deal in deals if deal.deleted_at is None]
+    expected = [d.id for d in sorted(live, key=lambda d: (d.created_at, d.id), reverse=True)]
+
+    walked: list[int] = []
+    for offset in range(0, len(expected) + 2, 2):
+        page = queries.list_deals(db, limit=2, offset=offset)
+        assert page.total == len(expected)
+        walked += [deal.id for deal in page.items]
+    assert walked == expected
+
+    won = queries.list_deals(db, status="won", limit=5, offset=0)
+    assert (won.total, [deal.id for deal in won.items]) == (1, [deals[6].id])
+    assert queries.list_deals(db, status="won", limit=5, offset=1).items == []

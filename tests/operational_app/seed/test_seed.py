@@ -272,6 +272,15 @@ def test_seeds_postgresql(postgres_url: str, tmp_path: Path) -> None:
             )
         ).scalar()
         assert new_id == counts["loss_reasons"] + 1
+        # The seed leaves planner statistics and a visibility map behind (no wait for autovacuum).
+        unprepared = connection.execute(
+            text(
+                "select relname from pg_stat_user_tables where relname = any(:tables)"
+                " and (last_vacuum is null or last_analyze is null)"
+            ),
+            {"tables": list(counts)},
+        ).all()
+        assert unprepared == []
         on_postgres = connection.execute(
             text("select number, status, partner_id, created_at from deals order by id")
         ).all()

@@ -77,11 +77,21 @@ def reconcile_row_counts(
                     raw_rows, raw_max_id = con.sql(
                         f"select count(*), max(id) from {RAW_OLTP_SCHEMA}.{name}"
                     ).fetchall()[0]
-                oltp_rows, up_to = oltp.execute(
-                    text(f"select count(*), count(case when id <= :max_id then 1 end) from {name}"),
+                # A bare count(*) is SQLite's b-tree count (no row is decoded) and the rows
+                # past raw's highest id are a primary-key range: at scale large all tables
+                # take 0.07 s, against 0.5-0.7 s for a conditional count over every row.
+                oltp_rows, since_extract = oltp.execute(
+                    text(
+                        f"select (select count(*) from {name}), "
+                        f"(select count(*) from {name} where id > :max_id)"
+                    ),
                     {"max_id": raw_max_id if raw_max_id is not None else -1},
                 ).one()
-                results.append(RowCountReconciliation(name, raw_rows, raw_max_id, oltp_rows, up_to))
+                results.append(
+                    RowCountReconciliation(
+                        name, raw_rows, raw_max_id, oltp_rows, oltp_rows - since_extract
+                    )
+                )
     finally:
         engine.dispose()
     return results

@@ -18,11 +18,11 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from ingestion.load import RAW_OLTP_SCHEMA
 from orchestration.dbt_selection import (
+    exclusion_args,
     nodes_to_skip,
     plan_build,
     project_fingerprint,
     record_successful_build,
-    unchanged_data_tests,
 )
 from orchestration.resources import WarehouseResource
 
@@ -117,13 +117,7 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
                     metadata={"rebuilt": False, "reason": plan.reason},
                 )
         started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        args = dbt_build_args(config.full_refresh)
-        names = [manifest["nodes"][unique_id]["name"] for unique_id in skipped]
-        names += unchanged_data_tests(manifest, plan)
-        if names:
-            # Exactly these nodes are left out: no indirect selection, which would also drop a
-            # test whose other parent is rebuilt.
-            args += ["--indirect-selection", "empty", "--exclude", " ".join(names)]
+        args = [*dbt_build_args(config.full_refresh), *exclusion_args(manifest, plan)]
         invocation = dbt.cli(args, context=context)
         yield from invocation.stream()
         keep_partial_parse(Path(invocation.target_path), project)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -19,6 +20,7 @@ from orchestration.dbt_selection import (
     CLOCK_MARGIN,
     BuildPlan,
     clock_crossed,
+    exclusion_args,
     nodes_to_skip,
     plan_build,
     project_fingerprint,
@@ -131,6 +133,79 @@ def test_a_gis_file_rebuilds_every_gis_model(manifest: dict) -> None:
     gis_models = {name for name in models(manifest) if "gis" in name}
     assert gis_models and not gis_models & skipped
     assert "fct_deals" in skipped
+
+
+def dbt_ls_build_nodes(exclude_args: list[str], work: Path) -> set[str]:
+    """Unique ids `dbt build` would run with these arguments, listed by dbt itself, with the
+    arguments in the order the pipeline's run gives them (dagster-dbt appends its selection)."""
+    from dbt.cli.main import dbtRunner
+
+    project = dbt_project()
+    target = work / "target"
+    target.mkdir()
+    # The project's partial-parse state spares a full parse (~15 s).
+    shutil.copyfile(
+        Path(project.manifest_path).with_name("partial_parse.msgpack"),
+        target / "partial_parse.msgpack",
+    )
+    result = dbtRunner().invoke(
+        [
+            "ls",
+            "--project-dir",
+            str(project.project_dir),
+            "--profiles-dir",
+            str(project.project_dir),
+            "--target-path",
+            str(target),
+            "--log-path",
+            str(work / "logs"),
+            "--quiet",
+            "--output",
+            "json",
+            "--output-keys",
+            "unique_id",
+            "--exclude-resource-type",
+            "unit_test",
+            *exclude_args,
+            "--select",
+            "fqn:*",
+        ]
+    )
+    assert result.success, result.exception
+    return {json.loads(line)["unique_id"] for line in result.result}
+
+
+@pytest.mark.parametrize(
+    "plan",
+    [
+        BuildPlan(
+            ["source.crm_warehouse.opapp.deals", "source.crm_warehouse.opapp.deal_stage_history"],
+            "deals and their history changed, the clock crossed",
+        ),
+        BuildPlan(["source.crm_warehouse.gis.*"], "gis", clock_crossed=False),
+        BuildPlan([], "nothing changed, nothing fell due", clock_crossed=False),
+    ],
+    ids=["deals", "gis", "quiet"],
+)
+def test_dbt_leaves_out_exactly_the_skipped_models_and_unchanged_tests(
+    manifest: dict, plan: BuildPlan, tmp_path: Path
+) -> None:
+    skipped = set(nodes_to_skip(manifest, plan))
+    unchanged_tests = set(unchanged_data_tests(manifest, plan))
+    expected = {
+        unique_id
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] in ("model", "snapshot", "test")
+        and unique_id not in skipped
+        and node["name"] not in unchanged_tests
+    }
+    args = exclusion_args(manifest, plan)
+    assert len(args[-1].split()) < len(skipped)  # a few `+name`, not a name per node
+    listed = dbt_ls_build_nodes(args, tmp_path)
+    assert listed == expected
+    # A relationship from a rebuilt fact to an unchanged dimension is still checked.
+    if plan.changed_sources and "deals" in plan.changed_sources[0]:
+        assert any("relationships_fct_deals_manager_id" in unique_id for unique_id in listed)
 
 
 def test_skipped_models_come_parents_first(manifest: dict) -> None:

@@ -28,9 +28,9 @@ import hashlib
 import multiprocessing
 import os
 import stat
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -69,6 +69,12 @@ BATCH_EVENTS: Final = 100_000
 # (a pool of processes takes up to a second to start).
 CHUNK_FILES: Final = 500
 PARALLEL_MIN_FILES: Final = 5_000
+# Reading threads per reading process, files and bytes per read task (a file over the byte
+# limit is a task of its own), and tasks read ahead of the parser.
+READ_THREADS: Final = 2
+READ_BATCH_FILES: Final = 100
+READ_BATCH_BYTES: Final = 4 * 2**20
+READ_AHEAD_BATCHES: Final = 8
 # The same for the scan's lstat of every inbox file, which is far cheaper per file.
 SCAN_CHUNK_FILES: Final = 50_000
 PARALLEL_MIN_SCAN_FILES: Final = 100_000
@@ -291,6 +297,48 @@ class _FileRead:
     failure: str | None = None  # a parser bug: left for the next run
 
 
+def _read_batch(folder: str, batch: list[tuple[str, int, int]]) -> list[bytes | None]:
+    return [
+        None if size > MAX_FILE_BYTES else Path(folder, name).read_bytes()
+        for name, size, _modified_ns in batch
+    ]
+
+
+def _batches(files: list[tuple[str, int, int]]) -> Iterator[list[tuple[str, int, int]]]:
+    batch: list[tuple[str, int, int]] = []
+    batch_bytes = 0
+    for item in files:
+        if batch and (len(batch) >= READ_BATCH_FILES or batch_bytes >= READ_BATCH_BYTES):
+            yield batch
+            batch, batch_bytes = [], 0
+        batch.append(item)
+        batch_bytes += item[1] if item[1] <= MAX_FILE_BYTES else 0
+    if batch:
+        yield batch
+
+
+def _read_ahead(folder: str, files: list[tuple[str, int, int]]) -> Iterator[bytes | None]:
+    """The bytes of each file, in order, read in batches by a few threads ahead of the parsing
+    (None for a file over MAX_FILE_BYTES, which is hashed streamed and never held).
+
+    An inbox that is not in the page cache (files that arrived over days, the first load after
+    a restart) costs a disk wait per file, and read one at a time those waits add up: loading
+    scale large's 562k files took 119 s from disk against 59 s from the cache. The reads
+    release the GIL, so a thread reading ahead overlaps them with parsing: 105 s from disk,
+    57 s from the cache. A batch of files per task keeps hand-overs between threads rare (a
+    task per file made reading from the cache 45% slower).
+    """
+    window: deque[Future[list[bytes | None]]] = deque()
+    batches = _batches(files)
+    with ThreadPoolExecutor(READ_THREADS, thread_name_prefix="gis-read") as pool:
+        while True:
+            while len(window) < READ_AHEAD_BATCHES and (batch := next(batches, None)):
+                window.append(pool.submit(_read_batch, folder, batch))
+            if not window:
+                return
+            yield from window.popleft().result()
+
+
 def _read_chunk(
     system: str, folder: str, files: list[tuple[str, int, int]]
 ) -> tuple[list[_FileRead], pa.Table]:
@@ -298,16 +346,15 @@ def _read_chunk(
     parser = PARSERS[system]
     reads: list[_FileRead] = []
     events: list[ExchangeEvent] = []
-    for name, size, modified_ns in files:
+    for (name, size, modified_ns), data in zip(files, _read_ahead(folder, files), strict=True):
         path = Path(folder) / name
-        if size > MAX_FILE_BYTES:
+        if data is None:
             sha = _hash_file(path)  # streamed: never hold an oversized file in memory
             reason = f"size: {size} bytes exceeds the {MAX_FILE_BYTES} byte limit"
             reads.append(_FileRead(name, size, modified_ns, sha, parse_error=reason))
             continue
         # Hash and parse the same bytes, so a file rewritten mid-run cannot be registered
         # under a hash of content that was never loaded.
-        data = path.read_bytes()
         sha = sha256_hex(data)
         try:
             parsed = parser(data, f"{system}/{name}")

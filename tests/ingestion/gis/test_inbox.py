@@ -236,6 +236,38 @@ def test_an_unchanged_file_is_not_read_again_but_a_rewritten_one_is(
     assert _count(con, "exchange_events") == 10
 
 
+def test_read_ahead_gives_every_file_in_order_reads_a_bounded_window_and_skips_oversized(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(inbox, "READ_BATCH_FILES", 3)
+    monkeypatch.setattr(inbox, "READ_BATCH_BYTES", 20)  # a batch also ends on its bytes
+    monkeypatch.setattr(inbox, "READ_AHEAD_BATCHES", 2)
+    monkeypatch.setattr(inbox, "MAX_FILE_BYTES", 12)
+    contents = [f"file {index:02d}".encode() * (1 + index % 4 // 3) for index in range(20)]
+    files = []
+    for index, content in enumerate(contents):
+        (tmp_path / f"{index:02d}.xml").write_bytes(content)
+        files.append((f"{index:02d}.xml", len(content), 0))
+    oversized = {name for name, size, _ in files if size > 12}
+    assert oversized and len(oversized) < len(files)
+
+    reads: list[str] = []
+    real_read = Path.read_bytes
+    monkeypatch.setattr(
+        Path, "read_bytes", lambda path: (reads.append(path.name), real_read(path))[1]
+    )
+    stream = inbox._read_ahead(str(tmp_path), files)
+    assert next(stream) == contents[0]
+    # Two batches of at most three files were asked for; nothing further is read yet.
+    assert len(reads) <= 6
+    rest = list(stream)
+    assert [contents[0], *rest] == [
+        None if name in oversized else content
+        for (name, _, _), content in zip(files, contents, strict=True)
+    ]
+    assert sorted(reads) == sorted(name for name, _, _ in files if name not in oversized)
+
+
 def test_in_flight_hidden_and_symlinked_files_are_ignored(
     tmp_path: Path, con: duckdb.DuckDBPyConnection
 ) -> None:

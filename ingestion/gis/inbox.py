@@ -324,7 +324,7 @@ def _read_ahead(folder: str, files: list[tuple[str, int, int]]) -> Iterator[byte
     An inbox that is not in the page cache (files that arrived over days, the first load after
     a restart) costs a disk wait per file, and read one at a time those waits add up: loading
     scale large's 562k files took 119 s from disk against 59 s from the cache. The reads
-    release the GIL, so a thread reading ahead overlaps them with parsing: 105 s from disk,
+    release the GIL, so threads reading ahead overlap them with parsing: 105 s from disk,
     57 s from the cache. A batch of files per task keeps hand-overs between threads rare (a
     task per file made reading from the cache 45% slower).
     """

@@ -86,6 +86,24 @@ def run_pipeline(settings: Settings) -> tuple[float, dict[str, float]]:
     return seconds, steps
 
 
+def read_sqlite_file_once(url: str) -> None:
+    """Read a SQLite OLTP file (and its WAL) once, so the pipeline and the floor both read it
+    from the page cache: otherwise whichever goes first reads it from disk (at scale large the
+    pipeline's extract took 46.2 s from disk against the floor's 20.8 s from the cache)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return
+    started = time.perf_counter()
+    size = 0
+    for path in (Path(parsed.database), Path(f"{parsed.database}-wal")):
+        if path.exists():
+            with path.open("rb") as handle:
+                while chunk := handle.read(8 << 20):
+                    size += len(chunk)
+    seconds = time.perf_counter() - started
+    print(f"read the OLTP file once: {size / 2**30:.2f} GiB in {seconds:.1f} s")
+
+
 # --- a. extract floor -----------------------------------------------------------------------
 
 
@@ -300,6 +318,7 @@ def main(argv: list[str] | None = None) -> None:
         seeded = True
         print(f"seed            {time.perf_counter() - started:8.1f} s")
 
+    read_sqlite_file_once(settings.oltp_url)
     steps: dict[str, float] = {}
     build_exists = settings.build_database_path.exists()
     if args.pipeline_seconds is not None and build_exists and not seeded:

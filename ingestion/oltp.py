@@ -245,6 +245,28 @@ def load_oltp_table(
     )
 
 
+def read_sqlite_file_ahead(sqlalchemy_url: str) -> None:
+    """Read a SQLite OLTP file (and its WAL) front to back before a full copy, so the copy
+    finds its pages in the page cache.
+
+    A full copy reads every page, but in b-tree order, which on disk is random: at scale large
+    the extract took 29.6-31 s with the 1.6 GB file out of the page cache, and 17.9-18.2 s
+    after this read (included). From the cache the read costs 0.2-0.3 s. Asking the kernel to
+    read ahead (`posix_fadvise(WILLNEED)`) did not help here: 31-32 s.
+    """
+    parsed = make_url(sqlalchemy_url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return
+    buffer = memoryview(bytearray(8 << 20))
+    for path in (Path(parsed.database), Path(f"{parsed.database}-wal")):
+        try:
+            with path.open("rb", buffering=0) as handle:
+                while handle.readinto(buffer):
+                    pass
+        except OSError:
+            continue  # e.g. no such file: the extract itself reports a missing database
+
+
 def copy_oltp_to_duckdb(
     sqlalchemy_url: str,
     con: duckdb.DuckDBPyConnection,
@@ -259,6 +281,8 @@ def copy_oltp_to_duckdb(
     `full_refresh` copies every table whole and resets the watermarks.
     """
     names = list_source_tables(sqlalchemy_url) if table_names is None else table_names
+    if full_refresh:
+        read_sqlite_file_ahead(sqlalchemy_url)
     results = []
     for table_name in names:
         result = load_oltp_table(sqlalchemy_url, con, run_id, table_name, full_refresh)

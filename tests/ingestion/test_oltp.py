@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from ingestion import oltp
 from ingestion.oltp import (
     SourceUnavailable,
     connectorx_url,
@@ -116,6 +117,37 @@ def copy_and_check(url: str, tmp_path: Path) -> None:
 
 def test_copy_from_sqlite(sqlite_url: str, tmp_path: Path) -> None:
     copy_and_check(sqlite_url, tmp_path)
+
+
+def test_only_a_full_copy_reads_the_sqlite_file_ahead_first(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = Path(sqlite_url.removeprefix("sqlite:///"))
+    events: list[str] = []
+    real_open, real_extract = Path.open, oltp.extract_table
+
+    def watching_open(path: Path, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        if path.name.startswith(database.name):
+            events.append(f"read {path.name}")
+        return real_open(path, *args, **kwargs)
+
+    def watching_extract(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        events.append("extract")
+        return real_extract(*args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", watching_open)
+    monkeypatch.setattr(oltp, "extract_table", watching_extract)
+    con = duckdb.connect(str(tmp_path / "build.duckdb"))
+    copy_oltp_to_duckdb(sqlite_url, con, run_id="run-1", full_refresh=True)
+    assert events[0] == f"read {database.name}" and "extract" in events
+    assert events.index("extract") > events.index(f"read {database.name}")
+    events.clear()
+    copy_oltp_to_duckdb(sqlite_url, con, run_id="run-2")  # incremental: only changed rows
+    assert events and set(events) == {"extract"}
+    con.close()
+    # Nothing to read ahead on a server database or a missing file.
+    oltp.read_sqlite_file_ahead("postgresql://postgres@127.0.0.1:5432/crm")
+    oltp.read_sqlite_file_ahead(f"sqlite:///{tmp_path / 'absent.sqlite3'}")
 
 
 @pytest.mark.postgres

@@ -229,7 +229,10 @@ def nodes_to_skip(manifest: Mapping[str, Any], plan: BuildPlan) -> list[str]:
 def unchanged_data_tests(manifest: Mapping[str, Any], plan: BuildPlan) -> list[str]:
     """Names of the data tests none of whose parents changed. A test with one rebuilt parent
     runs even when its other parent is left alone (a relationships test from a rebuilt fact to
-    an unchanged dimension is exactly what catches a bad new row)."""
+    an unchanged dimension is exactly what catches a bad new row).
+
+    The run itself leaves these out through dbt's cautious indirect selection (exclusion_args);
+    this is the rule spelled out, which the tests hold dbt's own selection to."""
     if plan.is_full:
         return []
     reached = _reached(manifest, plan)

@@ -121,8 +121,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "rule.legal_form.unknown": {"ru": "Выберите вид лица.", "en": "Choose a legal form."},
     "rule.counterparty.duplicate": {
-        "ru": "Контрагент с таким ИНН/КПП уже есть (№ {id}).",
-        "en": "A counterparty with this INN/KPP already exists (id {id}).",
+        "ru": "Контрагент с таким ИНН/КПП уже есть: {name} (партнёр {partner}).",
+        "en": "A counterparty with this INN/KPP already exists: {name} (partner {partner}).",
+    },
+    "rule.counterparty.duplicate_deleted": {
+        "ru": "Контрагент с таким ИНН/КПП уже был введён и помечен на удаление: {name} "
+        "(партнёр {partner}).",
+        "en": "A counterparty with this INN/KPP was entered before and is marked deleted: "
+        "{name} (partner {partner}).",
     },
     "rule.partner.kind_unknown": {"ru": "Выберите вид партнёра.", "en": "Choose a partner kind."},
     "rule.reference.unknown": {

@@ -5,13 +5,21 @@ Services flush but never commit: the caller (API route, web page, test) owns the
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from operational_app.db.models import PARTNER_KINDS, BusinessRegion, Counterparty, Partner, User
+from operational_app.db.models import (
+    PARTNER_KINDS,
+    BusinessRegion,
+    Counterparty,
+    Partner,
+    User,
+    utc_now,
+)
 from operational_app.domain.common import clean_text, require_reference, require_text
 from operational_app.domain.errors import ValidationFailed, check_version
 from operational_app.domain.validation import validate_counterparty_identity
@@ -102,19 +110,31 @@ def _ensure_unique_identity(
 
     The database constraint treats NULL КПП as distinct, so the rule for individuals lives here.
     """
-    query = select(Counterparty.id).where(Counterparty.inn == inn)
+    query = select(Counterparty).where(Counterparty.inn == inn)
     query = query.where(Counterparty.kpp.is_(None) if kpp is None else Counterparty.kpp == kpp)
     if exclude_id is not None:
         query = query.where(Counterparty.id != exclude_id)
     existing = session.scalars(query.limit(1)).first()
     if existing is not None:
+        owner = session.get(Partner, existing.partner_id)
+        # The operator needs a name to look for, not a row id; a soft-deleted row still holds
+        # the identity (the unique constraint sees it), so say so.
+        rule = "counterparty.duplicate_deleted" if existing.deleted_at else "counterparty.duplicate"
         raise ValidationFailed(
-            "counterparty.duplicate",
+            rule,
             f"A counterparty with ИНН {inn}"
             + (f" and КПП {kpp}" if kpp else "")
-            + f" already exists (id {existing}).",
+            + f" already exists: {existing.legal_name} (partner {owner.name if owner else '?'})"
+            + (", marked deleted." if existing.deleted_at else "."),
             field="inn",
-            params={"inn": inn, "kpp": kpp or "", "id": existing},
+            params={
+                "inn": inn,
+                "kpp": kpp or "",
+                "id": existing.id,
+                "name": existing.legal_name,
+                "partner": owner.name if owner else "",
+                "partner_id": existing.partner_id,
+            },
         )
 
 
@@ -186,6 +206,36 @@ def update_counterparty(
     )
     session.flush()
     return counterparty
+
+
+def delete_counterparty(
+    session: Session,
+    counterparty: Counterparty,
+    *,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Counterparty:
+    """Soft delete: orders and agreements already made keep pointing at the legal entity.
+
+    The row keeps its (ИНН, КПП), so the duplicate check still sees it: the same entity entered
+    again is a clear 422 naming the deleted row, never an IntegrityError.
+    """
+    check_version(counterparty, expected_version)
+    if counterparty.deleted_at is None:
+        counterparty.deleted_at = now or utc_now()
+    session.flush()
+    return counterparty
+
+
+def partner_counterparties(session: Session, partner_id: int) -> list[Counterparty]:
+    """The partner's live legal entities, in the order they were entered (the first is the main)."""
+    return list(
+        session.scalars(
+            select(Counterparty)
+            .where(Counterparty.partner_id == partner_id, Counterparty.deleted_at.is_(None))
+            .order_by(Counterparty.id)
+        )
+    )
 
 
 def create_partner_with_counterparty(

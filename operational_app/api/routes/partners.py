@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
-from sqlalchemy import select
+from typing import Annotated
 
-from operational_app.api.deps import IdFilter, IdPath, Limit, Offset, SearchText, SessionDep
+from fastapi import APIRouter, Query, status
+
+from operational_app.api.deps import (
+    IdFilter,
+    IdPath,
+    Limit,
+    Offset,
+    SearchText,
+    SessionDep,
+)
 from operational_app.api.schemas import (
     CounterpartyCreate,
     CounterpartyPublic,
@@ -17,6 +25,7 @@ from operational_app.api.schemas import (
     PartnerKind,
     PartnerPublic,
     PartnerUpdate,
+    Version,
 )
 from operational_app.db.models import Counterparty, Partner
 from operational_app.domain import partners as service
@@ -24,14 +33,11 @@ from operational_app.domain import queries
 from operational_app.domain.common import get_or_404
 
 router = APIRouter(tags=["partners"])
+VersionQuery = Annotated[Version | None, Query()]
 
 
 def _detail(session: SessionDep, partner: Partner) -> PartnerDetail:
-    counterparties = session.scalars(
-        select(Counterparty)
-        .where(Counterparty.partner_id == partner.id, Counterparty.deleted_at.is_(None))
-        .order_by(Counterparty.id)
-    ).all()
+    counterparties = service.partner_counterparties(session, partner.id)
     return PartnerDetail.model_validate(
         {
             **PartnerPublic.model_validate(partner).model_dump(),
@@ -129,5 +135,16 @@ def update_counterparty(
     service.update_counterparty(
         session, counterparty, body.changes(), expected_version=body.version
     )
+    session.commit()
+    return counterparty
+
+
+@router.delete("/counterparties/{counterparty_id}", response_model=CounterpartyPublic)
+def delete_counterparty(
+    session: SessionDep, counterparty_id: IdPath, version: VersionQuery = None
+) -> Counterparty:
+    """Soft delete; `?version=` refuses it (409) when someone changed the entity meanwhile."""
+    counterparty = get_or_404(session, Counterparty, counterparty_id)
+    service.delete_counterparty(session, counterparty, expected_version=version)
     session.commit()
     return counterparty

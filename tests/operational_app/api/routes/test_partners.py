@@ -197,3 +197,44 @@ def test_patch_with_version(client: TestClient, db: Session, classifiers: Classi
     # Nullable fields may be cleared explicitly.
     cleared = client.patch(url, json={"version": 2, "manager_id": None, "comment": "ок"})
     assert cleared.status_code == 200 and cleared.json()["comment"] == "ок"
+
+
+def test_delete_counterparty_is_soft_and_checks_version(client: TestClient, db: Session):
+    created = client.post(f"{API}/partners", json=partner_body(inn=legal_entity_inn()))
+    partner_id = created.json()["id"]
+    second = client.post(
+        f"{API}/counterparties",
+        json={
+            "partner_id": partner_id,
+            "legal_form": "individual_entrepreneur",
+            "inn": personal_inn(),
+            "legal_name": "ИП Второй",
+        },
+    ).json()
+    url = f"{API}/counterparties/{second['id']}"
+    stale = client.delete(url, params={"version": 7})
+    assert (stale.status_code, stale.json()["rule"]) == (409, "stale_version")
+    deleted = client.delete(url, params={"version": 1})
+    assert deleted.status_code == 200, deleted.text
+    assert client.get(url).status_code == 404
+    assert client.delete(url).status_code == 404
+    names = [
+        cp["legal_name"]
+        for cp in client.get(f"{API}/partners/{partner_id}").json()["counterparties"]
+    ]
+    assert names == ["ООО «Ромашка»"]
+    # The row stays (orders keep pointing at it) and still holds its ИНН.
+    row = db.get(Counterparty, second["id"])
+    db.refresh(row)
+    assert row.deleted_at is not None
+    again = client.post(
+        f"{API}/counterparties",
+        json={
+            "partner_id": partner_id,
+            "legal_form": "individual_entrepreneur",
+            "inn": second["inn"],
+            "legal_name": "ИП Второй",
+        },
+    )
+    assert (again.status_code, again.json()["rule"]) == (422, "counterparty.duplicate_deleted")
+    assert "ИП Второй" in again.json()["detail"]

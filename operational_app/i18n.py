@@ -873,3 +873,42 @@ def translate(key: str, lang: str = "ru", default: str | None = None, **params: 
         except (KeyError, IndexError, ValueError):
             return text
     return text
+
+
+# Partner editing, counterparties, the grouped menu and the home page's "my work".
+_OPS_MESSAGES: dict[str, dict[str, str]] = {
+    "action.edit": {"ru": "Изменить", "en": "Edit"},
+    "action.cancel": {"ru": "Отмена", "en": "Cancel"},
+    "partner.edit": {"ru": "Редактирование партнёра", "en": "Edit partner"},
+    "counterparty.title": {"ru": "Контрагент", "en": "Counterparty"},
+    "counterparty.new": {"ru": "Новый контрагент", "en": "New counterparty"},
+    "counterparty.add": {"ru": "Добавить контрагента", "en": "Add counterparty"},
+    "counterparty.delete": {"ru": "Пометить на удаление", "en": "Delete"},
+    "field.legal_form": {"ru": "Юр./физ. лицо", "en": "Legal form"},
+    "field.inn": {"ru": "ИНН", "en": "INN"},
+    "field.kpp": {"ru": "КПП", "en": "KPP"},
+    "field.legal_name": {"ru": "Юридическое наименование", "en": "Legal name"},
+    "field.legal_address": {"ru": "Юридический адрес", "en": "Legal address"},
+    "field.business_region_id": {"ru": "Бизнес-регион", "en": "Business region"},
+    "deal.changed_by": {"ru": "Кто изменил", "en": "Changed by"},
+    "deal.manager_hint": {
+        "ru": "Не выбран — менеджер партнёра",
+        "en": "Left blank — the partner's manager",
+    },
+    "section.crm": {"ru": "CRM и маркетинг", "en": "CRM and marketing"},
+    "section.sales": {"ru": "Продажи", "en": "Sales"},
+    "section.nsi": {"ru": "НСИ", "en": "Master data"},
+    "section.admin": {"ru": "Администрирование", "en": "Administration"},
+    "home.my_work": {"ru": "Мои задачи", "en": "My work"},
+    "home.overdue_interactions": {
+        "ru": "Просроченные взаимодействия",
+        "en": "Overdue interactions",
+    },
+    "home.open_deals": {"ru": "Сделки в работе", "en": "Open deals"},
+    "home.claims_in_work": {"ru": "Претензии в работе", "en": "Claims in work"},
+    "home.nothing": {"ru": "Нет.", "en": "None."},
+    "home.all": {"ru": "все", "en": "all"},
+    "home.overdue_since": {"ru": "Просрочено с", "en": "Overdue since"},
+}
+for _key, _entry in _OPS_MESSAGES.items():
+    MESSAGES[_key] = _entry

@@ -98,7 +98,10 @@ def update_partner(
 ) -> Partner:
     """Apply only the given fields (a PATCH); refuse if the caller edited an old version."""
     check_version(partner, expected_version)
-    _apply_partner(session, partner, {k: v for k, v in changes.items() if k in PARTNER_FIELDS})
+    # No autoflush while the fields are applied: each reference lookup would otherwise flush a
+    # half-applied row and bump `version` once per lookup (one edit must be one version).
+    with session.no_autoflush:
+        _apply_partner(session, partner, {k: v for k, v in changes.items() if k in PARTNER_FIELDS})
     session.flush()
     return partner
 
@@ -201,9 +204,10 @@ def update_counterparty(
     expected_version: int | None = None,
 ) -> Counterparty:
     check_version(counterparty, expected_version)
-    _apply_counterparty(
-        session, counterparty, {k: v for k, v in changes.items() if k in COUNTERPARTY_FIELDS}
-    )
+    with session.no_autoflush:  # one edit, one version (see update_partner)
+        _apply_counterparty(
+            session, counterparty, {k: v for k, v in changes.items() if k in COUNTERPARTY_FIELDS}
+        )
     session.flush()
     return counterparty
 

@@ -80,6 +80,35 @@ class PartnerForm(FormModel):
         )
 
 
+class PartnerEditForm(FormModel):
+    """The partner card's edit form: the management fields; legal entities are edited apart."""
+
+    version: Version
+    name: Name200
+    kind: PartnerKind = "customer"
+    business_region_id: Id | None = None
+    manager_id: Id | None = None
+    comment: LongText | None = None
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(exclude={"version"})
+
+
+class CounterpartyForm(FormModel):
+    """One legal entity of a partner; `version` is given when an existing one is edited."""
+
+    version: Version | None = None
+    legal_form: LegalForm
+    inn: InnInput
+    kpp: KppInput | None = None
+    legal_name: text(300)
+    legal_address: Address | None = None
+    phone: Phone | None = None
+
+    def fields(self) -> dict[str, Any]:
+        return self.model_dump(exclude={"version"})
+
+
 class DealForm(FormModel):
     partner_id: Id
     deal_kind_id: Id

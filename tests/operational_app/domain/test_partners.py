@@ -68,3 +68,49 @@ def test_update_revalidates_identity_and_checks_version(db: Session):
         service.update_partner(db, partner, {"kind": "other"}, expected_version=1)
     with pytest.raises(ValidationFailed):
         service.update_partner(db, partner, {"kind": "alien"})
+
+
+def test_one_edit_is_one_version(db: Session, classifiers):
+    # Reference lookups used to autoflush the half-applied row, bumping the version per lookup.
+    partner = create_random_partner(db)
+    service.update_partner(
+        db,
+        partner,
+        {
+            "name": "Другое",
+            "business_region_id": classifiers.region.id,
+            "manager_id": classifiers.manager.id,
+        },
+        expected_version=1,
+    )
+    db.commit()
+    assert partner.version == 2
+    counterparty = service.create_counterparty(
+        db, partner_id=partner.id, legal_form="person", inn=personal_inn(), legal_name="Иванов"
+    )
+    db.commit()
+    service.update_counterparty(
+        db, counterparty, {"partner_id": partner.id, "legal_name": "Иванов И."}, expected_version=1
+    )
+    db.commit()
+    assert counterparty.version == 2
+
+
+def test_delete_counterparty_is_soft_and_versioned(db: Session):
+    partner = create_random_partner(db)
+    counterparty = service.create_counterparty(
+        db, partner_id=partner.id, legal_form="person", inn=personal_inn(), legal_name="Петров"
+    )
+    db.commit()
+    with pytest.raises(StaleVersion):
+        service.delete_counterparty(db, counterparty, expected_version=5)
+    service.delete_counterparty(db, counterparty, expected_version=1)
+    db.commit()
+    assert counterparty.deleted_at is not None
+    assert service.partner_counterparties(db, partner.id) == []
+    with pytest.raises(ValidationFailed) as caught:
+        service.create_counterparty(
+            db, partner_id=partner.id, legal_form="person", inn=counterparty.inn, legal_name="П"
+        )
+    assert caught.value.rule == "counterparty.duplicate_deleted"
+    assert caught.value.params["name"] == "Петров"

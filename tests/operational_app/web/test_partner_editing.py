@@ -12,7 +12,6 @@ from operational_app.db.models import Counterparty, Partner
 from operational_app.domain import partners as partner_service
 from tests.operational_app.utils.factories import (
     Classifiers,
-    create_random_partner,
     legal_entity_inn,
     personal_inn,
 )

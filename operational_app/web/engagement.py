@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -47,6 +48,7 @@ from operational_app.db.models import (
     PartnerRoleLink,
     Shipment,
     User,
+    utc_now,
 )
 from operational_app.domain import claims as claim_service
 from operational_app.domain import classifiers as classifier_service
@@ -55,6 +57,7 @@ from operational_app.domain import interactions as interaction_service
 from operational_app.domain import queries
 from operational_app.domain.common import get_or_404
 from operational_app.domain.errors import DomainError, NotFound, StaleVersion, ValidationFailed
+from operational_app.web.formatting import local_input, parse_local_input, settings_zone
 from operational_app.web.forms import domain_error_message, form_errors
 from operational_app.web.routes import (
     PAGE_SIZE,
@@ -119,8 +122,24 @@ def _options(rows: list[Any], attr: str = "name") -> list[tuple[int, str]]:
     return [(row.id, getattr(row, attr)) for row in rows]
 
 
-def _dt_local(value: dt.datetime | None) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M") if value else ""
+def _dt_local(value: dt.datetime | None, zone: ZoneInfo | None = None) -> str:
+    """A stored (UTC) moment as the operator's local `datetime-local` input value."""
+    return local_input(value, zone)
+
+
+def _zone(request: Request) -> ZoneInfo:
+    return settings_zone(request.app.state.settings)
+
+
+def _now_minute() -> dt.datetime:
+    return utc_now().replace(second=0, microsecond=0)
+
+
+def _local_times(values: dict[str, str], zone: ZoneInfo) -> dict[str, str]:
+    """Typed local times (`planned_at`) as moments with the zone's offset, stored as UTC."""
+    if values.get("planned_at"):
+        return {**values, "planned_at": parse_local_input(values["planned_at"], zone) or ""}
+    return values
 
 
 # --- Data for the partner and deal cards (template globals) ----------------------------------
@@ -442,9 +461,9 @@ def _interaction_form(
     )
 
 
-def _interaction_values(interaction: Interaction) -> dict[str, Any]:
+def _interaction_values(interaction: Interaction, zone: ZoneInfo) -> dict[str, Any]:
     form = {f: getattr(interaction, f, None) for f in INTERACTION_EDIT_FIELDS}
-    form["planned_at"] = _dt_local(interaction.planned_at)
+    form["planned_at"] = _dt_local(interaction.planned_at, zone)
     form["subject_id"] = interaction_service.subject_id(interaction)
     form["subject"] = (
         f"{interaction.subject_type}:{form['subject_id']}" if interaction.subject_type else ""
@@ -520,24 +539,30 @@ def interaction_new(
     form: dict[str, Any] = {
         "kind": "call",
         "direction": "outbound",
-        "responsible_id": user.id,
-        "planned_at": _dt_local(dt.datetime.now().replace(second=0, microsecond=0)),
+        "planned_at": _dt_local(_now_minute(), _zone(request)),
     }
     pid = _int_or_none(partner_id)
     deal = session.get(Deal, _int_or_none(deal_id) or 0)
     claim = session.get(Claim, _int_or_none(claim_id) or 0)
+    # Who answers for it: the deal's manager (or the claim's responsible), else the partner's
+    # manager, else whoever plans it.
+    subject_owner = None
     if deal is not None:
         pid, form["subject"] = deal.partner_id, f"deal:{deal.id}"
+        subject_owner = deal.manager_id
     elif claim is not None:
         pid, form["subject"] = claim.partner_id, f"claim:{claim.id}"
+        subject_owner = claim.responsible_id
+    partner = session.get(Partner, pid) if pid else None
     form["partner_id"] = pid or ""
+    form["responsible_id"] = subject_owner or (partner.manager_id if partner else None) or user.id
     return _interaction_form(request, session, form, {})
 
 
 @router.post("/interactions")
 async def interaction_create(request: Request, session: SessionDep) -> Response:
     values = _split_subject(await _form_values(request))
-    parsed = _parse(InteractionCreate, values, _lang(request))
+    parsed = _parse(InteractionCreate, _local_times(values, _zone(request)), _lang(request))
     if isinstance(parsed, dict):
         return _interaction_form(request, session, values, parsed, status_code=422)
     try:
@@ -554,8 +579,8 @@ async def interaction_create(request: Request, session: SessionDep) -> Response:
 @router.get("/interactions/{interaction_id}")
 def interaction_card(request: Request, session: SessionDep, interaction_id: IdPath) -> Response:
     interaction = get_or_404(session, Interaction, interaction_id)
-    form = _interaction_values(interaction)
-    form["done_at"] = _dt_local(dt.datetime.now().replace(second=0, microsecond=0))
+    form = _interaction_values(interaction, _zone(request))
+    form["done_at"] = _dt_local(_now_minute(), _zone(request))
     return _interaction_form(request, session, form, {}, interaction=interaction)
 
 
@@ -569,9 +594,10 @@ async def interaction_action(
     values = _split_subject(await _form_values(request))
     version = _int_or_none(values.get("version"))
     lang = _lang(request)
+    zone = _zone(request)
     try:
         if action == "edit":
-            parsed = _parse(InteractionCreate, values, lang)
+            parsed = _parse(InteractionCreate, _local_times(values, zone), lang)
             if isinstance(parsed, dict):
                 return _interaction_form(
                     request, session, values, parsed, interaction=interaction, status_code=422
@@ -586,6 +612,8 @@ async def interaction_action(
             raw = (values.get("done_at") or "").strip()
             try:
                 done_at = dt.datetime.fromisoformat(raw) if raw else None
+                if done_at is not None and done_at.tzinfo is None:
+                    done_at = done_at.replace(tzinfo=zone)  # typed in local time
             except ValueError:
                 raise ValidationFailed(
                     "interaction.done_at_format", "Enter a date and time.", field="done_at"
@@ -608,10 +636,10 @@ async def interaction_action(
         errors, code = _failure(session, exc, lang, fallback=action)
         if "subject_id" in errors or "subject_type" in errors:
             errors["subject"] = errors.pop("subject_id", None) or errors.pop("subject_type")
-        form = values if action == "edit" else _interaction_values(interaction)
+        form = values if action == "edit" else _interaction_values(interaction, zone)
         changes = []
         if is_stale(exc) and action == "edit":
-            changes = stale_changes(interaction, values, INTERACTION_EDIT_FIELDS)
+            changes = stale_changes(interaction, values, INTERACTION_EDIT_FIELDS, zone=zone)
         return _interaction_form(
             request,
             session,

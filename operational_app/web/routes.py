@@ -492,7 +492,12 @@ def _deal_form(
 
 @router.get("/deals/new")
 def deal_new(request: Request, session: SessionDep, partner_id: str | None = None) -> Response:
-    return _deal_form(request, session, {"partner_id": str(_int_or_none(partner_id) or "")}, {})
+    partner = session.get(Partner, _int_or_none(partner_id) or 0)
+    form = {"partner_id": "", "manager_id": ""}
+    if partner is not None and partner.deleted_at is None:
+        # A new deal is the partner's manager's unless the operator chooses another.
+        form = {"partner_id": str(partner.id), "manager_id": str(partner.manager_id or "")}
+    return _deal_form(request, session, form, {})
 
 
 @router.post("/deals")
@@ -502,8 +507,14 @@ async def deal_create(request: Request, session: SessionDep, user: CurrentUser) 
         form = DealForm.model_validate(values)
     except ValidationError as exc:
         return _deal_form(request, session, values, form_errors(exc, _lang(request)), 422)
+    fields = form.fields()
+    if fields["manager_id"] is None:
+        # Left blank (the partner was chosen in the form, not known when it was drawn): the
+        # partner's manager, as 1C fills Менеджер from the partner.
+        partner = session.get(Partner, fields["partner_id"])
+        fields["manager_id"] = partner.manager_id if partner is not None else None
     try:
-        deal = deal_service.create_deal(session, **form.fields(), user_id=user.id)
+        deal = deal_service.create_deal(session, **fields, user_id=user.id)
         session.commit()
     except DomainError as exc:
         session.rollback()

@@ -59,6 +59,7 @@ from operational_app.domain import queries, sales_queries
 from operational_app.domain.common import get_or_404
 from operational_app.domain.errors import DomainError, NotFound, StaleVersion
 from operational_app.i18n import translate
+from operational_app.web.formatting import format_input_number
 from operational_app.web.forms import FormAmount, FormModel, domain_error_message, form_errors
 from operational_app.web.routes import (
     PAGE_SIZE,
@@ -525,6 +526,11 @@ async def agreement_create(request: Request, session: SessionDep) -> Response:
 def agreement_card(request: Request, session: SessionDep, agreement_id: IdPath) -> Response:
     agreement = get_or_404(session, Agreement, agreement_id)
     form = {name: getattr(agreement, name) for name in agreement_service.FIELDS}
+    # Percentages as typed in the operator's language (5, not 5.00).
+    form = {
+        k: format_input_number(v, _lang(request)) if isinstance(v, Decimal) else v
+        for k, v in form.items()
+    }
     form = {k: ("" if v is None else v) for k, v in form.items()}
     form["version"] = agreement.version
     return _agreement_form(request, session, form, {}, agreement)
@@ -690,6 +696,21 @@ def _header_labels(
     }
 
 
+def _reference_labels(session: Session, document: Any) -> dict[str, dict[int, str]]:
+    """Number and name of the deal and offer a document points at, for links that never show
+    a bare id."""
+    deal_names: dict[int, str] = {}
+    offer_names: dict[int, str] = {}
+    deal = session.get(Deal, document.deal_id) if getattr(document, "deal_id", None) else None
+    if deal is not None:
+        deal_names[deal.id] = f"{deal.number} {deal.name}"
+    offer_id = getattr(document, "commercial_offer_id", None)
+    offer = session.get(CommercialOffer, offer_id) if offer_id else None
+    if offer is not None:
+        offer_names[offer.id] = offer.number
+    return {"deal_names": deal_names, "offer_names": offer_names}
+
+
 def _offer_card(
     request,
     session,
@@ -714,6 +735,7 @@ def _offer_card(
             "failed_action": action,
             "changes": changes or [],
             "stale_caption": stale_caption,
+            **_reference_labels(session, offer),
             **_header_choices(session, offer),
             **_choices(session),
         },
@@ -921,6 +943,16 @@ def _order_card(
             .limit(50)
         )
     order_numbers = _names(session, CustomerOrder, "number")
+    adjustments = order_service.reserve_adjustments(session, order.id)
+    # Корректировка назначения names lines as "order number / line number", never by row id.
+    adjusted_ids = {a.from_order_line_id for a in adjustments} | {
+        a.to_order_line_id for a in adjustments
+    }
+    adjusted_ids.discard(None)
+    line_labels = {
+        line.id: f"{order_numbers.get(line.customer_order_id, '')} / {line.line_number}"
+        for line in session.query(CustomerOrderLine).filter(CustomerOrderLine.id.in_(adjusted_ids))
+    }
     return _render(
         request,
         "orders/card.html",
@@ -932,7 +964,9 @@ def _order_card(
             "shipments": shipments,
             "shipment_lines": shipment_lines,
             "payments": order_service.payments(session, order.id),
-            "adjustments": order_service.reserve_adjustments(session, order.id),
+            "adjustments": adjustments,
+            "line_labels": line_labels,
+            **_reference_labels(session, order),
             "move_targets": move_targets,
             "order_numbers": order_numbers,
             "line_orders": {

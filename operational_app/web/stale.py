@@ -11,10 +11,12 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm.exc import StaleDataError
 
 from operational_app.domain.errors import StaleVersion
+from operational_app.web.formatting import local_input
 
 Change = tuple[str, str, str]
 
@@ -32,19 +34,21 @@ def _number(text: str) -> Decimal | None:
         return None
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any, zone: ZoneInfo | None = None) -> str:
+    """A stored value as its input shows it; a stored (UTC) moment in the operator's local time,
+    the way the `datetime-local` input was filled and typed."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%dT%H:%M")
+        return local_input(value, zone)
     return str(value)
 
 
-def _same(stored: Any, typed: str) -> bool:
+def _same(stored: Any, typed: str, zone: ZoneInfo | None = None) -> bool:
     if isinstance(stored, Decimal) and typed:
         number = _number(typed)
         return number is not None and number == stored
-    return _shown(stored) == typed
+    return _shown(stored, zone) == typed
 
 
 def _label(names: Mapping[Any, str], value: Any, shown: str) -> str:
@@ -59,6 +63,8 @@ def stale_changes(
     values: Mapping[str, str],
     fields: Iterable[str],
     labels: Mapping[str, Mapping[Any, str]] | None = None,
+    *,
+    zone: ZoneInfo | None = None,
 ) -> list[Change]:
     """(field, stored now, typed) for each submitted field whose stored value is not what was
     typed. `labels` turns stored ids or codes into names (e.g. {"warehouse_id": {3: "Main"}}).
@@ -71,8 +77,9 @@ def stale_changes(
             continue
         stored = getattr(entity, field, None)
         typed = (values.get(field) or "").strip()
-        if _same(stored, typed):
+        if _same(stored, typed, zone):
             continue
         names = (labels or {}).get(field) or {}
-        changes.append((field, _label(names, stored, _shown(stored)), _label(names, typed, typed)))
+        shown = _shown(stored, zone)
+        changes.append((field, _label(names, stored, shown), _label(names, typed, typed)))
     return changes

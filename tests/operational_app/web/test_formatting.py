@@ -132,3 +132,17 @@ def test_references_are_names_with_links(client: TestClient, db: Session, classi
     deals = client.get("/deals").text
     assert f'<a href="/partners/{sales.partner.id}">{sales.partner.name}</a>' in deals
     assert db.get(Deal, deal.id) is not None
+
+
+def test_order_card_in_english(client_en: TestClient, db: Session):
+    sales = create_sales(db, stock=20000)
+    order = create_order(db, sales, qty="12000", discount="2.5")
+    order.ordered_at = dt.datetime(2026, 12, 7, 11, 5)
+    db.commit()
+    order_service.submit_order(db, order, expected_version=order.version)
+    db.commit()
+    html = client_en.get(f"/orders/{order.id}").text
+    lines = re.search(r'<table class="list" id="lines">.*?</table>', html, re.S).group(0)
+    assert '<td class="num">12,000</td>' in lines and '<td class="num">2.5%</td>' in lines
+    assert f'<a href="/products/{sales.product.id}">{sales.product.name}</a>' in lines
+    assert "2026-12-07 14:05" in html and "UTC" not in html

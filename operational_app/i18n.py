@@ -909,6 +909,11 @@ _OPS_MESSAGES: dict[str, dict[str, str]] = {
     "home.nothing": {"ru": "Нет.", "en": "None."},
     "home.all": {"ru": "все", "en": "all"},
     "home.overdue_since": {"ru": "Просрочено с", "en": "Overdue since"},
+    # Column and attribute names over values that carry their own "%" (5 %, not "…, %: 5 %").
+    "column.probability": {"ru": "Вероятность", "en": "Probability"},
+    "column.discount": {"ru": "Скидка", "en": "Discount"},
+    "column.manual_discount": {"ru": "Ручная скидка", "en": "Manual discount"},
+    "column.max_manual_discount": {"ru": "Макс. ручная скидка", "en": "Max manual discount"},
 }
 for _key, _entry in _OPS_MESSAGES.items():
     MESSAGES[_key] = _entry

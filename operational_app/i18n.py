@@ -880,6 +880,7 @@ _OPS_MESSAGES: dict[str, dict[str, str]] = {
     "action.edit": {"ru": "Изменить", "en": "Edit"},
     "action.cancel": {"ru": "Отмена", "en": "Cancel"},
     "partner.edit": {"ru": "Редактирование партнёра", "en": "Edit partner"},
+    "partner.title": {"ru": "Партнёр", "en": "Partner"},
     "counterparty.title": {"ru": "Контрагент", "en": "Counterparty"},
     "counterparty.new": {"ru": "Новый контрагент", "en": "New counterparty"},
     "counterparty.add": {"ru": "Добавить контрагента", "en": "Add counterparty"},

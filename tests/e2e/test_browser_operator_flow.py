@@ -438,7 +438,9 @@ def test_menu_partner_editing_and_page_screenshots(world: World, page: object):
     expect(nsi.locator(".menu-items")).to_be_hidden()
     nsi.locator(".menu-title").hover()
     expect(nsi.get_by_role("link", name=t("nav.products"))).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "app_menu_open.png"))
     page.mouse.move(640, 600)
+    expect(nsi.locator(".menu-items")).to_be_hidden()
 
     # The home page is the operator's desk.
     expect(page.locator("#my-overdue")).to_contain_text("Уточнить объём поставки")

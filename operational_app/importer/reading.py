@@ -114,8 +114,9 @@ def _decode(raw: bytes, encoding: str) -> tuple[str, str]:
             return _decode_as(raw, codec), name
     if b"\x00" in raw[:4096]:
         raise SourceError(
-            "the file has NUL bytes, as UTF-16 text without a byte order mark does; "
-            "set `encoding:` under `source:` in the mapping (utf-16-le or utf-16-be)"
+            "the file has NUL bytes: it is binary, or UTF-16 text without a byte order mark; "
+            "for the latter set `encoding:` under `source:` in the mapping (utf-16-le or "
+            "utf-16-be)"
         )
     try:
         return raw.decode("utf-8"), "utf-8"
@@ -148,7 +149,7 @@ def _refuse_damaged_utf8(raw: bytes, first: UnicodeDecodeError) -> None:
     """Raise when `raw` is UTF-8 but for a few bad bytes; return when it is something else."""
     text = raw.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
-    non_ascii = sum(1 for char in text if ord(char) > 127)
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
     if bad <= DAMAGED_UTF8_SHARE * non_ascii:
         byte = raw[first.start : first.start + 1].hex().upper()
         raise SourceError(

@@ -378,3 +378,31 @@ def test_errors_file_escapes_formulas(data_dir: Path, tmp_path: Path) -> None:
     workbook.save(workbook_path)
     cells = load_workbook(workbook_path).active.iter_rows(values_only=True)
     assert not [value for row in cells for value in row if str(value).startswith("=")]
+
+
+@pytest.mark.parametrize(
+    ("mapping_bytes", "expected"),
+    [
+        (b"entity: partners\nfields: [name]\n", "fields must be a mapping"),
+        (b"entity: partners\nfields:\n  name: [1, 2]\n", "field name must be"),
+        (b"entity: partners\nsource: utf-8\n", "source must be a mapping"),
+        ("entity: partners # Партнёры\n".encode("cp1251"), "must be UTF-8"),
+    ],
+    ids=["fields-list", "field-list", "source-scalar", "not-utf8"],
+)
+def test_cli_refuses_malformed_mappings_in_one_line(
+    data_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    mapping_bytes: bytes,
+    expected: str,
+) -> None:
+    mapping_path = tmp_path / "m.yml"
+    mapping_path.write_bytes(mapping_bytes)
+    source = tmp_path / "partners.csv"
+    source.write_bytes(PARTNERS_TEXT.encode("utf-8"))
+    assert main(["import", "partners", str(source), "--mapping", str(mapping_path)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    (reason,) = [line for line in err.splitlines() if line.startswith("Cannot import")]
+    assert expected in reason

@@ -406,3 +406,29 @@ def test_cli_refuses_malformed_mappings_in_one_line(
     assert "Traceback" not in err
     (reason,) = [line for line in err.splitlines() if line.startswith("Cannot import")]
     assert expected in reason
+
+
+def test_rows_are_bounded_while_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The bound itself is Excel's sheet size; a small one shows the mechanism on small files,
+    # for a CSV and for a sheet without a <dimension> to check beforehand.
+    monkeypatch.setattr(reading_module, "MAX_ROWS", 3)
+    csv_path = tmp_path / "partners.csv"
+    csv_path.write_text("Наименование\n" + "".join(f"ООО {n}\n" for n in range(4)), "utf-8")
+    with pytest.raises(SourceError, match="the file has more than 3 rows"):
+        read_source(csv_path)
+
+    workbook = Workbook()
+    for n in range(4):
+        workbook.active.append([f"ООО {n}"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    undeclared = tmp_path / "undeclared.xlsx"
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(undeclared, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                data, count = re.subn(rb"<dimension [^>]*/>", b"", data)
+                assert count == 1
+            target.writestr(name, data)
+    with pytest.raises(SourceError, match="the sheet has more than 3 rows"):
+        read_source(undeclared)

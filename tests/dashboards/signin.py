@@ -25,11 +25,12 @@ VISITORS: dict[str, tuple[str, bool, dt.timedelta]] = {
 }
 
 
-def build_oltp_with_sessions(path: Path, now: dt.datetime | None = None) -> dict[str, str]:
-    """Create the OLTP database at `path` with one user and one session per visitor; returns
-    the session cookie value of each visitor, and "revoked_manager" for a signed-out one."""
+def build_oltp_with_sessions(where: Path | str, now: dt.datetime | None = None) -> dict[str, str]:
+    """Create the OLTP database at `where` (a SQLite file, or a database URL) with one user and
+    one session per visitor; returns the session cookie value of each visitor, and
+    "revoked_manager" for a signed-out one."""
     now = now or utc_now()
-    url = f"sqlite:///{path}"
+    url = where if isinstance(where, str) else f"sqlite:///{where}"
     upgrade_to_head(url)
     engine = create_oltp_engine(url)
     tokens: dict[str, str] = {}

@@ -304,3 +304,19 @@ def test_browser_signs_in_at_the_app_then_sees_the_dashboards(running: tuple[str
             context.close()
         finally:
             browser.close()
+
+
+@pytest.mark.postgres
+def test_decide_on_postgresql_reads_through_a_read_only_connection(postgres_url: str) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    tokens = build_oltp_with_sessions(postgres_url, now=FIXED_NOW)
+    later = FIXED_NOW + dt.timedelta(hours=1)
+    assert dashboards_auth.decide(postgres_url, tokens["manager"], now=later).allowed
+    assert dashboards_auth.decide(postgres_url, tokens["operator"], now=later).reason == "role"
+    assert dashboards_auth.decide(postgres_url, "forged", now=later).reason == "no_session"
+    engine = dashboards_auth._read_only_engine(postgres_url)
+    with engine.connect() as connection, pytest.raises(DBAPIError, match="read-only"):
+        connection.execute(text("update user_sessions set revoked_at = now()"))
+    engine.dispose()

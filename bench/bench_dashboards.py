@@ -267,11 +267,40 @@ APP = Path(__file__).resolve().parents[1] / "dashboards" / "streamlit_app.py"
 PAGE_FILES = sorted(path.name for path in (APP.parent / "app_pages").glob("*.py"))
 
 
+def sign_in_a_manager() -> None:
+    """The dashboards need sign-in (dashboards/auth.py): a manager's session in a scratch OLTP
+    database, its cookie value handed to the gate (AppTest cannot send cookies), so every
+    render pays for the real session lookup."""
+    import tempfile
+
+    from sqlalchemy.orm import Session
+
+    from dashboards import auth as dashboards_auth
+    from operational_app.auth import create_session
+    from operational_app.db.migrate import upgrade_to_head
+    from operational_app.db.models import User
+    from operational_app.db.session import create_oltp_engine
+
+    url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-signin-')) / 'crm.sqlite3'}"
+    upgrade_to_head(url)
+    engine = create_oltp_engine(url)
+    with Session(engine) as session:
+        manager = User(login="bench", full_name="Bench", role="manager")
+        session.add(manager)
+        session.flush()
+        token = create_session(session, manager)
+        session.commit()
+    engine.dispose()
+    os.environ["CRM_OLTP_URL"] = url
+    dashboards_auth.session_cookie = lambda: token
+
+
 def print_render_times(runs: int) -> None:
     """Whole page runs through Streamlit's AppTest, the way a browser session runs them: cold
     (query cache cleared, the first viewer after a republish) and warm (results cached)."""
     from streamlit.testing.v1 import AppTest
 
+    sign_in_a_manager()
     print(f"\n{'page render':<18}{'cold p50':>10}{'cold p95':>10}{'warm p50':>10}{'warm p95':>10}")
     for page in PAGE_FILES:
         cold: list[float] = []
@@ -285,6 +314,8 @@ def print_render_times(runs: int) -> None:
                 timings.append(time.perf_counter() - started)
                 if app.exception:
                     raise RuntimeError(f"{page}: {app.exception[0].value}")
+                if app.get("link_button"):
+                    raise RuntimeError(f"{page}: the sign-in prompt, not the page, was drawn")
         cold_p50, cold_p95 = p50_p95(cold)
         warm_p50, warm_p95 = p50_p95(warm)
         print(

@@ -140,20 +140,27 @@ def _cmd_dashboards(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
-    from crm.sql import SqlError, interactive_shell, run_query
+    from crm.sql import SqlError, interactive_shell, stream_query
 
     path = settings.published_database_path
     if not path.exists():
         console.print(f"[red]No published warehouse at {path}[/red]: run `crm pipeline` first.")
         return 2
+    options = {"allow_files": args.allow_files, "memory_limit": args.memory_limit}
     if args.command is None:
-        return interactive_shell(path)
+        return interactive_shell(path, **options)
     try:
-        output = run_query(path, args.command, output_format=args.format)
-        print(output, end="" if output.endswith("\n") else "\n")
+        stream_query(path, args.command, sys.stdout, output_format=args.format, **options)
     except SqlError as error:
-        console.print(f"[red]{error}[/red]")
+        from rich.markup import escape
+
+        console.print(f"[red]{escape(str(error))}[/red]", soft_wrap=True)
         return 1
+    except BrokenPipeError:
+        # The reader went away (`crm sql ... | head`): stop quietly, as other Unix tools do.
+        # Point stdout at /dev/null so the interpreter's final flush does not complain.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return 0
 
 
@@ -199,6 +206,9 @@ def _cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from rich.markup import escape
+    from sqlalchemy.exc import SQLAlchemyError
+
     from operational_app.importer import MappingError, SourceError, describe, run_import
 
     with Progress(
@@ -224,7 +234,15 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                 progress=report,
             )
         except (MappingError, SourceError, OSError) as error:
-            console.print(f"[red]Cannot import:[/red] {error}")
+            console.print(f"[red]Cannot import:[/red] {escape(str(error))}", soft_wrap=True)
+            return 2
+        except SQLAlchemyError as error:
+            # The database refused or is unreachable: the statement's first line, no traceback.
+            reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+            console.print(
+                f"[red]Cannot import, the database refused:[/red] {escape(reason)}",
+                soft_wrap=True,
+            )
             return 2
     for label, count in describe(summary):
         console.print(f"  {label:<28} {count:>10,}")
@@ -235,8 +253,11 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             f"[/yellow]: {where}"
         )
         for error in summary.errors[:5]:
+            # The messages quote the file's values: print them as text, not as rich markup.
             console.print(
-                f"  row {error.row} (line {error.line}) {error.column or ''}: {error.message}"
+                f"  row {error.row} (line {error.line}) {error.column or ''}: {error.message}",
+                markup=False,
+                highlight=False,
             )
     verb = "Checked (dry run, nothing written)" if summary.dry_run else "Imported into"
     console.print(f"[green]{verb}[/green] {settings.oltp_url}")
@@ -336,10 +357,21 @@ def build_parser() -> argparse.ArgumentParser:
         "sql",
         help="query the published warehouse (read-only)",
         description="Open the published warehouse read-only: an interactive prompt, or run one "
-        "statement with -c.",
+        "statement with -c. Results are streamed as they are computed.",
     )
     sql.add_argument("-c", "--command", help="run this SQL statement and print the result")
     sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sql.add_argument(
+        "--allow-files",
+        action="store_true",
+        help="let statements read and write files (read_csv, COPY, ATTACH...); off by default, "
+        "when only the warehouse can be read",
+    )
+    sql.add_argument(
+        "--memory-limit",
+        default="1GB",
+        help="most memory DuckDB may use for one statement (default 1GB; nothing spills to disk)",
+    )
     sql.set_defaults(handler=_cmd_sql)
 
     bench = commands.add_parser(
@@ -355,18 +387,20 @@ def build_parser() -> argparse.ArgumentParser:
     importer = commands.add_parser(
         "import",
         help="import partners, deals, interactions or claims from a CSV/XLSX export",
-        description="Import an export of another CRM or 1C (CSV in UTF-8 or windows-1251, or "
-        "XLSX) following a YAML mapping (examples: operational_app/importer/mappings/). Good "
-        "rows are written, bad rows listed in the errors file; re-running updates instead of "
-        "duplicating.",
+        description="Import an export of another CRM or 1C (CSV or text in UTF-8, UTF-16, "
+        "windows-1251, cp866 or KOI8-R, detected unless the mapping's source.encoding names it; "
+        "XLSX or XLS) following a YAML mapping (examples: operational_app/importer/mappings/). "
+        "Good rows are written, bad rows listed in the errors file; re-running updates instead "
+        "of duplicating. Creates or upgrades the OLTP schema first.",
     )
     importer.add_argument("entity", choices=["partners", "deals", "interactions", "claims"])
-    importer.add_argument("file", type=Path, help="the CSV or XLSX file")
+    importer.add_argument("file", type=Path, help="the CSV, XLSX or XLS file")
     importer.add_argument("--mapping", type=Path, required=True, help="the mapping YAML")
     importer.add_argument(
         "--errors",
         type=Path,
-        help="write rejected rows here (CSV: row, line, column, value, message)",
+        help="write rejected rows here (CSV: row, line, column, value, message; text that a "
+        "spreadsheet would take for a formula gets a leading apostrophe)",
     )
     importer.add_argument(
         "--dry-run", action="store_true", help="check every row and report, but write nothing"

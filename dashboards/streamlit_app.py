@@ -2,10 +2,13 @@
 
 import streamlit as st
 
+from dashboards.auth import require_dashboard_user
 from dashboards.filters import render_sidebar
 from dashboards.i18n import t
 
 st.set_page_config(page_title=t("app_title"), page_icon=":bar_chart:", layout="wide")
+# Before any page, filter or query: anonymous visitors get the sign-in prompt and nothing else.
+require_dashboard_user()
 
 navigation = st.navigation(
     [

@@ -4,6 +4,8 @@ A mapping is a YAML file (examples in `mappings/`):
 
     entity: deals                  # partners | deals | interactions | claims
     source: {encoding: auto, delimiter: auto, skip_rows: 0, header_contains: [...], sheet: ...}
+                                   # encoding: auto detects UTF-8/16, cp1251, cp866, KOI8-R,
+                                   # cp1252 and refuses a guess; or name any Python codec
     options: {...}                 # entity-specific switches (see each entity's docstring)
     fields:
       number: {template: "IMP-{opportunity_id}", required: true}
@@ -106,6 +108,8 @@ def load_mapping(path: Path | str) -> ImportMapping:
     path = Path(path)
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise MappingError(f"{path}: a mapping must be UTF-8 text ({error.reason})") from None
     except yaml.YAMLError as error:
         raise MappingError(f"{path}: not valid YAML: {error}") from error
     return parse_mapping(document, path)
@@ -121,6 +125,9 @@ def parse_mapping(document: Mapping[str, Any], path: Path | None = None) -> Impo
     if entity not in ENTITIES:
         raise MappingError(f"{where}: entity must be one of {', '.join(ENTITIES)}, not {entity!r}")
     known = ENTITIES[entity].FIELDS
+    for section in ("source", "options", "fields"):
+        if not isinstance(document.get(section) or {}, Mapping):
+            raise MappingError(f"{where}: {section} must be a mapping of names to values")
     source = dict(document.get("source") or {})
     header = source.pop("header_contains", ())
     try:
@@ -137,6 +144,8 @@ def parse_mapping(document: Mapping[str, Any], path: Path | None = None) -> Impo
             )
         if isinstance(raw, str):
             raw = {"column": raw}
+        if not isinstance(raw or {}, Mapping):
+            raise MappingError(f"{where}: field {name} must be a column name or a mapping")
         raw = dict(raw or {})
         on_unknown = raw.pop("on_unknown", "error")
         if on_unknown not in ON_UNKNOWN:

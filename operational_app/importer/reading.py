@@ -1,22 +1,56 @@
-"""Reading exported tables: CSV (any usual encoding, delimiter, line ending) or XLSX.
+"""Reading exported tables: CSV (any usual encoding, delimiter, line ending), XLSX or XLS.
 
-Exports from other CRMs and 1C are messy: UTF-8 with or without BOM or windows-1251, commas or
-semicolons, CRLF, quoted newlines inside fields and, sometimes, junk lines before the header.
-`read_source` hides all that and yields one `SourceRow` per record with the record's number and
-the physical line (or sheet row) it starts on, for the errors file.
+Exports from other CRMs and 1C are messy: UTF-8 with or without BOM, windows-1251, DOS cp866,
+KOI8-R or Excel's "Unicode text" (UTF-16 with a BOM, tab-separated), commas or semicolons, CRLF,
+quoted newlines inside fields and, sometimes, junk lines before the header. `read_source` hides
+all that and yields one `SourceRow` per record with the record's number and the physical line
+(or sheet row) it starts on, for the errors file.
+
+Files come from outside, so reading is bounded and never guesses silently:
+- the encoding is detected (BOM, strict UTF-8, then charset-normalizer over the single-byte
+  encodings such exports use); a UTF-8 file with a damaged byte and a file whose encoding is a
+  toss-up are refused with the place and the mapping's `encoding:` option to set, instead of
+  being read as mojibake;
+- an XLSX is a zip: its declared uncompressed size is checked before anything is inflated
+  (Python's zipfile never inflates past the declared size, so a lying header ends in a CRC
+  error, not in gigabytes), and a sheet declaring more than MAX_ROWS x MAX_COLUMNS is refused
+  before its rows are read (openpyxl would pad every row to the declared width);
+- rows and columns are bounded while reading too, for files that declare nothing.
+Every problem is a `SourceError` with one clear line.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
+import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ENCODINGS = ("utf-8-sig", "cp1251")
 DELIMITERS = ",;\t|"
+# Single-byte encodings worth telling apart when a file is not UTF-8: 1C and Excel in Russia
+# write windows-1251; DOS-era programs cp866; old Unix mail and some exports KOI8-R; Western
+# CRMs windows-1252. Others must be named in the mapping.
+SINGLE_BYTE_CANDIDATES = ("cp1251", "cp866", "koi8_r", "cp1252")
+# Two readings are a toss-up when charset-normalizer scores them this close.
+AMBIGUOUS_CHAOS = 0.02
+AMBIGUOUS_COHERENCE = 0.05
+# A file is "UTF-8 with damage" when at most this share of its non-ASCII characters are bad.
+DAMAGED_UTF8_SHARE = 0.05
+
+# Bounds for one imported table: Excel's own sheet size, and far more columns than any CRM
+# export has (a sheet declaring XFD, 16 384 columns, is refused, not padded).
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 1_000
+# What an XLSX may inflate to in all: a full 1M-row sheet of a dozen columns fits.
+MAX_XLSX_UNCOMPRESSED_BYTES = 1024**3
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+XLS_SUFFIXES = (".xls",)
+ENCODING_HINT = "set `encoding:` under `source:` in the mapping (for example `encoding: cp1251`)"
 
 
 class SourceError(ValueError):
@@ -25,11 +59,11 @@ class SourceError(ValueError):
 
 @dataclass(frozen=True)
 class SourceOptions:
-    encoding: str = "auto"  # auto | utf-8 | cp1251 | any Python codec
+    encoding: str = "auto"  # auto | utf-8 | cp1251 | cp866 | koi8-r | utf-16 | any Python codec
     delimiter: str = "auto"  # auto | "," | ";" | "\t" | "|"
     skip_rows: int = 0  # physical lines (sheet rows) to drop before the header
     header_contains: tuple[str, ...] = ()  # or: the header is the first line with these columns
-    sheet: str | None = None  # XLSX sheet name (default: the first)
+    sheet: str | None = None  # XLSX/XLS sheet name (default: the first)
 
 
 @dataclass
@@ -50,21 +84,105 @@ class SourceTable:
 def read_source(path: Path, options: SourceOptions | None = None) -> SourceTable:
     options = options or SourceOptions()
     path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    suffix = path.suffix.lower()
+    if suffix in XLSX_SUFFIXES:
         return _read_xlsx(path, options)
+    if suffix in XLS_SUFFIXES:
+        return _read_xls(path, options)
     return _read_csv(path, options)
 
 
+# -- encodings ----------------------------------------------------------------------------------
+
+
+def _line_of(raw: bytes, offset: int) -> int:
+    return raw.count(b"\n", 0, offset) + 1
+
+
 def _decode(raw: bytes, encoding: str) -> tuple[str, str]:
-    if encoding != "auto":
-        codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
-        return raw.decode(codec), encoding
-    for codec in ENCODINGS:
-        try:
-            return raw.decode(codec), "utf-8" if codec == "utf-8-sig" else codec
-        except UnicodeDecodeError:
-            continue
-    raise SourceError("the file is neither UTF-8 nor windows-1251; set source.encoding")
+    """The text of `raw` and the name of the encoding it was read with."""
+    if encoding.strip().lower() != "auto":
+        return _decode_as(raw, encoding), encoding
+    for bom, codec, name in (
+        (codecs.BOM_UTF32_LE, "utf-32", "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32", "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig", "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16", "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16", "utf-16"),
+    ):
+        if raw.startswith(bom):
+            return _decode_as(raw, codec), name
+    if b"\x00" in raw[:4096]:
+        raise SourceError(
+            "the file has NUL bytes: it is binary, or UTF-16 text without a byte order mark; "
+            "for the latter set `encoding:` under `source:` in the mapping (utf-16-le or "
+            "utf-16-be)"
+        )
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as error:
+        _refuse_damaged_utf8(raw, error)
+    return _detect_single_byte(raw)
+
+
+def _decode_as(raw: bytes, encoding: str) -> str:
+    try:
+        codec = codecs.lookup(encoding.strip()).name
+    except LookupError:
+        raise SourceError(
+            f"unknown encoding {encoding!r} in the mapping's `encoding:` option; "
+            "use auto, utf-8, cp1251, cp866, koi8-r, utf-16 or another Python codec name"
+        ) from None
+    if codec == "utf-8":
+        codec = "utf-8-sig"  # a BOM is not part of the first column's name
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError as error:
+        bad = raw[error.start : error.start + 1].hex().upper()
+        raise SourceError(
+            f"the file is not {encoding}: byte 0x{bad} on line {_line_of(raw, error.start)} "
+            f"cannot be read; fix the file or {ENCODING_HINT}"
+        ) from None
+
+
+def _refuse_damaged_utf8(raw: bytes, first: UnicodeDecodeError) -> None:
+    """Raise when `raw` is UTF-8 but for a few bad bytes; return when it is something else."""
+    text = raw.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    if bad <= DAMAGED_UTF8_SHARE * non_ascii:
+        byte = raw[first.start : first.start + 1].hex().upper()
+        raise SourceError(
+            f"the file is UTF-8 except for {bad} bad byte(s), the first 0x{byte} on line "
+            f"{_line_of(raw, first.start)}: fix that line, or if the file is in another "
+            f"encoding, {ENCODING_HINT}"
+        )
+
+
+def _detect_single_byte(raw: bytes) -> tuple[str, str]:
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(raw, cp_isolation=list(SINGLE_BYTE_CANDIDATES)))
+    if not matches:
+        raise SourceError(
+            f"cannot tell the file's encoding (not UTF-8, nor any of "
+            f"{', '.join(SINGLE_BYTE_CANDIDATES)}); {ENCODING_HINT}"
+        )
+    best, best_text = matches[0], str(matches[0])
+    rivals = [
+        match.encoding
+        for match in matches[1:]
+        if match.chaos - best.chaos < AMBIGUOUS_CHAOS
+        and best.coherence - match.coherence < AMBIGUOUS_COHERENCE
+        and str(match) != best_text
+    ]
+    if rivals:
+        names = ", ".join([best.encoding, *rivals])
+        raise SourceError(
+            f"the file's encoding is ambiguous (it reads equally well as {names}); "
+            f"{ENCODING_HINT.replace('cp1251', best.encoding)}"
+        )
+    return best_text, best.encoding
 
 
 def _header_index(lines: list[str], options: SourceOptions) -> int:
@@ -104,6 +222,17 @@ def _read_csv(path: Path, options: SourceOptions) -> SourceTable:
         stream.readline()
     reader = csv.reader(stream, delimiter=delimiter)
     try:
+        return _csv_table(reader, start, encoding, delimiter)
+    except csv.Error as error:
+        # e.g. a field over csv.field_size_limit(): a broken quote swallowing the file, or junk.
+        raise SourceError(
+            f"line {start + reader.line_num}: {error}; check the quotes in that line, "
+            "the delimiter and the encoding"
+        ) from None
+
+
+def _csv_table(reader: Any, start: int, encoding: str, delimiter: str) -> SourceTable:
+    try:
         header = next(reader)
     except StopIteration as error:
         raise SourceError("the file has no header") from error
@@ -117,14 +246,21 @@ def _read_csv(path: Path, options: SourceOptions) -> SourceTable:
         if not any(value.strip() for value in record):
             continue  # blank lines between records are not rows
         number += 1
+        if number > MAX_ROWS:
+            raise SourceError(f"the file has more than {MAX_ROWS:,} rows; split it")
         values = dict(zip(columns, record, strict=False))
         if len(record) > len(columns):
-            values["__extra__"] = record[len(columns) :]
+            values["__extra__"] = record[len(columns) : len(columns) + MAX_COLUMNS]
         rows.append(SourceRow(number, first_line, values))
     return SourceTable(columns, rows, encoding, delimiter)
 
 
 def _check_columns(columns: list[str]) -> None:
+    if len(columns) > MAX_COLUMNS:
+        raise SourceError(
+            f"the header has {len(columns):,} columns, more than the {MAX_COLUMNS:,} "
+            "an import takes"
+        )
     seen: set[str] = set()
     for name in columns:
         if name and name in seen:
@@ -142,15 +278,25 @@ def _cell(value: Any) -> Any:
     return str(value)
 
 
-def _read_xlsx(path: Path, options: SourceOptions) -> SourceTable:
-    from openpyxl import load_workbook
+def _bounded_rows(sheet_rows: Iterable[Iterable[Any]]) -> list[list[Any]]:
+    """The sheet's rows as cell values, trailing empty cells dropped, within the bounds."""
+    all_rows: list[list[Any]] = []
+    for index, row in enumerate(sheet_rows, start=1):
+        if index > MAX_ROWS:
+            raise SourceError(f"the sheet has more than {MAX_ROWS:,} rows; split it")
+        cells = [_cell(value) for value in row]
+        while cells and cells[-1] == "":
+            cells.pop()
+        if len(cells) > MAX_COLUMNS:
+            raise SourceError(
+                f"row {index} of the sheet has {len(cells):,} columns, more than the "
+                f"{MAX_COLUMNS:,} an import takes"
+            )
+        all_rows.append(cells)
+    return all_rows
 
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = workbook[options.sheet] if options.sheet else workbook.worksheets[0]
-        all_rows = [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+
+def _sheet_table(all_rows: list[list[Any]], options: SourceOptions) -> SourceTable:
     as_text = [",".join(str(value) for value in row) for row in all_rows]
     start = _header_index(as_text, options)
     if start >= len(all_rows):
@@ -167,3 +313,96 @@ def _read_xlsx(path: Path, options: SourceOptions) -> SourceTable:
         number += 1
         rows.append(SourceRow(number, offset, dict(zip(columns, record, strict=False))))
     return SourceTable(columns, rows)
+
+
+def check_xlsx_archive(path: Path) -> None:
+    """Refuse an XLSX whose members would inflate past MAX_XLSX_UNCOMPRESSED_BYTES, from the
+    sizes its zip directory declares, before anything is inflated."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise SourceError(f"not a readable XLSX file (it is not a zip archive: {error})") from None
+    declared = sum(member.file_size for member in members)
+    if declared > MAX_XLSX_UNCOMPRESSED_BYTES:
+        largest = max(members, key=lambda member: member.file_size)
+        raise SourceError(
+            f"the XLSX would unpack to {declared / 1024**2:,.0f} MB (largest part "
+            f"{largest.filename}: {largest.file_size / 1024**2:,.0f} MB from "
+            f"{largest.compress_size / 1024:,.0f} KB), more than the "
+            f"{MAX_XLSX_UNCOMPRESSED_BYTES / 1024**2:,.0f} MB an import reads; "
+            "save it again from Excel or export CSV"
+        )
+
+
+def _check_declared_dimension(sheet: Any) -> None:
+    """openpyxl reads the sheet's <dimension ref="A1:XFD1048576"/> and pads every row to it:
+    refuse an absurd one before the first row is read."""
+    rows, columns = sheet.max_row or 0, sheet.max_column or 0
+    if rows > MAX_ROWS or columns > MAX_COLUMNS:
+        raise SourceError(
+            f"the sheet declares {rows:,} rows x {columns:,} columns "
+            f"(up to {MAX_ROWS:,} x {MAX_COLUMNS:,} are imported); "
+            "save it again from Excel or export CSV"
+        )
+
+
+def _read_xlsx(path: Path, options: SourceOptions) -> SourceTable:
+    from openpyxl import load_workbook
+
+    check_xlsx_archive(path)
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a broken file
+        raise SourceError(f"not a readable XLSX file: {_reason(error)}") from None
+    try:
+        sheet = _pick_sheet(workbook.sheetnames, options, lambda name: workbook[name])
+        _check_declared_dimension(sheet)
+        # Past the check, read what is there rather than what was declared.
+        sheet.reset_dimensions()
+        try:
+            all_rows = _bounded_rows(sheet.iter_rows(values_only=True))
+        except SourceError:
+            raise
+        except Exception as error:  # a CRC error from a lying zip header, broken XML...
+            raise SourceError(f"not a readable XLSX file: {_reason(error)}") from None
+    finally:
+        workbook.close()
+    return _sheet_table(all_rows, options)
+
+
+def _read_xls(path: Path, options: SourceOptions) -> SourceTable:
+    """Excel 97-2003 workbooks, through calamine (Rust), which reads BIFF without macros."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as error:  # CalamineError and friends for a broken or protected file
+        raise SourceError(f"not a readable XLS file: {_reason(error)}") from None
+    try:
+        sheet = _pick_sheet(workbook.sheet_names, options, workbook.get_sheet_by_name)
+        # Rows and columns counted from A1: the cells before the first used one are read too,
+        # so sheet row numbers in the errors file are the ones Excel shows.
+        last_row, last_column = sheet.end or (-1, -1)
+        if last_row + 1 > MAX_ROWS or last_column + 1 > MAX_COLUMNS:
+            raise SourceError(
+                f"the sheet has {last_row + 1:,} rows x {last_column + 1:,} columns "
+                f"(up to {MAX_ROWS:,} x {MAX_COLUMNS:,} are imported)"
+            )
+        all_rows = _bounded_rows(sheet.to_python(skip_empty_area=False))
+    finally:
+        workbook.close()
+    return _sheet_table(all_rows, options)
+
+
+def _pick_sheet(names: list[str], options: SourceOptions, open_sheet: Any) -> Any:
+    if not names:
+        raise SourceError("the workbook has no sheets")
+    if options.sheet and options.sheet not in names:
+        raise SourceError(f"no sheet {options.sheet!r}; the workbook has: {', '.join(names)}")
+    return open_sheet(options.sheet or names[0])
+
+
+def _reason(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__

@@ -16,6 +16,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from crm.spreadsheet import escape_formula
+from operational_app.db.migrate import upgrade_to_head
 from operational_app.db.models import utc_now
 from operational_app.db.session import create_oltp_engine
 from operational_app.importer.entities import ENTITIES, RowError
@@ -46,14 +48,17 @@ class ImportSummary:
 
 def write_errors(path: Path, errors: list[RowError]) -> None:
     """One line per problem: row (1 = first record after the header), physical line, column,
-    value, message. UTF-8 with BOM so Excel opens Cyrillic text correctly."""
+    value, message. UTF-8 with BOM so Excel opens Cyrillic text correctly; every text cell goes
+    through escape_formula, since the values are whatever the imported file held (a partner
+    named `=HYPERLINK(...)` must not become a live formula in the errors file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
         writer.writerow(ERROR_COLUMNS)
         for error in errors:
             value = "" if error.value is None else str(error.value)
-            writer.writerow([error.row, error.line, error.column or "", value, error.message])
+            cells = [error.column or "", value, error.message]
+            writer.writerow([error.row, error.line, *(escape_formula(cell) for cell in cells)])
 
 
 def run_import(
@@ -82,6 +87,9 @@ def run_import(
     report = progress or (lambda _done, _total: None)
     summary = ImportSummary(entity, read=len(table.rows), dry_run=dry_run)
     now = now or utc_now()
+    # Like every command that touches the OLTP database: create or upgrade the schema first, so
+    # an import into a fresh data directory works (a dry run included: it needs the tables).
+    upgrade_to_head(url)
     engine = create_oltp_engine(url)
     try:
         with Session(engine) as session:

@@ -26,6 +26,7 @@ import pytest
 import streamlit as st
 
 from tests.dashboards import fixture_marts
+from tests.dashboards.signin import build_oltp_with_sessions
 
 SKIPPED = "skipped"
 
@@ -310,6 +311,27 @@ def _isolated_streamlit_cache() -> Iterator[None]:
     yield
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+@pytest.fixture(scope="session")
+def oltp_sessions(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, str]]:
+    """An OLTP database with users and live sessions (tests/dashboards/signin.py), read-only
+    for the dashboards, so one serves every test: its URL and each visitor's cookie value."""
+    path = tmp_path_factory.mktemp("oltp") / "crm.sqlite3"
+    return f"sqlite:///{path}", build_oltp_with_sessions(path)
+
+
+@pytest.fixture(autouse=True)
+def _signed_in_manager(
+    monkeypatch: pytest.MonkeyPatch, oltp_sessions: tuple[str, dict[str, str]]
+) -> None:
+    # The dashboards need sign-in (dashboards/auth.py): every page test runs as a manager whose
+    # browser sent the app's session cookie. AppTest cannot seed cookies; hand the value over.
+    from dashboards import auth
+
+    url, tokens = oltp_sessions
+    monkeypatch.setenv("CRM_OLTP_URL", url)
+    monkeypatch.setattr(auth, "session_cookie", lambda: tokens["manager"])
 
 
 @pytest.fixture(scope="session")

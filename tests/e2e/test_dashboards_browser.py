@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.dashboards.conftest import build_warehouse
+from tests.dashboards.signin import build_oltp_with_sessions
 
 pytestmark = pytest.mark.browser
 
@@ -56,14 +57,28 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], deadline: float) -
 
 
 @pytest.fixture(scope="module")
-def dashboards_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def manager_session(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """The dashboards need sign-in: an OLTP database with a manager's session (its URL) and the
+    session cookie each test's browser sends (its value)."""
+    path = tmp_path_factory.mktemp("signin") / "crm.sqlite3"
+    return f"sqlite:///{path}", build_oltp_with_sessions(path)["manager"]
+
+
+@pytest.fixture(scope="module")
+def dashboards_url(
+    tmp_path_factory: pytest.TempPathFactory, manager_session: tuple[str, str]
+) -> Iterator[str]:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium to run browser tests)")
     warehouse_dir = tmp_path_factory.mktemp("browser") / "warehouse"
     warehouse_dir.mkdir()
     build_warehouse(warehouse_dir / "crm.duckdb")
     port = _free_port()
-    env = os.environ | {"CRM_WAREHOUSE_DIR": str(warehouse_dir), "CRM_LANG": "ru"}
+    env = os.environ | {
+        "CRM_WAREHOUSE_DIR": str(warehouse_dir),
+        "CRM_LANG": "ru",
+        "CRM_OLTP_URL": manager_session[0],
+    }
     log = (warehouse_dir / "streamlit.log").open("wb")
     process = subprocess.Popen(
         [
@@ -120,9 +135,16 @@ def browser() -> Iterator[object]:
 
 @pytest.mark.parametrize(("page", "has_chart"), PAGES.items())
 def test_page_renders_in_the_browser(
-    dashboards_url: str, browser: object, page: str, has_chart: bool
+    dashboards_url: str,
+    manager_session: tuple[str, str],
+    browser: object,
+    page: str,
+    has_chart: bool,
 ) -> None:
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="ru-RU")  # type: ignore[attr-defined]
+    context.add_cookies(
+        [{"name": "crm_session", "value": manager_session[1], "url": dashboards_url}]
+    )
     try:
         tab = context.new_page()
         path = "" if page == "overview" else page

@@ -146,7 +146,7 @@ def test_publication_and_load_log(flow: tuple[Settings, Path]) -> None:
 
 
 def test_dashboards_show_the_published_figures(
-    flow: tuple[Settings, Path], monkeypatch: pytest.MonkeyPatch
+    flow: tuple[Settings, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from streamlit.testing.v1 import AppTest
 
@@ -155,6 +155,13 @@ def test_dashboards_show_the_published_figures(
     settings, oltp = flow
     monkeypatch.setenv("CRM_WAREHOUSE_DIR", str(settings.warehouse_dir))
     monkeypatch.delenv("CRM_LANG", raising=False)
+    # The dashboards need sign-in: a manager's session cookie (see tests/dashboards/signin.py).
+    from dashboards import auth
+    from tests.dashboards.signin import build_oltp_with_sessions
+
+    tokens = build_oltp_with_sessions(tmp_path / "signin.sqlite3")
+    monkeypatch.setenv("CRM_OLTP_URL", f"sqlite:///{tmp_path / 'signin.sqlite3'}")
+    monkeypatch.setattr(auth, "session_cookie", lambda: tokens["manager"])
     app_path = Path(__file__).resolve().parents[2] / "dashboards" / "streamlit_app.py"
     app = AppTest.from_file(str(app_path), default_timeout=120).run()
     assert not app.exception, [exception.value for exception in app.exception]

@@ -217,3 +217,49 @@ def test_pipeline_help_says_incremental_is_the_default(
     help_text = " ".join(capsys.readouterr().out.split())
     assert "Incremental by default" in help_text
     assert "log file" in help_text
+
+
+# ---------------------------------------------------------------- what `make` runs
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _make_dry_run(*args: str) -> str:
+    import shutil
+    import subprocess
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    done = subprocess.run(
+        ["make", "--no-print-directory", "-n", *args],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(REPO_ROOT)},
+    )
+    return done.stdout
+
+
+def test_make_serve_passes_the_ports_to_every_server() -> None:
+    commands = _make_dry_run(
+        "-o", "install", "serve", "APP_PORT=8101", "DASHBOARDS_PORT=8602", "DAGSTER_PORT=3103"
+    )
+    assert "crm app --host 127.0.0.1 --port 8101" in commands
+    assert "crm dashboards --host 127.0.0.1 --port 8602" in commands
+    assert "dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3103" in commands
+    defaults = _make_dry_run("-o", "install", "serve")
+    assert "--port 8000" in defaults and "--port 8501" in defaults and "-p 3000" in defaults
+
+
+def test_make_pipeline_is_incremental_unless_full_is_asked_for() -> None:
+    assert _make_dry_run("-o", "install", "pipeline").strip().endswith("crm pipeline")
+    assert "crm pipeline --full" in _make_dry_run("-o", "install", "pipeline", "FULL=1")
+
+
+def test_readme_documents_the_port_variables_and_where_design_md_is() -> None:
+    readme = " ".join((REPO_ROOT / "README.md").read_text(encoding="utf-8").split())
+    for variable in ("APP_PORT", "DASHBOARDS_PORT", "DAGSTER_PORT"):
+        assert variable in readme
+    assert "`../shared/DESIGN.md` from the repository root" in readme
+    assert "incremental by default" in readme

@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import logging
 import os
+import re
 import socket
 import time
 import uuid
@@ -43,6 +44,7 @@ QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 # With the event stream in a log file, the console logger says nothing (CRITICAL is never used
 # by Dagster for run events; a failure is reported by the caller from the outcome).
 SILENT_CONSOLE = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+RUST_LOG = "RUST_LOG"
 # Pipeline log files kept in the log directory; older ones are deleted when a run starts.
 KEPT_LOG_FILES = 30
 # An incremental run leaves unchanged models and their dbt tests alone; Dagster then warns once
@@ -212,11 +214,20 @@ def event_log_file(log_path: Path | None) -> Iterator[IO[str] | None]:
         return
     log_path.parent.mkdir(parents=True, exist_ok=True)
     prune_logs(log_path.parent, KEPT_LOG_FILES - 1)
-    with (
-        log_path.open("a", encoding="utf-8", buffering=1) as log_file,
-        contextlib.redirect_stdout(log_file),
-    ):
-        yield log_file
+    # connectorx's Rust connection pool logs each failed connection attempt straight to the
+    # process's stderr, around Python; the error itself reaches the log and the failure line
+    # through the step's exception. An explicit RUST_LOG is left as it is.
+    rust_log = os.environ.get(RUST_LOG)
+    os.environ.setdefault(RUST_LOG, "off")
+    try:
+        with (
+            log_path.open("a", encoding="utf-8", buffering=1) as log_file,
+            contextlib.redirect_stdout(log_file),
+        ):
+            yield log_file
+    finally:
+        if rust_log is None:
+            os.environ.pop(RUST_LOG, None)
 
 
 def prepare_dagster_home(home: Path) -> Path:
@@ -431,5 +442,24 @@ def _failure_message(event: dg.DagsterEvent) -> str:
     # innermost cause is the one that says what went wrong.
     while error.cause is not None:
         error = error.cause
-    lines = error.message.strip().splitlines() if error.message else []
-    return lines[0] if lines else error.cls_name
+    return one_line_error(error.message or "", error.cls_name)
+
+
+DBT_ERRORS_HEADING = "Errors parsed from dbt logs:"
+
+
+def one_line_error(message: str, cls_name: str) -> str:
+    """What went wrong, in one line: the first line of the message; for dagster-dbt's failed
+    command (whose first line is "The dbt CLI process with command"), the first error dbt
+    logged, or else the exit code."""
+    text = message.strip()
+    if DBT_ERRORS_HEADING in text:
+        errors = [line.strip() for line in text.split(DBT_ERRORS_HEADING, 1)[1].splitlines()]
+        first = next((line for line in errors if line), None)
+        if first:
+            return f"dbt: {first}"
+    if text.startswith("The dbt CLI process"):
+        code = re.search(r"failed with exit code `?(-?\d+)", text)
+        return f"dbt failed (exit code {code.group(1) if code else '?'})"
+    lines = text.splitlines()
+    return lines[0] if lines else cls_name

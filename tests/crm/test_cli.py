@@ -10,7 +10,14 @@ import pytest
 
 import crm.pipeline
 from crm.cli import build_parser, main
-from crm.pipeline import PipelineOutcome, StepProgress, event_log_file, execute_job, prune_logs
+from crm.pipeline import (
+    PipelineOutcome,
+    StepProgress,
+    event_log_file,
+    execute_job,
+    one_line_error,
+    prune_logs,
+)
 
 
 def test_app_workers_default_to_one_and_accept_a_count() -> None:
@@ -263,3 +270,21 @@ def test_readme_documents_the_port_variables_and_where_design_md_is() -> None:
         assert variable in readme
     assert "`../shared/DESIGN.md` from the repository root" in readme
     assert "incremental by default" in readme
+
+
+def test_a_failed_dbt_command_is_told_by_its_first_dbt_error() -> None:
+    command = "dbt build --exclude-resource-type unit_test --select fqn:*"
+    with_errors = (
+        f"The dbt CLI process with command\n\n`{command}`\n\nfailed with exit code `1`. Check the "
+        "stdout in the Dagster compute logs for the full information about the error.\n\n"
+        "Errors parsed from dbt logs:\n\n"
+        "Failure in test not_null_fct_deals_deal_id (models/marts/fct_deals.yml)\n\n"
+        "Got 3 results, configured to fail if != 0"
+    )
+    assert one_line_error(with_errors, "DagsterDbtCliRuntimeError") == (
+        "dbt: Failure in test not_null_fct_deals_deal_id (models/marts/fct_deals.yml)"
+    )
+    without = f"The dbt CLI process with command\n\n`{command}`\n\nfailed with exit code `2`."
+    assert one_line_error(without, "DagsterDbtCliRuntimeError") == "dbt failed (exit code 2)"
+    assert one_line_error("boom\nmore", "ValueError") == "boom"
+    assert one_line_error("", "ValueError") == "ValueError"

@@ -446,13 +446,14 @@ def _failure_message(event: dg.DagsterEvent) -> str:
 
 
 DBT_ERRORS_HEADING = "Errors parsed from dbt logs:"
+ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def one_line_error(message: str, cls_name: str) -> str:
     """What went wrong, in one line: the first line of the message; for dagster-dbt's failed
     command (whose first line is "The dbt CLI process with command"), the first error dbt
     logged, or else the exit code."""
-    text = message.strip()
+    text = ANSI_COLOUR.sub("", message).strip()  # dbt colours its result lines
     if DBT_ERRORS_HEADING in text:
         errors = [line.strip() for line in text.split(DBT_ERRORS_HEADING, 1)[1].splitlines()]
         first = next((line for line in errors if line), None)

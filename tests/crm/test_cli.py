@@ -286,5 +286,13 @@ def test_a_failed_dbt_command_is_told_by_its_first_dbt_error() -> None:
     )
     without = f"The dbt CLI process with command\n\n`{command}`\n\nfailed with exit code `2`."
     assert one_line_error(without, "DagsterDbtCliRuntimeError") == "dbt failed (exit code 2)"
+    coloured = (
+        f"The dbt CLI process with command\n\n`{command}`\n\nfailed with exit code `1`.\n\n"
+        "Errors parsed from dbt logs:\n\n"
+        "4 of 33 FAIL 1 accepted_values_stg_opapp__claims_status  [\x1b[31mFAIL 1\x1b[0m in 0.11s]"
+    )
+    assert one_line_error(coloured, "DagsterDbtCliRuntimeError") == (
+        "dbt: 4 of 33 FAIL 1 accepted_values_stg_opapp__claims_status  [FAIL 1 in 0.11s]"
+    )
     assert one_line_error("boom\nmore", "ValueError") == "boom"
     assert one_line_error("", "ValueError") == "ValueError"

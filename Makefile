@@ -12,6 +12,15 @@ export PATH := $(BIN):$(PATH)
 export CRM_DATA_DIR ?= $(CURDIR)/data
 export DAGSTER_HOME ?= $(CRM_DATA_DIR)/dagster
 DEMO_SEED ?= 42
+# Where `make demo` / `make serve` and the single-app targets listen, e.g.
+# `make demo APP_PORT=8001 DASHBOARDS_PORT=8502 DAGSTER_PORT=3001`.
+HOST ?= 127.0.0.1
+APP_PORT ?= 8000
+DASHBOARDS_PORT ?= 8501
+DAGSTER_PORT ?= 3000
+DOCS_PORT ?= 8080
+# `make pipeline FULL=1` reloads and rebuilds everything (crm pipeline --full).
+PIPELINE_FLAGS := $(if $(FULL),--full,)
 
 .PHONY: help install manifest demo seed pipeline serve app dashboards dagster docs lint fmt test test-slow
 
@@ -39,35 +48,36 @@ demo: install ## seed the demo data, run the pipeline once, then serve every app
 seed: install ## generate the demo data set into the OLTP database (SCALE=demo|small|medium|large)
 	$(CRM) seed --scale $(or $(SCALE),demo) --seed $(DEMO_SEED) --replace
 
-pipeline: install ## run the full pipeline once (extract, dbt build with tests, publish) and exit
-	$(CRM) pipeline
+pipeline: install ## run the pipeline once, incremental (FULL=1: rebuild everything), and exit
+	$(CRM) pipeline $(PIPELINE_FLAGS)
 
-serve: install ## serve the app (:8000), the dashboards (:8501) and the Dagster UI (:3000)
-	@echo "Operational app  http://127.0.0.1:8000"
-	@echo "Dashboards       http://127.0.0.1:8501"
-	@echo "Dagster UI       http://127.0.0.1:3000"
+serve: install ## serve the app, the dashboards and the Dagster UI (ports: APP_PORT, DASHBOARDS_PORT, DAGSTER_PORT)
+	@echo "Operational app  http://$(HOST):$(APP_PORT)"
+	@echo "Dashboards       http://$(HOST):$(DASHBOARDS_PORT)"
+	@echo "Dagster UI       http://$(HOST):$(DAGSTER_PORT)"
+	@mkdir -p $(DAGSTER_HOME)
 	@trap 'kill 0' INT TERM EXIT; \
-	$(CRM) app & \
-	$(CRM) dashboards & \
-	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000 & \
+	$(CRM) app --host $(HOST) --port $(APP_PORT) & \
+	$(CRM) dashboards --host $(HOST) --port $(DASHBOARDS_PORT) & \
+	$(BIN)/dagster dev -m orchestration.definitions -h $(HOST) -p $(DAGSTER_PORT) & \
 	wait
 
-app: install ## serve the operational app on http://127.0.0.1:8000
-	$(CRM) app
+app: install ## serve the operational app on HOST:APP_PORT (127.0.0.1:8000)
+	$(CRM) app --host $(HOST) --port $(APP_PORT)
 
-dashboards: install ## serve the dashboards on http://127.0.0.1:8501
-	$(CRM) dashboards
+dashboards: install ## serve the dashboards on HOST:DASHBOARDS_PORT (127.0.0.1:8501)
+	$(CRM) dashboards --host $(HOST) --port $(DASHBOARDS_PORT)
 
-dagster: install ## open the Dagster UI on http://127.0.0.1:3000 with the pipeline's definitions
+dagster: install ## the Dagster UI on HOST:DAGSTER_PORT (127.0.0.1:3000), same Dagster home as crm pipeline
 	@mkdir -p $(DAGSTER_HOME)
-	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+	$(BIN)/dagster dev -m orchestration.definitions -h $(HOST) -p $(DAGSTER_PORT)
 
 # The docs' catalog comes from the build database the last pipeline run left (so run it first).
 docs: export CRM_DBT_DUCKDB_PATH ?= $(or $(CRM_WAREHOUSE_DIR),$(CRM_DATA_DIR)/warehouse)/build/crm_build.duckdb
-docs: install ## dbt docs (models, columns, tests, lineage) on http://127.0.0.1:8080
+docs: install ## dbt docs (models, columns, tests, lineage) on HOST:DOCS_PORT (127.0.0.1:8080)
 	cd dbt_project && $(BIN)/dbt docs generate --profiles-dir . --target-path target/docs
 	cd dbt_project && $(BIN)/dbt docs serve --profiles-dir . --target-path target/docs \
-		--host 127.0.0.1 --port 8080 --no-browser
+		--host $(HOST) --port $(DOCS_PORT) --no-browser
 
 lint: install ## ruff (lint + format check) and sqlfluff on the dbt models
 	$(BIN)/ruff check .

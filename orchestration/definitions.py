@@ -20,6 +20,29 @@ from orchestration.resources import (
 from orchestration.schedules import full_pipeline_job, schedules
 from orchestration.sensors import gis_inbox_sensor
 
+# The group Dagster gives an asset that names none; no asset of this project should be in it.
+DAGSTER_DEFAULT_GROUP = "default"
+
+
+def _resource_type_group(spec: dg.AssetSpec) -> str:
+    """ "snapshot.crm_warehouse.partners_snapshot" -> "snapshots" (dbt's unique id)."""
+    unique_id = str(spec.metadata.get("dagster_dbt/unique_id", "dbt.other"))
+    return f"{unique_id.split('.', 1)[0]}s"
+
+
+def with_named_groups(dbt_models: dg.AssetsDefinition) -> dg.AssetsDefinition:
+    """Every dbt asset in a named group: models are grouped by their layer folder (staging,
+    intermediate, marts; orchestration/assets/dbt.py); what lies outside those folders (the
+    snapshot) would land in Dagster's "default" group and is grouped by its dbt resource type
+    instead ("snapshots")."""
+
+    def named(spec: dg.AssetSpec) -> dg.AssetSpec:
+        if spec.group_name not in (None, DAGSTER_DEFAULT_GROUP):
+            return spec
+        return spec.replace_attributes(group_name=_resource_type_group(spec))
+
+    return dbt_models.map_asset_specs(named)
+
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     project = dbt_project()
@@ -27,7 +50,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     # that dbt's partial-parse state stays valid between them.
     point_dbt_at_build_database(settings)
     prepare_dbt_project(project)
-    dbt_models = build_dbt_assets(project)
+    dbt_models = with_named_groups(build_dbt_assets(project))
     return dg.Definitions(
         assets=[raw_oltp_tables, raw_gis_tables, dbt_models, build_publish_asset(dbt_models)],
         jobs=[full_pipeline_job],

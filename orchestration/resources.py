@@ -14,6 +14,7 @@ from typing import Any
 import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliInvocation, DbtCliResource, DbtProject
+from dagster_dbt.dbt_project import using_dagster_dev
 from packaging import version
 
 from crm.settings import Settings
@@ -74,14 +75,15 @@ def dbt_project(target: str | None = None) -> DbtProject:
 
 
 def prepare_dbt_project(project: DbtProject) -> None:
-    """Parse the dbt project into a manifest when none exists yet.
+    """Parse the dbt project into a manifest when none exists yet, and on every load under
+    `dagster dev` (so edits to the models show up after a reload).
 
     The manifest is normally built by `make manifest`; this covers a fresh checkout so that
     `crm pipeline` works without an extra step. It runs when definitions load, never at import.
-    `dagster dev` re-parses on every load through `prepare_if_dev`.
+    dagster-dbt's own `prepare_if_dev` is not used: it runs `dbt` found on PATH, which a
+    `dagster dev` started as `.venv/bin/dagster` without an activated virtualenv does not have.
     """
-    if project.manifest_path.exists():
-        project.prepare_if_dev()
+    if project.manifest_path.exists() and not using_dagster_dev():
         return
     parser = dbt_resource(project, global_flags=[])  # parse is run for its manifest.json
     parser.cli(["parse", "--quiet"], target_path=project.target_path).wait()
@@ -94,9 +96,14 @@ def point_dbt_at_build_database(settings: Settings) -> None:
 
 
 def dbt_executable() -> str:
-    """The dbt installed beside this Python, so runs work without an activated virtualenv."""
-    beside_python = Path(sys.executable).parent / "dbt"
-    return str(beside_python) if beside_python.exists() else "dbt"
+    """The dbt installed beside the running Python, so that runs (and `dagster dev`) work
+    without an activated virtualenv: dagster-dbt checks the executable when the resource is
+    made, and would otherwise look for `dbt` on PATH only."""
+    for bin_dir in (Path(sys.executable).parent, Path(sys.prefix) / "bin"):
+        beside_python = bin_dir / "dbt"
+        if beside_python.exists():
+            return str(beside_python)
+    return "dbt"
 
 
 class CrmDbtCliResource(DbtCliResource):

@@ -4,6 +4,13 @@ The sensor only looks at names, sizes and modification times; deciding what to l
 hash, exactly once) stays with `ingestion.gis.inbox`. Its cursor is the set of file stamps seen
 on the last tick, so an unchanged inbox never triggers, a new or rewritten file does, and each
 run key names the exact set of new stamps so the same files never start two runs.
+
+The first tick has no cursor. The files already in the inbox then count as seen when they were
+last modified before the latest run that loaded the inbox started (`crm pipeline`, `make demo`
+and `dagster dev` share one Dagster instance, so that run is known): turning the sensor on after
+a pipeline run starts nothing. With no such run on record every settled file is new. A file
+copied into the inbox with an old modification time while the sensor was off waits for the next
+scheduled run (every run of the job loads the inbox); from then on the cursor notices any file.
 """
 
 import hashlib
@@ -17,7 +24,7 @@ from typing import Final
 import dagster as dg
 
 from ingestion.gis.events import SYSTEMS
-from orchestration.assets.gis import GIS_ASSET_KEYS
+from orchestration.assets.gis import GIS_ASSET_KEYS, GIS_EVENTS_KEY
 from orchestration.resources import WarehouseResource
 
 GIS_INBOX_SENSOR_NAME: Final = "gis_inbox_sensor"
@@ -107,15 +114,48 @@ class InboxDecision:
 
 
 def decide(
-    current: Iterable[FileStamp], cursor: str | None, now: float, settle_seconds: float
+    current: Iterable[FileStamp],
+    cursor: str | None,
+    now: float,
+    settle_seconds: float,
+    loaded_before: float | None = None,
 ) -> InboxDecision:
     """Pure core of the sensor: compare the settled files with the cursor.
 
     The next cursor holds exactly the settled files present now, so a file removed from the
     inbox is forgotten, and a file still being written is looked at again on the next tick.
+    Without a cursor (the first tick), files last modified at or before `loaded_before` (epoch
+    seconds: when the latest run that loaded the inbox started) count as seen.
     """
     ready = settled(current, now, settle_seconds)
-    return InboxDecision(new_stamps(ready, decode_cursor(cursor)), encode_cursor(ready))
+    seen = decode_cursor(cursor)
+    if not seen and _cursor_missing(cursor) and loaded_before is not None:
+        limit_ns = int(loaded_before * 1e9)
+        seen = frozenset(stamp.token for stamp in ready if stamp.mtime_ns <= limit_ns)
+    return InboxDecision(new_stamps(ready, seen), encode_cursor(ready))
+
+
+def _cursor_missing(cursor: str | None) -> bool:
+    """No cursor recorded yet, or one this code cannot read (an older version's)."""
+    if not cursor:
+        return True
+    try:
+        data = json.loads(cursor)
+    except ValueError:
+        return True
+    return not isinstance(data, Mapping) or data.get("v") != _CURSOR_VERSION
+
+
+def last_inbox_load_started(instance: dg.DagsterInstance) -> float | None:
+    """When the run that last materialized the GIS assets started (epoch seconds), or None
+    when no run ever loaded the inbox into this instance."""
+    entry = instance.get_latest_materialization_event(GIS_EVENTS_KEY)
+    if entry is None:
+        return None
+    record = instance.get_run_record_by_id(entry.run_id) if entry.run_id else None
+    if record is not None and record.start_time is not None:
+        return record.start_time
+    return entry.timestamp
 
 
 def _summary(new: list[FileStamp], limit: int = 5) -> str:
@@ -138,7 +178,12 @@ def gis_inbox_sensor(
     if warehouse.gis_inbox_dir is None:
         return dg.SkipReason("No GIS inbox is configured.")
     inbox_dir = Path(warehouse.gis_inbox_dir)
-    decision = decide(scan_inbox(inbox_dir), context.cursor, time.time(), SETTLE_SECONDS)
+    loaded_before = (
+        last_inbox_load_started(context.instance) if _cursor_missing(context.cursor) else None
+    )
+    decision = decide(
+        scan_inbox(inbox_dir), context.cursor, time.time(), SETTLE_SECONDS, loaded_before
+    )
     if not decision.new:
         skip = dg.SkipReason(f"No new files in {inbox_dir}.")
         if decision.cursor == context.cursor:

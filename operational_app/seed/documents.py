@@ -125,6 +125,10 @@ CLAIM_REASON_TREE = (
 # Брак, Пересорт, Повреждение упаковки, Недовложение, Излишки, Опоздание (mostly from late
 # shipments, below), Ошибки в документах, Нет сертификата.
 LEAF_WEIGHTS = np.array([3.0, 2.0, 1.5, 3.0, 0.7, 0.8, 1.5, 0.5])
+# The claims pages need a year's worth to show a structure: fewer than this in a year of the
+# history and claims are added on that year's shipments (scale demo; larger scales have more).
+MIN_CLAIMS_PER_YEAR = 120
+YEAR = 365 * DAY
 CLAIM_TASKS = (
     "Запросить фото и акт у клиента",
     "Проверить отгрузку на складе",
@@ -636,6 +640,35 @@ class DocumentBuilder:
 
     # -- claims ----------------------------------------------------------------------------------
 
+    def _claims_topped_up(
+        self, idx: np.ndarray, registered: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(shipment index, registration time, added?) of the claims, with claims added on the
+        year's shipments when a year of history has fewer than MIN_CLAIMS_PER_YEAR.
+
+        A small data set (scale demo: ~200 shipments a year) draws too few claims at the usual
+        rates for the claims pages to show anything; the larger scales draw thousands and are
+        left as they are (their own stream of random numbers, so their rows do not change).
+        """
+        rng = self.rngs[4]
+        s = self.shipments
+        added_idx, added_at = [idx], [registered]
+        for start, end in _year_windows(self.horizon):
+            missing = MIN_CLAIMS_PER_YEAR - int(((registered >= start) & (registered < end)).sum())
+            candidates = np.flatnonzero((s["at"] >= start - 7 * DAY) & (s["at"] < end - DAY))
+            if missing <= 0 or candidates.size == 0:
+                continue
+            draws = 2 * missing  # some land outside the year and are dropped
+            shipment = rng.choice(candidates, draws, replace=candidates.size < draws)
+            delay = rng.lognormal(np.log(3 * DAY), 0.6, draws).astype(np.int64)
+            when = working_time(rng, s["at"][shipment] + delay)
+            keep = np.flatnonzero((when >= start) & (when < end))[:missing]
+            added_idx.append(shipment[keep])
+            added_at.append(when[keep])
+        extra = np.zeros(sum(part.size for part in added_idx), dtype=bool)
+        extra[idx.size :] = True
+        return np.concatenate(added_idx), np.concatenate(added_at), extra
+
     def claims(self) -> None:
         rng = self.rngs[3]
         start = self.horizon - 731 * DAY
@@ -665,9 +698,11 @@ class DocumentBuilder:
         inside = registered < self.horizon
         idx = np.flatnonzero(pick)[inside]
         registered = registered[inside]
+        idx, registered, extra = self._claims_topped_up(idx, registered)
         n = idx.size
         reason = rng.choice(leaves, n, p=LEAF_WEIGHTS / LEAF_WEIGHTS.sum())
         reason = np.where(s["late"][idx] & (rng.random(n) < 0.7), late_reason, reason)
+        reason = _every_reason_each_year(reason, registered, extra, leaves, self.horizon)
         source = np.array(["claims_list", "partner_card", "discrepancy_act", "portal"])[
             rng.choice(4, n, p=[0.35, 0.2, 0.35, 0.1])
         ]
@@ -745,6 +780,24 @@ class DocumentBuilder:
             "partner": s["partner"][idx][order],
             "manager": s["manager"][idx][order],
         }
+
+
+def _year_windows(horizon: int) -> list[tuple[int, int]]:
+    """The history's two years, older first: [start, end) in epoch seconds."""
+    return [(horizon - 2 * YEAR, horizon - YEAR), (horizon - YEAR, horizon)]
+
+
+def _every_reason_each_year(
+    reason: np.ndarray, registered: np.ndarray, extra: np.ndarray, leaves: np.ndarray, horizon: int
+) -> np.ndarray:
+    """The added claims of each year take every leaf reason once first, so that the claims
+    structure shows all reasons in both years however few claims a small data set has."""
+    reason = reason.copy()
+    for start, end in _year_windows(horizon):
+        added = np.flatnonzero(extra & (registered >= start) & (registered < end))
+        count = min(added.size, leaves.size)
+        reason[added[:count]] = leaves[:count]
+    return reason
 
 
 def generate_documents(

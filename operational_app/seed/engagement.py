@@ -3,8 +3,9 @@
 Partner roles follow the partner kind (some customers are dealers too); contact roles are the
 seed's contact positions. Interactions cluster around deals (between creation and closing, and
 up to two weeks ahead for open deals), claims (while they are worked on) and marketing events
-(invitations); past ones are mostly done, some cancelled, some still planned (overdue), and the
-recent ones are often not reviewed yet. The subject always belongs to the interaction's partner.
+(invitations); past ones are mostly done, some cancelled, some still planned (overdue: a third of
+the last fortnight's), and the recent ones are often not reviewed yet. The subject always belongs
+to the interaction's partner.
 """
 
 from __future__ import annotations
@@ -192,8 +193,15 @@ def generate_engagement(
     rng = rngs[2]
     past = planned < horizon
     r = rng.random(n)
+    # Of the last fortnight's interactions many are still open (the manager has not closed
+    # them yet): overdue work is mostly recent, as on a real events calendar.
+    last_fortnight = past & (planned >= horizon - 14 * DAY)
+    done_below = np.where(last_fortnight, 0.6, 0.85)
+    cancelled_below = np.where(last_fortnight, 0.65, 0.92)
     status = np.where(
-        past, np.select([r < 0.85, r < 0.92], ["done", "cancelled"], "planned"), "planned"
+        past,
+        np.select([r < done_below, r < cancelled_below], ["done", "cancelled"], "planned"),
+        "planned",
     )
     done_at = np.where(
         status == "done", np.minimum(planned + rng.integers(5 * 60, 2 * HOUR, n), horizon - 1), -1

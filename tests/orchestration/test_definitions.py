@@ -50,3 +50,13 @@ def test_job_and_schedule(definitions: dg.Definitions) -> None:
     schedule = definitions.resolve_schedule_def("crm_daily_full_pipeline")
     assert schedule.cron_schedule == "30 2 * * *"
     assert schedule.job_name == FULL_PIPELINE_JOB_NAME
+
+
+def test_every_asset_is_in_a_named_group(definitions: dg.Definitions) -> None:
+    graph = definitions.resolve_asset_graph()
+    groups = {key: graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    assert "default" not in set(groups.values())
+    assert groups[dg.AssetKey(["snapshots", "partners_snapshot"])] == "snapshots"
+    assert groups[PUBLISHED_WAREHOUSE_KEY] == "publish"
+    assert groups[raw_oltp_asset_key("deals")] == "raw"
+    assert {"raw", "staging", "intermediate", "marts", "publish"} <= set(groups.values())

@@ -30,6 +30,7 @@ from orchestration.sensors import (
     decode_cursor,
     encode_cursor,
     gis_inbox_sensor,
+    last_inbox_load_started,
     new_stamps,
     run_key,
     scan_inbox,
@@ -181,6 +182,21 @@ def test_decide_skips_an_unchanged_inbox_and_forgets_removed_files() -> None:
     assert decide([a, c], removed.cursor, NOW, SETTLE_SECONDS).new == [c]
 
 
+def test_first_tick_counts_files_older_than_the_last_inbox_load_as_seen() -> None:
+    loaded, arrived = _stamp("egais/a.xml", age=600.0), _stamp("gismt/b.json", age=60.0)
+    load_started = NOW - 300.0  # between the two files' modification times
+    first = decide([loaded, arrived], None, NOW, SETTLE_SECONDS, loaded_before=load_started)
+    assert first.new == [arrived]
+    assert decode_cursor(first.cursor) == {loaded.token, arrived.token}
+    nothing_new = decide([loaded], None, NOW, SETTLE_SECONDS, loaded_before=load_started)
+    assert nothing_new.new == [] and decode_cursor(nothing_new.cursor) == {loaded.token}
+    # Once a cursor is recorded it alone decides: a file it has not seen is new however old.
+    cursor = encode_cursor([arrived])
+    assert decide([loaded, arrived], cursor, NOW, SETTLE_SECONDS, load_started).new == [loaded]
+    # No load on record: every settled file is new.
+    assert decide([loaded, arrived], None, NOW, SETTLE_SECONDS, None).new == [loaded, arrived]
+
+
 def test_run_key_depends_only_on_the_set_of_new_files() -> None:
     a, b = _stamp("egais/a.xml"), _stamp("gismt/b.json")
     assert run_key([a, b]) == run_key([b, a])
@@ -220,7 +236,10 @@ def _age(path: Path, seconds: float) -> None:
 
 
 def _evaluate(warehouse: WarehouseResource, cursor: str | None) -> dg.SensorResult | dg.SkipReason:
-    with dg.build_sensor_context(cursor=cursor, resources={"warehouse": warehouse}) as context:
+    """A tick on an instance that never loaded the inbox."""
+    with dg.build_sensor_context(
+        cursor=cursor, resources={"warehouse": warehouse}, instance=dg.DagsterInstance.ephemeral()
+    ) as context:
         return gis_inbox_sensor(context)
 
 
@@ -253,6 +272,42 @@ def test_sensor_requests_a_run_for_new_files_and_skips_when_nothing_changed(
     (new_request,) = second.run_requests
     assert new_request.run_key != request.run_key
     assert new_request.tags["crm/gis_new_files"] == "1"
+
+
+def test_sensor_first_tick_after_a_pipeline_run_starts_nothing(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    write_sample_inbox(inbox, DOCUMENTS[:2], seed=2)
+    for path in inbox.rglob("*"):
+        if path.is_file():
+            _age(path, 120)
+    warehouse = _warehouse(tmp_path, inbox)
+    instance = dg.DagsterInstance.ephemeral()
+    assert last_inbox_load_started(instance) is None
+    loaded = dg.materialize([raw_gis_tables], resources={"warehouse": warehouse}, instance=instance)
+    assert loaded.success
+    run_started = last_inbox_load_started(instance)
+    assert run_started is not None
+
+    def tick(cursor: str | None) -> dg.SensorResult | dg.SkipReason:
+        with dg.build_sensor_context(
+            cursor=cursor, resources={"warehouse": warehouse}, instance=instance
+        ) as context:
+            return gis_inbox_sensor(context)
+
+    first = tick(None)
+    assert isinstance(first, dg.SensorResult)
+    assert not first.run_requests
+    assert decode_cursor(first.cursor) == {stamp.token for stamp in scan_inbox(inbox)}
+    second = tick(first.cursor)
+    assert isinstance(second, dg.SkipReason)
+
+    arrived = inbox / "gismt" / "20260401_doc_list.json"
+    shutil.copyfile(SAMPLES / "gismt" / "doc_list.json", arrived)
+    _age(arrived, 120)  # older than the load, but the cursor has not seen it
+    third = tick(first.cursor)
+    assert isinstance(third, dg.SensorResult)
+    (request,) = third.run_requests
+    assert request.tags["crm/gis_new_files"] == "1"
 
 
 def test_sensor_without_an_inbox_skips(tmp_path: Path) -> None:

@@ -96,3 +96,19 @@ def test_incremental_tick_skips_while_a_run_is_queued_or_running(
         with dg.build_schedule_context(instance=instance) as context:
             result = working_hours_incremental_schedule(context)
     assert isinstance(result, dg.SkipReason) is skips
+
+
+def test_schedules_start_stopped_and_the_sensor_running_as_the_readme_says() -> None:
+    from pathlib import Path
+
+    from orchestration.sensors import gis_inbox_sensor
+
+    for schedule in (daily_full_pipeline_schedule, working_hours_incremental_schedule):
+        assert schedule.default_status == dg.DefaultScheduleStatus.STOPPED, schedule.name
+    assert gis_inbox_sensor.default_status == dg.DefaultSensorStatus.RUNNING
+    readme = Path(__file__).resolve().parents[2].joinpath("README.md").read_text(encoding="utf-8")
+    text = " ".join(readme.split())
+    assert "Both schedules are defined with Dagster's default state, *stopped*" in text
+    assert "The GIS inbox sensor is defined *running*" in text
+    for name in (NIGHTLY_SCHEDULE_NAME, INCREMENTAL_SCHEDULE_NAME):
+        assert name in text

@@ -1,16 +1,25 @@
 """Events calendar (Календарь событий): interactions per responsible user and planned day."""
 
+import dataclasses
+
 import streamlit as st
 
 from dashboards import charts, queries, widgets
-from dashboards.filters import require_filters
-from dashboards.formatting import format_number
+from dashboards.filters import is_default_period, require_filters
+from dashboards.formatting import format_date, format_number
 from dashboards.i18n import t
 
 filters = require_filters()
 st.title(t("page_events_calendar"))
 widgets.require_marts("marts.rpt_events_calendar", "marts.dim_managers")
 st.caption(t("events_caption"))
+# A calendar looks ahead: with the default period, the planned future is shown too.
+last_planned = queries.last_planned_event_date()
+if is_default_period() and last_planned and filters.end and last_planned > filters.end:
+    filters = dataclasses.replace(filters, end=last_planned)
+    st.caption(
+        t("events_period", start=format_date(filters.start), end=format_date(filters.end))
+    )
 
 COUNTS = [
     "interactions_total",

@@ -5,6 +5,7 @@ import streamlit as st
 from dashboards import charts, queries, widgets
 from dashboards.filters import require_filters
 from dashboards.formatting import (
+    format_compact,
     format_date,
     format_delta,
     format_number,
@@ -44,7 +45,7 @@ open_deals.metric(
 )
 won_amount.metric(
     t("kpi_won_amount"),
-    format_number(kpis["won_amount"]),
+    format_compact(kpis["won_amount"], money=True),
     delta=format_delta(kpis["won_amount"], kpis["won_amount_previous"]),
     help=delta_help,
     chart_data=sparkline("won_amount"),
@@ -80,7 +81,7 @@ else:
     widgets.table(
         by_month,
         {
-            "month": (t("month"), "date"),
+            "month": (t("month"), "month"),
             "deals_won": (t("won"), "int"),
             "won_amount": (t("won_amount"), "amount"),
         },

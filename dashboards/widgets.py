@@ -124,6 +124,15 @@ def table(
     )
 
 
+def tile_columns(count: int, per_row: int = 3) -> list[Any]:
+    """``count`` columns for KPI tiles, at most ``per_row`` to a row, all of one width: a tile
+    keeps room for a long value and label at 1280 px with the sidebar open."""
+    columns: list[Any] = []
+    for start in range(0, count, per_row):
+        columns.extend(st.columns(per_row)[: min(per_row, count - start)])
+    return columns
+
+
 def selected_keys(event: Any) -> list[Any]:
     """The first ``customdata`` value of each point selected in a plotly chart event."""
     if not event:

@@ -39,7 +39,7 @@ widgets.require_marts("marts.fct_claims", "marts.dim_managers")
 st.caption(t("claims_caption"))
 
 kpis = queries.claim_kpis(filters).row(0, named=True)
-registered, resolved, satisfied, days, amount = st.columns(5)
+registered, resolved, satisfied, days, amount = widgets.tile_columns(5)
 registered.metric(t("claims_registered"), format_number(kpis["claims_registered"]), border=True)
 resolved.metric(
     t("claims_resolved"),

@@ -27,7 +27,7 @@ now = freshness.utc_now()
 publication = queries.publication()
 published_at = publication["published_at"].max() if not publication.is_empty() else None
 # The run id (a UUID) is for operators' logs, not for readers: only the time is shown, local.
-st.columns(3)[0].metric(t("published_at"), format_datetime(published_at), border=True)
+st.columns(2)[0].metric(t("published_at"), format_datetime(published_at), border=True)
 
 sources = freshness.with_age(queries.data_freshness(), now, max_age)
 sources = widgets.describe(sources, "source", data_source)

@@ -17,9 +17,7 @@ st.caption(t("events_caption"))
 last_planned = queries.last_planned_event_date()
 if is_default_period() and last_planned and filters.end and last_planned > filters.end:
     filters = dataclasses.replace(filters, end=last_planned)
-    st.caption(
-        t("events_period", start=format_date(filters.start), end=format_date(filters.end))
-    )
+    st.caption(t("events_period", start=format_date(filters.start), end=format_date(filters.end)))
 
 COUNTS = [
     "interactions_total",
@@ -36,7 +34,7 @@ if calendar.is_empty():
     st.stop()
 calendar = calendar.with_columns(calendar["user_name"].fill_null(t("unassigned")))
 
-for column, count in zip(st.columns(len(COUNTS)), COUNTS, strict=True):
+for column, count in zip(widgets.tile_columns(len(COUNTS)), COUNTS, strict=True):
     column.metric(t(count), format_number(calendar[count].sum()), border=True)
 
 metric = st.segmented_control(

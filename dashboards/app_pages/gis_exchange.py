@@ -29,7 +29,7 @@ if not kpis["documents"]:
     st.info(t("no_data"))
     st.stop()
 for column, (caption, value) in zip(
-    st.columns(5),
+    widgets.tile_columns(5),
     [
         (t("documents"), format_number(kpis["documents"])),
         (t("rejection_rate"), format_percent(kpis["rejection_rate"])),

@@ -14,7 +14,7 @@ widgets.require_marts("marts.fct_orders", "marts.rpt_debt_ageing", "marts.dim_pa
 st.caption(t("orders_caption"))
 
 kpis = queries.order_kpis(filters).row(0, named=True)
-columns = st.columns(6)
+columns = widgets.tile_columns(6)
 for column, (label, value, help_key) in zip(
     columns,
     [
@@ -63,7 +63,9 @@ debt = queries.debt_by_partner(filters)
 ageing = queries.debt_ageing(filters)
 # The figures of CONTRACT_DEBT.md: overdue debt is part of the debt (never more), advances and
 # overdue scheduled payments are separate figures, never netted against or added to the debt.
-debt_total, overdue_total, prepayment_total, overdue_payments_total = st.columns(4)
+debt_total, overdue_total, prepayment_total, overdue_payments_total = widgets.tile_columns(
+    4, per_row=2
+)
 debt_total.metric(
     t("debt_amount"),
     format_compact(debt["debt_amount"].sum(), money=True),

@@ -356,9 +356,22 @@ def test_region_gis_and_forecast_charts() -> None:
     gis = charts.gis_daily_chart(daily)
     weighted = charts.forecast_chart(forecast)
 
-    assert list(bars.data[0].x) == ["Центр", "Не указано"]
-    assert list(bars.data[0].customdata) == [1, 2]
-    assert list(bars.data[1].text) == ["30,0\u00a0%", "10,0\u00a0%"]
+    # Horizontal bars (names readable on the y axis), the largest revenue on top.
+    assert bars.data[0].orientation == "h"
+    revenue_by_name = dict(zip(bars.data[0].y, bars.data[0].x, strict=True))
+    assert revenue_by_name == dict(
+        zip(["Центр", "Не указано"], regions["revenue_amount"].to_list(), strict=True)
+    )
+    assert list(bars.data[0].y) == [
+        name
+        for _, name in sorted(zip(regions["revenue_amount"], ["Центр", "Не указано"], strict=True))
+    ]
+    shares = dict(zip(bars.data[1].y, bars.data[1].text, strict=True))
+    assert shares == {"Центр": "30,0\u00a0%", "Не указано": "10,0\u00a0%"}
+    assert dict(zip(bars.data[0].y, bars.data[0].customdata, strict=True)) == {
+        "Центр": 1,
+        "Не указано": 2,
+    }
     assert isinstance(treemap.data[0], go.Treemap)
     assert [trace.name for trace in gis.data] == ["Принят", "Ошибка"]
     assert list(gis.data[1].customdata) == ["error"]

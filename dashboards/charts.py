@@ -31,6 +31,25 @@ def _layout(figure: go.Figure, **layout: object) -> go.Figure:
     return figure
 
 
+def _count_axis(title: str) -> dict[str, object]:
+    """An axis of counts: whole numbers only (no 0,2 deals); see `_whole_ticks`."""
+    return {"title": title, "tickformat": ",d", "rangemode": "tozero"}
+
+
+def _whole_ticks(figure: go.Figure, axis: str = "yaxis") -> go.Figure:
+    """With small counts plotly ticks every 0,2, which ",d" prints as 0, 0, 0, 1: tick every 1
+    when the tallest (stacked) bar is small."""
+    totals: dict[object, float] = {}
+    for trace in figure.data:
+        categories = trace.x if axis == "yaxis" else trace.y
+        values = trace.y if axis == "yaxis" else trace.x
+        for category, value in zip(categories or (), values or (), strict=False):
+            totals[category] = totals.get(category, 0) + (value or 0)
+    if totals and max(totals.values()) <= 8:
+        figure.update_layout({axis: {"dtick": 1}})
+    return figure
+
+
 def every_month(months: list[date]) -> list[date]:
     """Every first-of-month from the earliest to the latest of ``months`` (gaps filled), so a
     monthly chart gives each month one slot of the same width, empty months included."""
@@ -117,11 +136,13 @@ def losses_chart(losses: pl.DataFrame) -> go.Figure:
                 y=reason_rows["deals_lost"].to_list(),
             )
         )
-    return _layout(
-        figure,
-        barmode="stack",
-        xaxis={"title": t("stage"), "categoryorder": "array", "categoryarray": stage_order},
-        yaxis={"title": t("deals_lost")},
+    return _whole_ticks(
+        _layout(
+            figure,
+            barmode="stack",
+            xaxis={"title": t("stage"), "categoryorder": "array", "categoryarray": stage_order},
+            yaxis=_count_axis(t("deals_lost")),
+        )
     )
 
 
@@ -141,6 +162,8 @@ def stage_days_chart(days: pl.DataFrame) -> go.Figure:
                 lowerfence=[row["lower_whisker_days"]],
                 upperfence=[row["upper_whisker_days"]],
                 mean=[row["mean_days"]],
+                boxmean=True,
+                marker_color=_IN_PROGRESS_COLOR,  # one colour: the stages differ by position
             )
         )
     order = [str(name) for name in days.sort("stage_sequence")["stage_name"]]
@@ -289,19 +312,21 @@ def satisfaction_trend_chart(by_month: pl.DataFrame) -> go.Figure:
             marker_color=_WON_COLOR,
         )
     )
-    return _layout(
-        figure,
-        height=300,
-        xaxis=_month_axis(months, title=t("month")),
-        yaxis={"title": t("claims_resolved")},
-        yaxis2={
-            "title": t("satisfied_share"),
-            "overlaying": "y",
-            "side": "right",
-            "range": [0, 1.05],
-            "tickformat": ".0%",
-            "showgrid": False,
-        },
+    return _whole_ticks(
+        _layout(
+            figure,
+            height=300,
+            xaxis=_month_axis(months, title=t("month")),
+            yaxis=_count_axis(t("claims_resolved")),
+            yaxis2={
+                "title": t("satisfied_share"),
+                "overlaying": "y",
+                "side": "right",
+                "range": [0, 1.05],
+                "tickformat": ".0%",
+                "showgrid": False,
+            },
+        )
     )
 
 
@@ -347,12 +372,14 @@ def claim_trend_chart(by_month: pl.DataFrame) -> go.Figure:
                 customdata=[reason_rows["group_key"][0]] * len(months),
             )
         )
-    return _layout(
-        figure,
-        barmode="stack",
-        height=320,
-        xaxis=_month_axis(months, title=t("month")),
-        yaxis={"title": t("claims_registered")},
+    return _whole_ticks(
+        _layout(
+            figure,
+            barmode="stack",
+            height=320,
+            xaxis=_month_axis(months, title=t("month")),
+            yaxis=_count_axis(t("claims_registered")),
+        )
     )
 
 
@@ -412,12 +439,14 @@ def on_time_chart(fulfilment: pl.DataFrame, kind: str) -> go.Figure:
                 marker_color=color,
             )
         )
-    return _layout(
-        figure,
-        barmode="stack",
-        height=300,
-        xaxis=_month_axis(months, title=t("month")),
-        yaxis={"title": t("orders")},
+    return _whole_ticks(
+        _layout(
+            figure,
+            barmode="stack",
+            height=300,
+            xaxis=_month_axis(months, title=t("month")),
+            yaxis=_count_axis(t("orders")),
+        )
     )
 
 
@@ -505,7 +534,7 @@ def region_treemap(regions: pl.DataFrame) -> go.Figure:
             marker={
                 "colors": [share or 0 for share in regions["margin_share"].to_list()],
                 "colorscale": "RdYlGn",
-                "colorbar": {"title": t("margin_share"), "tickformat": ".0%"},
+                "colorbar": {"title": t("margin_share"), "tickformat": ".1%"},
             },
             text=[
                 f"{format_number(revenue)}<br>{format_percent(share)}"
@@ -536,13 +565,15 @@ def gis_daily_chart(daily: pl.DataFrame) -> go.Figure:
                 marker_color=color,
             )
         )
-    return _layout(
-        figure,
-        barmode="stack",
-        height=320,
-        xaxis={"title": t("day"), "tickformat": "%d.%m.%Y", "type": "date"},
-        yaxis={"title": t("documents")},
-        clickmode="event+select",
+    return _whole_ticks(
+        _layout(
+            figure,
+            barmode="stack",
+            height=320,
+            xaxis={"title": t("day"), "tickformat": "%d.%m.%Y", "type": "date"},
+            yaxis=_count_axis(t("documents")),
+            clickmode="event+select",
+        )
     )
 
 

@@ -209,6 +209,23 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "time the marts were built. The deal kind and region filters do not apply.",
     ),
     "responsible": ("Ответственный", "Responsible"),
+    "attention_interactions": (
+        "Просроченные и не рассмотренные взаимодействия",
+        "Overdue and unreviewed interactions",
+    ),
+    "no_attention_interactions": (
+        "Просроченных и не рассмотренных взаимодействий нет.",
+        "No overdue or unreviewed interactions.",
+    ),
+    "interaction_what": ("Взаимодействие", "Interaction"),
+    "planned_since": ("Запланировано на", "Planned for"),
+    "interaction_kind_call": ("Телефонный звонок", "Phone call"),
+    "interaction_kind_meeting": ("Встреча", "Meeting"),
+    "interaction_kind_email": ("Электронное письмо", "E-mail"),
+    "interaction_kind_sms": ("SMS", "SMS"),
+    "interaction_status_planned": ("Запланировано", "Planned"),
+    "interaction_status_done": ("Выполнено", "Done"),
+    "interaction_status_cancelled": ("Отменено", "Cancelled"),
     "events_period": (
         "Период: {start} – {end} (включая запланированное).",
         "Period: {start} – {end} (planned events included).",

@@ -1046,6 +1046,43 @@ def events_by_user(filters: Filters) -> pl.DataFrame:
     )
 
 
+# The interaction-level mart the events calendar lists (proposed contract, built by dbt):
+# one row per interaction with interaction_id, partner_id, partner_name, responsible_user_id,
+# interaction_kind, interaction_topic_name, summary, planned_at (UTC), status, is_overdue and
+# is_unreviewed (the same flags rpt_events_calendar counts).
+INTERACTIONS_MART = "marts.fct_interactions"
+
+
+def attention_interactions(filters: Filters, limit: int = 500) -> pl.DataFrame:
+    """The overdue and the unreviewed interactions themselves (who, what, since when), planned
+    up to the period's end, oldest first; the manager filter picks the responsible users."""
+    return _query(
+        f"""
+        select
+            fct_interactions.interaction_id,
+            dim_managers.manager_name as user_name,
+            fct_interactions.interaction_kind,
+            fct_interactions.interaction_topic_name,
+            fct_interactions.summary,
+            fct_interactions.partner_id,
+            fct_interactions.partner_name,
+            fct_interactions.planned_at,
+            fct_interactions.status,
+            fct_interactions.is_overdue,
+            fct_interactions.is_unreviewed,
+        from {INTERACTIONS_MART} as fct_interactions
+        left join marts.dim_managers
+            on fct_interactions.responsible_user_id = dim_managers.manager_id
+        where (fct_interactions.is_overdue or fct_interactions.is_unreviewed)
+            and ($end::date is null or cast(fct_interactions.planned_at as date) <= $end::date)
+            and {_dimensions(manager="fct_interactions.responsible_user_id")}
+        order by fct_interactions.planned_at, fct_interactions.interaction_id
+        limit $limit
+        """,
+        filters.params() | {"limit": limit},
+    )
+
+
 # -- orders, shipments, payments and debt --------------------------------------------------
 
 _ORDER_DIMENSIONS_SQL = _dimensions(

@@ -18,7 +18,13 @@ ColumnKind = Literal[
     "text", "int", "amount", "percent", "days", "hours", "month", "date", "datetime", "bool"
 ]
 # Card pages of the operational app (operational_app/web): a link column's route and id column.
-CARD_ROUTES = {"deal": "deals", "order": "orders", "claim": "claims", "partner": "partners"}
+CARD_ROUTES = {
+    "deal": "deals",
+    "order": "orders",
+    "claim": "claims",
+    "partner": "partners",
+    "interaction": "interactions",
+}
 # Number columns that link to a card, with the id column the link is built from.
 DEFAULT_LINKS: dict[str, tuple[str, str]] = {
     "deal_number": ("deal", "deal_id"),

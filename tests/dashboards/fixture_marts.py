@@ -237,6 +237,32 @@ DATA_FRESHNESS = [
 ]
 RUN_ID = "run-fixture"
 
+# The interaction-level mart the events calendar lists (dashboards/queries.py INTERACTIONS_MART:
+# a proposed contract, no dbt model yet, so the columns are spelled out here).
+INTERACTION_COLUMNS = [
+    ("interaction_id", "bigint"),
+    ("partner_id", "bigint"),
+    ("partner_name", "varchar"),
+    ("responsible_user_id", "bigint"),
+    ("interaction_kind", "varchar"),
+    ("interaction_topic_name", "varchar"),
+    ("summary", "varchar"),
+    ("planned_at", "timestamp"),
+    ("status", "varchar"),
+    ("is_overdue", "boolean"),
+    ("is_unreviewed", "boolean"),
+]
+# interaction_id, partner, responsible, kind, topic, summary, planned_at (UTC), status,
+# overdue, unreviewed
+INTERACTIONS = [
+    (1, 101, 1, "call", "Продление договора", "Обсудить продление", datetime(2024, 6, 3, 6),
+     "planned", True, True),
+    (2, 102, 2, "meeting", None, "Презентация", datetime(2024, 6, 10, 9), "done", False, True),
+    (3, 103, 1, "email", None, "Счёт", datetime(2024, 6, 4, 7), "done", False, False),
+    (4, 101, None, "call", None, None, datetime(2024, 6, 5, 8), "planned", True, True),
+    (5, 102, 2, "call", None, "Позже", datetime(2024, 7, 15, 8), "planned", False, False),
+]  # fmt: skip
+
 
 def _month(day: date) -> date:
     return day.replace(day=1)
@@ -635,6 +661,19 @@ def write_new_marts(connection: duckdb.DuckDBPyConnection, *, empty: bool = Fals
             f"insert into marts.{table} ({', '.join(names)}) "
             f"values ({', '.join('?' * len(names))})",
             [[row[name] for name in names] for row in rows],
+        )
+    connection.execute(
+        "create table marts.fct_interactions ("
+        + ", ".join(f"{name} {data_type}" for name, data_type in INTERACTION_COLUMNS)
+        + ")"
+    )
+    if not empty:
+        connection.executemany(
+            "insert into marts.fct_interactions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (number, partner, PARTNERS[partner][0], *rest)
+                for number, partner, *rest in INTERACTIONS
+            ],
         )
     # The publish step's tables (ingestion/publish.py).
     connection.execute("create schema meta")

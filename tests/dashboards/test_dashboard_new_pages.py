@@ -4,7 +4,7 @@ through AppTest against the fixture warehouse; expected figures come from fixtur
 from __future__ import annotations
 
 import statistics
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -38,7 +38,7 @@ TABLES_PER_PAGE = {
     "app_pages/sales_funnel.py": 1,
     "app_pages/deal_efficiency.py": 5,
     "app_pages/claims.py": 2,
-    "app_pages/events_calendar.py": 2,
+    "app_pages/events_calendar.py": 3,
     "app_pages/orders.py": 3,
     "app_pages/regions.py": 3,
     "app_pages/gis_exchange.py": 2,
@@ -238,11 +238,40 @@ def test_events_totals_follow_the_manager_filter(
     }
     if not managers or 2 in managers:
         assert any(row[1] > END for row in rows)  # the future row is counted
-    by_user = app.dataframe[0].value
+    by_user = app.dataframe[1].value
     assert set(by_user["user_name"]) == (
         {"Иванов Иван", "Петрова Анна", "Не назначен"} if not managers else
         {{1: "Иванов Иван", 2: "Петрова Анна"}[user] for user in managers if user != 3}
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("managers", [(), (1,)])
+def test_events_calendar_lists_the_overdue_and_unreviewed_interactions(
+    warehouse: Any, app_path: str, managers: tuple[int, ...]
+) -> None:
+    params = {"manager": ",".join(map(str, managers))} if managers else {}
+    app = _run(app_path, "app_pages/events_calendar.py", **params)
+
+    listed = app.dataframe[0]  # the list comes before the per-user and per-day tables
+    expected = sorted(
+        (
+            row
+            for row in fx.INTERACTIONS
+            if (row[8] or row[9]) and (not managers or row[2] in managers)
+        ),
+        key=lambda row: row[6],
+    )
+    shown = table_text(listed)
+    # Who, what, since when (Moscow time), oldest first; the done and reviewed ones are not here.
+    assert shown["user_name"].tolist() == [
+        {1: "Иванов Иван", 2: "Петрова Анна", None: "Не назначен"}[row[2]] for row in expected
+    ]
+    assert shown["planned_at"].tolist() == [
+        (row[6] + timedelta(hours=3)).strftime("%d.%m.%Y %H:%M") for row in expected
+    ]
+    assert shown["what"].tolist()[0] == "Телефонный звонок: Продление договора: Обсудить продление"
+    assert link_targets(listed, "partner_name")[0] == "http://127.0.0.1:8000/partners/101#Партнёр 1"
+    assert len(expected) == (3 if not managers else 1)
 
 
 # -- orders and debt -------------------------------------------------------------------------

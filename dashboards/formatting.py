@@ -175,6 +175,8 @@ def cell_formatter(kind: str, *, lang: str | None = None) -> Callable[[Any], str
             # pandas hands NaN (numbers) and NaT (dates) for missing values.
             if value is None or value != value or type(value).__name__ == "NaTType":
                 return MISSING
+            if isinstance(value, str):  # already shown as text (a date column with gaps)
+                return value
             return function(value)
 
         return show

@@ -11,7 +11,7 @@ import streamlit as st
 
 from crm.settings import get_settings
 from dashboards import export, queries
-from dashboards.formatting import cell_formatter, to_local
+from dashboards.formatting import MISSING, cell_formatter, to_local
 from dashboards.i18n import current_language, label, t
 
 ColumnKind = Literal[
@@ -76,6 +76,20 @@ def display_table(
             config[name] = st.column_config.CheckboxColumn(heading)
         else:
             config[name] = st.column_config.Column(heading)
+        # The grid draws a null cell as a faded "None" whatever the Styler says. A missing
+        # number becomes NaN (a value, shown as "—", sorting last); a date column with gaps
+        # is shown as text (its order then follows the text).
+        if shown[name].null_count() and name not in linked:
+            dtype = shown[name].dtype
+            if dtype.is_numeric():
+                shown = shown.with_columns(pl.col(name).cast(pl.Float64).fill_null(float("nan")))
+            elif dtype in (pl.Date, pl.Datetime) or isinstance(dtype, pl.Datetime):
+                show = cell_formatter(kind)
+                shown = shown.with_columns(
+                    pl.Series(name, [show(value) for value in shown[name]], dtype=pl.String)
+                )
+            elif dtype == pl.String:
+                shown = shown.with_columns(pl.col(name).fill_null(MISSING))
     styler = shown.to_pandas().style.format(
         {
             name: cell_formatter(kind)

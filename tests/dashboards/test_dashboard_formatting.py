@@ -128,6 +128,21 @@ def test_display_table_formats_cells_but_keeps_values_for_sorting(
     assert config["deal_number"]["type_config"]["type"] == "link"
 
 
+def test_missing_values_never_reach_the_grid_as_null() -> None:
+    """The grid draws a null cell as a faded "None" whatever the Styler says: a missing number
+    goes as NaN (shown "—"), a date column with gaps as its text."""
+    frame = pl.DataFrame(
+        {"amount": [1.5, None], "deals": [3, None], "day": [date(2024, 1, 31), None]}
+    )
+    styler, _ = display_table(
+        frame, {"amount": ("Сумма", "amount"), "deals": ("Сделки", "int"), "day": ("День", "date")}
+    )
+
+    assert styler.data.notna().sum().to_dict() == {"amount": 1, "deals": 1, "day": 2}
+    assert styler.data["day"].tolist() == ["31.01.2024", "—"]
+    assert styler.to_string(delimiter="|").splitlines()[2] == "1|—|—|—"
+
+
 def _run(app_path: str, page: str | None) -> AppTest:
     app = AppTest.from_file(app_path, default_timeout=60).run()
     if page:

@@ -216,6 +216,8 @@ def _cmd_dashboards(args: argparse.Namespace, settings: Settings) -> int:
         f"--server.address={args.host}",
         f"--server.port={args.port}",
         "--browser.gatherUsageStats=false",
+        # A reader's view: no Deploy button, no developer menu (.streamlit/config.toml too).
+        "--client.toolbarMode=viewer",
     ]
     return subprocess.call(command)
 
@@ -364,7 +366,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="crm",
         description="crm-warehouse: operational app, pipeline, dashboards and SQL access.",
-        epilog="Configuration: CRM_OLTP_URL, CRM_DATA_DIR, CRM_WAREHOUSE_DIR, CRM_LANG.",
+        epilog="Configuration: CRM_OLTP_URL, CRM_DATA_DIR, CRM_WAREHOUSE_DIR, CRM_LANG, "
+        "CRM_APP_URL, CRM_TIMEZONE.",
     )
     commands = parser.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
 

@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SUPPORTED_LANGUAGES = ("ru", "en")
 
@@ -21,6 +22,10 @@ class Settings:
     warehouse_dir: Path
     oltp_url: str
     lang: str
+    # The operational app's address, for links from the dashboards to its cards.
+    app_url: str = "http://127.0.0.1:8000"
+    # Where times are shown (the warehouse keeps UTC): an IANA zone name.
+    timezone: str = "Europe/Moscow"
 
     @property
     def oltp_dir(self) -> Path:
@@ -63,7 +68,14 @@ class Settings:
 
 # Every variable get_settings reads: the cache key (with the working directory, which relative
 # paths resolve against).
-_VARIABLES = ("CRM_DATA_DIR", "CRM_WAREHOUSE_DIR", "CRM_OLTP_URL", "CRM_LANG")
+_VARIABLES = (
+    "CRM_DATA_DIR",
+    "CRM_WAREHOUSE_DIR",
+    "CRM_OLTP_URL",
+    "CRM_LANG",
+    "CRM_APP_URL",
+    "CRM_TIMEZONE",
+)
 
 
 def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -82,9 +94,18 @@ def _settings_for(values: tuple[str | None, ...], working_dir: str) -> Settings:
     lang = (env["CRM_LANG"] or "ru").lower()
     if lang not in SUPPORTED_LANGUAGES:
         raise ValueError(f"CRM_LANG must be one of {', '.join(SUPPORTED_LANGUAGES)}, got {lang!r}")
+    timezone = env["CRM_TIMEZONE"] or "Europe/Moscow"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(
+            f"CRM_TIMEZONE must be an IANA time zone name, got {timezone!r}"
+        ) from error
     return Settings(
         data_dir=data_dir,
         warehouse_dir=warehouse_dir,
         oltp_url=env["CRM_OLTP_URL"] or default_oltp,
         lang=lang,
+        app_url=(env["CRM_APP_URL"] or "http://127.0.0.1:8000").rstrip("/"),
+        timezone=timezone,
     )

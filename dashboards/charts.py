@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboards.formatting import format_number, format_percent, plotly_separators
+from dashboards.formatting import (
+    format_day,
+    format_month,
+    format_number,
+    format_percent,
+    plotly_separators,
+)
 from dashboards.i18n import label, t
 
 _WON_COLOR = "#2e7d32"
@@ -23,6 +31,59 @@ def _layout(figure: go.Figure, **layout: object) -> go.Figure:
     return figure
 
 
+def _count_axis(title: str) -> dict[str, object]:
+    """An axis of counts: whole numbers only (no 0,2 deals); see `_whole_ticks`."""
+    return {"title": title, "tickformat": ",d", "rangemode": "tozero"}
+
+
+def _whole_ticks(figure: go.Figure, axis: str = "yaxis") -> go.Figure:
+    """With small counts plotly ticks every 0,2, which ",d" prints as 0, 0, 0, 1: tick every 1
+    when the tallest (stacked) bar is small."""
+    totals: dict[object, float] = {}
+    for trace in figure.data:
+        categories = trace.x if axis == "yaxis" else trace.y
+        values = trace.y if axis == "yaxis" else trace.x
+        for category, value in zip(categories or (), values or (), strict=False):
+            totals[category] = totals.get(category, 0) + (value or 0)
+    if totals and max(totals.values()) <= 8:
+        figure.update_layout({axis: {"dtick": 1}})
+    return figure
+
+
+def every_month(months: list[date]) -> list[date]:
+    """Every first-of-month from the earliest to the latest of ``months`` (gaps filled), so a
+    monthly chart gives each month one slot of the same width, empty months included."""
+    firsts = sorted({month.replace(day=1) for month in months if month is not None})
+    if not firsts:
+        return []
+    index, last = (
+        firsts[0].year * 12 + firsts[0].month - 1,
+        firsts[-1].year * 12 + firsts[-1].month - 1,
+    )
+    return [date(i // 12, i % 12 + 1, 1) for i in range(index, last + 1)]
+
+
+def _month_axis(months: list[date], **axis: object) -> dict[str, object]:
+    """A category axis of month labels (``янв 2026``) in calendar order."""
+    return {
+        "type": "category",
+        "categoryorder": "array",
+        "categoryarray": [format_month(month) for month in months],
+        **axis,
+    }
+
+
+def _per_month(
+    months: list[date], rows: pl.DataFrame, month_column: str, value_column: str
+) -> list[object]:
+    """``value_column`` for each of ``months`` (0 where ``rows`` has no row for it)."""
+    values = {
+        (month.replace(day=1) if month else None): value
+        for month, value in zip(rows[month_column], rows[value_column], strict=True)
+    }
+    return [values.get(month, 0) for month in months]
+
+
 def funnel_chart(funnel: pl.DataFrame) -> go.Figure:
     """Stages top to bottom, each bar the deals that reached it, with cumulative conversion."""
     rows = funnel.sort("stage_sequence")
@@ -32,14 +93,28 @@ def funnel_chart(funnel: pl.DataFrame) -> go.Figure:
             rows["deals_entered"], rows["cumulative_conversion"], strict=True
         )
     ]
+    names = rows["stage_name"].to_list()
+    entered = rows["deals_entered"].to_list()
+    ids = rows["stage_id"].to_list() if "stage_id" in rows.columns else [None] * rows.height
+    colors = ["#1565c0"] * rows.height
+    if "deals_won" in rows.columns and rows.height:
+        # The funnel's end: the deals won, whatever stage they were won at.
+        won = int(rows["deals_won"].sum())
+        first = entered[0] if entered else 0
+        names.append(t("funnel_won"))
+        entered.append(won)
+        ids.append(None)
+        colors.append(_WON_COLOR)
+        text.append(f"{format_number(won)} · {format_percent(won / first if first else None)}")
     figure = go.Figure(
         go.Funnel(
-            y=rows["stage_name"].to_list(),
-            x=rows["deals_entered"].to_list(),
+            y=names,
+            x=entered,
             # A click selects the stage; the page lists the deals behind it.
-            customdata=rows["stage_id"].to_list() if "stage_id" in rows.columns else None,
+            customdata=ids if any(value is not None for value in ids) else None,
             text=text,
             textinfo="text",
+            marker={"color": colors},
             hovertemplate="%{y}: %{x}<extra></extra>",
         )
     )
@@ -61,11 +136,13 @@ def losses_chart(losses: pl.DataFrame) -> go.Figure:
                 y=reason_rows["deals_lost"].to_list(),
             )
         )
-    return _layout(
-        figure,
-        barmode="stack",
-        xaxis={"title": t("stage"), "categoryorder": "array", "categoryarray": stage_order},
-        yaxis={"title": t("deals_lost")},
+    return _whole_ticks(
+        _layout(
+            figure,
+            barmode="stack",
+            xaxis={"title": t("stage"), "categoryorder": "array", "categoryarray": stage_order},
+            yaxis=_count_axis(t("deals_lost")),
+        )
     )
 
 
@@ -77,15 +154,25 @@ def stage_days_chart(days: pl.DataFrame) -> go.Figure:
         figure.add_trace(
             go.Box(
                 name=str(row["stage_name"]),
+                # Each box at its own stage on the axis (without x every box sits at x=0).
+                x=[str(row["stage_name"])],
                 q1=[row["q1_days"]],
                 median=[row["median_days"]],
                 q3=[row["q3_days"]],
                 lowerfence=[row["lower_whisker_days"]],
                 upperfence=[row["upper_whisker_days"]],
                 mean=[row["mean_days"]],
+                boxmean=True,
+                marker_color=_IN_PROGRESS_COLOR,  # one colour: the stages differ by position
             )
         )
-    return _layout(figure, showlegend=False, yaxis={"title": t("days_in_stage")})
+    order = [str(name) for name in days.sort("stage_sequence")["stage_name"]]
+    return _layout(
+        figure,
+        showlegend=False,
+        xaxis={"type": "category", "categoryorder": "array", "categoryarray": order},
+        yaxis={"title": t("days_in_stage")},
+    )
 
 
 def efficiency_chart(efficiency: pl.DataFrame) -> go.Figure:
@@ -129,19 +216,20 @@ def efficiency_chart(efficiency: pl.DataFrame) -> go.Figure:
 
 def won_trend_chart(by_month: pl.DataFrame) -> go.Figure:
     """Won amount per month of closing."""
+    months = every_month(by_month["month"].to_list())
     figure = go.Figure(
         go.Bar(
-            x=by_month["month"].to_list(),
-            y=by_month["won_amount"].to_list(),
+            x=[format_month(month) for month in months],
+            y=_per_month(months, by_month, "month", "won_amount"),
             marker_color=_WON_COLOR,
             name=t("won_amount"),
-            hovertemplate="%{x|%m.%Y}: %{y:,.0f}<extra></extra>",
+            hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
         )
     )
     return _layout(
         figure,
         height=280,
-        xaxis={"title": t("month"), "tickformat": "%m.%Y", "dtick": "M1"},
+        xaxis=_month_axis(months, title=t("month")),
         yaxis={"title": t("won_amount"), "tickformat": ",.0f"},
     )
 
@@ -201,38 +289,44 @@ def satisfaction_chart(satisfaction: pl.DataFrame) -> go.Figure:
 
 def satisfaction_trend_chart(by_month: pl.DataFrame) -> go.Figure:
     """Resolved claims per month (bars) and the satisfied share (line, right axis)."""
+    months = every_month(by_month["month"].to_list())
+    labels = [format_month(month) for month in months]
     figure = go.Figure()
     figure.add_trace(
         go.Bar(
-            x=by_month["month"].to_list(),
-            y=by_month["claims_resolved"].to_list(),
+            x=labels,
+            y=_per_month(months, by_month, "month", "claims_resolved"),
             name=t("claims_resolved"),
             marker_color=_IN_PROGRESS_COLOR,
         )
     )
+    shares = dict(zip(by_month["month"], by_month["satisfied_share"], strict=True))
     figure.add_trace(
         go.Scatter(
-            x=by_month["month"].to_list(),
-            y=by_month["satisfied_share"].to_list(),
+            x=labels,
+            y=[shares.get(month) for month in months],  # no resolved claims: no share
+            connectgaps=False,
             name=t("satisfied_share"),
             yaxis="y2",
             mode="lines+markers",
             marker_color=_WON_COLOR,
         )
     )
-    return _layout(
-        figure,
-        height=300,
-        xaxis={"title": t("month"), "tickformat": "%m.%Y", "dtick": "M1"},
-        yaxis={"title": t("claims_resolved")},
-        yaxis2={
-            "title": t("satisfied_share"),
-            "overlaying": "y",
-            "side": "right",
-            "range": [0, 1.05],
-            "tickformat": ".0%",
-            "showgrid": False,
-        },
+    return _whole_ticks(
+        _layout(
+            figure,
+            height=300,
+            xaxis=_month_axis(months, title=t("month")),
+            yaxis=_count_axis(t("claims_resolved")),
+            yaxis2={
+                "title": t("satisfied_share"),
+                "overlaying": "y",
+                "side": "right",
+                "range": [0, 1.05],
+                "tickformat": ".0%",
+                "showgrid": False,
+            },
+        )
     )
 
 
@@ -267,22 +361,25 @@ def claim_structure_chart(structure: pl.DataFrame) -> go.Figure:
 def claim_trend_chart(by_month: pl.DataFrame) -> go.Figure:
     """Claims registered per month, stacked by reason."""
     rows = by_month.with_columns(pl.col("group_name").fill_null(t("not_set")))
+    months = every_month(rows["month"].to_list())
     figure = go.Figure()
     for (reason,), reason_rows in rows.sort("month").group_by("group_name", maintain_order=True):
         figure.add_trace(
             go.Bar(
                 name=str(reason),
-                x=reason_rows["month"].to_list(),
-                y=reason_rows["claims_registered"].to_list(),
-                customdata=reason_rows["group_key"].to_list(),
+                x=[format_month(month) for month in months],
+                y=_per_month(months, reason_rows, "month", "claims_registered"),
+                customdata=[reason_rows["group_key"][0]] * len(months),
             )
         )
-    return _layout(
-        figure,
-        barmode="stack",
-        height=320,
-        xaxis={"title": t("month"), "tickformat": "%m.%Y", "dtick": "M1"},
-        yaxis={"title": t("claims_registered")},
+    return _whole_ticks(
+        _layout(
+            figure,
+            barmode="stack",
+            height=320,
+            xaxis=_month_axis(months, title=t("month")),
+            yaxis=_count_axis(t("claims_registered")),
+        )
     )
 
 
@@ -290,7 +387,16 @@ def events_heatmap(calendar: pl.DataFrame, metric: str) -> go.Figure:
     """Users down, days across, colour = the chosen count (a calendar at a glance)."""
     rows = calendar.with_columns(pl.col("user_name").fill_null(t("unassigned")))
     users = rows.select("user_name").unique(maintain_order=True)["user_name"].to_list()
-    days = sorted(set(rows["planned_date"].to_list()))
+    planned = [day for day in rows["planned_date"].to_list() if day is not None]
+    # Every day of the span, so each cell is one day wide whether or not it had events.
+    days = (
+        [
+            min(planned) + timedelta(days=offset)
+            for offset in range((max(planned) - min(planned)).days + 1)
+        ]
+        if planned
+        else []
+    )
     values = {
         (user, day): value
         for user, day, value in rows.select("user_name", "planned_date", metric).iter_rows()
@@ -298,11 +404,11 @@ def events_heatmap(calendar: pl.DataFrame, metric: str) -> go.Figure:
     z = [[values.get((user, day), 0) for day in days] for user in users]
     figure = go.Figure(
         go.Heatmap(
-            x=days,
+            x=[format_day(day) for day in days],
             y=users,
             z=z,
             colorscale="Reds" if metric == "interactions_overdue" else "Blues",
-            hovertemplate="%{y}, %{x|%d.%m.%Y}: %{z}<extra></extra>",
+            hovertemplate="%{y}, %{x}: %{z}<extra></extra>",
             xgap=2,
             ygap=2,
             colorbar={"title": t(metric)},
@@ -311,13 +417,14 @@ def events_heatmap(calendar: pl.DataFrame, metric: str) -> go.Figure:
     return _layout(
         figure,
         height=max(220, 36 * len(users) + 120),
-        xaxis={"tickformat": "%d.%m", "type": "date"},
+        xaxis={"type": "category", "nticks": 16},
         yaxis={"autorange": "reversed"},
     )
 
 
 def on_time_chart(fulfilment: pl.DataFrame, kind: str) -> go.Figure:
     """Orders per month of ordering: shipped (or paid) on time, late, or not yet / no plan."""
+    months = every_month(fulfilment["month"].to_list())
     figure = go.Figure()
     for column, name, color in (
         (f"{kind}_on_time", t("on_time"), _WON_COLOR),
@@ -327,17 +434,19 @@ def on_time_chart(fulfilment: pl.DataFrame, kind: str) -> go.Figure:
         figure.add_trace(
             go.Bar(
                 name=name,
-                x=fulfilment["month"].to_list(),
-                y=fulfilment[column].to_list(),
+                x=[format_month(month) for month in months],
+                y=_per_month(months, fulfilment, "month", column),
                 marker_color=color,
             )
         )
-    return _layout(
-        figure,
-        barmode="stack",
-        height=300,
-        xaxis={"title": t("month"), "tickformat": "%m.%Y", "dtick": "M1"},
-        yaxis={"title": t("orders")},
+    return _whole_ticks(
+        _layout(
+            figure,
+            barmode="stack",
+            height=300,
+            xaxis=_month_axis(months, title=t("month")),
+            yaxis=_count_axis(t("orders")),
+        )
     )
 
 
@@ -377,34 +486,39 @@ def debt_ageing_chart(ageing: pl.DataFrame, top: int = 15) -> go.Figure:
 
 def region_chart(regions: pl.DataFrame) -> go.Figure:
     """Revenue and margin per business region (clickable: customdata is the region id)."""
-    names = _names(regions["business_region_name"])
-    ids = regions["business_region_id"].to_list()
+    # Horizontal bars: region names read left of their bars, however long or many.
+    rows = regions.sort("revenue_amount", descending=False, nulls_last=False)
+    names = _names(rows["business_region_name"])
+    ids = rows["business_region_id"].to_list()
     figure = go.Figure()
     figure.add_trace(
         go.Bar(
+            orientation="h",
             name=t("revenue"),
-            x=names,
-            y=regions["revenue_amount"].to_list(),
+            y=names,
+            x=rows["revenue_amount"].to_list(),
             customdata=ids,
             marker_color=_IN_PROGRESS_COLOR,
         )
     )
     figure.add_trace(
         go.Bar(
+            orientation="h",
             name=t("margin"),
-            x=names,
-            y=regions["margin_amount"].to_list(),
+            y=names,
+            x=rows["margin_amount"].to_list(),
             customdata=ids,
             marker_color=_WON_COLOR,
-            text=_share_text(regions["margin_share"]),
+            text=_share_text(rows["margin_share"]),
             textposition="outside",
         )
     )
     return _layout(
         figure,
         barmode="group",
-        height=360,
-        yaxis={"title": t("amount"), "tickformat": ",.0f"},
+        height=max(300, 56 * len(names) + 100),
+        xaxis={"title": t("amount"), "tickformat": ",.0f"},
+        yaxis={"automargin": True},
         clickmode="event+select",
     )
 
@@ -420,7 +534,7 @@ def region_treemap(regions: pl.DataFrame) -> go.Figure:
             marker={
                 "colors": [share or 0 for share in regions["margin_share"].to_list()],
                 "colorscale": "RdYlGn",
-                "colorbar": {"title": t("margin_share"), "tickformat": ".0%"},
+                "colorbar": {"title": t("margin_share"), "tickformat": ".1%"},
             },
             text=[
                 f"{format_number(revenue)}<br>{format_percent(share)}"
@@ -451,13 +565,15 @@ def gis_daily_chart(daily: pl.DataFrame) -> go.Figure:
                 marker_color=color,
             )
         )
-    return _layout(
-        figure,
-        barmode="stack",
-        height=320,
-        xaxis={"title": t("day"), "tickformat": "%d.%m.%Y", "type": "date"},
-        yaxis={"title": t("documents")},
-        clickmode="event+select",
+    return _whole_ticks(
+        _layout(
+            figure,
+            barmode="stack",
+            height=320,
+            xaxis={"title": t("day"), "tickformat": "%d.%m.%Y", "type": "date"},
+            yaxis=_count_axis(t("documents")),
+            clickmode="event+select",
+        )
     )
 
 

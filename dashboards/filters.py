@@ -94,15 +94,27 @@ def _write_query_params() -> None:
             del st.query_params[name]
 
 
-def default_period(last_date: date) -> tuple[date, date]:
-    """The last 12 calendar months up to ``last_date`` (its month counted as the 12th)."""
+def default_period(last_date: date, first_date: date | None = None) -> tuple[date, date]:
+    """The last 12 calendar months up to ``last_date`` (its month counted as the 12th), never
+    starting before the data does (``first_date``)."""
     month_index = last_date.year * 12 + last_date.month - 1 - 11
-    return date(month_index // 12, month_index % 12 + 1, 1), last_date
+    start = date(month_index // 12, month_index % 12 + 1, 1)
+    if first_date is not None and first_date > start:
+        start = min(first_date, last_date)
+    return start, last_date
 
 
-def _last_data_date() -> date:
-    _, last_date = queries.data_date_range()
-    return last_date or date.today()
+def data_default_period() -> tuple[date, date]:
+    """The default period for the data in the warehouse (see queries.data_date_range); today
+    only when the warehouse holds no dated rows at all."""
+    first_date, last_date = queries.data_date_range()
+    return default_period(last_date or date.today(), first_date)
+
+
+def is_default_period() -> bool:
+    """Whether the reader kept the default period (pages may then widen it to their data)."""
+    period = st.session_state.get(PERIOD_KEY)
+    return period is None or tuple(period) == data_default_period()
 
 
 def _multiselect(key: str, label: str, options: pl.DataFrame, id_col: str, name_col: str) -> None:
@@ -128,7 +140,7 @@ def render_sidebar() -> None:
     with st.sidebar:
         st.header(t("filters"))
         if PERIOD_KEY not in st.session_state:
-            st.session_state[PERIOD_KEY] = default_period(_last_data_date())
+            st.session_state[PERIOD_KEY] = data_default_period()
         st.date_input(t("period"), key=PERIOD_KEY, format=t("date_input_format"))
         managers = queries.managers().with_columns(
             pl.when(pl.col("is_active"))
@@ -152,7 +164,7 @@ def render_sidebar() -> None:
 
 def current_filters() -> queries.Filters:
     """The filters as chosen in the sidebar, or the defaults when it has not been drawn."""
-    period = st.session_state.get(PERIOD_KEY) or default_period(_last_data_date())
+    period = st.session_state.get(PERIOD_KEY) or data_default_period()
     # While a range is half picked the widget holds one date: treat it as a one-day period.
     start, end = (period[0], period[-1]) if isinstance(period, tuple | list) else (period, period)
     return queries.Filters(

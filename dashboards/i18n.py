@@ -31,6 +31,7 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "loss_reason": ("Причина проигрыша", "Loss reason"),
     "no_reason": ("Причина не указана", "No reason given"),
     "won": ("Выиграно", "Won"),
+    "funnel_won": ("Выиграна", "Won"),
     "lost": ("Проиграно", "Lost"),
     "in_progress": ("В работе", "In progress"),
     "deals_total": ("Всего сделок", "Deals"),
@@ -79,8 +80,10 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "days_in_stage": ("Срок на этапе, дней", "Days in stage"),
     "deals": ("Сделки", "Deals"),
     "efficiency_caption": (
-        "Сделки, созданные в периоде.",
-        "Deals created in the period.",
+        "Выиграно, проиграно, доля выигранных, сумма и цикл — по сделкам, закрытым в периоде (как "
+        "на Обзоре); в работе — сделки, открытые сейчас.",
+        "Won, lost, win rate, won amount and cycle: deals closed in the period (as on the "
+        "Overview); in progress: deals open now.",
     ),
     "by_manager": ("По менеджерам", "By manager"),
     "by_business_region": ("По бизнес-регионам", "By business region"),
@@ -206,6 +209,27 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "time the marts were built. The deal kind and region filters do not apply.",
     ),
     "responsible": ("Ответственный", "Responsible"),
+    "attention_interactions": (
+        "Просроченные и не рассмотренные взаимодействия",
+        "Overdue and unreviewed interactions",
+    ),
+    "no_attention_interactions": (
+        "Просроченных и не рассмотренных взаимодействий нет.",
+        "No overdue or unreviewed interactions.",
+    ),
+    "interaction_what": ("Взаимодействие", "Interaction"),
+    "planned_since": ("Запланировано на", "Planned for"),
+    "interaction_kind_call": ("Телефонный звонок", "Phone call"),
+    "interaction_kind_meeting": ("Встреча", "Meeting"),
+    "interaction_kind_email": ("Электронное письмо", "E-mail"),
+    "interaction_kind_sms": ("SMS", "SMS"),
+    "interaction_status_planned": ("Запланировано", "Planned"),
+    "interaction_status_done": ("Выполнено", "Done"),
+    "interaction_status_cancelled": ("Отменено", "Cancelled"),
+    "events_period": (
+        "Период: {start} – {end} (включая запланированное).",
+        "Period: {start} – {end} (planned events included).",
+    ),
     "interactions_total": ("Всего", "Total"),
     "interactions_planned": ("Запланировано", "Planned"),
     "interactions_done": ("Выполнено", "Done"),
@@ -251,7 +275,29 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "Over all orders as of the publication (the period does not apply).",
     ),
     "debt_amount": ("Долг клиентов", "Receivables"),
-    "overdue_amount": ("Просроченный долг", "Overdue debt"),
+    "overdue_amount": ("Просроченный долг", "Overdue receivables"),
+    "prepayment_amount": ("Авансы клиентов", "Customer advances"),
+    "overdue_payment_amount": ("Просроченные оплаты по графику", "Overdue scheduled payments"),
+    "debt_amount_help": (
+        "Отгружено, но не оплачено, по каждому заказу отдельно (согласованные, к отгрузке, "
+        "отгруженные и закрытые заказы). Аванс по одному заказу не уменьшает долг по другому.",
+        "Shipped and not paid, order by order (approved, to ship, shipped and closed orders). An "
+        "advance on one order never nets another order's debt.",
+    ),
+    "overdue_amount_help": (
+        "Часть долга клиентов, срок оплаты которой по графику прошёл. Не больше долга.",
+        "The part of the receivables whose scheduled due date has passed. Never above them.",
+    ),
+    "prepayment_amount_help": (
+        "Оплачено сверх отгруженного, по каждому заказу.",
+        "Paid beyond what was shipped, order by order.",
+    ),
+    "overdue_payment_amount_help": (
+        "Пункты графика оплаты (и предоплаты) с прошедшим сроком, не покрытые оплатами, "
+        "независимо от отгрузки. Отдельный показатель, к долгу не прибавляется.",
+        "Payment schedule items (prepayments included) past due and not covered by payments, "
+        "whether or not goods were shipped. A separate figure, never added to the debt.",
+    ),
     "debt_ageing": ("Просроченный долг по срокам", "Overdue debt by age"),
     "debt_by_partner": ("Долг по партнёрам", "Debt by partner"),
     "overdue_days_bucket": ("{bucket} дн.", "{bucket} days"),
@@ -264,6 +310,14 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "period. The deal kind and manager filters do not apply.",
     ),
     "revenue": ("Выручка", "Revenue"),
+    "region_deals": ("Сделки по регионам", "Deals by region"),
+    "region_deals_caption": (
+        "Сделки, закрытые в периоде, по бизнес-регионам (как на Обзоре); в работе — открытые "
+        "сейчас. Здесь применяются все отборы.",
+        "Deals closed in the period per business region (as on the Overview); in progress: open "
+        "now. Every filter applies here.",
+    ),
+    "deals_won_count": ("Выиграно сделок", "Deals won"),
     "cost": ("Себестоимость", "Cost"),
     "margin": ("Маржа", "Margin"),
     "margin_share": ("Рентабельность", "Margin share"),
@@ -298,6 +352,7 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "document_type": ("Тип документа", "Document type"),
     "reference": ("Основание", "Reference"),
     "error_code": ("Код ошибки", "Error code"),
+    "gis_error": ("Ошибка", "Error"),
     "first_event_at": ("Отправлен", "Submitted"),
     "accepted_at": ("Принят", "Accepted at"),
     "by_document_type": ("По типам документов", "By document type"),
@@ -326,6 +381,118 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "no_sources": ("Нет сведений о загрузке источников.", "No source load records."),
 }
 
+# Codes the marts carry, in words (the dashboards never show a raw code to a reader).
+_CODES: dict[str, tuple[str, str]] = {
+    "order_status_draft": ("Черновик", "Draft"),
+    "order_status_on_approval": ("На согласовании", "On approval"),
+    "order_status_approved": ("Согласован", "Approved"),
+    "order_status_to_ship": ("К отгрузке", "To ship"),
+    "order_status_shipped": ("Отгружен", "Shipped"),
+    "order_status_closed": ("Закрыт", "Closed"),
+    "order_status_cancelled": ("Отменён", "Cancelled"),
+    # GIS document types (ingestion/gis/*.py).
+    "gis_doc_WayBill_v4": ("ТТН", "Waybill"),
+    "gis_doc_WayBillAct_v4": ("Акт подтверждения ТТН", "Waybill acceptance act"),
+    "gis_doc_Ticket": ("Квитанция ЕГАИС", "EGAIS ticket"),
+    "gis_doc_VetDocument": ("Ветеринарный сертификат", "Veterinary certificate"),
+    "gis_doc_Application": ("Заявка в Меркурий", "Mercury application"),
+    "gis_doc_LP_SHIP_GOODS": ("Отгрузка товаров (УПД)", "Goods shipment"),
+    "gis_doc_LP_ACCEPT_GOODS": ("Приёмка товаров", "Goods acceptance"),
+    "gis_doc_LP_INTRODUCE_GOODS": ("Ввод в оборот", "Goods introduction"),
+    "gis_doc_LK_RECEIPT": ("Вывод из оборота (чек)", "Withdrawal (receipt)"),
+    "gis_doc_UNIVERSAL_TRANSFER_DOCUMENT": ("УПД", "Universal transfer document"),
+    "gis_doc_INCOMING": ("входящий", "incoming"),
+    "gis_doc_OUTGOING": ("исходящий", "outgoing"),
+    "gis_doc_PRODUCTIVE": ("производственный", "production"),
+    "gis_doc_RETURNABLE": ("возвратный", "return"),
+    "gis_doc_TRANSPORT": ("транспортный", "transport"),
+    # GIS statuses as the systems send them.
+    "gis_status_Sent": ("Отправлен", "Sent"),
+    "gis_status_Received": ("Получен", "Received"),
+    "gis_status_Accepted": ("Принят", "Accepted"),
+    "gis_status_Rejected": ("Отклонён", "Rejected"),
+    "gis_status_Differences": ("Принят с расхождениями", "Accepted with differences"),
+    "gis_status_CHECKED_OK": ("Проверен", "Checked"),
+    "gis_status_ACCEPTED": ("Принят", "Accepted"),
+    "gis_status_CHECKED_NOT_OK": ("Не прошёл проверку", "Check failed"),
+    "gis_status_REJECTED": ("Отклонён", "Rejected"),
+    "gis_status_CANCELLED": ("Аннулирован", "Cancelled"),
+    "gis_status_CANCELED": ("Аннулирован", "Cancelled"),
+    "gis_status_PROCESSING_ERROR": ("Ошибка обработки", "Processing error"),
+    "gis_status_PARSE_ERROR": ("Ошибка разбора", "Parse error"),
+    "gis_status_IN_PROGRESS": ("В обработке", "In progress"),
+    "gis_status_IN_PROCESS": ("В обработке", "In progress"),
+    "gis_status_WAIT_ACCEPTANCE": ("Ожидает приёмки", "Awaiting acceptance"),
+    "gis_status_WAIT_PARTICIPANT_REGISTRATION": (
+        "Ожидает регистрации участника",
+        "Awaiting participant registration",
+    ),
+    "gis_status_WAIT_FOR_CONTINUATION": ("Ожидает продолжения", "Awaiting continuation"),
+    "gis_status_UNDEFINED": ("Не определён", "Undefined"),
+    "gis_status_COMPLETED": ("Выполнена", "Completed"),
+    "gis_status_CREATED": ("Оформлен", "Issued"),
+    "gis_status_CONFIRMED": ("Подтверждён", "Confirmed"),
+    "gis_status_WITHDRAWN": ("Аннулирован", "Withdrawn"),
+    "gis_status_UTILIZED": ("Погашен", "Redeemed"),
+    # GIS error codes (the platforms' own codes, with what they mean).
+    "gis_error_APLM0012": (
+        "Непредвиденная ошибка сервиса Меркурий",
+        "Unexpected Mercury service error",
+    ),
+    "gis_error_MERC13284": (
+        "Недостаточно продукции в записи складского журнала",
+        "Not enough product in the stock journal entry",
+    ),
+    "gis_error_CHECKED_NOT_OK": ("Документ не прошёл проверку", "Document failed the check"),
+    "gis_error_PROCESSING_ERROR": (
+        "Техническая ошибка обработки, повторите отправку",
+        "Technical processing error, resend",
+    ),
+    "gis_error_PARSE_ERROR": ("Документ не разобран (формат)", "Document could not be parsed"),
+    # Data sources on the freshness page (meta.data_freshness: raw_oltp.<table>, raw_gis.<system>).
+    "source_group_raw_oltp": ("Учётная система", "Operational app"),
+    "source_group_raw_gis": ("Обмен с ГИС", "GIS exchange"),
+    "table_organizations": ("Организации", "Organizations"),
+    "table_business_regions": ("Бизнес-регионы", "Business regions"),
+    "table_users": ("Пользователи", "Users"),
+    "table_partners": ("Партнёры", "Partners"),
+    "table_counterparties": ("Контрагенты", "Counterparties"),
+    "table_contact_persons": ("Контактные лица", "Contact persons"),
+    "table_deal_kinds": ("Виды сделок", "Deal kinds"),
+    "table_sales_stages": ("Этапы продаж", "Sales stages"),
+    "table_loss_reasons": ("Причины проигрыша", "Loss reasons"),
+    "table_deals": ("Сделки", "Deals"),
+    "table_deal_stage_history": ("История этапов сделок", "Deal stage history"),
+    "table_partner_roles": ("Роли партнёров", "Partner roles"),
+    "table_partner_role_links": ("Роли партнёров: связи", "Partner role links"),
+    "table_contact_roles": ("Роли контактных лиц", "Contact roles"),
+    "table_claim_reasons": ("Причины претензий", "Claim reasons"),
+    "table_interaction_topics": ("Темы взаимодействий", "Interaction topics"),
+    "table_marketing_events": ("Маркетинговые мероприятия", "Marketing events"),
+    "table_products": ("Номенклатура", "Products"),
+    "table_warehouses": ("Склады", "Warehouses"),
+    "table_stock_levels": ("Остатки", "Stock levels"),
+    "table_agreements": ("Соглашения", "Agreements"),
+    "table_commercial_offers": ("Коммерческие предложения", "Commercial offers"),
+    "table_commercial_offer_lines": ("Строки коммерческих предложений", "Offer lines"),
+    "table_customer_orders": ("Заказы клиентов", "Customer orders"),
+    "table_customer_order_lines": ("Строки заказов", "Order lines"),
+    "table_payment_schedule_items": ("График оплаты", "Payment schedule"),
+    "table_shipments": ("Реализации", "Shipments"),
+    "table_shipment_lines": ("Строки реализаций", "Shipment lines"),
+    "table_payments": ("Оплаты", "Payments"),
+    "table_reserve_adjustments": ("Резервы", "Reserve adjustments"),
+    "table_claims": ("Претензии", "Claims"),
+    "table_claim_tasks": ("Задачи по претензиям", "Claim tasks"),
+    "table_interactions": ("Взаимодействия", "Interactions"),
+    "table_api_tokens": ("Ключи доступа API", "API tokens"),
+    "table_user_sessions": ("Сеансы пользователей", "User sessions"),
+    "table_egais": ("ЕГАИС", "EGAIS"),
+    "table_vetis": ("ВетИС (Меркурий)", "VetIS (Mercury)"),
+    "table_gismt": ("Честный ЗНАК", "Chestny ZNAK"),
+}
+_CATALOG.update(_CODES)
+
 _LANGUAGE_INDEX = {"ru": 0, "en": 1}
 
 
@@ -343,6 +510,42 @@ def label(prefix: str, code: object) -> str:
     """The label of a code (``label("source", "portal")``), or the code itself if unknown."""
     key = f"{prefix}_{code}"
     return t(key) if key in _CATALOG else str(code)
+
+
+def gis_document_type(code: str | None) -> str:
+    """``LP_SHIP_GOODS`` -> "Отгрузка товаров (УПД)"; ``Ticket:WayBill_v4`` -> "Квитанция ЕГАИС
+    (ТТН (ЕГАИС))"; ``VetDocument:INCOMING`` -> "Ветеринарный сертификат, входящий"."""
+    if code is None:
+        return t("not_set")
+    kind, _, detail = code.partition(":")
+    text = label("gis_doc", kind)
+    if not detail:
+        return text
+    if kind == "VetDocument":
+        return f"{text}, {label('gis_doc', detail)}"
+    return f"{text} ({label('gis_doc', detail)})"
+
+
+def gis_status(code: str | None) -> str:
+    return t("not_set") if code is None else label("gis_status", code)
+
+
+def gis_error(code: str | None) -> str:
+    """An error code with what it means: ``APLM0012 — Непредвиденная ошибка сервиса Меркурий``;
+    a code without a known meaning is shown as it is, a missing one as a dash."""
+    if code is None:
+        return "—"
+    key = f"gis_error_{code}"
+    return f"{code} — {t(key)}" if key in _CATALOG else code
+
+
+def data_source(source: str) -> str:
+    """``raw_oltp.api_tokens`` -> "Учётная система: Ключи доступа API"."""
+    group, _, table = source.partition(".")
+    group_key, table_key = f"source_group_{group}", f"table_{table}"
+    if group_key not in _CATALOG or table_key not in _CATALOG:
+        return source.replace("_", " ")
+    return f"{t(group_key)}: {t(table_key)}"
 
 
 def catalog_keys() -> list[str]:

@@ -177,16 +177,32 @@ def missing_tables(*tables: str) -> list[str]:
 
 
 def data_date_range() -> tuple[date | None, date | None]:
-    """Earliest and latest date in the deals (created or closed), for the default period."""
+    """Earliest and latest business date in the marts (deals created or closed, orders placed,
+    claims registered), for the default period: a warehouse of 2016-2017 history opens on 2017,
+    not on an empty current year. Marts an older publication lacks are left out."""
+    sources = {
+        "marts.fct_deals": "select min(created_date) as first_date, "
+        "greatest(max(created_date), max(closed_date)) as last_date from marts.fct_deals",
+        "marts.fct_orders": "select min(ordered_date), max(ordered_date) from marts.fct_orders",
+        "marts.fct_claims": "select min(registered_date), max(registered_date) "
+        "from marts.fct_claims",
+    }
+    present = [sql for table, sql in sources.items() if table not in missing_tables(table)]
+    if not present:
+        return None, None
     row = _query(
-        """
-        select
-            min(created_date) as first_date,
-            greatest(max(created_date), max(closed_date)) as last_date,
-        from marts.fct_deals
-        """
+        "select min(first_date) as first_date, max(last_date) as last_date from ("
+        + " union all ".join(present)
+        + ")"
     ).row(0)
     return row[0], row[1]
+
+
+def last_planned_event_date() -> date | None:
+    """The latest planned day in the events calendar (planned interactions lie ahead)."""
+    if missing_tables("marts.rpt_events_calendar"):
+        return None
+    return _query("select max(planned_date) as last_date from marts.rpt_events_calendar").item()
 
 
 def deal_kinds() -> pl.DataFrame:
@@ -200,10 +216,14 @@ def deal_kinds() -> pl.DataFrame:
 
 
 def managers() -> pl.DataFrame:
+    """The people who manage deals: managers, and anyone else who is responsible for a deal
+    (an administrator or operator without deals is not offered in the filter)."""
     return _query(
         """
         select manager_id, manager_name, is_active,
         from marts.dim_managers
+        where role = 'manager'
+            or manager_id in (select manager_id from marts.fct_deals where manager_id is not null)
         order by is_active desc, manager_name
         """
     )
@@ -471,7 +491,10 @@ def days_in_stage(filters: Filters, deal_kind_id: int | None = None) -> pl.DataF
 
 
 def efficiency(filters: Filters, by: EfficiencyDimension = "manager") -> pl.DataFrame:
-    """Deals created in the period, grouped by manager, business region or deal kind.
+    """Deal outcomes grouped by manager, business region or deal kind, on the Overview's basis,
+    so the same figure is the same on every page (summed over the groups they equal
+    `overview_kpis`): won, lost, win rate, won amount and cycle over the deals *closed* in the
+    period; in progress (and its potential amount) over the deals open now.
 
     Computed from fct_deals rather than rpt_deal_efficiency because medians over a period
     cannot be rebuilt from monthly medians.
@@ -479,26 +502,50 @@ def efficiency(filters: Filters, by: EfficiencyDimension = "manager") -> pl.Data
     id_column, name_column = _EFFICIENCY_COLUMNS[by]  # KeyError for anything not whitelisted
     return _query(
         f"""
+        with deals as (
+            select
+                *,
+                closed_date between $start::date and $end::date as is_closed_in_period,
+            from marts.fct_deals
+            where {_DIMENSIONS_SQL}
+        )
+
         select
             {id_column} as group_id,
             {name_column} as group_name,
-            count(*) as deals_total,
-            count(*) filter (where is_won) as deals_won,
-            count(*) filter (where is_lost) as deals_lost,
+            count(*) filter (where (is_won or is_lost) and is_closed_in_period or is_open)
+                as deals_total,
+            count(*) filter (where is_won and is_closed_in_period) as deals_won,
+            count(*) filter (where is_lost and is_closed_in_period) as deals_lost,
             count(*) filter (where is_open) as deals_in_progress,
-            count(*) filter (where is_won) / nullif(count(*) filter (where is_won or is_lost), 0)
+            count(*) filter (where is_won and is_closed_in_period)
+                / nullif(count(*) filter (where (is_won or is_lost) and is_closed_in_period), 0)
                 as win_rate,
-            coalesce(sum(won_amount) filter (where is_won), 0)::double as won_amount,
-            sum(potential_amount)::double as potential_amount,
-            avg(cycle_days) as mean_cycle_days,
-            median(cycle_days)::double as median_cycle_days,
-        from marts.fct_deals
-        where {_in_period_sql("created_date")}
+            coalesce(sum(won_amount) filter (where is_won and is_closed_in_period), 0)::double
+                as won_amount,
+            coalesce(sum(potential_amount) filter (where is_open), 0)::double as potential_amount,
+            avg(cycle_days) filter (where is_closed_in_period) as mean_cycle_days,
+            median(cycle_days) filter (where is_closed_in_period)::double as median_cycle_days,
+        from deals
         group by 1, 2
+        having deals_total > 0
         order by won_amount desc, deals_total desc, group_name
         """,
         filters.params(),
     )
+
+
+def outcome_totals(efficiency_rows: pl.DataFrame) -> dict[str, float | int | None]:
+    """Deals won, won amount and win rate over the groups of an `efficiency` result (what the
+    Regions page shows for all regions, and what equals `overview_kpis`)."""
+    won = int(efficiency_rows["deals_won"].sum()) if efficiency_rows.height else 0
+    lost = int(efficiency_rows["deals_lost"].sum()) if efficiency_rows.height else 0
+    return {
+        "deals_won": won,
+        "deals_lost": lost,
+        "won_amount": float(efficiency_rows["won_amount"].sum()) if efficiency_rows.height else 0.0,
+        "win_rate": won / (won + lost) if won + lost else None,
+    }
 
 
 def stage_win_probability(filters: Filters) -> pl.DataFrame:
@@ -647,6 +694,7 @@ def deals_at_stage(filters: Filters, stage_id: int) -> pl.DataFrame:
             fct_deals.deal_id,
             fct_deals.deal_number,
             fct_deals.deal_name,
+            fct_deals.partner_id,
             fct_deals.partner_name,
             fct_deals.manager_name,
             fct_deals.created_date,
@@ -702,6 +750,7 @@ def pipeline_forecast(filters: Filters, limit: int = FORECAST_LIST_LIMIT) -> pl.
             rpt_pipeline_forecast.deal_id,
             fct_deals.deal_number,
             fct_deals.deal_name,
+            fct_deals.partner_id,
             fct_deals.partner_name,
             fct_deals.manager_id,
             fct_deals.manager_name,
@@ -927,6 +976,7 @@ def claims_list(
             fct_claims.status,
             fct_claims.result,
             fct_claims.claim_reason_name,
+            fct_claims.partner_id,
             fct_claims.partner_name,
             dim_managers.manager_name,
             fct_claims.source,
@@ -996,6 +1046,43 @@ def events_by_user(filters: Filters) -> pl.DataFrame:
     )
 
 
+# The interaction-level mart the events calendar lists (proposed contract, built by dbt):
+# one row per interaction with interaction_id, partner_id, partner_name, responsible_user_id,
+# interaction_kind, interaction_topic_name, summary, planned_at (UTC), status, is_overdue and
+# is_unreviewed (the same flags rpt_events_calendar counts).
+INTERACTIONS_MART = "marts.fct_interactions"
+
+
+def attention_interactions(filters: Filters, limit: int = 500) -> pl.DataFrame:
+    """The overdue and the unreviewed interactions themselves (who, what, since when), planned
+    up to the period's end, oldest first; the manager filter picks the responsible users."""
+    return _query(
+        f"""
+        select
+            fct_interactions.interaction_id,
+            dim_managers.manager_name as user_name,
+            fct_interactions.interaction_kind,
+            fct_interactions.interaction_topic_name,
+            fct_interactions.summary,
+            fct_interactions.partner_id,
+            fct_interactions.partner_name,
+            fct_interactions.planned_at,
+            fct_interactions.status,
+            fct_interactions.is_overdue,
+            fct_interactions.is_unreviewed,
+        from {INTERACTIONS_MART} as fct_interactions
+        left join marts.dim_managers
+            on fct_interactions.responsible_user_id = dim_managers.manager_id
+        where (fct_interactions.is_overdue or fct_interactions.is_unreviewed)
+            and ($end::date is null or cast(fct_interactions.planned_at as date) <= $end::date)
+            and {_dimensions(manager="fct_interactions.responsible_user_id")}
+        order by fct_interactions.planned_at, fct_interactions.interaction_id
+        limit $limit
+        """,
+        filters.params() | {"limit": limit},
+    )
+
+
 # -- orders, shipments, payments and debt --------------------------------------------------
 
 _ORDER_DIMENSIONS_SQL = _dimensions(
@@ -1014,6 +1101,8 @@ def order_kpis(filters: Filters) -> pl.DataFrame:
             coalesce(sum(paid_amount), 0)::double as paid_amount,
             coalesce(sum(debt_amount), 0)::double as debt_amount,
             coalesce(sum(overdue_amount), 0)::double as overdue_amount,
+            coalesce(sum(prepayment_amount), 0)::double as prepayment_amount,
+            coalesce(sum(overdue_payment_amount), 0)::double as overdue_payment_amount,
             count(*) filter (where is_shipped_on_time)
                 / nullif(count(is_shipped_on_time), 0) as shipped_on_time_share,
             count(*) filter (where is_paid_on_time)
@@ -1066,10 +1155,15 @@ def debt_by_partner(filters: Filters) -> pl.DataFrame:
             coalesce(sum(paid_amount), 0)::double as paid_amount,
             coalesce(sum(debt_amount), 0)::double as debt_amount,
             coalesce(sum(overdue_amount), 0)::double as overdue_amount,
+            coalesce(sum(prepayment_amount), 0)::double as prepayment_amount,
+            coalesce(sum(overdue_payment_amount), 0)::double as overdue_payment_amount,
         from marts.fct_orders
         where not is_cancelled and {_ORDER_DIMENSIONS_SQL}
         group by 1, 2
-        having sum(debt_amount) <> 0 or sum(overdue_amount) <> 0
+        having sum(debt_amount) <> 0
+            or sum(overdue_amount) <> 0
+            or sum(prepayment_amount) <> 0
+            or sum(overdue_payment_amount) <> 0
         order by overdue_amount desc, debt_amount desc, partner_name
         """,
         filters.params(),
@@ -1113,6 +1207,8 @@ def partner_orders(filters: Filters, partner_id: int) -> pl.DataFrame:
             paid_amount::double as paid_amount,
             debt_amount::double as debt_amount,
             overdue_amount::double as overdue_amount,
+            prepayment_amount::double as prepayment_amount,
+            overdue_payment_amount::double as overdue_payment_amount,
             planned_shipment_date,
             actual_shipment_date,
             is_shipped_on_time,
@@ -1183,7 +1279,9 @@ def region_shipments(filters: Filters, business_region_id: int) -> pl.DataFrame:
             fct_shipments.shipment_id,
             fct_shipments.shipment_number,
             fct_shipments.shipped_date,
+            fct_shipments.order_id,
             fct_shipments.order_number,
+            fct_orders.partner_id,
             fct_orders.partner_name,
             fct_shipments.shipped_amount::double as shipped_amount,
             fct_shipments.cost_amount::double as cost_amount,

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboards import charts, queries, widgets
 from dashboards.filters import require_filters
-from dashboards.formatting import format_number, format_percent
+from dashboards.formatting import format_compact, format_days, format_number, format_percent
 from dashboards.i18n import t
 
 CLAIM_COLUMNS: dict[str, tuple[str, widgets.ColumnKind]] = {
@@ -39,7 +39,7 @@ widgets.require_marts("marts.fct_claims", "marts.dim_managers")
 st.caption(t("claims_caption"))
 
 kpis = queries.claim_kpis(filters).row(0, named=True)
-registered, resolved, satisfied, days, amount = st.columns(5)
+registered, resolved, satisfied, days, amount = widgets.tile_columns(5)
 registered.metric(t("claims_registered"), format_number(kpis["claims_registered"]), border=True)
 resolved.metric(
     t("claims_resolved"),
@@ -53,10 +53,8 @@ satisfied.metric(
     help=t("satisfied_share_help"),
     border=True,
 )
-days.metric(
-    t("median_days_to_resolve"), format_number(kpis["median_days_to_resolve"], 1), border=True
-)
-amount.metric(t("claimed_amount"), format_number(kpis["claimed_amount"]), border=True)
+days.metric(t("median_days_to_resolve"), format_days(kpis["median_days_to_resolve"]), border=True)
+amount.metric(t("claimed_amount"), format_compact(kpis["claimed_amount"], money=True), border=True)
 
 satisfaction_tab, structure_tab = st.tabs([t("claim_satisfaction"), t("claim_structure")])
 

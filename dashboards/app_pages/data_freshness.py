@@ -6,8 +6,8 @@ import streamlit as st
 
 from dashboards import freshness, queries, widgets
 from dashboards.filters import require_filters
-from dashboards.formatting import format_number
-from dashboards.i18n import t
+from dashboards.formatting import format_datetime, format_number
+from dashboards.i18n import data_source, t
 
 require_filters()
 st.title(t("page_data_freshness"))
@@ -26,16 +26,11 @@ now = freshness.utc_now()
 
 publication = queries.publication()
 published_at = publication["published_at"].max() if not publication.is_empty() else None
-run_id = publication["run_id"].item(0) if not publication.is_empty() else None
-published_column, run_column = st.columns(2)
-published_column.metric(
-    t("published_at"),
-    published_at.strftime(t("datetime_format")) + " UTC" if published_at else "—",
-    border=True,
-)
-run_column.metric(t("run_id"), run_id or "—", border=True)
+# The run id (a UUID) is for operators' logs, not for readers: only the time is shown, local.
+st.columns(2)[0].metric(t("published_at"), format_datetime(published_at), border=True)
 
 sources = freshness.with_age(queries.data_freshness(), now, max_age)
+sources = widgets.describe(sources, "source", data_source)
 stale = sources.filter("is_stale")["source"].to_list()
 if freshness.is_publication_stale(published_at, now, max_age):
     st.warning(t("publication_stale", hours=format_number(max_age_hours)))

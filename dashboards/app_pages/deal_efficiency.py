@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboards import charts, queries, widgets
 from dashboards.filters import require_filters
-from dashboards.formatting import format_number
+from dashboards.formatting import format_compact, format_number
 from dashboards.i18n import t
 
 filters = require_filters()
@@ -73,10 +73,12 @@ if not totals["open_deals"]:
     st.stop()
 open_deals, potential, weighted = st.columns(3)
 open_deals.metric(t("kpi_open_deals"), format_number(totals["open_deals"]), border=True)
-potential.metric(t("potential_amount"), format_number(totals["potential_amount"]), border=True)
+potential.metric(
+    t("potential_amount"), format_compact(totals["potential_amount"], money=True), border=True
+)
 weighted.metric(
     t("weighted_amount"),
-    format_number(totals["weighted_amount"]),
+    format_compact(totals["weighted_amount"], money=True),
     help=t("weighted_amount_help"),
     border=True,
 )

@@ -4,8 +4,8 @@ import streamlit as st
 
 from dashboards import charts, queries, widgets
 from dashboards.filters import require_filters
-from dashboards.formatting import format_number, format_percent
-from dashboards.i18n import label, t
+from dashboards.formatting import format_days, format_number, format_percent
+from dashboards.i18n import gis_document_type, gis_error, gis_status, label, t
 
 filters = require_filters()
 st.title(t("page_gis_exchange"))
@@ -29,13 +29,13 @@ if not kpis["documents"]:
     st.info(t("no_data"))
     st.stop()
 for column, (caption, value) in zip(
-    st.columns(5),
+    widgets.tile_columns(5),
     [
         (t("documents"), format_number(kpis["documents"])),
         (t("rejection_rate"), format_percent(kpis["rejection_rate"])),
         (t("error_rate"), format_percent(kpis["error_rate"])),
         (t("open_backlog"), format_number(kpis["open_backlog"])),
-        (t("median_hours_to_acceptance"), format_number(kpis["median_hours_to_acceptance"], 1)),
+        (t("median_hours_to_acceptance"), format_days(kpis["median_hours_to_acceptance"])),
     ],
     strict=True,
 ):
@@ -54,6 +54,9 @@ if status_group is not None:
     documents = widgets.translate(
         queries.gis_documents(filters, systems, status_group), "system", "system"
     )
+    documents = widgets.describe(documents, "document_type", gis_document_type)
+    documents = widgets.describe(documents, "latest_status", gis_status)
+    documents = widgets.describe(documents, "latest_error_code", gis_error)
     widgets.table(
         documents,
         {
@@ -62,7 +65,7 @@ if status_group is not None:
             "document_type": (t("document_type"), "text"),
             "reference": (t("reference"), "text"),
             "latest_status": (t("status"), "text"),
-            "latest_error_code": (t("error_code"), "text"),
+            "latest_error_code": (t("gis_error"), "text"),
             "first_event_at": (t("first_event_at"), "datetime"),
             "accepted_at": (t("accepted_at"), "datetime"),
             "hours_to_acceptance": (t("hours_to_acceptance"), "hours"),
@@ -73,7 +76,11 @@ if status_group is not None:
 
 st.subheader(t("by_document_type"))
 widgets.table(
-    widgets.translate(queries.gis_by_document_type(filters, systems), "system", "system"),
+    widgets.describe(
+        widgets.translate(queries.gis_by_document_type(filters, systems), "system", "system"),
+        "document_type",
+        gis_document_type,
+    ),
     {
         "system": (t("gis_system"), "text"),
         "document_type": (t("document_type"), "text"),
@@ -97,11 +104,11 @@ if errors.is_empty():
     st.info(t("no_data"))
 else:
     widgets.table(
-        widgets.translate(errors, "system", "system"),
+        widgets.describe(widgets.translate(errors, "system", "system"), "error_code", gis_error),
         {
             "system": (t("gis_system"), "text"),
             "rank_in_system": (t("rank"), "int"),
-            "error_code": (t("error_code"), "text"),
+            "error_code": (t("gis_error"), "text"),
             "error_events": (t("error_events"), "int"),
             "documents_affected": (t("documents_affected"), "int"),
             "first_seen_at": (t("first_seen_at"), "datetime"),

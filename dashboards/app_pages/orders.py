@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboards import charts, queries, widgets
 from dashboards.filters import require_filters
-from dashboards.formatting import format_number, format_percent
+from dashboards.formatting import format_compact, format_day, format_number, format_percent
 from dashboards.i18n import t
 
 filters = require_filters()
@@ -14,14 +14,14 @@ widgets.require_marts("marts.fct_orders", "marts.rpt_debt_ageing", "marts.dim_pa
 st.caption(t("orders_caption"))
 
 kpis = queries.order_kpis(filters).row(0, named=True)
-columns = st.columns(6)
+columns = widgets.tile_columns(6)
 for column, (label, value, help_key) in zip(
     columns,
     [
         (t("orders"), format_number(kpis["orders"]), None),
-        (t("ordered_amount"), format_number(kpis["ordered_amount"]), None),
-        (t("shipped_amount"), format_number(kpis["shipped_amount"]), None),
-        (t("paid_amount"), format_number(kpis["paid_amount"]), None),
+        (t("ordered_amount"), format_compact(kpis["ordered_amount"], money=True), None),
+        (t("shipped_amount"), format_compact(kpis["shipped_amount"], money=True), None),
+        (t("paid_amount"), format_compact(kpis["paid_amount"], money=True), None),
         (t("shipped_on_time_share"), format_percent(kpis["shipped_on_time_share"]), "on_time_help"),
         (t("paid_on_time_share"), format_percent(kpis["paid_on_time_share"]), "on_time_help"),
     ],
@@ -41,7 +41,7 @@ else:
     widgets.table(
         fulfilment,
         {
-            "month": (t("month"), "date"),
+            "month": (t("month"), "month"),
             "orders": (t("orders"), "int"),
             "shipped_on_time": (t("shipped_on_time"), "int"),
             "shipped_late": (t("shipped_late"), "int"),
@@ -61,10 +61,34 @@ st.header(t("debt"))
 st.caption(t("debt_caption"))
 debt = queries.debt_by_partner(filters)
 ageing = queries.debt_ageing(filters)
-debt_total, overdue_total = st.columns(2)
-debt_total.metric(t("debt_amount"), format_number(debt["debt_amount"].sum()), border=True)
+# The figures of CONTRACT_DEBT.md: overdue debt is part of the debt (never more), advances and
+# overdue scheduled payments are separate figures, never netted against or added to the debt.
+debt_total, overdue_total, prepayment_total, overdue_payments_total = widgets.tile_columns(
+    4, per_row=2
+)
+debt_total.metric(
+    t("debt_amount"),
+    format_compact(debt["debt_amount"].sum(), money=True),
+    help=t("debt_amount_help"),
+    border=True,
+)
 overdue_total.metric(
-    t("overdue_amount"), format_number(ageing["overdue_amount"].sum()), border=True
+    t("overdue_amount"),
+    format_compact(debt["overdue_amount"].sum(), money=True),
+    help=t("overdue_amount_help"),
+    border=True,
+)
+prepayment_total.metric(
+    t("prepayment_amount"),
+    format_compact(debt["prepayment_amount"].sum(), money=True),
+    help=t("prepayment_amount_help"),
+    border=True,
+)
+overdue_payments_total.metric(
+    t("overdue_payment_amount"),
+    format_compact(debt["overdue_payment_amount"].sum(), money=True),
+    help=t("overdue_payment_amount_help"),
+    border=True,
 )
 if debt.is_empty() and ageing.is_empty():
     st.info(t("no_data"))
@@ -74,7 +98,7 @@ event = None
 if not ageing.is_empty():
     st.subheader(t("debt_ageing"))
     as_of = ageing["as_of_date"].max()
-    st.caption(t("as_of", date=as_of.strftime("%d.%m.%Y") if as_of else "—"))
+    st.caption(t("as_of", date=format_day(as_of)))
     event = st.plotly_chart(
         charts.debt_ageing_chart(ageing),
         key="debt_ageing_chart",
@@ -111,6 +135,8 @@ widgets.table(
         "paid_amount": (t("paid_amount"), "amount"),
         "debt_amount": (t("debt_amount"), "amount"),
         "overdue_amount": (t("overdue_amount"), "amount"),
+        "prepayment_amount": (t("prepayment_amount"), "amount"),
+        "overdue_payment_amount": (t("overdue_payment_amount"), "amount"),
     },
     key="debt_table",
     file_stem="debt_by_partner",
@@ -119,7 +145,7 @@ partners = dict(zip(debt["partner_id"].to_list(), debt["partner_name"].to_list()
 partner_id = widgets.drill_down(event, "debt_partner_pick", partners, t("show_orders_of_partner"))
 if partner_id is not None:
     widgets.table(
-        queries.partner_orders(filters, partner_id),
+        widgets.translate(queries.partner_orders(filters, partner_id), "status", "order_status"),
         {
             "order_number": (t("order_number"), "text"),
             "ordered_date": (t("ordered_date"), "date"),
@@ -129,6 +155,8 @@ if partner_id is not None:
             "paid_amount": (t("paid_amount"), "amount"),
             "debt_amount": (t("debt_amount"), "amount"),
             "overdue_amount": (t("overdue_amount"), "amount"),
+            "prepayment_amount": (t("prepayment_amount"), "amount"),
+            "overdue_payment_amount": (t("overdue_payment_amount"), "amount"),
             "planned_shipment_date": (t("planned_shipment_date"), "date"),
             "actual_shipment_date": (t("actual_shipment_date"), "date"),
             "planned_payment_date": (t("planned_payment_date"), "date"),

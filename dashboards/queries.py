@@ -1046,10 +1046,8 @@ def events_by_user(filters: Filters) -> pl.DataFrame:
     )
 
 
-# The interaction-level mart the events calendar lists (proposed contract, built by dbt):
-# one row per interaction with interaction_id, partner_id, partner_name, responsible_user_id,
-# interaction_kind, interaction_topic_name, summary, planned_at (UTC), status, is_overdue and
-# is_unreviewed (the same flags rpt_events_calendar counts).
+# One row per live interaction with the overdue and unreviewed flags rpt_events_calendar counts
+# (dbt_project/models/marts/interactions/fct_interactions.yml).
 INTERACTIONS_MART = "marts.fct_interactions"
 
 

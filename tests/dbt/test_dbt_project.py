@@ -207,6 +207,7 @@ NEW_MARTS = {
     "rpt_claim_satisfaction",
     "rpt_claim_structure",
     "rpt_events_calendar",
+    "fct_interactions",
     "fct_orders",
     "fct_shipments",
     "fct_payments",
@@ -359,7 +360,8 @@ def test_funnel_definitions_are_guarded_by_unit_tests(manifest: dict) -> None:
     )
     assert unit_tests["test_overdue_items_land_in_ageing_buckets"] == "rpt_debt_ageing"
     assert unit_tests["test_latest_ticket_wins"] == "fct_gis_documents"
-    assert unit_tests["test_overdue_is_planned_past_as_of"] == "rpt_events_calendar"
+    assert unit_tests["test_overdue_is_planned_past_as_of"] == "fct_interactions"
+    assert unit_tests["test_calendar_counts_the_interactions_flags"] == "rpt_events_calendar"
     assert (
         unit_tests["test_forecast_averages_shares_with_history_and_falls_back"]
         == "rpt_pipeline_forecast"

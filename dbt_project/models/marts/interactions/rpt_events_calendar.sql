@@ -2,25 +2,16 @@ with
 
 interactions as (
 
-    select * from {{ ref('stg_opapp__interactions') }}
-
-),
-
-interactions_flagged as (
-
+    -- the flags (overdue, unreviewed) are fct_interactions' own: counted here, not redefined
     select
         responsible_user_id,
-        cast(planned_at as date) as planned_date,
-        status,
+        planned_date,
         status = 'planned' as is_planned,
         status = 'done' as is_done,
         status = 'cancelled' as is_cancelled,
-        -- overdue: still planned although its planned time has passed (as of the build)
-        status = 'planned' and planned_at < {{ as_of_timestamp() }} as is_overdue,
-        -- unreviewed: not marked as processed; cancelled ones need no review
-        status <> 'cancelled' and not is_reviewed as is_unreviewed
-
-    from interactions
+        is_overdue,
+        is_unreviewed
+    from {{ ref('fct_interactions') }}
 
 ),
 
@@ -36,7 +27,7 @@ interactions_per_user_and_day as (
         count(case when is_cancelled then 1 end) as interactions_cancelled,
         count(case when is_unreviewed then 1 end) as interactions_unreviewed
 
-    from interactions_flagged
+    from interactions
     group by 1, 2
 
 ),

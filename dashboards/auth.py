@@ -1,13 +1,14 @@
 """Sign-in for the dashboards: the operational app's session, checked read-only (#16 item 8).
 
-The app (port 8000) and the dashboards (port 8501) share the host, and cookies do not tell
-ports apart, so the browser sends the app's session cookie (`crm_session`, HttpOnly) to the
-dashboards too. Streamlit hands it over in `st.context.cookies` (the cookies of the request that
-opened the page's websocket); it is looked up with `operational_app.auth.find_session`, the same
-rule and the same statement the app uses (digest of the token, not revoked, not expired, active
-user), over a connection that cannot write: SQLite opened `mode=ro` (a missing file is not
-created), PostgreSQL with `default_transaction_read_only`. The dashboards never slide the
-session's expiry; using the app does.
+The app (CRM_APP_URL, port 8000 by default) and the dashboards (port 8501) share the host, and
+cookies do not tell ports apart, so the browser sends the app's session cookie (`crm_session`,
+HttpOnly) to the dashboards too. Streamlit hands it over in `st.context.cookies` (the cookies of
+the request that opened the page's websocket); it is looked up with
+`operational_app.auth.find_session`, the same rule and the same statement the app uses (digest
+of the token, not revoked, not expired, active user), over a connection that cannot write:
+SQLite opened `mode=ro` (a missing file is not created), PostgreSQL with
+`default_transaction_read_only`. The dashboards never slide the session's expiry; using the app
+does.
 
 Who may look: managers and administrators (`MINIMUM_ROLE`). The pages show revenue, debt and
 every manager's results, which operators, who enter records, do not need. Anyone else sees a
@@ -24,7 +25,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import streamlit as st
 from sqlalchemy import Engine, create_engine, text
@@ -36,8 +37,6 @@ from dashboards.i18n import current_language
 from operational_app.auth import SESSION_COOKIE, SignedInUser, find_session, role_at_least
 
 MINIMUM_ROLE = "manager"
-# Where the operational app answers on the dashboards' host (`crm app` and `make demo` default).
-APP_PORT = 8000
 logger = logging.getLogger(__name__)
 
 Reason = Literal["signed_in", "no_cookie", "no_session", "role", "unavailable"]
@@ -109,13 +108,10 @@ def session_cookie() -> str | None:
     return st.context.cookies.get(SESSION_COOKIE)
 
 
-def app_login_url(dashboards_url: str | None) -> str:
-    """The app's /login on the dashboards' host, with `next=` pointing back here."""
+def app_login_url(dashboards_url: str | None, app_url: str) -> str:
+    """The app's /login (at `app_url`, CRM_APP_URL), with `next=` pointing back here."""
     page = dashboards_url or "http://127.0.0.1:8501/"
-    parts = urlsplit(page)
-    host = parts.hostname or "127.0.0.1"
-    netloc = f"[{host}]:{APP_PORT}" if ":" in host else f"{host}:{APP_PORT}"
-    return f"{parts.scheme or 'http'}://{netloc}/login?next={quote(page, safe='')}"
+    return f"{app_url.rstrip('/')}/login?next={quote(page, safe='')}"
 
 
 # key -> (ru, en); kept here so the sign-in gate does not depend on the pages' catalog.
@@ -162,7 +158,8 @@ def show_sign_in_prompt(verdict: Verdict) -> None:
         st.warning(_text("role", login=verdict.user.login, role=role))
     else:
         st.info(_text(verdict.reason))
-    st.link_button(_text("sign_in"), app_login_url(st.context.url), type="primary")
+    login = app_login_url(st.context.url, get_settings().app_url)
+    st.link_button(_text("sign_in"), login, type="primary")
     st.caption(_text("come_back"))
 
 

@@ -100,10 +100,12 @@ def test_decide_never_writes_the_oltp_database(
     assert not missing.exists() and not missing.parent.exists()
 
 
-def test_login_link_points_at_the_app_on_the_same_host() -> None:
-    link = dashboards_auth.app_login_url("https://crm.example.ru:8501/sales_funnel?from=x")
+def test_login_link_points_at_the_configured_app() -> None:
+    link = dashboards_auth.app_login_url(
+        "https://crm.example.ru:8501/sales_funnel?from=x", "https://crm.example.ru/app/"
+    )
     parts = urlsplit(link)
-    assert (parts.scheme, parts.netloc, parts.path) == ("https", "crm.example.ru:8000", "/login")
+    assert (parts.scheme, parts.netloc, parts.path) == ("https", "crm.example.ru", "/app/login")
     assert parse_qs(parts.query)["next"] == ["https://crm.example.ru:8501/sales_funnel?from=x"]
 
 
@@ -131,7 +133,7 @@ def test_anonymous_visitor_sees_the_prompt_and_no_figures(
     assert "после входа" in app.info[0].value
     (button,) = app.get("link_button")
     link = urlsplit(button.proto.url)
-    assert (link.netloc, link.path) == ("dash.example:8000", "/login")
+    assert (link.netloc, link.path) == ("127.0.0.1:8000", "/login")  # CRM_APP_URL default
     assert urlsplit(parse_qs(link.query)["next"][0]).netloc == "dash.example:8501"
     assert _figures(app) == []
 

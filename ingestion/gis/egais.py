@@ -277,7 +277,7 @@ def _act(context: _Context, node: Node) -> list[ExchangeEvent]:
             organization_inn=ours,
             counterparty_inn=None,
             counterparty_gis_id=counterparty_id,
-            reference=header.text_at("ACTNUMBER"),
+            reference=None,
             event_at=parse_timestamp(header.text_at("ActDate"), "wa:ActDate"),
             status=status,
             status_group=group,

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 import duckdb
+import sqlalchemy as sa
 
 ORGANIZATIONS_TABLE: Final = "raw_oltp.organizations"
 _SEPARATORS: Final = re.compile(r"[\s,;]+")
@@ -105,3 +106,31 @@ def load_identities(con: duckdb.DuckDBPyConnection) -> OurIdentities:
         f"select cast(inn as varchar), {select} from {ORGANIZATIONS_TABLE} {where}"
     ).fetchall()
     return build_identities([OrganizationIdentity(*row) for row in rows if row[0]])
+
+
+def load_identities_from_oltp(sqlalchemy_url: str) -> OurIdentities:
+    """Our identities straight from the OLTP database (no dependency on a prior OLTP copy)."""
+    engine = sa.create_engine(sqlalchemy_url)
+    try:
+        with engine.connect() as connection:
+            columns = {c["name"] for c in sa.inspect(connection).get_columns("organizations")}
+            wanted = [name for name in OrganizationIdentity.__slots__ if name in columns]
+            query = sa.select(*(sa.column(name) for name in wanted)).select_from(
+                sa.table("organizations")
+            )
+            if "deleted_at" in columns:
+                query = query.where(sa.column("deleted_at").is_(None))
+            rows = connection.execute(query).mappings().all()
+    finally:
+        engine.dispose()
+    return build_identities(
+        [
+            OrganizationIdentity(**{name: _text(row[name]) for name in wanted})  # type: ignore[arg-type]
+            for row in rows
+            if row["inn"]
+        ]
+    )
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)

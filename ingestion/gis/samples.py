@@ -1,11 +1,16 @@
 """Realistic GIS exchange files for demo and test data (called by `crm seed`).
 
 `write_sample_inbox` writes, per sample document (one of our shipments), the files each GIS
-would leave in the inbox, in the formats the parsers document (egais.py, vetis.py, gismt.py):
-- ЕГАИС: our WayBill_v4, the registration Ticket (Conclusion), the consignee's WayBillAct_v4
-  and the Ticket with the OperationResult — one УТМ file each, UTF-8 or windows-1251;
-- ВетИС: one receiveApplicationResultResponse per document (SOAP envelope or bare response),
-  with the vet certificate when the application completed;
+would leave in the inbox, in the official formats (egais.py, vetis.py, gismt.py):
+- ЕГАИС (every file valid against the УТМ XSDs in schemas/egais): our WayBill_v4, ЕГАИС's
+  Ticket on it, the TTNInformF2Reg registration, the consignee's WayBillAct_v4 (its УТМ is the
+  Owner) and the Confirm ticket; for some counterparties also a purchase from them (their
+  WayBill_v4, the registration, our act with its ticket, or a ReplyNoAnswerTTN listing it
+  while we have not answered). One УТМ file each, UTF-8 or windows-1251;
+- ВетИС: one receiveApplicationResultResponse per document (SOAP envelope or bare response):
+  vet documents with their statusChange history when the application completed (vd: in a
+  getVetDocumentListResponse, merc: in a withdrawVetDocumentResponse), one or more errors
+  when it was rejected;
 - ГИС МТ: one doc/list JSON page per day (LP_SHIP_GOODS, and the buyer's LP_ACCEPT_GOODS).
 Most documents end accepted, some rejected, some with errors, some still processing, and a
 few malformed or hostile files exercise the quarantine. Output depends only on the arguments.
@@ -283,32 +288,20 @@ class _NoAnswer:
     entries: list[tuple[str, str, dt.date, str]]  # WbRegID, number, date, shipper FSRAR ID
 
 
-def _write_egais(
+def _write_egais_outbound(
     w: _Writer,
     doc: SampleDocument,
     outcome: Outcome,
     rng: random.Random,
     seq: int,
-    unanswered: dict[tuple[dt.date, str], _NoAnswer],
+    ours: _Party,
+    theirs: _Party,
 ) -> None:
-    ours = _Party(
-        doc.organization_fsrar_id or _fsrar_id(doc.organization_inn),
-        doc.organization_inn,
-        _OUR_NAME,
-    )
-    theirs = _Party(
-        _fsrar_id(doc.counterparty_inn), doc.counterparty_inn, rng.choice(COMPANY_NAMES)
-    )
     enc = "windows-1251" if rng.random() < 0.3 else "utf-8"
     start = _start(doc, rng)
     identity = _uuid(rng)
     reg_id = f"TTN-{rng.randrange(10**9, 10**10)}"
     stamp = f"{start:%Y%m%d}_{seq:06d}"
-    if rng.random() < _INBOUND_SHARE:
-        _write_egais_inbound(
-            w, doc, outcome, rng, ours, theirs, (enc, start, identity, reg_id, stamp), unanswered
-        )
-        return
     # Our shipment: our WayBill_v4, ЕГАИС's ticket on it, the registration (FORM2REGINFO),
     # the consignee's act and, for an accepted act, the Confirm ticket.
     waybill = _waybill(identity, doc.reference, start.date(), ours, theirs, rng)
@@ -361,19 +354,45 @@ def _write_egais(
         w.groups["accepted"] += 1
 
 
+def _write_egais(
+    w: _Writer,
+    doc: SampleDocument,
+    outcome: Outcome,
+    rng: random.Random,
+    seq: int,
+    unanswered: dict[tuple[dt.date, str], _NoAnswer],
+) -> None:
+    """Our shipment's ЕГАИС files and, for some counterparties, a purchase from them too."""
+    ours = _Party(
+        doc.organization_fsrar_id or _fsrar_id(doc.organization_inn),
+        doc.organization_inn,
+        _OUR_NAME,
+    )
+    theirs = _Party(
+        _fsrar_id(doc.counterparty_inn), doc.counterparty_inn, rng.choice(COMPANY_NAMES)
+    )
+    _write_egais_outbound(w, doc, outcome, rng, seq, ours, theirs)
+    if rng.random() < _INBOUND_SHARE:
+        _write_egais_inbound(w, doc, _pick_outcome(rng), rng, seq, ours, theirs, unanswered)
+
+
 def _write_egais_inbound(
     w: _Writer,
     doc: SampleDocument,
     outcome: Outcome,
     rng: random.Random,
+    seq: int,
     ours: _Party,
     theirs: _Party,
-    file: tuple[str, dt.datetime, str, str, str],
     unanswered: dict[tuple[dt.date, str], _NoAnswer],
 ) -> None:
     """A purchase: the supplier's WayBill_v4 (Owner: the supplier), its registration, and our
     act (our decision) with ЕГАИС's ticket on it; unanswered ones are listed by NoAnswer."""
-    enc, start, identity, reg_id, stamp = file
+    enc = "windows-1251" if rng.random() < 0.3 else "utf-8"
+    start = _start(doc, rng) + dt.timedelta(hours=rng.randint(1, 48))
+    identity = _uuid(rng)
+    reg_id = f"TTN-{rng.randrange(10**9, 10**10)}"
+    stamp = f"{start:%Y%m%d}_{seq:06d}_in"
     number = f"ПН-{rng.randint(1, 99999):05d}"
     waybill = _waybill(identity, number, start.date(), theirs, ours, rng)
     w.write("egais", f"{stamp}_WayBill_v4.xml", _egais_file(theirs.fsrar_id, waybill, _WB_NS, enc))

@@ -117,7 +117,9 @@ def parse(
     for application in applications:
         subtree = nodes if application is root else application.subtree()
         errors = [
-            (e.attrs.get("code"), e.text) for e in subtree if e.name == "error" and e.ns == NS_APL
+            (e.attrs.get("code"), e.text, e.line)
+            for e in subtree
+            if e.name == "error" and e.ns == NS_APL
         ]
         events.extend(_application(application, errors, source_file, sha))
         for vd in subtree:
@@ -134,7 +136,7 @@ def parse(
 
 
 def _application(
-    node: Node, errors: list[tuple[str | None, str]], source_file: str, sha: str
+    node: Node, errors: list[tuple[str | None, str, int]], source_file: str, sha: str
 ) -> list[ExchangeEvent]:
     application_id = node.text_at("applicationId")
     status = node.text_at("status")
@@ -145,7 +147,7 @@ def _application(
     group = group_for(APPLICATION_STATUS_GROUPS, status, "application status")
     if status == "COMPLETED":
         return []
-    if status == "REJECTED" and errors and all((c or "").startswith("APLM") for c, _ in errors):
+    if status == "REJECTED" and errors and all((c or "").startswith("APLM") for c, _, _ in errors):
         group = "error"
     result = node.child("result")
     payload = result.children[0].name if result is not None and result.children else None
@@ -171,9 +173,8 @@ def _application(
             source_line=line,
             file_sha256=sha,
         )
-        for code, text, line in (
-            [(c, t, node.line) for c, t in errors] if status == "REJECTED" and errors else []
-        )
+        # One event per error, at the error's line: every code is kept.
+        for code, text, line in (errors if status == "REJECTED" and errors else [])
         or [(None, "", node.line)]
     ]
 

@@ -114,6 +114,7 @@ def test_the_same_document_twice_in_one_response_is_one_event() -> None:
 def test_every_application_error_is_kept_with_its_code() -> None:
     events = vetis.parse(SAMPLES / "receiveApplicationResult_rejected.xml", "x.xml", OURS)
     assert [e.error_code for e in events] == ["MERC13284", "APLM0012"]
+    assert events[0].source_line < events[1].source_line  # each at its own line: two rows
     assert {e.document_id for e in events} == {"2e6b1f0c-9d8a-4c7b-8e6f-5a4b3c2d1e0f"}
 
 

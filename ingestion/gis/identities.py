@@ -113,6 +113,8 @@ def load_identities_from_oltp(sqlalchemy_url: str) -> OurIdentities:
     engine = sa.create_engine(sqlalchemy_url)
     try:
         with engine.connect() as connection:
+            if not sa.inspect(connection).has_table("organizations"):
+                return NO_IDENTITIES  # a database not migrated yet
             columns = {c["name"] for c in sa.inspect(connection).get_columns("organizations")}
             wanted = [name for name in OrganizationIdentity.__slots__ if name in columns]
             query = sa.select(*(sa.column(name) for name in wanted)).select_from(

@@ -136,3 +136,22 @@ def load_identities_from_oltp(sqlalchemy_url: str) -> OurIdentities:
 
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+def merge_identities(*sources: OurIdentities) -> OurIdentities:
+    """Every identity any source knows (later sources win for an id named twice)."""
+    fsrar: dict[str, str] = {}
+    vetis: dict[str, str] = {}
+    inns: set[str] = set()
+    for source in sources:
+        fsrar.update(source.fsrar_ids)
+        vetis.update(source.vetis_guids)
+        inns.update(source.inns)
+    return OurIdentities(fsrar_ids=fsrar, vetis_guids=vetis, inns=frozenset(inns))
+
+
+def load_our_identities(con: duckdb.DuckDBPyConnection, oltp_url: str | None) -> OurIdentities:
+    """What the GIS asset should pass to ingest_inbox: the OLTP's identities, as they are now,
+    with those of the warehouse's OLTP copy; so the inbox load need not wait for the copy."""
+    from_oltp = load_identities_from_oltp(oltp_url) if oltp_url else NO_IDENTITIES
+    return merge_identities(load_identities(con), from_oltp)

@@ -74,3 +74,35 @@ def test_a_file_of_unknown_parties_waits_and_loads_once_the_identity_is_entered(
     second = ingest_inbox(box, con, tmp_path / "q", "run-2")
     assert (second.files_loaded, second.failed) == (1, [])
     assert con.sql("select direction from raw_gis.exchange_events").fetchall() == [("inbound",)]
+
+
+def test_the_asset_can_read_the_oltp_itself_and_the_copy(tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    from ingestion.gis.identities import load_our_identities
+
+    url = f"sqlite:///{tmp_path / 'oltp.sqlite3'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "create table organizations (id integer, inn text, fsrar_id text, "
+                "vetis_business_entity_guid text, deleted_at timestamp)"
+            )
+        )
+        connection.execute(
+            sa.text(
+                "insert into organizations values (1, '7707083893', '030000194005', 'G-1', null),"
+                " (2, '5008012345', '039999999999', null, '2026-01-01')"
+            )
+        )
+    engine.dispose()
+    con = duckdb.connect()
+    _organizations(con, "inn varchar, fsrar_id varchar", "('7810123450', '010000000467')")
+    identities = load_our_identities(con, url)
+    assert identities.fsrar_ids == {
+        "030000194005": "7707083893",  # from the OLTP: no copy needed yet
+        "010000000467": "7810123450",  # from the copy
+    }
+    assert identities.vetis_organization("g-1") == "7707083893"
+    assert load_our_identities(duckdb.connect(), "sqlite://").fsrar_ids == {}

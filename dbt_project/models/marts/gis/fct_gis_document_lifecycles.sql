@@ -294,8 +294,12 @@ final as (
         case
             when closed_at is not null then {{ days_between('opened_at', 'closed_at') }}
         end as days_to_close,
+        -- whole days, so two builds of one day agree (the portability test compares them)
         case
-            when is_open then {{ days_between('opened_at', as_of_timestamp()) }}
+            when is_open
+                then cast({{ dbt.datediff(
+                    'cast(opened_at as date)', 'cast(' ~ as_of_timestamp() ~ ' as date)', 'day'
+                ) }} as integer)
         end as days_open
 
     from states_classified

@@ -43,8 +43,8 @@ final as (
         pending_with,
         cast(open_documents as integer) as open_documents,
         oldest_opened_at,
-        max_days_open,
-        total_days_open
+        cast(max_days_open as integer) as max_days_open,
+        cast(total_days_open as bigint) as total_days_open
 
     from open_documents_per_counterparty
 

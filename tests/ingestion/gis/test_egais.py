@@ -159,3 +159,13 @@ def test_a_rejected_ticket_keeps_its_comment_and_both_ids() -> None:
     assert event.direction == "outbound"  # a ticket on our waybill
     assert event.error_message is not None
     assert event.error_message.startswith("Документ не прошел проверку")
+
+
+def test_a_utf8_bom_and_a_windows_1251_file_read_alike() -> None:
+    text = (OFFICIAL / "ReplyNoAnswerTTN.xml").read_text(encoding="utf-8")
+    with_bom = b"\xef\xbb\xbf" + text.encode("utf-8")
+    cp1251 = text.replace('encoding="UTF-8"', 'encoding="windows-1251"').encode("cp1251")
+    references = [
+        [e.reference for e in egais.parse(data, "x.xml", OURS)] for data in (with_bom, cp1251)
+    ]
+    assert references == [["ПН-4480", "РН-77"], ["ПН-4480", "РН-77"]]

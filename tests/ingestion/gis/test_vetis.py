@@ -132,3 +132,9 @@ def test_elements_in_a_foreign_namespace_are_not_mistaken_for_vetis_ones() -> No
         b'xmlns:vd="urn:example:not-vetis"',
     )
     assert vetis.parse(foreign, "x.xml", OURS) == []
+
+
+def test_a_utf8_bom_before_the_soap_envelope_is_read() -> None:
+    data = b"\xef\xbb\xbf" + (OFFICIAL / "getVetDocumentByUuid_withdrawn.xml").read_bytes()
+    (event,) = vetis.parse(data, "x.xml", OURS)
+    assert (event.document_id, event.status) == (WITHDRAWN_UUID, "WITHDRAWN")

@@ -20,7 +20,7 @@ import duckdb
 from ingestion.gis import egais, gismt, vetis
 from ingestion.gis.events import GisParseError
 from ingestion.gis.inbox import ingest_inbox
-from ingestion.gis.samples import SampleDocument, write_sample_inbox
+from ingestion.gis.samples import SampleDocument, sample_identities, write_sample_inbox
 
 PARSERS = {"egais": egais.parse, "vetis": vetis.parse, "gismt": gismt.parse}
 
@@ -40,6 +40,7 @@ def main() -> None:
         )
         for i in range(1, opts.documents + 1)
     ]
+    identities = sample_identities(docs)  # our organizations' FSRAR IDs decide direction
     with tempfile.TemporaryDirectory() as tmp:
         box = Path(tmp) / "inbox"
         started = time.perf_counter()
@@ -52,7 +53,7 @@ def main() -> None:
             started = time.perf_counter()
             for name, blob in blobs:
                 try:
-                    events += len(parse(blob, name))
+                    events += len(parse(blob, name, identities))
                 except GisParseError:
                     rejected += 1
             seconds = time.perf_counter() - started
@@ -64,7 +65,7 @@ def main() -> None:
         con = duckdb.connect()
         con.sql("select 1").fetchall()
         started = time.perf_counter()
-        report = ingest_inbox(box, con, Path(tmp) / "quarantine", "bench")
+        report = ingest_inbox(box, con, Path(tmp) / "quarantine", "bench", identities=identities)
         seconds = time.perf_counter() - started
         print(
             f"ingest_inbox: {report.files_loaded} files, {report.events_loaded} events, "

@@ -48,6 +48,14 @@ class GisParseError(ValueError):
         self.reason = reason
 
 
+class UnknownPartiesError(GisParseError):
+    """A well-formed file whose parties are none of our organizations' known identities.
+
+    Not the file's fault but our configuration's (an FSRAR ID or ВетИС GUID not yet entered in
+    `organizations`): the loader leaves the file for the next run instead of quarantining it.
+    """
+
+
 @dataclass(frozen=True, slots=True)
 class ExchangeEvent:
     system: System
@@ -65,6 +73,17 @@ class ExchangeEvent:
     source_file: str
     source_line: int | None
     file_sha256: str
+    # Our own decision on the document (ЕГАИС act IsAccept: Accepted | Differences | Rejected),
+    # never the system's status: the system answers it later (a ticket).
+    decision: str | None = None
+    # The operation a system's answer concerns (ЕГАИС ticket OperationName: Confirm, ...).
+    operation: str | None = None
+    # The counterparty's identity in the system itself (ЕГАИС FSRAR ID, ВетИС business-entity
+    # GUID) when its ИНН is not stated, e.g. the shipper of a ReplyNoAnswerTTN entry.
+    counterparty_gis_id: str | None = None
+    # Another id the system knows the same document by (ЕГАИС: the waybill's client Identity
+    # next to the WBRegId ЕГАИС assigned), so a lifecycle can join events keyed either way.
+    related_document_id: str | None = None
 
 
 EVENT_COLUMNS: Final = tuple(f.name for f in fields(ExchangeEvent))
@@ -86,6 +105,10 @@ ARROW_SCHEMA: Final = pa.schema(
         pa.field("source_file", pa.string(), nullable=False),
         pa.field("source_line", pa.int32()),
         pa.field("file_sha256", pa.string(), nullable=False),
+        pa.field("decision", pa.string()),
+        pa.field("operation", pa.string()),
+        pa.field("counterparty_gis_id", pa.string()),
+        pa.field("related_document_id", pa.string()),
     ]
 )
 assert tuple(ARROW_SCHEMA.names) == EVENT_COLUMNS
@@ -107,7 +130,13 @@ DUCKDB_COLUMNS: Final = (
     ("source_file", "varchar not null"),
     ("source_line", "integer"),
     ("file_sha256", "varchar not null"),
+    ("decision", "varchar"),
+    ("operation", "varchar"),
+    ("counterparty_gis_id", "varchar"),
+    ("related_document_id", "varchar"),
 )
+# Columns added after the first release: an existing raw table gains them (null for old rows).
+ADDED_DUCKDB_COLUMNS: Final = DUCKDB_COLUMNS[-4:]
 
 
 def to_arrow(events: list[ExchangeEvent]) -> pa.Table:
@@ -142,11 +171,24 @@ def sha256_hex(data: bytes) -> str:
 _FRACTION = re.compile(r"(\.\d{1,6})\d*")
 
 
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}(?:Z|[+-]\d{2}:\d{2})?")
+
+
 def parse_timestamp(value: str | None, what: str) -> dt.datetime:
-    """ISO 8601 date or date-time -> naive UTC; a value without offset is Moscow time."""
+    """ISO 8601 date-time -> naive UTC; a value without offset is Moscow time.
+
+    A date-only value (xs:date, e.g. a document date) stays that date: midnight of the same
+    day, never shifted by the Moscow offset onto the previous day (an xs:date's own offset,
+    if any, names the day's time zone, not a moment to convert).
+    """
     if value is None or not value.strip():
         raise GisParseError(f"schema: missing {what}")
     text = value.strip()
+    if _DATE_ONLY.fullmatch(text):
+        try:
+            return dt.datetime.fromisoformat(text[:10])
+        except ValueError:
+            raise GisParseError(f"schema: {what} is not an ISO 8601 date: {value!r}") from None
     # fromisoformat takes at most microseconds and no lowercase 'z'.
     text = _FRACTION.sub(lambda m: m.group(1), text, count=1).replace("z", "Z")
     try:

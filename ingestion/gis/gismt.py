@@ -39,6 +39,7 @@ from ingestion.gis.events import (
     read_source,
     sha256_hex,
 )
+from ingestion.gis.identities import NO_IDENTITIES, OurIdentities
 
 STATUS_GROUPS: Final[dict[str, StatusGroup]] = {
     "CHECKED_OK": "accepted",
@@ -63,7 +64,13 @@ def _reject_constant(name: str) -> Any:
     raise GisParseError(f"json: non-standard constant {name}")
 
 
-def parse(path_or_bytes: Path | str | bytes, source_file: str) -> list[ExchangeEvent]:
+def parse(
+    path_or_bytes: Path | str | bytes,
+    source_file: str,
+    identities: OurIdentities = NO_IDENTITIES,
+) -> list[ExchangeEvent]:
+    # `input` states the direction from the participant's own view; identities are not needed.
+    del identities
     data = read_source(path_or_bytes)
     sha = sha256_hex(data)
     try:

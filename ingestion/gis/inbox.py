@@ -41,6 +41,7 @@ import pyarrow.compute as pc
 
 from ingestion.gis import egais, gismt, vetis
 from ingestion.gis.events import (
+    ADDED_DUCKDB_COLUMNS,
     ARROW_SCHEMA,
     DUCKDB_COLUMNS,
     EVENT_COLUMNS,
@@ -48,9 +49,11 @@ from ingestion.gis.events import (
     SYSTEMS,
     ExchangeEvent,
     GisParseError,
+    UnknownPartiesError,
     sha256_hex,
     to_arrow,
 )
+from ingestion.gis.identities import OurIdentities, load_identities
 from ingestion.gis.quarantine import (
     SCHEMA,
     ensure_quarantine_table,
@@ -79,7 +82,7 @@ READ_AHEAD_BATCHES: Final = 8
 SCAN_CHUNK_FILES: Final = 50_000
 PARALLEL_MIN_SCAN_FILES: Final = 100_000
 
-Parser = Callable[[bytes, str], list[ExchangeEvent]]
+Parser = Callable[[bytes, str, OurIdentities], list[ExchangeEvent]]
 PARSERS: Final[dict[str, Parser]] = {
     "egais": egais.parse,
     "vetis": vetis.parse,
@@ -118,6 +121,8 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
         )
         """
     )
+    for name, kind in ADDED_DUCKDB_COLUMNS:  # a table created before these columns existed
+        con.execute(f"alter table {EVENTS_TABLE} add column if not exists {name} {kind}")
     con.execute(
         f"""
         create table if not exists {LOADED_TABLE} (
@@ -340,7 +345,7 @@ def _read_ahead(folder: str, files: list[tuple[str, int, int]]) -> Iterator[byte
 
 
 def _read_chunk(
-    system: str, folder: str, files: list[tuple[str, int, int]]
+    system: str, folder: str, files: list[tuple[str, int, int]], identities: OurIdentities
 ) -> tuple[list[_FileRead], pa.Table]:
     """Read, hash and parse a chunk of one system's files (in a pool process or here)."""
     parser = PARSERS[system]
@@ -357,7 +362,10 @@ def _read_chunk(
         # under a hash of content that was never loaded.
         sha = sha256_hex(data)
         try:
-            parsed = parser(data, f"{system}/{name}")
+            parsed = parser(data, f"{system}/{name}", identities)
+        except UnknownPartiesError as error:  # our identities are incomplete: retried next run
+            reads.append(_FileRead(name, size, modified_ns, sha, failure=error.reason))
+            continue
         except GisParseError as error:
             reads.append(_FileRead(name, size, modified_ns, sha, parse_error=error.reason))
             continue
@@ -371,7 +379,7 @@ def _read_chunk(
 
 
 def _read_all(
-    inbox_dir: Path, pending: dict[str, list[tuple[str, int, int]]]
+    inbox_dir: Path, pending: dict[str, list[tuple[str, int, int]]], identities: OurIdentities
 ) -> Iterator[tuple[str, list[_FileRead], pa.Table]]:
     """Chunks of files read, in the order of `pending`: by a process pool when there are
     enough files to pay for it, else in this process."""
@@ -384,10 +392,11 @@ def _read_all(
     workers = min(os.cpu_count() or 1, len(chunks))
     if total < PARALLEL_MIN_FILES or workers < 2:
         for system, folder, files in chunks:
-            yield system, *_read_chunk(system, folder, files)
+            yield system, *_read_chunk(system, folder, files, identities)
         return
     with _process_pool(workers) as pool:
-        results = pool.map(_read_chunk, *zip(*chunks, strict=True))
+        columns = [*zip(*chunks, strict=True), [identities] * len(chunks)]
+        results = pool.map(_read_chunk, *columns)
         for (system, _folder, _files), (reads, events) in zip(chunks, results, strict=True):
             yield system, reads, events
 
@@ -461,9 +470,18 @@ def ingest_inbox(
     quarantine_dir: Path,
     run_id: str,
     progress: Progress | None = None,
+    identities: OurIdentities | None = None,
 ) -> IngestReport:
-    """Load the inbox's new files; `progress(files_read, files_to_read)` follows each chunk."""
+    """Load the inbox's new files; `progress(files_read, files_to_read)` follows each chunk.
+
+    Direction and counterparty follow our organizations' identities: by default those of the
+    OLTP copy in the warehouse (`raw_oltp.organizations`), so the OLTP copy should run first.
+    A file naming none of them is left unloaded and reported in `failed`, and is read again
+    on the next run, once an administrator has entered the missing FSRAR ID or GUID.
+    """
     ensure_tables(con)
+    if identities is None:
+        identities = load_identities(con)
     report = IngestReport(run_id=run_id)
     scan = _scan(inbox_dir)
     pending = _files_to_read(con, scan)
@@ -474,7 +492,7 @@ def ingest_inbox(
     done = _loaded_hashes(con) | quarantined_hashes(con) if to_read else set()
     batch = _Batch()
     files_read = 0
-    for system, reads, events in _read_all(inbox_dir, pending):
+    for system, reads, events in _read_all(inbox_dir, pending, identities):
         loaded_events: list[pa.Table] = []  # of this chunk
         offset = 0  # the chunk's events are in file order
         for read in reads:

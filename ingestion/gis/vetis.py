@@ -16,14 +16,27 @@ api.vetrf.ru, PHP class maps generated from the WSDL, OpenPapyrus `vetis.cpp`):
   `vd:certifiedConsignment` (consignor/consignee with `dt:businessEntity`, whose dictionary
   type carries `dt:inn`; dt = http://api.vetrf.ru/schema/cdm/dictionary/v2) and
   `vd:referencedDocument` (`vd:issueNumber`, `vd:issueDate`, `vd:type`; type 1 = ТТН).
-Which wrapper a saved file uses varies (some clients keep the whole SOAP envelope, some only
-the response element), so the parser looks the `application` element up by name under an
-accepted root: Envelope, receiveApplicationResultResponse or application itself.
+- processIncomingConsignment / withdrawVetDocument responses (merc:) return their documents
+  as `merc:vetDocument`; getVetDocumentByUuid / getVetDocumentList as `vd:vetDocument`. A
+  `vd:vetDocument` inside `merc:stockEntry` (or anywhere) holding only `bs:uuid`/`bs:guid` is a
+  reference to a document, not a document.
+- A vet document's `vd:statusChange` entries (`vd:status`, `vd:actualDateTime`, ...) record
+  each change of its status.
+Which wrapper a saved file uses varies (some clients keep the whole SOAP 1.1/1.2 envelope, some
+only the response element) and so do prefixes (SOAP-ENV, env, soap, default namespaces): the
+parser matches elements by namespace URI and local name only.
 
-Mapping: one event per application (document_id = applicationId, direction outbound — it is our
-request) and one per vet document (document_id = uuid, document_type VetDocument:<vetDType>,
-direction inbound for INCOMING, else outbound). Application REJECTED counts as error when every
-error code is an APLM* platform code (wrong format, unexpected failure), else as rejected.
+Mapping (events are per (document, status): the marts take the latest per document):
+- An application ACCEPTED / IN_PROCESS: one processing event (document_id = applicationId).
+- REJECTED: one event per `apl:error` (error_code = its code), every error kept; group error
+  when every code is an APLM* platform code (wrong format, unexpected failure), else rejected.
+- COMPLETED: no event of its own; one per vet document it returned.
+- A vet document: document_id = uuid, document_type VetDocument:<vetDType>, status =
+  vetDStatus (CREATED and CONFIRMED processing: issued, not yet utilised; UTILIZED accepted;
+  WITHDRAWN rejected). event_at = actualDateTime of the latest statusChange whose status is
+  the current vetDStatus, else lastUpdateDate, else issueDate (a date). Direction from our
+  organizations' ВетИС GUIDs (or ИНН) as consignor or consignee; only when no side is known,
+  from vetDType (INCOMING = inbound). The same (uuid, status) twice in a file is one event.
 """
 
 from __future__ import annotations
@@ -42,9 +55,11 @@ from ingestion.gis.events import (
     read_source,
     sha256_hex,
 )
+from ingestion.gis.identities import NO_IDENTITIES, OurIdentities
 from ingestion.gis.xmlsafe import Node, parse_xml
 
 NS_SOAP: Final = "http://schemas.xmlsoap.org/soap/envelope/"
+NS_SOAP12: Final = "http://www.w3.org/2003/05/soap-envelope"
 NS_WS: Final = "http://api.vetrf.ru/schema/cdm/application/ws-definitions"
 NS_APL: Final = "http://api.vetrf.ru/schema/cdm/application"
 NS_MERC: Final = "http://api.vetrf.ru/schema/cdm/mercury/g2b/applications/v2"
@@ -55,26 +70,35 @@ NS_DT: Final = "http://api.vetrf.ru/schema/cdm/dictionary/v2"
 APPLICATION_STATUS_GROUPS: Final[dict[str, StatusGroup]] = {
     "ACCEPTED": "processing",  # queued by the platform
     "IN_PROCESS": "processing",
-    "COMPLETED": "accepted",
+    "COMPLETED": "accepted",  # never an event itself: its vet documents are
     "REJECTED": "rejected",  # "error" instead when only APLM* platform errors are given
 }
 VET_DOCUMENT_STATUS_GROUPS: Final[dict[str, StatusGroup]] = {
     "CREATED": "processing",  # draft, not yet issued
-    "CONFIRMED": "accepted",  # issued, goods may move
+    "CONFIRMED": "processing",  # issued, goods on their way: not yet utilised
     "UTILIZED": "accepted",  # redeemed by the consignee on receipt
     "FINALIZED": "accepted",  # closed productive certificate
     "WITHDRAWN": "rejected",  # annulled
 }
 INBOUND_VET_DOCUMENT_TYPES: Final = frozenset({"INCOMING"})
+VET_DOCUMENT_NAMESPACES: Final = frozenset({NS_VD, NS_MERC})
+APPLICATION_NAMESPACES: Final = frozenset({NS_APL, NS_WS})
 _ROOTS: Final = {
     (NS_SOAP, "Envelope"),
+    (NS_SOAP12, "Envelope"),
     (NS_WS, "receiveApplicationResultResponse"),
     (NS_APL, "application"),
     (NS_WS, "application"),
 }
+# Children of a vet document that only refers to one (stockEntry/vetDocument).
+_REFERENCE_CHILDREN: Final = frozenset({"uuid", "guid"})
 
 
-def parse(path_or_bytes: Path | str | bytes, source_file: str) -> list[ExchangeEvent]:
+def parse(
+    path_or_bytes: Path | str | bytes,
+    source_file: str,
+    identities: OurIdentities = NO_IDENTITIES,
+) -> list[ExchangeEvent]:
     data = read_source(path_or_bytes)
     sha = sha256_hex(data)
     root = parse_xml(data)
@@ -83,27 +107,37 @@ def parse(path_or_bytes: Path | str | bytes, source_file: str) -> list[ExchangeE
     # One walk per subtree, filtered by name, instead of an iter() walk per element name.
     nodes = root.subtree()
     for node in nodes:
-        if node.name == "Fault":
+        if node.name == "Fault" and node.ns in (NS_SOAP, NS_SOAP12):
             raise GisParseError("schema: SOAP Fault instead of an application result")
-    applications = [a for a in nodes if a.name == "application" and a.ns in (NS_APL, NS_WS)]
+    applications = [a for a in nodes if a.name == "application" and a.ns in APPLICATION_NAMESPACES]
     if not applications:
         raise GisParseError("schema: no application element")
     events: list[ExchangeEvent] = []
+    seen: set[tuple[str, str]] = set()
     for application in applications:
         subtree = nodes if application is root else application.subtree()
-        errors = [(e.attrs.get("code"), e.text) for e in subtree if e.name == "error"]
-        events.append(_application(application, errors, source_file, sha))
-        events.extend(
-            _vet_document(vd, source_file, sha)
-            for vd in subtree
-            if vd.name == "vetDocument" and vd.ns == NS_VD
-        )
+        errors = [
+            (e.attrs.get("code"), e.text, e.line)
+            for e in subtree
+            if e.name == "error" and e.ns == NS_APL
+        ]
+        events.extend(_application(application, errors, source_file, sha))
+        for vd in subtree:
+            if vd.name != "vetDocument" or vd.ns not in VET_DOCUMENT_NAMESPACES:
+                continue
+            if all(c.name in _REFERENCE_CHILDREN for c in vd.children):
+                continue  # a reference (e.g. inside stockEntry), not a document
+            event = _vet_document(vd, identities, source_file, sha)
+            key = (event.document_id, event.status)
+            if key not in seen:
+                seen.add(key)
+                events.append(event)
     return events
 
 
 def _application(
-    node: Node, errors: list[tuple[str | None, str]], source_file: str, sha: str
-) -> ExchangeEvent:
+    node: Node, errors: list[tuple[str | None, str, int]], source_file: str, sha: str
+) -> list[ExchangeEvent]:
     application_id = node.text_at("applicationId")
     status = node.text_at("status")
     if application_id is None or status is None:
@@ -111,37 +145,69 @@ def _application(
             f"schema: application at line {node.line} lacks applicationId or status"
         )
     group = group_for(APPLICATION_STATUS_GROUPS, status, "application status")
-    if status == "REJECTED" and errors and all((c or "").startswith("APLM") for c, _ in errors):
+    if status == "COMPLETED":
+        return []
+    if status == "REJECTED" and errors and all((c or "").startswith("APLM") for c, _, _ in errors):
         group = "error"
     result = node.child("result")
     payload = result.children[0].name if result is not None and result.children else None
-    at = node.text_at("prdcRsltDate") or node.text_at("rcvDate") or node.text_at("issueDate")
-    return ExchangeEvent(
-        system="vetis",
-        document_id=application_id,
-        document_type=f"Application:{payload}" if payload else "Application",
-        direction="outbound",
-        organization_inn=None,
-        counterparty_inn=None,
-        reference=None,
-        event_at=parse_timestamp(at, "application issueDate"),
-        status=status,
-        status_group=group,
-        error_code=errors[0][0] if errors else None,
-        error_message="; ".join(t for _, t in errors if t) or None,
-        source_file=source_file,
-        source_line=node.line,
-        file_sha256=sha,
+    at = parse_timestamp(
+        node.text_at("prdcRsltDate") or node.text_at("rcvDate") or node.text_at("issueDate"),
+        "application issueDate",
+    )
+    return [
+        ExchangeEvent(
+            system="vetis",
+            document_id=application_id,
+            document_type=f"Application:{payload}" if payload else "Application",
+            direction="outbound",
+            organization_inn=None,
+            counterparty_inn=None,
+            reference=None,
+            event_at=at,
+            status=status,
+            status_group=group,
+            error_code=code,
+            error_message=text or None,
+            source_file=source_file,
+            source_line=line,
+            file_sha256=sha,
+        )
+        # One event per error, at the error's line: every code is kept.
+        for code, text, line in (errors if status == "REJECTED" and errors else [])
+        or [(None, "", node.line)]
+    ]
+
+
+def _business_entity(consignment: Node | None, side: str) -> tuple[str | None, ...]:
+    """(ИНН, business-entity GUID, enterprise GUID) of a consignor/consignee."""
+    party = consignment.child(side) if consignment is not None else None
+    if party is None:
+        return None, None, None
+    entity = party.child("businessEntity")
+    enterprise = party.child("enterprise")
+    return (
+        clean_inn(entity.text_at("inn")) if entity is not None else None,
+        (entity.text_at("guid") or "").lower() or None if entity is not None else None,
+        (enterprise.text_at("guid") or "").lower() or None if enterprise is not None else None,
     )
 
 
-def _business_entity_inn(consignment: Node | None, side: str) -> str | None:
-    party = consignment.child(side) if consignment is not None else None
-    entity = party.child("businessEntity") if party is not None else None
-    return clean_inn(entity.text_at("inn")) if entity is not None else None
+def _status_time(node: Node, status: str) -> str | None:
+    """actualDateTime of the latest statusChange to `status`, else lastUpdateDate/issueDate."""
+    changes = [
+        c for c in node.children if c.name == "statusChange" and c.text_at("status") == status
+    ]
+    for change in reversed(changes):
+        at = change.text_at("actualDateTime")
+        if at is not None:
+            return at
+    return node.text_at("lastUpdateDate") or node.text_at("issueDate")
 
 
-def _vet_document(node: Node, source_file: str, sha: str) -> ExchangeEvent:
+def _vet_document(
+    node: Node, identities: OurIdentities, source_file: str, sha: str
+) -> ExchangeEvent:
     uuid = node.text_at("uuid")
     status = node.text_at("vetDStatus")
     doc_type = node.text_at("vetDType")
@@ -150,16 +216,34 @@ def _vet_document(node: Node, source_file: str, sha: str) -> ExchangeEvent:
             f"schema: vetDocument at line {node.line} lacks uuid, vetDType or vetDStatus"
         )
     group = group_for(VET_DOCUMENT_STATUS_GROUPS, status, "vetDStatus")
-    direction: Direction = "inbound" if doc_type in INBOUND_VET_DOCUMENT_TYPES else "outbound"
     consignment = node.child("certifiedConsignment")
-    consignor = _business_entity_inn(consignment, "consignor")
-    consignee = _business_entity_inn(consignment, "consignee")
-    ours, theirs = (consignor, consignee) if direction == "outbound" else (consignee, consignor)
+    consignor_inn, consignor_entity, consignor_place = _business_entity(consignment, "consignor")
+    consignee_inn, consignee_entity, consignee_place = _business_entity(consignment, "consignee")
+    consignor_ours = identities.vetis_organization(consignor_entity, consignor_place) or (
+        consignor_inn if consignor_inn in identities.inns else None
+    )
+    consignee_ours = identities.vetis_organization(consignee_entity, consignee_place) or (
+        consignee_inn if consignee_inn in identities.inns else None
+    )
+    direction: Direction
+    if consignor_ours is not None:
+        direction = "outbound"
+    elif consignee_ours is not None:
+        direction = "inbound"
+    else:  # none of our identities named: the document's own point of view
+        direction = "inbound" if doc_type in INBOUND_VET_DOCUMENT_TYPES else "outbound"
+    if direction == "outbound":
+        ours, theirs, theirs_id = consignor_ours or consignor_inn, consignee_inn, consignee_entity
+    else:
+        ours, theirs, theirs_id = consignee_ours or consignee_inn, consignor_inn, consignor_entity
     references = node.children_named("referencedDocument")
     # Type 1 is the ТТН (our shipment's waybill number); else the first referenced document.
     waybill = next((r for r in references if r.text_at("type") == "1"), None)
     waybill = waybill or (references[0] if references else None)
-    status_change = node.child("statusChange")
+    changes = [c for c in node.children if c.name == "statusChange"]
+    reason = next(
+        (c.text_at("reason") for c in reversed(changes) if c.text_at("status") == status), None
+    )
     return ExchangeEvent(
         system="vetis",
         document_id=uuid,
@@ -167,18 +251,13 @@ def _vet_document(node: Node, source_file: str, sha: str) -> ExchangeEvent:
         direction=direction,
         organization_inn=ours,
         counterparty_inn=theirs,
+        counterparty_gis_id=theirs_id,
         reference=waybill.text_at("issueNumber") if waybill is not None else None,
-        event_at=parse_timestamp(
-            node.text_at("lastUpdateDate") or node.text_at("issueDate"), "vd:issueDate"
-        ),
+        event_at=parse_timestamp(_status_time(node, status), "vd:issueDate"),
         status=status,
         status_group=group,
         error_code=None,
-        error_message=(
-            status_change.text_at("reason")
-            if status_change is not None and group == "rejected"
-            else None
-        ),
+        error_message=reason if group == "rejected" else None,
         source_file=source_file,
         source_line=node.line,
         file_sha256=sha,

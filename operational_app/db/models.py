@@ -96,6 +96,12 @@ class Organization(TrackedMixin, Base):
     inn: Mapped[str] = mapped_column(String(12), nullable=False, unique=True)
     kpp: Mapped[str | None] = mapped_column(String(9))
     fsrar_id: Mapped[str | None] = mapped_column(String(12))
+    # Identities in the GIS systems (migration 0003_gis_identities): direction and counterparty
+    # of a GIS document follow from them. Lists are comma-separated identifiers.
+    additional_fsrar_ids: Mapped[str | None] = mapped_column(Text)  # further УТМ of ЕГАИС
+    vetis_business_entity_guid: Mapped[str | None] = mapped_column(String(36))
+    vetis_enterprise_guids: Mapped[str | None] = mapped_column(Text)
+    gismt_participant_inn: Mapped[str | None] = mapped_column(String(12))
 
 
 class BusinessRegion(TrackedMixin, Base):

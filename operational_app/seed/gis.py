@@ -68,11 +68,18 @@ def gis_documents(tables: Sequence[TableData], seed: int, as_of: dt.date) -> lis
     shipments, orders = named["shipments"], named["customer_orders"]
     organizations = named["organizations"]
     rng = np.random.default_rng([seed, _RNG_STREAM])
-    org_inns = [
-        str(inn)
-        for inn, live in zip(organizations.columns["inn"], _live(organizations), strict=True)
+    # Our organizations as the GIS files name them: ИНН and ЕГАИС FSRAR ID.
+    our_organizations = [
+        (str(inn), None if fsrar_id is None else str(fsrar_id))
+        for inn, fsrar_id, live in zip(
+            organizations.columns["inn"],
+            organizations.columns["fsrar_id"],
+            _live(organizations),
+            strict=True,
+        )
         if live
     ]
+    org_inns = [inn for inn, _ in our_organizations]
     if not org_inns or not len(shipments):
         return []
     counterparty_inn = _first_counterparty_inns(named["counterparties"])
@@ -102,7 +109,8 @@ def gis_documents(tables: Sequence[TableData], seed: int, as_of: dt.date) -> lis
                 shipped[i],
                 SampleDocument(
                     reference=str(orders.columns["number"][row]),
-                    organization_inn=org_inns[int(org_pick[i])],
+                    organization_inn=our_organizations[int(org_pick[i])][0],
+                    organization_fsrar_id=our_organizations[int(org_pick[i])][1],
                     counterparty_inn=inn,
                     date=shipped_at,
                 ),

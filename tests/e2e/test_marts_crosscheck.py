@@ -658,10 +658,28 @@ def gis_documents(flow: PublishedFlow) -> dict[tuple[str, str], GisDocument]:
     events = duckdb_dicts(
         flow.settings.build_database_path, "select * from raw_gis.exchange_events"
     )
-    documents: dict[tuple[str, str], GisDocument] = {}
+    # One document per ЕГАИС waybill: the Identity a WayBill_v4 is keyed by becomes the WBRegId
+    # that its registration or tickets name beside it (related_document_id).
+    registration_of = {}
     for event in events:
-        key = (event["system"], event["document_id"])
-        documents.setdefault(key, GisDocument(*key, [])).events.append(event)
+        related = event["related_document_id"]
+        if event["system"] == "egais" and related and related != event["document_id"]:
+            registration_of[related] = min(
+                registration_of.get(related, event["document_id"]), event["document_id"]
+            )
+    documents: dict[tuple[str, str], GisDocument] = {}
+    for event in sorted(events, key=lambda e: (e["event_at"], e["source_file"], e["source_line"])):
+        document_id = event["document_id"]
+        if event["system"] == "egais":
+            document_id = registration_of.get(document_id, document_id)
+        key = (event["system"], document_id)
+        document = documents.setdefault(key, GisDocument(*key, []))
+        # A vet document returned by several responses: one event per (uuid, status).
+        if event["document_type"].startswith("VetDocument:") and any(
+            e["status"] == event["status"] for e in document.events
+        ):
+            continue
+        document.events.append(event)
     for document in documents.values():
         document.events.sort(key=lambda e: (e["event_at"], e["source_line"] or 0, e["source_file"]))
     return documents

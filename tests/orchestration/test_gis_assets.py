@@ -12,7 +12,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from ingestion.gis.samples import SampleDocument, write_sample_inbox
+from ingestion.gis.samples import SampleDocument, sample_identities, write_sample_inbox
 from orchestration.assets.gis import (
     GIS_EVENTS_KEY,
     GIS_LOADED_FILES_KEY,
@@ -61,6 +61,17 @@ def _warehouse(tmp_path: Path, inbox: Path | None) -> WarehouseResource:
     )
 
 
+def _copy_our_organizations(warehouse: WarehouseResource) -> None:
+    """What the OLTP copy leaves in the build database: our organizations, whose FSRAR IDs
+    decide the direction of ЕГАИС documents (ingestion.gis.identities)."""
+    Path(warehouse.build_database_path).parent.mkdir(parents=True, exist_ok=True)
+    fsrar_ids = ",".join(sample_identities(DOCUMENTS).fsrar_ids)
+    with duckdb.connect(warehouse.build_database_path) as con:
+        con.execute("create schema raw_oltp")
+        con.execute("create table raw_oltp.organizations (inn varchar, fsrar_id varchar)")
+        con.execute("insert into raw_oltp.organizations values ('7707083893', ?)", [fsrar_ids])
+
+
 def _materialize(warehouse: WarehouseResource) -> dg.ExecuteInProcessResult:
     result = dg.materialize([raw_gis_tables], resources={"warehouse": warehouse})
     assert result.success
@@ -91,6 +102,7 @@ def test_asset_loads_the_inbox_quarantines_hostile_files_and_loads_nothing_twice
     tallies = write_sample_inbox(inbox, DOCUMENTS, seed=3)
     shutil.copyfile(SAMPLES / "hostile" / "xxe_passwd.xml", inbox / "egais" / "xxe_passwd.xml")
     warehouse = _warehouse(tmp_path, inbox)
+    _copy_our_organizations(warehouse)
 
     first = _materialize(warehouse)
     events = _metadata(first, GIS_EVENTS_KEY)

@@ -9,8 +9,10 @@ import pytest
 
 from ingestion.gis import egais, gismt, vetis
 from ingestion.gis.events import ARROW_SCHEMA, GisParseError, parse_timestamp, to_arrow
+from ingestion.gis.identities import OrganizationIdentity, build_identities
 
 SAMPLES = Path(__file__).parent / "samples"
+OURS = build_identities([OrganizationIdentity(inn="7707083893", fsrar_id="030000194005")])
 
 
 def _one(events: list) -> object:
@@ -19,15 +21,15 @@ def _one(events: list) -> object:
 
 
 def test_egais_outbound_waybill() -> None:
-    event = _one(egais.parse(SAMPLES / "egais/WayBill_v4_outbound.xml", "egais/wb.xml"))
+    event = _one(egais.parse(SAMPLES / "egais/WayBill_v4_outbound.xml", "egais/wb.xml", OURS))
     assert event.system == "egais"
     assert event.document_type == "WayBill_v4"
     assert event.document_id == "6f1c2f0e-8d7a-4b7e-9a43-2f7d9b1a0c11"
-    assert event.direction == "outbound"  # Shipper ClientRegId is the Owner
+    assert event.direction == "outbound"  # the Shipper's ClientRegId is ours
     assert event.organization_inn == "7707083893"
     assert event.counterparty_inn == "500100732259"  # oref:FL, 12-digit ИНН, no КПП
     assert event.reference == "ЗК-000123"
-    assert event.event_at == dt.datetime(2024, 3, 3, 21, 0)  # midnight Moscow
+    assert event.event_at == dt.datetime(2024, 3, 4)  # a date stays its date
     assert (event.status, event.status_group) == ("Sent", "processing")
     assert event.source_file == "egais/wb.xml"
     assert event.source_line == 13
@@ -37,7 +39,7 @@ def test_egais_outbound_waybill() -> None:
 def test_egais_inbound_waybill_cp1251_without_identity() -> None:
     raw = (SAMPLES / "egais/WayBill_v4_inbound_cp1251.xml").read_bytes()
     assert "ПН-4471".encode("cp1251") in raw  # really a windows-1251 file
-    event = _one(egais.parse(raw, "egais/in.xml"))
+    event = _one(egais.parse(raw, "egais/in.xml", OURS))
     assert event.direction == "inbound"
     assert event.reference == "ПН-4471"
     assert event.document_id == "ПН-4471"  # falls back to NUMBER without wb:Identity
@@ -47,61 +49,43 @@ def test_egais_inbound_waybill_cp1251_without_identity() -> None:
 
 
 def test_egais_ticket_conclusion_rejected_cp1251_decodes_cyrillic() -> None:
-    event = _one(egais.parse(SAMPLES / "egais/Ticket_conclusion_rejected_cp1251.xml", "t.xml"))
+    path = SAMPLES / "egais/Ticket_conclusion_rejected_cp1251.xml"
+    event = _one(egais.parse(path, "t.xml", OURS))
     assert event.document_type == "Ticket:WayBill_v4"
-    assert event.document_id == "6f1c2f0e-8d7a-4b7e-9a43-2f7d9b1a0c11"  # joins the waybill
     assert (event.status, event.status_group) == ("Rejected", "rejected")
     assert event.error_message is not None
     assert event.error_message.startswith("Документ не прошел проверку: недостаточно остатков")
     assert event.event_at == dt.datetime(2024, 3, 4, 9, 1, 8)  # ConclusionDate, MSK -> UTC
 
 
-def test_egais_ticket_operation_result() -> None:
-    event = _one(egais.parse(SAMPLES / "egais/Ticket_operation_confirm.xml", "t.xml"))
-    assert event.document_id == "TTN-0412345678"  # no tc:Identity: the registration id
-    assert (event.status, event.status_group) == ("Confirm:Accepted", "accepted")
-    assert event.error_message is None
-    assert event.event_at == dt.datetime(2024, 3, 6, 7, 15, 40)
-
-
-def test_egais_act_with_differences_counts_as_rejected() -> None:
-    event = _one(egais.parse(SAMPLES / "egais/WayBillAct_v4_differences.xml", "a.xml"))
-    assert event.document_type == "WayBillAct_v4"
-    assert event.document_id == "TTN-0412345678"
-    assert (event.status, event.status_group) == ("Differences", "rejected")
-    assert event.error_message == "Недостача 2 бутылок"
-    assert event.direction == "inbound"
-
-
 def test_vetis_completed_application_with_vet_documents() -> None:
     events = vetis.parse(SAMPLES / "vetis/receiveApplicationResult_completed.xml", "v.xml")
-    app, outgoing, incoming = events
-    assert app.document_id == "7f3d3a4e-5c1b-4e0a-9b7e-0d2a6f1c9e01"
-    assert app.document_type == "Application:getVetDocumentListResponse"
-    assert (app.status, app.status_group) == ("COMPLETED", "accepted")
-    assert app.event_at == dt.datetime(2024, 3, 4, 6, 31, 15)  # prdcRsltDate
+    outgoing, incoming = events  # a COMPLETED application is no event of its own
     assert outgoing.document_id == "0b8e2c6a-3f1d-4c5e-9a7b-1d2e3f4a5b6c"
     assert outgoing.document_type == "VetDocument:OUTGOING"
-    assert (outgoing.status, outgoing.status_group) == ("CONFIRMED", "accepted")
+    assert (outgoing.status, outgoing.status_group) == ("CONFIRMED", "processing")
     assert outgoing.direction == "outbound"
     assert (outgoing.organization_inn, outgoing.counterparty_inn) == ("7707083893", "5008012345")
     assert outgoing.reference == "ЗК-000123"  # the type 1 (ТТН) reference, not the contract
+    assert outgoing.event_at == dt.datetime(2024, 3, 4, 6, 5, 11)  # lastUpdateDate, no change
     assert incoming.direction == "inbound"
     assert (incoming.organization_inn, incoming.counterparty_inn) == ("7707083893", "7810123450")
     assert (incoming.status, incoming.status_group) == ("UTILIZED", "accepted")
     assert incoming.reference is None
-    assert incoming.event_at == dt.datetime(2024, 2, 29, 21, 0)  # issueDate only
+    assert incoming.event_at == dt.datetime(2024, 3, 1)  # issueDate only: the date itself
     assert outgoing.source_line < incoming.source_line
 
 
-def test_vetis_rejected_with_business_error_keeps_all_messages() -> None:
-    event = _one(vetis.parse(SAMPLES / "vetis/receiveApplicationResult_rejected.xml", "v.xml"))
-    assert (event.status, event.status_group) == ("REJECTED", "rejected")
-    assert event.error_code == "MERC13284"
-    assert event.error_message is not None
-    assert "Недостаточно продукции" in event.error_message
-    assert "unexpected error" in event.error_message
-    assert event.event_at == dt.datetime(2024, 3, 5, 11, 0, 9)  # naive -> Moscow
+def test_vetis_rejected_keeps_every_error_with_its_code() -> None:
+    events = vetis.parse(SAMPLES / "vetis/receiveApplicationResult_rejected.xml", "v.xml")
+    assert len(events) == 2
+    assert {(e.status, e.status_group) for e in events} == {("REJECTED", "rejected")}
+    assert events[0].error_code == "MERC13284"
+    assert events[0].error_message is not None
+    assert "Недостаточно продукции" in events[0].error_message
+    assert events[1].error_message is not None
+    assert "unexpected error" in events[1].error_message
+    assert {e.event_at for e in events} == {dt.datetime(2024, 3, 5, 11, 0, 9)}  # naive -> MSK
 
 
 def test_vetis_platform_only_errors_are_error_group() -> None:

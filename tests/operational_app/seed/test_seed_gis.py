@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from ingestion.gis.identities import OurIdentities, load_identities_from_oltp
 from ingestion.gis.inbox import ingest_inbox
 from operational_app.seed import Scale, seed_database
 from operational_app.seed.entry_model import add_entry_model
@@ -43,6 +44,11 @@ def _generated(seed: int) -> list[TableData]:
     return add_entry_model(generate(SCALE, seed, AS_OF), seed, AS_OF)
 
 
+def _ours(oltp: Path) -> OurIdentities:
+    """Our organizations' identities as the pipeline reads them from the OLTP."""
+    return load_identities_from_oltp(_url(oltp))
+
+
 def _oltp(path: Path, query: str) -> list[tuple]:
     with sqlite3.connect(path) as connection:
         return connection.execute(query).fetchall()
@@ -60,7 +66,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[s
 def test_files_are_written_and_load_as_the_tallies_say(
     seeded: tuple[Path, Path, dict[str, int]], tmp_path: Path
 ) -> None:
-    _, inbox, counts = seeded
+    oltp, inbox, counts = seeded
     files = _files(inbox)
     for system in ("egais", "vetis", "gismt"):
         assert counts[f"gis_{system}_files"] > 0
@@ -71,7 +77,7 @@ def test_files_are_written_and_load_as_the_tallies_say(
     assert sorted(manifest["files"]) == sorted(files)
 
     con = duckdb.connect()
-    report = ingest_inbox(inbox, con, tmp_path / "quarantine", "test")
+    report = ingest_inbox(inbox, con, tmp_path / "quarantine", "test", identities=_ours(oltp))
     assert report.files_loaded == expected_files and not report.failed
     assert report.files_quarantined == counts["gis_malformed_files"] > 0
     assert report.events_loaded == counts["gis_events"]
@@ -85,11 +91,13 @@ def test_documents_reference_orders_shipped_recently_and_their_counterparties(
 ) -> None:
     oltp, inbox, counts = seeded
     con = duckdb.connect()
-    ingest_inbox(inbox, con, tmp_path / "quarantine", "test")
+    ingest_inbox(inbox, con, tmp_path / "quarantine", "test", identities=_ours(oltp))
     references = {
         row[0]
         for row in con.sql(
-            "select distinct reference from raw_gis.exchange_events where reference is not null"
+            # Outbound only: an inbound ЕГАИС waybill carries the supplier's own number.
+            "select distinct reference from raw_gis.exchange_events "
+            "where reference is not null and direction = 'outbound'"
         ).fetchall()
     }
     pairs = set(

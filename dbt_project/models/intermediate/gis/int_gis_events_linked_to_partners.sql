@@ -2,7 +2,7 @@ with
 
 exchange_events as (
 
-    select * from {{ ref('stg_gis__exchange_events') }}
+    select * from {{ ref('int_gis_events_keyed_to_documents') }}
 
 ),
 
@@ -47,16 +47,20 @@ events_linked as (
         exchange_events.exchange_event_id,
         exchange_events.system,
         exchange_events.document_id,
+        exchange_events.source_document_id,
         exchange_events.document_type,
         exchange_events.direction,
         exchange_events.organization_inn,
         exchange_events.counterparty_inn,
+        exchange_events.counterparty_gis_id,
         first_counterparties_per_inn.counterparty_id,
         first_counterparties_per_inn.partner_id,
         first_counterparties_per_inn.partner_id is not null as is_linked_to_partner,
         exchange_events.reference,
         exchange_events.status,
         exchange_events.status_group,
+        exchange_events.decision,
+        exchange_events.operation,
         exchange_events.error_code,
         exchange_events.error_message,
         exchange_events.event_at,

@@ -14,6 +14,7 @@ renamed as (
             'file_sha256', 'source_line', 'document_id', 'document_type', 'status', 'event_at',
         ]) }} as exchange_event_id,
         cast(document_id as varchar) as document_id,
+        cast(related_document_id as varchar) as related_document_id,
         cast(file_sha256 as varchar) as file_sha256,
 
         -- strings and categories
@@ -22,9 +23,12 @@ renamed as (
         cast(direction as varchar) as direction,
         cast(organization_inn as varchar) as organization_inn,
         cast(counterparty_inn as varchar) as counterparty_inn,
+        cast(counterparty_gis_id as varchar) as counterparty_gis_id,
         cast(reference as varchar) as reference,
         cast(status as varchar) as status,
         cast(status_group as varchar) as status_group,
+        cast(decision as varchar) as decision,
+        cast(operation as varchar) as operation,
         cast(error_code as varchar) as error_code,
         cast(error_message as varchar) as error_message,
         cast(source_file as varchar) as source_file,

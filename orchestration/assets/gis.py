@@ -12,6 +12,7 @@ from typing import Any
 import dagster as dg
 
 from ingestion.gis.events import STATUS_GROUPS, SYSTEMS
+from ingestion.gis.identities import load_our_identities
 from ingestion.gis.inbox import (
     EVENTS_TABLE,
     LOADED_TABLE,
@@ -141,6 +142,9 @@ def raw_gis_tables(
                 Path(warehouse.gis_quarantine_dir),
                 context.run_id,
                 progress=_progress_logger(context),
+                # Our organizations decide each document's direction and counterparty; read
+                # from the OLTP itself, as this asset may run before the OLTP copy.
+                identities=load_our_identities(con, warehouse.oltp_url),
             )
         row_counts = {
             key: con.sql(f"select count(*) from {table}").fetchall()[0][0]

@@ -337,6 +337,29 @@ def revoke_user_sessions(session: Session, user_id: int, *, now: dt.datetime | N
     )
 
 
+def revoke_user_api_tokens(
+    session: Session, user_id: int, *, now: dt.datetime | None = None
+) -> None:
+    """Revoke every live API token of a user. Revoked, not merely refused while the user is
+    inactive: reactivating the user (or resetting a password that leaked) must not bring an
+    old token back to life."""
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now or utc_now())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def revoke_user_credentials(
+    session: Session, user_id: int, *, now: dt.datetime | None = None
+) -> None:
+    """Sign a user out everywhere and revoke their API tokens (deactivation, password reset)."""
+    now = now or utc_now()
+    revoke_user_sessions(session, user_id, now=now)
+    revoke_user_api_tokens(session, user_id, now=now)
+
+
 def csrf_matches(user_session: SessionGrant, supplied: str | None) -> bool:
     if not isinstance(supplied, str) or not _plausible_token(supplied):
         return False

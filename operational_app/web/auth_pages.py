@@ -250,7 +250,7 @@ def user_deactivate(
     if user.id == admin.id:
         raise auth.Forbidden("auth.self_deactivate", "You cannot deactivate yourself.")
     user.is_active = False
-    auth.revoke_user_sessions(session, user.id)
+    auth.revoke_user_credentials(session, user.id)
     session.commit()
     return _redirect("/admin/users")
 
@@ -275,7 +275,7 @@ async def user_reset_password(
         errors = {f"password-{user.id}": form_errors(exc, _lang(request)).get("password", "")}
         return _users_page(request, session, None, errors, 422)
     auth.set_password(user, form.password)
-    auth.revoke_user_sessions(session, user.id)
+    auth.revoke_user_credentials(session, user.id)
     session.commit()
     return _redirect("/admin/users")
 

@@ -396,3 +396,37 @@ def test_every_post_form_in_the_templates_carries_the_csrf_field():
             if "csrf_field()" not in match.group(1):
                 missing.append(f"{template.relative_to(templates)}: {match.group(0)[:60]}")
     assert missing == []
+
+
+# Credentials revoked with the account (#16 item 6)
+
+
+def test_password_reset_revokes_the_users_api_tokens(client: TestClient, db: Session):
+    user = create_user(db, "manager")
+    token = create_token(db, user)
+    other = create_token(db, create_user(db, "operator"))
+    response = client.post(
+        f"/admin/users/{user.id}/password",
+        data={"password": "новый-пароль-2026"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    # The request's own Authorization header replaces the administrator's.
+    assert client.get(f"{API}/partners", headers=bearer(token)).status_code == 401
+    assert client.get(f"{API}/partners", headers=bearer(other)).status_code == 200
+
+
+def test_deactivation_revokes_tokens_and_reactivation_does_not_revive_them(
+    client: TestClient, db: Session
+):
+    user = create_user(db, "manager")
+    token = create_token(db, user)
+    assert (
+        client.post(f"/admin/users/{user.id}/deactivate", follow_redirects=False).status_code == 303
+    )
+    assert (
+        client.post(f"/admin/users/{user.id}/activate", follow_redirects=False).status_code == 303
+    )
+    assert client.get(f"{API}/partners", headers=bearer(token)).status_code == 401
+    db.expire_all()
+    assert db.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).one().revoked_at

@@ -244,8 +244,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The input contains a NUL character (\\0); nothing was saved.",
     },
     "rule.body_too_large": {
-        "ru": "Слишком большой запрос.",
-        "en": "The request body is too large.",
+        "ru": "Слишком большой запрос: тело запроса больше {limit_mb} МБ (MB); ничего не "
+        "записано.",
+        "en": "The request body is larger than {limit_mb} MB; nothing was saved.",
+    },
+    "rule.invalid_text": {
+        "ru": "Текст запроса не в кодировке UTF-8 (или содержит одиночный суррогат UTF-16, "
+        "например \\ud800); ничего не записано.",
+        "en": "The request text is not valid UTF-8 (or holds a lone UTF-16 surrogate such as "
+        "\\ud800); nothing was saved.",
     },
     "rule.json_too_deep": {
         "ru": "Слишком глубокая вложенность JSON.",

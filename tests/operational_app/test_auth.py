@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm.settings import get_settings
-from operational_app import auth
+from operational_app import auth, input_limits
 from operational_app.api.deps import require_role
 from operational_app.db.models import ApiToken, DealStageHistory, Partner, User, utc_now
 from operational_app.main import create_app
@@ -430,3 +430,114 @@ def test_deactivation_revokes_tokens_and_reactivation_does_not_revive_them(
     assert client.get(f"{API}/partners", headers=bearer(token)).status_code == 401
     db.expire_all()
     assert db.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).one().revoked_at
+
+
+# Bodies: every content type bounded before authentication (#16 item 2)
+
+
+def test_body_without_content_type_is_bounded_before_authentication(anon_client: TestClient):
+    big = b"a" * (input_limits.MAX_BODY_BYTES + 1)
+    for headers in (
+        {},
+        {"Content-Type": "application/octet-stream"},
+        {"Content-Type": "text/plain"},
+    ):
+        response = anon_client.post(f"{API}/partners", content=big, headers=headers)
+        assert response.status_code == 413, headers
+        assert response.json()["rule"] == "body_too_large"
+        assert "MB" in response.json()["detail"]
+    page = anon_client.post("/login", content=big)
+    assert page.status_code == 413 and 'data-rule="body_too_large"' in page.text
+
+
+def _run_asgi(app: object, headers: list[tuple[bytes, bytes]], chunks: list[bytes]) -> dict:
+    """Drive a raw ASGI app with a POST whose body arrives in `chunks`; returns what it did."""
+    import asyncio
+
+    record: dict = {"read": 0, "status": None, "inner_called": False}
+    remaining = list(chunks)
+
+    async def receive() -> dict:
+        chunk = remaining.pop(0) if remaining else b""
+        record["read"] += len(chunk)
+        return {"type": "http.request", "body": chunk, "more_body": bool(remaining)}
+
+    async def send(message: dict) -> None:
+        if message["type"] == "http.response.start":
+            record["status"] = message["status"]
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/api/v1/partners",
+        "query_string": b"",
+        "headers": headers,
+    }
+    asyncio.run(app(scope, receive, send))  # type: ignore[operator]
+    return record
+
+
+def _inner_app(record: dict):  # noqa: ANN202
+    async def app(scope, receive, send) -> None:  # noqa: ANN001
+        record["inner_called"] = True
+        while (await receive()).get("more_body"):
+            pass
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    return app
+
+
+def test_declared_content_length_over_the_limit_is_refused_unread():
+    record: dict = {}
+    middleware = input_limits.InputLimitsMiddleware(_inner_app(record))
+    declared = str(input_limits.MAX_BODY_BYTES + 1).encode()
+    done = _run_asgi(middleware, [(b"content-length", declared)], [b"x" * 1024] * 5)
+    assert done["status"] == 413 and done["read"] == 0 and not record
+
+
+def test_streamed_body_is_counted_whatever_its_type():
+    record: dict = {}
+    middleware = input_limits.InputLimitsMiddleware(_inner_app(record))
+    chunk = b"x" * (256 * 1024)
+    chunks = [chunk] * (input_limits.MAX_BODY_BYTES // len(chunk) + 2)
+    done = _run_asgi(middleware, [(b"content-type", b"application/zip")], chunks)
+    assert done["status"] == 413 and not record
+    assert done["read"] <= input_limits.MAX_BODY_BYTES + len(chunk)
+    small = _run_asgi(middleware, [], [b"abc"])
+    assert small["status"] == 200 and record["inner_called"]
+
+
+# Text that is not Unicode (#16 item 10)
+
+
+@pytest.mark.parametrize(
+    ("body", "headers"),
+    [
+        (b'{"name": "\\ud800x", "kind": "customer"}', {"Content-Type": "application/json"}),
+        (b'{"name": "\\udfff", "kind": "customer"}', {"Content-Type": "application/json"}),
+        (b'{"na\\ud800me": "x"}', {"Content-Type": "application/json"}),
+        (b'{"name": "\xff\xfe", "kind": "customer"}', {}),
+        (b'{"name": "\xed\xa0\x80", "kind": "customer"}', {"Content-Type": "application/json"}),
+        (b'{"name": "\\ud800x"}', {}),
+    ],
+)
+def test_lone_surrogates_and_invalid_utf8_are_422(
+    client: TestClient, db: Session, body: bytes, headers: dict[str, str]
+):
+    response = client.post(f"{API}/partners", content=body, headers=headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["rule"] == "invalid_text"
+    assert "UTF-8" in response.json()["detail"]
+    assert _partner_count(db) == 0
+
+
+def test_invalid_utf8_in_a_form_or_query_is_422(client: TestClient, db: Session):
+    assert client.get(f"{API}/partners?q=%ED%A0%80").status_code == 422
+    page = client.post(
+        "/partners",
+        content=b"name=%ED%A0%80",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert page.status_code == 422 and 'data-rule="invalid_text"' in page.text
+    assert _partner_count(db) == 0

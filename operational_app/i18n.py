@@ -244,8 +244,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The input contains a NUL character (\\0); nothing was saved.",
     },
     "rule.body_too_large": {
-        "ru": "Слишком большой запрос: тело запроса больше {limit_mb} МБ (MB); ничего не "
-        "записано.",
+        "ru": "Слишком большой запрос: тело запроса больше {limit_mb} МБ (MB); ничего не записано.",
         "en": "The request body is larger than {limit_mb} MB; nothing was saved.",
     },
     "rule.invalid_text": {

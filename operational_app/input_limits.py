@@ -144,8 +144,10 @@ class InputLimitsMiddleware:
             # Refused unread: the client may stop sending (the server closes the connection).
             await self._refuse(scope, receive, send, 413, "body_too_large")
             return
-        if scope["method"] in _BODYLESS_METHODS and not declared and (
-            b"transfer-encoding" not in headers
+        if (
+            scope["method"] in _BODYLESS_METHODS
+            and not declared
+            and (b"transfer-encoding" not in headers)
         ):
             await self.app(scope, receive, send)
             return

@@ -21,6 +21,12 @@ class Settings:
     warehouse_dir: Path
     oltp_url: str
     lang: str
+    # CRM_DEMO_MODE=1 (`make demo`): seeded users keep the shared demo password without being
+    # asked to change it, and every page says so in a banner.
+    demo_mode: bool = False
+    # CRM_SECURE_COOKIES=1: cookies only over HTTPS (set it behind a TLS-terminating proxy,
+    # where the app itself sees plain HTTP); cookies are Secure anyway on an HTTPS request.
+    secure_cookies: bool = False
 
     @property
     def oltp_dir(self) -> Path:
@@ -63,7 +69,23 @@ class Settings:
 
 # Every variable get_settings reads: the cache key (with the working directory, which relative
 # paths resolve against).
-_VARIABLES = ("CRM_DATA_DIR", "CRM_WAREHOUSE_DIR", "CRM_OLTP_URL", "CRM_LANG")
+_VARIABLES = (
+    "CRM_DATA_DIR",
+    "CRM_WAREHOUSE_DIR",
+    "CRM_OLTP_URL",
+    "CRM_LANG",
+    "CRM_DEMO_MODE",
+    "CRM_SECURE_COOKIES",
+)
+
+
+def _flag(name: str, value: str | None) -> bool:
+    text = (value or "").strip().lower()
+    if text in ("", "0", "false", "no", "off"):
+        return False
+    if text in ("1", "true", "yes", "on"):
+        return True
+    raise ValueError(f"{name} must be 1 or 0, got {value!r}")
 
 
 def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -87,4 +109,6 @@ def _settings_for(values: tuple[str | None, ...], working_dir: str) -> Settings:
         warehouse_dir=warehouse_dir,
         oltp_url=env["CRM_OLTP_URL"] or default_oltp,
         lang=lang,
+        demo_mode=_flag("CRM_DEMO_MODE", env["CRM_DEMO_MODE"]),
+        secure_cookies=_flag("CRM_SECURE_COOKIES", env["CRM_SECURE_COOKIES"]),
     )

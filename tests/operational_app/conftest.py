@@ -79,8 +79,12 @@ def app_client(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Cheap scrypt parameters for tests (the format and checks stay the same)."""
+    """Cheap argon2id (and legacy scrypt) parameters for tests; the format and checks stay."""
     monkeypatch.setattr(auth, "PASSWORD_PARAMS", auth.ScryptParams(n=2**10))
+    monkeypatch.setattr(auth, "PASSWORD_HASHER", _CHEAP_HASHER)
+
+
+_CHEAP_HASHER = auth.make_password_hasher(time_cost=1, memory_kib=64)
 
 
 @pytest.fixture
@@ -92,6 +96,8 @@ def admin(db: Session) -> User:
 def _signed_out(client: TestClient) -> TestClient:
     client.headers.pop("Authorization", None)
     client.cookies.clear()
+    # The app lives for the whole session: one test's failed sign-ins must not throttle the next.
+    client.app.state.login_throttle.clear()  # type: ignore[attr-defined]
     return client
 
 

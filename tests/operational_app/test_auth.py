@@ -46,27 +46,45 @@ def _partner_count(db: Session) -> int:
 
 
 def test_password_round_trip_and_wrong_password():
-    encoded = auth.hash_password("correct horse", auth.ScryptParams())
-    assert encoded.startswith("scrypt$n=32768,r=8,p=1$")
-    assert auth.verify_password("correct horse", encoded)
-    assert not auth.verify_password("correct horsE", encoded)
-    assert not auth.verify_password("", encoded)
+    for encoded in (
+        auth.hash_password("correct horse"),
+        auth.hash_password_scrypt("correct horse", auth.ScryptParams()),
+    ):
+        assert auth.verify_password("correct horse", encoded)
+        assert not auth.verify_password("correct horsE", encoded)
+        assert not auth.verify_password("", encoded)
 
 
-def test_password_hash_has_a_per_user_salt_and_raisable_parameters():
+def test_production_hasher_is_argon2id_at_owasp_parameters():
+    # OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1 (tests use a cheap one).
+    encoded = auth.make_password_hasher().hash("correct horse battery")
+    assert encoded.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_password_hash_has_a_per_user_salt_and_raisable_parameters(
+    monkeypatch: pytest.MonkeyPatch,
+):
     first, second = auth.hash_password("same"), auth.hash_password("same")
+    assert first.startswith("$argon2id$")
     assert first != second
     assert auth.verify_password("same", first) and auth.verify_password("same", second)
     assert not auth.needs_rehash(first)
-    assert auth.needs_rehash(first, auth.ScryptParams(n=2**11))
+    assert auth.needs_rehash(auth.hash_password_scrypt("same"))
     assert auth.needs_rehash(None)
+    stronger = auth.make_password_hasher(time_cost=2, memory_kib=128)
+    monkeypatch.setattr(auth, "PASSWORD_HASHER", stronger)
+    assert auth.needs_rehash(first)
 
 
 @pytest.mark.parametrize(
     "encoded",
     [None, "", "plain", "bcrypt$x$y$z", "scrypt$n=3,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAA",
      "scrypt$n=1024,r=8,p=1$!!$!!", "scrypt$n=2097152,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$"
-     "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="],
+     "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+     # argon2 asking for 4 GiB or a million passes: refused before hashing
+     "$argon2id$v=19$m=4194304,t=2,p=1$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
+     "$argon2id$v=19$m=64,t=1000000,p=1$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
+     "$argon2i$v=19$m=64,t=1,p=1$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG"],
 )  # fmt: skip
 def test_malformed_or_hostile_hash_never_matches(encoded: str | None):
     assert not auth.verify_password("anything", encoded)

@@ -8,6 +8,9 @@ before its next attempt: 1 s, then 2, 4, 8 ... up to `lockout` seconds (the lock
 failures older than `window` are forgotten. Refused attempts cost no password hash and do not
 count, so a locked-out key recovers once its wait is over.
 
+A refused attempt is answered after a pause (`TARPIT_SECONDS`, no CPU spent), so clients that
+keep guessing slow down instead of filling the event loop with refusals (bench/bench_login.py).
+
 Per login: a guessing attack on one account (free=5). Per address: one client guessing many
 accounts (free=20, a shared office address stays usable). The state lives in this process
 (a worker of several has its own counts, which multiplies the allowance, not the lockout) and is
@@ -16,6 +19,7 @@ bounded: at most `max_keys` keys, the least recently touched forgotten first.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import threading
@@ -25,6 +29,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 logger = logging.getLogger("operational_app.login")
+
+# A refused (throttled) attempt is answered after this long, or after the wait if shorter: a
+# sleeping coroutine costs nothing, and a script that sends its guesses one after another then
+# sends one every few seconds instead of keeping the event loop busy with refusals.
+TARPIT_SECONDS = 3.0
 
 
 @dataclass
@@ -135,6 +144,12 @@ class LoginThrottle:
             record = self._records.get(address_key)
             if record is not None:
                 record.in_flight = max(record.in_flight - 1, 0)
+
+    async def pause_refusal(self, wait: int) -> None:
+        """Hold a refused attempt's answer for a while (see TARPIT_SECONDS)."""
+        delay = min(float(wait), TARPIT_SECONDS)
+        if delay > 0:
+            await asyncio.sleep(delay)
 
     def clear(self) -> None:
         with self._lock:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -44,6 +45,7 @@ from operational_app.web.routes import router as web_router
 
 PACKAGE_DIR = Path(__file__).parent
 PASSWORD_WORKERS = max(1, (os.cpu_count() or 2) // 2)
+PASSWORD_THREAD_NICENESS = 10
 logger = logging.getLogger(__name__)
 
 # Page routers: each is included with `Depends(current_user)` (sign-in required; non-GET
@@ -56,6 +58,15 @@ PAGE_ROUTERS = [
     admin_classifiers.router,
     sales.router,
 ]
+
+
+def _lower_priority() -> None:
+    """Password hashing threads yield the CPU to request handling (Linux: nice is per thread).
+    A flood of sign-ins then slows sign-ins, not the signed-in users' requests."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), PASSWORD_THREAD_NICENESS)
+    except (OSError, AttributeError):
+        pass  # another OS, or not allowed: hashing still runs off the event loop
 
 
 def _sqlite_unicode_lower(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI objects
@@ -220,7 +231,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # never more at once than half the cores: a flood of sign-ins queues instead of
         # starving signed-in requests (bench/bench_login.py).
         app.state.password_executor = ThreadPoolExecutor(
-            PASSWORD_WORKERS, thread_name_prefix="crm-password"
+            PASSWORD_WORKERS, thread_name_prefix="crm-password", initializer=_lower_priority
         )
         try:
             yield

@@ -176,6 +176,7 @@ async def login(request: Request) -> Response:
     address = client_address(request)
     wait = throttle.begin(address, login_name)
     if wait:
+        await throttle.pause_refusal(wait)
         errors = {"_": throttled_message(lang, wait)}
         response = _login_page(request, form, errors, 429)
         response.headers["Retry-After"] = str(wait)
@@ -435,6 +436,7 @@ async def change_own_password(
     address = client_address(request)
     wait = throttle.begin(address, user.login)
     if wait:
+        await throttle.pause_refusal(wait)
         return PasswordChangeOutcome("throttled"), wait
     grant = getattr(request.state, "user_session", None)
     factory = request.app.state.session_factory

@@ -26,6 +26,7 @@ from operational_app import auth
 from operational_app.db.models import User
 from operational_app.login_throttle import LoginThrottle, Policy
 from operational_app.main import create_app
+from operational_app.seed.users import set_demo_passwords
 from tests.operational_app.utils.users import bearer, create_token, create_user, csrf_from, sign_in
 
 API = "/api/v1"
@@ -387,3 +388,21 @@ def _cookie(response: object, name: str) -> str:
         for header, value in response.headers.multi_items()  # type: ignore[attr-defined]
         if header == "set-cookie" and value.startswith(name + "=")
     )
+
+
+def test_the_demo_seed_marks_its_users_for_a_password_change(db: Session, db_url: str):
+    create_user(db, "operator", login="op")
+    create_user(db, "manager", login="keeps", password="own-password-1")
+    set_demo_passwords(db_url, "demo")
+    db.expire_all()
+    flags = {user.login: user.must_change_password for user in db.scalars(select(User))}
+    assert flags == {"op": True, "keeps": False}
+
+
+def test_demo_mode_and_secure_cookie_settings_are_flags():
+    assert get_settings({"CRM_DEMO_MODE": "1"}).demo_mode
+    assert not get_settings({"CRM_DEMO_MODE": "0"}).demo_mode
+    assert not get_settings({}).secure_cookies
+    assert get_settings({"CRM_SECURE_COOKIES": "true"}).secure_cookies
+    with pytest.raises(ValueError, match="CRM_DEMO_MODE"):
+        get_settings({"CRM_DEMO_MODE": "maybe"})

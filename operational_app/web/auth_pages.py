@@ -244,7 +244,10 @@ def _no_nul(value: str) -> str:
 
 
 Password = Annotated[
-    str, Field(min_length=auth.MIN_PASSWORD_LENGTH, max_length=200), AfterValidator(_no_nul)
+    # The length rule is auth.check_new_password's, whose message names the minimum.
+    str,
+    Field(min_length=1, max_length=200),
+    AfterValidator(_no_nul),
 ]
 Login = Annotated[
     str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]*$")

@@ -406,3 +406,21 @@ def test_demo_mode_and_secure_cookie_settings_are_flags():
     assert get_settings({"CRM_SECURE_COOKIES": "true"}).secure_cookies
     with pytest.raises(ValueError, match="CRM_DEMO_MODE"):
         get_settings({"CRM_DEMO_MODE": "maybe"})
+
+
+def test_administrator_forms_apply_the_password_policy(client: TestClient, db: Session):
+    short = client.post(
+        "/admin/users",
+        data={"login": "vera", "full_name": "Вера", "role": "operator", "password": "short-1"},
+    )
+    assert short.status_code == 422 and "не короче 10 символов" in short.text
+    as_login = client.post(
+        "/admin/users",
+        data={"login": "vera.ivanova", "full_name": "Вера", "role": "operator",
+              "password": "Vera.Ivanova"},
+    )  # fmt: skip
+    assert as_login.status_code == 422 and "не должен совпадать с логином" in as_login.text
+    assert db.scalars(select(User).where(User.login.like("vera%"))).first() is None
+    user = create_user(db, "operator", login="gleb", password="gleb-password-1")
+    common = client.post(f"/admin/users/{user.id}/password", data={"password": "qwerty123456"})
+    assert common.status_code == 422 and "распространённый" in common.text

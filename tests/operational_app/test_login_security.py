@@ -355,6 +355,8 @@ def test_templates_hold_no_inline_script():
             offending.append(f"{template.name}: javascript: URL")
         if re.search(r"\son[a-z]+\s*=", html):
             offending.append(f"{template.name}: inline event handler")
+        if re.search(r"<style\b|\sstyle\s*=", html):
+            offending.append(f"{template.name}: inline style (the CSP allows /static styles only)")
     assert offending == []
 
 

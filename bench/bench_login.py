@@ -16,6 +16,11 @@ unknown ones. The attack is bounded: it stops when the measured client is done, 
 Prints p50/p95/p99 of the signed-in requests in both phases, the ratio of the p95s (issue
 target: loaded p95 <= 2x unloaded p95), and how the sign-ins were answered (401 wrong password,
 429 throttled). Loopback only; nothing is asserted.
+
+Measured (2 shared CPUs, load average 4.3, 1000 requests a phase, 3 rounds): unloaded p95
+7.8 / 3.8 / 2.4 ms, under attack 13.1 / 6.1 / 3.8 ms, ratio 1.68 / 1.63 / 1.63 (median 1.63).
+Before throttling, tarpit and the low-priority password thread (load average 12): 15.0 ->
+91.5 ms, ratio 6.09; the old code ran scrypt on the event loop (the issue: 3 ms -> 7 s median).
 """
 
 from __future__ import annotations

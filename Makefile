@@ -40,6 +40,7 @@ install: $(VENV)/.installed ## create .venv and install the locked dependencies
 manifest: install ## parse the dbt project into target/manifest.json
 	cd dbt_project && $(BIN)/dbt parse --profiles-dir . --quiet
 
+demo: export CRM_DEMO_MODE = 1
 demo: install ## seed the demo data, run the pipeline once, then serve every app until Ctrl-C
 	$(CRM) seed --scale demo --seed $(DEMO_SEED) --if-empty
 	$(CRM) pipeline

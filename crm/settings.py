@@ -26,6 +26,12 @@ class Settings:
     app_url: str = "http://127.0.0.1:8000"
     # Where times are shown (the warehouse keeps UTC): an IANA zone name.
     timezone: str = "Europe/Moscow"
+    # CRM_DEMO_MODE=1 (`make demo`): seeded users keep the shared demo password without being
+    # asked to change it, and every page says so in a banner.
+    demo_mode: bool = False
+    # CRM_SECURE_COOKIES=1: cookies only over HTTPS (set it behind a TLS-terminating proxy,
+    # where the app itself sees plain HTTP); cookies are Secure anyway on an HTTPS request.
+    secure_cookies: bool = False
 
     @property
     def oltp_dir(self) -> Path:
@@ -75,7 +81,18 @@ _VARIABLES = (
     "CRM_LANG",
     "CRM_APP_URL",
     "CRM_TIMEZONE",
+    "CRM_DEMO_MODE",
+    "CRM_SECURE_COOKIES",
 )
+
+
+def _flag(name: str, value: str | None) -> bool:
+    text = (value or "").strip().lower()
+    if text in ("", "0", "false", "no", "off"):
+        return False
+    if text in ("1", "true", "yes", "on"):
+        return True
+    raise ValueError(f"{name} must be 1 or 0, got {value!r}")
 
 
 def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -108,4 +125,6 @@ def _settings_for(values: tuple[str | None, ...], working_dir: str) -> Settings:
         lang=lang,
         app_url=(env["CRM_APP_URL"] or "http://127.0.0.1:8000").rstrip("/"),
         timezone=timezone,
+        demo_mode=_flag("CRM_DEMO_MODE", env["CRM_DEMO_MODE"]),
+        secure_cookies=_flag("CRM_SECURE_COOKIES", env["CRM_SECURE_COOKIES"]),
     )

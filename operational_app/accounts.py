@@ -38,7 +38,7 @@ def add_user(
     if not full_name.strip() or len(full_name) > 200 or "\x00" in full_name:
         raise AccountError("The full name must be 1-200 characters.")
     try:
-        auth.check_new_password(password)
+        auth.check_new_password(password, login)
     except auth.PasswordRejected as error:
         raise AccountError(str(error)) from error
     session = _session(url)

@@ -2,7 +2,10 @@
 
 Plain Python over SQLAlchemy sessions (no HTTP here); `operational_app.api.deps` turns it into
 FastAPI dependencies. Only SHA-256 digests of session and API tokens are stored, so a copy of
-the database does not let anyone sign in; passwords are hashed with scrypt and a per-user salt.
+the database does not let anyone sign in. Passwords are hashed with argon2id at OWASP's
+parameters (19 MiB, 2 passes, 1 lane); hashes of older versions (scrypt) still verify and are
+replaced by argon2id at the user's next sign-in. Hashing costs tens of milliseconds of CPU on
+purpose: callers run it off the event loop (web/auth_pages.py, api/routes/account.py).
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+from argon2 import PasswordHasher, Type, extract_parameters
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Connection, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -33,7 +38,7 @@ CSRF_FORM_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 TOKEN_PREFIX = "crm_"
 MAX_PASSWORD_LENGTH = 1024
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 10
 MAX_TOKEN_LENGTH = 200
 
 
@@ -44,8 +49,52 @@ def role_at_least(role: str | None, required: str) -> bool:
     return role in _RANK and _RANK[role] >= _RANK[required]
 
 
-# Passwords: "scrypt$n=<N>,r=<r>,p=<p>$<salt b64>$<hash b64>". The parameters travel with the
-# hash, so raising them later only needs `needs_rehash` at the next sign-in.
+# Passwords: argon2id in the PHC string format ("$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>").
+# The parameters travel with the hash, so raising them later only needs `needs_rehash` at the
+# next sign-in. OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1.
+ARGON2_TIME_COST = 2
+ARGON2_MEMORY_KIB = 19 * 1024
+ARGON2_PARALLELISM = 1
+
+
+def make_password_hasher(
+    time_cost: int = ARGON2_TIME_COST,
+    memory_kib: int = ARGON2_MEMORY_KIB,
+    parallelism: int = ARGON2_PARALLELISM,
+) -> PasswordHasher:
+    return PasswordHasher(
+        time_cost=time_cost,
+        memory_cost=memory_kib,
+        parallelism=parallelism,
+        hash_len=32,
+        salt_len=16,
+        type=Type.ID,
+    )
+
+
+PASSWORD_HASHER = make_password_hasher()
+# A stored hash asking for more than this is refused unverified (a tampered row must not make
+# a sign-in allocate gigabytes or spin for minutes).
+_ARGON2_MAX_MEMORY_KIB = 512 * 1024
+_ARGON2_MAX_TIME_COST = 16
+_dummy_hashes: dict[int, str] = {}
+
+
+def _argon2_plausible(encoded: str) -> bool:
+    try:
+        parameters = extract_parameters(encoded)
+    except (InvalidHashError, ValueError):
+        return False
+    return (
+        parameters.type is Type.ID
+        and 8 <= parameters.memory_cost <= _ARGON2_MAX_MEMORY_KIB
+        and 1 <= parameters.time_cost <= _ARGON2_MAX_TIME_COST
+        and 1 <= parameters.parallelism <= 16
+    )
+
+
+# Older hashes: "scrypt$n=<N>,r=<r>,p=<p>$<salt b64>$<hash b64>"; verified, never written
+# (hash_password_scrypt exists for tests of the upgrade path).
 
 
 @dataclass(frozen=True)
@@ -69,7 +118,14 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def hash_password(password: str, params: ScryptParams | None = None) -> str:
+def hash_password(password: str) -> str:
+    """An argon2id hash of `password` with a fresh salt (the current PASSWORD_HASHER)."""
+    _check_password_input(password)
+    return PASSWORD_HASHER.hash(password)
+
+
+def hash_password_scrypt(password: str, params: ScryptParams | None = None) -> str:
+    """The hash format of earlier versions (kept to test that old hashes still sign in)."""
     params = params or PASSWORD_PARAMS
     _check_password_input(password)
     salt = secrets.token_bytes(params.salt_bytes)
@@ -106,6 +162,18 @@ def _parse_hash(encoded: str) -> tuple[ScryptParams, bytes, bytes] | None:
 
 def verify_password(password: str, encoded: str | None) -> bool:
     """Constant-time check; a missing or malformed hash never matches."""
+    if isinstance(encoded, str) and encoded.startswith("$argon2"):
+        if (
+            not isinstance(password, str)
+            or len(password) > MAX_PASSWORD_LENGTH
+            or not _argon2_plausible(encoded)
+        ):
+            _dummy_verify(password if isinstance(password, str) else "")
+            return False
+        try:
+            return PASSWORD_HASHER.verify(encoded, password.encode("utf-8", "surrogatepass"))
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
     parsed = _parse_hash(encoded) if encoded else None
     if parsed is None or not isinstance(password, str) or len(password) > MAX_PASSWORD_LENGTH:
         # Spend about the same time as a real check, so timing does not reveal unknown logins.
@@ -125,29 +193,34 @@ def verify_password(password: str, encoded: str | None) -> bool:
 
 
 def _dummy_verify(password: str) -> None:
-    params = PASSWORD_PARAMS
-    hashlib.scrypt(
-        password[:MAX_PASSWORD_LENGTH].encode("utf-8", "surrogatepass"),
-        salt=b"\x00" * params.salt_bytes,
-        n=params.n,
-        r=params.r,
-        p=params.p,
-        dklen=params.dklen,
-        maxmem=params.maxmem,
-    )
+    """Spend what a real check of the current hasher costs (unknown login, malformed hash)."""
+    hasher = PASSWORD_HASHER
+    dummy = _dummy_hashes.get(id(hasher))
+    if dummy is None:
+        dummy = _dummy_hashes[id(hasher)] = hasher.hash(secrets.token_urlsafe(16))
+    try:
+        hasher.verify(dummy, password[:MAX_PASSWORD_LENGTH].encode("utf-8", "surrogatepass"))
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        pass
 
 
-def needs_rehash(encoded: str | None, params: ScryptParams | None = None) -> bool:
-    params = params or PASSWORD_PARAMS
-    parsed = _parse_hash(encoded) if encoded else None
-    if parsed is None:
+def needs_rehash(encoded: str | None) -> bool:
+    """True for anything but an argon2id hash with the current parameters (scrypt included)."""
+    if not isinstance(encoded, str) or not encoded.startswith("$argon2id$"):
         return True
-    current, _, _ = parsed
-    return (current.n, current.r, current.p) < (params.n, params.r, params.p)
+    try:
+        return PASSWORD_HASHER.check_needs_rehash(encoded)
+    except (InvalidHashError, ValueError):
+        return True
 
 
 class PasswordRejected(ValueError):
-    """The new password does not meet the rules (length, characters)."""
+    """The new password does not meet the rules (length, characters, login, common ones);
+    `rule` names the rule for translated messages (`password.<rule>`)."""
+
+    def __init__(self, message: str, rule: str = "invalid") -> None:
+        super().__init__(message)
+        self.rule = rule
 
 
 def _check_password_input(password: str) -> None:
@@ -157,15 +230,78 @@ def _check_password_input(password: str) -> None:
         raise PasswordRejected(f"The password must be at most {MAX_PASSWORD_LENGTH} characters.")
 
 
-def check_new_password(password: str) -> None:
-    """Rules for passwords people choose (the demo seed may set shorter ones directly)."""
+# The most common passwords of public breach lists (and this product's own demo password), plus
+# their obvious Russian keyboard-layout spellings: refused whatever their case. A short list on
+# purpose: the length rule already refuses most of the longer lists.
+COMMON_PASSWORDS = frozenset(
+    {
+        "1234567890",
+        "0123456789",
+        "1111111111",
+        "0000000000",
+        "1q2w3e4r5t",
+        "qwertyuiop",
+        "1qaz2wsx3edc",
+        "password123",
+        "password1234",
+        "passw0rd123",
+        "qwerty12345",
+        "qwerty123456",
+        "1234qwerasdf",
+        "123456789a",
+        "a123456789",
+        "iloveyou123",
+        "administrator",
+        "admin12345",
+        "admin123456",
+        "welcome123",
+        "changeme123",
+        "letmein1234",
+        "йцукенгшщз",
+        "пароль12345",
+        "пароль123456",
+        "demo123456",
+        "demodemodemo",
+    }
+)
+
+
+def check_new_password(password: str, login: str | None = None) -> None:
+    """Rules for passwords people choose: at least MIN_PASSWORD_LENGTH characters, not the
+    login (in any case, nor reversed), not a common password. (The demo seed sets its short
+    demo password directly.)"""
     _check_password_input(password)
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise PasswordRejected(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.")
+        raise PasswordRejected(
+            f"The password must be at least {MIN_PASSWORD_LENGTH} characters.", rule="too_short"
+        )
+    folded = password.strip().casefold()
+    if login and folded in {login.strip().casefold(), login.strip().casefold()[::-1]}:
+        raise PasswordRejected("The password must not be the login.", rule="is_login")
+    if folded in COMMON_PASSWORDS or len(set(folded)) <= 2:
+        raise PasswordRejected(
+            "This password is too common or too easy to guess; choose another.", rule="common"
+        )
 
 
 def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
+
+
+def change_own_password(
+    session: Session, user: User, current_password: str, new_password: str
+) -> bool:
+    """A user's own password change: False when `current_password` is wrong (nothing
+    changes); PasswordRejected when the new one breaks the rules. Their other sessions and
+    their API tokens stay (it is their own decision); the change-on-first-sign-in flag goes."""
+    if not verify_password(current_password, user.password_hash):
+        return False
+    check_new_password(new_password, user.login)
+    if verify_password(new_password, user.password_hash):
+        raise PasswordRejected("Choose a password other than the current one.", rule="same")
+    set_password(user, new_password)
+    user.must_change_password = False
+    return True
 
 
 def authenticate_password(session: Session, login: str, password: str) -> User | None:
@@ -222,6 +358,7 @@ class SignedInUser:
     login: str
     full_name: str
     role: str
+    must_change_password: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +381,13 @@ class SessionGrant:
 _users = User.__table__.c
 _tokens = ApiToken.__table__.c
 _sessions = UserSession.__table__.c
-_USER_COLUMNS = (_users.id, _users.login, _users.full_name, _users.role)
+_USER_COLUMNS = (
+    _users.id,
+    _users.login,
+    _users.full_name,
+    _users.role,
+    _users.must_change_password,
+)
 _LIVE_USER = (_users.is_active.is_(True), _users.deleted_at.is_(None))
 # Every request runs one of these two (api/deps.py): Core statements built once, one round trip
 # each, with the liveness rules in the WHERE clause.
@@ -327,14 +470,46 @@ def revoke_session(session: Session, token: str | None, *, now: dt.datetime | No
     )
 
 
-def revoke_user_sessions(session: Session, user_id: int, *, now: dt.datetime | None = None) -> None:
-    """Sign a user out everywhere (deactivation, password reset)."""
+def revoke_user_sessions(
+    session: Session,
+    user_id: int,
+    *,
+    now: dt.datetime | None = None,
+    keep_session_id: int | None = None,
+) -> None:
+    """Sign a user out everywhere (deactivation, password reset), or everywhere but the session
+    `keep_session_id` (their own password change)."""
+    statement = update(UserSession).where(
+        UserSession.user_id == user_id, UserSession.revoked_at.is_(None)
+    )
+    if keep_session_id is not None:
+        statement = statement.where(UserSession.id != keep_session_id)
     session.execute(
-        update(UserSession)
-        .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+        statement.values(revoked_at=now or utc_now()).execution_options(synchronize_session=False)
+    )
+
+
+def revoke_user_api_tokens(
+    session: Session, user_id: int, *, now: dt.datetime | None = None
+) -> None:
+    """Revoke every live API token of a user. Revoked, not merely refused while the user is
+    inactive: reactivating the user (or resetting a password that leaked) must not bring an
+    old token back to life."""
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=now or utc_now())
         .execution_options(synchronize_session=False)
     )
+
+
+def revoke_user_credentials(
+    session: Session, user_id: int, *, now: dt.datetime | None = None
+) -> None:
+    """Sign a user out everywhere and revoke their API tokens (deactivation, password reset)."""
+    now = now or utc_now()
+    revoke_user_sessions(session, user_id, now=now)
+    revoke_user_api_tokens(session, user_id, now=now)
 
 
 def csrf_matches(user_session: SessionGrant, supplied: str | None) -> bool:
@@ -411,3 +586,8 @@ class NotAuthenticated(Exception):
 
 class Forbidden(DomainError):
     status_code = 403
+
+
+class PasswordChangeRequired(Exception):
+    """A user with a seeded (published) password asks for anything but the password change:
+    pages redirect there, the API answers 403 `password_change_required`."""

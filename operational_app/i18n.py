@@ -250,8 +250,62 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The input contains a NUL character (\\0); nothing was saved.",
     },
     "rule.body_too_large": {
-        "ru": "Слишком большой запрос.",
-        "en": "The request body is too large.",
+        "ru": "Слишком большой запрос: тело запроса больше {limit_mb} МБ (MB); ничего не записано.",
+        "en": "The request body is larger than {limit_mb} MB; nothing was saved.",
+    },
+    "rule.invalid_text": {
+        "ru": "Текст запроса не в кодировке UTF-8 (или содержит одиночный суррогат UTF-16, "
+        "например \\ud800); ничего не записано.",
+        "en": "The request text is not valid UTF-8 (or holds a lone UTF-16 surrogate such as "
+        "\\ud800); nothing was saved.",
+    },
+    "auth.throttled": {
+        "ru": "Слишком много неудачных попыток входа. Повторите через {seconds} с.",
+        "en": "Too many failed sign-in attempts. Try again in {seconds} s.",
+    },
+    "rule.password_change_required": {
+        "ru": "Сначала смените пароль.",
+        "en": "Change your password first.",
+    },
+    "password.title": {"ru": "Смена пароля", "en": "Change password"},
+    "password.current": {"ru": "Текущий пароль", "en": "Current password"},
+    "password.new": {"ru": "Новый пароль", "en": "New password"},
+    "password.again": {"ru": "Новый пароль ещё раз", "en": "New password again"},
+    "password.rules": {
+        "ru": "Не короче {min} символов, не совпадает с логином и не из списка частых паролей.",
+        "en": "At least {min} characters, not your login, not a common password.",
+    },
+    "password.required": {
+        "ru": "Вы вошли с паролем, выданным при заполнении демо-данных: смените его, чтобы "
+        "продолжить работу.",
+        "en": "You signed in with a password set by the demo seed: change it to go on.",
+    },
+    "password.mismatch": {"ru": "Пароли не совпадают.", "en": "The passwords differ."},
+    "password.wrong_current": {
+        "ru": "Текущий пароль неверен.",
+        "en": "The current password is wrong.",
+    },
+    "password.too_short": {
+        "ru": "Пароль должен быть не короче {min} символов.",
+        "en": "The password must be at least {min} characters.",
+    },
+    "password.is_login": {
+        "ru": "Пароль не должен совпадать с логином.",
+        "en": "The password must not be the login.",
+    },
+    "password.common": {
+        "ru": "Слишком простой или распространённый пароль; выберите другой.",
+        "en": "This password is too common or too easy to guess; choose another.",
+    },
+    "password.same": {
+        "ru": "Новый пароль совпадает с текущим.",
+        "en": "Choose a password other than the current one.",
+    },
+    "demo.banner": {
+        "ru": "Демонстрационный режим: у всех пользователей общий пароль «demo», данные "
+        "вымышлены. Не вводите настоящие данные.",
+        "en": "Demo mode: every user shares the password “demo” and the data are made up. "
+        "Do not enter real data.",
     },
     "rule.json_too_deep": {
         "ru": "Слишком глубокая вложенность JSON.",

@@ -7,6 +7,8 @@ SQLite file or an empty PostgreSQL database just works.
 from __future__ import annotations
 
 import logging
+import os
+import threading
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -35,11 +37,15 @@ from operational_app.db.session import create_oltp_engine
 from operational_app.domain.errors import DomainError
 from operational_app.i18n import translate
 from operational_app.input_limits import InputLimitsMiddleware
+from operational_app.login_throttle import LoginThrottle
+from operational_app.security_headers import SecurityHeadersMiddleware
 from operational_app.web import admin_classifiers, auth_pages, engagement, sales
 from operational_app.web.formatting import install_filters
 from operational_app.web.routes import router as web_router
 
 PACKAGE_DIR = Path(__file__).parent
+PASSWORD_WORKERS = max(1, (os.cpu_count() or 2) // 2)
+PASSWORD_THREAD_NICENESS = 10
 logger = logging.getLogger(__name__)
 
 # Page routers: each is included with `Depends(current_user)` (sign-in required; non-GET
@@ -52,6 +58,15 @@ PAGE_ROUTERS = [
     admin_classifiers.router,
     sales.router,
 ]
+
+
+def _lower_priority() -> None:
+    """Password hashing threads yield the CPU to request handling (Linux: nice is per thread).
+    A flood of sign-ins then slows sign-ins, not the signed-in users' requests."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), PASSWORD_THREAD_NICENESS)
+    except (OSError, AttributeError):
+        pass  # another OS, or not allowed: hashing still runs off the event loop
 
 
 def _sqlite_unicode_lower(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI objects
@@ -108,6 +123,23 @@ def _install_error_handlers(app: FastAPI) -> None:
         if request.method == "GET" and request.url.query:
             target += "?" + request.url.query
         return RedirectResponse(auth_pages.login_url(target), status_code=303)
+
+    @app.exception_handler(auth.PasswordChangeRequired)
+    async def password_change_required(
+        request: Request, exc: auth.PasswordChangeRequired
+    ) -> Response:
+        if _wants_json(request):
+            return JSONResponse(
+                status_code=403,
+                content={
+                    "detail": "Change your password first: POST /api/v1/account/password.",
+                    "rule": "password_change_required",
+                },
+            )
+        target = request.url.path
+        if request.method == "GET" and request.url.query:
+            target += "?" + request.url.query
+        return RedirectResponse(auth_pages.password_change_url(target), status_code=303)
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> Response:
@@ -195,9 +227,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # thread; PostgreSQL takes several.
         writers = 1 if engine.dialect.name == "sqlite" else HOT_WRITERS_POSTGRES
         app.state.write_executor = ThreadPoolExecutor(writers, thread_name_prefix="crm-write")
+        # Password hashes (argon2id, ~20 ms of one core each) run here, off the event loop and
+        # never more at once than half the cores: a flood of sign-ins queues instead of
+        # starving signed-in requests (bench/bench_login.py).
+        app.state.password_executor = ThreadPoolExecutor(
+            PASSWORD_WORKERS, thread_name_prefix="crm-password", initializer=_lower_priority
+        )
         try:
             yield
         finally:
+            app.state.password_executor.shutdown(wait=True)
             app.state.write_executor.shutdown(wait=True)
             engine.dispose()
             lookup_engine.dispose()
@@ -212,9 +251,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
+    app.state.login_throttle = LoginThrottle()
     templates = Jinja2Templates(directory=PACKAGE_DIR / "templates")
     templates.env.globals["t"] = lambda key, **params: translate(key, settings.lang, **params)
     templates.env.globals["lang"] = settings.lang
+    templates.env.globals["demo_mode"] = settings.demo_mode
     templates.env.globals["csrf_field"] = _csrf_field
     templates.env.globals["current_user"] = _template_user
     templates.env.globals.update(engagement.template_globals())
@@ -223,6 +264,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = templates
     _install_error_handlers(app)
     app.add_middleware(InputLimitsMiddleware, lang=settings.lang)
+    # Added last, so outermost: error pages and the input limits' refusals get the headers too.
+    app.add_middleware(SecurityHeadersMiddleware, secure_cookies=settings.secure_cookies)
     app.include_router(api_router)
     app.include_router(auth_pages.public_router)
     for router in PAGE_ROUTERS:

@@ -86,7 +86,7 @@ def build_identities(rows: list[OrganizationIdentity]) -> OurIdentities:
 def load_identities(con: duckdb.DuckDBPyConnection) -> OurIdentities:
     """Our identities from the OLTP copy in the warehouse; none when it was never copied.
 
-    Columns missing from an older copy (before migration 0003_gis_identities) read as null.
+    Columns missing from an older copy (before migration 0006_gis_identities) read as null.
     """
     schema, table = ORGANIZATIONS_TABLE.split(".")
     columns = {

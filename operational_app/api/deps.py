@@ -141,11 +141,22 @@ def _write_activity(
         session.commit()
 
 
+# Where a user who must change a seeded password may still go (the change itself, signing out).
+PASSWORD_CHANGE_PATHS = frozenset({"/account/password", "/api/v1/account/password", "/logout"})
+
+
 async def current_user(
     request: Request, user: Annotated[auth.SignedInUser, Depends(_authenticate)]
 ) -> auth.SignedInUser:
     """The signed-in user; a state-changing request from a browser session must carry the
-    session's CSRF token (form field `csrf_token` or header `X-CSRF-Token`)."""
+    session's CSRF token (form field `csrf_token` or header `X-CSRF-Token`). A user signed in
+    with a seeded password reaches nothing but the password change (outside demo mode)."""
+    if (
+        user.must_change_password
+        and request.url.path not in PASSWORD_CHANGE_PATHS
+        and not request.app.state.settings.demo_mode
+    ):
+        raise auth.PasswordChangeRequired()
     if request.method not in SAFE_METHODS and request.state.auth_method == "session":
         supplied = request.headers.get(auth.CSRF_HEADER)
         if supplied is None:

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends
 
 from operational_app.api.deps import current_user
 from operational_app.api.routes import (
+    account,
     agreements,
     claims,
     classifier_admin,
@@ -32,3 +33,4 @@ for _sales_router in (products, warehouses, agreements, offers, orders):
 # Engagement: Классификаторы (admin), Контактные лица, Взаимодействия, Претензии клиентов.
 for _engagement_router in (classifier_admin, contacts, interactions, claims):
     api_router.include_router(_engagement_router.router)
+api_router.include_router(account.router)

@@ -96,7 +96,7 @@ class Organization(TrackedMixin, Base):
     inn: Mapped[str] = mapped_column(String(12), nullable=False, unique=True)
     kpp: Mapped[str | None] = mapped_column(String(9))
     fsrar_id: Mapped[str | None] = mapped_column(String(12))
-    # Identities in the GIS systems (migration 0003_gis_identities): direction and counterparty
+    # Identities in the GIS systems (migration 0006_gis_identities): direction and counterparty
     # of a GIS document follow from them. Lists are comma-separated identifiers.
     additional_fsrar_ids: Mapped[str | None] = mapped_column(Text)  # further УТМ of ЕГАИС
     vetis_business_entity_guid: Mapped[str | None] = mapped_column(String(36))
@@ -124,8 +124,14 @@ class User(TrackedMixin, Base):
     email: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20), nullable=False, default="manager")
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
-    # scrypt hash (see operational_app.auth); NULL means the user cannot sign in.
+    # argon2id hash, or an older scrypt one until the next sign-in rehashes it (see
+    # operational_app.auth); NULL means the user cannot sign in.
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Set on seeded demo users and on passwords an administrator hands out: the next sign-in
+    # leads to the password change page before anything else (outside demo mode).
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=text("false")
+    )
 
 
 class Partner(TrackedMixin, Base):
@@ -704,3 +710,17 @@ class UserSession(TrackedMixin, Base):
     csrf_token: Mapped[str] = mapped_column(String(64), nullable=False)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class DocumentCounter(TrackedMixin, Base):
+    """The last number handed out per document type (a table name: `deals`, `claims`, ...).
+
+    Incremented by one INSERT ... ON CONFLICT DO UPDATE ... RETURNING in the transaction that
+    creates the document (operational_app.domain.numbering), so concurrent creators queue on the
+    row instead of computing the same `max + 1` and failing on the unique number.
+    """
+
+    __tablename__ = "document_counters"
+
+    document_type: Mapped[str] = mapped_column(String(60), nullable=False, unique=True)
+    last_value: Mapped[int] = mapped_column(BigInteger, nullable=False)

@@ -42,6 +42,7 @@ from operational_app.db.models import (
 from operational_app.domain import listing
 from operational_app.domain.common import clean_text, require_reference, require_text
 from operational_app.domain.errors import TransitionNotAllowed, ValidationFailed, check_version
+from operational_app.domain.numbering import allocate_number
 from operational_app.domain.queries import Page
 
 NUMBER_PREFIX = "ПР-"
@@ -58,12 +59,7 @@ TASK_FIELDS = ("title", "due_date", "responsible_id")
 
 
 def _next_number(session: Session) -> str:
-    candidate = (session.scalar(select(func.max(Claim.id))) or 0) + 1
-    while True:
-        number = f"{NUMBER_PREFIX}{candidate:06d}"
-        if session.scalar(select(Claim.id).where(Claim.number == number)) is None:
-            return number
-        candidate += 1
+    return allocate_number(session, Claim, NUMBER_PREFIX)
 
 
 def _amount(value: Any) -> Decimal:

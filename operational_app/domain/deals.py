@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, func, insert, select, text, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -40,6 +40,7 @@ from operational_app.domain.errors import (
     ValidationFailed,
     check_version,
 )
+from operational_app.domain.numbering import allocate_number
 
 NUMBER_PREFIX = "СД-"
 MAX_AMOUNT = Decimal("1e13")
@@ -68,13 +69,7 @@ def stage_history(session: Session, deal_id: int) -> list[DealStageHistory]:
 
 
 def _next_number(session: Session) -> str:
-    # Numbers follow the id sequence; a hand-entered number may already hold a slot, so step on.
-    candidate = (session.scalar(select(func.max(Deal.id))) or 0) + 1
-    while True:
-        number = f"{NUMBER_PREFIX}{candidate:06d}"
-        if session.scalar(select(Deal.id).where(Deal.number == number)) is None:
-            return number
-        candidate += 1
+    return allocate_number(session, Deal, NUMBER_PREFIX)
 
 
 def _validate_amount(value: Decimal | int | float) -> Decimal:

@@ -35,6 +35,7 @@ from operational_app.domain.errors import (
     ValidationFailed,
     check_version,
 )
+from operational_app.domain.numbering import allocate_number
 
 MAX_MONEY = Decimal("1e13")
 MAX_QUANTITY = Decimal("1e12")
@@ -103,13 +104,9 @@ def percent(value: Decimal | int | float | str, field: str) -> Decimal:
 
 
 def next_number(session: Session, model: Any, prefix: str) -> str:
-    """Numbers follow the id sequence; step on past any number already taken."""
-    candidate = (session.scalar(select(func.max(model.id))) or 0) + 1
-    while True:
-        number = f"{prefix}{candidate:06d}"
-        if session.scalar(select(model.id).where(model.number == number)) is None:
-            return number
-        candidate += 1
+    """The next document number of `model`: a per-type counter (domain/numbering.py), safe
+    under concurrent creators."""
+    return allocate_number(session, model, prefix)
 
 
 def soft_delete(entity: Any, expected_version: int | None, now: dt.datetime | None = None) -> None:

@@ -14,8 +14,10 @@ from operational_app.db.models import LEGAL_FORMS
 from operational_app.domain.errors import ValidationFailed
 
 INN_LENGTH = {"legal_entity": 10, "individual_entrepreneur": 12, "person": 12}
-# Positions 5-6 of a КПП are a reason code that may contain capital Latin letters.
-KPP_PATTERN = re.compile(r"^\d{4}[\dA-Z]{2}\d{3}$")
+# Positions 5-6 of a КПП are a reason code that may contain capital Latin letters. ASCII only:
+# `\d` would take Arabic-Indic or fullwidth digits, and the duplicate-counterparty check
+# compares the stored text.
+KPP_PATTERN = re.compile(r"^[0-9]{4}[0-9A-Z]{2}[0-9]{3}$")
 
 
 def validate_legal_form(legal_form: str) -> str:
@@ -51,7 +53,10 @@ def validate_inn(inn: str, legal_form: str) -> str:
 def validate_kpp(kpp: str | None, legal_form: str) -> str | None:
     """КПП is required for legal entities and forbidden for everyone else."""
     validate_legal_form(legal_form)
-    value = (kpp or "").strip().upper() or None
+    value = (kpp or "").strip() or None
+    # Checked before upper(): "ı".upper() is the Latin "I".
+    if value is not None and value.isascii():
+        value = value.upper()
     if legal_form != "legal_entity":
         if value is not None:
             raise ValidationFailed(

@@ -25,6 +25,8 @@ def set_demo_passwords(url: str, password: str = DEMO_PASSWORD) -> list[tuple[st
             ).all()
             for user in users:
                 auth.set_password(user, password)  # a fresh salt per user
+                # A shared, published password: changed at first sign-in (unless CRM_DEMO_MODE).
+                user.must_change_password = True
             session.commit()
             changed = [(user.login, user.role) for user in users]
     finally:

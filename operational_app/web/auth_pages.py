@@ -7,9 +7,12 @@ field, "double submit"), because there is no session yet to keep it in.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hmac
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
@@ -18,7 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import AfterValidator, Field, ValidationError
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from operational_app import auth
 from operational_app.api.deps import AdminUser, CurrentUser, IdPath, SessionDep
@@ -76,7 +79,28 @@ async def _form_values(request: Request) -> dict[str, str]:
 
 
 def _secure(request: Request) -> bool:
-    return request.url.scheme == "https"
+    """Secure cookies on HTTPS, and always with CRM_SECURE_COOKIES=1 (behind a TLS proxy)."""
+    return request.url.scheme == "https" or request.app.state.settings.secure_cookies
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def run_password_work(request: Request, work: Callable[[], Any]) -> Any:
+    """Run `work` (a password hash and its database reads and writes) on the app's password
+    executor: off the event loop, and at most as many hashes at once as it has threads, so a
+    flood of sign-ins queues there instead of taking every core from signed-in requests."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(request.app.state.password_executor, work)
+
+
+def throttled_message(lang: str, seconds: int) -> str:
+    return translate("auth.throttled", lang, seconds=seconds)
+
+
+def demo_mode(request: Request) -> bool:
+    return bool(request.app.state.settings.demo_mode)
 
 
 # Sign in and out
@@ -107,8 +131,30 @@ def login_form(request: Request, next: str | None = None) -> Response:  # noqa: 
     return _login_page(request, {"next": safe_next(next)}, {})
 
 
+@dataclass(frozen=True)
+class _SignedIn:
+    token: str
+    must_change_password: bool
+
+
+def _sign_in(
+    factory: sessionmaker[Session], login: str, password: str, old_cookie: str | None
+) -> _SignedIn | None:
+    """Check the password (argon2id, rehashing an older hash) and open a session; runs on the
+    password executor."""
+    with factory() as session:
+        user = auth.authenticate_password(session, login, password)
+        if user is None:
+            return None
+        auth.revoke_session(session, old_cookie)
+        token = auth.create_session(session, user)
+        must_change = bool(user.must_change_password)
+        session.commit()
+        return _SignedIn(token, must_change)
+
+
 @public_router.post("/login")
-async def login(request: Request, session: SessionDep) -> Response:
+async def login(request: Request) -> Response:
     values = await _form_values(request)
     form = {"login": (values.get("login") or "")[:100], "next": safe_next(values.get("next"))}
     lang = _lang(request)
@@ -126,17 +172,36 @@ async def login(request: Request, session: SessionDep) -> Response:
         errors["password"] = translate("input.missing", lang)
     if errors:
         return _login_page(request, form, errors, 422)
-    user = auth.authenticate_password(session, login_name, password)
-    if user is None:
+    throttle = request.app.state.login_throttle
+    address = client_address(request)
+    wait = throttle.begin(address, login_name)
+    if wait:
+        await throttle.pause_refusal(wait)
+        errors = {"_": throttled_message(lang, wait)}
+        response = _login_page(request, form, errors, 429)
+        response.headers["Retry-After"] = str(wait)
+        return response
+    factory = request.app.state.session_factory
+    old_cookie = request.cookies.get(auth.SESSION_COOKIE)
+    try:
+        signed_in = await run_password_work(
+            request, lambda: _sign_in(factory, login_name, password, old_cookie)
+        )
+    except BaseException:
+        throttle.failed(address, login_name)
+        raise
+    if signed_in is None:
+        throttle.failed(address, login_name)
         errors = {"password": translate("auth.bad_credentials", lang)}
         return _login_page(request, form, errors, 401)
-    auth.revoke_session(session, request.cookies.get(auth.SESSION_COOKIE))
-    token = auth.create_session(session, user)
-    session.commit()
-    response = _redirect(form["next"])
+    throttle.succeeded(address, login_name)
+    target = form["next"]
+    if signed_in.must_change_password and not demo_mode(request):
+        target = password_change_url(target)
+    response = _redirect(target)
     response.set_cookie(
         auth.SESSION_COOKIE,
-        token,
+        signed_in.token,
         httponly=True,
         samesite="lax",
         secure=_secure(request),
@@ -144,6 +209,12 @@ async def login(request: Request, session: SessionDep) -> Response:
     )
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return response
+
+
+def password_change_url(target: str) -> str:
+    target = safe_next(target)
+    path = "/account/password"
+    return path if target == "/" else f"{path}?next={quote(target, safe='/')}"
 
 
 @public_router.post("/logout")
@@ -173,7 +244,10 @@ def _no_nul(value: str) -> str:
 
 
 Password = Annotated[
-    str, Field(min_length=auth.MIN_PASSWORD_LENGTH, max_length=200), AfterValidator(_no_nul)
+    # The length rule is auth.check_new_password's, whose message names the minimum.
+    str,
+    Field(min_length=1, max_length=200),
+    AfterValidator(_no_nul),
 ]
 Login = Annotated[
     str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]*$")
@@ -232,6 +306,11 @@ async def user_create(request: Request, session: SessionDep, _: AdminUser) -> Re
         form = UserCreateForm.model_validate(values)
     except ValidationError as exc:
         return _users_page(request, session, shown, form_errors(exc, _lang(request)), 422)
+    try:
+        auth.check_new_password(form.password, form.login)
+    except auth.PasswordRejected as rejected:
+        errors = {"password": password_message(_lang(request), rejected)}
+        return _users_page(request, session, shown, errors, 422)
     if session.scalars(select(User.id).where(User.login == form.login)).first() is not None:
         errors = {"login": translate("auth.login_taken", _lang(request))}
         return _users_page(request, session, shown, errors, 409)
@@ -250,7 +329,7 @@ def user_deactivate(
     if user.id == admin.id:
         raise auth.Forbidden("auth.self_deactivate", "You cannot deactivate yourself.")
     user.is_active = False
-    auth.revoke_user_sessions(session, user.id)
+    auth.revoke_user_credentials(session, user.id)
     session.commit()
     return _redirect("/admin/users")
 
@@ -274,10 +353,145 @@ async def user_reset_password(
     except ValidationError as exc:
         errors = {f"password-{user.id}": form_errors(exc, _lang(request)).get("password", "")}
         return _users_page(request, session, None, errors, 422)
+    try:
+        auth.check_new_password(form.password, user.login)
+    except auth.PasswordRejected as rejected:
+        errors = {f"password-{user.id}": password_message(_lang(request), rejected)}
+        return _users_page(request, session, None, errors, 422)
     auth.set_password(user, form.password)
-    auth.revoke_user_sessions(session, user.id)
+    auth.revoke_user_credentials(session, user.id)
     session.commit()
     return _redirect("/admin/users")
+
+
+# Own password: every signed-in user; the first stop after signing in with a seeded password
+
+
+def password_message(lang: str, rejected: auth.PasswordRejected) -> str:
+    return translate(
+        f"password.{rejected.rule}", lang, default=str(rejected), min=auth.MIN_PASSWORD_LENGTH
+    )
+
+
+def _password_page(
+    request: Request,
+    form: dict[str, Any],
+    errors: dict[str, str],
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    user = request.state.user
+    response = _render(
+        request,
+        "auth/password.html",
+        {
+            "form": form,
+            "errors": errors,
+            "required": user.must_change_password and not demo_mode(request),
+            "min_length": auth.MIN_PASSWORD_LENGTH,
+        },
+        status_code=status_code,
+    )
+    response.headers.update(headers or {})
+    return response
+
+
+class PasswordChangeOutcome:
+    """What a password change came to: `changed`, `wrong_current`, or `rejected` (a policy
+    rule broken, `rejection` says which)."""
+
+    def __init__(self, status: str, rejection: auth.PasswordRejected | None = None) -> None:
+        self.status = status
+        self.rejection = rejection
+
+
+def change_password_in_thread(
+    factory: sessionmaker[Session],
+    user_id: int,
+    current: str,
+    new: str,
+    keep_session_id: int | None,
+) -> PasswordChangeOutcome:
+    """Verify the current password and store the new one (two hashes: the password executor's
+    work). The user's other browser sessions are signed out; the one in use stays."""
+    with factory() as session:
+        user = session.get(User, user_id)
+        if user is None:
+            return PasswordChangeOutcome("wrong_current")
+        try:
+            changed = auth.change_own_password(session, user, current, new)
+        except auth.PasswordRejected as rejected:
+            return PasswordChangeOutcome("rejected", rejected)
+        if not changed:
+            return PasswordChangeOutcome("wrong_current")
+        auth.revoke_user_sessions(session, user.id, keep_session_id=keep_session_id)
+        session.commit()
+        return PasswordChangeOutcome("changed")
+
+
+async def change_own_password(
+    request: Request, current: str, new: str
+) -> tuple[PasswordChangeOutcome, int]:
+    """Throttled like a sign-in (the current password is a guess too); returns the outcome and
+    the seconds to wait (0 unless throttled)."""
+    user: auth.SignedInUser = request.state.user
+    throttle = request.app.state.login_throttle
+    address = client_address(request)
+    wait = throttle.begin(address, user.login)
+    if wait:
+        await throttle.pause_refusal(wait)
+        return PasswordChangeOutcome("throttled"), wait
+    grant = getattr(request.state, "user_session", None)
+    factory = request.app.state.session_factory
+    try:
+        outcome = await run_password_work(
+            request,
+            lambda: change_password_in_thread(
+                factory, user.id, current, new, grant.id if grant else None
+            ),
+        )
+    except BaseException:
+        throttle.failed(address, user.login)
+        raise
+    if outcome.status == "wrong_current":
+        throttle.failed(address, user.login)
+    else:
+        throttle.succeeded(address, user.login)
+    return outcome, 0
+
+
+@router.get("/account/password")
+def password_form(request: Request, next: str | None = None) -> Response:  # noqa: A002
+    return _password_page(request, {"next": safe_next(next)}, {})
+
+
+@router.post("/account/password")
+async def password_change(request: Request) -> Response:
+    values = await _form_values(request)
+    lang = _lang(request)
+    form = {"next": safe_next(values.get("next"))}
+    current = values.get("current_password") or ""
+    new = values.get("new_password") or ""
+    errors: dict[str, str] = {}
+    if not current:
+        errors["current_password"] = translate("input.missing", lang)
+    if not new:
+        errors["new_password"] = translate("input.missing", lang)
+    elif new != (values.get("new_password_again") or ""):
+        errors["new_password_again"] = translate("password.mismatch", lang)
+    if errors:
+        return _password_page(request, form, errors, 422)
+    outcome, wait = await change_own_password(request, current, new)
+    if outcome.status == "throttled":
+        errors = {"_": throttled_message(lang, wait)}
+        return _password_page(request, form, errors, 429, {"Retry-After": str(wait)})
+    if outcome.status == "wrong_current":
+        errors = {"current_password": translate("password.wrong_current", lang)}
+        return _password_page(request, form, errors, 403)
+    if outcome.status == "rejected" and outcome.rejection is not None:
+        errors = {"new_password": password_message(lang, outcome.rejection)}
+        return _password_page(request, form, errors, 422)
+    return _redirect(form["next"])
 
 
 # API tokens: administrators manage everyone's, others their own

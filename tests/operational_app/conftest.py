@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from crm.settings import get_settings
-from operational_app import auth
+from operational_app import auth, login_throttle
 from operational_app.db.migrate import upgrade_to_head
 from operational_app.db.models import Base, User
 from operational_app.db.session import create_oltp_engine
@@ -79,8 +79,14 @@ def app_client(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Cheap scrypt parameters for tests (the format and checks stay the same)."""
+    """Cheap argon2id (and legacy scrypt) parameters for tests; the format and checks stay."""
     monkeypatch.setattr(auth, "PASSWORD_PARAMS", auth.ScryptParams(n=2**10))
+    monkeypatch.setattr(auth, "PASSWORD_HASHER", _CHEAP_HASHER)
+    # Throttled sign-ins are answered at once in tests (the pause only slows scripts down).
+    monkeypatch.setattr(login_throttle, "TARPIT_SECONDS", 0.0)
+
+
+_CHEAP_HASHER = auth.make_password_hasher(time_cost=1, memory_kib=64)
 
 
 @pytest.fixture
@@ -92,6 +98,8 @@ def admin(db: Session) -> User:
 def _signed_out(client: TestClient) -> TestClient:
     client.headers.pop("Authorization", None)
     client.cookies.clear()
+    # The app lives for the whole session: one test's failed sign-ins must not throttle the next.
+    client.app.state.login_throttle.clear()  # type: ignore[attr-defined]
     return client
 
 

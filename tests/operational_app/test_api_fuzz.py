@@ -7,7 +7,10 @@ cases Hypothesis generates from its schema, in three flavours:
 * `negative`: values that violate it (wrong types, out-of-range numbers, bad bodies, a missing
   bearer token);
 * `known ids`: conforming values with the path ids pinned to rows that exist, so the cases
-  reach the domain rules instead of stopping at a 404.
+  reach the domain rules instead of stopping at a 404;
+* `hostile text`: conforming cases whose JSON strings (values and keys) are replaced by text
+  that is not Unicode (a lone surrogate "\\ud800x") or holds a NUL, and, for operations with a
+  body, the same case again as bytes that are not UTF-8 and no Content-Type (#16 item 10).
 
 Each response goes through schemathesis' `not_a_server_error` check: a 4xx is the documented
 answer to bad input (DESIGN.md §7), a 5xx or an exception escaping the app is a bug. Failures
@@ -34,6 +37,7 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.python import asgi
 from sqlalchemy.orm import Session
@@ -56,7 +60,24 @@ from tests.operational_app.utils.sales import create_order, create_sales
 from tests.operational_app.utils.users import create_token
 
 EXAMPLES = int(os.environ.get("CRM_FUZZ_EXAMPLES", "2"))
-FLAVOURS = ("positive", "negative", "known ids")
+FLAVOURS = ("positive", "negative", "known ids", "hostile text")
+# JSON escapes Python's json.dumps writes for these (ensure_ascii): the app sees "\\ud800".
+HOSTILE_STRINGS = ("\ud800x", "x\udfff", "\udc80", "a\x00b", "\ud83d")
+# A body of bytes that are not UTF-8 (a lone 0xff; an encoded surrogate; a cut sequence).
+HOSTILE_BODIES = (b'{"name": "\xff"}', b'{"name": "\xed\xa0\x80"}', b"\xd0")
+
+
+def _hostile(value: Any, text: str) -> Any:
+    """`value` (a JSON document) with every string, key or value, replaced by `text`."""
+    if isinstance(value, str):
+        return text
+    if isinstance(value, dict):
+        return {
+            text + str(index): _hostile(item, text) for index, item in enumerate(value.values())
+        } | {key: _hostile(item, text) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_hostile(item, text) for item in value]
+    return value
 
 
 @dataclass
@@ -136,6 +157,28 @@ def _known_rows(db: Session, classifiers: Classifiers) -> dict[str, int]:
     }
 
 
+def _send_hostile(
+    session: Any, case: Any, auth: dict[str, str], text: str, raw_body: bytes, tally: Tally
+) -> None:
+    """The case's JSON body with hostile strings, then bytes that are not UTF-8 with no
+    Content-Type; both must be answered below 500. (Sent by hand: the generated case must
+    stay as generated, schemathesis hashes it.)"""
+    if not isinstance(case.body, dict | list):
+        return
+    sent = [
+        {"json": _hostile(case.body, text)},
+        {"data": raw_body},
+    ]
+    for payload in sent:
+        response = session.request(
+            case.method, case.formatted_path, params=case.query, headers=auth, **payload
+        )
+        tally.statuses[response.status_code] += 1
+        if response.status_code >= 500:
+            shown = {key: repr(value)[:200] for key, value in payload.items()}
+            raise AssertionError(f"{response.status_code} for {shown}: {response.text[:300]}")
+
+
 def _pinned_path(path: str, names: list[str], known: dict[str, int]) -> dict[str, int]:
     """Existing ids for the path parameters of one operation (`line_id` and `entry_id` depend
     on the collection they are under)."""
@@ -189,13 +232,20 @@ def _run_operation(
         phases=[Phase.explicit, Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
-    @given(case=operation.as_strategy(**kwargs))
-    def exercise(case: Any) -> None:
+    @given(
+        case=operation.as_strategy(**kwargs),
+        text=st.sampled_from(HOSTILE_STRINGS),
+        raw_body=st.sampled_from(HOSTILE_BODIES),
+    )
+    def exercise(case: Any, text: str, raw_body: bytes) -> None:
         nonlocal failed
         tally.examples[flavour] += 1
         if failed:
             return  # one report per operation and flavour is enough
         try:
+            if flavour == "hostile text":
+                _send_hostile(session, case, auth, text, raw_body, tally)
+                return
             # Explicit headers win over any Authorization a case generates for HTTPBearer.
             response = case.call(session=session, headers=auth)
             tally.statuses[response.status_code] += 1

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm.settings import get_settings
-from operational_app import auth
+from operational_app import auth, input_limits
 from operational_app.api.deps import require_role
 from operational_app.db.models import ApiToken, DealStageHistory, Partner, User, utc_now
 from operational_app.main import create_app
@@ -46,27 +46,45 @@ def _partner_count(db: Session) -> int:
 
 
 def test_password_round_trip_and_wrong_password():
-    encoded = auth.hash_password("correct horse", auth.ScryptParams())
-    assert encoded.startswith("scrypt$n=32768,r=8,p=1$")
-    assert auth.verify_password("correct horse", encoded)
-    assert not auth.verify_password("correct horsE", encoded)
-    assert not auth.verify_password("", encoded)
+    for encoded in (
+        auth.hash_password("correct horse"),
+        auth.hash_password_scrypt("correct horse", auth.ScryptParams()),
+    ):
+        assert auth.verify_password("correct horse", encoded)
+        assert not auth.verify_password("correct horsE", encoded)
+        assert not auth.verify_password("", encoded)
 
 
-def test_password_hash_has_a_per_user_salt_and_raisable_parameters():
+def test_production_hasher_is_argon2id_at_owasp_parameters():
+    # OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1 (tests use a cheap one).
+    encoded = auth.make_password_hasher().hash("correct horse battery")
+    assert encoded.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_password_hash_has_a_per_user_salt_and_raisable_parameters(
+    monkeypatch: pytest.MonkeyPatch,
+):
     first, second = auth.hash_password("same"), auth.hash_password("same")
+    assert first.startswith("$argon2id$")
     assert first != second
     assert auth.verify_password("same", first) and auth.verify_password("same", second)
     assert not auth.needs_rehash(first)
-    assert auth.needs_rehash(first, auth.ScryptParams(n=2**11))
+    assert auth.needs_rehash(auth.hash_password_scrypt("same"))
     assert auth.needs_rehash(None)
+    stronger = auth.make_password_hasher(time_cost=2, memory_kib=128)
+    monkeypatch.setattr(auth, "PASSWORD_HASHER", stronger)
+    assert auth.needs_rehash(first)
 
 
 @pytest.mark.parametrize(
     "encoded",
     [None, "", "plain", "bcrypt$x$y$z", "scrypt$n=3,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAA",
      "scrypt$n=1024,r=8,p=1$!!$!!", "scrypt$n=2097152,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$"
-     "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="],
+     "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+     # argon2 asking for 4 GiB or a million passes: refused before hashing
+     "$argon2id$v=19$m=4194304,t=2,p=1$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
+     "$argon2id$v=19$m=64,t=1000000,p=1$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
+     "$argon2i$v=19$m=64,t=1,p=1$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG"],
 )  # fmt: skip
 def test_malformed_or_hostile_hash_never_matches(encoded: str | None):
     assert not auth.verify_password("anything", encoded)
@@ -396,3 +414,148 @@ def test_every_post_form_in_the_templates_carries_the_csrf_field():
             if "csrf_field()" not in match.group(1):
                 missing.append(f"{template.relative_to(templates)}: {match.group(0)[:60]}")
     assert missing == []
+
+
+# Credentials revoked with the account (#16 item 6)
+
+
+def test_password_reset_revokes_the_users_api_tokens(client: TestClient, db: Session):
+    user = create_user(db, "manager")
+    token = create_token(db, user)
+    other = create_token(db, create_user(db, "operator"))
+    response = client.post(
+        f"/admin/users/{user.id}/password",
+        data={"password": "новый-пароль-2026"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    # The request's own Authorization header replaces the administrator's.
+    assert client.get(f"{API}/partners", headers=bearer(token)).status_code == 401
+    assert client.get(f"{API}/partners", headers=bearer(other)).status_code == 200
+
+
+def test_deactivation_revokes_tokens_and_reactivation_does_not_revive_them(
+    client: TestClient, db: Session
+):
+    user = create_user(db, "manager")
+    token = create_token(db, user)
+    assert (
+        client.post(f"/admin/users/{user.id}/deactivate", follow_redirects=False).status_code == 303
+    )
+    assert (
+        client.post(f"/admin/users/{user.id}/activate", follow_redirects=False).status_code == 303
+    )
+    assert client.get(f"{API}/partners", headers=bearer(token)).status_code == 401
+    db.expire_all()
+    assert db.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).one().revoked_at
+
+
+# Bodies: every content type bounded before authentication (#16 item 2)
+
+
+def test_body_without_content_type_is_bounded_before_authentication(anon_client: TestClient):
+    big = b"a" * (input_limits.MAX_BODY_BYTES + 1)
+    for headers in (
+        {},
+        {"Content-Type": "application/octet-stream"},
+        {"Content-Type": "text/plain"},
+    ):
+        response = anon_client.post(f"{API}/partners", content=big, headers=headers)
+        assert response.status_code == 413, headers
+        assert response.json()["rule"] == "body_too_large"
+        assert "MB" in response.json()["detail"]
+    page = anon_client.post("/login", content=big)
+    assert page.status_code == 413 and 'data-rule="body_too_large"' in page.text
+
+
+def _run_asgi(app: object, headers: list[tuple[bytes, bytes]], chunks: list[bytes]) -> dict:
+    """Drive a raw ASGI app with a POST whose body arrives in `chunks`; returns what it did."""
+    import asyncio
+
+    record: dict = {"read": 0, "status": None, "inner_called": False}
+    remaining = list(chunks)
+
+    async def receive() -> dict:
+        chunk = remaining.pop(0) if remaining else b""
+        record["read"] += len(chunk)
+        return {"type": "http.request", "body": chunk, "more_body": bool(remaining)}
+
+    async def send(message: dict) -> None:
+        if message["type"] == "http.response.start":
+            record["status"] = message["status"]
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/api/v1/partners",
+        "query_string": b"",
+        "headers": headers,
+    }
+    asyncio.run(app(scope, receive, send))  # type: ignore[operator]
+    return record
+
+
+def _inner_app(record: dict):  # noqa: ANN202
+    async def app(scope, receive, send) -> None:  # noqa: ANN001
+        record["inner_called"] = True
+        while (await receive()).get("more_body"):
+            pass
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    return app
+
+
+def test_declared_content_length_over_the_limit_is_refused_unread():
+    record: dict = {}
+    middleware = input_limits.InputLimitsMiddleware(_inner_app(record))
+    declared = str(input_limits.MAX_BODY_BYTES + 1).encode()
+    done = _run_asgi(middleware, [(b"content-length", declared)], [b"x" * 1024] * 5)
+    assert done["status"] == 413 and done["read"] == 0 and not record
+
+
+def test_streamed_body_is_counted_whatever_its_type():
+    record: dict = {}
+    middleware = input_limits.InputLimitsMiddleware(_inner_app(record))
+    chunk = b"x" * (256 * 1024)
+    chunks = [chunk] * (input_limits.MAX_BODY_BYTES // len(chunk) + 2)
+    done = _run_asgi(middleware, [(b"content-type", b"application/zip")], chunks)
+    assert done["status"] == 413 and not record
+    assert done["read"] <= input_limits.MAX_BODY_BYTES + len(chunk)
+    small = _run_asgi(middleware, [], [b"abc"])
+    assert small["status"] == 200 and record["inner_called"]
+
+
+# Text that is not Unicode (#16 item 10)
+
+
+@pytest.mark.parametrize(
+    ("body", "headers"),
+    [
+        (b'{"name": "\\ud800x", "kind": "customer"}', {"Content-Type": "application/json"}),
+        (b'{"name": "\\udfff", "kind": "customer"}', {"Content-Type": "application/json"}),
+        (b'{"na\\ud800me": "x"}', {"Content-Type": "application/json"}),
+        (b'{"name": "\xff\xfe", "kind": "customer"}', {}),
+        (b'{"name": "\xed\xa0\x80", "kind": "customer"}', {"Content-Type": "application/json"}),
+        (b'{"name": "\\ud800x"}', {}),
+    ],
+)
+def test_lone_surrogates_and_invalid_utf8_are_422(
+    client: TestClient, db: Session, body: bytes, headers: dict[str, str]
+):
+    response = client.post(f"{API}/partners", content=body, headers=headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["rule"] == "invalid_text"
+    assert "UTF-8" in response.json()["detail"]
+    assert _partner_count(db) == 0
+
+
+def test_invalid_utf8_in_a_form_or_query_is_422(client: TestClient, db: Session):
+    assert client.get(f"{API}/partners?q=%ED%A0%80").status_code == 422
+    page = client.post(
+        "/partners",
+        content=b"name=%ED%A0%80",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert page.status_code == 422 and 'data-rule="invalid_text"' in page.text
+    assert _partner_count(db) == 0

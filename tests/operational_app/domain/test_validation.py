@@ -94,3 +94,18 @@ def test_identity_for_person_drops_blank_kpp() -> None:
 
 def test_unknown_legal_form() -> None:
     assert rule_of(validate_inn, VALID_COMPANY_INN, "trust") == "legal_form.unknown"
+
+
+@pytest.mark.parametrize(
+    "kpp",
+    [
+        "٧٧٣٦٠١٠٠١",  # Arabic-Indic digits
+        "７７３６０１００１",  # fullwidth digits
+        "7736٠1001",  # one Arabic-Indic digit among ASCII ones
+        "7736ıı001",  # dotless i, which str.upper() turns into Latin I
+    ],
+)
+def test_kpp_accepts_ascii_digits_only(kpp: str) -> None:
+    # Python's \d matches any Unicode digit; the duplicate-counterparty check compares the
+    # stored text, so a КПП spelt in other digits would slip past it.
+    assert rule_of(validate_kpp, kpp, "legal_entity") == "kpp.format"

@@ -1,7 +1,7 @@
 """organizations: identities in the GIS systems
 
-Revision ID: 0003_gis_identities
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-07 03:30:00
 
 Direction and counterparty of a GIS document follow from who we are (DESIGN.md §4, §5), so each
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = "0003_gis_identities"
-down_revision: str | Sequence[str] | None = "0004"
+revision: str = "0006"
+down_revision: str | Sequence[str] | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -6,6 +6,7 @@ the OLTP database, the GIS inbox and the warehouse live (DESIGN.md §1 and §3).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 from collections.abc import Mapping
@@ -21,6 +22,9 @@ class Settings:
     warehouse_dir: Path
     oltp_url: str
     lang: str
+    as_of: dt.datetime | None = None
+    """The moment the marts' clock-dependent figures (overdue debt, overdue interactions) are
+    computed for, naive UTC (CRM_AS_OF); None: the build time."""
 
     @property
     def oltp_dir(self) -> Path:
@@ -63,7 +67,7 @@ class Settings:
 
 # Every variable get_settings reads: the cache key (with the working directory, which relative
 # paths resolve against).
-_VARIABLES = ("CRM_DATA_DIR", "CRM_WAREHOUSE_DIR", "CRM_OLTP_URL", "CRM_LANG")
+_VARIABLES = ("CRM_DATA_DIR", "CRM_WAREHOUSE_DIR", "CRM_OLTP_URL", "CRM_LANG", "CRM_AS_OF")
 
 
 def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -87,4 +91,25 @@ def _settings_for(values: tuple[str | None, ...], working_dir: str) -> Settings:
         warehouse_dir=warehouse_dir,
         oltp_url=env["CRM_OLTP_URL"] or default_oltp,
         lang=lang,
+        as_of=parse_as_of(env["CRM_AS_OF"]),
     )
+
+
+def parse_as_of(value: str | None) -> dt.datetime | None:
+    """CRM_AS_OF: an ISO date (the end of that day: everything dated that day has happened) or
+    an ISO timestamp (UTC unless it carries an offset), as a naive UTC moment; empty: None."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time.max)
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            "CRM_AS_OF must be an ISO date (2026-06-30) or timestamp (2026-06-30T18:00:00, "
+            f"UTC unless it carries an offset), got {value!r}"
+        ) from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment

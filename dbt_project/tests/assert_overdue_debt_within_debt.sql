@@ -22,17 +22,29 @@ per_order as (
 
 ),
 
-per_partner as (
+partner_totals as (
 
     select
-        'partner' as grain,
-        cast(partner_id as varchar) as grain_key,
+        partner_id,
         sum(debt_amount) as debt_amount,
         sum(overdue_amount) as overdue_amount,
         sum(overdue_payment_amount) as overdue_payment_amount
 
     from orders
     group by 1
+
+),
+
+per_partner as (
+
+    select
+        'partner' as grain,
+        cast(partner_id as varchar) as grain_key,
+        debt_amount,
+        overdue_amount,
+        overdue_payment_amount
+
+    from partner_totals
 
 ),
 

@@ -359,3 +359,13 @@ def test_dbt_gets_a_pinned_as_of_as_its_var() -> None:
     assert json.loads(args[4]) == {"as_of": "2026-06-30 23:59:59.999999"}
     assert "--vars" not in dbt_build_args()
     assert dbt_build_args(True, pinned)[3] == "--full-refresh"
+
+
+def test_the_pipeline_takes_the_as_of_from_the_settings(tmp_path: Path) -> None:
+    from crm.settings import get_settings
+    from orchestration.resources import warehouse_resource
+
+    pinned = get_settings({"CRM_DATA_DIR": str(tmp_path), "CRM_AS_OF": "2026-06-30T18:00:00"})
+    assert warehouse_resource(pinned).as_of_moment == dt.datetime(2026, 6, 30, 18)
+    unpinned = get_settings({"CRM_DATA_DIR": str(tmp_path)})
+    assert warehouse_resource(unpinned).as_of_moment is None

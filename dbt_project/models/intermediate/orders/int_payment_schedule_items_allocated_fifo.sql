@@ -241,13 +241,16 @@ final as (
         settled_date,
         days_overdue,
         is_debt_counted,
-        overdue_payment_amount,
-        greatest(
-            least(
-                overdue_payment_amount,
-                order_debt_amount - earlier_overdue_payment_amount
-            ),
-            0
+        -- one type on every adapter (a case with a bare 0 is unscaled numeric on PostgreSQL)
+        cast(overdue_payment_amount as decimal(18, 2)) as overdue_payment_amount,
+        cast(
+            greatest(
+                least(
+                    overdue_payment_amount,
+                    order_debt_amount - earlier_overdue_payment_amount
+                ),
+                0
+            ) as decimal(18, 2)
         ) as overdue_debt_amount
 
     from items_with_earlier_overdue

@@ -6,6 +6,7 @@ the OLTP database, the GIS inbox and the warehouse live (DESIGN.md §1 and §3).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 from collections.abc import Mapping
@@ -32,6 +33,9 @@ class Settings:
     # CRM_SECURE_COOKIES=1: cookies only over HTTPS (set it behind a TLS-terminating proxy,
     # where the app itself sees plain HTTP); cookies are Secure anyway on an HTTPS request.
     secure_cookies: bool = False
+    as_of: dt.datetime | None = None
+    """The moment the marts' clock-dependent figures (overdue debt, overdue interactions) are
+    computed for, naive UTC (CRM_AS_OF); None: the build time."""
 
     @property
     def oltp_dir(self) -> Path:
@@ -83,6 +87,7 @@ _VARIABLES = (
     "CRM_TIMEZONE",
     "CRM_DEMO_MODE",
     "CRM_SECURE_COOKIES",
+    "CRM_AS_OF",
 )
 
 
@@ -127,4 +132,25 @@ def _settings_for(values: tuple[str | None, ...], working_dir: str) -> Settings:
         timezone=timezone,
         demo_mode=_flag("CRM_DEMO_MODE", env["CRM_DEMO_MODE"]),
         secure_cookies=_flag("CRM_SECURE_COOKIES", env["CRM_SECURE_COOKIES"]),
+        as_of=parse_as_of(env["CRM_AS_OF"]),
     )
+
+
+def parse_as_of(value: str | None) -> dt.datetime | None:
+    """CRM_AS_OF: an ISO date (the end of that day: everything dated that day has happened) or
+    an ISO timestamp (UTC unless it carries an offset), as a naive UTC moment; empty: None."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time.max)
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            "CRM_AS_OF must be an ISO date (2026-06-30) or timestamp (2026-06-30T18:00:00, "
+            f"UTC unless it carries an offset), got {value!r}"
+        ) from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment

@@ -5,6 +5,11 @@ A full run, a first run, a run after a failed or killed build and a run with cha
 build the whole project; the ledger of builds (`meta.dbt_builds`) lives in the build database
 beside the raw tables it describes, so a restored or rebuilt database starts over with a full
 build.
+
+"Now" for the clock-dependent models is the build time, or a pinned as-of (CRM_AS_OF, dbt's
+var('as_of')) when one is set: a pinned clock never moves by itself, so the clock-dependent
+models rebuild only when the as-of differs from the last successful build's (recorded in the
+ledger), or when the build switches between a pinned as-of and the build time.
 """
 
 import datetime as dt
@@ -77,6 +82,9 @@ def ensure_build_ledger(con: duckdb.DuckDBPyConnection) -> None:
         )
         """
     )
+    # The pinned as-of the build used (null: the build time); ledgers from before it was kept
+    # get the column, their builds count as built on the build time.
+    con.execute(f"alter table {META_SCHEMA}.dbt_builds add column if not exists as_of timestamp")
 
 
 def record_successful_build(
@@ -85,16 +93,20 @@ def record_successful_build(
     started_at: dt.datetime,
     fingerprint: str,
     plan: BuildPlan,
+    as_of: dt.datetime | None = None,
 ) -> None:
     ensure_build_ledger(con)
     con.execute(
-        f"insert into {META_SCHEMA}.dbt_builds values (?, ?, ?, ?, ?)",
+        f"insert into {META_SCHEMA}.dbt_builds "
+        "(run_id, started_at, finished_at, fingerprint, changed_sources, as_of) "
+        "values (?, ?, ?, ?, ?, ?)",
         [
             run_id,
             started_at,
             dt.datetime.now(dt.UTC).replace(tzinfo=None),
             fingerprint,
             None if plan.changed_sources is None else " ".join(plan.changed_sources),
+            as_of,
         ],
     )
 
@@ -159,27 +171,39 @@ def plan_build(
     fingerprint: str,
     full_refresh: bool = False,
     now: dt.datetime | None = None,
+    as_of: dt.datetime | None = None,
 ) -> BuildPlan:
-    """What this run's `dbt build` has to cover."""
+    """What this run's `dbt build` has to cover; `as_of` is the run's pinned "now" (None: the
+    build time, `now`)."""
     if full_refresh:
         return BuildPlan(None, "full refresh requested")
     ensure_build_ledger(con)
     last = con.execute(
-        f"select started_at, fingerprint from {META_SCHEMA}.dbt_builds "
+        f"select started_at, fingerprint, as_of from {META_SCHEMA}.dbt_builds "
         "order by finished_at desc limit 1"
     ).fetchall()
     if not last:
         return BuildPlan(None, "no successful build recorded yet")
-    started_at, last_fingerprint = last[0]
+    started_at, last_fingerprint, last_as_of = last[0]
     if last_fingerprint != fingerprint:
         return BuildPlan(None, "the dbt project changed since the last successful build")
     # Loads that began while the last build ran are newer than its start: taken again.
     changed = _changed_sources(con, started_at)
     reason = f"{len(changed)} source(s) changed since the last successful build"
-    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    if clock_crossed(con, started_at, now):
-        return BuildPlan(changed, reason)
+    if as_of != last_as_of:
+        return BuildPlan(
+            changed,
+            f"{reason}; the as-of moved from {_as_of_text(last_as_of)} to {_as_of_text(as_of)}",
+        )
+    if as_of is None:
+        now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        if clock_crossed(con, started_at, now):
+            return BuildPlan(changed, reason)
     return BuildPlan(changed, f"{reason}; nothing fell due since", clock_crossed=False)
+
+
+def _as_of_text(as_of: dt.datetime | None) -> str:
+    return "the build time" if as_of is None else as_of.isoformat(sep=" ")
 
 
 def _reached(manifest: Mapping[str, Any], plan: BuildPlan) -> set[str]:

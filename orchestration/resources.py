@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.metadata
 import os
 import sys
@@ -34,6 +35,12 @@ class WarehouseResource(dg.ConfigurableResource):
     # None (the default): no inbox configured; the GIS asset then only creates the raw tables.
     gis_inbox_dir: str | None = None
     gis_quarantine_dir: str | None = None
+    # The marts' pinned "now" (Settings.as_of, ISO, naive UTC); None: the build time.
+    as_of: str | None = None
+
+    @property
+    def as_of_moment(self) -> dt.datetime | None:
+        return None if self.as_of is None else dt.datetime.fromisoformat(self.as_of)
 
     def connect_build(self) -> duckdb.DuckDBPyConnection:
         Path(self.build_database_path).parent.mkdir(parents=True, exist_ok=True)
@@ -67,6 +74,7 @@ def warehouse_resource(settings: Settings) -> WarehouseResource:
         parquet_dir=str(settings.parquet_dir),
         gis_inbox_dir=str(settings.gis_inbox_dir),
         gis_quarantine_dir=str(settings.gis_quarantine_dir),
+        as_of=None if settings.as_of is None else settings.as_of.isoformat(),
     )
 
 

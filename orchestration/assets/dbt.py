@@ -55,13 +55,25 @@ class DbtBuildConfig(dg.Config):
     """Rebuild incremental models from scratch (`dbt build --full-refresh`)."""
 
 
-def dbt_build_args(full_refresh: bool = False) -> list[str]:
+def dbt_build_args(full_refresh: bool = False, as_of: dt.datetime | None = None) -> list[str]:
     """`dbt build` of models, snapshots and data tests. Unit tests check the SQL logic on fixed
     inputs, not the data: dbt Labs recommends running them in development and CI only, which
     `make test` does (tests/dbt/test_unit_tests.py); in a run they held up each model they
-    guard (~2 s of a full run at scale large)."""
+    guard (~2 s of a full run at scale large).
+
+    A pinned as-of (CRM_AS_OF, naive UTC) becomes dbt's var('as_of'), the "now" of the marts'
+    overdue rules (macro as_of_timestamp); without one they use the build time."""
     args = ["build", "--exclude-resource-type", "unit_test"]
-    return [*args, "--full-refresh"] if full_refresh else args
+    if full_refresh:
+        args.append("--full-refresh")
+    if as_of is not None:
+        args += ["--vars", json.dumps({"as_of": as_of_var(as_of)})]
+    return args
+
+
+def as_of_var(as_of: dt.datetime) -> str:
+    """The var's text: a timestamp every adapter casts (`2026-06-30 23:59:59.999999`)."""
+    return as_of.isoformat(sep=" ", timespec="microseconds")
 
 
 def keep_partial_parse(run_target: Path, project: DbtProject) -> None:
@@ -92,13 +104,14 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
         if context.is_subset:
             # Assets picked by hand in the UI: dagster-dbt selects exactly those, and a partial
             # build must not count as a successful build of the whole project.
-            yield from dbt.cli(dbt_build_args(config.full_refresh), context=context).stream()
+            args = dbt_build_args(config.full_refresh, warehouse.as_of_moment)
+            yield from dbt.cli(args, context=context).stream()
             return
         manifest = json.loads(Path(project.manifest_path).read_text(encoding="utf-8"))
         fingerprint = project_fingerprint(manifest)
         con = warehouse.connect_build()
         try:
-            plan = plan_build(con, fingerprint, config.full_refresh)
+            plan = plan_build(con, fingerprint, config.full_refresh, as_of=warehouse.as_of_moment)
         finally:
             con.close()
         skipped = nodes_to_skip(manifest, plan)
@@ -117,13 +130,18 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
                     metadata={"rebuilt": False, "reason": plan.reason},
                 )
         started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        args = [*dbt_build_args(config.full_refresh), *exclusion_args(manifest, plan)]
+        args = [
+            *dbt_build_args(config.full_refresh, warehouse.as_of_moment),
+            *exclusion_args(manifest, plan),
+        ]
         invocation = dbt.cli(args, context=context)
         yield from invocation.stream()
         keep_partial_parse(Path(invocation.target_path), project)
         con = warehouse.connect_build()
         try:
-            record_successful_build(con, context.run_id, started_at, fingerprint, plan)
+            record_successful_build(
+                con, context.run_id, started_at, fingerprint, plan, warehouse.as_of_moment
+            )
         finally:
             con.close()
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,27 @@ def test_environment_overrides(tmp_path: Path) -> None:
 def test_unknown_language_is_rejected() -> None:
     with pytest.raises(ValueError, match="CRM_LANG"):
         get_settings({"CRM_LANG": "de"})
+
+
+def test_as_of_is_unset_by_default() -> None:
+    assert get_settings({}).as_of is None
+    assert get_settings({"CRM_AS_OF": " "}).as_of is None
+
+
+def test_as_of_takes_a_date_or_a_timestamp() -> None:
+    # A date: the end of that day, so everything dated that day has happened.
+    end_of_day = get_settings({"CRM_AS_OF": "2026-06-30"}).as_of
+    assert end_of_day == dt.datetime(2026, 6, 30, 23, 59, 59, 999999)
+    assert get_settings({"CRM_AS_OF": "2026-06-30T18:30:00"}).as_of == dt.datetime(
+        2026, 6, 30, 18, 30
+    )
+    # An offset is converted to UTC (the warehouse's timestamps are naive UTC).
+    assert get_settings({"CRM_AS_OF": "2026-07-01 02:00:00+03:00"}).as_of == dt.datetime(
+        2026, 6, 30, 23, 0
+    )
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2026-13-01", "30.06.2026"])
+def test_a_bad_as_of_is_rejected_with_its_name(value: str) -> None:
+    with pytest.raises(ValueError, match=r"CRM_AS_OF must be an ISO date .* got '"):
+        get_settings({"CRM_AS_OF": value})

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from operational_app.seed import Scale
-from tests.dbt.raw_build import build_raw_duckdb
+from tests.dbt.raw_build import AS_OF, build_raw_duckdb
 from tests.postgres import temporary_postgres_database
 
 PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -99,6 +99,9 @@ def dbt_build(target: str, work: Path, env: dict[str, str]) -> list[tuple[str, s
                 str(work / f"logs-{target}"),
                 "--no-partial-parse",
                 "--quiet",
+                # both targets compute overdue figures for the same moment, whenever each runs
+                "--vars",
+                f'{{as_of: "{AS_OF.isoformat()} 23:59:59.999999"}}',
             ]
         )
     assert result.result is not None, result.exception

@@ -1,10 +1,15 @@
 """The end-to-end data set, built once per test session and shared by every e2e file that asks for
 it: `small` seeded data (OLTP SQLite file and GIS inbox), a handful of operator edits on top,
-the whole pipeline run in-process, the published warehouse left in a temporary data directory."""
+the whole pipeline run in-process, the published warehouse left in a temporary data directory.
+
+The marts' "now" is pinned to the seed's as-of (CRM_AS_OF, the end of that day), so no figure
+depends on the day the tests run; `flow_a_year_later` reruns the pipeline on a copy with the
+as-of moved a year ahead."""
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,14 +29,24 @@ SEED = 7
 class PublishedFlow:
     settings: Settings
     oltp: Path
-    # "now" for the marts' overdue rules is the build time (no var('as_of') is set), which lies
-    # between these two moments (naive UTC).
-    pipeline_started_at: dt.datetime
-    published_at: dt.datetime
+
+    @property
+    def as_of(self) -> dt.datetime:
+        """ "now" for the marts' overdue rules (naive UTC), pinned by CRM_AS_OF."""
+        assert self.settings.as_of is not None
+        return self.settings.as_of
 
 
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+def pinned_settings(data_dir: Path, as_of: dt.date) -> Settings:
+    return get_settings({"CRM_DATA_DIR": str(data_dir), "CRM_AS_OF": as_of.isoformat()})
+
+
+def run_pipeline(settings: Settings) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CRM_DBT_DUCKDB_PATH", str(settings.build_database_path))
+        outcome = run_full_pipeline(settings, instance=dg.DagsterInstance.ephemeral())
+    assert outcome.success, outcome.failed_steps
+    assert settings.published_database_path.exists()
 
 
 def apply_operator_edits(oltp: Path) -> None:
@@ -74,7 +89,7 @@ def apply_operator_edits(oltp: Path) -> None:
 @pytest.fixture(scope="session")
 def published_flow(tmp_path_factory: pytest.TempPathFactory) -> PublishedFlow:
     data_dir = tmp_path_factory.mktemp("e2e")
-    settings = get_settings({"CRM_DATA_DIR": str(data_dir)})
+    settings = pinned_settings(data_dir, AS_OF)
     seed_database(
         settings.oltp_url,
         scale="small",
@@ -84,13 +99,24 @@ def published_flow(tmp_path_factory: pytest.TempPathFactory) -> PublishedFlow:
     )
     oltp = settings.oltp_dir / "crm.sqlite3"
     apply_operator_edits(oltp)
-    started_at = _utc_now()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CRM_DBT_DUCKDB_PATH", str(settings.build_database_path))
-        outcome = run_full_pipeline(settings, instance=dg.DagsterInstance.ephemeral())
-    assert outcome.success, outcome.failed_steps
-    assert settings.published_database_path.exists()
-    return PublishedFlow(settings, oltp, started_at, _utc_now())
+    run_pipeline(settings)
+    return PublishedFlow(settings, oltp)
+
+
+@pytest.fixture(scope="session")
+def flow_a_year_later(
+    published_flow: PublishedFlow, tmp_path_factory: pytest.TempPathFactory
+) -> PublishedFlow:
+    """The same data and warehouse copied, then an incremental run with the as-of a year ahead:
+    nothing changed in the sources, so only the moved as-of makes the clock-dependent models
+    (and what is built on them) rebuild; their figures must follow it."""
+    data_dir = tmp_path_factory.mktemp("e2e-a-year-later") / "data"
+    shutil.copytree(
+        published_flow.settings.data_dir, data_dir, ignore=shutil.ignore_patterns("dagster")
+    )
+    settings = pinned_settings(data_dir, AS_OF.replace(year=AS_OF.year + 1))
+    run_pipeline(settings)
+    return PublishedFlow(settings, settings.oltp_dir / "crm.sqlite3")
 
 
 @pytest.fixture(scope="session")

@@ -33,6 +33,12 @@ pytestmark = pytest.mark.e2e
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 AS_OF = dt.date(2026, 6, 30)
+# Every run's marts are built for the seed's as-of, not the day the test runs: runs started at
+# different moments (a clean run beside a killed one, or across midnight) compare equal.
+PINNED_AS_OF = AS_OF.isoformat()
+# An edit stamped after anything the seed wrote, whatever today's date (the incremental extract
+# takes rows updated after its watermark).
+LATER = "2030-01-01 10:00:00.000000"
 # Generous: a demo run takes well under a minute on an idle machine, far longer on a busy one.
 RUN_TIMEOUT = 600
 
@@ -56,6 +62,7 @@ def start_pipeline(settings: Settings, log_name: str, *args: str) -> PipelinePro
     }
     env |= {
         "CRM_DATA_DIR": str(settings.data_dir),
+        "CRM_AS_OF": PINNED_AS_OF,
         "DAGSTER_HOME": str(settings.dagster_home),
         "COLUMNS": "200",
     }
@@ -241,8 +248,9 @@ def test_a_failing_dbt_test_leaves_the_published_warehouse_untouched(
     # manager_id catches it.
     with sqlite3.connect(settings.oltp_dir / "crm.sqlite3") as connection:
         connection.execute(
-            "update deals set manager_id = 999999, updated_at = datetime('now') "
-            "where id = (select min(id) from deals)"
+            "update deals set manager_id = 999999, updated_at = ? "
+            "where id = (select min(id) from deals)",
+            [LATER],
         )
 
     run = start_pipeline(settings, "failing-test")

@@ -7,6 +7,10 @@ The recomputation follows the definitions in DESIGN.md §6 and the marts' .yml d
 the mart SQL. Counts and amounts must be equal (amounts as Decimal cents), shares and day/hour
 figures within 1e-9. The data set and the single pipeline run come from tests/e2e/conftest.py,
 which also soft-deletes a few rows and reopens a few resolved claims after seeding.
+
+The clock-dependent figures (overdue interactions, overdue debt and its ageing, payment
+punctuality) are checked for the pinned as-of the build used (CRM_AS_OF, the seed's as-of), and
+again on the same data rebuilt with the as-of a year later (`flow_a_year_later`).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.e2e.conftest import PublishedFlow
+from tests.e2e.conftest import AS_OF, PublishedFlow
 
 pytestmark = pytest.mark.e2e
 
@@ -73,6 +77,14 @@ def duckdb_dicts(database: Path, query: str) -> list[dict]:
 
 def mart(flow: PublishedFlow, query: str) -> list[dict]:
     return duckdb_dicts(flow.settings.published_database_path, query)
+
+
+@pytest.fixture(params=["seed as-of", "a year later"])
+def pinned_flow(request: pytest.FixtureRequest) -> PublishedFlow:
+    """The e2e warehouse built for the seed's as-of, and the same data built a year later."""
+    if request.param == "seed as-of":
+        return request.getfixturevalue("published_flow")
+    return request.getfixturevalue("flow_a_year_later")
 
 
 def assert_same_keys(expected: Iterable, actual: Iterable, what: str) -> None:
@@ -257,13 +269,13 @@ def test_claim_structure_matches_the_oltp_claims(published_flow: PublishedFlow) 
 # --- events calendar ----------------------------------------------------------------------
 
 
-def test_events_calendar_matches_the_oltp_interactions(published_flow: PublishedFlow) -> None:
+def test_events_calendar_matches_the_oltp_interactions(pinned_flow: PublishedFlow) -> None:
     interactions = oltp_dicts(
-        published_flow.oltp,
+        pinned_flow.oltp,
         "select responsible_id, planned_at, status, is_reviewed from interactions "
         "where deleted_at is null",
     )
-    names = ["total", "planned", "done", "cancelled", "unreviewed", "overdue_low", "overdue_high"]
+    names = ["total", "planned", "done", "cancelled", "unreviewed", "overdue"]
     expected: dict[tuple, Counter] = defaultdict(Counter)
     for item in interactions:
         planned_at = timestamp(item["planned_at"])
@@ -271,13 +283,10 @@ def test_events_calendar_matches_the_oltp_interactions(published_flow: Published
         counts["total"] += 1
         counts[item["status"]] += 1
         counts["unreviewed"] += item["status"] != "cancelled" and not item["is_reviewed"]
-        # overdue = still planned and planned_at before the build time, which lies between
-        # the pipeline's start and the publication
-        if item["status"] == "planned":
-            counts["overdue_low"] += planned_at < published_flow.pipeline_started_at
-            counts["overdue_high"] += planned_at < published_flow.published_at
+        # overdue = still planned and planned_at before the as-of the build was pinned to
+        counts["overdue"] += item["status"] == "planned" and planned_at < pinned_flow.as_of
 
-    rows = mart(published_flow, "select * from marts.rpt_events_calendar")
+    rows = mart(pinned_flow, "select * from marts.rpt_events_calendar")
     actual = {(row["responsible_user_id"], row["planned_date"]): row for row in rows}
     assert len(actual) == len(rows)
     assert_same_keys(expected, actual, "rpt_events_calendar grain")
@@ -289,13 +298,12 @@ def test_events_calendar_matches_the_oltp_interactions(published_flow: Published
         assert row["interactions_done"] == counts["done"], key
         assert row["interactions_cancelled"] == counts["cancelled"], key
         assert row["interactions_unreviewed"] == counts["unreviewed"], key
-        assert counts["overdue_low"] <= row["interactions_overdue"] <= counts["overdue_high"], key
+        assert row["interactions_overdue"] == counts["overdue"], key
         totals.update({name: counts[name] for name in names})
-        totals["overdue"] += row["interactions_overdue"]
 
     # The totals, per user and overall, from the mart's rows against the OLTP rows.
     (overall,) = mart(
-        published_flow,
+        pinned_flow,
         """
         select sum(interactions_total) as total, sum(interactions_planned) as planned,
                sum(interactions_done) as done, sum(interactions_cancelled) as cancelled,
@@ -304,17 +312,18 @@ def test_events_calendar_matches_the_oltp_interactions(published_flow: Published
         """,
     )
     assert overall["total"] == len(interactions) == totals["total"] > 10_000
-    for name in ["planned", "done", "cancelled", "unreviewed"]:
+    for name in ["planned", "done", "cancelled", "unreviewed", "overdue"]:
         assert overall[name] == totals[name] > 0, name
-    assert totals["overdue_low"] <= overall["overdue"] <= totals["overdue_high"]
-    assert overall["overdue"] > 0
+    if pinned_flow.as_of.date() == AS_OF:
+        # Interactions planned after the seed's as-of exist: the as-of decides what is overdue.
+        assert totals["overdue"] < totals["planned"]
     per_user = Counter()
     for item in interactions:
         per_user[item["responsible_id"]] += item["status"] == "done"
     mart_per_user = {
         row["user_id"]: row["done"]
         for row in mart(
-            published_flow,
+            pinned_flow,
             "select responsible_user_id as user_id, sum(interactions_done) as done "
             "from marts.rpt_events_calendar group by 1",
         )
@@ -325,10 +334,15 @@ def test_events_calendar_matches_the_oltp_interactions(published_flow: Published
 # --- orders, shipments, payments ----------------------------------------------------------
 
 
+# The order statuses whose shipments and payments count in debt (fct_orders' description).
+DEBT_STATUSES = {"approved", "to_ship", "shipped", "closed"}
+
+
 @dataclass
 class Order:
     id: int
     partner_id: int
+    status: str
     planned_shipment_date: dt.date | None
     shipments: list[dict] = field(default_factory=list)
     payments: list[dict] = field(default_factory=list)
@@ -340,6 +354,7 @@ def live_orders(oltp: Path) -> dict[int, Order]:
         row["id"]: Order(
             row["id"],
             row["partner_id"],
+            row["status"],
             None
             if row["planned_shipment_date"] is None
             else dt.date.fromisoformat(row["planned_shipment_date"]),
@@ -411,45 +426,116 @@ def ageing_bucket(days: int) -> str:
     return "90+"
 
 
-def build_time(flow: PublishedFlow) -> dt.datetime:
-    """The as-of the marts used: the build time, pinned down by the date they report."""
+def as_of_of(flow: PublishedFlow) -> dt.datetime:
+    """The as-of the marts used: the pinned one, which is also the date they report."""
     dates = mart(flow, "select distinct as_of_date from marts.rpt_debt_ageing")
-    assert len(dates) == 1
-    as_of_date = dates[0]["as_of_date"]
-    assert flow.pipeline_started_at.date() <= as_of_date <= flow.published_at.date()
-    return max(flow.pipeline_started_at, dt.datetime.combine(as_of_date, dt.time()))
+    assert dates == [{"as_of_date": flow.as_of.date()}]
+    return flow.as_of
 
 
-def test_debt_per_partner_is_shipped_minus_paid(published_flow: PublishedFlow) -> None:
-    orders = live_orders(published_flow.oltp)
-    shipped: Counter = Counter()
-    paid: Counter = Counter()
-    for order in orders.values():
-        shipped[order.partner_id] += sum((money(s["amount"]) for s in order.shipments), Decimal(0))
-        paid[order.partner_id] += sum((money(p["amount"]) for p in order.payments), Decimal(0))
-    partners = set(shipped) | set(paid)
+@dataclass
+class OrderDebt:
+    """An order's debt figures by the rules in fct_orders' description, computed by hand."""
 
+    shipped: Decimal
+    paid: Decimal
+    debt: Decimal
+    prepayment: Decimal
+    overdue_payment: Decimal
+    overdue_debt: Decimal
+    # (days overdue, overdue debt on the item) for each schedule item carrying overdue debt
+    aged: list[tuple[int, Decimal]]
+
+
+def order_debt(order: Order, as_of: dt.datetime) -> OrderDebt:
+    shipped = sum((money(s["amount"]) for s in order.shipments), Decimal(0))
+    paid = sum((money(p["amount"]) for p in order.payments), Decimal(0))
+    if order.status not in DEBT_STATUSES:
+        return OrderDebt(shipped, paid, *(Decimal(0),) * 4, [])
+    debt = max(shipped - paid, Decimal(0))
+    prepayment = max(paid - shipped, Decimal(0))
+    # The debt is the shipped, unpaid part: it falls on the earliest uncovered items first, so
+    # their past-due parts, oldest first, carry it until it is used up.
+    overdue_payment = Decimal(0)
+    debt_left = debt
+    aged = []
+    for item in allocate_fifo(order, as_of):  # in due order
+        if item.days_overdue > 0:
+            overdue_payment += item.outstanding
+            part = min(item.outstanding, debt_left)
+            debt_left -= part
+            if part > 0:
+                aged.append((item.days_overdue, part))
+    overdue_debt = sum((part for _, part in aged), Decimal(0))
+    return OrderDebt(shipped, paid, debt, prepayment, overdue_payment, overdue_debt, aged)
+
+
+def test_debt_is_settled_by_order(pinned_flow: PublishedFlow) -> None:
+    as_of = as_of_of(pinned_flow)
+    orders = live_orders(pinned_flow.oltp)
+    expected = {order.id: order_debt(order, as_of) for order in orders.values()}
     rows = mart(
-        published_flow,
-        """
-        select partner_id, sum(shipped_amount) as shipped, sum(paid_amount) as paid,
-               sum(debt_amount) as debt, count(*) as orders
-        from marts.fct_orders group by 1
-        """,
+        pinned_flow,
+        "select order_id, partner_id, shipped_amount, paid_amount, debt_amount, "
+        "prepayment_amount, overdue_amount, overdue_payment_amount from marts.fct_orders",
     )
-    actual = {row["partner_id"]: row for row in rows}
-    assert_same_keys(partners, actual, "partners with orders")
-    order_count = Counter(order.partner_id for order in orders.values())
-    for partner in partners:
-        row = actual[partner]
-        assert row["orders"] == order_count[partner], partner
-        assert row["shipped"] == shipped[partner], partner
-        assert row["paid"] == paid[partner], partner
-        assert row["debt"] == shipped[partner] - paid[partner], partner
-    assert sum(1 for partner in partners if shipped[partner] != paid[partner]) > 0
+    actual = {row["order_id"]: row for row in rows}
+    assert_same_keys(expected, actual, "fct_orders grain")
+    for order_id, figures in expected.items():
+        row = actual[order_id]
+        assert row["partner_id"] == orders[order_id].partner_id, order_id
+        assert (row["shipped_amount"], row["paid_amount"]) == (figures.shipped, figures.paid)
+        assert row["debt_amount"] == figures.debt, order_id
+        assert row["prepayment_amount"] == figures.prepayment, order_id
+        assert row["overdue_amount"] == figures.overdue_debt, order_id
+        assert row["overdue_payment_amount"] == figures.overdue_payment, order_id
 
-    # The shipment and payment facts add up to the same per-partner figures (a payment carries
-    # its own partner).
+    # Per partner and in total: overdue debt never above debt; a prepayment on one order does
+    # not net another order's debt.
+    per_partner: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 4)
+    for order_id, figures in expected.items():
+        totals = per_partner[orders[order_id].partner_id]
+        for index, value in enumerate(
+            (figures.debt, figures.prepayment, figures.overdue_debt, figures.overdue_payment)
+        ):
+            totals[index] += value
+    summed = mart(
+        pinned_flow,
+        "select partner_id, sum(debt_amount) as debt, sum(prepayment_amount) as prepayment, "
+        "sum(overdue_amount) as overdue, sum(overdue_payment_amount) as overdue_payment "
+        "from marts.fct_orders group by 1",
+    )
+    assert {
+        row["partner_id"]: [row["debt"], row["prepayment"], row["overdue"], row["overdue_payment"]]
+        for row in summed
+    } == dict(per_partner)
+    assert all(overdue <= debt for debt, _, overdue, _ in per_partner.values())
+    total_debt = sum(totals[0] for totals in per_partner.values())
+    total_overdue = sum(totals[2] for totals in per_partner.values())
+    assert 0 < total_overdue <= total_debt
+
+    # The cases the rules are about are in the data, so the checks above decide something.
+    counted = [f for order_id, f in expected.items() if orders[order_id].status in DEBT_STATUSES]
+    left_out = [
+        order
+        for order in orders.values()
+        if order.status not in DEBT_STATUSES
+        and any(i.days_overdue for i in allocate_fifo(order, as_of))
+    ]
+    assert left_out, "orders outside the debt statuses with past-due schedule items"
+    assert any(f.overdue_payment > f.overdue_debt for f in counted), "overdue payments beyond debt"
+    assert any(f.overdue_debt > 0 for f in counted)
+    assert any(f.prepayment > 0 for f in counted)
+    partners_with_both = {
+        orders[order_id].partner_id for order_id, f in expected.items() if f.prepayment > 0
+    } & {orders[order_id].partner_id for order_id, f in expected.items() if f.debt > 0}
+    assert partners_with_both, "a partner with a prepayment on one order and debt on another"
+
+
+def test_shipments_and_payments_facts_add_up_per_partner(published_flow: PublishedFlow) -> None:
+    """The shipment and payment facts give the per-partner shipped and paid figures of
+    fct_orders (a payment carries its own partner)."""
+    orders = live_orders(published_flow.oltp)
     shipment_facts: Counter = Counter()
     payment_facts: Counter = Counter()
     for order in orders.values():
@@ -466,36 +552,27 @@ def test_debt_per_partner_is_shipped_minus_paid(published_flow: PublishedFlow) -
             f"select partner_id, sum({column}) as amount from marts.{table} group by 1",
         )
         assert {row["partner_id"]: row["amount"] for row in facts} == dict(expected), table
+    assert shipment_facts != payment_facts
 
 
-def test_overdue_debt_ageing_matches_fifo_allocation(published_flow: PublishedFlow) -> None:
-    as_of = build_time(published_flow)
-    orders = live_orders(published_flow.oltp)
-    late_payments = [
-        p
-        for order in orders.values()
-        for p in order.payments
-        if published_flow.pipeline_started_at
-        < timestamp(p["paid_at"])
-        <= published_flow.published_at
-    ]
-    assert not late_payments, "payments during the run would make the as-of ambiguous"
-
+def test_overdue_debt_ageing_matches_fifo_allocation(pinned_flow: PublishedFlow) -> None:
+    as_of = as_of_of(pinned_flow)
+    orders = live_orders(pinned_flow.oltp)
     buckets: dict[tuple, dict] = defaultdict(
         lambda: {"items": 0, "orders": set(), "amount": Decimal(0), "max_days": 0}
     )
-    overdue_per_order: Counter = Counter()
+    overdue_per_partner: Counter = Counter()
     for order in orders.values():
-        for item in allocate_fifo(order, as_of):
-            if item.days_overdue > 0 and item.outstanding > 0:
-                bucket = buckets[(order.partner_id, ageing_bucket(item.days_overdue))]
-                bucket["items"] += 1
-                bucket["orders"].add(order.id)
-                bucket["amount"] += item.outstanding
-                bucket["max_days"] = max(bucket["max_days"], item.days_overdue)
-                overdue_per_order[order.id] += item.outstanding
+        figures = order_debt(order, as_of)
+        overdue_per_partner[order.partner_id] += figures.overdue_debt
+        for days, part in figures.aged:
+            bucket = buckets[(order.partner_id, ageing_bucket(days))]
+            bucket["items"] += 1
+            bucket["orders"].add(order.id)
+            bucket["amount"] += part
+            bucket["max_days"] = max(bucket["max_days"], days)
 
-    rows = mart(published_flow, "select * from marts.rpt_debt_ageing")
+    rows = mart(pinned_flow, "select * from marts.rpt_debt_ageing")
     actual = {(row["partner_id"], row["ageing_bucket"]): row for row in rows}
     assert len(actual) == len(rows)
     assert_same_keys(buckets, actual, "rpt_debt_ageing grain")
@@ -505,18 +582,46 @@ def test_overdue_debt_ageing_matches_fifo_allocation(published_flow: PublishedFl
         assert row["overdue_orders"] == len(bucket["orders"]), key
         assert row["overdue_amount"] == bucket["amount"], key
         assert row["max_days_overdue"] == bucket["max_days"], key
-    assert len({bucket for _, bucket in buckets}) >= 2, "the data should span several buckets"
+    if as_of.date() == AS_OF:
+        assert len({bucket for _, bucket in buckets}) >= 2, "the data should span several buckets"
 
-    per_order = {
-        row["order_id"]: row["overdue_amount"]
-        for row in mart(published_flow, "select order_id, overdue_amount from marts.fct_orders")
-    }
-    assert per_order == {order_id: overdue_per_order[order_id] for order_id in orders}
+    # Per partner the buckets add up to the overdue debt of fct_orders.
+    aged: Counter = Counter()
+    for row in rows:
+        aged[row["partner_id"]] += row["overdue_amount"]
+    assert aged == +overdue_per_partner
 
 
-def test_on_time_shipment_and_payment_shares(published_flow: PublishedFlow) -> None:
-    as_of = build_time(published_flow)
-    orders = live_orders(published_flow.oltp)
+def test_a_moved_as_of_rebuilt_only_what_moves_with_it(
+    published_flow: PublishedFlow, flow_a_year_later: PublishedFlow
+) -> None:
+    """The year-later warehouse came from an incremental run: no source changed, the as-of did;
+    the ledger says so, and its overdue figures moved (older debt, more of it overdue)."""
+    builds = duckdb_dicts(
+        flow_a_year_later.settings.build_database_path,
+        "select changed_sources, as_of from meta.dbt_builds order by finished_at",
+    )
+    assert [build["as_of"] for build in builds] == [published_flow.as_of, flow_a_year_later.as_of]
+    assert builds[-1]["changed_sources"] == ""  # incremental: nothing changed but the as-of
+
+    def overdue(flow: PublishedFlow) -> dict:
+        (row,) = mart(
+            flow,
+            "select sum(overdue_amount) as overdue, sum(debt_amount) as debt, "
+            "(select max(max_days_overdue) from marts.rpt_debt_ageing) as oldest "
+            "from marts.fct_orders",
+        )
+        return row
+
+    before, after = overdue(published_flow), overdue(flow_a_year_later)
+    assert after["debt"] == before["debt"]  # shipped and paid did not change
+    assert after["overdue"] > before["overdue"]
+    assert after["oldest"] == before["oldest"] + 365
+
+
+def test_on_time_shipment_and_payment_shares(pinned_flow: PublishedFlow) -> None:
+    as_of = as_of_of(pinned_flow)
+    orders = live_orders(pinned_flow.oltp)
     shipped_on_time: dict[int, bool | None] = {}
     paid_on_time: dict[int, bool | None] = {}
     shipments_on_time: dict[int, bool | None] = {}
@@ -542,11 +647,11 @@ def test_on_time_shipment_and_payment_shares(published_flow: PublishedFlow) -> N
             paid_on_time[order.id] = None
 
     rows = mart(
-        published_flow, "select order_id, is_shipped_on_time, is_paid_on_time from marts.fct_orders"
+        pinned_flow, "select order_id, is_shipped_on_time, is_paid_on_time from marts.fct_orders"
     )
     assert {row["order_id"]: row["is_shipped_on_time"] for row in rows} == shipped_on_time
     assert {row["order_id"]: row["is_paid_on_time"] for row in rows} == paid_on_time
-    facts = mart(published_flow, "select shipment_id, is_on_time from marts.fct_shipments")
+    facts = mart(pinned_flow, "select shipment_id, is_on_time from marts.fct_shipments")
     assert {row["shipment_id"]: row["is_on_time"] for row in facts} == shipments_on_time
 
     def share(flags: Iterable[bool | None]) -> float:
@@ -554,7 +659,7 @@ def test_on_time_shipment_and_payment_shares(published_flow: PublishedFlow) -> N
         return sum(known) / len(known)
 
     (shares,) = mart(
-        published_flow,
+        pinned_flow,
         """
         select avg(case when is_shipped_on_time then 1.0 else 0.0 end)
                    filter (where is_shipped_on_time is not null) as orders_shipped_on_time,

@@ -14,6 +14,7 @@ from crm.settings import Settings
 from operational_app.seed import seed_database
 from tests.e2e.test_kill_and_rerun import (
     AS_OF,
+    LATER,
     differences,
     mart_tables,
     seeded_data_dir,
@@ -21,7 +22,6 @@ from tests.e2e.test_kill_and_rerun import (
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-LATER = "2030-01-01 10:00:00.000000"
 
 
 def run_pipeline(settings: Settings, log_name: str, *args: str) -> str:

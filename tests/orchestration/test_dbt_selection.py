@@ -265,3 +265,107 @@ def test_plan_follows_the_ledger_of_successful_builds(tmp_path: Path) -> None:
     # New dbt code: the whole project again.
     assert plan_build(con, "code-2").is_full
     con.close()
+
+
+def test_the_clock_dependent_models_are_those_that_read_the_as_of(manifest: dict) -> None:
+    """A model that starts calling as_of_timestamp() must join CLOCK_DEPENDENT_MODELS (or lie
+    downstream of one), or an incremental run would keep its figures for an old "now"."""
+    readers = {
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
+        and "macro.crm_warehouse.as_of_timestamp" in node["depends_on"]["macros"]
+    }
+    assert set(CLOCK_DEPENDENT_MODELS) <= readers
+    assert not readers & skipped_names(manifest, BuildPlan([], "nothing changed, clock crossed"))
+
+
+def ledger_with_one_build(tmp_path: Path, as_of: dt.datetime | None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(tmp_path / "build.duckdb"))
+    con.execute(f"create schema {RAW_OLTP_SCHEMA}")
+    con.execute(f"create table {RAW_OLTP_SCHEMA}.payments (id int, paid_at timestamp)")
+    con.execute(f"create table {RAW_OLTP_SCHEMA}.interactions (id int, planned_at timestamp)")
+    record_successful_build(con, "run-1", START, "code-1", BuildPlan(None, "first"), as_of)
+    return con
+
+
+def test_a_pinned_as_of_never_crosses_by_itself(tmp_path: Path) -> None:
+    pinned = dt.datetime(2026, 6, 30, 23, 59, 59, 999999)
+    con = ledger_with_one_build(tmp_path, pinned)
+    # A payment falling due and days passing on the wall clock move nothing pinned.
+    con.execute(
+        f"insert into {RAW_OLTP_SCHEMA}.payments values (1, ?)", [START + dt.timedelta(hours=1)]
+    )
+    a_year_later = START + dt.timedelta(days=365)
+    plan = plan_build(con, "code-1", now=a_year_later, as_of=pinned)
+    assert plan == BuildPlan([], plan.reason, clock_crossed=False)
+    assert "nothing fell due" in plan.reason
+    # The same ledger without a pin: the clock crossed (a new day), whatever the pin was.
+    assert plan_build(con, "code-1", now=a_year_later).clock_crossed
+    con.close()
+
+
+@pytest.mark.parametrize(
+    ("last", "this"),
+    [
+        (dt.datetime(2026, 6, 30, 23, 59), dt.datetime(2027, 6, 30, 23, 59)),
+        (dt.datetime(2026, 6, 30, 23, 59), None),
+        (None, dt.datetime(2026, 6, 30, 23, 59)),
+    ],
+    ids=["moved", "unpinned", "pinned"],
+)
+def test_a_changed_as_of_rebuilds_the_clock_dependent_models(
+    tmp_path: Path, last: dt.datetime | None, this: dt.datetime | None
+) -> None:
+    con = ledger_with_one_build(tmp_path, last)
+    # Minutes after the last build, nothing dated in between: the clock alone would not cross.
+    now = START + dt.timedelta(minutes=1)
+    assert not plan_build(con, "code-1", now=now, as_of=last).clock_crossed
+    plan = plan_build(con, "code-1", now=now, as_of=this)
+    assert plan.clock_crossed and not plan.is_full
+    assert "the as-of moved" in plan.reason
+    # Recorded: the next run with the same as-of has nothing due.
+    record_successful_build(con, "run-2", now, "code-1", plan, this)
+    assert not plan_build(con, "code-1", now=now, as_of=this).clock_crossed
+    con.close()
+
+
+def test_a_ledger_from_before_the_as_of_gains_it(tmp_path: Path) -> None:
+    con = duckdb.connect(str(tmp_path / "build.duckdb"))
+    con.execute("create schema meta")
+    con.execute(
+        "create table meta.dbt_builds (run_id varchar not null, started_at timestamp not null, "
+        "finished_at timestamp not null, fingerprint varchar not null, changed_sources varchar)"
+    )
+    con.execute("insert into meta.dbt_builds values ('old', ?, ?, 'code-1', null)", [START, START])
+    pinned = dt.datetime(2026, 6, 30)
+    plan = plan_build(con, "code-1", now=START, as_of=pinned)
+    assert plan.clock_crossed  # the old build used the build time
+    record_successful_build(con, "new", START, "code-1", plan, pinned)
+    assert con.sql("select as_of from meta.dbt_builds order by run_id").fetchall() == [
+        (pinned,),
+        (None,),
+    ]
+    con.close()
+
+
+def test_dbt_gets_a_pinned_as_of_as_its_var() -> None:
+    from orchestration.assets.dbt import dbt_build_args
+
+    pinned = dt.datetime(2026, 6, 30, 23, 59, 59, 999999)
+    args = dbt_build_args(as_of=pinned)
+    assert args[:3] == ["build", "--exclude-resource-type", "unit_test"]
+    assert args[3] == "--vars"
+    assert json.loads(args[4]) == {"as_of": "2026-06-30 23:59:59.999999"}
+    assert "--vars" not in dbt_build_args()
+    assert dbt_build_args(True, pinned)[3] == "--full-refresh"
+
+
+def test_the_pipeline_takes_the_as_of_from_the_settings(tmp_path: Path) -> None:
+    from crm.settings import get_settings
+    from orchestration.resources import warehouse_resource
+
+    pinned = get_settings({"CRM_DATA_DIR": str(tmp_path), "CRM_AS_OF": "2026-06-30T18:00:00"})
+    assert warehouse_resource(pinned).as_of_moment == dt.datetime(2026, 6, 30, 18)
+    unpinned = get_settings({"CRM_DATA_DIR": str(tmp_path)})
+    assert warehouse_resource(unpinned).as_of_moment is None

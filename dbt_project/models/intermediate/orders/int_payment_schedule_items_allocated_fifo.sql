@@ -2,6 +2,11 @@
     Payments applied to an order's payment schedule first in, first out: the order's payments
     (by paid_at, then id) cover its schedule items in due order (due_date, then id). Only
     payments made up to as_of count. Over-payment beyond the schedule is ignored here.
+
+    Overdue payment = an item's uncovered part once past due. Overdue debt = the part of the
+    order's debt (shipped - paid, when positive) that is overdue: the order's overdue payments,
+    oldest first, up to its debt (shipped goods take the schedule's earliest items). Both are 0
+    for orders outside debt_order_statuses().
 #}
 {%- set as_of_date = 'cast(' ~ as_of_timestamp() ~ ' as date)' -%}
 
@@ -17,6 +22,49 @@ payments as (
 
     select * from {{ ref('stg_opapp__payments') }}
     where paid_at <= {{ as_of_timestamp() }}
+
+),
+
+orders as (
+
+    select * from {{ ref('stg_opapp__customer_orders') }}
+
+),
+
+shipment_totals as (
+
+    select * from {{ ref('int_shipments_aggregated_to_orders') }}
+
+),
+
+payment_totals as (
+
+    select * from {{ ref('int_payments_aggregated_to_orders') }}
+
+),
+
+-- the same debt as fct_orders.debt_amount: every recorded shipment and payment
+debt_per_order as (
+
+    select
+        orders.order_id,
+        orders.status in {{ debt_order_statuses() }} as is_debt_counted,
+        case
+            when orders.status in {{ debt_order_statuses() }}
+                then
+                    greatest(
+                        coalesce(shipment_totals.shipped_amount, 0)
+                        - coalesce(payment_totals.paid_amount, 0),
+                        0
+                    )
+            else 0
+        end as debt_amount
+
+    from orders
+    left join shipment_totals
+        on orders.order_id = shipment_totals.order_id
+    left join payment_totals
+        on orders.order_id = payment_totals.order_id
 
 ),
 
@@ -119,6 +167,66 @@ items_allocated as (
 
 ),
 
+items_aged as (
+
+    select
+        items_allocated.payment_schedule_item_id,
+        items_allocated.order_id,
+        items_allocated.due_date,
+        items_allocated.payment_kind,
+        items_allocated.scheduled_amount,
+        items_allocated.allocated_amount,
+        items_allocated.scheduled_amount - items_allocated.allocated_amount
+            as outstanding_amount,
+        items_allocated.settled_at,
+        cast(items_allocated.settled_at as date) as settled_date,
+        case
+            when
+                items_allocated.allocated_amount < items_allocated.scheduled_amount
+                and items_allocated.due_date < cast({{ as_of_timestamp() }} as date)
+                then {{ dbt.datediff('items_allocated.due_date', as_of_date, 'day') }}
+            else 0
+        end as days_overdue,
+        coalesce(debt_per_order.is_debt_counted, false) as is_debt_counted,
+        coalesce(debt_per_order.debt_amount, 0) as order_debt_amount
+
+    from items_allocated
+    left join debt_per_order
+        on items_allocated.order_id = debt_per_order.order_id
+
+),
+
+items_with_overdue_payments as (
+
+    select
+        *,
+        case
+            when is_debt_counted and days_overdue > 0 then outstanding_amount
+            else 0
+        end as overdue_payment_amount
+
+    from items_aged
+
+),
+
+-- the order's overdue payments on earlier items (due order): they take its debt first
+items_with_earlier_overdue as (
+
+    select
+        *,
+        coalesce(
+            sum(overdue_payment_amount) over (
+                partition by order_id
+                order by due_date, payment_schedule_item_id
+                rows between unbounded preceding and 1 preceding
+            ),
+            0
+        ) as earlier_overdue_payment_amount
+
+    from items_with_overdue_payments
+
+),
+
 final as (
 
     select
@@ -128,18 +236,24 @@ final as (
         payment_kind,
         scheduled_amount,
         allocated_amount,
-        scheduled_amount - allocated_amount as outstanding_amount,
+        outstanding_amount,
         settled_at,
-        cast(settled_at as date) as settled_date,
-        case
-            when
-                allocated_amount < scheduled_amount
-                and due_date < cast({{ as_of_timestamp() }} as date)
-                then {{ dbt.datediff('due_date', as_of_date, 'day') }}
-            else 0
-        end as days_overdue
+        settled_date,
+        days_overdue,
+        is_debt_counted,
+        -- one type on every adapter (a case with a bare 0 is unscaled numeric on PostgreSQL)
+        cast(overdue_payment_amount as decimal(18, 2)) as overdue_payment_amount,
+        cast(
+            greatest(
+                least(
+                    overdue_payment_amount,
+                    order_debt_amount - earlier_overdue_payment_amount
+                ),
+                0
+            ) as decimal(18, 2)
+        ) as overdue_debt_amount
 
-    from items_allocated
+    from items_with_earlier_overdue
 
 )
 

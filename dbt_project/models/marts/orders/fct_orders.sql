@@ -58,8 +58,8 @@ schedule_totals_per_order as (
         count(case when settled_at is null and days_overdue > 0 then 1 end)
             as items_overdue_unsettled,
         count(case when settled_at is null then 1 end) as items_unsettled,
-        sum(case when days_overdue > 0 then outstanding_amount else 0 end)
-            as overdue_amount
+        sum(overdue_debt_amount) as overdue_amount,
+        sum(overdue_payment_amount) as overdue_payment_amount
 
     from schedule_items
     group by 1
@@ -99,7 +99,10 @@ orders_joined as (
         schedule_totals_per_order.items_settled_late,
         schedule_totals_per_order.items_overdue_unsettled,
         schedule_totals_per_order.items_unsettled,
-        coalesce(schedule_totals_per_order.overdue_amount, 0) as overdue_amount
+        orders.status in {{ debt_order_statuses() }} as is_debt_counted,
+        coalesce(schedule_totals_per_order.overdue_amount, 0) as overdue_amount,
+        coalesce(schedule_totals_per_order.overdue_payment_amount, 0)
+            as overdue_payment_amount
 
     from orders
     left join partners
@@ -141,8 +144,21 @@ final as (
         cast(cost_amount as decimal(18, 2)) as cost_amount,
         cast(shipped_amount - cost_amount as decimal(18, 2)) as margin_amount,
         cast(paid_amount as decimal(18, 2)) as paid_amount,
-        cast(shipped_amount - paid_amount as decimal(18, 2)) as debt_amount,
+        -- debt and prepayment per order, never netted across orders (1C settles by order)
+        cast(
+            case
+                when is_debt_counted then greatest(shipped_amount - paid_amount, 0)
+                else 0
+            end as decimal(18, 2)
+        ) as debt_amount,
+        cast(
+            case
+                when is_debt_counted then greatest(paid_amount - shipped_amount, 0)
+                else 0
+            end as decimal(18, 2)
+        ) as prepayment_amount,
         cast(overdue_amount as decimal(18, 2)) as overdue_amount,
+        cast(overdue_payment_amount as decimal(18, 2)) as overdue_payment_amount,
         cast(ordered_quantity as decimal(18, 3)) as ordered_quantity,
         cast(reserved_quantity as decimal(18, 3)) as reserved_quantity,
         cast(shipped_quantity as decimal(18, 3)) as shipped_quantity,

@@ -3,7 +3,8 @@ with
 schedule_items as (
 
     select * from {{ ref('int_payment_schedule_items_allocated_fifo') }}
-    where days_overdue > 0 and outstanding_amount > 0
+    -- the overdue DEBT (fct_orders.overdue_amount), not every overdue scheduled payment
+    where overdue_debt_amount > 0
 
 ),
 
@@ -25,7 +26,7 @@ overdue_items_bucketed as (
             else '90+'
         end as ageing_bucket,
         schedule_items.order_id,
-        schedule_items.outstanding_amount,
+        schedule_items.overdue_debt_amount,
         schedule_items.days_overdue
 
     from schedule_items
@@ -42,7 +43,7 @@ overdue_per_partner_and_bucket as (
         ageing_bucket,
         count(*) as overdue_items,
         count(distinct order_id) as overdue_orders,
-        sum(outstanding_amount) as overdue_amount,
+        sum(overdue_debt_amount) as overdue_amount,
         max(days_overdue) as max_days_overdue
 
     from overdue_items_bucketed

@@ -35,7 +35,7 @@ from operational_app.db.session import create_oltp_engine
 from operational_app.domain.errors import DomainError
 from operational_app.i18n import translate
 from operational_app.input_limits import InputLimitsMiddleware
-from operational_app.web import admin_classifiers, auth_pages, engagement, sales
+from operational_app.web import admin_classifiers, auth_pages, engagement, organizations, sales
 from operational_app.web.formatting import install_filters
 from operational_app.web.routes import router as web_router
 
@@ -51,6 +51,7 @@ PAGE_ROUTERS = [
     engagement.router,
     admin_classifiers.router,
     sales.router,
+    organizations.router,
 ]
 
 

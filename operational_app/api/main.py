@@ -15,6 +15,7 @@ from operational_app.api.routes import (
     interactions,
     offers,
     orders,
+    organizations,
     partners,
     products,
     warehouses,
@@ -32,3 +33,5 @@ for _sales_router in (products, warehouses, agreements, offers, orders):
 # Engagement: Классификаторы (admin), Контактные лица, Взаимодействия, Претензии клиентов.
 for _engagement_router in (classifier_admin, contacts, interactions, claims):
     api_router.include_router(_engagement_router.router)
+# Организации (admin): our legal entities and their GIS identities.
+api_router.include_router(organizations.router)

@@ -39,10 +39,7 @@ def test_create_stores_identities_the_way_the_pipeline_reads_them(db: Session):
     identities = build_identities(
         [
             OrganizationIdentity(
-                **{
-                    field: getattr(organization, field)
-                    for field in OrganizationIdentity.__slots__
-                }
+                **{field: getattr(organization, field) for field in OrganizationIdentity.__slots__}
             )
         ]
     )
@@ -102,9 +99,7 @@ def test_an_identity_belongs_to_one_organization(db: Session):
         ({"fsrar_id": "010000000003", "additional_fsrar_ids": None}, "fsrar_id"),
         ({"vetis_business_entity_guid": None}, "vetis_enterprise_guids"),
     ]:
-        values = _values(
-            fsrar_id=None, additional_fsrar_ids=None, vetis_business_entity_guid=None
-        )
+        values = _values(fsrar_id=None, additional_fsrar_ids=None, vetis_business_entity_guid=None)
         values["vetis_enterprise_guids"] = None
         values.update(overrides)
         if field == "vetis_enterprise_guids":

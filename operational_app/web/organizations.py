@@ -65,11 +65,13 @@ def _form_of(organization: Organization) -> dict[str, str]:
 
 
 def _typed_as_shown(values: dict[str, str]) -> dict[str, str]:
-    """What was typed, lists normalised to one per line, to compare with `_form_of`."""
-    return {
-        field: service.lines(value) if field in service.LIST_FIELDS else value
-        for field, value in values.items()
-    }
+    """What was typed, lists normalised to one per line and GUIDs to lower case (as stored),
+    to compare with `_form_of`: a difference of spelling alone is no change by someone else."""
+    shown = {}
+    for field, value in values.items():
+        text = service.lines(value) if field in service.LIST_FIELDS else value
+        shown[field] = text.strip().lower() if field.startswith("vetis_") else text
+    return shown
 
 
 def _list_page(request: Request, session: Session) -> Response:

@@ -158,7 +158,13 @@ def test_stale_edit_gives_409_with_what_changed(client: TestClient, db: Session)
         db, organization, {"vetis_enterprise_guids": PLANT_1}, expected_version=1
     )
     db.commit()
-    typed = _typed(inn=organization.inn, name="Моё название", version="1")
+    # The business-entity GUID typed in upper case is the stored one, not a change.
+    typed = _typed(
+        inn=organization.inn,
+        name="Моё название",
+        vetis_business_entity_guid=GUID.upper(),
+        version="1",
+    )
     stale = post(client, f"/admin/organizations/{organization.id}", typed)
     assert stale.status_code == 409
     assert 'id="stale-changes"' in stale.text

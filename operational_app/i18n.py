@@ -972,3 +972,66 @@ _OPS_MESSAGES: dict[str, dict[str, str]] = {
 }
 for _key, _entry in _OPS_MESSAGES.items():
     MESSAGES[_key] = _entry
+
+
+# Организации: our legal entities and their GIS identities (administrator's page).
+_ORGANIZATION_MESSAGES: dict[str, dict[str, str]] = {
+    "nav.organizations": {"ru": "Организации", "en": "Organizations"},
+    "organization.list_title": {"ru": "Организации", "en": "Organizations"},
+    "organization.title": {"ru": "Организация", "en": "Organization"},
+    "organization.new": {"ru": "Новая организация", "en": "New organization"},
+    "organization.edit": {"ru": "Редактирование организации", "en": "Edit organization"},
+    "organization.identities": {
+        "ru": "Идентификаторы в ГИС",
+        "en": "Identities in the GIS systems",
+    },
+    "organization.list_hint": {
+        "ru": "По одному в строке.",
+        "en": "One per line.",
+    },
+    "organization.gismt_hint": {
+        "ru": "Если участник оборота — не сама организация; пусто — ИНН организации.",
+        "en": "When the participant is not the organization itself; blank means its own INN.",
+    },
+    "field.fsrar_id": {"ru": "Идентификатор ФСРАР (ЕГАИС)", "en": "FSRAR ID (EGAIS)"},
+    "field.additional_fsrar_ids": {
+        "ru": "Дополнительные идентификаторы ФСРАР (ЕГАИС)",
+        "en": "Further FSRAR IDs (EGAIS)",
+    },
+    "field.vetis_business_entity_guid": {
+        "ru": "GUID хозяйствующего субъекта (ВетИС)",
+        "en": "Business entity GUID (VetIS)",
+    },
+    "field.vetis_enterprise_guids": {
+        "ru": "GUID площадок (ВетИС)",
+        "en": "Enterprise GUIDs (VetIS)",
+    },
+    "field.gismt_participant_inn": {
+        "ru": "Участник оборота (ГИС МТ)",
+        "en": "Turnover participant (GIS MT)",
+    },
+    "rule.organization.fsrar_id": {
+        "ru": "Идентификатор ФСРАР — 12 цифр (введено «{value}»).",
+        "en": "An FSRAR ID has 12 digits (got “{value}”).",
+    },
+    "rule.organization.guid": {
+        "ru": "«{value}» — не GUID (32 шестнадцатеричные цифры, например "
+        "6a1f0c3e-2b4d-4e5f-8a9b-0c1d2e3f4a5b).",
+        "en": "“{value}” is not a GUID (32 hexadecimal digits, e.g. "
+        "6a1f0c3e-2b4d-4e5f-8a9b-0c1d2e3f4a5b).",
+    },
+    "rule.organization.list_too_long": {
+        "ru": "Не более {limit} идентификаторов (введено {count}).",
+        "en": "At most {limit} identifiers (got {count}).",
+    },
+    "rule.organization.duplicate_inn": {
+        "ru": "Организация «{name}» уже имеет ИНН {inn}.",
+        "en": "Organization “{name}” already has INN {inn}.",
+    },
+    "rule.organization.identity_taken": {
+        "ru": "{value} уже принадлежит организации «{name}».",
+        "en": "{value} already belongs to organization “{name}”.",
+    },
+}
+for _key, _entry in _ORGANIZATION_MESSAGES.items():
+    MESSAGES.setdefault(_key, _entry)

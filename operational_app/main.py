@@ -39,7 +39,7 @@ from operational_app.i18n import translate
 from operational_app.input_limits import InputLimitsMiddleware
 from operational_app.login_throttle import LoginThrottle
 from operational_app.security_headers import SecurityHeadersMiddleware
-from operational_app.web import admin_classifiers, auth_pages, engagement, sales
+from operational_app.web import admin_classifiers, auth_pages, engagement, organizations, sales
 from operational_app.web.formatting import install_filters
 from operational_app.web.routes import router as web_router
 
@@ -57,6 +57,7 @@ PAGE_ROUTERS = [
     engagement.router,
     admin_classifiers.router,
     sales.router,
+    organizations.router,
 ]
 
 

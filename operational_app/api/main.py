@@ -16,6 +16,7 @@ from operational_app.api.routes import (
     interactions,
     offers,
     orders,
+    organizations,
     partners,
     products,
     warehouses,
@@ -34,3 +35,5 @@ for _sales_router in (products, warehouses, agreements, offers, orders):
 for _engagement_router in (classifier_admin, contacts, interactions, claims):
     api_router.include_router(_engagement_router.router)
 api_router.include_router(account.router)
+# Организации (admin): our legal entities and their GIS identities.
+api_router.include_router(organizations.router)

@@ -11,11 +11,13 @@ lost deal can be reopened, which re-enters its stage.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ingestion.gis.samples import vetis_business_entity_guid
 from operational_app.db.models import LEGAL_FORMS, PARTNER_KINDS
 from operational_app.seed import reference as ref
 from operational_app.seed.identifiers import kpp, tax_offices, unique_inns
@@ -25,6 +27,9 @@ HOUR = 3_600
 MSK = 3 * HOUR  # working hours are Moscow time; everything stored is UTC
 WINDOW_DAYS = 730
 NULL_ID = -1  # negative integers in id columns mean NULL
+# Namespace of the seeded ВетИС enterprise (площадка) GUIDs: uuid5 of "<ИНН>/<n>".
+_VETIS_ENTERPRISES = uuid.UUID("3d0b5f8e-9c1a-4f27-b6e4-5a8d2c7e1f90")
+ENTERPRISES_PER_ORGANIZATION = 2
 
 ColumnValues = np.ndarray | list
 Progress = Callable[[str, int, int], None]
@@ -199,6 +204,26 @@ def _domain(core: str) -> str:
     return f"{latin.strip('-')}.ru"
 
 
+def organization_gis_identities(inns: list[str]) -> dict[str, list[str]]:
+    """Our organizations' ВетИС and ГИС МТ identities, derived from their ИНН (no draws, so the
+    other generated data do not move): the business-entity GUID is the one the seeded ВетИС
+    files name our side by (`ingestion.gis.samples.vetis_business_entity_guid`), so the parser
+    recognises us by GUID; the ГИС МТ participant is the organization itself (the seeded
+    document lists send from our ИНН). List columns are comma-separated, as the pipeline reads.
+    """
+    return {
+        "vetis_business_entity_guid": [vetis_business_entity_guid(inn) for inn in inns],
+        "vetis_enterprise_guids": [
+            ",".join(
+                str(uuid.uuid5(_VETIS_ENTERPRISES, f"{inn}/{n}"))
+                for n in range(1, ENTERPRISES_PER_ORGANIZATION + 1)
+            )
+            for inn in inns
+        ],
+        "gismt_participant_inn": list(inns),
+    }
+
+
 class _Builder:
     def __init__(self, scale: Scale, seed: int, as_of: dt.date, progress: Progress) -> None:
         self.scale = scale
@@ -230,6 +255,7 @@ class _Builder:
                 "fsrar_id": [
                     f"{o[2]}{f:08d}" for o, f in zip(ref.ORGANIZATIONS, fsrar, strict=True)
                 ],
+                **organization_gis_identities(inns),
             },
             np.full(n_org, t0),
         )

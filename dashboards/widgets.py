@@ -43,6 +43,10 @@ def card_url(card: str, record_id: object, text: object) -> str | None:
     return f"{base}/{CARD_ROUTES[card]}/{record_id}#{text}"
 
 
+def _url_or_missing(value: Any) -> Any:
+    return MISSING if value is None or value != value else value
+
+
 def display_table(
     frame: pl.DataFrame,
     columns: Mapping[str, tuple[str, ColumnKind]],
@@ -90,13 +94,14 @@ def display_table(
                 )
             elif dtype == pl.String:
                 shown = shown.with_columns(pl.col(name).fill_null(MISSING))
-    styler = shown.to_pandas().style.format(
-        {
-            name: cell_formatter(kind)
-            for name, (_, kind) in columns.items()
-            if kind != "bool" and name not in linked
-        }
-    )
+    formatters = {
+        name: cell_formatter(kind)
+        for name, (_, kind) in columns.items()
+        if kind != "bool" and name not in linked
+    }
+    # A row without a card (no id) has no URL: its cell reads "—", not "nan".
+    formatters |= dict.fromkeys(linked, _url_or_missing)
+    styler = shown.to_pandas().style.format(formatters)
     return styler, config
 
 

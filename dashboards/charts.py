@@ -615,6 +615,8 @@ def gis_backlog_chart(backlog: pl.DataFrame, top: int = 10) -> go.Figure:
                 hovertemplate="%{y}: %{x:,d}<extra>" + name + "</extra>",
             )
         )
+    # Stacked bars list their legend in reverse unless told: ours first, as they are stacked.
+    figure.update_layout(legend_traceorder="normal")
     return _whole_ticks(
         _layout(
             figure,

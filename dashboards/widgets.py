@@ -44,7 +44,7 @@ def card_url(card: str, record_id: object, text: object) -> str | None:
 
 
 def _url_or_missing(value: Any) -> Any:
-    return MISSING if value is None or value != value else value
+    return value if isinstance(value, str) and value else MISSING
 
 
 def display_table(
@@ -69,8 +69,9 @@ def display_table(
             )
         card = links.get(name)
         if card is not None and card[1] in frame.columns and kind == "text":
+            # The grid draws a null link as a faded "None": a row without a card gets no URL.
             urls = [
-                card_url(card[0], record_id, text)
+                card_url(card[0], record_id, text) or ""
                 for record_id, text in zip(frame[card[1]], frame[name], strict=True)
             ]
             shown = shown.with_columns(pl.Series(name, urls, dtype=pl.String))
@@ -99,7 +100,7 @@ def display_table(
         for name, (_, kind) in columns.items()
         if kind != "bool" and name not in linked
     }
-    # A row without a card (no id) has no URL: its cell reads "—", not "nan".
+    # The text of a row without a card (no URL) reads "—".
     formatters |= dict.fromkeys(linked, _url_or_missing)
     styler = shown.to_pandas().style.format(formatters)
     return styler, config

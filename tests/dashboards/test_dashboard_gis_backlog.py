@@ -214,4 +214,5 @@ def test_backlog_chart_stacks_owners_and_keeps_the_top_counterparties() -> None:
     # document, the first by name stays.
     assert list(figure.layout.yaxis.categoryarray) == ["010000000467", "Не указано", "Партнёр 1"]
     assert figure.layout.barmode == "stack"
+    assert figure.layout.legend.traceorder == "normal"
     assert figure.layout.separators == plotly_separators()

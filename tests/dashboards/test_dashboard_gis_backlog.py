@@ -216,3 +216,16 @@ def test_backlog_chart_stacks_owners_and_keeps_the_top_counterparties() -> None:
     assert figure.layout.barmode == "stack"
     assert figure.layout.legend.traceorder == "normal"
     assert figure.layout.separators == plotly_separators()
+
+
+def test_a_link_column_row_without_a_card_is_no_link_and_reads_a_dash(warehouse: Any) -> None:
+    from dashboards.widgets import display_table
+
+    frame = pl.DataFrame({"order_number": ["ЗК-00002", None], "order_id": [2, None]})
+
+    styler, config = display_table(frame, {"order_number": ("Номер заказа", "text")})
+
+    # No null reaches the grid (it would draw a faded "None"), and no URL for the second row.
+    assert styler.data["order_number"].tolist() == ["http://127.0.0.1:8000/orders/2#ЗК-00002", ""]
+    assert styler.to_string(delimiter="|").splitlines()[2].endswith("|—")
+    assert config["order_number"]["type_config"]["type"] == "link"

@@ -229,3 +229,18 @@ def test_a_link_column_row_without_a_card_is_no_link_and_reads_a_dash(warehouse:
     assert styler.data["order_number"].tolist() == ["http://127.0.0.1:8000/orders/2#ЗК-00002", ""]
     assert styler.to_string(delimiter="|").splitlines()[2].endswith("|—")
     assert config["order_number"]["type_config"]["type"] == "link"
+
+
+def test_what_to_fix_today_in_english(
+    warehouse: Any, app_path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CRM_LANG", "en")
+
+    app = _run(app_path)
+
+    assert app.subheader[0].value == "What to fix today"
+    text = table_text(_to_fix_table(app))
+    oldest = _waiting("us")[0]
+    assert text["days_open"].iloc[0] == f"{oldest.days_open:,}"  # 1,115: English thousands
+    assert text["lifecycle_state"].iloc[0] == "Waybill not answered"
+    assert text["system"].iloc[0] == "EGAIS"

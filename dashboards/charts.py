@@ -577,6 +577,58 @@ def gis_daily_chart(daily: pl.DataFrame) -> go.Figure:
     )
 
 
+_PENDING_WITH_COLORS = {"us": _LOST_COLOR, "counterparty": _IN_PROGRESS_COLOR, "system": "#9e9e9e"}
+
+
+def gis_backlog_chart(backlog: pl.DataFrame, top: int = 10) -> go.Figure:
+    """Open GIS documents of the counterparties with most of them, stacked by whose move it is
+    (ours first); a counterparty reads as its partner's name, else its ИНН / GIS id."""
+    named = backlog.with_columns(
+        pl.coalesce("partner_name", "counterparty_key", pl.lit(t("not_set"))).alias("counterparty")
+    )
+    totals = (
+        named.group_by("counterparty")
+        .agg(pl.col("open_documents").sum())
+        .sort("open_documents", "counterparty", descending=[True, False])
+        .head(top)
+    )
+    order = totals.reverse()["counterparty"].to_list()
+    chosen = named.filter(pl.col("counterparty").is_in(order))
+    figure = go.Figure()
+    for pending_with, color in _PENDING_WITH_COLORS.items():
+        rows = (
+            chosen.filter(pl.col("pending_with") == pending_with)
+            .group_by("counterparty")
+            .agg(pl.col("open_documents").sum())
+            .sort("counterparty")
+        )
+        if rows.is_empty():
+            continue
+        name = label("gis_pending_with", pending_with)
+        figure.add_trace(
+            go.Bar(
+                orientation="h",
+                name=name,
+                y=rows["counterparty"].to_list(),
+                x=rows["open_documents"].to_list(),
+                marker_color=color,
+                hovertemplate="%{y}: %{x:,d}<extra>" + name + "</extra>",
+            )
+        )
+    # Stacked bars list their legend in reverse unless told: ours first, as they are stacked.
+    figure.update_layout(legend_traceorder="normal")
+    return _whole_ticks(
+        _layout(
+            figure,
+            barmode="stack",
+            height=max(240, 32 * len(order) + 100),
+            xaxis=_count_axis(t("open_documents")),
+            yaxis={"categoryorder": "array", "categoryarray": order},
+        ),
+        axis="xaxis",
+    )
+
+
 def forecast_chart(forecast: pl.DataFrame) -> go.Figure:
     """Potential vs weighted (probability-adjusted) amount of the open deals per group."""
     names = _names(forecast["group_name"])

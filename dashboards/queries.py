@@ -1420,6 +1420,101 @@ def gis_documents(
     )
 
 
+# -- GIS document lifecycles: the open backlog and what to fix today ------------------------
+# The backlog is a snapshot at the build's as_of (days_open counts to it), so the period filter
+# does not apply: a document stuck since last year is the first one to fix.
+
+GIS_PENDING_WITH = ("us", "counterparty", "system")
+
+
+def gis_backlog_kpis(systems: tuple[str, ...] = ()) -> pl.DataFrame:
+    """One row: open GIS documents per whose move it is, and the oldest waiting on us."""
+    return _query(
+        f"""
+        select
+            coalesce(sum(open_documents) filter (where pending_with = 'us'), 0)::bigint
+                as pending_with_us,
+            coalesce(sum(open_documents) filter (where pending_with = 'counterparty'), 0)::bigint
+                as pending_with_counterparty,
+            coalesce(sum(open_documents) filter (where pending_with = 'system'), 0)::bigint
+                as pending_with_system,
+            max(max_days_open) filter (where pending_with = 'us') as max_days_open_with_us,
+        from marts.rpt_gis_open_backlog
+        where {_systems_sql("system")}
+        """,
+        {"systems": tuple(systems) or None},
+    )
+
+
+def gis_open_documents(systems: tuple[str, ...] = (), pending_with: str = "us") -> pl.DataFrame:
+    """The open documents whose move is ``pending_with``'s, oldest first, with the partner and
+    the order (card link) their reference names; a reference that is no order stays as text."""
+    return _query(
+        f"""
+        select
+            lifecycles.system,
+            lifecycles.document_id,
+            lifecycles.document_kind,
+            documents.document_type,
+            lifecycles.lifecycle_state,
+            lifecycles.latest_status,
+            lifecycles.organization_inn,
+            coalesce(lifecycles.counterparty_inn, lifecycles.counterparty_gis_id)
+                as counterparty_key,
+            lifecycles.partner_id,
+            partners.partner_name,
+            orders.order_id,
+            orders.order_number,
+            case
+                when orders.order_number is distinct from lifecycles.reference
+                    then lifecycles.reference
+            end as reference,
+            lifecycles.opened_at,
+            lifecycles.last_event_at,
+            lifecycles.days_open,
+        from marts.fct_gis_document_lifecycles as lifecycles
+        left join marts.fct_gis_documents as documents
+            on lifecycles.gis_document_id = documents.gis_document_id
+        left join marts.fct_orders as orders
+            on documents.order_id = orders.order_id
+        left join marts.dim_partners as partners
+            on lifecycles.partner_id = partners.partner_id
+        where lifecycles.is_open
+            and lifecycles.pending_with = $pending_with::varchar
+            and {_systems_sql("lifecycles.system")}
+        order by
+            lifecycles.days_open desc nulls last,
+            lifecycles.opened_at,
+            lifecycles.system,
+            lifecycles.document_id
+        """,
+        {"systems": tuple(systems) or None, "pending_with": pending_with},
+    )
+
+
+def gis_backlog_by_counterparty(systems: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Open documents per counterparty and whose move it is (rpt_gis_open_backlog summed over
+    organisations, document kinds and states)."""
+    return _query(
+        f"""
+        select
+            backlog.counterparty_key,
+            max(backlog.partner_id) as partner_id,
+            max(partners.partner_name) as partner_name,
+            backlog.pending_with,
+            sum(backlog.open_documents)::bigint as open_documents,
+            max(backlog.max_days_open) as max_days_open,
+        from marts.rpt_gis_open_backlog as backlog
+        left join marts.dim_partners as partners
+            on backlog.partner_id = partners.partner_id
+        where {_systems_sql("backlog.system")}
+        group by backlog.counterparty_key, backlog.pending_with
+        order by open_documents desc, backlog.counterparty_key nulls last, backlog.pending_with
+        """,
+        {"systems": tuple(systems) or None},
+    )
+
+
 # -- data freshness ------------------------------------------------------------------------
 
 

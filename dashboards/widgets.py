@@ -43,6 +43,10 @@ def card_url(card: str, record_id: object, text: object) -> str | None:
     return f"{base}/{CARD_ROUTES[card]}/{record_id}#{text}"
 
 
+def _url_or_missing(value: Any) -> Any:
+    return value if isinstance(value, str) and value else MISSING
+
+
 def display_table(
     frame: pl.DataFrame,
     columns: Mapping[str, tuple[str, ColumnKind]],
@@ -65,8 +69,9 @@ def display_table(
             )
         card = links.get(name)
         if card is not None and card[1] in frame.columns and kind == "text":
+            # The grid draws a null link as a faded "None": a row without a card gets no URL.
             urls = [
-                card_url(card[0], record_id, text)
+                card_url(card[0], record_id, text) or ""
                 for record_id, text in zip(frame[card[1]], frame[name], strict=True)
             ]
             shown = shown.with_columns(pl.Series(name, urls, dtype=pl.String))
@@ -90,13 +95,14 @@ def display_table(
                 )
             elif dtype == pl.String:
                 shown = shown.with_columns(pl.col(name).fill_null(MISSING))
-    styler = shown.to_pandas().style.format(
-        {
-            name: cell_formatter(kind)
-            for name, (_, kind) in columns.items()
-            if kind != "bool" and name not in linked
-        }
-    )
+    formatters = {
+        name: cell_formatter(kind)
+        for name, (_, kind) in columns.items()
+        if kind != "bool" and name not in linked
+    }
+    # The text of a row without a card (no URL) reads "—".
+    formatters |= dict.fromkeys(linked, _url_or_missing)
+    styler = shown.to_pandas().style.format(formatters)
     return styler, config
 
 

@@ -1,4 +1,5 @@
-"""GIS exchange health (ЕГАИС, ВетИС/Меркурий, Честный ЗНАК): volumes, rejections, backlog."""
+"""GIS exchange health (ЕГАИС, ВетИС/Меркурий, Честный ЗНАК): first what an operator must fix
+today (the open documents whose move is ours), then volumes, rejections and error codes."""
 
 import streamlit as st
 
@@ -10,7 +11,13 @@ from dashboards.i18n import gis_document_type, gis_error, gis_status, label, t
 filters = require_filters()
 st.title(t("page_gis_exchange"))
 widgets.require_marts(
-    "marts.fct_gis_documents", "marts.rpt_gis_exchange_daily", "marts.rpt_gis_error_codes"
+    "marts.fct_gis_documents",
+    "marts.rpt_gis_exchange_daily",
+    "marts.rpt_gis_error_codes",
+    "marts.fct_gis_document_lifecycles",
+    "marts.rpt_gis_open_backlog",
+    "marts.fct_orders",
+    "marts.dim_partners",
 )
 st.caption(t("gis_caption"))
 
@@ -23,6 +30,50 @@ systems = tuple(
         placeholder=t("all"),
     )
 )
+
+st.subheader(t("gis_to_fix_today"))
+st.caption(t("gis_to_fix_caption"))
+backlog = queries.gis_backlog_kpis(systems).row(0, named=True)
+for column, (caption, value) in zip(
+    widgets.tile_columns(4, per_row=4),
+    [
+        (t("gis_pending_with_us"), format_number(backlog["pending_with_us"])),
+        (t("gis_pending_with_counterparty"), format_number(backlog["pending_with_counterparty"])),
+        (t("gis_pending_with_system"), format_number(backlog["pending_with_system"])),
+        (t("gis_oldest_with_us"), format_number(backlog["max_days_open_with_us"])),
+    ],
+    strict=True,
+):
+    column.metric(caption, value, border=True)
+to_fix = queries.gis_open_documents(systems, pending_with="us")
+if to_fix.is_empty():
+    st.success(t("gis_nothing_to_fix"))
+else:
+    to_fix = widgets.translate(to_fix, "system", "system")
+    to_fix = widgets.translate(to_fix, "lifecycle_state", "gis_state")
+    to_fix = widgets.describe(to_fix, "document_type", gis_document_type)
+    widgets.table(
+        to_fix,
+        {
+            "days_open": (t("days_open"), "int"),
+            "lifecycle_state": (t("lifecycle_state"), "text"),
+            "partner_name": (t("partner"), "text"),
+            "order_number": (t("order_number"), "text"),
+            "reference": (t("reference"), "text"),
+            "system": (t("gis_system"), "text"),
+            "document_type": (t("document_type"), "text"),
+            "document_id": (t("document_id"), "text"),
+            "counterparty_key": (t("counterparty_key"), "text"),
+            "organization_inn": (t("organization_inn"), "text"),
+            "opened_at": (t("opened_at"), "datetime"),
+        },
+        key="gis_to_fix_table",
+        file_stem="gis_to_fix_today",
+    )
+by_counterparty = queries.gis_backlog_by_counterparty(systems)
+if not by_counterparty.is_empty():
+    st.markdown(f"**{t('gis_backlog_by_counterparty')}**")
+    st.plotly_chart(charts.gis_backlog_chart(by_counterparty), key="gis_backlog_chart")
 
 kpis = queries.gis_kpis(filters, systems).row(0, named=True)
 if not kpis["documents"]:

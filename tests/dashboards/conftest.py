@@ -479,4 +479,5 @@ def table_text(element: Any) -> Any:
 
 def link_targets(element: Any, column: str) -> list[str | None]:
     """The URLs of a link column (the underlying values of the table)."""
-    return [None if value is None else str(value) for value in element.value[column].tolist()]
+    # A row without a card has no URL (an empty one).
+    return [str(value) if value else None for value in element.value[column].tolist()]

@@ -213,19 +213,100 @@ class GisDocument:
     first_event_at: datetime
     hours_to_acceptance: float | None = None
     error_code: str | None = None
+    direction: str = "outbound"
 
     @property
     def is_open(self) -> bool:
         return self.status_group in ("processing", "error")
 
 
+dt, IN, VET_IN = datetime, "inbound", "VetDocument:INCOMING"
 GIS_DOCUMENTS = [
     GisDocument("egais", "WB-1", "WayBill_v4", "accepted", datetime(2024, 6, 1, 10), 4.0),
     GisDocument("egais", "WB-2", "WayBill_v4", "rejected", datetime(2024, 6, 1, 11), None, "REJ-1"),
-    GisDocument("vetis", "VD-1", "VetDocument", "processing", datetime(2024, 6, 2, 9)),
+    GisDocument("vetis", "VD-1", "VetDocument:OUTGOING", "processing", datetime(2024, 6, 2, 9)),
     GisDocument("gismt", "GM-1", "LP_SHIP_GOODS", "error", datetime(2024, 6, 2, 12), None, "E-500"),
     GisDocument("gismt", "GM-2", "LP_SHIP_GOODS", "accepted", datetime(2024, 6, 2, 13), 24.0),
     GisDocument("egais", "WB-3", "WayBill_v4", "accepted", datetime(2023, 1, 5, 9), 2.0),
+    # Documents for the lifecycle marts (one of every lifecycle state with GIS_LIFECYCLES).
+    GisDocument("egais", "WB-4", "WayBill_v4", "rejected", dt(2024, 6, 10, 8), direction=IN),
+    GisDocument("egais", "WB-5", "ReplyNoAnswerTTN", "processing", dt(2021, 6, 1, 9), direction=IN),
+    GisDocument("egais", "WB-6", "WayBill_v4", "processing", dt(2024, 6, 15, 9), direction=IN),
+    GisDocument("egais", "WB-7", "WayBill_v4", "accepted", dt(2024, 6, 12, 9), 3.0),
+    GisDocument("egais", "WB-8", "WayBill_v4", "processing", dt(2024, 6, 18, 9), direction=IN),
+    GisDocument("egais", "WB-9", "WayBill_v4", "accepted", dt(2024, 6, 5, 9), 2.0),
+    GisDocument("egais", "WB-10", "WayBill_v4", "accepted", dt(2024, 6, 3, 9), 30.0, None, IN),
+    GisDocument("egais", "WB-11", "WayBill_v4", "rejected", dt(2024, 6, 4, 9), direction=IN),
+    GisDocument("vetis", "VD-2", VET_IN, "processing", dt(2024, 6, 19, 9), direction=IN),
+    GisDocument("vetis", "VD-3", VET_IN, "accepted", dt(2024, 6, 6, 9), 26.0, None, IN),
+    GisDocument("vetis", "VD-4", "VetDocument:OUTGOING", "rejected", dt(2024, 6, 7, 9)),
+    GisDocument("vetis", "AP-1", "Application", "processing", dt(2024, 6, 3, 9)),
+    GisDocument("gismt", "GM-3", "LP_SHIP_GOODS", "rejected", dt(2024, 6, 8, 9)),
+]  # fmt: skip
+
+# fct_gis_document_lifecycles' clock (dbt var as_of) in the fixture: days_open counts to it.
+GIS_AS_OF = date(2024, 6, 20)
+ORGANIZATIONS = ("7701000001", "7701000002")  # our two legal entities' ИНН
+
+
+@dataclass(frozen=True)
+class GisLifecycle:
+    """Where a document of GIS_DOCUMENTS stands: its state, whose move it is (None once closed),
+    our organization, the partner (its ИНН is dim_partners' inn) or the counterparty's GIS id,
+    and the order whose number is the reference."""
+
+    document_id: str
+    lifecycle_state: str
+    pending_with: str | None
+    organization_inn: str
+    partner_id: int | None = None
+    counterparty_gis_id: str | None = None
+    reference: str | None = None
+    order_id: int | None = None
+
+    @property
+    def document(self) -> GisDocument:
+        return next(doc for doc in GIS_DOCUMENTS if doc.document_id == self.document_id)
+
+    @property
+    def is_open(self) -> bool:
+        return self.pending_with is not None
+
+    @property
+    def counterparty_inn(self) -> str | None:
+        return None if self.partner_id is None else f"77{self.partner_id:08d}"
+
+    @property
+    def counterparty_key(self) -> str | None:
+        return self.counterparty_inn or self.counterparty_gis_id
+
+    @property
+    def days_open(self) -> int | None:
+        opened = self.document.first_event_at.date()
+        return (GIS_AS_OF - opened).days if self.is_open else None
+
+
+_OURS, _OTHER = ORGANIZATIONS
+GIS_LIFECYCLES = [
+    GisLifecycle("WB-1", "accepted", None, _OURS, 101, None, "ЗК-00001", 1),
+    GisLifecycle("WB-2", "registration_rejected", "us", _OURS, 101, None, "ЗК-00002", 2),
+    GisLifecycle("VD-1", "issued", "counterparty", _OURS, 102),
+    GisLifecycle("GM-1", "error", "us", _OTHER),
+    GisLifecycle("GM-2", "accepted", None, _OTHER, 103),
+    GisLifecycle("WB-3", "accepted", None, _OURS, 103),
+    GisLifecycle("WB-4", "act_rejected", "us", _OURS, 103, reference="ТТН-77"),
+    GisLifecycle("WB-5", "no_answer", "us", _OTHER, None, "010000000467", reference="ПН-3"),
+    GisLifecycle("WB-6", "awaiting_ticket", "system", _OURS, 102),
+    GisLifecycle("WB-7", "awaiting_act", "counterparty", _OURS, 101, None, "ЗК-00004", 4),
+    GisLifecycle("WB-8", "awaiting_act", "us", _OTHER, 102),
+    GisLifecycle("WB-9", "differences_to_confirm", "us", _OURS, 103, None, "ЗК-00003", 3),
+    GisLifecycle("WB-10", "accepted_with_differences", None, _OURS, 101),
+    GisLifecycle("WB-11", "refused", None, _OURS, 102),
+    GisLifecycle("VD-2", "issued", "us", _OURS, 101),
+    GisLifecycle("VD-3", "utilised", None, _OURS, 102),
+    GisLifecycle("VD-4", "withdrawn", None, _OTHER, 103),
+    GisLifecycle("AP-1", "processing", "system", _OURS),
+    GisLifecycle("GM-3", "rejected", None, _OTHER, 101),
 ]  # fmt: skip
 
 PUBLISHED_AT = datetime(2024, 6, 20, 2, 10)
@@ -548,8 +629,10 @@ def _forecast_rows() -> list[dict[str, Any]]:
 
 
 def _gis_document_rows() -> list[dict[str, Any]]:
+    lifecycles = {lifecycle.document_id: lifecycle for lifecycle in GIS_LIFECYCLES}
     rows = []
     for document in GIS_DOCUMENTS:
+        lifecycle = lifecycles[document.document_id]
         hours = document.hours_to_acceptance
         accepted = document.first_event_at + timedelta(hours=hours) if hours is not None else None
         rows.append(
@@ -558,7 +641,9 @@ def _gis_document_rows() -> list[dict[str, Any]]:
                 "system": document.system,
                 "document_id": document.document_id,
                 "document_type": document.document_type,
-                "direction": "outbound",
+                "direction": document.direction,
+                "reference": lifecycle.reference,
+                "order_id": lifecycle.order_id,
                 "latest_status": document.status_group.upper(),
                 "latest_status_group": document.status_group,
                 "latest_error_code": document.error_code,
@@ -625,6 +710,91 @@ def _gis_error_code_rows() -> list[dict[str, Any]]:
     return rows
 
 
+_GIS_KINDS = {"egais": "waybill", "gismt": "gismt_document"}
+
+
+def _gis_kind(document: GisDocument) -> str:
+    if document.system == "vetis":
+        return (
+            "vet_document"
+            if document.document_type.startswith("VetDocument")
+            else ("vetis_application")
+        )
+    return _GIS_KINDS[document.system]
+
+
+def _gis_lifecycle_rows() -> list[dict[str, Any]]:
+    rows = []
+    for lifecycle in GIS_LIFECYCLES:
+        document = lifecycle.document
+        opened = document.first_event_at
+        closed = None if lifecycle.is_open else opened + timedelta(hours=30)
+        rows.append(
+            {
+                "gis_document_id": f"{document.system}-{document.document_id}",
+                "system": document.system,
+                "document_id": document.document_id,
+                "document_kind": _gis_kind(document),
+                "direction": document.direction,
+                "organization_inn": lifecycle.organization_inn,
+                "counterparty_inn": lifecycle.counterparty_inn,
+                "counterparty_gis_id": lifecycle.counterparty_gis_id,
+                "partner_id": lifecycle.partner_id,
+                "reference": lifecycle.reference,
+                "act_decision": None,
+                "latest_status": document.status_group.upper(),
+                "lifecycle_state": lifecycle.lifecycle_state,
+                "is_open": lifecycle.is_open,
+                "pending_with": lifecycle.pending_with,
+                "event_count": 2,
+                "opened_at": opened,
+                "opened_date": opened.date(),
+                "closed_at": closed,
+                "last_event_at": closed or opened,
+                "days_to_close": None if closed is None else 1.25,
+                "days_open": lifecycle.days_open,
+            }
+        )
+    return rows
+
+
+def _gis_open_backlog_rows() -> list[dict[str, Any]]:
+    groups: dict[tuple[Any, ...], list[GisLifecycle]] = {}
+    for lifecycle in GIS_LIFECYCLES:
+        if lifecycle.is_open:
+            document = lifecycle.document
+            key = (
+                lifecycle.organization_inn,
+                lifecycle.counterparty_key,
+                document.system,
+                _gis_kind(document),
+                lifecycle.lifecycle_state,
+                lifecycle.pending_with,
+            )
+            groups.setdefault(key, []).append(lifecycle)
+    rows = []
+    for key, members in groups.items():
+        ages = [member.days_open or 0 for member in members]
+        partners = [member.partner_id for member in members if member.partner_id is not None]
+        rows.append(
+            {
+                "gis_open_backlog_id": "-".join(str(part) for part in key),
+                "organization_inn": key[0],
+                "counterparty_key": key[1],
+                "partner_id": max(partners) if partners else None,
+                "system": key[2],
+                "document_kind": key[3],
+                "lifecycle_state": key[4],
+                "pending_with": key[5],
+                "open_documents": len(members),
+                "oldest_opened_at": min(member.document.first_event_at for member in members),
+                "max_days_open": max(ages),
+                "total_days_open": sum(ages),
+            }
+        )
+    return rows
+
+
 def new_mart_rows() -> dict[str, list[dict[str, Any]]]:
     return {
         "dim_partners": _partner_rows(),
@@ -639,6 +809,8 @@ def new_mart_rows() -> dict[str, list[dict[str, Any]]]:
         "fct_gis_documents": _gis_document_rows(),
         "rpt_gis_exchange_daily": _gis_daily_rows(),
         "rpt_gis_error_codes": _gis_error_code_rows(),
+        "fct_gis_document_lifecycles": _gis_lifecycle_rows(),
+        "rpt_gis_open_backlog": _gis_open_backlog_rows(),
     }
 
 

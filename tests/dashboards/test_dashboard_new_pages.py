@@ -41,7 +41,7 @@ TABLES_PER_PAGE = {
     "app_pages/events_calendar.py": 3,
     "app_pages/orders.py": 3,
     "app_pages/regions.py": 3,
-    "app_pages/gis_exchange.py": 2,
+    "app_pages/gis_exchange.py": 3,
     "app_pages/data_freshness.py": 1,
 }
 
@@ -407,7 +407,22 @@ def test_gis_kpis_follow_the_system_filter(
     ]
     hours = [doc.hours_to_acceptance for doc in documents if doc.hours_to_acceptance is not None]
     count = len(documents)
+    # The open backlog (all open documents, whatever the period) per whose move it is.
+    open_now = [
+        lifecycle
+        for lifecycle in fx.GIS_LIFECYCLES
+        if lifecycle.is_open and (not systems or lifecycle.document.system in systems)
+    ]
+    ours = [lifecycle.days_open for lifecycle in open_now if lifecycle.pending_with == "us"]
     assert _metrics(app) == {
+        "Ждут нас": format_number(len(ours)),
+        "Ждут контрагентов": format_number(
+            sum(lifecycle.pending_with == "counterparty" for lifecycle in open_now)
+        ),
+        "Ждут ответа системы": format_number(
+            sum(lifecycle.pending_with == "system" for lifecycle in open_now)
+        ),
+        "Самый давний у нас, дн.": format_number(max(ours) if ours else None),
         "Документы": format_number(count),
         "Доля отклонённых": format_percent(
             sum(d.status_group == "rejected" for d in documents) / count
@@ -423,7 +438,9 @@ def test_gis_status_drill_down(warehouse: Any, app_path: str) -> None:
 
     app.selectbox(key="gis_status_pick").set_value("error").run()
 
-    documents = app.dataframe[0].value
+    (documents,) = [
+        element.value for element in app.dataframe if "latest_error_code" in element.value.columns
+    ]
     assert documents["document_id"].tolist() == ["GM-1"]
     assert documents["system"].tolist() == ["Честный ЗНАК (ГИС МТ)"]
 
@@ -559,10 +576,19 @@ def test_new_pages_in_english(
 
     assert app.title[0].value == "GIS exchange"
     assert list(_metrics(app)) == [
+        "Waiting on us",
+        "Waiting on counterparties",
+        "Waiting on the system",
+        "Oldest waiting on us, days",
         "Documents",
         "Rejection rate",
         "Error rate",
         "Open backlog",
         "Median hours to acceptance",
     ]
-    assert _metrics(app)["Rejection rate"] == "20.0%"
+    in_period = [doc for doc in fx.GIS_DOCUMENTS if _in_period(doc.first_event_at.date())]
+    rejected = sum(doc.status_group == "rejected" for doc in in_period)
+    assert _metrics(app)["Rejection rate"] == format_percent(rejected / len(in_period), lang="en")
+    assert _metrics(app)["Rejection rate"] == "29.4%"  # 5 of 17: English decimal point
+    oldest = max(lc.days_open for lc in fx.GIS_LIFECYCLES if lc.pending_with == "us")
+    assert _metrics(app)["Oldest waiting on us, days"] == f"{oldest:,}"

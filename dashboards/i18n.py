@@ -343,7 +343,7 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "documents_by_day": ("Документы по дням", "Documents per day"),
     "rejection_rate": ("Доля отклонённых", "Rejection rate"),
     "error_rate": ("Доля ошибок", "Error rate"),
-    "open_backlog": ("Не завершено", "Open backlog"),
+    "open_backlog": ("В обработке или с ошибкой", "Processing or in error"),
     "median_hours_to_acceptance": ("Медиана до приёмки, ч", "Median hours to acceptance"),
     "mean_hours_to_acceptance": ("Среднее до приёмки, ч", "Mean hours to acceptance"),
     "hours_to_acceptance": ("До приёмки, ч", "Hours to acceptance"),

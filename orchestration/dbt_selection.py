@@ -25,9 +25,14 @@ import duckdb
 from ingestion.load import META_SCHEMA, RAW_OLTP_SCHEMA, ensure_meta_schema
 
 # Models whose figures move with the clock (overdue interactions, days overdue of payment
-# items): rebuilt, with everything downstream, whenever the clock crossed a moment they compare
-# with "now" since the last build (see clock_crossed), whatever changed.
-CLOCK_DEPENDENT_MODELS = ("int_payment_schedule_items_allocated_fifo", "fct_interactions")
+# items, days a GIS document has been open): rebuilt, with everything downstream, whenever the
+# clock crossed a moment they compare with "now" since the last build (see clock_crossed),
+# whatever changed.
+CLOCK_DEPENDENT_MODELS = (
+    "int_payment_schedule_items_allocated_fifo",
+    "fct_interactions",
+    "fct_gis_document_lifecycles",
+)
 # The moments they compare with "now" (macro as_of_timestamp): a payment counts once paid_at has
 # passed, a planned interaction is overdue once planned_at has, and due dates and ageing buckets
 # count in whole days.

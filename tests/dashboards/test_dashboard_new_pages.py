@@ -428,7 +428,7 @@ def test_gis_kpis_follow_the_system_filter(
             sum(d.status_group == "rejected" for d in documents) / count
         ),
         "Доля ошибок": format_percent(sum(d.status_group == "error" for d in documents) / count),
-        "Не завершено": format_number(sum(d.is_open for d in documents)),
+        "В обработке или с ошибкой": format_number(sum(d.is_open for d in documents)),
         "Медиана до приёмки, ч": format_number(statistics.median(hours) if hours else None, 1),
     }
 
@@ -583,7 +583,7 @@ def test_new_pages_in_english(
         "Documents",
         "Rejection rate",
         "Error rate",
-        "Open backlog",
+        "Processing or in error",
         "Median hours to acceptance",
     ]
     in_period = [doc for doc in fx.GIS_DOCUMENTS if _in_period(doc.first_event_at.date())]

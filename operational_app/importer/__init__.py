@@ -12,7 +12,14 @@ from operational_app.importer.mapping import (
     parse_mapping,
 )
 from operational_app.importer.reading import SourceError, SourceOptions, read_source
-from operational_app.importer.runner import ImportSummary, describe, run_import, write_errors
+from operational_app.importer.runner import (
+    ImportSummary,
+    describe,
+    describe_created,
+    error_kinds,
+    run_import,
+    write_errors,
+)
 
 __all__ = [
     "ENTITIES",
@@ -23,6 +30,8 @@ __all__ = [
     "SourceError",
     "SourceOptions",
     "describe",
+    "describe_created",
+    "error_kinds",
     "load_mapping",
     "parse_mapping",
     "plan_stage_history",

@@ -65,9 +65,10 @@ class RowError:
 
 
 class RowFailed(Exception):
-    def __init__(self, errors: list[FieldError]) -> None:
+    def __init__(self, errors: list[FieldError], values: dict[str, Any] | None = None) -> None:
         super().__init__("; ".join(error.message for error in errors))
         self.errors = errors
+        self.values = values  # what converted, so the row's other checks still run
 
 
 @dataclass
@@ -97,6 +98,9 @@ class EntityImporter:
         self.refs = refs
         self.now = now
         self.seen: dict[Any, int] = {}
+        # Fields of the row in hand whose conversion failed (already reported): checks that
+        # would only repeat that error ("partner is required") skip them.
+        self.failed: set[str] = set()
 
     # -- conversion -----------------------------------------------------------------------------
 
@@ -104,6 +108,7 @@ class EntityImporter:
         """Typed values of the mapped fields; references stay names until `prepare`."""
         done: dict[str, Any] = {}
         errors: list[FieldError] = []
+        failed: list[str] = []
         for name, spec in self.mapping.fields.items():
             try:
                 value = mapped_value(spec, raw_value(spec, row.values, done))
@@ -129,9 +134,11 @@ class EntityImporter:
                 done[name] = value
             except FieldError as error:
                 errors.append(error)
+                failed.append(name)
                 done[name] = None
+        self.failed = set(failed)
         if errors:
-            raise RowFailed(errors)
+            raise RowFailed(errors, done)
         return done
 
     def ref(self, errors: list[FieldError], resolve: Callable[[], Any]) -> Any:
@@ -171,8 +178,20 @@ class EntityImporter:
         result = ChunkResult()
         ready: list[tuple[SourceRow, dict[str, Any]]] = []
         for row in rows:
+            # Every error of the row: conversion errors first, then the references and rules
+            # checked on what did convert (a bad date does not hide an unknown partner).
             try:
-                record = self.prepare(self.convert(row))
+                values = self.convert(row)
+            except RowFailed as failed:
+                errors = failed.errors
+                try:
+                    self.prepare(failed.values or {})
+                except RowFailed as more:
+                    errors = errors + more.errors
+                result.errors.extend(_row_errors(row, errors))
+                continue
+            try:
+                record = self.prepare(values)
             except RowFailed as failed:
                 result.errors.extend(_row_errors(row, failed.errors))
                 continue
@@ -452,7 +471,7 @@ class DealImporter(EntityImporter):
         kind_id = self.ref(
             errors, lambda: self.refs.deal_kind(self.spec("deal_kind"), values.get("deal_kind"))
         )
-        if partner_id is None and not errors:
+        if partner_id is None and values.get("partner") is None and "partner" not in self.failed:
             errors.append(FieldError("partner is required", self.spec("partner").source_label))
         status = values.get("status") or "in_progress"
         created = values.get("created_at") or self.now
@@ -470,7 +489,8 @@ class DealImporter(EntityImporter):
                 errors,
                 lambda: self.refs.loss_reason(self.spec("loss_reason"), values.get("loss_reason")),
             )
-            if loss_reason_id is None and not errors:
+            unset = values.get("loss_reason") is None and "loss_reason" not in self.failed
+            if loss_reason_id is None and unset:
                 errors.append(
                     FieldError(
                         "a lost deal needs a loss reason (set loss_reason.default)",
@@ -649,7 +669,7 @@ class ClaimImporter(EntityImporter):
         responsible_id = self.ref(
             errors, lambda: self.refs.user(self.spec("responsible"), values.get("responsible"))
         )
-        if partner_id is None and not errors:
+        if partner_id is None and values.get("partner") is None and "partner" not in self.failed:
             errors.append(FieldError("partner is required", self.spec("partner").source_label))
         status = values.get("status") or "registered"
         result = values.get("result")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,7 @@ class ImportSummary:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     created: dict[str, int] = field(default_factory=dict)
+    created_names: dict[str, list[str]] = field(default_factory=dict)
     dry_run: bool = False
 
     @property
@@ -109,6 +111,7 @@ def run_import(
                     session.commit()
                 report(start + len(chunk), len(table.rows))
             summary.created = dict(refs.created)
+            summary.created_names = {k: list(v) for k, v in refs.created_names.items()}
             if dry_run:
                 session.rollback()
     finally:
@@ -127,5 +130,37 @@ def describe(summary: ImportSummary) -> list[tuple[str, Any]]:
         ("unchanged", summary.unchanged),
         ("rows with errors", summary.failed_rows),
     ]
-    lines += [(f"created {name}", count) for name, count in sorted(summary.created.items())]
+    verb = "would create" if summary.dry_run else "created"
+    lines += [(f"{verb} {name}", count) for name, count in sorted(summary.created.items())]
     return lines
+
+
+CLASSIFIER_LABELS = ("deal kind", "loss reason", "claim reason", "business region", "partner role")
+
+
+def describe_created(summary: ImportSummary, limit: int = 5) -> list[str]:
+    """What the import creates (or, in a dry run, would create), by name for classifiers:
+    "would create deal kind 'Типовая продажа' (stages: A → B → C)"."""
+    verb = "would create" if summary.dry_run else "created"
+    lines = []
+    for label, names in sorted(summary.created_names.items()):
+        if label not in CLASSIFIER_LABELS and label != "contact role":
+            continue
+        shown = ", ".join(repr(name) if "(stages:" not in name else name for name in names[:limit])
+        more = f" and {len(names) - limit} more" if len(names) > limit else ""
+        lines.append(f"{verb} {label} {shown}{more}")
+    return lines
+
+
+def error_kinds(errors: list[RowError]) -> list[tuple[str, int, RowError]]:
+    """Problems grouped by column and kind of message (values stripped), most frequent first,
+    each with its first occurrence: one line per kind, so no kind hides another."""
+    groups: dict[tuple[str, str], list[RowError]] = {}
+    for error in errors:
+        kind = _QUOTED.sub("…", error.message)
+        groups.setdefault((error.column or "", kind), []).append(error)
+    ranked = sorted(groups.items(), key=lambda item: (-len(item[1]), item[1][0].row))
+    return [(kind, len(found), found[0]) for (_column, kind), found in ranked]
+
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|\b\d[\d-]*\b")

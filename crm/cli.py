@@ -531,14 +531,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     importer = commands.add_parser(
         "import",
-        help="import partners, deals, interactions or claims from a CSV/XLSX export",
+        help="import users, partners, deals, interactions or claims from a CSV/XLSX export",
         description="Import an export of another CRM or 1C (CSV or text in UTF-8, UTF-16, "
         "windows-1251, cp866 or KOI8-R, detected unless the mapping's source.encoding names it; "
         "XLSX or XLS) following a YAML mapping (examples: operational_app/importer/mappings/). "
         "Good rows are written, bad rows listed in the errors file; re-running updates instead "
         "of duplicating. Creates or upgrades the OLTP schema first.",
     )
-    importer.add_argument("entity", choices=["partners", "deals", "interactions", "claims"])
+    importer.add_argument(
+        "entity", choices=["users", "partners", "deals", "interactions", "claims"]
+    )
     importer.add_argument("file", type=Path, help="the CSV, XLSX or XLS file")
     importer.add_argument("--mapping", type=Path, required=True, help="the mapping YAML")
     importer.add_argument(

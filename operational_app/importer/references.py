@@ -162,15 +162,20 @@ class References:
         return self.resolve(spec, value, self._catalog("user", load), self._create_user, "user")
 
     def _create_user(self, full_name: str) -> int:
+        login = self.new_login(full_name)
+        return self._insert(User(login=login, full_name=full_name[:200], role="manager"))
+
+    def new_login(self, name: str) -> str:
+        """A free login from a name or wanted login: transliterated, lower case, made unique."""
         if self._logins is None:
             self._logins = set(self.session.scalars(select(User.login)))
-        base = re.sub(r"[^a-z0-9]+", ".", translit(full_name).lower()).strip(".") or "user"
+        base = re.sub(r"[^a-z0-9_.@-]+", ".", translit(name).lower()).strip(".") or "user"
         login, serial = base[:90], 1
         while login in self._logins:
             serial += 1
             login = f"{base[:90]}{serial}"
         self._logins.add(login)
-        return self._insert(User(login=login, full_name=full_name[:200], role="manager"))
+        return login
 
     def business_region(self, spec: FieldSpec, value: Any) -> int | None:
         catalog = self._catalog("business_region", lambda: self._live_names(BusinessRegion))

@@ -306,12 +306,18 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TextColumn("{task.fields[rate]}"),
         console=console,
     ) as progress:
-        task = progress.add_task(f"import {args.entity}", total=None)
+        import time
+
+        task = progress.add_task(f"import {args.entity}", total=None, rate="")
+        started = time.monotonic()
 
         def report(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
+            elapsed = time.monotonic() - started
+            rate = f"{done / elapsed:,.0f} rows/s" if done and elapsed > 0 else ""
+            progress.update(task, completed=done, total=total, rate=rate)
 
         try:
             summary = run_import(

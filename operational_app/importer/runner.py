@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from operational_app.db.models import utc_now
 from operational_app.db.session import create_oltp_engine
 from operational_app.importer.entities import ENTITIES, RowError
 from operational_app.importer.mapping import ImportMapping, MappingError, load_mapping
-from operational_app.importer.reading import read_source
+from operational_app.importer.reading import SourceRow, open_source
 from operational_app.importer.references import References
 
 CHUNK_ROWS = 1_000
@@ -79,15 +79,19 @@ def run_import(
         mapping = load_mapping(mapping)
     if mapping.entity != entity:
         raise MappingError(f"the mapping is for {mapping.entity}, not {entity}")
-    table = read_source(Path(path), mapping.source)
+    table = open_source(Path(path), mapping.source)
+    report = progress or (lambda _done, _total: None)
+    # A first pass over the records: the total for the progress line, and a damaged record
+    # (a broken quote) refused before anything is written. Rows are then read again chunk by
+    # chunk, so memory holds one chunk of rows, not the file's.
+    total = table.count()
     missing = sorted(mapping.columns_used() - set(table.columns))
     if missing:
         raise MappingError(
             f"columns not in the file: {', '.join(missing)}; "
             f"the file has: {', '.join(table.columns)}"
         )
-    report = progress or (lambda _done, _total: None)
-    summary = ImportSummary(entity, read=len(table.rows), dry_run=dry_run)
+    summary = ImportSummary(entity, read=total, dry_run=dry_run)
     now = now or utc_now()
     # Like every command that touches the OLTP database: create or upgrade the schema first, so
     # an import into a fresh data directory works (a dry run included: it needs the tables).
@@ -97,9 +101,9 @@ def run_import(
         with Session(engine) as session:
             refs = References(session)
             importer = ENTITIES[entity](session, mapping, refs, now)
-            report(0, len(table.rows))
-            for start in range(0, len(table.rows), CHUNK_ROWS):
-                chunk = table.rows[start : start + CHUNK_ROWS]
+            report(0, total)
+            done = 0
+            for chunk in _chunks(table.rows(), CHUNK_ROWS):
                 result = importer.import_chunk(chunk)
                 summary.imported += result.imported
                 summary.updated += result.updated
@@ -109,7 +113,8 @@ def run_import(
                     session.flush()
                 else:
                     session.commit()
-                report(start + len(chunk), len(table.rows))
+                done += len(chunk)
+                report(done, total)
             summary.created = dict(refs.created)
             summary.created_names = {k: list(v) for k, v in refs.created_names.items()}
             if dry_run:
@@ -119,6 +124,17 @@ def run_import(
     if errors_path is not None:
         write_errors(Path(errors_path), summary.errors)
     return summary
+
+
+def _chunks(rows: Iterator[SourceRow], size: int) -> Iterator[list[SourceRow]]:
+    chunk: list[SourceRow] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def describe(summary: ImportSummary) -> list[tuple[str, Any]]:

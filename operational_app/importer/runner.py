@@ -139,10 +139,11 @@ def _chunks(rows: Iterator[SourceRow], size: int) -> Iterator[list[SourceRow]]:
 
 def describe(summary: ImportSummary) -> list[tuple[str, Any]]:
     """The lines of the printed summary."""
+    would = "would be " if summary.dry_run else ""
     lines: list[tuple[str, Any]] = [
         ("read", summary.read),
-        ("imported", summary.imported),
-        ("updated", summary.updated),
+        (f"{would}imported", summary.imported),
+        (f"{would}updated", summary.updated),
         ("unchanged", summary.unchanged),
         ("rows with errors", summary.failed_rows),
     ]

@@ -133,6 +133,7 @@ def test_create_missing_makes_the_kind_with_stages_and_the_dry_run_says_would_cr
     from operational_app.importer import describe, describe_created
 
     assert ("would create deal kind", 1) in describe(dry)
+    assert ("would be imported", 3) in describe(dry)
     assert describe_created(dry) == [
         "would create deal kind 'Продажа' (stages: Контакт → Потребность → Договор)",
         "would create loss reason 'Дорого'",
@@ -144,6 +145,7 @@ def test_create_missing_makes_the_kind_with_stages_and_the_dry_run_says_would_cr
     real = run_import(url, "deals", path, mapping, now=NOW)
     assert not real.errors and real.imported == 3
     assert describe_created(real)[0].startswith("created deal kind 'Продажа'")
+    assert ("imported", 3) in describe(real) and ("created deal kind", 1) in describe(real)
     assert _stages(url, "Продажа") == ["Контакт", "Потребность", "Договор"]
     again = run_import(url, "deals", path, mapping, now=NOW)
     assert again.created == {} and again.unchanged == 3

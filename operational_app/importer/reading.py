@@ -29,7 +29,8 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import io
+import itertools
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -242,7 +243,9 @@ def _sniff_delimiter(header: str, options: SourceOptions) -> str:
 def _read_csv(path: Path, options: SourceOptions) -> SourceStream:
     text, encoding = _decode(path.read_bytes(), options.encoding)
     # Physical lines only to find the header; the records are parsed by csv (quoted newlines).
-    head_lines = text.splitlines()[: options.skip_rows + 51]
+    head_lines = [
+        line.rstrip("\r\n") for line in itertools.islice(_lines(text), options.skip_rows + 51)
+    ]
     if not head_lines:
         raise SourceError("the file is empty")
     start = _header_index(head_lines, options)
@@ -251,10 +254,12 @@ def _read_csv(path: Path, options: SourceOptions) -> SourceStream:
     delimiter = _sniff_delimiter(head_lines[start], options)
 
     def open_reader() -> Any:
-        stream = io.StringIO(text, newline="")
+        # Lines sliced from the text one at a time with their endings (what csv needs for
+        # quoted newlines): an io.StringIO would copy the whole text at 4 bytes a character.
+        lines = _lines(text)
         for _ in range(start):
-            stream.readline()
-        return csv.reader(stream, delimiter=delimiter)
+            next(lines, None)
+        return csv.reader(lines, delimiter=delimiter)
 
     reader = open_reader()
     try:
@@ -275,6 +280,14 @@ def _read_csv(path: Path, options: SourceOptions) -> SourceStream:
             raise _csv_error(start, reader, error) from None
 
     return SourceStream(columns, rows, encoding, delimiter)
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The physical lines of `text` with their endings (\\r\\n, \\r or \\n), lazily."""
+    return (match.group() for match in _LINE.finditer(text))
 
 
 def _csv_error(start: int, reader: Any, error: csv.Error) -> SourceError:

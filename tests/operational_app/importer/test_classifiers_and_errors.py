@@ -195,3 +195,23 @@ def test_every_error_of_every_row_is_reported(url: str, tmp_path: Path) -> None:
         (2, "Name"),
         (2, "Partner"),
     ]
+
+
+@pytest.mark.postgres
+def test_create_missing_and_a_refusal_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
+    """Savepoints on PostgreSQL: a refused loss reason leaves the row's other creations and the
+    rest of the chunk intact."""
+    from operational_app.importer.classifiers import add_classifier
+
+    add_classifier(postgres_url, "loss-reason", "Дорого")
+    path = _csv(
+        tmp_path,
+        [
+            "D1,One,Acme,lost,Контакт,2026-01-10,2026-02-01,Дорого",
+            f"D2,Two,Beta,lost,Контакт,2026-01-10,2026-02-01,{'x' * 201}",
+            "D3,Three,Acme,won,Договор,2026-01-10,2026-02-01,",
+        ],
+    )
+    summary = run_import(postgres_url, "deals", path, parse_mapping(DEALS), now=NOW)
+    assert summary.imported == 2 and [e.row for e in summary.errors] == [2]
+    assert _stages(postgres_url, "Продажа") == ["Контакт", "Потребность", "Договор"]

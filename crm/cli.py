@@ -292,19 +292,32 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from rich.markup import escape
     from sqlalchemy.exc import SQLAlchemyError
 
-    from operational_app.importer import MappingError, SourceError, describe, run_import
+    from operational_app.importer import (
+        MappingError,
+        SourceError,
+        describe,
+        describe_created,
+        error_kinds,
+        run_import,
+    )
 
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TextColumn("{task.fields[rate]}"),
         console=console,
     ) as progress:
-        task = progress.add_task(f"import {args.entity}", total=None)
+        import time
+
+        task = progress.add_task(f"import {args.entity}", total=None, rate="")
+        started = time.monotonic()
 
         def report(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
+            elapsed = time.monotonic() - started
+            rate = f"{done / elapsed:,.0f} rows/s" if done and elapsed > 0 else ""
+            progress.update(task, completed=done, total=total, rate=rate)
 
         try:
             summary = run_import(
@@ -329,21 +342,69 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             return 2
     for label, count in describe(summary):
         console.print(f"  {label:<28} {count:>10,}")
+    for line in describe_created(summary):
+        console.print(f"  {line}", markup=False, highlight=False)
     if summary.errors:
         where = args.errors or "(pass --errors FILE to list them)"
         console.print(
             f"[yellow]{len(summary.errors)} problems in {summary.failed_rows} rows"
             f"[/yellow]: {where}"
         )
-        for error in summary.errors[:5]:
+        # One line per kind of problem with its count and first row: no kind hides another.
+        for _kind, count, first in error_kinds(summary.errors):
             # The messages quote the file's values: print them as text, not as rich markup.
             console.print(
-                f"  row {error.row} (line {error.line}) {error.column or ''}: {error.message}",
+                f"  {count:>8,} x {first.column or ''}: {first.message} "
+                f"(first: row {first.row}, line {first.line})",
                 markup=False,
                 highlight=False,
             )
-    verb = "Checked (dry run, nothing written)" if summary.dry_run else "Imported into"
-    console.print(f"[green]{verb}[/green] {settings.oltp_url}")
+    if summary.dry_run:
+        console.print(f"[green]Checked (dry run, nothing written)[/green] {settings.oltp_url}")
+        console.print("Next: run the same command without --dry-run to import.")
+    else:
+        console.print(f"[green]Imported into[/green] {settings.oltp_url}")
+        console.print(
+            "Next: `crm pipeline` to load the warehouse, then `crm dashboards` to see the "
+            "imported data."
+        )
+    return 0
+
+
+def _cmd_classifier_add(args: argparse.Namespace, settings: Settings) -> int:
+    from rich.markup import escape
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from operational_app.importer.classifiers import ClassifierError, add_classifier, split_stages
+
+    try:
+        created = add_classifier(
+            settings.oltp_url,
+            args.kind,
+            args.name,
+            stages=split_stages(getattr(args, "stages", None)),
+            parent=getattr(args, "parent", None),
+            code=getattr(args, "code", None),
+        )
+    except ClassifierError as error:
+        console.print(f"[red]Cannot add {args.kind}:[/red] {escape(str(error))}", soft_wrap=True)
+        return 2
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        console.print(f"[red]The database refused:[/red] {escape(reason)}", soft_wrap=True)
+        return 2
+    detail = ""
+    if created.stages:
+        detail = f" with stages {' → '.join(created.stages)}"
+    elif created.kind == "deal-kind":
+        detail = " (non-process: no stages)"
+    if created.parent:
+        detail = f" under {created.parent!r}"
+    console.print(
+        f"Added {created.kind} {created.name!r} (id {created.id}){detail}",
+        markup=False,
+        highlight=False,
+    )
     return 0
 
 
@@ -476,14 +537,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     importer = commands.add_parser(
         "import",
-        help="import partners, deals, interactions or claims from a CSV/XLSX export",
+        help="import users, partners, deals, interactions or claims from a CSV/XLSX export",
         description="Import an export of another CRM or 1C (CSV or text in UTF-8, UTF-16, "
         "windows-1251, cp866 or KOI8-R, detected unless the mapping's source.encoding names it; "
         "XLSX or XLS) following a YAML mapping (examples: operational_app/importer/mappings/). "
         "Good rows are written, bad rows listed in the errors file; re-running updates instead "
         "of duplicating. Creates or upgrades the OLTP schema first.",
     )
-    importer.add_argument("entity", choices=["partners", "deals", "interactions", "claims"])
+    importer.add_argument(
+        "entity", choices=["users", "partners", "deals", "interactions", "claims"]
+    )
     importer.add_argument("file", type=Path, help="the CSV, XLSX or XLS file")
     importer.add_argument("--mapping", type=Path, required=True, help="the mapping YAML")
     importer.add_argument(
@@ -496,6 +559,51 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="check every row and report, but write nothing"
     )
     importer.set_defaults(handler=_cmd_import)
+
+    classifier = commands.add_parser(
+        "classifier",
+        help="manage classifiers (deal kinds with stages, loss and claim reasons, ...)",
+        description="Create the classifiers imports refer to, by the admin pages' rules.",
+    )
+    classifier_commands = classifier.add_subparsers(
+        dest="classifier_cmd", required=True, metavar="ACTION"
+    )
+    classifier_add = classifier_commands.add_parser(
+        "add",
+        help="add a classifier entry",
+        description="Add a deal kind (with its stages), loss reason, claim reason, business "
+        "region or partner role. Names are unique (deleted entries included). Creates or "
+        "upgrades the OLTP schema first.",
+    )
+    kinds = classifier_add.add_subparsers(dest="kind", required=True, metavar="KIND")
+    add_help = {
+        "deal-kind": (
+            "a deal kind (Вид сделки); --stages makes it a sales process",
+            "Add a deal kind. With --stages it is a sales process whose stages follow in "
+            "the given order, the last one final (won); without, a non-process kind.",
+        ),
+        "loss-reason": ("a loss reason (Причина проигрыша)", "Add a loss reason."),
+        "claim-reason": (
+            "a claim reason (Причина претензии), optionally under a group",
+            "Add a claim reason; --parent puts it under an existing reason (a group).",
+        ),
+        "business-region": ("a business region (Бизнес-регион)", "Add a business region."),
+        "partner-role": ("a partner role (Роль партнёра)", "Add a partner role."),
+    }
+    for kind, (short, long) in add_help.items():
+        sub = kinds.add_parser(kind, help=short, description=long)
+        sub.add_argument("name", help="the name shown in the app")
+        if kind == "deal-kind":
+            sub.add_argument(
+                "--stages",
+                help='stages in process order, comma-separated: "Первичный контакт,'
+                'Переговоры,Договор" (the last is the final, won stage)',
+            )
+        if kind == "claim-reason":
+            sub.add_argument("--parent", help="name of the group reason to put it under")
+        if kind == "business-region":
+            sub.add_argument("--code", help="short code (at most 20 characters)")
+        sub.set_defaults(handler=_cmd_classifier_add)
 
     user = commands.add_parser(
         "user", help="manage operational app users", description="Manage app users."

@@ -20,7 +20,7 @@ Services flush but never commit: the caller owns the transaction.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -275,6 +275,27 @@ def create_entry(session: Session, key: str, values: Mapping[str, Any]) -> Any:
     session.add(entry)
     session.flush()
     return entry
+
+
+def create_deal_kind(session: Session, name: Any, stages: Sequence[str] = ()) -> DealKind:
+    """A deal kind with its sales stages in process order (the last one is the final, "won"
+    stage); no stages makes a non-process kind. Every rule of `create_entry` applies to the
+    kind and to each stage; stage names must differ within the kind."""
+    names = [require_text(stage, "stages") for stage in stages]
+    seen: set[str] = set()
+    for stage in names:
+        if stage.casefold() in seen:
+            raise ValidationFailed(
+                "deal_kind.stage_twice",
+                f"The stage '{stage}' is named twice.",
+                field="stages",
+                params={"name": stage},
+            )
+        seen.add(stage.casefold())
+    kind = create_entry(session, "deal-kinds", {"name": name, "has_stages": bool(names)})
+    for stage in names:
+        create_entry(session, "sales-stages", {"deal_kind_id": kind.id, "name": stage})
+    return kind
 
 
 def update_entry(

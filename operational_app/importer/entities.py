@@ -28,12 +28,14 @@ from operational_app.db.models import (
     INTERACTION_KINDS,
     INTERACTION_STATUSES,
     PARTNER_KINDS,
+    USER_ROLES,
     Claim,
     Deal,
     DealStageHistory,
     Interaction,
     Partner,
     PartnerRoleLink,
+    User,
 )
 from operational_app.domain import deals as deal_service
 from operational_app.domain.errors import DomainError
@@ -65,9 +67,10 @@ class RowError:
 
 
 class RowFailed(Exception):
-    def __init__(self, errors: list[FieldError]) -> None:
+    def __init__(self, errors: list[FieldError], values: dict[str, Any] | None = None) -> None:
         super().__init__("; ".join(error.message for error in errors))
         self.errors = errors
+        self.values = values  # what converted, so the row's other checks still run
 
 
 @dataclass
@@ -88,6 +91,7 @@ class EntityImporter:
     FIELDS: ClassVar[dict[str, str]] = {}  # target field -> value type
     MODEL: ClassVar[Any] = None
     KEY_FIELDS: ClassVar[tuple[str, ...]] = ()
+    REPEATS_ALLOWED: ClassVar[bool] = False  # an identical repeat of a key is no error
 
     def __init__(
         self, session: Session, mapping: ImportMapping, refs: References, now: dt.datetime
@@ -97,6 +101,10 @@ class EntityImporter:
         self.refs = refs
         self.now = now
         self.seen: dict[Any, int] = {}
+        self.first: dict[Any, dict[str, Any]] = {}
+        # Fields of the row in hand whose conversion failed (already reported): checks that
+        # would only repeat that error ("partner is required") skip them.
+        self.failed: set[str] = set()
 
     # -- conversion -----------------------------------------------------------------------------
 
@@ -104,6 +112,7 @@ class EntityImporter:
         """Typed values of the mapped fields; references stay names until `prepare`."""
         done: dict[str, Any] = {}
         errors: list[FieldError] = []
+        failed: list[str] = []
         for name, spec in self.mapping.fields.items():
             try:
                 value = mapped_value(spec, raw_value(spec, row.values, done))
@@ -129,9 +138,11 @@ class EntityImporter:
                 done[name] = value
             except FieldError as error:
                 errors.append(error)
+                failed.append(name)
                 done[name] = None
+        self.failed = set(failed)
         if errors:
-            raise RowFailed(errors)
+            raise RowFailed(errors, done)
         return done
 
     def ref(self, errors: list[FieldError], resolve: Callable[[], Any]) -> Any:
@@ -171,12 +182,29 @@ class EntityImporter:
         result = ChunkResult()
         ready: list[tuple[SourceRow, dict[str, Any]]] = []
         for row in rows:
+            # Every error of the row: conversion errors first, then the references and rules
+            # checked on what did convert (a bad date does not hide an unknown partner).
             try:
-                record = self.prepare(self.convert(row))
+                values = self.convert(row)
+            except RowFailed as failed:
+                errors = failed.errors
+                try:
+                    self.prepare(failed.values or {})
+                except RowFailed as more:
+                    errors = errors + more.errors
+                result.errors.extend(_row_errors(row, errors))
+                continue
+            try:
+                record = self.prepare(values)
             except RowFailed as failed:
                 result.errors.extend(_row_errors(row, failed.errors))
                 continue
             key = self.key(record)
+            if key in self.seen and self.REPEATS_ALLOWED and self.first.get(key) == record:
+                # A list of people per row of another list (a team lead on every row of the
+                # team file) names the same record again: nothing new, no error.
+                result.unchanged += 1
+                continue
             if key in self.seen:
                 result.errors.append(
                     RowError(
@@ -189,6 +217,8 @@ class EntityImporter:
                 )
                 continue
             self.seen[key] = row.number
+            if self.REPEATS_ALLOWED:
+                self.first[key] = record
             ready.append((row, record))
         known = self.existing([self.key(record) for _, record in ready])
         fresh = [record for _, record in ready if self.key(record) not in known]
@@ -257,6 +287,7 @@ _CHOICES = {
     "claim_source": CLAIM_SOURCES,
     "claim_status": CLAIM_STATUSES,
     "claim_result": CLAIM_RESULTS,
+    "user_role": USER_ROLES,
 }
 
 
@@ -452,7 +483,7 @@ class DealImporter(EntityImporter):
         kind_id = self.ref(
             errors, lambda: self.refs.deal_kind(self.spec("deal_kind"), values.get("deal_kind"))
         )
-        if partner_id is None and not errors:
+        if partner_id is None and values.get("partner") is None and "partner" not in self.failed:
             errors.append(FieldError("partner is required", self.spec("partner").source_label))
         status = values.get("status") or "in_progress"
         created = values.get("created_at") or self.now
@@ -470,7 +501,8 @@ class DealImporter(EntityImporter):
                 errors,
                 lambda: self.refs.loss_reason(self.spec("loss_reason"), values.get("loss_reason")),
             )
-            if loss_reason_id is None and not errors:
+            unset = values.get("loss_reason") is None and "loss_reason" not in self.failed
+            if loss_reason_id is None and unset:
                 errors.append(
                     FieldError(
                         "a lost deal needs a loss reason (set loss_reason.default)",
@@ -649,7 +681,7 @@ class ClaimImporter(EntityImporter):
         responsible_id = self.ref(
             errors, lambda: self.refs.user(self.spec("responsible"), values.get("responsible"))
         )
-        if partner_id is None and not errors:
+        if partner_id is None and values.get("partner") is None and "partner" not in self.failed:
             errors.append(FieldError("partner is required", self.spec("partner").source_label))
         status = values.get("status") or "registered"
         result = values.get("result")
@@ -857,7 +889,90 @@ class InteractionImporter(EntityImporter):
             setattr(entity, name, value)
 
 
+# -- users ---------------------------------------------------------------------------------------
+
+
+class UserImporter(EntityImporter):
+    """Пользователи (managers, operators) by full name, the way deals, partners and claims
+    refer to them. `login` defaults to a transliteration of the name (made unique); imported
+    users cannot sign in until an administrator sets a password. A re-run updates role, email
+    and activity when the file gives them; the login is never changed (it is how people sign
+    in). The same person on several rows (a team lead on each row of a team file) is one user.
+
+    The schema has no place for a user's business region or supervisor (1C: Подразделение and
+    its Руководитель), so a team file's regional office and team lead are not linked to the
+    people; import the leads as users with a second mapping."""
+
+    FIELDS: ClassVar[dict[str, str]] = {
+        "full_name": "text:200",
+        "login": "text:100",
+        "role": "choice:user_role",
+        "email": "text:200",
+        "is_active": "bool",
+    }
+    KEY_FIELDS = ("full_name",)
+    MODEL = User
+    REPEATS_ALLOWED = True
+
+    def prepare(self, values: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "full_name": values["full_name"],
+            "login": values.get("login"),
+            "role": values.get("role"),
+            "email": values.get("email"),
+            "is_active": values.get("is_active"),
+        }
+
+    def key(self, record: dict[str, Any]) -> Any:
+        return record["full_name"]
+
+    def existing(self, keys: list[Any]) -> dict[Any, int]:
+        rows = self.session.execute(
+            select(User.full_name, User.id)
+            .where(User.full_name.in_(keys), User.deleted_at.is_(None))
+            .order_by(User.id)
+        )
+        found: dict[Any, int] = {}
+        for name, identifier in rows:
+            found.setdefault(name, identifier)
+        return found
+
+    def insert(self, records: list[dict[str, Any]]) -> None:
+        rows = []
+        for record in records:
+            login = self.refs.new_login(record["login"] or record["full_name"])
+            rows.append(
+                {
+                    "full_name": record["full_name"],
+                    "login": login,
+                    "role": record["role"] or "manager",
+                    "email": record["email"],
+                    "is_active": True if record["is_active"] is None else record["is_active"],
+                    "must_change_password": False,
+                    "created_at": self.now,
+                    "updated_at": self.now,
+                    "version": 1,
+                }
+            )
+        self.session.execute(insert(User.__table__), rows)
+
+    def _wanted(self, record: dict[str, Any]) -> dict[str, Any]:
+        return {
+            name: record[name]
+            for name in ("role", "email", "is_active")
+            if record[name] is not None
+        }
+
+    def differs(self, entity: Any, record: dict[str, Any]) -> bool:
+        return bool(_differs(entity, self._wanted(record)))
+
+    def update(self, entity: Any, record: dict[str, Any]) -> None:
+        for name, value in _differs(entity, self._wanted(record)).items():
+            setattr(entity, name, value)
+
+
 ENTITIES: dict[str, type[EntityImporter]] = {
+    "users": UserImporter,
     "partners": PartnerImporter,
     "deals": DealImporter,
     "interactions": InteractionImporter,

@@ -20,7 +20,11 @@ value is empty; `now` = time of the import for dates), `required`, `formats` (st
 dates, tried in order; ISO is always accepted), `allowed` (the only values accepted; others are a
 row error with a "did you mean" suggestion) and, for references, `on_unknown`:
 `error` (row error with a suggestion), `create` (add the missing classifier / partner / user) or
-`default` (use the field's default instead).
+`default` (use the field's default instead). `create_missing: true` is the same as
+`on_unknown: create`; for `deal_kind` add `stages: [First, Second, ..., Final]` (in process order;
+none = a non-process kind). Classifiers are created through operational_app.domain.classifiers,
+so a name the admin pages would refuse (too long, taken by a deleted entry) is a row error; a dry
+run reports them as "would create".
 """
 
 from __future__ import annotations
@@ -69,6 +73,7 @@ class FieldSpec:
     allowed: tuple[str, ...] = ()
     on_unknown: str = "error"
     parent_column: str | None = None  # hierarchical classifiers (claim reasons)
+    stages: tuple[str, ...] = ()  # a deal kind created by the import: its stages in order
 
     @property
     def source_label(self) -> str:
@@ -150,6 +155,26 @@ def parse_mapping(document: Mapping[str, Any], path: Path | None = None) -> Impo
         on_unknown = raw.pop("on_unknown", "error")
         if on_unknown not in ON_UNKNOWN:
             raise MappingError(f"{where}: {name}.on_unknown must be one of {ON_UNKNOWN}")
+        create_missing = raw.pop("create_missing", False)
+        if not isinstance(create_missing, bool):
+            raise MappingError(f"{where}: {name}.create_missing must be true or false")
+        if create_missing:
+            if on_unknown not in ("error", "create"):
+                raise MappingError(
+                    f"{where}: {name}: create_missing contradicts on_unknown: {on_unknown}"
+                )
+            on_unknown = "create"
+        stages = raw.pop("stages", ())
+        if isinstance(stages, str):
+            stages = [part.strip() for part in stages.split(",")]
+        if not isinstance(stages, list | tuple) or not all(
+            isinstance(stage, str) and stage.strip() for stage in stages
+        ):
+            raise MappingError(f"{where}: {name}.stages must be a list of stage names")
+        if stages and name != "deal_kind":
+            raise MappingError(f"{where}: {name}: only deal_kind has stages")
+        if len({stage.strip() for stage in stages}) != len(stages):
+            raise MappingError(f"{where}: {name}.stages names a stage twice")
         formats = raw.pop("formats", raw.pop("format", ()))
         try:
             spec = FieldSpec(
@@ -163,6 +188,7 @@ def parse_mapping(document: Mapping[str, Any], path: Path | None = None) -> Impo
                 allowed=tuple(str(v) for v in raw.pop("allowed", ())),
                 on_unknown=on_unknown,
                 parent_column=raw.pop("parent_column", None),
+                stages=tuple(stage.strip() for stage in stages),
             )
         except TypeError as error:
             raise MappingError(f"{where}: field {name}: {error}") from error

@@ -17,6 +17,11 @@ Files come from outside, so reading is bounded and never guesses silently:
   before its rows are read (openpyxl would pad every row to the declared width);
 - rows and columns are bounded while reading too, for files that declare nothing.
 Every problem is a `SourceError` with one clear line.
+
+`open_source` streams a CSV: the decoded text is held (encoding detection needs all of it),
+but records become `SourceRow`s only as they are consumed, so an import's memory does not grow
+with the number of rows; `SourceStream.count()` is a first pass that finds the total and any
+structural error before anything is written. XLSX/XLS sheets are read whole (openpyxl's).
 """
 
 from __future__ import annotations
@@ -24,9 +29,10 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import io
+import itertools
+import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,15 +87,42 @@ class SourceTable:
     delimiter: str | None = None
 
 
+@dataclass
+class SourceStream:
+    """A table whose rows are produced on demand: `rows()` may be called more than once (each
+    call starts over), so a counting pass can precede the import."""
+
+    columns: list[str]
+    make_rows: Callable[[], Iterator[SourceRow]]
+    encoding: str | None = None
+    delimiter: str | None = None
+
+    def rows(self) -> Iterator[SourceRow]:
+        return self.make_rows()
+
+    def count(self) -> int:
+        """Records in the table (a full pass: raises the SourceError a damaged record gives)."""
+        return sum(1 for _ in self.make_rows())
+
+
 def read_source(path: Path, options: SourceOptions | None = None) -> SourceTable:
+    stream = open_source(path, options)
+    return SourceTable(stream.columns, list(stream.rows()), stream.encoding, stream.delimiter)
+
+
+def open_source(path: Path, options: SourceOptions | None = None) -> SourceStream:
     options = options or SourceOptions()
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in XLSX_SUFFIXES:
-        return _read_xlsx(path, options)
+        return _whole(_read_xlsx(path, options))
     if suffix in XLS_SUFFIXES:
-        return _read_xls(path, options)
+        return _whole(_read_xls(path, options))
     return _read_csv(path, options)
+
+
+def _whole(table: SourceTable) -> SourceStream:
+    return SourceStream(table.columns, lambda: iter(table.rows), table.encoding, table.delimiter)
 
 
 # -- encodings ----------------------------------------------------------------------------------
@@ -207,38 +240,65 @@ def _sniff_delimiter(header: str, options: SourceOptions) -> str:
     return best if counts[best] else ","
 
 
-def _read_csv(path: Path, options: SourceOptions) -> SourceTable:
+def _read_csv(path: Path, options: SourceOptions) -> SourceStream:
     text, encoding = _decode(path.read_bytes(), options.encoding)
     # Physical lines only to find the header; the records are parsed by csv (quoted newlines).
-    head_lines = text.splitlines()[: options.skip_rows + 51]
+    head_lines = [
+        line.rstrip("\r\n") for line in itertools.islice(_lines(text), options.skip_rows + 51)
+    ]
     if not head_lines:
         raise SourceError("the file is empty")
     start = _header_index(head_lines, options)
     if start >= len(head_lines):
         raise SourceError(f"the file has fewer than {start + 1} lines")
     delimiter = _sniff_delimiter(head_lines[start], options)
-    stream = io.StringIO(text, newline="")
-    for _ in range(start):
-        stream.readline()
-    reader = csv.reader(stream, delimiter=delimiter)
-    try:
-        return _csv_table(reader, start, encoding, delimiter)
-    except csv.Error as error:
-        # e.g. a field over csv.field_size_limit(): a broken quote swallowing the file, or junk.
-        raise SourceError(
-            f"line {start + reader.line_num}: {error}; check the quotes in that line, "
-            "the delimiter and the encoding"
-        ) from None
 
+    def open_reader() -> Any:
+        # Lines sliced from the text one at a time with their endings (what csv needs for
+        # quoted newlines): an io.StringIO would copy the whole text at 4 bytes a character.
+        lines = _lines(text)
+        for _ in range(start):
+            next(lines, None)
+        return csv.reader(lines, delimiter=delimiter)
 
-def _csv_table(reader: Any, start: int, encoding: str, delimiter: str) -> SourceTable:
+    reader = open_reader()
     try:
         header = next(reader)
     except StopIteration as error:
         raise SourceError("the file has no header") from error
+    except csv.Error as error:
+        raise _csv_error(start, reader, error) from None
     columns = [name.strip() for name in header]
     _check_columns(columns)
-    rows: list[SourceRow] = []
+
+    def rows() -> Iterator[SourceRow]:
+        reader = open_reader()
+        next(reader)
+        try:
+            yield from _csv_records(reader, start, columns)
+        except csv.Error as error:
+            raise _csv_error(start, reader, error) from None
+
+    return SourceStream(columns, rows, encoding, delimiter)
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The physical lines of `text` with their endings (\\r\\n, \\r or \\n), lazily."""
+    return (match.group() for match in _LINE.finditer(text))
+
+
+def _csv_error(start: int, reader: Any, error: csv.Error) -> SourceError:
+    # e.g. a field over csv.field_size_limit(): a broken quote swallowing the file, or junk.
+    return SourceError(
+        f"line {start + reader.line_num}: {error}; check the quotes in that line, "
+        "the delimiter and the encoding"
+    )
+
+
+def _csv_records(reader: Any, start: int, columns: list[str]) -> Iterator[SourceRow]:
     line = start + reader.line_num + 1  # where the next record starts (1-based)
     number = 0
     for record in reader:
@@ -251,8 +311,7 @@ def _csv_table(reader: Any, start: int, encoding: str, delimiter: str) -> Source
         values = dict(zip(columns, record, strict=False))
         if len(record) > len(columns):
             values["__extra__"] = record[len(columns) : len(columns) + MAX_COLUMNS]
-        rows.append(SourceRow(number, first_line, values))
-    return SourceTable(columns, rows, encoding, delimiter)
+        yield SourceRow(number, first_line, values)
 
 
 def _check_columns(columns: list[str]) -> None:

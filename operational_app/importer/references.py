@@ -2,6 +2,8 @@
 
 Each kind of reference is loaded once per import into a dictionary; names match exactly first,
 then ignoring case and repeated spaces. Unknown values follow the field's `on_unknown`.
+Classifiers are created through operational_app.domain.classifiers (the admin pages' rules);
+a refusal there is a row error, never a half-written classifier.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from operational_app.db.models import (
     SalesStage,
     User,
 )
+from operational_app.domain import classifiers
+from operational_app.domain.errors import DomainError
 from operational_app.importer.mapping import FieldError, FieldSpec, suggest
 from operational_app.seed.reference import translit
 
@@ -66,6 +70,8 @@ class References:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.created: Counter[str] = Counter()
+        self.created_names: dict[str, list[str]] = {}
+        self._kind_stages: dict[str, tuple[str, ...]] = {}
         self._catalogs: dict[str, Catalog] = {}
         self._stages: dict[int, list[tuple[int, str, int]]] | None = None
         self._kinds: dict[int, bool] = {}
@@ -102,13 +108,35 @@ class References:
         if spec.on_unknown == "create" and create is not None:
             identifier = create(name)
             catalog.add(name, identifier)
-            self.created[label] += 1
+            self._count(label, name)
             return identifier
         if spec.on_unknown == "default" and spec.default is not None and spec.default != name:
             return self.resolve(spec, spec.default, catalog, create, label)
         raise FieldError(
             f"unknown {label} {name!r}{suggest(name, catalog.names())}", spec.source_label, name
         )
+
+    def _count(self, label: str, name: str) -> None:
+        self.created[label] += 1
+        stages = self._kind_stages.get(name) if label == "deal kind" else None
+        shown = f"{name!r} (stages: {' → '.join(stages)})" if stages else name
+        self.created_names.setdefault(label, []).append(shown)
+
+    def _classifier(self, spec: FieldSpec, key: str, values: dict[str, Any]) -> int:
+        """Create one classifier entry by the domain's rules, in a savepoint."""
+        savepoint = self.session.begin_nested()
+        try:
+            entry = classifiers.create_entry(self.session, key, values)
+        except DomainError as error:
+            savepoint.rollback()
+            raise FieldError(
+                f"cannot create {key[:-1].replace('-', ' ')} {values.get('name')!r}: "
+                f"{error.message}",
+                spec.source_label,
+                values.get("name"),
+            ) from None
+        savepoint.commit()
+        return entry.id
 
     def _insert(self, entity: Any) -> int:
         self.session.add(entity)
@@ -134,15 +162,20 @@ class References:
         return self.resolve(spec, value, self._catalog("user", load), self._create_user, "user")
 
     def _create_user(self, full_name: str) -> int:
+        login = self.new_login(full_name)
+        return self._insert(User(login=login, full_name=full_name[:200], role="manager"))
+
+    def new_login(self, name: str) -> str:
+        """A free login from a name or wanted login: transliterated, lower case, made unique."""
         if self._logins is None:
             self._logins = set(self.session.scalars(select(User.login)))
-        base = re.sub(r"[^a-z0-9]+", ".", translit(full_name).lower()).strip(".") or "user"
+        base = re.sub(r"[^a-z0-9_.@-]+", ".", translit(name).lower()).strip(".") or "user"
         login, serial = base[:90], 1
         while login in self._logins:
             serial += 1
             login = f"{base[:90]}{serial}"
         self._logins.add(login)
-        return self._insert(User(login=login, full_name=full_name[:200], role="manager"))
+        return login
 
     def business_region(self, spec: FieldSpec, value: Any) -> int | None:
         catalog = self._catalog("business_region", lambda: self._live_names(BusinessRegion))
@@ -150,7 +183,7 @@ class References:
             spec,
             value,
             catalog,
-            lambda name: self._insert(BusinessRegion(name=name[:200])),
+            lambda name: self._classifier(spec, "business-regions", {"name": name}),
             "business region",
         )
 
@@ -160,7 +193,7 @@ class References:
             spec,
             value,
             catalog,
-            lambda name: self._insert(PartnerRole(name=name[:100])),
+            lambda name: self._classifier(spec, "partner-roles", {"name": name}),
             "partner role",
         )
 
@@ -170,7 +203,7 @@ class References:
             spec,
             value,
             catalog,
-            lambda name: self._insert(ContactRole(name=name[:100])),
+            lambda name: self._classifier(spec, "contact-roles", {"name": name}),
             "contact role",
         )
 
@@ -180,7 +213,7 @@ class References:
             spec,
             value,
             catalog,
-            lambda name: self._insert(LossReason(name=name[:200])),
+            lambda name: self._classifier(spec, "loss-reasons", {"name": name}),
             "loss reason",
         )
 
@@ -190,7 +223,7 @@ class References:
             spec,
             value,
             catalog,
-            lambda name: self._insert(InteractionTopic(name=name[:200])),
+            lambda name: self._classifier(spec, "interaction-topics", {"name": name}),
             "interaction topic",
         )
 
@@ -205,8 +238,28 @@ class References:
             )
             self._kinds = dict(rows.tuples().all())
         catalog = self._catalog("deal_kind", lambda: self._live_names(DealKind))
-        # Never created: a kind with stages is a sales process somebody has to design.
-        return self.resolve(spec, value, catalog, None, "deal kind")
+        # Created only when the mapping says so, with the stages it lists (a sales process is
+        # designed, not guessed): `create_missing: true` and `stages: [...]`.
+        return self.resolve(spec, value, catalog, lambda n: self._create_kind(spec, n), "deal kind")
+
+    def _create_kind(self, spec: FieldSpec, name: str) -> int:
+        savepoint = self.session.begin_nested()
+        try:
+            kind = classifiers.create_deal_kind(self.session, name, spec.stages)
+        except DomainError as error:
+            savepoint.rollback()
+            raise FieldError(
+                f"cannot create deal kind {name!r}: {error.message}", spec.source_label, name
+            ) from None
+        savepoint.commit()
+        self._kind_stages[name] = spec.stages
+        self._kinds[kind.id] = kind.has_stages
+        if self._stages is not None:
+            self._stages[kind.id] = [
+                (stage.id, stage.name, stage.sequence)
+                for stage in classifiers.live_stages(self.session, kind.id)
+            ]
+        return kind.id
 
     def kind_has_stages(self, kind_id: int) -> bool:
         return self._kinds.get(kind_id, False)
@@ -266,9 +319,11 @@ class References:
             raise FieldError(
                 f"unknown claim reason {name!r}{suggest(name, siblings)}", spec.source_label, name
             )
-        identifier = self._insert(ClaimReason(name=name[:200], parent_id=parent_id or None))
+        identifier = self._classifier(
+            spec, "claim-reasons", {"name": name, "parent_id": parent_id or None}
+        )
         catalog.add(f"{parent_id}\x1f{name}", identifier)
-        self.created["claim reason"] += 1
+        self._count("claim reason", name)
         return identifier
 
     def contact(self, spec: FieldSpec, value: Any, partner_id: int) -> int | None:
@@ -290,7 +345,7 @@ class References:
         if spec.on_unknown == "create":
             identifier = self._insert(ContactPerson(partner_id=partner_id, full_name=name[:200]))
             catalog.add(f"{partner_id}\x1f{name}", identifier)
-            self.created["contact person"] += 1
+            self._count("contact person", name)
             return identifier
         if spec.on_unknown == "default":
             return None

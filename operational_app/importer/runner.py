@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from operational_app.db.models import utc_now
 from operational_app.db.session import create_oltp_engine
 from operational_app.importer.entities import ENTITIES, RowError
 from operational_app.importer.mapping import ImportMapping, MappingError, load_mapping
-from operational_app.importer.reading import read_source
+from operational_app.importer.reading import SourceRow, open_source
 from operational_app.importer.references import References
 
 CHUNK_ROWS = 1_000
@@ -39,6 +40,7 @@ class ImportSummary:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     created: dict[str, int] = field(default_factory=dict)
+    created_names: dict[str, list[str]] = field(default_factory=dict)
     dry_run: bool = False
 
     @property
@@ -77,15 +79,19 @@ def run_import(
         mapping = load_mapping(mapping)
     if mapping.entity != entity:
         raise MappingError(f"the mapping is for {mapping.entity}, not {entity}")
-    table = read_source(Path(path), mapping.source)
+    table = open_source(Path(path), mapping.source)
+    report = progress or (lambda _done, _total: None)
+    # A first pass over the records: the total for the progress line, and a damaged record
+    # (a broken quote) refused before anything is written. Rows are then read again chunk by
+    # chunk, so memory holds one chunk of rows, not the file's.
+    total = table.count()
     missing = sorted(mapping.columns_used() - set(table.columns))
     if missing:
         raise MappingError(
             f"columns not in the file: {', '.join(missing)}; "
             f"the file has: {', '.join(table.columns)}"
         )
-    report = progress or (lambda _done, _total: None)
-    summary = ImportSummary(entity, read=len(table.rows), dry_run=dry_run)
+    summary = ImportSummary(entity, read=total, dry_run=dry_run)
     now = now or utc_now()
     # Like every command that touches the OLTP database: create or upgrade the schema first, so
     # an import into a fresh data directory works (a dry run included: it needs the tables).
@@ -95,9 +101,9 @@ def run_import(
         with Session(engine) as session:
             refs = References(session)
             importer = ENTITIES[entity](session, mapping, refs, now)
-            report(0, len(table.rows))
-            for start in range(0, len(table.rows), CHUNK_ROWS):
-                chunk = table.rows[start : start + CHUNK_ROWS]
+            report(0, total)
+            done = 0
+            for chunk in _chunks(table.rows(), CHUNK_ROWS):
                 result = importer.import_chunk(chunk)
                 summary.imported += result.imported
                 summary.updated += result.updated
@@ -107,8 +113,10 @@ def run_import(
                     session.flush()
                 else:
                     session.commit()
-                report(start + len(chunk), len(table.rows))
+                done += len(chunk)
+                report(done, total)
             summary.created = dict(refs.created)
+            summary.created_names = {k: list(v) for k, v in refs.created_names.items()}
             if dry_run:
                 session.rollback()
     finally:
@@ -118,14 +126,58 @@ def run_import(
     return summary
 
 
+def _chunks(rows: Iterator[SourceRow], size: int) -> Iterator[list[SourceRow]]:
+    chunk: list[SourceRow] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def describe(summary: ImportSummary) -> list[tuple[str, Any]]:
     """The lines of the printed summary."""
+    would = "would be " if summary.dry_run else ""
     lines: list[tuple[str, Any]] = [
         ("read", summary.read),
-        ("imported", summary.imported),
-        ("updated", summary.updated),
+        (f"{would}imported", summary.imported),
+        (f"{would}updated", summary.updated),
         ("unchanged", summary.unchanged),
         ("rows with errors", summary.failed_rows),
     ]
-    lines += [(f"created {name}", count) for name, count in sorted(summary.created.items())]
+    verb = "would create" if summary.dry_run else "created"
+    lines += [(f"{verb} {name}", count) for name, count in sorted(summary.created.items())]
     return lines
+
+
+CLASSIFIER_LABELS = ("deal kind", "loss reason", "claim reason", "business region", "partner role")
+
+
+def describe_created(summary: ImportSummary, limit: int = 5) -> list[str]:
+    """What the import creates (or, in a dry run, would create), by name for classifiers:
+    "would create deal kind 'Типовая продажа' (stages: A → B → C)"."""
+    verb = "would create" if summary.dry_run else "created"
+    lines = []
+    for label, names in sorted(summary.created_names.items()):
+        if label not in CLASSIFIER_LABELS and label != "contact role":
+            continue
+        shown = ", ".join(repr(name) if "(stages:" not in name else name for name in names[:limit])
+        more = f" and {len(names) - limit} more" if len(names) > limit else ""
+        lines.append(f"{verb} {label} {shown}{more}")
+    return lines
+
+
+def error_kinds(errors: list[RowError]) -> list[tuple[str, int, RowError]]:
+    """Problems grouped by column and kind of message (values stripped), most frequent first,
+    each with its first occurrence: one line per kind, so no kind hides another."""
+    groups: dict[tuple[str, str], list[RowError]] = {}
+    for error in errors:
+        kind = _QUOTED.sub("…", error.message)
+        groups.setdefault((error.column or "", kind), []).append(error)
+    ranked = sorted(groups.items(), key=lambda item: (-len(item[1]), item[1][0].row))
+    return [(kind, len(found), found[0]) for (_column, kind), found in ranked]
+
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|\b\d[\d-]*\b")

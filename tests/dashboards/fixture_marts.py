@@ -442,6 +442,7 @@ def _partner_rows() -> list[dict[str, Any]]:
             "manager_id": manager_id,
             "manager_name": {1: "Иванов Иван", 2: "Петрова Анна"}[manager_id],
             "inn": f"77{partner_id:08d}",
+            "industry": "Розничная торговля" if partner_id % 2 else None,
             "created_at": datetime(2020, 1, 1),
         }
         for partner_id, (name, manager_id, region_id, region_name) in PARTNERS.items()

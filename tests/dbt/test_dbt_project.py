@@ -48,6 +48,7 @@ MART_CONTRACTS: dict[str, dict[str, str]] = {
         "manager_id": "bigint",
         "manager_name": "varchar",
         "inn": "varchar",
+        "industry": "varchar",
         "created_at": "timestamp",
     },
     "fct_deals": {

@@ -353,6 +353,12 @@ def _cmd_registry_load(args: argparse.Namespace, settings: Settings) -> int:
     return run_load(settings, args.file, console)
 
 
+def _cmd_registry_check(args: argparse.Namespace, settings: Settings) -> int:
+    from operational_app.registry.commands import run_check
+
+    return run_check(settings, console)
+
+
 def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     import runpy
 
@@ -557,6 +563,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     registry_load.add_argument("file", type=Path, help="the ЕГРЮЛ XML file")
     registry_load.set_defaults(handler=_cmd_registry_load)
+    registry_check = registry_commands.add_parser(
+        "check",
+        help="re-check every counterparty against the registry and record changes",
+        description="Look every legal-entity counterparty up in the registry "
+        "(CRM_REGISTRY_SOURCE) and record what differs (name, address, КПП, status) with "
+        "today's date in counterparty_registry_changes; counterparties are not edited. A change "
+        "already recorded is not recorded again. Exit 1 when some lookups failed.",
+    )
+    registry_check.set_defaults(handler=_cmd_registry_check)
     return parser
 
 

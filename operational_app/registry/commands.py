@@ -69,3 +69,57 @@ def run_load(settings: Settings, path: Path, console: Console) -> int:
             console.print(f"  line {line} ИНН {inn or '-'}: {reason}", markup=False)
         return 1 if report.entities == 0 else 0
     return 0
+
+
+def run_check(settings: Settings, console: Console) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn
+
+    from operational_app.registry.base import RegistryUnavailable
+    from operational_app.registry.monitoring import check_counterparties
+    from operational_app.registry.service import registry_for
+
+    try:
+        upgrade_to_head(settings.oltp_url)
+        engine = create_oltp_engine(settings.oltp_url)
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        console.print(f"[red]Cannot open the database:[/red] {escape(reason)}", soft_wrap=True)
+        return 2
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            try:
+                registry = registry_for(settings, session)
+            except RegistryUnavailable as error:
+                console.print(f"[red]Cannot check:[/red] {escape(error.message)}", soft_wrap=True)
+                return 2
+            with Progress(
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+            ) as progress:
+                task = progress.add_task(f"check counterparties ({registry.name})", total=None)
+                report = check_counterparties(
+                    session,
+                    registry,
+                    on_progress=lambda done, total: progress.update(
+                        task, completed=done, total=total
+                    ),
+                )
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        console.print(f"[red]Cannot check:[/red] {escape(reason)}", soft_wrap=True)
+        return 2
+    finally:
+        engine.dispose()
+    console.print(
+        f"[green]Checked[/green] {report.checked:,} counterparties: {report.changes:,} changes "
+        f"recorded, {len(report.not_found):,} not in the registry"
+    )
+    if report.failed:
+        console.print(f"[yellow]{len(report.failed)} lookups failed[/yellow], e.g.:")
+        for counterparty_id, reason in report.failed[:SHOWN_BAD_ROWS]:
+            console.print(f"  counterparty {counterparty_id}: {reason}", markup=False)
+        return 1
+    return 0

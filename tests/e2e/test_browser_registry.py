@@ -218,3 +218,33 @@ def test_mistyped_inn_is_refused_by_its_check_digits(world: World, page: object)
     page.locator("input[name=inn]").fill("7707083894")
     page.get_by_role("button", name=t("registry.fill")).click()
     expect(page.locator("#registry-message")).to_have_text(t("registry.bad_inn"))
+
+
+def _answer_with(status: int):
+    def answer(route: object, request: object) -> None:
+        route.fulfill(
+            status=status,
+            content_type="application/json",
+            body='{"detail": "DaData", "rule": "registry.x"}',
+        )
+
+    return answer
+
+
+def test_a_registry_failure_is_a_message_and_the_form_still_saves(world: World, page: object):
+    """DaData rate-limited or down (the API's 429/503, answered here by the browser's router)."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{world.url}/partners/{world.partner_id}/counterparties/new")
+    form = page.locator("#counterparty-form")
+    for status, message in ((429, "registry.rate_limited"), (503, "registry.unavailable")):
+        page.route("**/api/v1/counterparties/lookup*", _answer_with(status))
+        form.locator("input[name=inn]").fill("7736050003")
+        page.get_by_role("button", name=t("registry.fill")).click()
+        expect(page.locator("#registry-message")).to_have_text(t(message))
+        page.unroute("**/api/v1/counterparties/lookup*")
+    form.locator("input[name=kpp]").fill("772801001")
+    form.locator("input[name=legal_name]").fill("ООО «Без реестра»")
+    form.get_by_role("button", name=t("action.create")).click()
+    page.wait_for_url(re.compile(rf"/partners/{world.partner_id}"))
+    expect(page.get_by_text("ООО «Без реестра»")).to_be_visible()

@@ -128,3 +128,37 @@ def test_cli_check_on_an_empty_database(
     assert main(["registry", "check"]) == 0
     captured = capsys.readouterr()
     assert "Checked 0 counterparties" in " ".join((captured.err + captured.out).split())
+
+
+def test_check_through_dadata_and_its_cache(db: Session) -> None:
+    """The check with the DaData source (fake transport, documented shape) behind the cache:
+    a status change is recorded; a second run inside the TTL asks DaData nothing."""
+    import httpx
+
+    from operational_app.registry.cache import CachedRegistry
+    from operational_app.registry.dadata import DadataRegistry
+
+    requests: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        data = {
+            "inn": "7707083893",
+            "kpp": "773601001",
+            "ogrn": "1027700132195",
+            "type": "LEGAL",
+            "branch_type": "MAIN",
+            "name": {"full_with_opf": SBER_NAME, "short_with_opf": "ПАО СБЕРБАНК"},
+            "address": {"value": "г Москва, ул Вавилова, д 19"},
+            "state": {"status": "REORGANIZING", "registration_date": 677376000000},
+        }
+        return httpx.Response(200, json={"suggestions": [{"value": "ПАО СБЕРБАНК", "data": data}]})
+
+    sber = _counterparty(db, "7707083893", "773601001", SBER_NAME, "г Москва, ул Вавилова, д 19")
+    dadata = DadataRegistry("token", transport=httpx.MockTransport(answer))
+    cached = CachedRegistry(dadata, db, ttl=dt.timedelta(days=3), clock=lambda: MONDAY)
+    check_counterparties(db, cached, clock=lambda: MONDAY)
+    check_counterparties(db, cached, clock=lambda: MONDAY)
+    assert len(requests) == 1
+    assert [(c[0], c[1], c[3]) for c in _changes(db)] == [(sber, "status", "reorganising")]
+    assert db.scalars(select(CounterpartyRegistryChange.source)).all() == ["dadata"]

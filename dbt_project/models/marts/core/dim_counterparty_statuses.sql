@@ -32,18 +32,29 @@ orders as (
 
 ),
 
-latest_status_per_counterparty as (
+status_changes_ranked as (
 
     select
         counterparty_id,
         new_value as registry_status,
-        detected_at as status_changed_at
+        detected_at as status_changed_at,
+        row_number() over (
+            partition by counterparty_id
+            order by detected_at desc, registry_change_id desc
+        ) as recency_rank
     from registry_changes
     where changed_field = 'status'
-    qualify row_number() over (
-        partition by counterparty_id
-        order by detected_at desc, registry_change_id desc
-    ) = 1
+
+),
+
+latest_status_per_counterparty as (
+
+    select
+        counterparty_id,
+        registry_status,
+        status_changed_at
+    from status_changes_ranked
+    where recency_rank = 1
 
 ),
 

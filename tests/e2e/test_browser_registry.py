@@ -248,3 +248,14 @@ def test_a_registry_failure_is_a_message_and_the_form_still_saves(world: World, 
     form.get_by_role("button", name=t("action.create")).click()
     page.wait_for_url(re.compile(rf"/partners/{world.partner_id}"))
     expect(page.get_by_text("ООО «Без реестра»")).to_be_visible()
+
+
+def test_the_new_partner_form_fills_its_counterparty_too(world: World, page: object):
+    from playwright.sync_api import expect
+
+    page.goto(f"{world.url}/partners/new")
+    form = page.locator("form[action='/partners']")
+    form.locator("input[name=inn]").fill(SBER_INN)
+    page.get_by_role("button", name=t("registry.fill")).click()
+    expect(form.locator("input[name=legal_name]")).to_have_value(SBER_NAME)
+    expect(form.locator("input[name=kpp]")).to_have_value("773601001")

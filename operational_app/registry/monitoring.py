@@ -140,3 +140,23 @@ def _same(old: str | None, new: str | None) -> bool:
         return "".join(char for char in (value or "").casefold() if char.isalnum())
 
     return letters(old) == letters(new)
+
+
+def registry_changes_of(
+    session: Session, counterparty_id: int, limit: int = 50
+) -> list[CounterpartyRegistryChange]:
+    """The changes recorded for one counterparty, newest first (shown on its card)."""
+    return list(
+        session.scalars(
+            select(CounterpartyRegistryChange)
+            .where(
+                CounterpartyRegistryChange.counterparty_id == counterparty_id,
+                CounterpartyRegistryChange.deleted_at.is_(None),
+            )
+            .order_by(
+                CounterpartyRegistryChange.detected_at.desc(),
+                CounterpartyRegistryChange.id.desc(),
+            )
+            .limit(limit)
+        )
+    )

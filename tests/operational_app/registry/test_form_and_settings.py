@@ -57,3 +57,35 @@ def test_unknown_source_and_secrets_out_of_repr() -> None:
     settings = get_settings({"DADATA_TOKEN": "tok-123", "DADATA_SECRET": "sec-456"})
     assert settings.dadata_token == "tok-123"
     assert "tok-123" not in repr(settings) and "sec-456" not in repr(settings)
+
+
+def test_counterparty_card_lists_registry_changes(client: TestClient, db: Session) -> None:
+    import datetime as dt
+
+    from operational_app.db.models import CounterpartyRegistryChange
+
+    partner = partner_service.create_partner(db, name="Партнёр")
+    counterparty = partner_service.create_counterparty(
+        db,
+        partner_id=partner.id,
+        legal_form="legal_entity",
+        inn="7712345671",
+        kpp="771201001",
+        legal_name="ООО «Лавка»",
+    )
+    db.add(
+        CounterpartyRegistryChange(
+            counterparty_id=counterparty.id,
+            field="status",
+            old_value="active",
+            new_value="liquidated",
+            detected_at=dt.datetime(2026, 3, 2, 1, 0),
+            source="local",
+        )
+    )
+    db.commit()
+    html = client.get(f"/counterparties/{counterparty.id}").text
+    table = html[html.index('id="registry-changes"') :]
+    assert "Изменения в реестре" in html
+    assert "действующая" in table and "ликвидирована" in table
+    assert "02.03.2026" in table

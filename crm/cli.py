@@ -408,6 +408,18 @@ def _cmd_classifier_add(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_registry_load(args: argparse.Namespace, settings: Settings) -> int:
+    from operational_app.registry.commands import run_load
+
+    return run_load(settings, args.file, console)
+
+
+def _cmd_registry_check(args: argparse.Namespace, settings: Settings) -> int:
+    from operational_app.registry.commands import run_check
+
+    return run_check(settings, console)
+
+
 def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     import runpy
 
@@ -638,6 +650,36 @@ def build_parser() -> argparse.ArgumentParser:
     token_create.add_argument("--name", required=True, help="what the token is for")
     token_create.add_argument("--expires-days", type=int, help="default: never expires")
     token_create.set_defaults(handler=_cmd_token_create)
+
+    registry = commands.add_parser(
+        "registry",
+        help="the counterparty registry behind autofill by ИНН",
+        description="The registry the counterparty form fills itself from "
+        "(CRM_REGISTRY_SOURCE=local|dadata|none).",
+    )
+    registry_commands = registry.add_subparsers(
+        dest="registry_cmd", required=True, metavar="ACTION"
+    )
+    registry_load = registry_commands.add_parser(
+        "load",
+        help="load a ФНС ЕГРЮЛ XML file into the local registry",
+        description="Stream a ЕГРЮЛ XML file (the ФНС format: СвЮЛ elements with ИНН, КПП, "
+        "ОГРН, СвНаимЮЛ, СвАдресЮЛ, СвСтатус, СвПодразд) into the local registry, replacing "
+        "what an ИНН had before. Records with a bad ИНН or no name are listed and skipped. "
+        "Creates or upgrades the OLTP schema first. Exit 1 when the file breaks off or nothing "
+        "could be loaded.",
+    )
+    registry_load.add_argument("file", type=Path, help="the ЕГРЮЛ XML file")
+    registry_load.set_defaults(handler=_cmd_registry_load)
+    registry_check = registry_commands.add_parser(
+        "check",
+        help="re-check every counterparty against the registry and record changes",
+        description="Look every legal-entity counterparty up in the registry "
+        "(CRM_REGISTRY_SOURCE) and record what differs (name, address, КПП, status) with "
+        "today's date in counterparty_registry_changes; counterparties are not edited. A change "
+        "already recorded is not recorded again. Exit 1 when some lookups failed.",
+    )
+    registry_check.set_defaults(handler=_cmd_registry_check)
     return parser
 
 

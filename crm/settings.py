@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -36,6 +36,11 @@ class Settings:
     as_of: dt.datetime | None = None
     """The moment the marts' clock-dependent figures (overdue debt, overdue interactions) are
     computed for, naive UTC (CRM_AS_OF); None: the build time."""
+    # Autofill by ИНН (issue 20): CRM_REGISTRY_SOURCE local | dadata | none; DaData's API key
+    # and secret (DADATA_TOKEN, DADATA_SECRET), kept out of repr so they never reach a log.
+    registry_source: str = "local"
+    dadata_token: str | None = field(default=None, repr=False)
+    dadata_secret: str | None = field(default=None, repr=False)
 
     @property
     def oltp_dir(self) -> Path:
@@ -88,7 +93,11 @@ _VARIABLES = (
     "CRM_DEMO_MODE",
     "CRM_SECURE_COOKIES",
     "CRM_AS_OF",
+    "CRM_REGISTRY_SOURCE",
+    "DADATA_TOKEN",
+    "DADATA_SECRET",
 )
+REGISTRY_SOURCES = ("local", "dadata", "none")
 
 
 def _flag(name: str, value: str | None) -> bool:
@@ -123,6 +132,12 @@ def _settings_for(values: tuple[str | None, ...], working_dir: str) -> Settings:
         raise ValueError(
             f"CRM_TIMEZONE must be an IANA time zone name, got {timezone!r}"
         ) from error
+    registry_source = (env["CRM_REGISTRY_SOURCE"] or "local").strip().lower()
+    if registry_source not in REGISTRY_SOURCES:
+        raise ValueError(
+            f"CRM_REGISTRY_SOURCE must be one of {', '.join(REGISTRY_SOURCES)}, "
+            f"got {registry_source!r}"
+        )
     return Settings(
         data_dir=data_dir,
         warehouse_dir=warehouse_dir,
@@ -133,6 +148,9 @@ def _settings_for(values: tuple[str | None, ...], working_dir: str) -> Settings:
         demo_mode=_flag("CRM_DEMO_MODE", env["CRM_DEMO_MODE"]),
         secure_cookies=_flag("CRM_SECURE_COOKIES", env["CRM_SECURE_COOKIES"]),
         as_of=parse_as_of(env["CRM_AS_OF"]),
+        registry_source=registry_source,
+        dadata_token=env["DADATA_TOKEN"] or None,
+        dadata_secret=env["DADATA_SECRET"] or None,
     )
 
 

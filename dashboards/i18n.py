@@ -275,6 +275,27 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "Over all orders as of the publication (the period does not apply).",
     ),
     "debt_amount": ("Долг клиентов", "Receivables"),
+    "registry_risk": (
+        "Клиенты с недействующим статусом в реестре",
+        "Customers whose registry status is not active",
+    ),
+    "registry_risk_caption": (
+        "Клиенты с открытыми сделками, заказами или долгом, которых проверка по ЕГРЮЛ/DaData "
+        "(crm registry check) нашла ликвидируемыми, ликвидированными, банкротами или "
+        "реорганизуемыми.",
+        "Customers with open deals, orders or debt that the registry check (crm registry check) "
+        "found liquidating, liquidated, bankrupt or reorganising.",
+    ),
+    "registry_risk_none": (
+        "Нет клиентов с недействующим статусом в реестре.",
+        "No customer with an inactive registry status.",
+    ),
+    "registry_status": ("Статус в реестре", "Registry status"),
+    "status_changed_at": ("Статус изменён", "Status changed"),
+    "legal_name": ("Контрагент", "Counterparty"),
+    "inn": ("ИНН", "INN"),
+    "open_deal_count": ("Открытых сделок", "Open deals"),
+    "open_order_count": ("Открытых заказов", "Open orders"),
     "overdue_amount": ("Просроченный долг", "Overdue receivables"),
     "prepayment_amount": ("Авансы клиентов", "Customer advances"),
     "overdue_payment_amount": ("Просроченные оплаты по графику", "Overdue scheduled payments"),
@@ -408,6 +429,11 @@ _CATALOG: dict[str, tuple[str, str]] = {
 
 # Codes the marts carry, in words (the dashboards never show a raw code to a reader).
 _CODES: dict[str, tuple[str, str]] = {
+    "registry_status_active": ("Действующая", "Active"),
+    "registry_status_liquidating": ("Ликвидируется", "Liquidating"),
+    "registry_status_liquidated": ("Ликвидирована", "Liquidated"),
+    "registry_status_bankrupt": ("Банкротство", "Bankrupt"),
+    "registry_status_reorganising": ("Реорганизация", "Reorganising"),
     "order_status_draft": ("Черновик", "Draft"),
     "order_status_on_approval": ("На согласовании", "On approval"),
     "order_status_approved": ("Согласован", "Approved"),

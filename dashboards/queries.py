@@ -1168,6 +1168,31 @@ def debt_by_partner(filters: Filters) -> pl.DataFrame:
     )
 
 
+def customers_at_risk(filters: Filters) -> pl.DataFrame:
+    """Customers whose registry status is not active while deals, orders or debt are open
+    (dim_counterparty_statuses.is_customer_at_risk: the mart owns the rule)."""
+    return _query(
+        f"""
+        select
+            dim_counterparty_statuses.partner_id,
+            dim_counterparty_statuses.partner_name,
+            dim_counterparty_statuses.legal_name,
+            dim_counterparty_statuses.inn,
+            dim_counterparty_statuses.registry_status,
+            dim_counterparty_statuses.status_changed_at,
+            dim_counterparty_statuses.open_deal_count,
+            dim_counterparty_statuses.open_order_count,
+            dim_counterparty_statuses.debt_amount::double as debt_amount,
+        from marts.dim_counterparty_statuses
+        left join marts.dim_partners
+            on dim_counterparty_statuses.partner_id = dim_partners.partner_id
+        where dim_counterparty_statuses.is_customer_at_risk and {_PARTNER_DIMENSIONS_SQL}
+        order by debt_amount desc, dim_counterparty_statuses.partner_name
+        """,
+        filters.params(),
+    )
+
+
 def debt_ageing(filters: Filters) -> pl.DataFrame:
     """Overdue receivables per partner and ageing bucket (rpt_debt_ageing)."""
     return _query(

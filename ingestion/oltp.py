@@ -36,8 +36,10 @@ from ingestion.load import (
     table_columns,
 )
 
-# Alembic's own bookkeeping is not business data.
-EXCLUDED_TABLES = frozenset({"alembic_version"})
+# Alembic's own bookkeeping is not business data; nor are the counterparty registry's local copy
+# of ЕГРЮЛ (millions of rows of other companies) and its lookup cache (operational_app.registry).
+# Changes found in our counterparties (counterparty_registry_changes) are copied.
+EXCLUDED_TABLES = frozenset({"alembic_version", "registry_parties", "registry_cache"})
 
 # An incremental extract re-reads rows up to this long before the last watermark. `updated_at`
 # is stamped by the app when it builds the row, not when its transaction commits: a transaction

@@ -1035,3 +1035,79 @@ _ORGANIZATION_MESSAGES: dict[str, dict[str, str]] = {
 }
 for _key, _entry in _ORGANIZATION_MESSAGES.items():
     MESSAGES.setdefault(_key, _entry)
+
+
+# Autofill by ИНН from the counterparty registry (issue 20).
+_REGISTRY_MESSAGES: dict[str, dict[str, str]] = {
+    "registry.fill": {"ru": "Заполнить по ИНН", "en": "Fill by INN"},
+    "registry.hint": {
+        "ru": "Автозаполнение по ИНН доступно только для юридических лиц. Используются "
+        "реквизиты: КПП, наименование, юридический адрес, телефон. Проверьте их и запишите.",
+        "en": "Autofill by INN is for legal entities only: KPP, name, legal address and phone "
+        "are proposed. Check them, then save.",
+    },
+    "registry.kpp_choice": {
+        "ru": "Подразделение (КПП)",
+        "en": "Office (KPP)",
+    },
+    "registry.head_office": {"ru": "головная организация", "en": "head office"},
+    "registry.branch": {"ru": "филиал", "en": "branch"},
+    "registry.searching": {"ru": "Ищем в реестре…", "en": "Looking it up…"},
+    "registry.filled": {
+        "ru": "Реквизиты заполнены из реестра ({source}). Проверьте и запишите.",
+        "en": "Filled from the registry ({source}). Check, then save.",
+    },
+    "registry.not_found": {
+        "ru": "В реестре нет организации с этим ИНН; заполните реквизиты вручную.",
+        "en": "The registry has no organization with this INN; fill the fields by hand.",
+    },
+    "registry.unavailable": {
+        "ru": "Реестр сейчас недоступен; заполните реквизиты вручную.",
+        "en": "The registry is unavailable now; fill the fields by hand.",
+    },
+    "registry.rate_limited": {
+        "ru": "Превышен лимит запросов к реестру; попробуйте позже или заполните вручную.",
+        "en": "The registry's request limit is reached; try later or fill by hand.",
+    },
+    "registry.bad_inn": {
+        "ru": "ИНН указан неверно (10 цифр для юридического лица, контрольные цифры).",
+        "en": "The INN is wrong (10 digits for a legal entity, check digits).",
+    },
+    "registry.person": {
+        "ru": "Для физических лиц автозаполнение не выполняется.",
+        "en": "There is no autofill for persons.",
+    },
+    "registry.warning.liquidating": {
+        "ru": "Внимание: организация находится в стадии ликвидации.",
+        "en": "Warning: the organization is being liquidated.",
+    },
+    "registry.warning.liquidated": {
+        "ru": "Внимание: организация ликвидирована (деятельность прекращена).",
+        "en": "Warning: the organization has been liquidated (ceased).",
+    },
+    "registry.warning.bankrupt": {
+        "ru": "Внимание: организация признана банкротом.",
+        "en": "Warning: the organization is bankrupt.",
+    },
+    "registry.changes": {"ru": "Изменения в реестре", "en": "Registry changes"},
+    "registry.detected_at": {"ru": "Обнаружено", "en": "Detected"},
+    "registry.field": {"ru": "Реквизит", "en": "Field"},
+    "registry.old_value": {"ru": "Было", "en": "Was"},
+    "registry.new_value": {"ru": "Стало (в реестре)", "en": "Now (registry)"},
+    "registry.field.legal_name": {"ru": "Наименование", "en": "Name"},
+    "registry.field.legal_address": {"ru": "Юридический адрес", "en": "Legal address"},
+    "registry.field.kpp": {"ru": "КПП", "en": "KPP"},
+    "registry.field.status": {"ru": "Статус", "en": "Status"},
+    "registry.ogrn": {"ru": "ОГРН", "en": "OGRN (ОГРН)"},
+    "registry.short_name": {"ru": "Краткое наименование", "en": "Short name"},
+    "registry.registration_date": {"ru": "Дата регистрации", "en": "Registered on"},
+    "registry.director": {"ru": "Руководитель", "en": "Director"},
+    "registry.status": {"ru": "Статус", "en": "Status"},
+    "registry.status.active": {"ru": "действующая", "en": "active"},
+    "registry.status.liquidating": {"ru": "ликвидируется", "en": "liquidating"},
+    "registry.status.liquidated": {"ru": "ликвидирована", "en": "liquidated"},
+    "registry.status.bankrupt": {"ru": "банкротство", "en": "bankrupt"},
+    "registry.status.reorganising": {"ru": "реорганизация", "en": "reorganising"},
+}
+for _key, _entry in _REGISTRY_MESSAGES.items():
+    MESSAGES.setdefault(_key, _entry)

@@ -10,6 +10,7 @@ from orchestration.assets.gis import raw_gis_tables
 from orchestration.assets.ingestion import raw_oltp_tables
 from orchestration.checks import checks
 from orchestration.publish import build_publish_asset
+from orchestration.registry_check import registry_check_job, weekly_registry_check_schedule
 from orchestration.resources import (
     dbt_project,
     dbt_resource,
@@ -53,9 +54,9 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     dbt_models = with_named_groups(build_dbt_assets(project))
     return dg.Definitions(
         assets=[raw_oltp_tables, raw_gis_tables, dbt_models, build_publish_asset(dbt_models)],
-        jobs=[full_pipeline_job],
+        jobs=[full_pipeline_job, registry_check_job],
         asset_checks=checks,
-        schedules=schedules,
+        schedules=[*schedules, weekly_registry_check_schedule],
         sensors=[gis_inbox_sensor],
         resources={
             "warehouse": warehouse_resource(settings),

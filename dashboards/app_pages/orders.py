@@ -57,6 +57,33 @@ else:
         file_stem="orders_by_month",
     )
 
+# Customers the registry check found going away (issue 20); an older publication without the
+# mart just leaves the section out.
+st.header(t("registry_risk"))
+st.caption(t("registry_risk_caption"))
+if queries.missing_tables("marts.dim_counterparty_statuses"):
+    st.info(t("mart_missing", tables="marts.dim_counterparty_statuses"))
+else:
+    at_risk = queries.customers_at_risk(filters)
+    if at_risk.is_empty():
+        st.info(t("registry_risk_none"))
+    else:
+        widgets.table(
+            widgets.translate(at_risk, "registry_status", "registry_status"),
+            {
+                "partner_name": (t("partner"), "text"),
+                "legal_name": (t("legal_name"), "text"),
+                "inn": (t("inn"), "text"),
+                "registry_status": (t("registry_status"), "text"),
+                "status_changed_at": (t("status_changed_at"), "datetime"),
+                "open_deal_count": (t("open_deal_count"), "int"),
+                "open_order_count": (t("open_order_count"), "int"),
+                "debt_amount": (t("debt_amount"), "amount"),
+            },
+            key="registry_risk_table",
+            file_stem="customers_registry_risk",
+        )
+
 st.header(t("debt"))
 st.caption(t("debt_caption"))
 debt = queries.debt_by_partner(filters)

@@ -19,12 +19,15 @@ from operational_app.api.routes import (
     organizations,
     partners,
     products,
+    registry,
     warehouses,
 )
 
 # Every route under /api/v1 requires a signed-in user (bearer token or session cookie + CSRF
 # header); routers included below inherit it. Role checks: `require_role(...)` in the route.
 api_router = APIRouter(prefix="/api/v1", dependencies=[Depends(current_user)])
+# Before partners: its /counterparties/{counterparty_id} would take "lookup" for an id.
+api_router.include_router(registry.router)
 api_router.include_router(partners.router)
 api_router.include_router(deals.router)
 api_router.include_router(classifiers.router)

@@ -724,3 +724,44 @@ class DocumentCounter(TrackedMixin, Base):
 
     document_type: Mapped[str] = mapped_column(String(60), nullable=False, unique=True)
     last_value: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+class RegistryCacheEntry(TrackedMixin, Base):
+    """One answer of a counterparty registry for one ИНН (issue 20): reused within a TTL and,
+    when the source is down, as the last known answer. `payload` is the JSON list of parties."""
+
+    __tablename__ = "registry_cache"
+    __table_args__ = (UniqueConstraint("source", "inn", name="uq_registry_cache_source_inn"),)
+
+    source: Mapped[str] = mapped_column(String(20), nullable=False)
+    inn: Mapped[str] = mapped_column(String(12), nullable=False)
+    fetched_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    payload: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class RegistryParty(TrackedMixin, Base):
+    """A unit (head office or branch) of a legal entity from a ЕГРЮЛ file loaded with
+    `crm registry load`; `payload` is the JSON of operational_app.registry.base.RegistryParty."""
+
+    __tablename__ = "registry_parties"
+
+    inn: Mapped[str] = mapped_column(String(12), nullable=False, index=True)
+    kpp: Mapped[str | None] = mapped_column(String(9))
+    is_branch: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    payload: Mapped[str] = mapped_column(Text, nullable=False)
+    source_file: Mapped[str | None] = mapped_column(String(500))
+
+
+class CounterpartyRegistryChange(TrackedMixin, Base):
+    """A difference `crm registry check` found between a counterparty and its registry record."""
+
+    __tablename__ = "counterparty_registry_changes"
+
+    counterparty_id: Mapped[int] = mapped_column(
+        ForeignKey("counterparties.id"), nullable=False, index=True
+    )
+    field: Mapped[str] = mapped_column(String(30), nullable=False)
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    detected_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    source: Mapped[str] = mapped_column(String(20), nullable=False)

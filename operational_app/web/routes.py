@@ -41,6 +41,7 @@ from operational_app.domain import queries
 from operational_app.domain.common import get_or_404
 from operational_app.domain.errors import DomainError, NotFound, StaleVersion, ValidationFailed
 from operational_app.i18n import translate
+from operational_app.registry.monitoring import registry_changes_of
 from operational_app.web.forms import (
     CounterpartyForm,
     DealEditForm,
@@ -359,6 +360,10 @@ def _counterparty_page(
             "errors": errors,
             "changes": changes or [],
             "legal_forms": LEGAL_FORMS,
+            # What `crm registry check` found for this counterparty, newest first (issue 20).
+            "registry_changes": registry_changes_of(session, counterparty.id)
+            if counterparty is not None
+            else [],
         },
         status_code=status_code,
     )

@@ -431,6 +431,40 @@ def _claim_reason_rows() -> list[dict[str, Any]]:
     return rows
 
 
+# Registry statuses (dim_counterparty_statuses): counterparty_id -> (partner_id, status, at risk,
+# debt). Partner 102's bankrupt counterparty has nothing open, so it is not at risk.
+COUNTERPARTY_STATUSES: dict[int, tuple[int, str, bool, Decimal]] = {
+    1: (101, "liquidated", True, D("1000.00")),
+    2: (102, "bankrupt", False, D(0)),
+    3: (103, "liquidating", True, D(0)),
+    4: (103, "active", False, D(0)),
+}
+
+
+def _counterparty_status_rows() -> list[dict[str, Any]]:
+    return [
+        {
+            "counterparty_id": counterparty_id,
+            "partner_id": partner_id,
+            "partner_name": PARTNERS[partner_id][0],
+            "partner_kind": "customer",
+            "inn": f"77{counterparty_id:08d}",
+            "kpp": "770101001",
+            "legal_name": f"ООО «Контрагент {counterparty_id}»",
+            "registry_status": status,
+            "status_changed_at": datetime(2024, 6, 3, 1, 0) if status != "active" else None,
+            "registry_change_count": 0,
+            "last_registry_change_at": None,
+            "open_deal_count": 1 if at_risk and debt == 0 else 0,
+            "open_order_count": 0,
+            "debt_amount": debt,
+            "is_registry_active": status == "active",
+            "is_customer_at_risk": at_risk,
+        }
+        for counterparty_id, (partner_id, status, at_risk, debt) in COUNTERPARTY_STATUSES.items()
+    ]
+
+
 def _partner_rows() -> list[dict[str, Any]]:
     return [
         {
@@ -812,6 +846,7 @@ def new_mart_rows() -> dict[str, list[dict[str, Any]]]:
         "rpt_gis_error_codes": _gis_error_code_rows(),
         "fct_gis_document_lifecycles": _gis_lifecycle_rows(),
         "rpt_gis_open_backlog": _gis_open_backlog_rows(),
+        "dim_counterparty_statuses": _counterparty_status_rows(),
     }
 
 

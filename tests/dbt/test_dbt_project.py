@@ -159,6 +159,25 @@ MART_CONTRACTS: dict[str, dict[str, str]] = {
         "deals_won_after_reaching": "bigint",
         "win_share": "double precision",
     },
+    # Issue 20: the dashboards' "customers at risk" list reads it.
+    "dim_counterparty_statuses": {
+        "counterparty_id": "bigint",
+        "partner_id": "bigint",
+        "partner_name": "varchar",
+        "partner_kind": "varchar",
+        "inn": "varchar",
+        "kpp": "varchar",
+        "legal_name": "varchar",
+        "registry_status": "varchar",
+        "status_changed_at": "timestamp",
+        "registry_change_count": "bigint",
+        "last_registry_change_at": "timestamp",
+        "open_deal_count": "bigint",
+        "open_order_count": "bigint",
+        "debt_amount": "decimal(18,2)",
+        "is_registry_active": "boolean",
+        "is_customer_at_risk": "boolean",
+    },
 }
 
 OPAPP_TABLES = {
@@ -195,6 +214,7 @@ OPAPP_TABLES = {
     "partner_roles",
     "partner_role_links",
     "contact_roles",
+    "counterparty_registry_changes",
 }
 
 # Marts of the whole analytical contract (issue "Marts and dashboards"): enforced, in `marts`.

@@ -60,3 +60,11 @@ def test_every_asset_is_in_a_named_group(definitions: dg.Definitions) -> None:
     assert groups[PUBLISHED_WAREHOUSE_KEY] == "publish"
     assert groups[raw_oltp_asset_key("deals")] == "raw"
     assert {"raw", "staging", "intermediate", "marts", "publish"} <= set(groups.values())
+
+
+def test_the_weekly_registry_check_is_assembled(definitions: dg.Definitions) -> None:
+    from orchestration.registry_check import REGISTRY_CHECK_JOB_NAME, REGISTRY_CHECK_SCHEDULE_NAME
+
+    assert definitions.get_job_def(REGISTRY_CHECK_JOB_NAME).name == REGISTRY_CHECK_JOB_NAME
+    schedule = definitions.get_schedule_def(REGISTRY_CHECK_SCHEDULE_NAME)
+    assert schedule.job_name == REGISTRY_CHECK_JOB_NAME

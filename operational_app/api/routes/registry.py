@@ -1,0 +1,80 @@
+"""GET /api/v1/counterparties/lookup?inn=…: what the registry knows about an ИНН (issue 20).
+
+The ИНН's check digits are verified first (422 otherwise, no source asked). A source that cannot
+answer is a 503 (429 when it is rate-limited) with the rule `registry.<code>`: the form shows the
+message and stays usable by hand. Registered before the partners router, whose
+/counterparties/{counterparty_id} would otherwise take "lookup" for an id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from operational_app.api.deps import SessionDep, SettingsDep
+from operational_app.registry.base import RegistryUnavailable
+from operational_app.registry.service import lookup, registry_for
+
+router = APIRouter(tags=["counterparties"])
+
+
+class RegistryPartyPublic(BaseModel):
+    inn: str
+    kpp: str | None
+    ogrn: str | None
+    full_name: str | None
+    short_name: str | None
+    legal_address: str | None
+    phone: str | None
+    registration_date: dt.date | None
+    director: str | None
+    status: str
+    is_branch: bool
+    branch_name: str | None
+    is_entrepreneur: bool
+    needs_warning: bool
+
+
+class LookupPublic(BaseModel):
+    inn: str
+    source: str
+    parties: list[RegistryPartyPublic]
+
+
+class RegistryErrorPublic(BaseModel):
+    detail: str
+    rule: str
+
+
+@router.get(
+    "/counterparties/lookup",
+    response_model=LookupPublic,
+    responses={429: {"model": RegistryErrorPublic}, 503: {"model": RegistryErrorPublic}},
+)
+def lookup_counterparty(
+    session: SessionDep,
+    settings: SettingsDep,
+    inn: Annotated[str, Query(min_length=1, max_length=12, pattern=r"^[0-9]+$")],
+    legal_form: Annotated[
+        str | None, Query(pattern=r"^(legal_entity|individual_entrepreneur|person)$")
+    ] = None,
+) -> LookupPublic | JSONResponse:
+    try:
+        result = lookup(registry_for(settings, session), inn, legal_form)
+    except RegistryUnavailable as error:
+        return JSONResponse(
+            status_code=429 if error.code == "rate_limited" else 503,
+            content={"detail": error.message, "rule": f"registry.{error.code}"},
+        )
+    return LookupPublic(
+        inn=inn,
+        source=result.source,
+        parties=[
+            RegistryPartyPublic(**party.to_json(), needs_warning=party.needs_warning)
+            for party in result.parties
+        ],
+    )

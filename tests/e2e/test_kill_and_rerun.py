@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -43,6 +44,10 @@ LATER = "2030-01-01 10:00:00.000000"
 RUN_TIMEOUT = 600
 
 
+# `crm pipeline` prints where it writes Dagster's event stream (crm/cli.py).
+EVENT_LOG_LINE = re.compile(r"^Dagster's event log: (.+)$", re.MULTILINE)
+
+
 @dataclass
 class PipelineProcess:
     settings: Settings
@@ -53,7 +58,13 @@ class PipelineProcess:
         return self.process.wait(timeout=timeout)
 
     def output(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
+        """What the command printed, then the Dagster event log it names: dbt's node lines and
+        the assets' messages go to that file (line-buffered), not to the terminal."""
+        printed = self.log.read_text(encoding="utf-8", errors="replace")
+        named = EVENT_LOG_LINE.search(printed)
+        if named is None or not Path(named.group(1)).exists():
+            return printed
+        return printed + Path(named.group(1)).read_text(encoding="utf-8", errors="replace")
 
 
 def start_pipeline(settings: Settings, log_name: str, *args: str) -> PipelineProcess:

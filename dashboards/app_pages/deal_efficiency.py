@@ -48,8 +48,12 @@ st.subheader(t("sales_by_industry"))
 st.caption(t("sales_by_industry_caption"))
 # The efficiency query grouped by the partner's industry: the same outcome definitions as the
 # tabs above and the Overview (won and win rate over deals closed in the period).
-sales_by_industry = queries.efficiency(filters, by="industry")
-if sales_by_industry.is_empty():
+# Without any industry (or dim_partners, in an older publication) every deal would fall in one
+# "not set" row: say so instead.
+sales_by_industry = queries.efficiency(filters, by="industry") if queries.industries() else None
+if sales_by_industry is None:
+    st.caption(t("no_industries"))
+elif sales_by_industry.is_empty():
     st.info(t("no_data"))
 else:
     st.plotly_chart(charts.industry_sales_chart(sales_by_industry), key="industry_sales_chart")

@@ -253,3 +253,28 @@ def test_industry_sales_chart_bars_read_largest_on_top() -> None:
         f"{format_number(2)} · {format_percent(None)}",
         f"{format_number(3)} · {format_percent(0.75)}",
     ]
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "app_pages/overview.py",
+        "app_pages/sales_funnel.py",
+        EFFICIENCY_PAGE,
+        "app_pages/claims.py",
+        "app_pages/events_calendar.py",
+        "app_pages/orders.py",
+        "app_pages/regions.py",
+    ],
+)
+def test_every_filtered_page_runs_with_an_industry_chosen(
+    warehouse: Any, app_path: str, page: str
+) -> None:
+    app = AppTest.from_file(app_path, default_timeout=60)
+    app.session_state[INDUSTRIES_KEY] = [RETAIL]
+
+    app.run()
+    app.switch_page(page).run()
+
+    assert not app.exception, [exception.value for exception in app.exception]
+    assert app.multiselect(key=INDUSTRIES_KEY).value == [RETAIL]

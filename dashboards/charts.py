@@ -523,6 +523,37 @@ def region_chart(regions: pl.DataFrame) -> go.Figure:
     )
 
 
+def industry_sales_chart(sales: pl.DataFrame) -> go.Figure:
+    """Won amount per industry (horizontal bars, largest on top), each bar labelled with its
+    deals won and win rate; ``sales`` is `queries.efficiency(..., by="industry")`. A null
+    industry reads "not set"."""
+    rows = sales.sort("won_amount", descending=False)
+    names = [t("industry_not_set") if value is None else str(value) for value in rows["group_name"]]
+    labels = [
+        f"{format_number(won)} · {format_percent(rate)}"
+        for won, rate in zip(rows["deals_won"], rows["win_rate"], strict=True)
+    ]
+    figure = go.Figure(
+        go.Bar(
+            orientation="h",
+            name=t("won_amount"),
+            y=names,
+            x=rows["won_amount"].to_list(),
+            text=labels,
+            textposition="outside",
+            marker_color=_WON_COLOR,
+            hovertemplate="%{y}: %{x:,.0f}<extra></extra>",
+        )
+    )
+    return _layout(
+        figure,
+        height=max(260, 48 * len(names) + 100),
+        xaxis={"title": t("won_amount"), "tickformat": ",.0f", "rangemode": "tozero"},
+        yaxis={"automargin": True},
+        showlegend=False,
+    )
+
+
 def region_treemap(regions: pl.DataFrame) -> go.Figure:
     """Regions sized by revenue, coloured by margin share."""
     names = _names(regions["business_region_name"])

@@ -3,7 +3,8 @@
 Widget values live in ``st.session_state`` under fixed keys. The entry script renders the
 sidebar on every run, whatever the page, so a choice made on one page holds on the others.
 
-The filters also live in the URL (``?from=2024-01-01&to=2024-06-30&manager=1,2&region=3``):
+The filters also live in the URL (``?from=2024-01-01&to=2024-06-30&manager=1,2&region=3``,
+``&industry=Розничная торговля|Производство``: industries have no id, so their names travel):
 the first run of a session takes them from the link, and every run writes the current ones
 back, so a copied link reproduces the view. Ids, not names, travel in the URL, so a link works
 in either language and survives a rename.
@@ -25,10 +26,13 @@ PERIOD_KEY = "filter_period"
 DEAL_KINDS_KEY = "filter_deal_kind_ids"
 MANAGERS_KEY = "filter_manager_ids"
 REGIONS_KEY = "filter_business_region_ids"
+INDUSTRIES_KEY = "filter_industries"
 
 # URL parameter names of the filters (short and stable: they end up in shared links).
 PERIOD_START_PARAM, PERIOD_END_PARAM = "from", "to"
 ID_PARAMS = {DEAL_KINDS_KEY: "deal_kind", MANAGERS_KEY: "manager", REGIONS_KEY: "region"}
+# Industries have no id: their names travel, '|'-separated (a name may hold a comma).
+INDUSTRY_PARAM = "industry"
 _URL_APPLIED_KEY = "_filters_url_applied"
 
 
@@ -58,6 +62,9 @@ def state_from_query_params(params: Mapping[str, str]) -> dict[str, Any]:
     for key, name in ID_PARAMS.items():
         if name in params:
             state[key] = _parse_ids(params[name])
+    if INDUSTRY_PARAM in params:
+        names = [name.strip() for name in params[INDUSTRY_PARAM].split("|")]
+        state[INDUSTRIES_KEY] = list(dict.fromkeys(name for name in names if name))
     return state
 
 
@@ -72,6 +79,9 @@ def query_params_from_state(state: Mapping[str, Any]) -> dict[str, str]:
         ids = state.get(key) or []
         if ids:
             params[name] = ",".join(str(value) for value in ids)
+    industries = state.get(INDUSTRIES_KEY) or []
+    if industries:
+        params[INDUSTRY_PARAM] = "|".join(industries)
     return params
 
 
@@ -89,7 +99,8 @@ def _write_query_params() -> None:
     for name, value in wanted.items():
         if st.query_params.get(name) != value:
             st.query_params[name] = value
-    for name in ID_PARAMS.values():  # a half-picked period keeps the link's last full one
+    # A half-picked period keeps the link's last full one; an emptied choice leaves the link.
+    for name in (*ID_PARAMS.values(), INDUSTRY_PARAM):
         if name not in wanted and name in st.query_params:
             del st.query_params[name]
 
@@ -159,6 +170,17 @@ def render_sidebar() -> None:
             "business_region_id",
             "business_region_name",
         )
+        industries = queries.industries()
+        if not industries:  # hidden while no partner has an industry; a stale choice goes too
+            st.session_state.pop(INDUSTRIES_KEY, None)
+        else:
+            _multiselect(
+                INDUSTRIES_KEY,
+                t("industry"),
+                pl.DataFrame({"industry": industries}),
+                "industry",
+                "industry",
+            )
     _write_query_params()
 
 
@@ -173,6 +195,7 @@ def current_filters() -> queries.Filters:
         deal_kind_ids=tuple(st.session_state.get(DEAL_KINDS_KEY, ())),
         manager_ids=tuple(st.session_state.get(MANAGERS_KEY, ())),
         business_region_ids=tuple(st.session_state.get(REGIONS_KEY, ())),
+        industries=tuple(st.session_state.get(INDUSTRIES_KEY, ())),
     )
 
 

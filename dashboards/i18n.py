@@ -25,6 +25,19 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "deal_kind": ("Вид сделки", "Deal kind"),
     "manager": ("Менеджер", "Manager"),
     "business_region": ("Бизнес-регион", "Business region"),
+    "industry": ("Отрасль", "Industry"),
+    "industry_not_set": ("Не указана", "Not set"),
+    "no_industries": (
+        "Отрасли партнёров не заданы: добавьте партнёрам роль «Отрасль: …».",
+        "No partner has an industry yet: give partners a role «Отрасль: …».",
+    ),
+    "sales_by_industry": ("Продажи по отраслям", "Sales by industry"),
+    "sales_by_industry_caption": (
+        "Выигранные сделки, их сумма и доля выигранных среди закрытых за период — по отрасли"
+        " партнёра (роль «Отрасль: …»).",
+        "Deals won, their amount and the win rate among deals closed in the period, by the"
+        " partner's industry (the role «Отрасль: …»).",
+    ),
     "all": ("Все", "All"),
     "inactive": ("не работает", "inactive"),
     "stage": ("Этап", "Stage"),

@@ -23,12 +23,14 @@ import streamlit as st
 
 from crm.settings import get_settings
 
-EfficiencyDimension = Literal["manager", "business_region", "deal_kind"]
+EfficiencyDimension = Literal["manager", "business_region", "deal_kind", "industry"]
 
 _EFFICIENCY_COLUMNS: dict[str, tuple[str, str]] = {
     "manager": ("manager_id", "manager_name"),
     "business_region": ("business_region_id", "business_region_name"),
     "deal_kind": ("deal_kind_id", "deal_kind_name"),
+    # The partner's industry (dim_partners.industry; null when unknown): the id is the name.
+    "industry": ("industry", "industry"),
 }
 
 
@@ -49,6 +51,7 @@ class Filters:
     deal_kind_ids: tuple[int, ...] = ()
     manager_ids: tuple[int, ...] = ()
     business_region_ids: tuple[int, ...] = ()
+    industries: tuple[str, ...] = ()
 
     def params(self) -> dict[str, Any]:
         return {
@@ -57,6 +60,7 @@ class Filters:
             "deal_kind_ids": _id_list(self.deal_kind_ids),
             "manager_ids": _id_list(self.manager_ids),
             "business_region_ids": _id_list(self.business_region_ids),
+            "industries": tuple(self.industries) or None,
         }
 
 
@@ -71,13 +75,30 @@ def previous_period(start: date, end: date) -> tuple[date, date]:
     return start - length, start - timedelta(days=1)
 
 
+# The industry filter reads dim_partners.industry, which a warehouse published before it (or
+# before dim_partners) lacks. The clause sits between these markers and `_query` drops it when
+# no industry is chosen, so such a warehouse still answers every unfiltered query.
+_INDUSTRY_BEGIN, _INDUSTRY_END = "/* industries */", "/* end industries */"
+_INDUSTRY_CLAUSE = re.compile(re.escape(_INDUSTRY_BEGIN) + ".*?" + re.escape(_INDUSTRY_END), re.S)
+
+
+def _industry_sql(partner_column: str) -> str:
+    """Rows whose partner is in one of the chosen industries (dim_partners.industry)."""
+    return (
+        f"{_INDUSTRY_BEGIN}($industries::varchar[] is null or {partner_column} in ("
+        "select dim_partners.partner_id from marts.dim_partners"
+        f" where list_contains($industries::varchar[], dim_partners.industry))){_INDUSTRY_END}"
+    )
+
+
 # Dimension filters shared by every filtered query; fct_deals and fct_deal_stages both carry
-# deal_kind_id, manager_id and business_region_id.
-_DIMENSIONS_SQL = """
+# deal_kind_id, manager_id, business_region_id and partner_id.
+_DIMENSIONS_SQL = f"""
     ($deal_kind_ids::bigint[] is null or list_contains($deal_kind_ids::bigint[], deal_kind_id))
     and ($manager_ids::bigint[] is null or list_contains($manager_ids::bigint[], manager_id))
     and ($business_region_ids::bigint[] is null
         or list_contains($business_region_ids::bigint[], business_region_id))
+    and {_industry_sql("partner_id")}
 """
 
 
@@ -99,6 +120,8 @@ def _query(sql: str, params: dict[str, Any] | None = None) -> pl.DataFrame:
         stat = path.stat()
     except FileNotFoundError as error:
         raise NotPublishedError(str(path)) from error
+    if not (params or {}).get("industries"):
+        sql = _INDUSTRY_CLAUSE.sub("true", sql)
     # DuckDB refuses parameters a statement does not use; shared filter dicts carry extra ones.
     used = set(re.findall(r"\$(\w+)", sql))
     items = tuple(sorted((name, value) for name, value in (params or {}).items() if name in used))
@@ -227,6 +250,26 @@ def managers() -> pl.DataFrame:
         order by is_active desc, manager_name
         """
     )
+
+
+def industries() -> list[str]:
+    """The partners' industries (dim_partners.industry), for the industry filter; none when the
+    warehouse was published before dim_partners or its industry column."""
+    has_column = _query(
+        """
+        select count(*) as found, from duckdb_columns()
+        where schema_name = 'marts' and table_name = 'dim_partners' and column_name = 'industry'
+        """
+    )["found"][0]
+    if not has_column:
+        return []
+    return _query(
+        """
+        select distinct industry, from marts.dim_partners
+        where industry is not null
+        order by industry
+        """
+    )["industry"].to_list()
 
 
 def business_regions() -> pl.DataFrame:
@@ -491,7 +534,8 @@ def days_in_stage(filters: Filters, deal_kind_id: int | None = None) -> pl.DataF
 
 
 def efficiency(filters: Filters, by: EfficiencyDimension = "manager") -> pl.DataFrame:
-    """Deal outcomes grouped by manager, business region or deal kind, on the Overview's basis,
+    """Deal outcomes grouped by manager, business region, deal kind or the partner's industry
+    (group null when unknown), on the Overview's basis,
     so the same figure is the same on every page (summed over the groups they equal
     `overview_kpis`): won, lost, win rate, won amount and cycle over the deals *closed* in the
     period; in progress (and its potential amount) over the deals open now.
@@ -500,12 +544,20 @@ def efficiency(filters: Filters, by: EfficiencyDimension = "manager") -> pl.Data
     cannot be rebuilt from monthly medians.
     """
     id_column, name_column = _EFFICIENCY_COLUMNS[by]  # KeyError for anything not whitelisted
+    # Only the industry grouping reads dim_partners (an older publication may lack it).
+    industry_sql = (
+        "(select dim_partners.industry from marts.dim_partners"
+        " where dim_partners.partner_id = fct_deals.partner_id) as industry,"
+        if by == "industry"
+        else ""
+    )
     return _query(
         f"""
         with deals as (
             select
                 *,
                 closed_date between $start::date and $end::date as is_closed_in_period,
+                {industry_sql}
             from marts.fct_deals
             where {_DIMENSIONS_SQL}
         )
@@ -576,9 +628,14 @@ def stage_win_probability(filters: Filters) -> pl.DataFrame:
 
 
 def _dimensions(
-    *, deal_kind: str | None = None, manager: str | None = None, region: str | None = None
+    *,
+    deal_kind: str | None = None,
+    manager: str | None = None,
+    region: str | None = None,
+    partner: str | None = None,
 ) -> str:
-    """The dimension filters for the columns a mart has (a filter it lacks does not apply)."""
+    """The dimension filters for the columns a mart has (a filter it lacks does not apply);
+    ``partner`` is the partner id column the industry filter goes through."""
     parts = ["true"]
     for column, parameter in (
         (deal_kind, "deal_kind_ids"),
@@ -590,6 +647,8 @@ def _dimensions(
                 f"(${parameter}::bigint[] is null"
                 f" or list_contains(${parameter}::bigint[], {column}))"
             )
+    if partner is not None:
+        parts.append(_industry_sql(partner))
     return "\n    and ".join(parts)
 
 
@@ -597,14 +656,18 @@ _DEAL_STAGE_DIMENSIONS_SQL = _dimensions(
     deal_kind="fct_deal_stages.deal_kind_id",
     manager="fct_deal_stages.manager_id",
     region="fct_deal_stages.business_region_id",
+    partner="fct_deal_stages.partner_id",
 )
 _DEAL_DIMENSIONS_SQL = _dimensions(
     deal_kind="fct_deals.deal_kind_id",
     manager="fct_deals.manager_id",
     region="fct_deals.business_region_id",
+    partner="fct_deals.partner_id",
 )
 _PARTNER_DIMENSIONS_SQL = _dimensions(
-    manager="dim_partners.manager_id", region="dim_partners.business_region_id"
+    manager="dim_partners.manager_id",
+    region="dim_partners.business_region_id",
+    partner="dim_partners.partner_id",
 )
 
 
@@ -815,7 +878,9 @@ _CLAIM_COLUMNS: dict[str, tuple[str, str]] = {
 }
 
 _CLAIM_DIMENSIONS_SQL = _dimensions(
-    manager="fct_claims.manager_id", region="fct_claims.business_region_id"
+    manager="fct_claims.manager_id",
+    region="fct_claims.business_region_id",
+    partner="fct_claims.partner_id",
 )
 
 _CLAIMS_FROM = """
@@ -1073,7 +1138,12 @@ def attention_interactions(filters: Filters, limit: int = 500) -> pl.DataFrame:
             on fct_interactions.responsible_user_id = dim_managers.manager_id
         where (fct_interactions.is_overdue or fct_interactions.is_unreviewed)
             and ($end::date is null or cast(fct_interactions.planned_at as date) <= $end::date)
-            and {_dimensions(manager="fct_interactions.responsible_user_id")}
+            and {
+            _dimensions(
+                manager="fct_interactions.responsible_user_id",
+                partner="fct_interactions.partner_id",
+            )
+        }
         order by fct_interactions.planned_at, fct_interactions.interaction_id
         limit $limit
         """,
@@ -1084,7 +1154,9 @@ def attention_interactions(filters: Filters, limit: int = 500) -> pl.DataFrame:
 # -- orders, shipments, payments and debt --------------------------------------------------
 
 _ORDER_DIMENSIONS_SQL = _dimensions(
-    manager="fct_orders.manager_id", region="fct_orders.business_region_id"
+    manager="fct_orders.manager_id",
+    region="fct_orders.business_region_id",
+    partner="fct_orders.partner_id",
 )
 
 

@@ -1,5 +1,6 @@
 """Deal efficiency (Эффективность сделок) by manager, business region and deal kind."""
 
+import polars as pl
 import streamlit as st
 
 from dashboards import charts, queries, widgets
@@ -42,6 +43,31 @@ for tab, (dimension, _, group_label) in zip(tabs, dimensions, strict=True):
             key=f"efficiency_table_{dimension}",
             file_stem=f"deal_efficiency_by_{dimension}",
         )
+
+st.subheader(t("sales_by_industry"))
+st.caption(t("sales_by_industry_caption"))
+# The efficiency query grouped by the partner's industry: the same outcome definitions as the
+# tabs above and the Overview (won and win rate over deals closed in the period).
+# Without any industry (or dim_partners, in an older publication) every deal would fall in one
+# "not set" row: say so instead.
+sales_by_industry = queries.efficiency(filters, by="industry") if queries.industries() else None
+if sales_by_industry is None:
+    st.caption(t("no_industries"))
+elif sales_by_industry.is_empty():
+    st.info(t("no_data"))
+else:
+    st.plotly_chart(charts.industry_sales_chart(sales_by_industry), key="industry_sales_chart")
+    widgets.table(
+        sales_by_industry.with_columns(pl.col("group_name").fill_null(t("industry_not_set"))),
+        {
+            "group_name": (t("industry"), "text"),
+            "won_amount": (t("won_amount"), "amount"),
+            "deals_won": (t("won"), "int"),
+            "win_rate": (t("win_rate"), "percent"),
+        },
+        key="industry_sales_table",
+        file_stem="sales_by_industry",
+    )
 
 st.subheader(t("win_probability"))
 st.caption(t("win_probability_caption"))

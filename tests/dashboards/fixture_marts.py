@@ -28,7 +28,22 @@ PARTNERS: dict[int, tuple[str, int, int, str]] = {
     101: ("Партнёр 1", 1, 1, "Центр"),
     102: ("Партнёр 2", 2, 2, "Сибирь"),
     103: ("Партнёр 3", 1, 2, "Сибирь"),
+    104: ("Партнёр 4", 2, 1, "Центр"),  # deal 4's partner, with no orders or claims
 }
+
+# dim_partners.industry (the role "Отрасль: <name>"): two industries and one partner without.
+# The deals' other partners (105-113) are not in dim_partners, so their industry is unknown too.
+INDUSTRIES: dict[int, str | None] = {
+    101: "Розничная торговля",
+    102: "Производство",
+    103: "Розничная торговля",
+    104: None,
+}
+
+
+def industry_of(partner_id: int) -> str | None:
+    return INDUSTRIES.get(partner_id)
+
 
 # claim_reason_id -> (name, parent id or None)
 CLAIM_REASONS: dict[int, tuple[str, int | None]] = {
@@ -476,7 +491,7 @@ def _partner_rows() -> list[dict[str, Any]]:
             "manager_id": manager_id,
             "manager_name": {1: "Иванов Иван", 2: "Петрова Анна"}[manager_id],
             "inn": f"77{partner_id:08d}",
-            "industry": "Розничная торговля" if partner_id % 2 else None,
+            "industry": INDUSTRIES[partner_id],
             "created_at": datetime(2020, 1, 1),
         }
         for partner_id, (name, manager_id, region_id, region_name) in PARTNERS.items()

@@ -36,7 +36,7 @@ NEW_PAGES = [
 TABLES_PER_PAGE = {
     "app_pages/overview.py": 1,
     "app_pages/sales_funnel.py": 1,
-    "app_pages/deal_efficiency.py": 5,
+    "app_pages/deal_efficiency.py": 6,  # 3 tabs, sales by industry, win probability, forecast
     "app_pages/claims.py": 2,
     "app_pages/events_calendar.py": 3,
     "app_pages/orders.py": 4,

@@ -16,11 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -41,6 +36,7 @@ from operational_app.domain import orders as order_service
 from operational_app.domain import partners as partner_service
 from operational_app.domain import products as product_service
 from operational_app.i18n import translate
+from tests.e2e.serving import served_app
 from tests.operational_app.utils.factories import create_classifiers, personal_inn
 from tests.operational_app.utils.users import create_user
 
@@ -83,25 +79,6 @@ class World:
     showcase_partner_id: int
     order_id: int
     region: str
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"uvicorn exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/login", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"the app did not answer on {url}:\n{log.read_text()}")
 
 
 def _showcase(db: Session, classifiers: object, operator_id: int, reason_id: int) -> dict:
@@ -221,39 +198,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         }
     engine.dispose()
 
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
     env = {key: value for key, value in os.environ.items() if not key.startswith("CRM_")}
     env |= {"CRM_DATA_DIR": str(data_dir), "CRM_OLTP_URL": db_url, "CRM_LANG": "ru"}
-    log = data_dir / "uvicorn.log"
-    with log.open("wb") as log_file:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "operational_app.main:create_app",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_ready(url, process, log, time.monotonic() + 60)
+    with served_app(env, data_dir / "uvicorn.log") as url:
         yield World(url=url, **world_facts)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,12 +25,11 @@ from operational_app.db.session import create_oltp_engine
 from operational_app.domain import partners as partner_service
 from operational_app.i18n import translate
 from operational_app.registry.local import load_egrul_file
+from tests.e2e.serving import served_app
 from tests.e2e.test_browser_operator_flow import (
     CHROMIUM,
     CHROMIUM_ARGS,
     TIMEOUT_MS,
-    _free_port,
-    _wait_ready,
 )
 from tests.operational_app.utils.users import create_user
 
@@ -73,8 +69,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         partner_id = partner.id
     engine.dispose()
 
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
     env = {key: value for key, value in os.environ.items() if not key.startswith("CRM_")}
     env |= {
         "CRM_DATA_DIR": str(data_dir),
@@ -82,35 +76,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         "CRM_LANG": "ru",
         "CRM_REGISTRY_SOURCE": "local",
     }
-    log = data_dir / "uvicorn.log"
-    with log.open("wb") as log_file:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "operational_app.main:create_app",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            cwd=Path(__file__).resolve().parents[2],
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_ready(url, process, log, time.monotonic() + 60)
+    with served_app(env, data_dir / "uvicorn.log") as url:
         yield World(url=url, db_url=db_url, partner_id=partner_id)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")

@@ -59,6 +59,7 @@ from operational_app.importer.mapping import (
 )
 from operational_app.importer.reading import SourceRow
 from operational_app.importer.references import References
+from operational_app.importer.seen import SeenKeys
 
 
 @dataclass
@@ -104,7 +105,7 @@ class EntityImporter:
         self.mapping = mapping
         self.refs = refs
         self.now = now
-        self.seen: dict[Any, int] = {}
+        self.seen = SeenKeys()  # every key of the file, in bounded memory (see seen.py)
         self.first: dict[Any, dict[str, Any]] = {}
         # Fields of the row in hand whose conversion failed (already reported): checks that
         # would only repeat that error ("partner is required") skip them.

@@ -24,6 +24,7 @@ from operational_app.importer.mapping import MappingError
 from operational_app.registry.cache import CachedRegistry
 from operational_app.registry.dadata import DadataRegistry
 from operational_app.registry.local import LocalRegistry, load_egrul_file
+from tests.postgres import temporary_postgres_database
 
 SAMPLE = Path(__file__).resolve().parents[1] / "registry" / "data" / "egrul_sample.xml"
 NOW = dt.datetime(2026, 12, 1, 12, 0)
@@ -43,8 +44,8 @@ MAPPING = {
 HEADER = "Наименование;ИНН;КПП;Полное наименование;Юридический адрес;Телефон\n"
 
 
-def _database(tmp_path: Path, *, egrul: bool) -> str:
-    url = f"sqlite:///{tmp_path / 'crm.sqlite3'}"
+def _database(tmp_path: Path, *, egrul: bool, url: str | None = None) -> str:
+    url = url or f"sqlite:///{tmp_path / 'crm.sqlite3'}"
     upgrade_to_head(url)
     if egrul:
         engine = create_oltp_engine(url)
@@ -81,7 +82,15 @@ class Counting:
 
 
 def test_local_registry_fills_empty_fields_keeps_given_and_warns(tmp_path: Path) -> None:
-    url = _database(tmp_path, egrul=True)
+    _local_registry_fills_keeps_and_warns(tmp_path, _database(tmp_path, egrul=True))
+
+
+def test_local_registry_autofill_on_postgres(tmp_path: Path) -> None:
+    with temporary_postgres_database("crm_autofill") as server:
+        _local_registry_fills_keeps_and_warns(tmp_path, _database(tmp_path, egrul=True, url=server))
+
+
+def _local_registry_fills_keeps_and_warns(tmp_path: Path, url: str) -> None:
     source = _file(
         tmp_path,
         f"Сбер;{SBER};;;;",

@@ -328,6 +328,7 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                 errors_path=args.errors,
                 dry_run=args.dry_run,
                 progress=report,
+                autofill_by_inn=args.autofill_by_inn,
             )
         except (MappingError, SourceError, OSError) as error:
             console.print(f"[red]Cannot import:[/red] {escape(str(error))}", soft_wrap=True)
@@ -344,6 +345,15 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         console.print(f"  {label:<28} {count:>10,}")
     for line in describe_created(summary):
         console.print(f"  {line}", markup=False, highlight=False)
+    # Autofill by ИНН: what was (or would be) filled, then the warnings (the rows are imported).
+    for note in summary.fills:
+        console.print(f"  row {note.row}: {note.message}", markup=False, highlight=False)
+    for note in summary.warnings:
+        console.print(
+            f"  warning, row {note.row} (ИНН {note.value}): {note.message}",
+            markup=False,
+            highlight=False,
+        )
     if summary.errors:
         where = args.errors or "(pass --errors FILE to list them)"
         console.print(
@@ -569,6 +579,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importer.add_argument(
         "--dry-run", action="store_true", help="check every row and report, but write nothing"
+    )
+    importer.add_argument(
+        "--autofill-by-inn",
+        action="store_true",
+        help="partners with an inn column: fill the КПП, full name, legal address and phone the "
+        "file leaves empty from the registry CRM_REGISTRY_SOURCE names (legal entities only; "
+        "also the mapping's options: {autofill_by_inn: true})",
     )
     importer.set_defaults(handler=_cmd_import)
 

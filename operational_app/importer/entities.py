@@ -27,9 +27,11 @@ from operational_app.db.models import (
     DIRECTIONS,
     INTERACTION_KINDS,
     INTERACTION_STATUSES,
+    LEGAL_FORMS,
     PARTNER_KINDS,
     USER_ROLES,
     Claim,
+    Counterparty,
     Deal,
     DealStageHistory,
     Interaction,
@@ -38,7 +40,9 @@ from operational_app.db.models import (
     User,
 )
 from operational_app.domain import deals as deal_service
-from operational_app.domain.errors import DomainError
+from operational_app.domain.errors import DomainError, ValidationFailed
+from operational_app.domain.validation import validate_counterparty_identity
+from operational_app.importer import autofill
 from operational_app.importer.mapping import (
     FieldError,
     FieldSpec,
@@ -55,6 +59,7 @@ from operational_app.importer.mapping import (
 )
 from operational_app.importer.reading import SourceRow
 from operational_app.importer.references import References
+from operational_app.importer.seen import SeenKeys
 
 
 @dataclass
@@ -100,7 +105,7 @@ class EntityImporter:
         self.mapping = mapping
         self.refs = refs
         self.now = now
-        self.seen: dict[Any, int] = {}
+        self.seen = SeenKeys()  # every key of the file, in bounded memory (see seen.py)
         self.first: dict[Any, dict[str, Any]] = {}
         # Fields of the row in hand whose conversion failed (already reported): checks that
         # would only repeat that error ("partner is required") skip them.
@@ -288,6 +293,7 @@ _CHOICES = {
     "claim_status": CLAIM_STATUSES,
     "claim_result": CLAIM_RESULTS,
     "user_role": USER_ROLES,
+    "legal_form": LEGAL_FORMS,
 }
 
 
@@ -295,7 +301,12 @@ _CHOICES = {
 
 
 class PartnerImporter(EntityImporter):
-    """Партнёры by exact name. `roles` may hold several names separated by ';'."""
+    """Партнёры by exact name. `roles` may hold several names separated by ';'.
+
+    Optional counterparty fields (inn, kpp, legal_form, legal_name, legal_address, phone) create
+    the partner's Контрагент when its (ИНН, КПП) is new (an existing one is left as it is); with
+    autofill by ИНН on (see autofill.py) the registry fills what the file leaves empty. A legal
+    entity with no КПП at all gets no counterparty: a warning, the partner is still imported."""
 
     FIELDS: ClassVar[dict[str, str]] = {
         "name": "text:200",
@@ -304,9 +315,117 @@ class PartnerImporter(EntityImporter):
         "manager": "ref",
         "roles": "ref",
         "comment": "text",
+        # The counterparty (Контрагент) of the partner, optional: created when its ИНН/КПП is new.
+        "inn": "text:12",
+        "kpp": "text:9",
+        "legal_form": "choice:legal_form",
+        "legal_name": "text:300",
+        "legal_address": "text:500",
+        "phone": "text:50",
     }
     KEY_FIELDS = ("name",)
     MODEL = Partner
+
+    def __init__(
+        self, session: Session, mapping: ImportMapping, refs: References, now: dt.datetime
+    ) -> None:
+        super().__init__(session, mapping, refs, now)
+        # Set by run_import when autofill by ИНН is on: ИНН -> the registry's answer.
+        self.lookups: dict[str, autofill.Lookup] | None = None
+        self.dry_run = False
+        self.warnings: list[RowError] = []
+        self.fills: list[RowError] = []
+        self._row: SourceRow | None = None
+
+    def convert(self, row: SourceRow) -> dict[str, Any]:
+        self._row = row  # prepare() reports warnings and fills against the row in hand
+        return super().convert(row)
+
+    def _note(self, into: list[RowError], column: str | None, value: Any, message: str) -> None:
+        row = self._row
+        into.append(
+            RowError(row.number if row else 0, row.line if row else 0, column, value, message)
+        )
+
+    def _counterparty(
+        self, values: dict[str, Any], errors: list[FieldError]
+    ) -> dict[str, Any] | None:
+        """The counterparty columns of the row, autofilled and checked; None without an ИНН."""
+        inn = values.get("inn")
+        if not inn:
+            return None
+        legal_form = values.get("legal_form") or (
+            "individual_entrepreneur" if len(inn) == 12 else "legal_entity"
+        )
+        fields = {name: values.get(name) for name in autofill.FILLED_FIELDS}
+        lookup_inn = autofill.lookup_inn(inn) if legal_form == "legal_entity" else None
+        if self.lookups is not None and lookup_inn is not None and lookup_inn in self.lookups:
+            lookup = self.lookups[lookup_inn]
+            if lookup.problem:
+                self._note(
+                    self.warnings,
+                    "inn",
+                    inn,
+                    f"registry {lookup.source} did not answer "
+                    f"({lookup.problem}); imported as it is",
+                )
+            elif lookup.party is None:
+                self._note(self.warnings, "inn", inn, f"ИНН {inn} not found in {lookup.source}")
+            else:
+                if lookup.party.status in ("liquidated", "liquidating"):
+                    self._note(
+                        self.warnings,
+                        "inn",
+                        inn,
+                        f"the counterparty is {lookup.party.status} according to {lookup.source}",
+                    )
+                filled = autofill.fill(fields, lookup)
+                if filled:
+                    fields.update(filled)
+                    self._note(
+                        self.fills,
+                        "inn",
+                        inn,
+                        autofill.describe_fill(filled, lookup.source, dry_run=self.dry_run),
+                    )
+        try:
+            legal_form, inn, kpp = validate_counterparty_identity(legal_form, inn, fields["kpp"])
+        except ValidationFailed as error:
+            if error.field == "kpp" and not fields["kpp"]:
+                # No КПП in the file and none from the registry (off, unavailable, unknown ИНН):
+                # the partner is imported as it is and the operator adds the counterparty.
+                self._note(self.warnings, "kpp", inn, f"counterparty not created: {error.message}")
+                return None
+            errors.append(FieldError(error.message, error.field, inn))
+            return None
+        return {
+            "legal_form": legal_form,
+            "inn": inn,
+            "kpp": kpp,
+            "legal_name": fields["legal_name"] or values["name"],
+            "legal_address": fields["legal_address"],
+            "phone": fields["phone"],
+        }
+
+    def _counterparty_missing(self, counterparty: dict[str, Any] | None) -> bool:
+        if counterparty is None:
+            return False
+        found = self.session.scalar(
+            select(Counterparty.id).where(
+                Counterparty.inn == counterparty["inn"],
+                Counterparty.kpp.is_(None)
+                if counterparty["kpp"] is None
+                else Counterparty.kpp == counterparty["kpp"],
+                Counterparty.deleted_at.is_(None),
+            )
+        )
+        return found is None
+
+    def _save_counterparty(self, partner_id: int, counterparty: dict[str, Any] | None) -> None:
+        if self._counterparty_missing(counterparty):
+            assert counterparty is not None
+            self.session.add(Counterparty(partner_id=partner_id, **counterparty))
+            self.session.flush()
 
     def prepare(self, values: dict[str, Any]) -> dict[str, Any]:
         errors: list[FieldError] = []
@@ -332,6 +451,7 @@ class PartnerImporter(EntityImporter):
             ),
             "comment": values.get("comment"),
             "roles": roles,
+            "counterparty": self._counterparty(values, errors) if values.get("name") else None,
         }
         if errors:
             raise RowFailed(errors)
@@ -362,7 +482,10 @@ class PartnerImporter(EntityImporter):
         return found
 
     def insert(self, records: list[dict[str, Any]]) -> None:
-        rows = [{k: v for k, v in r.items() if k != "roles"} | {"version": 1} for r in records]
+        rows = [
+            {k: v for k, v in r.items() if k not in ("roles", "counterparty")} | {"version": 1}
+            for r in records
+        ]
         for row in rows:
             row["created_at"] = row["updated_at"] = self.now
         ids = _insert_returning_ids(self.session, Partner, rows, "name")
@@ -376,6 +499,7 @@ class PartnerImporter(EntityImporter):
         catalog = self.refs.partners()
         for pid, record in zip(ids, records, strict=True):
             catalog.add(record["name"], pid)
+            self._save_counterparty(pid, record["counterparty"])
 
     def _wanted(self, record: dict[str, Any]) -> dict[str, Any]:
         # Empty cells do not blank a region or manager set in the app; the comment follows the file.
@@ -387,11 +511,16 @@ class PartnerImporter(EntityImporter):
 
     def differs(self, entity: Any, record: dict[str, Any]) -> bool:
         missing = set(record["roles"]) - self._roles.get(entity.id, set())
-        return bool(_differs(entity, self._wanted(record)) or missing)
+        return bool(
+            _differs(entity, self._wanted(record))
+            or missing
+            or self._counterparty_missing(record["counterparty"])
+        )
 
     def update(self, entity: Any, record: dict[str, Any]) -> None:
         for name, value in _differs(entity, self._wanted(record)).items():
             setattr(entity, name, value)
+        self._save_counterparty(entity.id, record["counterparty"])
         # Roles are added, never removed: other sources (or operators) may have set them.
         have = self._roles.setdefault(entity.id, set())
         for role in record["roles"]:

@@ -6,7 +6,8 @@ A mapping is a YAML file (examples in `mappings/`):
     source: {encoding: auto, delimiter: auto, skip_rows: 0, header_contains: [...], sheet: ...}
                                    # encoding: auto detects UTF-8/16, cp1251, cp866, KOI8-R,
                                    # cp1252 and refuses a guess; or name any Python codec
-    options: {...}                 # entity-specific switches (see each entity's docstring)
+    options: {...}                 # entity-specific switches (see each entity's docstring;
+                                   # partners: autofill_by_inn: true, see autofill.py)
     fields:
       number: {template: "IMP-{opportunity_id}", required: true}
       stage:  {column: deal_stage, map: {Prospecting: Первичный контакт, ...}}

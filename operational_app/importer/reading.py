@@ -18,10 +18,12 @@ Files come from outside, so reading is bounded and never guesses silently:
 - rows and columns are bounded while reading too, for files that declare nothing.
 Every problem is a `SourceError` with one clear line.
 
-`open_source` streams a CSV: the decoded text is held (encoding detection needs all of it),
-but records become `SourceRow`s only as they are consumed, so an import's memory does not grow
-with the number of rows; `SourceStream.count()` is a first pass that finds the total and any
-structural error before anything is written. XLSX/XLS sheets are read whole (openpyxl's).
+`open_source` streams a CSV: the encoding is detected (or checked) by decoding the bytes piece
+by piece, then the file is read line by line and records become `SourceRow`s only as they are
+consumed, so an import's memory does not grow with the file (only a file that is not UTF-8 or
+has a bad byte is read whole, to judge its encoding or name the place);
+`SourceStream.count()` is a first pass that finds the total and any structural error before
+anything is written. XLSX/XLS sheets are read whole (openpyxl's).
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ import codecs
 import csv
 import datetime as dt
 import itertools
-import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -132,10 +133,17 @@ def _line_of(raw: bytes, offset: int) -> int:
     return raw.count(b"\n", 0, offset) + 1
 
 
-def _decode(raw: bytes, encoding: str) -> tuple[str, str]:
-    """The text of `raw` and the name of the encoding it was read with."""
+def _detect(path: Path, encoding: str) -> tuple[str, str]:
+    """The codec to open `path` with and the name of its encoding, found (or checked) without
+    holding the file: the bytes are decoded in 256 KB pieces. Only a file that fails (a bad byte,
+    or not UTF-8 at all) is read whole, to name the place or to let charset-normalizer judge."""
     if encoding.strip().lower() != "auto":
-        return _decode_as(raw, encoding), encoding
+        codec = _codec_of(encoding)
+        if not _decodes(path, codec):
+            _decode_as(path.read_bytes(), encoding)  # raises with the byte and the line
+        return codec, encoding
+    with path.open("rb") as handle:
+        head = handle.read(4096)
     for bom, codec, name in (
         (codecs.BOM_UTF32_LE, "utf-32", "utf-32"),
         (codecs.BOM_UTF32_BE, "utf-32", "utf-32"),
@@ -143,22 +151,28 @@ def _decode(raw: bytes, encoding: str) -> tuple[str, str]:
         (codecs.BOM_UTF16_LE, "utf-16", "utf-16"),
         (codecs.BOM_UTF16_BE, "utf-16", "utf-16"),
     ):
-        if raw.startswith(bom):
-            return _decode_as(raw, codec), name
-    if b"\x00" in raw[:4096]:
+        if head.startswith(bom):
+            if not _decodes(path, codec):
+                _decode_as(path.read_bytes(), codec)
+            return codec, name
+    if b"\x00" in head:
         raise SourceError(
             "the file has NUL bytes: it is binary, or UTF-16 text without a byte order mark; "
             "for the latter set `encoding:` under `source:` in the mapping (utf-16-le or "
             "utf-16-be)"
         )
+    if _decodes(path, "utf-8"):
+        return "utf-8", "utf-8"
+    raw = path.read_bytes()
     try:
-        return raw.decode("utf-8"), "utf-8"
+        raw.decode("utf-8")
     except UnicodeDecodeError as error:
         _refuse_damaged_utf8(raw, error)
-    return _detect_single_byte(raw)
+    _text, name = _detect_single_byte(raw)
+    return name, name
 
 
-def _decode_as(raw: bytes, encoding: str) -> str:
+def _codec_of(encoding: str) -> str:
     try:
         codec = codecs.lookup(encoding.strip()).name
     except LookupError:
@@ -166,8 +180,24 @@ def _decode_as(raw: bytes, encoding: str) -> str:
             f"unknown encoding {encoding!r} in the mapping's `encoding:` option; "
             "use auto, utf-8, cp1251, cp866, koi8-r, utf-16 or another Python codec name"
         ) from None
-    if codec == "utf-8":
-        codec = "utf-8-sig"  # a BOM is not part of the first column's name
+    return "utf-8-sig" if codec == "utf-8" else codec  # a BOM is not part of the first column
+
+
+def _decodes(path: Path, codec: str) -> bool:
+    """Whether the whole file decodes with `codec`, checked piece by piece."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    with path.open("rb") as handle:
+        try:
+            while piece := handle.read(1 << 18):
+                decoder.decode(piece)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def _decode_as(raw: bytes, encoding: str) -> str:
+    codec = _codec_of(encoding)
     try:
         return raw.decode(codec)
     except UnicodeDecodeError as error:
@@ -241,11 +271,16 @@ def _sniff_delimiter(header: str, options: SourceOptions) -> str:
 
 
 def _read_csv(path: Path, options: SourceOptions) -> SourceStream:
-    text, encoding = _decode(path.read_bytes(), options.encoding)
+    codec, encoding = _detect(path, options.encoding)
+
+    def lines() -> Iterator[str]:
+        # The file read line by line with its endings (newline="": \r\n, \r or \n, what csv
+        # needs for quoted newlines): memory holds a buffer, not the file's text.
+        with path.open(encoding=codec, newline="") as handle:
+            yield from handle
+
     # Physical lines only to find the header; the records are parsed by csv (quoted newlines).
-    head_lines = [
-        line.rstrip("\r\n") for line in itertools.islice(_lines(text), options.skip_rows + 51)
-    ]
+    head_lines = [line.rstrip("\r\n") for line in itertools.islice(lines(), options.skip_rows + 51)]
     if not head_lines:
         raise SourceError("the file is empty")
     start = _header_index(head_lines, options)
@@ -254,12 +289,10 @@ def _read_csv(path: Path, options: SourceOptions) -> SourceStream:
     delimiter = _sniff_delimiter(head_lines[start], options)
 
     def open_reader() -> Any:
-        # Lines sliced from the text one at a time with their endings (what csv needs for
-        # quoted newlines): an io.StringIO would copy the whole text at 4 bytes a character.
-        lines = _lines(text)
+        physical = lines()
         for _ in range(start):
-            next(lines, None)
-        return csv.reader(lines, delimiter=delimiter)
+            next(physical, None)
+        return csv.reader(physical, delimiter=delimiter)
 
     reader = open_reader()
     try:
@@ -280,14 +313,6 @@ def _read_csv(path: Path, options: SourceOptions) -> SourceStream:
             raise _csv_error(start, reader, error) from None
 
     return SourceStream(columns, rows, encoding, delimiter)
-
-
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
-
-
-def _lines(text: str) -> Iterator[str]:
-    """The physical lines of `text` with their endings (\\r\\n, \\r or \\n), lazily."""
-    return (match.group() for match in _LINE.finditer(text))
 
 
 def _csv_error(start: int, reader: Any, error: csv.Error) -> SourceError:

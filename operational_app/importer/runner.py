@@ -15,16 +15,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from crm.spreadsheet import escape_formula
 from operational_app.db.migrate import upgrade_to_head
 from operational_app.db.models import utc_now
 from operational_app.db.session import create_oltp_engine
-from operational_app.importer.entities import ENTITIES, RowError
-from operational_app.importer.mapping import ImportMapping, MappingError, load_mapping
+from operational_app.importer import autofill
+from operational_app.importer.autofill import RegistryFactory
+from operational_app.importer.entities import ENTITIES, PartnerImporter, RowError
+from operational_app.importer.mapping import (
+    FieldError,
+    ImportMapping,
+    MappingError,
+    load_mapping,
+    mapped_value,
+    raw_value,
+    to_text,
+)
 from operational_app.importer.reading import SourceRow, open_source
 from operational_app.importer.references import References
+from operational_app.registry.base import RegistryUnavailable
 
 CHUNK_ROWS = 1_000
 ERROR_COLUMNS = ("row", "line", "column", "value", "message")
@@ -42,6 +54,9 @@ class ImportSummary:
     created: dict[str, int] = field(default_factory=dict)
     created_names: dict[str, list[str]] = field(default_factory=dict)
     dry_run: bool = False
+    # Autofill by ИНН: rows warned about (liquidated, source error) and what was filled.
+    warnings: list[RowError] = field(default_factory=list)
+    fills: list[RowError] = field(default_factory=list)
 
     @property
     def failed_rows(self) -> int:
@@ -73,6 +88,8 @@ def run_import(
     dry_run: bool = False,
     progress: Progress | None = None,
     now: dt.datetime | None = None,
+    autofill_by_inn: bool = False,
+    registry_factory: RegistryFactory | None = None,
 ) -> ImportSummary:
     """Import `path` into the OLTP database at `url` as `entity`, following `mapping`."""
     if not isinstance(mapping, ImportMapping):
@@ -93,14 +110,20 @@ def run_import(
         )
     summary = ImportSummary(entity, read=total, dry_run=dry_run)
     now = now or utc_now()
+    autofill_on = autofill_by_inn or mapping.options.get("autofill_by_inn") is True
+    if autofill_on and (entity != "partners" or "inn" not in mapping.fields):
+        raise MappingError("autofill by ИНН needs a partners import whose mapping has an inn field")
     # Like every command that touches the OLTP database: create or upgrade the schema first, so
     # an import into a fresh data directory works (a dry run included: it needs the tables).
     upgrade_to_head(url)
     engine = create_oltp_engine(url)
     try:
+        lookups = _prefetch(engine, mapping, table, registry_factory) if autofill_on else None
         with Session(engine) as session:
             refs = References(session)
             importer = ENTITIES[entity](session, mapping, refs, now)
+            if isinstance(importer, PartnerImporter):
+                importer.lookups, importer.dry_run = lookups, dry_run
             report(0, total)
             done = 0
             for chunk in _chunks(table.rows(), CHUNK_ROWS):
@@ -115,6 +138,8 @@ def run_import(
                     session.commit()
                 done += len(chunk)
                 report(done, total)
+            if isinstance(importer, PartnerImporter):
+                summary.warnings, summary.fills = importer.warnings, importer.fills
             summary.created = dict(refs.created)
             summary.created_names = {k: list(v) for k, v in refs.created_names.items()}
             if dry_run:
@@ -124,6 +149,34 @@ def run_import(
     if errors_path is not None:
         write_errors(Path(errors_path), summary.errors)
     return summary
+
+
+def _prefetch(
+    engine: Engine, mapping: ImportMapping, table: Any, factory: RegistryFactory | None
+) -> dict[str, autofill.Lookup]:
+    """Look every distinct valid ИНН of the file up once, in a session of its own (see autofill)."""
+    spec = mapping.fields["inn"]
+    inns: set[str] = set()
+    for row in table.rows():
+        try:
+            value = to_text(spec, mapped_value(spec, raw_value(spec, row.values, {})), 12)
+        except FieldError:
+            continue  # the import reports the bad value on its row
+        inn = autofill.lookup_inn(value)
+        if inn is not None:
+            inns.add(inn)
+    with Session(engine) as session:
+        try:
+            if factory is None:
+                from crm.settings import get_settings
+                from operational_app.registry.service import registry_for
+
+                registry = registry_for(get_settings(), session)
+            else:
+                registry = factory(session)
+        except RegistryUnavailable as error:
+            raise MappingError(f"cannot autofill by ИНН: {error.message}") from None
+        return autofill.prefetch(registry, sorted(inns))
 
 
 def _chunks(rows: Iterator[SourceRow], size: int) -> Iterator[list[SourceRow]]:

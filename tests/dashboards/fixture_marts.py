@@ -371,20 +371,7 @@ def _contracts() -> dict[str, list[tuple[str, str]]]:
         for model in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models", []):
             columns = [(column["name"], column["data_type"]) for column in model["columns"]]
             contracts[model["name"]] = columns
-    # Columns another branch adds to the contract (CONTRACT_DEBT.md); until it is merged the
-    # .yml lacks them, so the fixture adds them with their agreed types.
-    for table, added in _AGREED_COLUMNS.items():
-        known = {name for name, _ in contracts.get(table, [])}
-        contracts.setdefault(table, []).extend(column for column in added if column[0] not in known)
     return contracts
-
-
-_AGREED_COLUMNS = {
-    "fct_orders": [
-        ("prepayment_amount", "decimal(18,2)"),
-        ("overdue_payment_amount", "decimal(18,2)"),
-    ]
-}
 
 
 def _claim_rows() -> list[dict[str, Any]]:

@@ -45,6 +45,8 @@ SOURCE_TABLES = [
     "deals",
     "loss_reasons",
     "organizations",
+    "partner_role_links",
+    "partner_roles",
     "partners",
     "sales_stages",
     "users",

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards import auth as dashboards_auth
 from tests.dashboards.signin import build_oltp_with_sessions
+from tests.e2e.serving import free_port
 
 FIXED_NOW = dt.datetime(2026, 3, 2, 9, 0)
 
@@ -195,12 +195,6 @@ TIMEOUT_MS = 90_000
 LOGIN, PASSWORD = "manager-dash", "Manager-dash-pass-1"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _wait(url: str, process: subprocess.Popen[bytes], log: Path, deadline: float) -> None:
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -235,7 +229,7 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str
         "CRM_WAREHOUSE_DIR": str(root / "warehouse"),
         "CRM_LANG": "ru",
     }
-    app_port, dash_port = _free_port(), _free_port()
+    app_port, dash_port = free_port(), free_port()
     commands = {
         "app": [sys.executable, "-m", "uvicorn", "operational_app.main:create_app", "--factory",
                 "--host", "127.0.0.1", "--port", str(app_port)],

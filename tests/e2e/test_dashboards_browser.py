@@ -4,7 +4,6 @@ with Debian's chromium through Playwright; screenshots go to data/screenshots/da
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ import pytest
 
 from tests.dashboards.conftest import build_warehouse
 from tests.dashboards.signin import build_oltp_with_sessions
+from tests.e2e.serving import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -55,12 +55,6 @@ def _scale_amounts(path: Path, factor: int) -> None:
             )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _wait_healthy(url: str, process: subprocess.Popen[bytes], deadline: float) -> None:
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -92,7 +86,7 @@ def dashboards_url(
     warehouse_dir.mkdir()
     build_warehouse(warehouse_dir / "crm.duckdb")
     _scale_amounts(warehouse_dir / "crm.duckdb", 1000)
-    port = _free_port()
+    port = free_port()
     env = os.environ | {
         "CRM_WAREHOUSE_DIR": str(warehouse_dir),
         "CRM_LANG": "ru",

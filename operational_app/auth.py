@@ -22,12 +22,19 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import Connection, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
-from operational_app.db.models import USER_ROLES, ApiToken, User, UserSession, utc_now
+from operational_app.db.models import (
+    CUSTOMER_ROLE,
+    OPERATOR_ROLES,
+    ApiToken,
+    User,
+    UserSession,
+    utc_now,
+)
 from operational_app.domain.errors import DomainError
 
-# Roles in increasing order of power: a higher role may do everything a lower one may.
-ROLES: tuple[str, ...] = ("operator", "manager", "administrator")
-assert set(ROLES) == set(USER_ROLES)
+# Operator roles in increasing order of power: a higher role may do everything a lower one may.
+# `customer` (a portal user) has no rank: role_at_least is False for it whatever is asked.
+ROLES: tuple[str, ...] = OPERATOR_ROLES
 _RANK = {role: rank for rank, role in enumerate(ROLES)}
 
 SESSION_COOKIE = "crm_session"
@@ -359,6 +366,13 @@ class SignedInUser:
     full_name: str
     role: str
     must_change_password: bool = False
+    # Set for portal users (role `customer`) only: the partner whose records they may touch.
+    partner_id: int | None = None
+    contact_person_id: int | None = None
+
+    @property
+    def is_customer(self) -> bool:
+        return self.role == CUSTOMER_ROLE
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,6 +401,8 @@ _USER_COLUMNS = (
     _users.full_name,
     _users.role,
     _users.must_change_password,
+    _users.partner_id,
+    _users.contact_person_id,
 )
 _LIVE_USER = (_users.is_active.is_(True), _users.deleted_at.is_(None))
 # Every request runs one of these two (api/deps.py): Core statements built once, one round trip
@@ -586,6 +602,16 @@ class NotAuthenticated(Exception):
 
 class Forbidden(DomainError):
     status_code = 403
+
+
+class OperatorsOnly(Forbidden):
+    """A portal user (role `customer`) asked for an operator page or /api/v1."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "operators_only",
+            "This part of the application is for operators; customers use the portal (/portal).",
+        )
 
 
 class PasswordChangeRequired(Exception):

@@ -1111,3 +1111,13 @@ _REGISTRY_MESSAGES: dict[str, dict[str, str]] = {
 }
 for _key, _entry in _REGISTRY_MESSAGES.items():
     MESSAGES.setdefault(_key, _entry)
+
+
+def _merge_portal_messages() -> None:
+    from operational_app.portal.messages import PORTAL_MESSAGES
+
+    for key, entry in PORTAL_MESSAGES.items():
+        MESSAGES.setdefault(key, entry)
+
+
+_merge_portal_messages()

@@ -38,8 +38,17 @@ from operational_app.domain.errors import DomainError
 from operational_app.i18n import translate
 from operational_app.input_limits import InputLimitsMiddleware
 from operational_app.login_throttle import LoginThrottle
+from operational_app.portal.pages.account import portal_login_url, portal_password_change_url
+from operational_app.portal.routing import include_portal
 from operational_app.security_headers import SecurityHeadersMiddleware
-from operational_app.web import admin_classifiers, auth_pages, engagement, organizations, sales
+from operational_app.web import (
+    admin_classifiers,
+    auth_pages,
+    engagement,
+    organizations,
+    returns,
+    sales,
+)
 from operational_app.web.formatting import install_filters
 from operational_app.web.routes import router as web_router
 
@@ -58,6 +67,7 @@ PAGE_ROUTERS = [
     admin_classifiers.router,
     sales.router,
     organizations.router,
+    returns.router,
 ]
 
 
@@ -109,6 +119,11 @@ def _error_response(
     )
 
 
+def _is_portal(request: Request) -> bool:
+    path = request.url.path
+    return path == "/portal" or path.startswith(("/portal/", "/api/portal/"))
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     lang = app.state.settings.lang
 
@@ -123,7 +138,16 @@ def _install_error_handlers(app: FastAPI) -> None:
         target = request.url.path
         if request.method == "GET" and request.url.query:
             target += "?" + request.url.query
+        if _is_portal(request):
+            return RedirectResponse(portal_login_url(target), status_code=303)
         return RedirectResponse(auth_pages.login_url(target), status_code=303)
+
+    @app.exception_handler(auth.OperatorsOnly)
+    async def operators_only(request: Request, exc: auth.OperatorsOnly) -> Response:
+        # A portal user who followed an operator link lands on their own pages.
+        if request.method == "GET" and not _wants_json(request):
+            return RedirectResponse("/portal", status_code=303)
+        return await domain_error(request, exc)
 
     @app.exception_handler(auth.PasswordChangeRequired)
     async def password_change_required(
@@ -140,6 +164,8 @@ def _install_error_handlers(app: FastAPI) -> None:
         target = request.url.path
         if request.method == "GET" and request.url.query:
             target += "?" + request.url.query
+        if _is_portal(request):
+            return RedirectResponse(portal_password_change_url(target), status_code=303)
         return RedirectResponse(auth_pages.password_change_url(target), status_code=303)
 
     @app.exception_handler(DomainError)
@@ -271,5 +297,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_pages.public_router)
     for router in PAGE_ROUTERS:
         app.include_router(router, dependencies=[Depends(current_user)])
+    include_portal(app)
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
     return app

@@ -151,12 +151,21 @@ async def current_user(
     """The signed-in user; a state-changing request from a browser session must carry the
     session's CSRF token (form field `csrf_token` or header `X-CSRF-Token`). A user signed in
     with a seeded password reaches nothing but the password change (outside demo mode)."""
+    if user.is_customer:
+        # The one gate between portal users and everything operators use (pages and /api/v1).
+        raise auth.OperatorsOnly()
     if (
         user.must_change_password
         and request.url.path not in PASSWORD_CHANGE_PATHS
         and not request.app.state.settings.demo_mode
     ):
         raise auth.PasswordChangeRequired()
+    await check_csrf(request)
+    return user
+
+
+async def check_csrf(request: Request) -> None:
+    """A state-changing request of a browser session must carry the session's CSRF token."""
     if request.method not in SAFE_METHODS and request.state.auth_method == "session":
         supplied = request.headers.get(auth.CSRF_HEADER)
         if supplied is None:
@@ -170,7 +179,6 @@ async def current_user(
                 "The form is outdated or did not come from this application (CSRF check "
                 "failed); nothing was saved. Reload the page and try again.",
             )
-    return user
 
 
 CurrentUser = Annotated[auth.SignedInUser, Depends(current_user)]

@@ -20,6 +20,7 @@ from operational_app.api.routes import (
     partners,
     products,
     registry,
+    returns,
     warehouses,
 )
 
@@ -35,7 +36,7 @@ api_router.include_router(classifiers.router)
 for _sales_router in (products, warehouses, agreements, offers, orders):
     api_router.include_router(_sales_router.router)
 # Engagement: Классификаторы (admin), Контактные лица, Взаимодействия, Претензии клиентов.
-for _engagement_router in (classifier_admin, contacts, interactions, claims):
+for _engagement_router in (classifier_admin, contacts, interactions, claims, returns):
     api_router.include_router(_engagement_router.router)
 api_router.include_router(account.router)
 # Организации (admin): our legal entities and their GIS identities.

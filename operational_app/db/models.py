@@ -40,7 +40,11 @@ NAMING_CONVENTION = {
 
 PARTNER_KINDS = ("customer", "supplier", "other")
 LEGAL_FORMS = ("legal_entity", "individual_entrepreneur", "person")
-USER_ROLES = ("operator", "manager", "administrator")
+# Operator roles in increasing order of power, then `customer`: a contact person of a partner
+# signed in to the customer portal (/portal), who never reaches operator pages or the API v1.
+OPERATOR_ROLES = ("operator", "manager", "administrator")
+CUSTOMER_ROLE = "customer"
+USER_ROLES = (*OPERATOR_ROLES, CUSTOMER_ROLE)
 DEAL_STATUSES = ("in_progress", "won", "lost")
 
 Money = Numeric(15, 2)
@@ -117,7 +121,15 @@ class User(TrackedMixin, Base):
     """Managers and operators who own partners, deals and interactions."""
 
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint(_in("role", USER_ROLES), name="role"),)
+    __table_args__ = (
+        CheckConstraint(_in("role", USER_ROLES), name="role"),
+        # A portal user belongs to exactly one partner; an operator to none.
+        CheckConstraint(
+            "(role = 'customer' and partner_id is not null)"
+            " or (role <> 'customer' and partner_id is null)",
+            name="customer_has_partner",
+        ),
+    )
 
     login: Mapped[str] = mapped_column(String(100), nullable=False, unique=True)
     full_name: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -131,6 +143,16 @@ class User(TrackedMixin, Base):
     # leads to the password change page before anything else (outside demo mode).
     must_change_password: Mapped[bool] = mapped_column(
         Boolean, nullable=False, default=False, server_default=text("false")
+    )
+    # Portal users only (role `customer`, migration 0008): whose records they see, and which
+    # contact person of that partner they are.
+    # use_alter: partners and contact persons point back at users (their managers), so the
+    # tables are created first and these constraints added after.
+    partner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partners.id", use_alter=True), index=True
+    )
+    contact_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact_persons.id", use_alter=True)
     )
 
 
@@ -283,6 +305,12 @@ ORDER_STATUSES = (
 )
 PAYMENT_KINDS = ("prepayment", "credit")
 CLAIM_SOURCES = ("claims_list", "partner_card", "discrepancy_act", "portal")
+RETURN_SOURCES = ("operator", "portal")
+# Заявка на возврат товаров от клиента: registered → approved | rejected; approved → received.
+RETURN_STATUSES = ("registered", "approved", "rejected", "received", "cancelled")
+ATTACHMENT_OWNERS = ("claim", "return_request")
+CONTACT_CHANGE_ENTITIES = ("contact_person", "delivery_address")
+CONTACT_CHANGE_ACTIONS = ("created", "updated", "deleted")
 CLAIM_STATUSES = ("registered", "in_work", "resolved")
 CLAIM_RESULTS = ("satisfied", "not_satisfied")
 TASK_STATUSES = ("open", "done")
@@ -444,6 +472,8 @@ class CommercialOffer(TrackedMixin, Base):
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     total_amount: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal(0))
     comment: Mapped[str | None] = mapped_column(Text)
+    # Who accepted or rejected it (migration 0008): a portal user when the customer decided.
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class CommercialOfferLine(TrackedMixin, Base):
@@ -630,6 +660,10 @@ class Claim(TrackedMixin, Base):
     result: Mapped[str | None] = mapped_column(String(20))
     resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     resolution_comment: Mapped[str | None] = mapped_column(Text)
+    # Migration 0008 (portal): who registered it (a portal user for source `portal`) and when an
+    # operator first answered (the first status change, task or interaction after registration).
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    first_response_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class ClaimTask(TrackedMixin, Base):
@@ -765,3 +799,147 @@ class CounterpartyRegistryChange(TrackedMixin, Base):
     new_value: Mapped[str | None] = mapped_column(Text)
     detected_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
     source: Mapped[str] = mapped_column(String(20), nullable=False)
+
+
+# --- Issue 19: the customer portal (migration 0008) ---------------------------------------------
+
+
+class PortalInvite(TrackedMixin, Base):
+    """A one-time link that lets a partner's contact person create a portal account.
+
+    Only a SHA-256 of the link's token is stored; the link works once, until `expires_at`.
+    """
+
+    __tablename__ = "portal_invites"
+
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), nullable=False, index=True)
+    contact_person_id: Mapped[int] = mapped_column(ForeignKey("contact_persons.id"), nullable=False)
+    email: Mapped[str | None] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class ReturnReason(TrackedMixin, Base):
+    """Причины возврата товаров от клиента."""
+
+    __tablename__ = "return_reasons"
+
+    name: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+
+
+class ReturnRequest(TrackedMixin, Base):
+    """Заявка на возврат товаров от клиента: shipped lines the customer sends back.
+
+    Approved by an operator, then `received` when the goods arrive: only a received return
+    reduces the partner's debt and the revenue of the shipment it returns (as 1C's Возврат
+    товаров от клиента does).
+    """
+
+    __tablename__ = "return_requests"
+    __table_args__ = (
+        CheckConstraint(_in("source", RETURN_SOURCES), name="source"),
+        CheckConstraint(_in("status", RETURN_STATUSES), name="status"),
+        CheckConstraint("total_amount >= 0", name="total_non_negative"),
+        CheckConstraint("status <> 'received' or received_at is not null", name="received_at"),
+    )
+
+    number: Mapped[str] = mapped_column(String(30), nullable=False, unique=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), nullable=False, index=True)
+    customer_order_id: Mapped[int] = mapped_column(
+        ForeignKey("customer_orders.id"), nullable=False, index=True
+    )
+    return_reason_id: Mapped[int | None] = mapped_column(ForeignKey("return_reasons.id"))
+    source: Mapped[str] = mapped_column(String(20), nullable=False, default="operator")
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="registered")
+    comment: Mapped[str | None] = mapped_column(Text)
+    registered_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=utc_now)
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decision_comment: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    first_response_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    total_amount: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal(0))
+
+
+class ReturnRequestLine(TrackedMixin, Base):
+    __tablename__ = "return_request_lines"
+    __table_args__ = (
+        UniqueConstraint("return_request_id", "line_number", name="uq_return_lines_number"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("price >= 0", name="price_non_negative"),
+    )
+
+    return_request_id: Mapped[int] = mapped_column(
+        ForeignKey("return_requests.id"), nullable=False, index=True
+    )
+    line_number: Mapped[int] = mapped_column(Integer, nullable=False)
+    shipment_line_id: Mapped[int] = mapped_column(
+        ForeignKey("shipment_lines.id"), nullable=False, index=True
+    )
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), nullable=False)
+    quantity: Mapped[Decimal] = mapped_column(Quantity, nullable=False)
+    price: Mapped[Decimal] = mapped_column(Money, nullable=False)
+    amount: Mapped[Decimal] = mapped_column(Money, nullable=False)
+
+
+class Attachment(TrackedMixin, Base):
+    """A file attached to a claim or a return request. The bytes live on disk under
+    `<CRM_DATA_DIR>/attachments/`, named by their SHA-256, so the warehouse copies only this
+    description, never the content."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (
+        CheckConstraint(_in("owner_type", ATTACHMENT_OWNERS), name="owner_type"),
+        CheckConstraint("size_bytes >= 0", name="size_non_negative"),
+        Index("ix_attachments_owner", "owner_type", "owner_id"),
+    )
+
+    owner_type: Mapped[str] = mapped_column(String(20), nullable=False)
+    owner_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    file_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    content_type: Mapped[str] = mapped_column(String(100), nullable=False)
+    size_bytes: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class DeliveryAddress(TrackedMixin, Base):
+    """Адреса доставки партнёра."""
+
+    __tablename__ = "delivery_addresses"
+
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), nullable=False, index=True)
+    address: Mapped[str] = mapped_column(String(500), nullable=False)
+    comment: Mapped[str | None] = mapped_column(String(500))
+    is_default: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class ContactDataChange(TrackedMixin, Base):
+    """One field of contact data a customer changed in the portal (history operators review).
+
+    Changes apply at once, as 1C's self-service does; operators see each one on the partner
+    card, old and new value, and mark it reviewed.
+    """
+
+    __tablename__ = "contact_data_changes"
+    __table_args__ = (
+        CheckConstraint(_in("entity", CONTACT_CHANGE_ENTITIES), name="entity"),
+        CheckConstraint(_in("action", CONTACT_CHANGE_ACTIONS), name="action"),
+    )
+
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), nullable=False, index=True)
+    entity: Mapped[str] = mapped_column(String(30), nullable=False)
+    entity_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    action: Mapped[str] = mapped_column(String(20), nullable=False)
+    field: Mapped[str | None] = mapped_column(String(50))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=utc_now)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

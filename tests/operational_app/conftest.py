@@ -57,6 +57,13 @@ def db(engine: Engine) -> Iterator[Session]:
         session.close()
         # Emptying the tables is much faster than migrating a new database for each test.
         with engine.begin() as connection:
+            # Portal users point at partners, which point back at users (their managers): turn
+            # them into plain operators first so the children-first order below holds.
+            connection.execute(
+                User.__table__.update()
+                .where(User.role == "customer")
+                .values(role="operator", partner_id=None, contact_person_id=None)
+            )
             for table in reversed(Base.metadata.sorted_tables):
                 connection.execute(table.delete())
 

@@ -1,0 +1,1 @@
+"""The portal's JSON API (/api/portal), one module per area."""

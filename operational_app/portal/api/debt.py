@@ -1,0 +1,7 @@
+"""Portal API: debt (issue 19), under /api/portal. Every query goes through PortalScope."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["portal"])

@@ -1,0 +1,7 @@
+"""Portal pages: orders (issue 19). Every query goes through the customer's PortalScope."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/portal", include_in_schema=False)

@@ -1,0 +1,227 @@
+"""`Document`: a PDF print form on fpdf2 with an embedded Cyrillic font.
+
+    doc = Document(title="Акт сверки")
+    doc.heading("Акт сверки взаимных расчётов")
+    doc.requisites([("Организация", ["ООО «Ромашка»", "ИНН 7700000000"]), ...])
+    doc.table(
+        [Column("Дата", 20), Column("Документ", 60), Column("Сумма", 25, "R")],
+        rows,
+        header_groups=[("По данным ООО «Ромашка»", 3)],
+    )
+    doc.signatures([Signature("От ООО «Ромашка»"), Signature("От АО «Клиент»")])
+    pdf_bytes = doc.render()
+
+Widths are millimetres; columns wider than the page are scaled down to fit it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+FONT_DIR = Path(__file__).parent / "fonts"
+FONT_FAMILY = "DejaVu"
+_ALIGNS = {"L": "LEFT", "R": "RIGHT", "C": "CENTER"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: its heading, width in mm and alignment (L, R or C)."""
+
+    title: str
+    width: float
+    align: str = "L"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell that spans columns, is bold (totals, balances) or aligns its own way."""
+
+    text: str
+    span: int = 1
+    bold: bool = False
+    align: str | None = None
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A signature place: whose (От ...), the signer's position, and a line for the name."""
+
+    party: str
+    position: str = ""
+    name: str = ""
+
+
+class Document:
+    """One print form; add blocks top to bottom, then `render()`."""
+
+    def __init__(
+        self,
+        *,
+        title: str = "",
+        landscape: bool = False,
+        font_size: float = 9,
+        margin: float = 12,
+    ) -> None:
+        self.font_size = font_size
+        self.pdf = FPDF(orientation="L" if landscape else "P", unit="mm", format="A4")
+        self.pdf.set_margins(margin, margin, margin)
+        self.pdf.set_auto_page_break(auto=True, margin=margin)
+        self.pdf.add_font(FONT_FAMILY, "", str(FONT_DIR / "DejaVuSans.ttf"))
+        self.pdf.add_font(FONT_FAMILY, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        if title:
+            self.pdf.set_title(title)
+        self.pdf.set_creator("crm-warehouse")
+        self.pdf.add_page()
+        self._font()
+
+    # Layout helpers
+
+    @property
+    def width(self) -> float:
+        """The printable width in mm."""
+        return self.pdf.w - self.pdf.l_margin - self.pdf.r_margin
+
+    def _font(self, *, bold: bool = False, size: float | None = None) -> None:
+        self.pdf.set_font(FONT_FAMILY, "B" if bold else "", size or self.font_size)
+
+    def _line_height(self, size: float | None = None) -> float:
+        return (size or self.font_size) * 0.5
+
+    def new_page(self) -> None:
+        """Start the next part (another statement in the same file) on a fresh page."""
+        self.pdf.add_page()
+
+    def space(self, mm: float = 3) -> None:
+        self.pdf.ln(mm)
+
+    # Blocks
+
+    def heading(self, text: str, *, size: float = 12, align: str = "C") -> None:
+        self._font(bold=True, size=size)
+        self.pdf.multi_cell(
+            self.width, self._line_height(size), text, align=_ALIGNS.get(align, "CENTER")
+        )
+        self._font()
+
+    def paragraph(
+        self, text: str, *, bold: bool = False, size: float | None = None, align: str = "L"
+    ) -> None:
+        self._font(bold=bold, size=size)
+        self.pdf.multi_cell(
+            self.width, self._line_height(size), text, align=_ALIGNS.get(align, "LEFT")
+        )
+        self._font()
+
+    def requisites(self, blocks: Sequence[tuple[str, Sequence[str]]]) -> None:
+        """Parties' requisites side by side: (caption, lines) per party."""
+        if not blocks:
+            return
+        column = self.width / len(blocks)
+        line = self._line_height()
+        top = self.pdf.get_y()
+        bottom = top
+        for index, (caption, lines) in enumerate(blocks):
+            self.pdf.set_xy(self.pdf.l_margin + index * column, top)
+            self._font(bold=True)
+            self.pdf.multi_cell(column - 2, line, caption)
+            self._font()
+            for text in lines:
+                if text:
+                    self.pdf.set_x(self.pdf.l_margin + index * column)
+                    self.pdf.multi_cell(column - 2, line, text)
+            bottom = max(bottom, self.pdf.get_y())
+        self.pdf.set_xy(self.pdf.l_margin, bottom)
+
+    def table(
+        self,
+        columns: Sequence[Column],
+        rows: Sequence[Sequence[str | Cell]],
+        *,
+        header_groups: Sequence[tuple[str, int]] = (),
+        totals: Sequence[Sequence[str | Cell]] = (),
+        font_size: float | None = None,
+    ) -> None:
+        """A bordered table; its header (the groups row, then the column titles) repeats at the
+        top of every page the rows run onto. `totals` are rows set in bold after the others."""
+        scale = min(1.0, self.width / sum(column.width for column in columns))
+        widths = [column.width * scale for column in columns]
+        heading_rows = 2 if header_groups else 1
+        self._font(size=font_size)
+        with self.pdf.table(
+            col_widths=widths,
+            width=sum(widths),
+            align="LEFT",
+            text_align=[_ALIGNS.get(column.align, "LEFT") for column in columns],
+            num_heading_rows=heading_rows,
+            repeat_headings=1,
+            line_height=self._line_height(font_size),
+            padding=(0.8, 1),
+            headings_style=FontFace(emphasis="BOLD"),
+        ) as table:
+            if header_groups:
+                header = table.row()
+                for title, span in header_groups:
+                    header.cell(title, colspan=span, align="CENTER")
+            titles = table.row()
+            for column in columns:
+                titles.cell(column.title, align="CENTER")
+            for values in rows:
+                self._row(table, columns, values, bold=False)
+            for values in totals:
+                self._row(table, columns, values, bold=True)
+        self._font()
+
+    def _row(self, table, columns: Sequence[Column], values, *, bold: bool) -> None:
+        row = table.row()
+        position = 0
+        for value in values:
+            cell = value if isinstance(value, Cell) else Cell(str(value))
+            align = cell.align or columns[min(position, len(columns) - 1)].align
+            row.cell(
+                cell.text,
+                colspan=cell.span,
+                align=_ALIGNS.get(align, "LEFT"),
+                style=FontFace(emphasis="BOLD") if (bold or cell.bold) else None,
+            )
+            position += cell.span
+
+    def signatures(self, signatures: Sequence[Signature]) -> None:
+        """Signature places side by side: party, position, a line for the signature and the
+        name, and М.П."""
+        if not signatures:
+            return
+        line = self._line_height()
+        if self.pdf.get_y() + line * 8 > self.pdf.page_break_trigger:
+            self.pdf.add_page()
+        self.space(4)
+        column = self.width / len(signatures)
+        top = self.pdf.get_y()
+        bottom = top
+        for index, signature in enumerate(signatures):
+            left = self.pdf.l_margin + index * column
+            self.pdf.set_xy(left, top)
+            self._font(bold=True)
+            self.pdf.multi_cell(column - 4, line, signature.party)
+            self._font()
+            if signature.position:
+                self.pdf.set_x(left)
+                self.pdf.multi_cell(column - 4, line, signature.position)
+            self.pdf.set_x(left)
+            self.pdf.ln(line)
+            self.pdf.set_x(left)
+            name = f"({signature.name})" if signature.name else "(                         )"
+            self.pdf.multi_cell(column - 4, line, "________________ " + name)
+            self.pdf.set_x(left)
+            self.pdf.ln(line / 2)
+            self.pdf.set_x(left)
+            self.pdf.multi_cell(column - 4, line, "М.П.")
+            bottom = max(bottom, self.pdf.get_y())
+        self.pdf.set_xy(self.pdf.l_margin, bottom)
+
+    def render(self) -> bytes:
+        return bytes(self.pdf.output())

@@ -128,12 +128,12 @@ class Document:
         for index, (caption, lines) in enumerate(blocks):
             self.pdf.set_xy(self.pdf.l_margin + index * column, top)
             self._font(bold=True)
-            self.pdf.multi_cell(column - 2, line, caption)
+            self.pdf.multi_cell(column - 2, line, caption, align="LEFT")
             self._font()
             for text in lines:
                 if text:
                     self.pdf.set_x(self.pdf.l_margin + index * column)
-                    self.pdf.multi_cell(column - 2, line, text)
+                    self.pdf.multi_cell(column - 2, line, text, align="LEFT")
             bottom = max(bottom, self.pdf.get_y())
         self.pdf.set_xy(self.pdf.l_margin, bottom)
 
@@ -206,11 +206,11 @@ class Document:
             left = self.pdf.l_margin + index * column
             self.pdf.set_xy(left, top)
             self._font(bold=True)
-            self.pdf.multi_cell(column - 4, line, signature.party)
+            self.pdf.multi_cell(column - 4, line, signature.party, align="LEFT")
             self._font()
             if signature.position:
                 self.pdf.set_x(left)
-                self.pdf.multi_cell(column - 4, line, signature.position)
+                self.pdf.multi_cell(column - 4, line, signature.position, align="LEFT")
             self.pdf.set_x(left)
             self.pdf.ln(line)
             self.pdf.set_x(left)

@@ -14,8 +14,11 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
+from operational_app.domain import orders, partners
 from operational_app.web.formatting import format_money
-from tests.operational_app.portal.settlement_scenario import Scenario, build, documents
+from tests.operational_app.portal.settlement_scenario import Scenario, build, documents, moment
+from tests.operational_app.utils.factories import legal_entity_inn
+from tests.operational_app.utils.sales import create_order
 
 PERIOD = {"date_from": "2026-02-01", "date_to": "2026-03-31"}
 START, END = dt.date(2026, 2, 1), dt.date(2026, 3, 31)
@@ -228,3 +231,53 @@ def test_the_debt_page_offers_the_statement_form(
     assert 'formaction="/portal/debt/reconciliation.xlsx"' in page.text
     assert 'name="date_from" value="2026-01-01"' in page.text
     assert 'name="date_to" value="2026-03-31"' in page.text
+
+
+def test_one_statement_per_organisation_and_counterparty_pair(
+    app_client: TestClient, db: Session, scenario: Scenario
+) -> None:
+    second = partners.create_counterparty(
+        db,
+        partner_id=scenario.sales.partner.id,
+        legal_form="legal_entity",
+        inn=legal_entity_inn(),
+        kpp="770301001",
+        legal_name="ООО «Клиент-2»",
+    )
+    db.commit()
+    order = create_order(
+        db, scenario.sales, qty=3, ordered_at=moment("2026-02-02"), counterparty_id=second.id
+    )
+    orders.submit_order(db, order, now=moment("2026-02-02"))
+    orders.release_to_shipping(db, order)
+    line = orders.order_lines(db, order.id)[0]
+    shipment = orders.record_shipment(
+        db, order, [{"order_line_id": line.id, "quantity": 3}], shipped_at=moment("2026-02-03")
+    )
+    db.commit()
+    body = app_client.get(
+        "/api/portal/debt/reconciliation", params=PERIOD, headers=scenario.headers
+    ).json()
+    by_counterparty = {s["counterparty"]["name"]: s for s in body["statements"]}
+    assert set(by_counterparty) == {"АО «Клиент»", "ООО «Клиент-2»"}
+    own = by_counterparty["ООО «Клиент-2»"]
+    assert Decimal(own["opening_balance"]) == 0
+    assert [e["number"] for e in own["entries"]] == [shipment.number]
+    assert Decimal(own["closing_balance"]) == Decimal(shipment.amount)
+    # The first pair's figures do not change with the second pair's documents.
+    first = by_counterparty["АО «Клиент»"]
+    assert Decimal(first["closing_balance"]) == _ledger(db, scenario)["closing"]
+    only = app_client.get(
+        "/api/portal/debt/reconciliation",
+        params={**PERIOD, "counterparty_id": second.id},
+        headers=scenario.headers,
+    ).json()
+    assert [s["counterparty"]["name"] for s in only["statements"]] == ["ООО «Клиент-2»"]
+    pages = PdfReader(
+        io.BytesIO(
+            app_client.get(
+                "/portal/debt/reconciliation.pdf", params=PERIOD, headers=scenario.headers
+            ).content
+        )
+    ).pages
+    assert len(pages) >= 2

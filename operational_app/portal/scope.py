@@ -91,9 +91,11 @@ OWNERSHIP: dict[type[Base], Direct | Through | OwnerOf] = {
     Attachment: OwnerOf({"claim": Claim, "return_request": ReturnRequest}),
 }
 
-# Rows beyond the ownership rule: what else must hold before a customer sees one.
+# Rows beyond the ownership rule: what else must hold before a customer sees one. A manager's
+# draft order is not the customer's business yet (their lines, shipments and schedule follow it).
 _EXTRA_CONDITIONS: dict[type[Base], Any] = {
     CommercialOffer: lambda: CommercialOffer.status.in_(VISIBLE_OFFER_STATUSES),
+    CustomerOrder: lambda: CustomerOrder.status != "draft",
 }
 
 # Reference data every portal user may read (names in pick lists and documents).

@@ -195,6 +195,7 @@ def update_contact_person(
         field: before[field] for field in picked
     }:
         return []  # nothing changed: no new version, no history
+    contact.updated_at = now  # set before the one flush, so the version goes up once
     contact_service.update_contact(session, contact, picked)
     return _finish_update(
         session, contact, ENTITY_CONTACT, before, CONTACT_FIELDS, changed_by_id, now
@@ -221,7 +222,6 @@ def _finish_update(
         changed_by_id=changed_by_id,
         now=now,
     )
-    entity.updated_at = now
     session.flush()
     return rows
 
@@ -321,6 +321,7 @@ def _clear_other_defaults(
     for other in others:
         before = _snapshot(other, ("is_default",))
         other.is_default = False
+        other.updated_at = now
         _finish_update(session, other, ENTITY_ADDRESS, before, ("is_default",), changed_by_id, now)
 
 
@@ -382,6 +383,7 @@ def update_delivery_address(
     _lock_partner(session, address.partner_id)
     for field, value in picked.items():
         setattr(address, field, value)
+    address.updated_at = now
     rows = _finish_update(
         session, address, ENTITY_ADDRESS, before, ADDRESS_FIELDS, changed_by_id, now
     )

@@ -56,7 +56,11 @@ def contact_changes_list(
     page = contact_data.list_changes(session, unreviewed=True, limit=PAGE_SIZE, offset=start)
     partner_ids = {row.partner_id for row in page.items}
     partners = (
-        dict(session.execute(select(Partner.id, Partner.name).where(Partner.id.in_(partner_ids))))
+        dict(
+            session.execute(
+                select(Partner.id, Partner.name).where(Partner.id.in_(partner_ids))
+            ).all()
+        )
         if partner_ids
         else {}
     )

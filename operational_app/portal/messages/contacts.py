@@ -12,7 +12,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "portal.contacts.new_person": {"ru": "Новое контактное лицо", "en": "New contact person"},
     "portal.contacts.you": {"ru": "это вы", "en": "you"},
     "portal.contacts.addresses": {"ru": "Адреса доставки", "en": "Delivery addresses"},
-    "portal.contacts.add_address": {"ru": "Добавить адрес доставки", "en": "Add a delivery address"},
+    "portal.contacts.add_address": {
+        "ru": "Добавить адрес доставки",
+        "en": "Add a delivery address",
+    },
     "portal.contacts.new_address": {"ru": "Новый адрес доставки", "en": "New delivery address"},
     "portal.contacts.address": {"ru": "Адрес доставки", "en": "Delivery address"},
     "portal.contacts.address_comment": {
@@ -51,7 +54,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Delete the delivery address “{title}”? Your manager will see this change.",
     },
     "portal.contacts.yes_delete": {"ru": "Да, удалить", "en": "Yes, delete"},
-    "portal.contacts.back": {"ru": "Вернуться к контактным данным", "en": "Back to contact details"},
+    "portal.contacts.back": {
+        "ru": "Вернуться к контактным данным",
+        "en": "Back to contact details",
+    },
     "portal.contacts.saved_note": {
         "ru": "Изменения сохраняются сразу; ваш менеджер увидит их в карточке партнёра.",
         "en": "Changes apply at once; your manager sees them on your card.",
@@ -159,8 +165,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "rule.contact_data.has_portal_account": {
         "ru": "У контактного лица «{full_name}» есть свой вход в кабинет: удалить его может "
         "только менеджер.",
-        "en": "{full_name} has a portal account of their own: only your manager can delete "
-        "them.",
+        "en": "{full_name} has a portal account of their own: only your manager can delete them.",
     },
     "rule.contact_changes.nothing_chosen": {
         "ru": "Не выбраны изменения для отметки.",

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Annotated, Any, ClassVar
 
 from fastapi import APIRouter, Query, status
+from sqlalchemy.orm import Session
 
 from operational_app.api.deps import IdPath, Limit, Offset, SessionDep
 from operational_app.api.schemas import (
@@ -30,7 +31,7 @@ from operational_app.db.models import (
 )
 from operational_app.domain import contact_data
 from operational_app.domain.queries import _page
-from operational_app.portal.deps import CurrentCustomer
+from operational_app.portal.deps import CurrentCustomer, Customer
 
 router = APIRouter(tags=["portal"])
 VersionQuery = Annotated[Version | None, Query()]
@@ -123,13 +124,13 @@ class ContactChangePublic(Public):
     reviewed_at: dt.datetime | None
 
 
-def _person(contact: ContactPerson, customer: Any) -> ContactPersonPublic:
+def _person(contact: ContactPerson, customer: Customer) -> ContactPersonPublic:
     public = ContactPersonPublic.model_validate(contact)
     public.is_you = contact.id == customer.user.contact_person_id
     return public
 
 
-def contact_data_of(session: SessionDep, customer: Any) -> dict[str, Any]:
+def contact_data_of(session: Session, customer: Customer) -> dict[str, Any]:
     """The customer's contact persons, delivery addresses and legal entities (pages too)."""
     scope = customer.scope
     return {

@@ -10,13 +10,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from operational_app.api.deps import IdPath, Limit, Offset, SessionDep
 from operational_app.api.schemas import Input, Paged, Public, Version, text
 from operational_app.db.models import CommercialOffer, CommercialOfferLine, Product, utc_now
 from operational_app.domain import offers as offer_service
 from operational_app.domain.queries import _page
-from operational_app.portal.deps import CurrentCustomer
+from operational_app.portal.deps import CurrentCustomer, Customer
 
 router = APIRouter(tags=["portal"])
 
@@ -103,7 +104,7 @@ def offer_summary(offer: CommercialOffer, now: dt.datetime) -> PortalOffer:
     )
 
 
-def offer_lines(session: SessionDep, customer: Any, offer: CommercialOffer) -> list[dict]:
+def offer_lines(session: Session, customer: Customer, offer: CommercialOffer) -> list[dict]:
     statement = (
         select(CommercialOfferLine, Product.name)
         .join(Product, Product.id == CommercialOfferLine.product_id)
@@ -118,7 +119,7 @@ def offer_lines(session: SessionDep, customer: Any, offer: CommercialOffer) -> l
 
 
 def offer_detail(
-    session: SessionDep, customer: Any, offer: CommercialOffer, now: dt.datetime
+    session: Session, customer: Customer, offer: CommercialOffer, now: dt.datetime
 ) -> PortalOfferDetail:
     orders = [order.id for order in offer_service.offer_orders(session, offer.id)]
     return PortalOfferDetail.model_validate(
@@ -150,7 +151,7 @@ def get_offer(session: SessionDep, customer: CurrentCustomer, now: Now, offer_id
     return offer_detail(session, customer, offer, now)
 
 
-def locked_offer(session: SessionDep, customer: Any, offer_id: int) -> CommercialOffer:
+def locked_offer(session: Session, customer: Customer, offer_id: int) -> CommercialOffer:
     """The customer's offer, its row locked for the decision (PostgreSQL): of two acceptances
     at once the second waits and then finds it accepted. SQLite writers take turns anyway, and
     the offer's version refuses a decision made on a copy read before the other's commit."""
@@ -165,8 +166,8 @@ def locked_offer(session: SessionDep, customer: Any, offer_id: int) -> Commercia
 
 
 def accept(
-    session: SessionDep,
-    customer: Any,
+    session: Session,
+    customer: Customer,
     offer_id: int,
     *,
     version: int | None,
@@ -181,8 +182,8 @@ def accept(
 
 
 def reject(
-    session: SessionDep,
-    customer: Any,
+    session: Session,
+    customer: Customer,
     offer_id: int,
     *,
     version: int | None,

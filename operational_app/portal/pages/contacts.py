@@ -25,7 +25,7 @@ from operational_app.db.models import ContactDataChange, ContactPerson, Delivery
 from operational_app.domain import contact_data
 from operational_app.domain.errors import DomainError, StaleVersion
 from operational_app.portal.api.contacts import contact_data_of
-from operational_app.portal.deps import CurrentCustomer
+from operational_app.portal.deps import CurrentCustomer, Customer
 from operational_app.web.forms import FormModel, domain_error_message, form_errors
 from operational_app.web.stale import is_stale, stale_changes
 
@@ -91,7 +91,7 @@ def _failure(session: Session, exc: Exception, lang: str) -> tuple[dict[str, str
     return {exc.field or "_": domain_error_message(exc, lang)}, exc.status_code
 
 
-def history(session: Session, customer: Any, limit: int = HISTORY_LIMIT) -> dict[str, Any]:
+def history(session: Session, customer: Customer, limit: int = HISTORY_LIMIT) -> dict[str, Any]:
     """The partner's changes, newest first, with who made them (portal users and operators
     alike appear by name: the customer sees their colleagues' edits)."""
     rows = list(

@@ -20,7 +20,7 @@ from operational_app.db.models import CommercialOffer, CustomerOrder
 from operational_app.domain.errors import DomainError, StaleVersion
 from operational_app.i18n import translate
 from operational_app.portal.api.offers import Now, accept, offer_detail, offer_summary, reject
-from operational_app.portal.deps import CurrentCustomer
+from operational_app.portal.deps import CurrentCustomer, Customer
 from operational_app.web.forms import FormModel, domain_error_message, form_errors
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
@@ -69,7 +69,7 @@ def offers_page(
 def _card(
     request: Request,
     session: Session,
-    customer: Any,
+    customer: Customer,
     offer: CommercialOffer,
     now: dt.datetime,
     *,
@@ -103,7 +103,7 @@ def offer_card(
 def _refused(
     request: Request,
     session: Session,
-    customer: Any,
+    customer: Customer,
     offer_id: int,
     now: dt.datetime,
     exc: Exception,

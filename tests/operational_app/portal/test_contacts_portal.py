@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from operational_app import auth
 from operational_app.db.models import (
     ContactDataChange,
     ContactPerson,
@@ -19,7 +20,7 @@ from operational_app.db.models import (
 )
 from operational_app.domain import contact_data, contacts, partners
 from tests.operational_app.utils.factories import create_random_partner, legal_entity_inn
-from tests.operational_app.utils.users import bearer, create_token
+from tests.operational_app.utils.users import bearer, create_token, csrf_from
 
 
 @pytest.fixture
@@ -397,3 +398,32 @@ def test_customers_cannot_reach_the_operator_review(
     assert portal.post("/api/v1/contact-changes/review", json={"partner_id": 1}).status_code == 403
     page = portal.get("/contact-changes", follow_redirects=False)
     assert page.status_code == 303 and page.headers["location"] == "/portal"
+
+
+def test_page_forms_carry_the_csrf_token_of_a_browser_session(
+    anon_client: TestClient, db: Session, world: dict
+) -> None:
+    token = auth.create_session(db, world["mine"]["user"])
+    db.commit()
+    anon_client.cookies.set(auth.SESSION_COOKIE, token)
+    form = anon_client.get("/portal/contacts/persons/new")
+    assert form.status_code == 200
+    csrf = csrf_from(form.text)
+    refused = anon_client.post("/portal/contacts/persons", data={"full_name": "Без токена"})
+    assert refused.status_code == 403
+    added = anon_client.post(
+        "/portal/contacts/persons",
+        data={"full_name": "С токеном", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert added.status_code == 303, added.text
+    page = anon_client.get("/portal/contacts")
+    assert "С токеном" in page.text and "Без токена" not in page.text
+    person = world["mine"]["colleague"]
+    confirm = anon_client.get(f"/portal/contacts/persons/{person.id}/delete")
+    deleted = anon_client.post(
+        f"/portal/contacts/persons/{person.id}/delete",
+        data={"version": "1", "csrf_token": csrf_from(confirm.text)},
+        follow_redirects=False,
+    )
+    assert deleted.status_code == 303

@@ -438,6 +438,33 @@ def partner_changes(
     )
 
 
+def change_titles(
+    session: Session, rows: Iterable[ContactDataChange], *, live: Any = None
+) -> dict[tuple[str, int], str]:
+    """What each change is about: the contact person's name or the address as stored now
+    (a deleted one: as it was when deleted). `live(model, statement)` narrows the lookups (the
+    portal passes its scope); operators read every row."""
+    rows = list(rows)
+    titles: dict[tuple[str, int], str] = {
+        (row.entity, row.entity_id): row.old_value
+        for row in rows
+        if row.action == "deleted" and row.old_value
+    }
+    for entity, model, column in (
+        (ENTITY_CONTACT, ContactPerson, ContactPerson.full_name),
+        (ENTITY_ADDRESS, DeliveryAddress, DeliveryAddress.address),
+    ):
+        ids = {row.entity_id for row in rows if row.entity == entity}
+        if not ids:
+            continue
+        statement = select(model.id, column).where(model.id.in_(ids))
+        if live is not None:
+            statement = live(model, statement)
+        for entity_id, title in session.execute(statement).all():
+            titles.setdefault((entity, entity_id), title)
+    return titles
+
+
 def list_changes(
     session: Session,
     *,

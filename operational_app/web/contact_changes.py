@@ -45,6 +45,7 @@ def partner_block(session: Session, partner_id: int) -> dict[str, Any]:
         "changes": changes,
         "unreviewed": contact_data.count_unreviewed(session, partner_id),
         "user_names": _user_names(session, changes),
+        "titles": contact_data.change_titles(session, changes),
     }
 
 
@@ -73,6 +74,7 @@ def contact_changes_list(
             "page_size": PAGE_SIZE,
             "partner_names": partners,
             "user_names": _user_names(session, list(page.items)),
+            "titles": contact_data.change_titles(session, page.items),
         },
     )
 

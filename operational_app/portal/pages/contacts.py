@@ -111,7 +111,10 @@ def history(session: Session, customer: Customer, limit: int = HISTORY_LIMIT) ->
             )
         ).all()
     )
-    return {"changes": rows, "user_names": names}
+    titles = contact_data.change_titles(
+        session, rows, live=lambda model, statement: customer.scope.where(statement, model)
+    )
+    return {"changes": rows, "user_names": names, "titles": titles}
 
 
 @router.get("/contacts")

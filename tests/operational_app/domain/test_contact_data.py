@@ -328,3 +328,27 @@ def test_operators_mark_changes_reviewed(db: Session, setup) -> None:
     with pytest.raises(ValidationFailed):
         contact_data.mark_reviewed(db, reviewed_by_id=operator.id)
     assert db.scalar(select(func.count()).select_from(ContactDataChange)) == 3
+
+
+def test_changes_name_what_they_are_about(db: Session, setup) -> None:
+    partner_id, contact, user = setup
+    address = contact_data.create_delivery_address(
+        db, partner_id=partner_id, values={"address": "Москва, 1"}, changed_by_id=user.id
+    )
+    contact_data.update_contact_person(
+        db, contact, {"role": "Директор"}, expected_version=1, changed_by_id=user.id
+    )
+    db.commit()
+    contact_data.delete_delivery_address(db, address, expected_version=1, changed_by_id=user.id)
+    db.commit()
+    rows = contact_data.partner_changes(db, partner_id)
+    titles = contact_data.change_titles(db, rows)
+    assert titles == {
+        ("contact_person", contact.id): "Иванова Анна",
+        ("delivery_address", address.id): "Москва, 1",
+    }
+    # Narrowed to live rows (as the portal's scope does), a deleted address keeps its title.
+    live = contact_data.change_titles(
+        db, rows, live=lambda model, statement: statement.where(model.deleted_at.is_(None))
+    )
+    assert live == titles

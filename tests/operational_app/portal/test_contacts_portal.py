@@ -365,6 +365,7 @@ def test_operators_see_and_review_the_changes(
     assert card.status_code == 200
     assert "Изменения контактных данных из личного кабинета" in card.text
     assert "Снабженец" in card.text and "Водитель" not in card.text
+    assert "Контактное лицо «Коллега mine»" in card.text  # which person the change is about
     assert "Склад mine" in card.text  # delivery addresses on the card
     assert 'class="unreviewed"' in card.text and "Отметить просмотренными" in card.text
     listed = client.get("/contact-changes")

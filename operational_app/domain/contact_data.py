@@ -157,7 +157,7 @@ def create_contact_person(
     contact = contact_service.create_contact(
         session,
         partner_id=partner_id,
-        full_name=picked.get("full_name"),  # type: ignore[arg-type] - required_text checks it
+        full_name=picked.get("full_name"),  # type: ignore[arg-type] - require_text refuses None
         role=picked.get("role"),
         phone=picked.get("phone"),
         email=picked.get("email"),
@@ -353,7 +353,11 @@ def create_delivery_address(
         entity_id=address.id,
         action="created",
         before={},
-        after={k: v for k, v in _snapshot(address, ADDRESS_FIELDS).items() if v != "false"},
+        after={
+            field: value
+            for field, value in _snapshot(address, ADDRESS_FIELDS).items()
+            if not (field == "is_default" and value == "false")  # "not default" is no news
+        },
         changed_by_id=changed_by_id,
         now=now,
     )

@@ -5,9 +5,10 @@ SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from operational_app.db.models import ContactDataChange, ContactPerson, DeliveryAddress, User
@@ -352,3 +353,39 @@ def test_changes_name_what_they_are_about(db: Session, setup) -> None:
         db, rows, live=lambda model, statement: statement.where(model.deleted_at.is_(None))
     )
     assert live == titles
+
+
+def test_two_defaults_chosen_at_once_leave_one(db: Session, engine: Engine, setup) -> None:
+    partner_id, _, user = setup
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def choose(session: Session, address: str) -> None:
+        contact_data.create_delivery_address(
+            session,
+            partner_id=partner_id,
+            values={"address": address, "is_default": True},
+            changed_by_id=user.id,
+        )
+
+    def second_customer() -> None:
+        try:
+            with Session(engine) as second:
+                choose(second, "Тверь")
+                second.commit()
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+        finally:
+            done.set()
+
+    with Session(engine) as first:
+        choose(first, "Москва")
+        # The first holds the partner (PostgreSQL's row lock, SQLite's write turn) until it
+        # commits: the second waits, then sees the first's default and clears it.
+        thread = threading.Thread(target=second_customer)
+        thread.start()
+        assert not done.wait(0.5)
+        first.commit()
+    thread.join(30)
+    assert done.is_set() and errors == []
+    assert _defaults(db, partner_id) == ["Тверь"]

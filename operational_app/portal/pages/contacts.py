@@ -92,8 +92,8 @@ def _failure(session: Session, exc: Exception, lang: str) -> tuple[dict[str, str
 
 
 def history(session: Session, customer: Customer, limit: int = HISTORY_LIMIT) -> dict[str, Any]:
-    """The partner's changes, newest first, with who made them (portal users and operators
-    alike appear by name: the customer sees their colleagues' edits)."""
+    """The partner's changes, newest first, with who made them (the customer sees their
+    colleagues' edits by name) and what each is about."""
     rows = list(
         session.scalars(
             customer.scope.select(ContactDataChange)

@@ -21,6 +21,7 @@ from operational_app.domain.errors import DomainError, StaleVersion
 from operational_app.i18n import translate
 from operational_app.portal.api.offers import Now, accept, offer_detail, offer_summary, reject
 from operational_app.portal.deps import CurrentCustomer, Customer
+from operational_app.web.formatting import format_date
 from operational_app.web.forms import FormModel, domain_error_message, form_errors
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
@@ -118,6 +119,9 @@ def _refused(
     if offer.status in ("accepted", "rejected") and exc.status_code == 409:
         # A second click or another tab: say what happened rather than what is not allowed.
         message = translate(f"portal.offers.already_{offer.status}", lang)
+    elif offer.status == "expired" or exc.rule == "offer.overdue":
+        valid_until = format_date(offer.valid_until, lang) if offer.valid_until else "—"
+        message = translate("portal.offers.expired_note", lang, valid_until=valid_until)
     else:
         message = domain_error_message(exc, lang)
     return _card(

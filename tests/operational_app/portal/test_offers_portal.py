@@ -235,7 +235,11 @@ def test_an_expired_offer_cannot_be_accepted_and_says_so(
     assert refused.status_code == 409
     assert refused.json()["rule"] == "offer.overdue"
     page = portal.post(f"/portal/offers/{offer.id}/accept", data={"version": str(offer.version)})
-    assert page.status_code == 409 and "истёк" in page.text
+    assert page.status_code == 409 and "истёк 05.04.2026" in page.text
+    offers.expire_overdue(db, now=NOW)  # the offer says `expired` now: the same answer
+    db.commit()
+    page = portal.post(f"/portal/offers/{offer.id}/accept", data={})
+    assert page.status_code == 409 and "истёк 05.04.2026" in page.text
     assert _orders_of(db, offer.id) == []
     assert db.scalar(select(func.count()).select_from(CustomerOrder)) == 0
 

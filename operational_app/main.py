@@ -44,6 +44,7 @@ from operational_app.security_headers import SecurityHeadersMiddleware
 from operational_app.web import (
     admin_classifiers,
     auth_pages,
+    contact_changes,
     engagement,
     organizations,
     returns,
@@ -68,6 +69,7 @@ PAGE_ROUTERS = [
     sales.router,
     organizations.router,
     returns.router,
+    contact_changes.router,
 ]
 
 

@@ -11,6 +11,7 @@ from operational_app.api.routes import (
     claims,
     classifier_admin,
     classifiers,
+    contact_changes,
     contacts,
     deals,
     interactions,
@@ -39,5 +40,7 @@ for _sales_router in (products, warehouses, agreements, offers, orders):
 for _engagement_router in (classifier_admin, contacts, interactions, claims, returns):
     api_router.include_router(_engagement_router.router)
 api_router.include_router(account.router)
+# Изменения контактных данных из личного кабинета (issue 19): history operators review.
+api_router.include_router(contact_changes.router)
 # Организации (admin): our legal entities and their GIS identities.
 api_router.include_router(organizations.router)

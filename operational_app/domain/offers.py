@@ -59,6 +59,8 @@ HEADER_FIELDS = (
 )
 LINE_FIELDS = ("product_id", "quantity", "price", "discount_percent", "price_adjustment")
 OPEN_STATUSES = ("draft", "sent")
+# How a customer's reason for rejecting an offer is appended to its comment (data, in Russian).
+REJECTION_REASON_PREFIX = "Причина отказа клиента: "
 
 
 def offer_lines(session: Session, offer_id: int) -> list[CommercialOfferLine]:
@@ -331,6 +333,16 @@ def _is_overdue(offer: CommercialOffer, today: dt.date) -> bool:
     return offer.valid_until is not None and offer.valid_until < today
 
 
+def is_overdue(offer: CommercialOffer, today: dt.date) -> bool:
+    """valid_until has passed as of `today` (the offer may still say `sent` until it expires)."""
+    return _is_overdue(offer, today)
+
+
+def can_decide(offer: CommercialOffer, today: dt.date) -> bool:
+    """Whether the customer may still accept or reject it: sent and not past valid_until."""
+    return offer.status == "sent" and not _is_overdue(offer, today)
+
+
 def send_offer(
     session: Session,
     offer: CommercialOffer,
@@ -363,8 +375,13 @@ def accept_offer(
     warehouse_id: int | None = None,
     expected_version: int | None = None,
     now: dt.datetime | None = None,
+    decided_by_id: int | None = None,
 ) -> CustomerOrder:
-    """The customer accepted: the offer closes and its order is created, all or nothing."""
+    """The customer accepted: the offer closes and its order is created, all or nothing.
+
+    `decided_by_id`: who accepted (the portal user when the customer did it themselves). A
+    second acceptance of the same offer (a double click, two tabs) is refused by the status
+    rule, or, when both read `sent` at once, by the offer's version: one order either way."""
     now = now or utc_now()
     check_version(offer, expected_version)
     _require_status(offer, ("sent",), "accepting")
@@ -380,6 +397,7 @@ def accept_offer(
     )
     offer.status = "accepted"
     offer.decided_at = now
+    offer.decided_by_id = decided_by_id
     offer.updated_at = now
     session.flush()
     return order
@@ -391,12 +409,21 @@ def reject_offer(
     *,
     expected_version: int | None = None,
     now: dt.datetime | None = None,
+    decided_by_id: int | None = None,
+    reason: str | None = None,
 ) -> CommercialOffer:
+    """The customer declined. `reason` (optional, the customer's words) is kept in the offer's
+    comment after REJECTION_REASON_PREFIX: the comment is frozen once the offer was sent."""
     now = now or utc_now()
     check_version(offer, expected_version)
     _require_status(offer, ("sent",), "rejecting")
+    reason = clean_text(reason)
+    if reason is not None:
+        note = REJECTION_REASON_PREFIX + reason
+        offer.comment = f"{offer.comment}\n{note}" if offer.comment else note
     offer.status = "rejected"
     offer.decided_at = now
+    offer.decided_by_id = decided_by_id
     offer.updated_at = now
     session.flush()
     return offer

@@ -42,6 +42,7 @@ from operational_app.domain.common import get_or_404
 from operational_app.domain.errors import DomainError, NotFound, StaleVersion, ValidationFailed
 from operational_app.i18n import translate
 from operational_app.registry.monitoring import registry_changes_of
+from operational_app.web import contact_changes
 from operational_app.web.forms import (
     CounterpartyForm,
     DealEditForm,
@@ -260,6 +261,7 @@ def partner_card(request: Request, session: SessionDep, partner_id: IdPath) -> R
             "manager": session.get(User, partner.manager_id) if partner.manager_id else None,
             "stage_names": _names(session, SalesStage),
             "manager_names": _names(session, User, "full_name"),
+            "contact_block": contact_changes.partner_block(session, partner.id),
         },
     )
 

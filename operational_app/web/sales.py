@@ -750,7 +750,7 @@ def offer_card(request: Request, session: SessionDep, offer_id: IdPath) -> Respo
 
 @router.post("/offers/{offer_id}/{action}")
 async def offer_action(
-    request: Request, session: SessionDep, offer_id: IdPath, action: str
+    request: Request, session: SessionDep, user: CurrentUser, offer_id: IdPath, action: str
 ) -> Response:
     offer = get_or_404(session, CommercialOffer, offer_id)
     values = await _form_values(request)
@@ -797,11 +797,14 @@ async def offer_action(
                 offer,
                 warehouse_id=_int_or_none(values.get("warehouse_id")),
                 expected_version=version,
+                decided_by_id=user.id,
             )
             session.flush()
             target = f"/orders/{order.id}"
         elif action == "reject":
-            offer_service.reject_offer(session, offer, expected_version=version)
+            offer_service.reject_offer(
+                session, offer, expected_version=version, decided_by_id=user.id
+            )
         elif action == "expire":
             offer_service.expire_offer(session, offer, expected_version=version)
         elif action == "delete":

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from operational_app.api.deps import IdFilter, IdPath, Limit, Offset, SearchText, SessionDep
+from operational_app.api.deps import (
+    CurrentUser,
+    IdFilter,
+    IdPath,
+    Limit,
+    Offset,
+    SearchText,
+    SessionDep,
+)
 from operational_app.api.schemas import Paged
 from operational_app.api.schemas_sales import (
     Action,
@@ -147,7 +155,7 @@ def send_offer(session: SessionDep, offer_id: IdPath, body: Action | None = None
 
 @router.post("/offers/{offer_id}/accept", response_model=OfferDetail)
 def accept_offer(
-    session: SessionDep, offer_id: IdPath, body: OfferAccept | None = None
+    session: SessionDep, user: CurrentUser, offer_id: IdPath, body: OfferAccept | None = None
 ) -> OfferDetail:
     """The offer becomes accepted and its customer order is created (see `order_ids`)."""
     offer = get_or_404(session, CommercialOffer, offer_id)
@@ -156,15 +164,20 @@ def accept_offer(
         offer,
         warehouse_id=body.warehouse_id if body else None,
         expected_version=body.version if body else None,
+        decided_by_id=user.id,
     )
     session.commit()
     return offer_detail(session, offer)
 
 
 @router.post("/offers/{offer_id}/reject", response_model=OfferDetail)
-def reject_offer(session: SessionDep, offer_id: IdPath, body: Action | None = None) -> OfferDetail:
+def reject_offer(
+    session: SessionDep, user: CurrentUser, offer_id: IdPath, body: Action | None = None
+) -> OfferDetail:
     offer = get_or_404(session, CommercialOffer, offer_id)
-    service.reject_offer(session, offer, expected_version=body.version if body else None)
+    service.reject_offer(
+        session, offer, expected_version=body.version if body else None, decided_by_id=user.id
+    )
     session.commit()
     return offer_detail(session, offer)
 

@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from operational_app.db.models import CommercialOffer, User
 from tests.operational_app.utils.sales import Sales, create_sales
 from tests.operational_app.utils.users import bearer, create_token, create_user
 
@@ -130,7 +131,7 @@ def test_reserve_conflicts_and_moves(client: TestClient, sales: Sales):
     )
 
 
-def test_offer_to_order(client: TestClient, sales: Sales):
+def test_offer_to_order(client: TestClient, sales: Sales, db: Session, admin: User):
     offer = post(
         client,
         "/offers",
@@ -150,6 +151,8 @@ def test_offer_to_order(client: TestClient, sales: Sales):
     [order_id] = accepted["order_ids"]
     order = client.get(f"{API}/orders/{order_id}").json()
     assert (order["commercial_offer_id"], order["total_amount"]) == (offer["id"], "160.00")
+    # The operator who recorded the customer's decision (a portal user when they decide there).
+    assert db.get(CommercialOffer, offer["id"], populate_existing=True).decided_by_id == admin.id
     assert post(client, "/offers/expire-overdue") == {"expired": []}
 
 

@@ -205,6 +205,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "auth.email": {"ru": "Электронная почта", "en": "Email"},
     "auth.role": {"ru": "Роль", "en": "Role"},
     "auth.status": {"ru": "Состояние", "en": "Status"},
+    "auth.department": {"ru": "Подразделение", "en": "Department"},
+    "auth.supervisor": {"ru": "Руководитель", "en": "Supervisor"},
     "auth.active": {"ru": "действует", "en": "active"},
     "auth.inactive": {"ru": "отключён", "en": "deactivated"},
     "auth.deactivate": {"ru": "Отключить", "en": "Deactivate"},
@@ -538,6 +540,14 @@ _ENGAGEMENT_MESSAGES: dict[str, dict[str, str]] = {
     "rule.user.supervisor_cycle": {
         "ru": "Пользователь не может быть руководителем самого себя (цикл).",
         "en": "A user cannot supervise themselves (cycle).",
+    },
+    "rule.user.supervisor_customer": {
+        "ru": "Пользователь портала не может быть руководителем.",
+        "en": "A portal customer cannot supervise anyone.",
+    },
+    "rule.user.customer_placement": {
+        "ru": "У пользователя портала нет подразделения и руководителя.",
+        "en": "A portal customer has no department or supervisor.",
     },
     "rule.marketing_event.dates_order": {
         "ru": "Окончание не может быть раньше начала.",

@@ -559,11 +559,14 @@ def claim_reason_paths(session: Session) -> dict[int, str]:
     return paths
 
 
-def department_paths(session: Session) -> dict[int, str]:
-    """ "Office / team" labels for every department, deleted ones included."""
+def department_paths(session: Session, *, live_only: bool = False) -> dict[int, str]:
+    """ "Office / team" labels for every department (deleted ones included unless
+    `live_only`)."""
     departments = {d.id: d for d in session.scalars(select(Department))}
     paths: dict[int, str] = {}
-    for department_id in departments:
+    for department_id, department in departments.items():
+        if live_only and department.deleted_at is not None:
+            continue
         parts: list[str] = []
         current: int | None = department_id
         seen: set[int] = set()

@@ -197,8 +197,8 @@ def test_every_agent_has_a_team_office_and_supervisor(warehouse: duckdb.DuckDBPy
     departments = warehouse.sql(
         "select count(distinct department_name), count(distinct regional_office_name) "
         "from marts.dim_managers"
-    ).fetchone()
-    assert departments == (6, 3)
+    ).fetchall()
+    assert departments == [(6, 3)]
 
 
 def test_deals_and_win_rates_per_office_and_team(warehouse: duckdb.DuckDBPyConnection) -> None:

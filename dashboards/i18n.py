@@ -100,6 +100,11 @@ _CATALOG: dict[str, tuple[str, str]] = {
     ),
     "by_manager": ("По менеджерам", "By manager"),
     "by_business_region": ("По бизнес-регионам", "By business region"),
+    "by_regional_office": ("По региональным офисам", "By regional office"),
+    "by_department": ("По подразделениям", "By team"),
+    "regional_office": ("Региональный офис", "Regional office"),
+    "department": ("Подразделение", "Team (department)"),
+    "not_placed": ("Не указано", "Not set"),
     "by_deal_kind": ("По видам сделок", "By deal kind"),
     "win_probability": ("Вероятность выигрыша по этапам", "Win probability by stage"),
     "win_probability_caption": (

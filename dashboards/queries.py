@@ -23,7 +23,9 @@ import streamlit as st
 
 from crm.settings import get_settings
 
-EfficiencyDimension = Literal["manager", "business_region", "deal_kind", "industry"]
+EfficiencyDimension = Literal[
+    "manager", "business_region", "deal_kind", "industry", "regional_office", "department"
+]
 
 _EFFICIENCY_COLUMNS: dict[str, tuple[str, str]] = {
     "manager": ("manager_id", "manager_name"),
@@ -31,7 +33,11 @@ _EFFICIENCY_COLUMNS: dict[str, tuple[str, str]] = {
     "deal_kind": ("deal_kind_id", "deal_kind_name"),
     # The partner's industry (dim_partners.industry; null when unknown): the id is the name.
     "industry": ("industry", "industry"),
+    # The manager's place in the sales structure now (dim_managers; null when not placed).
+    "regional_office": ("regional_office_id", "regional_office_name"),
+    "department": ("department_id", "department_name"),
 }
+_MANAGER_STRUCTURE = ("regional_office", "department")
 
 
 class NotPublishedError(RuntimeError):
@@ -250,6 +256,25 @@ def managers() -> pl.DataFrame:
         order by is_active desc, manager_name
         """
     )
+
+
+def has_sales_structure() -> bool:
+    """Whether the managers are placed in departments (dim_managers.department_id, which a
+    warehouse published before the departments lacks): the pages then break down by office
+    and team."""
+    has_column = _query(
+        """
+        select count(*) as found, from duckdb_columns()
+        where schema_name = 'marts' and table_name = 'dim_managers'
+            and column_name = 'regional_office_id'
+        """
+    )
+    if not has_column["found"][0]:
+        return False
+    placed = _query(
+        "select count(*) as placed, from marts.dim_managers where regional_office_id is not null"
+    )
+    return bool(placed["placed"][0])
 
 
 def industries() -> list[str]:
@@ -534,8 +559,8 @@ def days_in_stage(filters: Filters, deal_kind_id: int | None = None) -> pl.DataF
 
 
 def efficiency(filters: Filters, by: EfficiencyDimension = "manager") -> pl.DataFrame:
-    """Deal outcomes grouped by manager, business region, deal kind or the partner's industry
-    (group null when unknown), on the Overview's basis,
+    """Deal outcomes grouped by manager, business region, deal kind, the partner's industry or
+    the manager's regional office or team (group null when unknown), on the Overview's basis,
     so the same figure is the same on every page (summed over the groups they equal
     `overview_kpis`): won, lost, win rate, won amount and cycle over the deals *closed* in the
     period; in progress (and its potential amount) over the deals open now.
@@ -544,20 +569,28 @@ def efficiency(filters: Filters, by: EfficiencyDimension = "manager") -> pl.Data
     cannot be rebuilt from monthly medians.
     """
     id_column, name_column = _EFFICIENCY_COLUMNS[by]  # KeyError for anything not whitelisted
-    # Only the industry grouping reads dim_partners (an older publication may lack it).
-    industry_sql = (
+    # Only the industry grouping reads dim_partners (an older publication may lack it), only
+    # the office and team groupings dim_managers' structure columns.
+    lookup_sql = (
         "(select dim_partners.industry from marts.dim_partners"
         " where dim_partners.partner_id = fct_deals.partner_id) as industry,"
         if by == "industry"
         else ""
     )
+    if by in _MANAGER_STRUCTURE:
+        # Like the industry: read from dim_managers only for these groupings.
+        lookup_sql = "".join(
+            f"(select dim_managers.{column} from marts.dim_managers"
+            f" where dim_managers.manager_id = fct_deals.manager_id) as {column},"
+            for column in (id_column, name_column)
+        )
     return _query(
         f"""
         with deals as (
             select
                 *,
                 closed_date between $start::date and $end::date as is_closed_in_period,
-                {industry_sql}
+                {lookup_sql}
             from marts.fct_deals
             where {_DIMENSIONS_SQL}
         )

@@ -205,6 +205,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "auth.email": {"ru": "Электронная почта", "en": "Email"},
     "auth.role": {"ru": "Роль", "en": "Role"},
     "auth.status": {"ru": "Состояние", "en": "Status"},
+    "auth.department": {"ru": "Подразделение", "en": "Department"},
+    "auth.supervisor": {"ru": "Руководитель", "en": "Supervisor"},
     "auth.active": {"ru": "действует", "en": "active"},
     "auth.inactive": {"ru": "отключён", "en": "deactivated"},
     "auth.deactivate": {"ru": "Отключить", "en": "Deactivate"},
@@ -457,6 +459,13 @@ _ENGAGEMENT_MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Маркетинговые мероприятия",
         "en": "Marketing events",
     },
+    "classifier.departments": {"ru": "Подразделения", "en": "Departments"},
+    "classifier.field.head_user_id": {"ru": "Руководитель", "en": "Head"},
+    "classifier.field.business_region_id": {"ru": "Бизнес-регион", "en": "Business region"},
+    "classifier.field.is_regional_office": {
+        "ru": "Региональный офис",
+        "en": "Regional office",
+    },
     "classifier.field.name": {"ru": "Наименование", "en": "Name"},
     "classifier.field.has_stages": {"ru": "Типовая (с этапами)", "en": "Typical (with stages)"},
     "classifier.field.deal_kind_id": {"ru": "Вид сделки", "en": "Deal kind"},
@@ -511,6 +520,34 @@ _ENGAGEMENT_MESSAGES: dict[str, dict[str, str]] = {
     "rule.claim_reason.has_children": {
         "ru": "Сначала удалите или перенесите подчинённые причины.",
         "en": "Delete or move the sub-reasons first.",
+    },
+    "rule.department.cycle": {
+        "ru": "Подразделение не может входить само в себя (цикл в иерархии).",
+        "en": "A department cannot be placed under itself (cycle).",
+    },
+    "rule.department.in_use": {
+        "ru": "Сначала перенесите подчинённые подразделения и сотрудников.",
+        "en": "Move the sub-departments and people elsewhere first.",
+    },
+    "rule.department.parent_deleted": {
+        "ru": "Сначала восстановите вышестоящее подразделение.",
+        "en": "Restore the parent department first.",
+    },
+    "rule.department.head_customer": {
+        "ru": "Пользователь портала не может руководить подразделением.",
+        "en": "A portal customer cannot head a department.",
+    },
+    "rule.user.supervisor_cycle": {
+        "ru": "Пользователь не может быть руководителем самого себя (цикл).",
+        "en": "A user cannot supervise themselves (cycle).",
+    },
+    "rule.user.supervisor_customer": {
+        "ru": "Пользователь портала не может быть руководителем.",
+        "en": "A portal customer cannot supervise anyone.",
+    },
+    "rule.user.customer_placement": {
+        "ru": "У пользователя портала нет подразделения и руководителя.",
+        "en": "A portal customer has no department or supervisor.",
     },
     "rule.marketing_event.dates_order": {
         "ru": "Окончание не может быть раньше начала.",

@@ -18,13 +18,25 @@ dimensions: list[tuple[queries.EfficiencyDimension, str, str]] = [
     ("business_region", "by_business_region", "business_region"),
     ("deal_kind", "by_deal_kind", "deal_kind"),
 ]
-tabs = st.tabs([t(tab_label) for _, tab_label, _ in dimensions])
-for tab, (dimension, _, group_label) in zip(tabs, dimensions, strict=True):
+# The sales structure (regional offices and their teams) once managers are placed in it.
+structure: list[tuple[queries.EfficiencyDimension, str, str]] = (
+    [
+        ("regional_office", "by_regional_office", "regional_office"),
+        ("department", "by_department", "department"),
+    ]
+    if queries.has_sales_structure()
+    else []
+)
+tab_dimensions = dimensions + structure
+tabs = st.tabs([t(tab_label) for _, tab_label, _ in tab_dimensions])
+for tab, (dimension, _, group_label) in zip(tabs, tab_dimensions, strict=True):
     with tab:
         efficiency = queries.efficiency(filters, by=dimension)
         if efficiency.is_empty():
             st.info(t("no_data"))
             continue
+        if dimension in ("regional_office", "department"):
+            efficiency = efficiency.with_columns(pl.col("group_name").fill_null(t("not_placed")))
         st.plotly_chart(charts.efficiency_chart(efficiency), key=f"efficiency_chart_{dimension}")
         widgets.table(
             efficiency,

@@ -166,6 +166,31 @@ class BusinessRegionAdminPublic(ClassifierPublic):
     code: str | None
 
 
+class DepartmentCreate(Input):
+    name: Name200
+    parent_id: Id | None = None
+    head_user_id: Id | None = None
+    business_region_id: Id | None = None
+    is_regional_office: bool = False
+
+
+class DepartmentUpdate(PatchInput):
+    non_nullable: ClassVar[tuple[str, ...]] = ("name", "is_regional_office")
+    version: Version
+    name: Name200 | None = None
+    parent_id: Id | None = None
+    head_user_id: Id | None = None
+    business_region_id: Id | None = None
+    is_regional_office: bool | None = None
+
+
+class DepartmentPublic(ClassifierPublic):
+    parent_id: int | None
+    head_user_id: int | None
+    business_region_id: int | None
+    is_regional_office: bool
+
+
 class MarketingEventCreate(Input):
     name: Name200
     starts_on: PlannedDate
@@ -196,6 +221,7 @@ CLASSIFIER_SCHEMAS: dict[str, tuple[type[Input], type[PatchInput], type[Public]]
     "interaction-topics": (LongNamedCreate, LongNamedUpdate, ClassifierPublic),
     "business-regions": (BusinessRegionCreate, BusinessRegionUpdate, BusinessRegionAdminPublic),
     "marketing-events": (MarketingEventCreate, MarketingEventUpdate, MarketingEventPublic),
+    "departments": (DepartmentCreate, DepartmentUpdate, DepartmentPublic),
 }
 
 

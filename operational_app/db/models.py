@@ -154,6 +154,28 @@ class User(TrackedMixin, Base):
     contact_person_id: Mapped[int | None] = mapped_column(
         ForeignKey("contact_persons.id", use_alter=True)
     )
+    # Подразделение and Руководитель (migration 0009): the sales team a user works in and
+    # their team lead. use_alter: departments point back at users (their heads).
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", use_alter=True), index=True
+    )
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+
+class Department(TrackedMixin, Base):
+    """Подразделения: hierarchical (a regional office, its teams), each with a head
+    (Руководитель); a user's department places them in the sales structure."""
+
+    __tablename__ = "departments"
+
+    name: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    head_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
+    business_region_id: Mapped[int | None] = mapped_column(ForeignKey("business_regions.id"))
+    # A top-level sales office (the regional office of a team file), as opposed to a team.
+    is_regional_office: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=text("false")
+    )
 
 
 class Partner(TrackedMixin, Base):

@@ -12,7 +12,9 @@ One generic create/update/delete path with per-classifier rules:
   has open deals;
 - claim reasons form a tree: a parent must exist, and no reason may become its own ancestor;
   a reason with live children cannot be deleted;
-- marketing events end on or after the day they start.
+- marketing events end on or after the day they start;
+- departments (Подразделения) form a tree like claim reasons, with a head (a live operator)
+  and a business region; a department with live sub-departments or people cannot be deleted.
 
 Services flush but never commit: the caller owns the transaction.
 """
@@ -28,16 +30,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from operational_app.db.models import (
+    CUSTOMER_ROLE,
     BusinessRegion,
     ClaimReason,
     ContactRole,
     Deal,
     DealKind,
+    Department,
     InteractionTopic,
     LossReason,
     MarketingEvent,
     PartnerRole,
     SalesStage,
+    User,
     utc_now,
 )
 from operational_app.domain import listing
@@ -73,6 +78,11 @@ SPECS: dict[str, ClassifierSpec] = {
         ClassifierSpec("claim-reasons", ClaimReason, ("name", "parent_id"), unique_name=False),
         ClassifierSpec("interaction-topics", InteractionTopic, ("name",)),
         ClassifierSpec("business-regions", BusinessRegion, ("name", "code")),
+        ClassifierSpec(
+            "departments",
+            Department,
+            ("name", "parent_id", "head_user_id", "business_region_id", "is_regional_office"),
+        ),
         ClassifierSpec(
             "marketing-events",
             MarketingEvent,
@@ -142,15 +152,24 @@ def _open_deals(session: Session, *conditions: Any) -> int:
     )
 
 
-def _check_parent(session: Session, reason: ClaimReason, parent_id: int | None) -> None:
-    """No cycles: walking up from the new parent must never reach the reason itself."""
+def _check_parent(session: Session, entry: Any, parent_id: int | None) -> None:
+    """No cycles: walking up from the new parent must never reach the entry itself (claim
+    reasons and departments)."""
     if parent_id is None:
         return
-    require_reference(session, ClaimReason, parent_id, "parent_id")
+    model = type(entry)
+    require_reference(session, model, parent_id, "parent_id")
     seen: set[int] = set()
     current: int | None = parent_id
     while current is not None and current not in seen:
-        if reason.id is not None and current == reason.id:
+        if entry.id is not None and current == entry.id:
+            if model is Department:
+                raise ValidationFailed(
+                    "department.cycle",
+                    "A department cannot be placed under itself or one of its sub-departments.",
+                    field="parent_id",
+                    params={"id": parent_id},
+                )
             raise ValidationFailed(
                 "claim_reason.cycle",
                 "A claim reason cannot be placed under itself or one of its sub-reasons.",
@@ -158,7 +177,7 @@ def _check_parent(session: Session, reason: ClaimReason, parent_id: int | None) 
                 params={"id": parent_id},
             )
         seen.add(current)
-        parent = session.get(ClaimReason, current)
+        parent = session.get(model, current)
         current = parent.parent_id if parent is not None else None
 
 
@@ -221,6 +240,28 @@ def _apply(session: Session, spec: ClassifierSpec, entry: Any, values: Mapping[s
     elif model is ClaimReason and "parent_id" in values:
         _check_parent(session, entry, values["parent_id"])
         entry.parent_id = values["parent_id"]
+    elif model is Department:
+        if "parent_id" in values:
+            _check_parent(session, entry, values["parent_id"])
+            entry.parent_id = values["parent_id"]
+        if "head_user_id" in values:
+            head = require_reference(session, User, values["head_user_id"], "head_user_id")
+            if head is not None and head.role == CUSTOMER_ROLE:
+                raise ValidationFailed(
+                    "department.head_customer",
+                    "A portal customer cannot head a department.",
+                    field="head_user_id",
+                )
+            entry.head_user_id = values["head_user_id"]
+        if "business_region_id" in values:
+            require_reference(
+                session, BusinessRegion, values["business_region_id"], "business_region_id"
+            )
+            entry.business_region_id = values["business_region_id"]
+        if "is_regional_office" in values:
+            entry.is_regional_office = bool(values["is_regional_office"])
+        elif entry.id is None:
+            entry.is_regional_office = False
     elif model is MarketingEvent:
         starts_on = values.get("starts_on", entry.starts_on)
         ends_on = values.get("ends_on", entry.ends_on)
@@ -352,6 +393,23 @@ def delete_entry(
                 "Delete or move the sub-reasons of this claim reason first.",
                 params={"count": children},
             )
+    elif spec.model is Department:
+        children = session.scalar(
+            select(func.count())
+            .select_from(Department)
+            .where(Department.parent_id == entry.id, Department.deleted_at.is_(None))
+        )
+        people = session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(User.department_id == entry.id, User.deleted_at.is_(None))
+        )
+        if children or people:
+            raise TransitionNotAllowed(
+                "department.in_use",
+                "Move the sub-departments and people of this department elsewhere first.",
+                params={"count": (children or 0) + (people or 0)},
+            )
     entry.deleted_at = now or utc_now()
     session.flush()
     return entry
@@ -367,6 +425,12 @@ def restore_entry(
         if parent is None or parent.deleted_at is not None:
             raise TransitionNotAllowed(
                 "claim_reason.parent_deleted", "Restore the parent claim reason first."
+            )
+    if spec.model is Department and entry.parent_id is not None:
+        parent = session.get(Department, entry.parent_id)
+        if parent is None or parent.deleted_at is not None:
+            raise TransitionNotAllowed(
+                "department.parent_deleted", "Restore the parent department first."
             )
     if spec.model is SalesStage:
         kind = session.get(DealKind, entry.deal_kind_id)
@@ -453,8 +517,8 @@ def list_entries(
         default = "sequence"
         if deal_kind_id is not None:
             query = query.where(SalesStage.deal_kind_id == deal_kind_id)
-    if model is ClaimReason and parent_id is not None:
-        query = query.where(ClaimReason.parent_id == parent_id)
+    if model in (ClaimReason, Department) and parent_id is not None:
+        query = query.where(model.parent_id == parent_id)
     if model is MarketingEvent:
         columns["starts_on"] = MarketingEvent.starts_on
         default = "-starts_on"
@@ -492,4 +556,23 @@ def claim_reason_paths(session: Session) -> dict[int, str]:
             parts.append(reasons[current].name)
             current = reasons[current].parent_id
         paths[reason_id] = " / ".join(reversed(parts))
+    return paths
+
+
+def department_paths(session: Session, *, live_only: bool = False) -> dict[int, str]:
+    """ "Office / team" labels for every department (deleted ones included unless
+    `live_only`)."""
+    departments = {d.id: d for d in session.scalars(select(Department))}
+    paths: dict[int, str] = {}
+    for department_id, department in departments.items():
+        if live_only and department.deleted_at is not None:
+            continue
+        parts: list[str] = []
+        current: int | None = department_id
+        seen: set[int] = set()
+        while current is not None and current in departments and current not in seen:
+            seen.add(current)
+            parts.append(departments[current].name)
+            current = departments[current].parent_id
+        paths[department_id] = " / ".join(reversed(parts))
     return paths

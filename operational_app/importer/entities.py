@@ -47,6 +47,7 @@ from operational_app.importer.mapping import (
     FieldError,
     FieldSpec,
     ImportMapping,
+    MappingError,
     mapped_value,
     raw_value,
     to_amount,
@@ -277,6 +278,10 @@ def _insert_returning_ids(
         ):
             found[value] = identifier  # the newest row with that key is the one just inserted
     return [found[value] for value in keys]
+
+
+def _fold(value: str) -> str:
+    return " ".join(str(value).split()).casefold()
 
 
 def _differs(entity: Any, changes: dict[str, Any]) -> dict[str, Any]:
@@ -1024,13 +1029,18 @@ class InteractionImporter(EntityImporter):
 class UserImporter(EntityImporter):
     """Пользователи (managers, operators) by full name, the way deals, partners and claims
     refer to them. `login` defaults to a transliteration of the name (made unique); imported
-    users cannot sign in until an administrator sets a password. A re-run updates role, email
-    and activity when the file gives them; the login is never changed (it is how people sign
-    in). The same person on several rows (a team lead on each row of a team file) is one user.
+    users cannot sign in until an administrator sets a password. A re-run updates role, email,
+    activity, department and supervisor when the file gives them; the login is never changed
+    (it is how people sign in). The same person on several rows (a team lead on each row of a
+    team file) is one user.
 
-    The schema has no place for a user's business region or supervisor (1C: Подразделение and
-    its Руководитель), so a team file's regional office and team lead are not linked to the
-    people; import the leads as users with a second mapping."""
+    The sales structure, as 1C keeps it on Подразделения: `regional_office` names a top-level
+    department marked as a regional office; `department` names the user's department (a team),
+    placed under that office; `supervisor` names the user's Руководитель, who heads
+    `department` and, if they have no department yet, works in it. Departments and supervisors
+    are created when the field says `on_unknown: create` (a dry run reports "would create").
+    Option `office_business_region: link` links each office to the business region of the same
+    name when there is one; `create` also creates the missing regions."""
 
     FIELDS: ClassVar[dict[str, str]] = {
         "full_name": "text:200",
@@ -1038,18 +1048,83 @@ class UserImporter(EntityImporter):
         "role": "choice:user_role",
         "email": "text:200",
         "is_active": "bool",
+        "regional_office": "text:200",
+        "department": "text:200",
+        "supervisor": "text:200",
     }
     KEY_FIELDS = ("full_name",)
     MODEL = User
     REPEATS_ALLOWED = True
+    REGION_MODES = ("link", "create")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        mode = self.mapping.options.get("office_business_region")
+        if mode not in (None, False, *self.REGION_MODES):
+            raise MappingError(
+                f"options.office_business_region must be one of {', '.join(self.REGION_MODES)}"
+            )
+        self.region_mode = mode or None
+
+    def _office_region(self, name: str) -> int | None:
+        if self.region_mode is None:
+            return None
+        office = self.spec("regional_office")
+        spec = FieldSpec(
+            name="regional_office",
+            column=office.column,
+            template=office.template,
+            on_unknown="create" if self.region_mode == "create" else "error",
+        )
+        try:
+            return self.refs.business_region(spec, name)
+        except FieldError:
+            if self.region_mode == "link":
+                return None
+            raise
 
     def prepare(self, values: dict[str, Any]) -> dict[str, Any]:
+        errors: list[FieldError] = []
+        refs = self.refs
+        office_id = supervisor_id = None
+        office = values.get("regional_office")
+        if office is not None:
+            office_id = self.ref(
+                errors,
+                lambda: refs.department(
+                    self.spec("regional_office"),
+                    office,
+                    business_region_id=self._office_region(office),
+                    is_regional_office=True,
+                ),
+            )
+        supervisor = values.get("supervisor")
+        full_name = values.get("full_name") or ""
+        if supervisor is not None and _fold(supervisor) != _fold(full_name):
+            supervisor_id = self.ref(errors, lambda: refs.user(self.spec("supervisor"), supervisor))
+        department_id = office_id
+        if values.get("department") is not None:
+            department_id = self.ref(
+                errors,
+                lambda: refs.department(
+                    self.spec("department"),
+                    values["department"],
+                    parent_id=office_id,
+                    head_user_id=supervisor_id,
+                ),
+            )
+            if department_id is not None and supervisor_id is not None:
+                refs.place_user(supervisor_id, department_id)
+        if errors:
+            raise RowFailed(errors)
         return {
             "full_name": values["full_name"],
             "login": values.get("login"),
             "role": values.get("role"),
             "email": values.get("email"),
             "is_active": values.get("is_active"),
+            "department_id": department_id,
+            "supervisor_id": supervisor_id,
         }
 
     def key(self, record: dict[str, Any]) -> Any:
@@ -1077,18 +1152,23 @@ class UserImporter(EntityImporter):
                     "role": record["role"] or "manager",
                     "email": record["email"],
                     "is_active": True if record["is_active"] is None else record["is_active"],
+                    "department_id": record["department_id"],
+                    "supervisor_id": record["supervisor_id"],
                     "must_change_password": False,
                     "created_at": self.now,
                     "updated_at": self.now,
                     "version": 1,
                 }
             )
-        self.session.execute(insert(User.__table__), rows)
+        ids = _insert_returning_ids(self.session, User, rows, "login")
+        # A later chunk may name these people as supervisors: the lookup must know them.
+        for row, identifier in zip(rows, ids, strict=True):
+            self.refs.remember_user(row["full_name"], identifier)
 
     def _wanted(self, record: dict[str, Any]) -> dict[str, Any]:
         return {
             name: record[name]
-            for name in ("role", "email", "is_active")
+            for name in ("role", "email", "is_active", "department_id", "supervisor_id")
             if record[name] is not None
         }
 

@@ -24,6 +24,7 @@ from operational_app.db.models import (
     ContactRole,
     Deal,
     DealKind,
+    Department,
     InteractionTopic,
     LossReason,
     MarketingEvent,
@@ -76,6 +77,7 @@ class References:
         self._stages: dict[int, list[tuple[int, str, int]]] | None = None
         self._kinds: dict[int, bool] = {}
         self._logins: set[str] | None = None
+        self._placed: dict[int, tuple[Any, ...]] = {}  # department id -> what the file set
 
     # -- generic --------------------------------------------------------------------------------
 
@@ -161,6 +163,10 @@ class References:
 
         return self.resolve(spec, value, self._catalog("user", load), self._create_user, "user")
 
+    def remember_user(self, full_name: str, identifier: int) -> None:
+        if "user" in self._catalogs:
+            self._catalogs["user"].add(full_name, identifier)
+
     def _create_user(self, full_name: str) -> int:
         login = self.new_login(full_name)
         return self._insert(User(login=login, full_name=full_name[:200], role="manager"))
@@ -186,6 +192,64 @@ class References:
             lambda name: self._classifier(spec, "business-regions", {"name": name}),
             "business region",
         )
+
+    def department(
+        self,
+        spec: FieldSpec,
+        value: Any,
+        *,
+        parent_id: int | None = None,
+        head_user_id: int | None = None,
+        business_region_id: int | None = None,
+        is_regional_office: bool = False,
+    ) -> int | None:
+        """A department (Подразделение) by name, created under `parent_id` when missing and the
+        field says `on_unknown: create`. A known one is moved under `parent_id` and given the
+        head and business region the file names (the team file is the structure's source);
+        a value the file leaves empty keeps what is stored."""
+        catalog = self._catalog("department", lambda: self._live_names(Department))
+        wanted = {
+            "parent_id": parent_id,
+            "head_user_id": head_user_id,
+            "business_region_id": business_region_id,
+        }
+        label = "regional office" if is_regional_office else "department"
+
+        def create(name: str) -> int:
+            values = {"name": name, "is_regional_office": is_regional_office, **wanted}
+            return self._classifier(spec, "departments", values)
+
+        identifier = self.resolve(spec, value, catalog, create, label)
+        if identifier is None:
+            return None
+        placed = (parent_id, head_user_id, business_region_id, is_regional_office)
+        if self._placed.get(identifier) != placed:
+            self._placed[identifier] = placed
+            changes = {name: v for name, v in wanted.items() if v is not None}
+            if is_regional_office:
+                changes["is_regional_office"] = True
+            entry = self.session.get(Department, identifier)
+            changes = {k: v for k, v in changes.items() if getattr(entry, k) != v}
+            if changes:
+                savepoint = self.session.begin_nested()
+                try:
+                    classifiers.update_entry(self.session, "departments", entry, changes)
+                except DomainError as error:
+                    savepoint.rollback()
+                    raise FieldError(
+                        f"cannot place department {entry.name!r}: {error.message}",
+                        spec.source_label,
+                        entry.name,
+                    ) from None
+                savepoint.commit()
+        return identifier
+
+    def place_user(self, user_id: int, department_id: int) -> None:
+        """Put a user who has no department yet (a team lead met as a supervisor) in one."""
+        user = self.session.get(User, user_id)
+        if user is not None and user.department_id is None:
+            user.department_id = department_id
+            self.session.flush()
 
     def partner_role(self, spec: FieldSpec, value: Any) -> int | None:
         catalog = self._catalog("partner_role", lambda: self._live_names(PartnerRole))

@@ -127,6 +127,7 @@ def run_import(
             report(0, total)
             done = 0
             for chunk in _chunks(table.rows(), CHUNK_ROWS):
+                _begin(session)
                 result = importer.import_chunk(chunk)
                 summary.imported += result.imported
                 summary.updated += result.updated
@@ -149,6 +150,18 @@ def run_import(
     if errors_path is not None:
         write_errors(Path(errors_path), summary.errors)
     return summary
+
+
+def _begin(session: Session) -> None:
+    """Open the chunk's transaction on SQLite for real. pysqlite issues BEGIN only before
+    INSERT/UPDATE/DELETE, so when a chunk's first write is a savepoint (a classifier or
+    department created by the domain's rules) SQLite starts a transaction at SAVEPOINT and
+    RELEASE commits it: a dry run would keep what it created."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    if not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("begin")
 
 
 def _prefetch(
@@ -205,7 +218,15 @@ def describe(summary: ImportSummary) -> list[tuple[str, Any]]:
     return lines
 
 
-CLASSIFIER_LABELS = ("deal kind", "loss reason", "claim reason", "business region", "partner role")
+CLASSIFIER_LABELS = (
+    "deal kind",
+    "loss reason",
+    "claim reason",
+    "business region",
+    "partner role",
+    "regional office",
+    "department",
+)
 
 
 def describe_created(summary: ImportSummary, limit: int = 5) -> list[str]:

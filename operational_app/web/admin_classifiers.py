@@ -15,7 +15,14 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from operational_app.api.deps import IdPath, SessionDep, require_role
 from operational_app.api.engagement_schemas import CLASSIFIER_SCHEMAS
-from operational_app.db.models import ClaimReason, DealKind
+from operational_app.db.models import (
+    CUSTOMER_ROLE,
+    BusinessRegion,
+    ClaimReason,
+    DealKind,
+    Department,
+    User,
+)
 from operational_app.domain import classifiers as service
 from operational_app.domain import queries
 from operational_app.domain.errors import DomainError, NotFound
@@ -43,17 +50,26 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "interaction-topics": (("name", "text"),),
     "business-regions": (("name", "text"), ("code", "text")),
     "marketing-events": (("name", "text"), ("starts_on", "date"), ("ends_on", "date")),
+    "departments": (
+        ("name", "text"),
+        ("parent_id", "department"),
+        ("head_user_id", "user"),
+        ("business_region_id", "business_region"),
+        ("is_regional_office", "checkbox"),
+    ),
 }
 
 
 def _form_input(key: str, values: dict[str, str]) -> dict[str, str]:
     values = dict(values)
-    if any(field == "has_stages" for field, _ in FIELDS[key]):
-        values["has_stages"] = "true" if values.get("has_stages") else "false"
+    for field, kind in FIELDS[key]:
+        if kind == "checkbox":
+            values[field] = "true" if values.get(field) else "false"
     return values
 
 
 def _context(session: Session, key: str) -> dict[str, Any]:
+    departments = key == "departments"
     return {
         "key": key,
         "keys": list(service.SPECS),
@@ -63,6 +79,17 @@ def _context(session: Session, key: str) -> dict[str, Any]:
         "reason_paths": service.claim_reason_paths(session),
         "claim_reasons": queries.live(session, ClaimReason, ClaimReason.name),
         "kind_names": {k.id: k.name for k in session.query(DealKind)},
+        # Departments (Подразделения): their tree, heads and business regions.
+        "department_paths": service.department_paths(session) if departments else {},
+        "departments": queries.live(session, Department, Department.name) if departments else [],
+        "operators": [u for u in queries.users(session) if u.role != CUSTOMER_ROLE]
+        if departments
+        else [],
+        "regions": queries.business_regions(session) if departments else [],
+        "user_names": {u.id: u.full_name for u in session.query(User)} if departments else {},
+        "region_names": {r.id: r.name for r in session.query(BusinessRegion)}
+        if departments
+        else {},
     }
 
 

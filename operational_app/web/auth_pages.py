@@ -26,11 +26,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from operational_app import auth
 from operational_app.api.deps import AdminUser, CurrentUser, IdPath, SessionDep
 from operational_app.api.schemas import text
-from operational_app.db.models import ApiToken, User, utc_now
+from operational_app.db.models import CUSTOMER_ROLE, ApiToken, User, utc_now
+from operational_app.domain import classifiers, departments
 from operational_app.domain.common import get_or_404
-from operational_app.domain.errors import NotFound
+from operational_app.domain.errors import DomainError, NotFound
 from operational_app.i18n import translate
-from operational_app.web.forms import FormModel, form_errors
+from operational_app.web.forms import FormModel, domain_error_message, form_errors
 
 public_router = APIRouter(include_in_schema=False)
 router = APIRouter(include_in_schema=False)
@@ -262,6 +263,14 @@ class UserCreateForm(FormModel):
     password: Password
 
 
+PLACEMENT_FIELDS = ("department_id", "supervisor_id")
+
+
+class PlacementForm(FormModel):
+    department_id: int | None = Field(default=None, gt=0, le=2**31 - 1)
+    supervisor_id: int | None = Field(default=None, gt=0, le=2**31 - 1)
+
+
 class PasswordForm(FormModel):
     password: Password
 
@@ -279,12 +288,23 @@ def _users_page(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    users = session.scalars(select(User).where(User.deleted_at.is_(None)).order_by(User.login))
+    users = list(
+        session.scalars(select(User).where(User.deleted_at.is_(None)).order_by(User.login))
+    )
     return _render(
         request,
         "auth/users.html",
         {
-            "users": list(users),
+            "users": users,
+            # Подразделение and Руководитель of each operator, editable in place.
+            "department_options": sorted(
+                classifiers.department_paths(session, live_only=True).items(),
+                key=lambda item: item[1],
+            ),
+            "supervisor_options": sorted(
+                ((u.id, u.full_name) for u in users if u.role != CUSTOMER_ROLE and u.is_active),
+                key=lambda item: item[1],
+            ),
             "roles": auth.ROLES,
             "form": form or {"role": "operator"},
             "errors": errors or {},
@@ -339,6 +359,31 @@ def user_activate(request: Request, session: SessionDep, _: AdminUser, user_id: 
     user = get_or_404(session, User, user_id)
     user.is_active = True
     session.commit()
+    return _redirect("/admin/users")
+
+
+@router.post("/admin/users/{user_id}/placement")
+async def user_placement(
+    request: Request, session: SessionDep, _: AdminUser, user_id: IdPath
+) -> Response:
+    user = get_or_404(session, User, user_id)
+    values = await _form_values(request)
+    try:
+        form = PlacementForm.model_validate(
+            {key: value or None for key, value in values.items() if key in PLACEMENT_FIELDS}
+        )
+    except ValidationError as exc:
+        message = "; ".join(form_errors(exc, _lang(request)).values())
+        return _users_page(request, session, None, {f"placement-{user.id}": message}, 422)
+    try:
+        departments.place_user(session, user, form.department_id, form.supervisor_id)
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        message = domain_error_message(exc, _lang(request))
+        return _users_page(
+            request, session, None, {f"placement-{user.id}": message}, exc.status_code
+        )
     return _redirect("/admin/users")
 
 

@@ -40,6 +40,13 @@ MANAGERS = [
     (4, "Администратор Системы", "admin", "administrator", True),
     (5, "Оператор Ольга", "operator", "operator", True),
 ]
+# dim_managers' sales structure: manager_id -> (department_id, supervisor_id, department_name,
+# regional_office_id, regional_office_name, supervisor_name); the others are not placed.
+PLACEMENTS = {
+    1: (20, None, "Группа Иванова", 10, "Центральный офис", None),
+    2: (30, 1, "Группа Запад", 11, "Западный офис", "Иванов Иван"),
+    3: (20, 1, "Группа Иванова", 10, "Центральный офис", "Иванов Иван"),
+}
 REGIONS = [(1, "Центр"), (2, "Сибирь")]
 DEAL_KINDS = [(1, "Оптовая продажа", True), (2, "Разовая продажа", False), (3, "Тендер", True)]
 STAGES = [
@@ -130,7 +137,9 @@ RPT_SALES_FUNNEL = [
 DDL = """
 create schema marts;
 create table marts.dim_managers (
-    manager_id bigint, manager_name varchar, login varchar, role varchar, is_active boolean);
+    manager_id bigint, manager_name varchar, login varchar, role varchar, is_active boolean,
+    department_id bigint, supervisor_id bigint, department_name varchar,
+    regional_office_id bigint, regional_office_name varchar, supervisor_name varchar);
 create table marts.dim_business_regions (business_region_id bigint, business_region_name varchar);
 create table marts.dim_deal_kinds (deal_kind_id bigint, deal_kind_name varchar, has_stages boolean);
 create table marts.dim_sales_stages (
@@ -284,7 +293,7 @@ def build_warehouse(
     try:
         connection.execute(DDL)
         for table, rows in (
-            ("dim_managers", MANAGERS),
+            ("dim_managers", [(*row, *PLACEMENTS.get(row[0], (None,) * 6)) for row in MANAGERS]),
             ("dim_business_regions", REGIONS),
             ("dim_deal_kinds", DEAL_KINDS),
             ("dim_sales_stages", STAGES),

@@ -148,7 +148,13 @@ def test_english_labels(warehouse: Any, app_path: str, monkeypatch: pytest.Monke
     assert app.metric[1].value == "₽195,001"
     assert app.multiselect(key=MANAGERS_KEY).label == "Manager"
     app.switch_page("app_pages/deal_efficiency.py").run()
-    assert [tab.label for tab in app.tabs] == ["By manager", "By business region", "By deal kind"]
+    assert [tab.label for tab in app.tabs] == [
+        "By manager",
+        "By business region",
+        "By deal kind",
+        "By regional office",
+        "By team",
+    ]
 
 
 def test_pages_leave_the_warehouse_untouched(warehouse: Any, app_path: str) -> None:

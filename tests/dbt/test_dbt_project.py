@@ -25,6 +25,12 @@ MART_CONTRACTS: dict[str, dict[str, str]] = {
         "login": "varchar",
         "role": "varchar",
         "is_active": "boolean",
+        "department_id": "bigint",
+        "supervisor_id": "bigint",
+        "department_name": "varchar",
+        "regional_office_id": "bigint",
+        "regional_office_name": "varchar",
+        "supervisor_name": "varchar",
     },
     "dim_business_regions": {"business_region_id": "bigint", "business_region_name": "varchar"},
     "dim_deal_kinds": {

@@ -64,6 +64,10 @@ def db(engine: Engine) -> Iterator[Session]:
                 .where(User.role == "customer")
                 .values(role="operator", partner_id=None, contact_person_id=None)
             )
+            # Users and departments refer to each other (department, supervisor, head).
+            connection.execute(
+                User.__table__.update().values(department_id=None, supervisor_id=None)
+            )
             for table in reversed(Base.metadata.sorted_tables):
                 connection.execute(table.delete())
 

@@ -7,6 +7,9 @@ computed here from the CSV files with the csv module:
   without an account included;
 - per-manager win rates (fct_deals; the managers are the agents of sales_teams.csv, imported as
   users before the deals, so no deal creates a user);
+- the sales structure of sales_teams.csv (dim_managers): every agent in their lead's team
+  «Группа <lead>» under their regional office, with the lead as supervisor; deal counts and win
+  rates per regional office and per team lead equal the files';
 - won amount by sector (fct_deals joined to dim_partners.industry);
 - the CFPB claims: counts by status and result (fct_claims) from "Company response to consumer".
 
@@ -59,8 +62,10 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnec
         settings = get_settings()
         patch.setenv("CRM_DBT_DUCKDB_PATH", str(settings.build_database_path))
         commands = [
+            # Agents, their leads (supervisors, heads of the teams) and the regional offices.
             ["users", MAVEN / "sales_teams.csv", "maven_sales_teams_agents.yml"],
-            ["users", MAVEN / "sales_teams.csv", "maven_sales_teams_leads.yml"],
+            # Again: a re-import changes nothing (checked below through the marts).
+            ["users", MAVEN / "sales_teams.csv", "maven_sales_teams_agents.yml"],
             ["partners", MAVEN / "accounts.csv", "maven_sales_pipeline_partners.yml"],
             ["deals", MAVEN / "sales_pipeline.csv", "maven_sales_pipeline_deals.yml"],
             ["claims", CFPB, "cfpb_complaints_claims.yml"],
@@ -167,3 +172,57 @@ def test_cfpb_claims_by_status_and_result(warehouse: duckdb.DuckDBPyConnection) 
         ).fetchall()
     )
     assert by_group == dict(groups)
+
+
+def test_every_agent_has_a_team_office_and_supervisor(warehouse: duckdb.DuckDBPyConnection) -> None:
+    team = _rows(MAVEN / "sales_teams.csv")
+    placed = {
+        name: rest
+        for name, *rest in warehouse.sql(
+            "select manager_name, department_name, regional_office_name, supervisor_name "
+            "from marts.dim_managers"
+        ).fetchall()
+    }
+    expected = {
+        row["sales_agent"]: [f"Группа {row['manager']}", row["regional_office"], row["manager"]]
+        for row in team
+    }
+    # The leads work in the teams they head; nobody above them is in the file.
+    expected |= {
+        row["manager"]: [f"Группа {row['manager']}", row["regional_office"], None] for row in team
+    }
+    assert placed == expected
+    assert len({office for _, office, _ in expected.values()}) == 3
+    # One department per team and per office, however often the import ran.
+    departments = warehouse.sql(
+        "select count(distinct department_name), count(distinct regional_office_name) "
+        "from marts.dim_managers"
+    ).fetchall()
+    assert departments == [(6, 3)]
+
+
+def test_deals_and_win_rates_per_office_and_team(warehouse: duckdb.DuckDBPyConnection) -> None:
+    team = {r["sales_agent"]: r for r in _rows(MAVEN / "sales_teams.csv")}
+    deals: Counter[tuple[str, str]] = Counter()
+    won: Counter[tuple[str, str]] = Counter()
+    closed: Counter[tuple[str, str]] = Counter()
+    for row in _rows(MAVEN / "sales_pipeline.csv"):
+        agent = team[row["sales_agent"]]
+        for key in (("office", agent["regional_office"]), ("team", f"Группа {agent['manager']}")):
+            deals[key] += 1
+            if row["deal_stage"] in ("Won", "Lost"):
+                closed[key] += 1
+                won[key] += row["deal_stage"] == "Won"
+    expected = {key: (deals[key], round(won[key] / closed[key], 6)) for key in deals}
+    actual = {}
+    for kind, column in (("office", "regional_office_name"), ("team", "department_name")):
+        for name, count, rate in warehouse.sql(
+            f"select managers.{column}, count(*), round(count(*) filter (where deals.is_won)"
+            " / count(*) filter (where deals.status in ('won', 'lost')), 6)"
+            " from marts.fct_deals as deals join marts.dim_managers as managers"
+            " on deals.manager_id = managers.manager_id group by 1"
+        ).fetchall():
+            actual[(kind, name)] = (count, rate)
+    assert actual == expected
+    assert sum(count for (kind, _), (count, _) in expected.items() if kind == "office") == 8_800
+    assert len({rate for _, rate in expected.values()}) > 3  # a mix-up of offices would show

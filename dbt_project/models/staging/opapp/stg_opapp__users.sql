@@ -13,6 +13,8 @@ renamed as (
     select
         -- ids
         cast(id as bigint) as user_id,
+        cast(department_id as bigint) as department_id,
+        cast(supervisor_id as bigint) as supervisor_id,
 
         -- strings and categories
         cast(login as varchar) as login,

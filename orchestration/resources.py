@@ -82,16 +82,36 @@ def dbt_project(target: str | None = None) -> DbtProject:
     return DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target=target)
 
 
+# What the manifest is parsed from: a change to any of these makes an existing manifest stale.
+_DBT_SOURCE_DIRS = ("models", "macros", "tests", "seeds", "snapshots", "analyses")
+_DBT_SOURCE_FILES = ("dbt_project.yml", "profiles.yml", "packages.yml")
+
+
+def manifest_is_stale(project: DbtProject) -> bool:
+    """Whether target/manifest.json is missing or older than a file it was parsed from (a
+    model added or changed since `make manifest`: the pipeline must not build from the old
+    graph, which names models that no longer exist and lacks the new ones)."""
+    try:
+        parsed_at = project.manifest_path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return True
+    project_dir = Path(project.project_dir)
+    sources = [project_dir / name for name in _DBT_SOURCE_FILES]
+    for directory in _DBT_SOURCE_DIRS:
+        sources.extend(path for path in (project_dir / directory).rglob("*") if path.is_file())
+    return any(path.stat().st_mtime_ns > parsed_at for path in sources if path.exists())
+
+
 def prepare_dbt_project(project: DbtProject) -> None:
-    """Parse the dbt project into a manifest when none exists yet, and on every load under
-    `dagster dev` (so edits to the models show up after a reload).
+    """Parse the dbt project into a manifest when none exists or it is stale, and on every load
+    under `dagster dev` (so edits to the models show up after a reload).
 
     The manifest is normally built by `make manifest`; this covers a fresh checkout so that
     `crm pipeline` works without an extra step. It runs when definitions load, never at import.
     dagster-dbt's own `prepare_if_dev` is not used: it runs `dbt` found on PATH, which a
     `dagster dev` started as `.venv/bin/dagster` without an activated virtualenv does not have.
     """
-    if project.manifest_path.exists() and not using_dagster_dev():
+    if not manifest_is_stale(project) and not using_dagster_dev():
         return
     parser = dbt_resource(project, global_flags=[])  # parse is run for its manifest.json
     parser.cli(["parse", "--quiet"], target_path=project.target_path).wait()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -53,3 +55,22 @@ def test_dagster_dev_parses_the_project_without_dbt_on_path(
     resources.prepare_dbt_project(project)  # `dagster dev`: parsed again on every load
     assert project.manifest_path.stat().st_mtime_ns > first_parse
     assert Path(dbt_resource(project).dbt_executable).parent == Path(sys.executable).parent
+
+
+def test_a_manifest_older_than_a_model_is_stale(tmp_path: Path) -> None:
+    """`crm pipeline` after a model was added or changed must parse again, not build the old
+    graph (a stale manifest lacks the new model and fails with a KeyError mid-run)."""
+    (tmp_path / "models").mkdir()
+    model = tmp_path / "models" / "fct_new.sql"
+    model.write_text("select 1 as id")
+    (tmp_path / "dbt_project.yml").write_text("name: x")
+    manifest = tmp_path / "target" / "manifest.json"
+    project = SimpleNamespace(project_dir=tmp_path, manifest_path=manifest)
+    assert resources.manifest_is_stale(project), "no manifest yet"
+    manifest.parent.mkdir()
+    manifest.write_text("{}")
+    later = model.stat().st_mtime_ns + 10**9
+    os.utime(manifest, ns=(later, later))
+    assert not resources.manifest_is_stale(project)
+    os.utime(model, ns=(later + 10**9, later + 10**9))
+    assert resources.manifest_is_stale(project), "a model changed after the parse"

@@ -46,6 +46,7 @@ from operational_app.web import (
     auth_pages,
     engagement,
     organizations,
+    portal_invites,
     returns,
     sales,
 )
@@ -68,6 +69,7 @@ PAGE_ROUTERS = [
     sales.router,
     organizations.router,
     returns.router,
+    portal_invites.router,
 ]
 
 

@@ -18,6 +18,7 @@ from operational_app.api.routes import (
     orders,
     organizations,
     partners,
+    portal_invites,
     products,
     registry,
     returns,
@@ -39,5 +40,7 @@ for _sales_router in (products, warehouses, agreements, offers, orders):
 for _engagement_router in (classifier_admin, contacts, interactions, claims, returns):
     api_router.include_router(_engagement_router.router)
 api_router.include_router(account.router)
+# Portal invites (issue 19): managers invite contact persons to the customer portal.
+api_router.include_router(portal_invites.router)
 # Организации (admin): our legal entities and their GIS identities.
 api_router.include_router(organizations.router)

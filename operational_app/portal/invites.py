@@ -202,7 +202,9 @@ def accept_invite(
     return Accepted(user=user, invite=invite)
 
 
-def revoke_invite(session: Session, invite_id: int, *, now: dt.datetime | None = None) -> None:
+def revoke_invite(
+    session: Session, invite_id: int, *, now: dt.datetime | None = None
+) -> PortalInvite:
     """Revoke an unused invite (a used one stays as it is: the account exists)."""
     now = now or utc_now()
     invite = session.get(PortalInvite, invite_id)
@@ -211,6 +213,7 @@ def revoke_invite(session: Session, invite_id: int, *, now: dt.datetime | None =
     if invite.used_at is None and invite.revoked_at is None:
         invite.revoked_at = now
         session.flush()
+    return invite
 
 
 def invites_of_contact(session: Session, contact_person_id: int) -> list[PortalInvite]:

@@ -30,6 +30,7 @@ from operational_app.db.models import CUSTOMER_ROLE, ApiToken, User, utc_now
 from operational_app.domain.common import get_or_404
 from operational_app.domain.errors import NotFound
 from operational_app.i18n import translate
+from operational_app.portal.invites import portal_users
 from operational_app.web.forms import FormModel, form_errors
 
 public_router = APIRouter(include_in_schema=False)
@@ -346,12 +347,18 @@ def _users_page(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    users = session.scalars(select(User).where(User.deleted_at.is_(None)).order_by(User.login))
+    users = session.scalars(
+        select(User)
+        .where(User.deleted_at.is_(None), User.role != CUSTOMER_ROLE)
+        .order_by(User.login)
+    )
     return _render(
         request,
         "auth/users.html",
         {
             "users": list(users),
+            # Customers' contact persons (issue 19), listed apart with their partner.
+            "portal_users": portal_users(session),
             "roles": auth.ROLES,
             "form": form or {"role": "operator"},
             "errors": errors or {},
@@ -578,7 +585,11 @@ def _tokens_page(
     query = select(ApiToken).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
     if not is_admin:
         query = query.where(ApiToken.user_id == user.id)
-    users = session.scalars(select(User).order_by(User.login)).all() if is_admin else [user]
+    users = (
+        session.scalars(select(User).where(User.role != CUSTOMER_ROLE).order_by(User.login)).all()
+        if is_admin
+        else [user]
+    )
     return _render(
         request,
         "auth/tokens.html",

@@ -15,6 +15,7 @@ import fastapi.routing
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from operational_app import auth
@@ -110,3 +111,164 @@ def walk_routes(app: FastAPI) -> Iterator[RouteInfo]:
                 yield RouteInfo(prefix + route.path, frozenset(route.methods or ()), route)
 
     yield from walk(list(app.routes), "")
+
+
+@dataclass
+class PartnerDocuments:
+    """One partner's rows of every portal table (ids per model) and the texts that identify
+    them (document numbers, names), for isolation checks."""
+
+    partner: Partner
+    ids: dict[type, list[int]]
+    markers: list[str]
+
+
+def create_partner_documents(
+    db: Session, partner: Partner, *, product_id: int, warehouse_id: int, agreement_id: int
+) -> PartnerDocuments:
+    """A rich set of `partner`'s documents through the domain (ORM where no domain function
+    exists yet): two orders with lines (one shipped, partly paid, with a payment schedule; one
+    submitted), a claim with an attachment, a return request with a line and an attachment, a
+    sent commercial offer, contact persons, a delivery address and a contact data change."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from operational_app.db import models
+    from operational_app.domain import claims, offers, orders
+
+    def line(qty: str) -> dict[str, object]:
+        return {"product_id": product_id, "warehouse_id": warehouse_id, "quantity": Decimal(qty)}
+
+    shipped = orders.create_order(
+        db, partner_id=partner.id, agreement_id=agreement_id, lines=[line("4")]
+    )
+    orders.submit_order(db, shipped)
+    orders.release_to_shipping(db, shipped)
+    orders.generate_payment_schedule(db, shipped)
+    order_line = orders.order_lines(db, shipped.id)[0]
+    shipment = orders.record_shipment(
+        db, shipped, [{"order_line_id": order_line.id, "quantity": 3}]
+    )
+    payment = orders.record_payment(db, shipped, Decimal("50.00"))
+    in_work = orders.create_order(
+        db, partner_id=partner.id, agreement_id=agreement_id, lines=[line("2")]
+    )
+    orders.submit_order(db, in_work)
+    claim = claims.create_claim(
+        db,
+        partner_id=partner.id,
+        customer_order_id=shipped.id,
+        shipment_id=shipment.id,
+        claimed_amount=Decimal("10.00"),
+        description=f"Бой стекла {partner.name}",
+    )
+    reason = db.scalars(select(models.ReturnReason).limit(1)).first() or models.ReturnReason(
+        name="Брак"
+    )
+    db.add(reason)
+    db.flush()
+    shipment_line = db.scalars(
+        select(models.ShipmentLine).where(models.ShipmentLine.shipment_id == shipment.id)
+    ).first()
+    return_request = models.ReturnRequest(
+        number=f"ВЗ-{partner.id:05d}",
+        partner_id=partner.id,
+        customer_order_id=shipped.id,
+        return_reason_id=reason.id,
+        source="portal",
+        comment="Возврат",
+        total_amount=Decimal("10.00"),
+    )
+    db.add(return_request)
+    db.flush()
+    return_line = models.ReturnRequestLine(
+        return_request_id=return_request.id,
+        line_number=1,
+        shipment_line_id=shipment_line.id,
+        product_id=product_id,
+        quantity=Decimal("1"),
+        price=Decimal("10.00"),
+        amount=Decimal("10.00"),
+    )
+    attachments = [
+        models.Attachment(
+            owner_type=owner_type,
+            owner_id=owner_id,
+            file_name=f"photo-{partner.id}.jpg",
+            content_type="image/jpeg",
+            size_bytes=3,
+            sha256="0" * 64,
+        )
+        for owner_type, owner_id in (("claim", claim.id), ("return_request", return_request.id))
+    ]
+    offer = offers.create_offer(
+        db,
+        partner_id=partner.id,
+        agreement_id=agreement_id,
+        valid_until=dt.date(2099, 1, 1),
+        lines=[{"product_id": product_id, "quantity": Decimal("5")}],
+    )
+    offers.send_offer(db, offer)
+    contacts = [
+        models.ContactPerson(
+            partner_id=partner.id,
+            full_name=f"Контакт {partner.id}-{n}",
+            phone=f"+7 900 000-{partner.id % 100:02d}-{n:02d}",
+            email=f"contact{partner.id}-{n}@example.com",
+        )
+        for n in (1, 2)
+    ]
+    address = models.DeliveryAddress(
+        partner_id=partner.id, address=f"г. Тверь, ул. Складская, д. {partner.id}", is_default=True
+    )
+    db.add_all([return_line, *attachments, *contacts, address])
+    db.flush()
+    change = models.ContactDataChange(
+        partner_id=partner.id,
+        entity="contact_person",
+        entity_id=contacts[0].id,
+        action="updated",
+        field="phone",
+        old_value="+7 900 000-00-00",
+        new_value=contacts[0].phone,
+    )
+    db.add(change)
+    db.commit()
+    from operational_app.portal.scope import PortalScope
+
+    ids: dict[type, list[int]] = {}
+    for model in (
+        models.Partner,
+        models.Counterparty,
+        models.ContactPerson,
+        models.DeliveryAddress,
+        models.ContactDataChange,
+        models.CustomerOrder,
+        models.CustomerOrderLine,
+        models.PaymentScheduleItem,
+        models.Shipment,
+        models.ShipmentLine,
+        models.Payment,
+        models.Claim,
+        models.ReturnRequest,
+        models.ReturnRequestLine,
+        models.CommercialOffer,
+        models.CommercialOfferLine,
+        models.Attachment,
+    ):
+        scope = PortalScope(partner_id=partner.id, user_id=0)
+        ids[model] = sorted(db.scalars(scope.select(model).with_only_columns(model.id)))
+    markers = [
+        partner.name,
+        shipped.number,
+        in_work.number,
+        shipment.number,
+        payment.number,
+        claim.number,
+        return_request.number,
+        offer.number,
+        address.address,
+        *(contact.full_name for contact in contacts),
+        *(contact.email for contact in contacts),
+    ]
+    return PartnerDocuments(partner=partner, ids=ids, markers=markers)

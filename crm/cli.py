@@ -56,13 +56,19 @@ def _cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
     for table, count in counts.items():
         console.print(f"  {table:<24} {count:>12,}")
     console.print(f"[green]Seeded[/green] {settings.oltp_url} and {settings.gis_inbox_dir}")
-    from operational_app.seed.users import DEMO_PASSWORD, set_demo_passwords
+    from operational_app.seed.users import DEMO_PASSWORD, add_demo_customer, set_demo_passwords
 
+    customer = add_demo_customer(settings.oltp_url)
     demo_users = set_demo_passwords(settings.oltp_url)
     if demo_users:
         console.print(
             f"Sign in at /login as [bold]{demo_users[0][0]}[/bold] ({demo_users[0][1]}), "
             f"password [bold]{DEMO_PASSWORD}[/bold] (every seeded user has it; demo only)."
+        )
+    if customer:
+        console.print(
+            f"Customer portal: /portal/login as [bold]{customer[0]}[/bold] "
+            f"({customer[1]}), password [bold]{DEMO_PASSWORD}[/bold]."
         )
     return 0
 

@@ -211,12 +211,18 @@ def invite_form(request: Request, session: SessionDep, token: str = TOKEN_PATH) 
 
 
 def _accept_in_thread(
-    factory: sessionmaker[Session], token: str, login_name: str, password: str
+    factory: sessionmaker[Session],
+    token: str,
+    login_name: str,
+    password: str,
+    old_cookie: str | None,
 ) -> str:
     """Create the account and its first session in one transaction (password hashing: the
-    password executor's work); returns the session cookie."""
+    password executor's work); returns the session cookie. A session the browser had (someone
+    else's) ends."""
     with factory() as session:
         accepted = invites.accept_invite(session, token, login_name, password)
+        auth.revoke_session(session, old_cookie)
         cookie = auth.create_session(session, accepted.user)
         session.commit()
         return cookie
@@ -247,9 +253,11 @@ async def invite_accept(request: Request, session: SessionDep, token: str = TOKE
     if errors:
         return _invite_page(request, token, form, errors, contact_name=name, status_code=422)
     factory = request.app.state.session_factory
+    old_cookie = request.cookies.get(auth.SESSION_COOKIE)
     try:
         cookie = await auth_pages.run_password_work(
-            request, lambda: _accept_in_thread(factory, token, form["login"], password)
+            request,
+            lambda: _accept_in_thread(factory, token, form["login"], password, old_cookie),
         )
     except invites.InviteInvalid:
         return _invalid_invite(request)

@@ -134,7 +134,8 @@ def create_partner_documents(
     from decimal import Decimal
 
     from operational_app.db import models
-    from operational_app.domain import claims, offers, orders
+    from operational_app.domain import claims, offers, orders, partners
+    from tests.operational_app.utils.factories import legal_entity_inn
 
     def line(qty: str) -> dict[str, object]:
         return {"product_id": product_id, "warehouse_id": warehouse_id, "quantity": Decimal(qty)}
@@ -171,7 +172,7 @@ def create_partner_documents(
         select(models.ShipmentLine).where(models.ShipmentLine.shipment_id == shipment.id)
     ).first()
     return_request = models.ReturnRequest(
-        number=f"ВЗ-{partner.id:05d}",
+        number=f"ТЕСТ-ВЗ-{partner.id}",
         partner_id=partner.id,
         customer_order_id=shipped.id,
         return_reason_id=reason.id,
@@ -223,6 +224,14 @@ def create_partner_documents(
     )
     db.add_all([return_line, *attachments, *contacts, address])
     db.flush()
+    counterparty = partners.create_counterparty(
+        db,
+        partner_id=partner.id,
+        legal_form="legal_entity",
+        inn=legal_entity_inn(),
+        kpp="770701001",
+        legal_name=f"ООО «Юрлицо {partner.id}»",
+    )
     change = models.ContactDataChange(
         partner_id=partner.id,
         entity="contact_person",
@@ -268,6 +277,8 @@ def create_partner_documents(
         return_request.number,
         offer.number,
         address.address,
+        counterparty.legal_name,
+        counterparty.inn,
         *(contact.full_name for contact in contacts),
         *(contact.email for contact in contacts),
     ]

@@ -105,6 +105,9 @@ LINE_TABLES: dict[str, type[Base]] = {
     "returns": models.ReturnRequestLine,
     "offers": models.CommercialOfferLine,
 }
+# Ids of reference data every customer may read (PortalScope.SHARED): filled from the data
+# set's shared rows; a route whose only ids are these need not refuse.
+SHARED_PARAMS = ("product_id", "claim_reason_id", "return_reason_id", "reason_id")
 # Path parameters that are not ids: the values every route is tried with.
 NON_ID_VALUES: dict[str, list[str]] = {
     "action": ["accept", "reject", "cancel", "delete", "edit", "submit", "approve"],
@@ -164,9 +167,16 @@ def _table_for(name: str, segments: list[str], index: int) -> type[Base] | None:
     return None
 
 
-def fill_path(path: str, docs: PartnerDocuments) -> list[str]:
-    """Every URL for `path` with its ids taken from `docs` (one per non-id value combination);
-    UnfillableParameter for a parameter nobody taught this test."""
+def addresses_partner_rows(path: str) -> bool:
+    """Whether `path` names a partner's row (any id parameter but shared reference data)."""
+    names = re.findall(r"\{([^}:]+)", path)
+    return any(name not in NON_ID_VALUES and name not in SHARED_PARAMS for name in names)
+
+
+def fill_path(path: str, docs: PartnerDocuments, shared: dict[str, int] | None = None) -> list[str]:
+    """Every URL for `path` with its ids taken from `docs` (one per non-id value combination)
+    and shared reference ids from `shared`; UnfillableParameter for a parameter nobody taught
+    this test."""
     segments = path.split("/")
     urls = [[]]  # type: list[list[str]]
     for index, segment in enumerate(segments):
@@ -177,6 +187,8 @@ def fill_path(path: str, docs: PartnerDocuments) -> list[str]:
         head, name, tail = match.groups()
         if name in NON_ID_VALUES:
             values = NON_ID_VALUES[name]
+        elif name in SHARED_PARAMS and shared and name in shared:
+            values = [str(shared[name])]
         else:
             table = _table_for(name, segments, index)
             if table is None:
@@ -412,7 +424,7 @@ def _requests(
 ) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """(method, url, request kwargs) for every method and filled URL of `route`, as A
     addressing B's rows."""
-    urls = fill_path(route.path, world.b)
+    urls = fill_path(route.path, world.b, world.shared)
     query = {
         param.name: _id_value(param.name, world.b, world.shared)
         for param in route.route.dependant.query_params
@@ -465,7 +477,7 @@ def check_isolation(
     before = snapshot(engine, world.b.partner.id)
     problems: list[Problem] = []
     for route in portal_routes(app):
-        has_path_ids = "{" in route.path
+        has_path_ids = addresses_partner_rows(route.path)
         for method, url, kwargs in _requests(route, world, components, operations):
             headers = bearer(token_a) if url.startswith("/api/") else {"X-CSRF-Token": csrf}
             response = client.request(method, url, headers=headers, **kwargs)
@@ -514,7 +526,7 @@ def test_customer_a_never_reads_or_writes_customer_b(
 def test_every_portal_path_parameter_can_be_filled(world: World) -> None:
     app = create_app(get_settings({"CRM_OLTP_URL": "sqlite://"}))
     for route in portal_routes(app):
-        assert fill_path(route.path, world.b)
+        assert fill_path(route.path, world.b, world.shared)
 
 
 def test_the_data_set_has_rows_of_every_portal_table_for_both(world: World) -> None:
@@ -578,6 +590,20 @@ def test_the_isolation_check_catches_a_leaky_route(
 def test_an_unknown_path_parameter_fails_loudly(world: World) -> None:
     with pytest.raises(UnfillableParameter, match="widget_id"):
         fill_path("/api/portal/widgets/{widget_id}", world.b)
+    order = world.b.ids[models.CustomerOrder][0]
+    line = world.b.ids[models.CustomerOrderLine][0]
+    assert fill_path("/portal/orders/{order_id}/lines/{line_id}", world.b) == [
+        f"/portal/orders/{order}/lines/{line}"
+    ]
+    assert len(fill_path("/portal/offers/{offer_id}/{action}", world.b)) == len(
+        NON_ID_VALUES["action"]
+    )
+    product = world.shared["product_id"]
+    assert fill_path("/api/portal/products/{product_id}", world.b, world.shared) == [
+        f"/api/portal/products/{product}"
+    ]
+    assert not addresses_partner_rows("/api/portal/products/{product_id}")
+    assert addresses_partner_rows("/api/portal/claims/{claim_id}/{action}")
 
 
 # Customers never reach operator routes; operators never reach portal routes.

@@ -11,7 +11,7 @@ from operational_app.db.models import User, UserSession
 from operational_app.domain import claims
 from tests.operational_app.portal.utils import PASSWORD, create_customer, portal_sign_in
 from tests.operational_app.utils.sales import create_order, create_sales
-from tests.operational_app.utils.users import create_user, csrf_from, sign_in
+from tests.operational_app.utils.users import bearer, create_token, create_user, csrf_from, sign_in
 
 
 def _post_login(client: TestClient, login: str, password: str, next_url: str = "/portal"):
@@ -205,3 +205,15 @@ def test_portal_sign_in_helper(anon_client: TestClient, db: Session) -> None:
     csrf = portal_sign_in(anon_client, user.login, PASSWORD)
     assert csrf
     assert partner.name in anon_client.get("/portal").text
+
+
+def test_deactivated_customer_cannot_sign_in_or_use_a_token(
+    client: TestClient, app_client: TestClient, db: Session
+) -> None:
+    user, _, _ = create_customer(db, password=PASSWORD)
+    token = create_token(db, user)
+    response = client.post(f"/admin/users/{user.id}/deactivate", follow_redirects=False)
+    assert response.status_code == 303
+    client.headers.pop("Authorization", None)
+    assert _post_login(client, user.login, PASSWORD).status_code == 401
+    assert client.get("/api/portal/me", headers=bearer(token)).status_code == 401

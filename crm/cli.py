@@ -56,13 +56,19 @@ def _cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
     for table, count in counts.items():
         console.print(f"  {table:<24} {count:>12,}")
     console.print(f"[green]Seeded[/green] {settings.oltp_url} and {settings.gis_inbox_dir}")
-    from operational_app.seed.users import DEMO_PASSWORD, set_demo_passwords
+    from operational_app.seed.users import DEMO_PASSWORD, add_demo_customer, set_demo_passwords
 
+    customer = add_demo_customer(settings.oltp_url)
     demo_users = set_demo_passwords(settings.oltp_url)
     if demo_users:
         console.print(
             f"Sign in at /login as [bold]{demo_users[0][0]}[/bold] ({demo_users[0][1]}), "
             f"password [bold]{DEMO_PASSWORD}[/bold] (every seeded user has it; demo only)."
+        )
+    if customer:
+        console.print(
+            f"Customer portal: /portal/login as [bold]{customer[0]}[/bold] "
+            f"({customer[1]}), password [bold]{DEMO_PASSWORD}[/bold]."
         )
     return 0
 
@@ -192,6 +198,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _record_id(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= 2**63 - 1:
+        raise argparse.ArgumentTypeError(f"not a record id: {value}")
+    return value
+
+
 def _cmd_app(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
@@ -285,6 +301,40 @@ def _cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     console.print("The token is shown once; send it as `Authorization: Bearer <token>`.")
     print(token)
+    return 0
+
+
+def _cmd_portal_invite(args: argparse.Namespace, settings: Settings) -> int:
+    from operational_app.accounts import AccountError, create_portal_invite
+
+    try:
+        link = create_portal_invite(
+            settings.oltp_url, args.contact_id, args.ttl_days, settings.app_url
+        )
+    except AccountError as error:
+        console.print(f"[red]{error}[/red]")
+        return 1
+    console.print(
+        f"The link is shown once and works once, for {args.ttl_days} days; "
+        "send it to the contact person."
+    )
+    print(link)
+    return 0
+
+
+def _cmd_portal_users(args: argparse.Namespace, settings: Settings) -> int:
+    from operational_app.accounts import list_portal_users
+
+    rows = list_portal_users(settings.oltp_url)
+    if not rows:
+        console.print("No portal users.")
+        return 0
+    for row in rows:
+        state = "active" if row["active"] else "deactivated"
+        print(
+            f"{row['login']}\t{row['full_name']}\t{row['partner']} (partner {row['partner_id']})"
+            f"\t{state}"
+        )
     return 0
 
 
@@ -667,6 +717,33 @@ def build_parser() -> argparse.ArgumentParser:
     token_create.add_argument("--name", required=True, help="what the token is for")
     token_create.add_argument("--expires-days", type=int, help="default: never expires")
     token_create.set_defaults(handler=_cmd_token_create)
+
+    portal = commands.add_parser(
+        "portal",
+        help="the customer portal: invites and portal users",
+        description="The customer portal (/portal): invite a partner's contact person, list "
+        "portal users. Creates or upgrades the OLTP schema first.",
+    )
+    portal_commands = portal.add_subparsers(dest="portal_cmd", required=True, metavar="ACTION")
+    portal_invite = portal_commands.add_parser(
+        "invite",
+        help="invite a contact person to the portal and print the one-time link",
+        description="Create a one-time invitation link for contact person N (CRM_APP_URL + "
+        "/portal/invite/<token>) and print it; only the token's SHA-256 is stored.",
+    )
+    portal_invite.add_argument(
+        "--contact-id", type=_record_id, required=True, help="the contact person's id"
+    )
+    portal_invite.add_argument(
+        "--ttl-days", type=int, default=7, help="days the link works, 1 to 90 (default 7)"
+    )
+    portal_invite.set_defaults(handler=_cmd_portal_invite)
+    portal_users = portal_commands.add_parser(
+        "users",
+        help="list portal users with their partner",
+        description="List portal users (login, name, partner, state), tab-separated.",
+    )
+    portal_users.set_defaults(handler=_cmd_portal_users)
 
     registry = commands.add_parser(
         "registry",

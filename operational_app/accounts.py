@@ -72,3 +72,47 @@ def create_token(url: str, login: str, name: str, expires_days: int | None = Non
     finally:
         session.close()
         session.bind.dispose()  # type: ignore[union-attr]
+
+
+def create_portal_invite(url: str, contact_id: int, ttl_days: int, app_url: str) -> str:
+    """`crm portal invite`: an invite for a contact person; returns the link (shown once)."""
+    from operational_app.domain.errors import DomainError
+    from operational_app.portal import invites
+
+    if not 1 <= ttl_days <= invites.MAX_TTL.days:
+        raise AccountError(f"--ttl-days must be between 1 and {invites.MAX_TTL.days}.")
+    session = _session(url)
+    try:
+        try:
+            _, token = invites.create_invite(
+                session, contact_id, None, ttl=dt.timedelta(days=ttl_days)
+            )
+        except DomainError as error:
+            raise AccountError(error.message) from error
+        session.commit()
+        return invites.invite_link(app_url, token)
+    finally:
+        session.close()
+        session.bind.dispose()  # type: ignore[union-attr]
+
+
+def list_portal_users(url: str) -> list[dict[str, object]]:
+    """`crm portal users`: every portal user with their partner."""
+    from operational_app.portal import invites
+
+    session = _session(url)
+    try:
+        return [
+            {
+                "login": user.login,
+                "full_name": user.full_name,
+                "partner_id": user.partner_id,
+                "partner": partner_name,
+                "contact_person_id": user.contact_person_id,
+                "active": bool(user.is_active),
+            }
+            for user, partner_name in invites.portal_users(session)
+        ]
+    finally:
+        session.close()
+        session.bind.dispose()  # type: ignore[union-attr]

@@ -47,6 +47,7 @@ from operational_app.web import (
     contact_changes,
     engagement,
     organizations,
+    portal_invites,
     returns,
     sales,
 )
@@ -70,6 +71,7 @@ PAGE_ROUTERS = [
     organizations.router,
     returns.router,
     contact_changes.router,
+    portal_invites.router,
 ]
 
 

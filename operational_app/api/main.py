@@ -19,6 +19,7 @@ from operational_app.api.routes import (
     orders,
     organizations,
     partners,
+    portal_invites,
     products,
     registry,
     returns,
@@ -42,5 +43,7 @@ for _engagement_router in (classifier_admin, contacts, interactions, claims, ret
 api_router.include_router(account.router)
 # Изменения контактных данных из личного кабинета (issue 19): history operators review.
 api_router.include_router(contact_changes.router)
+# Portal invites (issue 19): managers invite contact persons to the customer portal.
+api_router.include_router(portal_invites.router)
 # Организации (admin): our legal entities and their GIS identities.
 api_router.include_router(organizations.router)

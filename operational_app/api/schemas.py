@@ -50,6 +50,14 @@ def _utc_in_range(value: dt.datetime) -> dt.datetime:
 
 # A date and time from a client, stored as naive UTC.
 Timestamp = Annotated[dt.datetime, AfterValidator(_utc_in_range)]
+
+
+def _utc_aware(value: dt.datetime) -> dt.datetime:
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+
+
+# A stored time in a response, with its offset (+00:00): RFC 3339's date-time needs one.
+UtcTimestamp = Annotated[dt.datetime, AfterValidator(_utc_aware)]
 Id = Annotated[int, Field(gt=0, le=MAX_ID)]
 Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Amount = Annotated[Decimal, Field(ge=0, lt=Decimal("1e13"), max_digits=15, decimal_places=2)]

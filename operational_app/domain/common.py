@@ -7,7 +7,7 @@ from typing import Protocol, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from operational_app.db.models import Base
+from operational_app.db.models import Base, User
 from operational_app.domain.errors import NotFound, ValidationFailed
 
 EntityT = TypeVar("EntityT", bound=Base)
@@ -49,7 +49,10 @@ def require_reference(
     if entity_id is None:
         return None
     entity = session.get(model, entity_id)
-    if entity is None or getattr(entity, "deleted_at", None) is not None:
+    # A user referenced by a record (manager, responsible) is staff: portal users (role
+    # customer, issue 19) are never managers or responsibles.
+    is_portal_user = getattr(entity, "role", None) == "customer" and isinstance(entity, User)
+    if entity is None or getattr(entity, "deleted_at", None) is not None or is_portal_user:
         raise ValidationFailed(
             "reference.unknown",
             f"{field} = {entity_id} does not refer to an existing record.",

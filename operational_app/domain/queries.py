@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from operational_app.db.models import (
+    CUSTOMER_ROLE,
     BusinessRegion,
     Counterparty,
     Deal,
@@ -162,7 +163,12 @@ def users(session: Session) -> list[User]:
     return list(
         session.scalars(
             select(User)
-            .where(User.deleted_at.is_(None), User.is_active.is_(True))
+            .where(
+                User.deleted_at.is_(None),
+                User.is_active.is_(True),
+                # Staff only: portal users (issue 19) are no managers or responsibles.
+                User.role != CUSTOMER_ROLE,
+            )
             .order_by(User.full_name)
         )
     )

@@ -23,6 +23,7 @@ from operational_app.db.models import (
     CLAIM_RESULTS,
     CLAIM_SOURCES,
     CLAIM_STATUSES,
+    CUSTOMER_ROLE,
     DEAL_STATUSES,
     DIRECTIONS,
     INTERACTION_KINDS,
@@ -1133,7 +1134,11 @@ class UserImporter(EntityImporter):
     def existing(self, keys: list[Any]) -> dict[Any, int]:
         rows = self.session.execute(
             select(User.full_name, User.id)
-            .where(User.full_name.in_(keys), User.deleted_at.is_(None))
+            .where(
+                User.full_name.in_(keys),
+                User.deleted_at.is_(None),
+                User.role != CUSTOMER_ROLE,  # portal users are not imported staff
+            )
             .order_by(User.id)
         )
         found: dict[Any, int] = {}

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from operational_app.db.models import (
+    CUSTOMER_ROLE,
     BusinessRegion,
     Claim,
     ClaimReason,
@@ -78,6 +79,7 @@ class References:
         self._kinds: dict[int, bool] = {}
         self._logins: set[str] | None = None
         self._placed: dict[int, tuple[Any, ...]] = {}  # department id -> what the file set
+        self._customers: set[int] | None = None
 
     # -- generic --------------------------------------------------------------------------------
 
@@ -158,14 +160,27 @@ class References:
 
     def user(self, spec: FieldSpec, value: Any) -> int | None:
         def load() -> list[tuple[str, int]]:
-            by_name = self._live_names(User, User.full_name)
-            return by_name + self._live_names(User, User.login)
+            # Staff only: a portal user (issue 19) never becomes a manager or responsible.
+            staff = [
+                (name, identifier)
+                for name, identifier in self._live_names(User, User.full_name)
+                + self._live_names(User, User.login)
+                if identifier not in self._customer_ids()
+            ]
+            return staff
 
         return self.resolve(spec, value, self._catalog("user", load), self._create_user, "user")
 
     def remember_user(self, full_name: str, identifier: int) -> None:
         if "user" in self._catalogs:
             self._catalogs["user"].add(full_name, identifier)
+
+    def _customer_ids(self) -> set[int]:
+        if self._customers is None:
+            self._customers = set(
+                self.session.scalars(select(User.id).where(User.role == CUSTOMER_ROLE))
+            )
+        return self._customers
 
     def _create_user(self, full_name: str) -> int:
         login = self.new_login(full_name)

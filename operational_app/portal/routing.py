@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, FastAPI
 
+from operational_app.portal.api import account as account_api
 from operational_app.portal.api import claims as claims_api
 from operational_app.portal.api import contacts as contacts_api
 from operational_app.portal.api import debt as debt_api
@@ -28,6 +29,7 @@ PORTAL_PAGE_ROUTERS = [
     offers.router,
 ]
 PORTAL_API_ROUTERS = [
+    account_api.router,
     orders_api.router,
     debt_api.router,
     claims_api.router,

@@ -31,6 +31,7 @@ from operational_app.domain import classifiers, departments
 from operational_app.domain.common import get_or_404
 from operational_app.domain.errors import DomainError, NotFound
 from operational_app.i18n import translate
+from operational_app.portal.invites import portal_users
 from operational_app.web.forms import FormModel, domain_error_message, form_errors
 
 public_router = APIRouter(include_in_schema=False)
@@ -107,14 +108,15 @@ def demo_mode(request: Request) -> bool:
 # Sign in and out
 
 
-def _login_page(
-    request: Request, form: dict[str, Any], errors: dict[str, str], status_code: int = 200
-) -> Response:
+def new_form_csrf(request: Request) -> str:
+    """A fresh double-submit token for a form shown before there is a session (sign-in,
+    accepting a portal invite); `{{ csrf_field() }}` renders it."""
     token = secrets.token_urlsafe(32)
     request.state.csrf_token = token
-    response = _render(
-        request, "auth/login.html", {"form": form, "errors": errors}, status_code=status_code
-    )
+    return token
+
+
+def set_form_csrf_cookie(request: Request, response: Response, token: str, path: str) -> None:
     response.set_cookie(
         LOGIN_CSRF_COOKIE,
         token,
@@ -122,8 +124,36 @@ def _login_page(
         httponly=True,
         samesite="strict",
         secure=_secure(request),
-        path="/login",
+        path=path,
     )
+
+
+def form_csrf_matches(request: Request, values: dict[str, str]) -> bool:
+    """The form's hidden token equals its cookie (the double-submit check of new_form_csrf)."""
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE) or ""
+    supplied = values.get(auth.CSRF_FORM_FIELD) or ""
+    return bool(cookie) and hmac.compare_digest(cookie.encode(), supplied.encode())
+
+
+def set_session_cookie(request: Request, response: Response, token: str) -> None:
+    response.set_cookie(
+        auth.SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
+        path="/",
+    )
+
+
+def _login_page(
+    request: Request, form: dict[str, Any], errors: dict[str, str], status_code: int = 200
+) -> Response:
+    token = new_form_csrf(request)
+    response = _render(
+        request, "auth/login.html", {"form": form, "errors": errors}, status_code=status_code
+    )
+    set_form_csrf_cookie(request, response, token, "/login")
     return response
 
 
@@ -136,22 +166,72 @@ def login_form(request: Request, next: str | None = None) -> Response:  # noqa: 
 class _SignedIn:
     token: str
     must_change_password: bool
+    role: str = "operator"
+    # The password was right but this sign-in form is not for the user's role (no session).
+    refused: bool = False
 
 
 def _sign_in(
-    factory: sessionmaker[Session], login: str, password: str, old_cookie: str | None
+    factory: sessionmaker[Session],
+    login: str,
+    password: str,
+    old_cookie: str | None,
+    admit: Callable[[User], bool] | None = None,
 ) -> _SignedIn | None:
     """Check the password (argon2id, rehashing an older hash) and open a session; runs on the
-    password executor."""
+    password executor. `admit` may refuse a user whose password is right (no session then)."""
     with factory() as session:
         user = auth.authenticate_password(session, login, password)
         if user is None:
             return None
+        if admit is not None and not admit(user):
+            session.commit()  # keeps a rehashed password
+            return _SignedIn("", bool(user.must_change_password), user.role, refused=True)
         auth.revoke_session(session, old_cookie)
         token = auth.create_session(session, user)
         must_change = bool(user.must_change_password)
         session.commit()
-        return _SignedIn(token, must_change)
+        return _SignedIn(token, must_change, user.role)
+
+
+@dataclass(frozen=True)
+class SignInAttempt:
+    """What a password sign-in came to: `signed_in` (a session was opened), `throttled`
+    (`wait` seconds), `bad_credentials`, or `refused` (`admit` said no; no session)."""
+
+    status: str
+    signed_in: _SignedIn | None = None
+    wait: int = 0
+
+
+async def password_sign_in(
+    request: Request,
+    login_name: str,
+    password: str,
+    admit: Callable[[User], bool] | None = None,
+) -> SignInAttempt:
+    """The sign-in both forms share (/login, /portal/login): the throttle per address and per
+    login, the password work on its executor, the old session revoked."""
+    throttle = request.app.state.login_throttle
+    address = client_address(request)
+    wait = throttle.begin(address, login_name)
+    if wait:
+        await throttle.pause_refusal(wait)
+        return SignInAttempt("throttled", wait=wait)
+    factory = request.app.state.session_factory
+    old_cookie = request.cookies.get(auth.SESSION_COOKIE)
+    try:
+        signed_in = await run_password_work(
+            request, lambda: _sign_in(factory, login_name, password, old_cookie, admit)
+        )
+    except BaseException:
+        throttle.failed(address, login_name)
+        raise
+    if signed_in is None:
+        throttle.failed(address, login_name)
+        return SignInAttempt("bad_credentials")
+    throttle.succeeded(address, login_name)
+    return SignInAttempt("refused" if signed_in.refused else "signed_in", signed_in)
 
 
 @public_router.post("/login")
@@ -159,9 +239,7 @@ async def login(request: Request) -> Response:
     values = await _form_values(request)
     form = {"login": (values.get("login") or "")[:100], "next": safe_next(values.get("next"))}
     lang = _lang(request)
-    cookie = request.cookies.get(LOGIN_CSRF_COOKIE) or ""
-    supplied = values.get(auth.CSRF_FORM_FIELD) or ""
-    if not cookie or not hmac.compare_digest(cookie.encode(), supplied.encode()):
+    if not form_csrf_matches(request, values):
         errors = {"_": translate("auth.login_expired", lang)}
         return _login_page(request, form, errors, 403)
     login_name = (values.get("login") or "").strip()
@@ -173,41 +251,26 @@ async def login(request: Request) -> Response:
         errors["password"] = translate("input.missing", lang)
     if errors:
         return _login_page(request, form, errors, 422)
-    throttle = request.app.state.login_throttle
-    address = client_address(request)
-    wait = throttle.begin(address, login_name)
-    if wait:
-        await throttle.pause_refusal(wait)
-        errors = {"_": throttled_message(lang, wait)}
+    attempt = await password_sign_in(request, login_name, password)
+    if attempt.status == "throttled":
+        errors = {"_": throttled_message(lang, attempt.wait)}
         response = _login_page(request, form, errors, 429)
-        response.headers["Retry-After"] = str(wait)
+        response.headers["Retry-After"] = str(attempt.wait)
         return response
-    factory = request.app.state.session_factory
-    old_cookie = request.cookies.get(auth.SESSION_COOKIE)
-    try:
-        signed_in = await run_password_work(
-            request, lambda: _sign_in(factory, login_name, password, old_cookie)
-        )
-    except BaseException:
-        throttle.failed(address, login_name)
-        raise
+    signed_in = attempt.signed_in
     if signed_in is None:
-        throttle.failed(address, login_name)
         errors = {"password": translate("auth.bad_credentials", lang)}
         return _login_page(request, form, errors, 401)
-    throttle.succeeded(address, login_name)
     target = form["next"]
-    if signed_in.must_change_password and not demo_mode(request):
+    if signed_in.role == CUSTOMER_ROLE:
+        # A portal user who signed in here: the operator pages would only send them away.
+        target = "/portal"
+        if signed_in.must_change_password and not demo_mode(request):
+            target = "/portal/account/password?next=/portal"
+    elif signed_in.must_change_password and not demo_mode(request):
         target = password_change_url(target)
     response = _redirect(target)
-    response.set_cookie(
-        auth.SESSION_COOKIE,
-        signed_in.token,
-        httponly=True,
-        samesite="lax",
-        secure=_secure(request),
-        path="/",
-    )
+    set_session_cookie(request, response, signed_in.token)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return response
 
@@ -218,8 +281,8 @@ def password_change_url(target: str) -> str:
     return path if target == "/" else f"{path}?next={quote(target, safe='/')}"
 
 
-@public_router.post("/logout")
-async def logout(request: Request, session: SessionDep) -> Response:
+async def sign_out(request: Request, session: Session, then: str) -> Response:
+    """End the browser session (its CSRF token must come along) and go to `then`."""
     cookie = request.cookies.get(auth.SESSION_COOKIE)
     found = auth.lookup_session(session, cookie)
     if found is not None:
@@ -230,9 +293,14 @@ async def logout(request: Request, session: SessionDep) -> Response:
             raise auth.Forbidden("csrf", "The CSRF check failed; you are still signed in.")
         auth.revoke_session(session, cookie)
         session.commit()
-    response = _redirect("/login")
+    response = _redirect(then)
     response.delete_cookie(auth.SESSION_COOKIE, path="/")
     return response
+
+
+@public_router.post("/logout")
+async def logout(request: Request, session: SessionDep) -> Response:
+    return await sign_out(request, session, "/login")
 
 
 # User administration (administrators)
@@ -289,7 +357,11 @@ def _users_page(
     status_code: int = 200,
 ) -> Response:
     users = list(
-        session.scalars(select(User).where(User.deleted_at.is_(None)).order_by(User.login))
+        session.scalars(
+            select(User)
+            .where(User.deleted_at.is_(None), User.role != CUSTOMER_ROLE)
+            .order_by(User.login)
+        )
     )
     return _render(
         request,
@@ -305,6 +377,8 @@ def _users_page(
                 ((u.id, u.full_name) for u in users if u.role != CUSTOMER_ROLE and u.is_active),
                 key=lambda item: item[1],
             ),
+            # Customers' contact persons (issue 19), listed apart with their partner.
+            "portal_users": portal_users(session),
             "roles": auth.ROLES,
             "form": form or {"role": "operator"},
             "errors": errors or {},
@@ -556,7 +630,11 @@ def _tokens_page(
     query = select(ApiToken).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
     if not is_admin:
         query = query.where(ApiToken.user_id == user.id)
-    users = session.scalars(select(User).order_by(User.login)).all() if is_admin else [user]
+    users = (
+        session.scalars(select(User).where(User.role != CUSTOMER_ROLE).order_by(User.login)).all()
+        if is_admin
+        else [user]
+    )
     return _render(
         request,
         "auth/tokens.html",

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from operational_app import auth
 from operational_app.api.deps import CurrentUser, IdPath, SessionDep
 from operational_app.api.engagement_schemas import (
     ClaimCreate,
@@ -57,6 +58,7 @@ from operational_app.domain import interactions as interaction_service
 from operational_app.domain import queries
 from operational_app.domain.common import get_or_404
 from operational_app.domain.errors import DomainError, NotFound, StaleVersion, ValidationFailed
+from operational_app.portal import invites as portal_invites
 from operational_app.web.formatting import local_input, parse_local_input, settings_zone
 from operational_app.web.forms import domain_error_message, form_errors
 from operational_app.web.routes import (
@@ -268,6 +270,7 @@ def _contact_form(
     contact: ContactPerson | None = None,
     changes: list | None = None,
     status_code: int = 200,
+    new_invite_link: str | None = None,
 ) -> Response:
     return _render(
         request,
@@ -280,7 +283,44 @@ def _contact_form(
             "partners": queries.partner_choices(session),
             "contact_roles": queries.live(session, ContactRole, ContactRole.name),
             "names": _lookup_names(session),
+            # The portal section (issue 19): invites, and the link of one just created.
+            "portal_invites": _portal_invites(request, session, contact),
+            "new_invite_link": new_invite_link,
         },
+        status_code=status_code,
+    )
+
+
+def _portal_invites(
+    request: Request, session: Session, contact: ContactPerson | None
+) -> list[tuple[Any, str]] | None:
+    """The contact's portal invites with their status; None when the user may not invite."""
+    user = getattr(request.state, "user", None)
+    if contact is None or user is None or not auth.role_at_least(user.role, "manager"):
+        return None
+    return [
+        (invite, portal_invites.invite_status(invite))
+        for invite in portal_invites.invites_of_contact(session, contact.id)
+    ]
+
+
+def contact_card_page(
+    request: Request,
+    session: Session,
+    contact: ContactPerson,
+    *,
+    errors: dict[str, str] | None = None,
+    new_invite_link: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    form = {field: getattr(contact, field) or "" for field in CONTACT_EDIT_FIELDS}
+    return _contact_form(
+        request,
+        session,
+        form,
+        errors or {},
+        contact=contact,
+        new_invite_link=new_invite_link,
         status_code=status_code,
     )
 
@@ -308,8 +348,7 @@ async def contact_create(request: Request, session: SessionDep) -> Response:
 @router.get("/contacts/{contact_id}")
 def contact_card(request: Request, session: SessionDep, contact_id: IdPath) -> Response:
     contact = get_or_404(session, ContactPerson, contact_id)
-    form = {field: getattr(contact, field) or "" for field in CONTACT_EDIT_FIELDS}
-    return _contact_form(request, session, form, {}, contact=contact)
+    return contact_card_page(request, session, contact)
 
 
 @router.post("/contacts/{contact_id}/{action}")

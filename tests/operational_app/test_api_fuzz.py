@@ -213,6 +213,7 @@ def _run_operation(
     auth: dict[str, str],
     known: dict[str, int],
     tally: Tally,
+    checks: list[Any] | None = None,
 ) -> None:
     label = operation.label
     kwargs: dict[str, Any] = {}
@@ -251,7 +252,7 @@ def _run_operation(
             tally.statuses[response.status_code] += 1
             if response.status_code == 401 and flavour != "negative":
                 tally.unauthorised += 1
-            case.validate_response(response, checks=[not_a_server_error], headers=auth)
+            case.validate_response(response, checks=checks or [not_a_server_error], headers=auth)
         except Exception as exc:  # a 5xx (check failure) or an exception out of the app
             failed = True
             detail = f"{type(exc).__name__}: {exc}"[:2000]

@@ -109,7 +109,18 @@ def test_role_order():
 # Every route is guarded
 
 
-PUBLIC_PATHS = {"/login", "/logout", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
+PUBLIC_PATHS = {
+    "/login",
+    "/logout",
+    "/docs",
+    "/docs/oauth2-redirect",
+    "/redoc",
+    "/openapi.json",
+    # The portal's own sign-in and invite acceptance (issue 19).
+    "/portal/login",
+    "/portal/logout",
+    "/portal/invite/{token}",
+}
 
 
 def _endpoints(routes: list[object]) -> list[tuple[str, str]]:
@@ -139,7 +150,8 @@ def test_every_route_but_login_requires_a_signed_in_user(anon_client: TestClient
         url = re.sub(r"\{[^}]+\}", "1", path)
         response = anon_client.request(method, url, follow_redirects=False)
         signed_out = response.status_code == 401 or (
-            response.status_code == 303 and response.headers["location"].startswith("/login")
+            response.status_code == 303
+            and response.headers["location"].startswith(("/login", "/portal/login"))
         )
         if not signed_out:
             open_routes.append((method, path, response.status_code))

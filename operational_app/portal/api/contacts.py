@@ -8,7 +8,6 @@ Versions follow /api/v1: a PATCH body carries the `version` it was made from, a 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, ClassVar
 
 from fastapi import APIRouter, Query, status
@@ -20,6 +19,7 @@ from operational_app.api.schemas import (
     Paged,
     PatchInput,
     Public,
+    UtcTimestamp,
     Version,
     text,
 )
@@ -67,7 +67,7 @@ class ContactPersonPublic(Public):
     phone: str | None
     email: str | None
     version: int
-    updated_at: dt.datetime
+    updated_at: UtcTimestamp
     is_you: bool = False
 
 
@@ -91,7 +91,7 @@ class DeliveryAddressPublic(Public):
     comment: str | None
     is_default: bool
     version: int
-    updated_at: dt.datetime
+    updated_at: UtcTimestamp
 
 
 class CounterpartyPublic(Public):
@@ -119,9 +119,9 @@ class ContactChangePublic(Public):
     field: str | None
     old_value: str | None
     new_value: str | None
-    changed_at: dt.datetime
+    changed_at: UtcTimestamp
     changed_by_id: int | None
-    reviewed_at: dt.datetime | None
+    reviewed_at: UtcTimestamp | None
 
 
 def _person(contact: ContactPerson, customer: Customer) -> ContactPersonPublic:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from operational_app.api.deps import IdPath, Limit, Offset, SessionDep
-from operational_app.api.schemas import Input, Paged, Public, Version, text
+from operational_app.api.schemas import Input, Paged, Public, UtcTimestamp, Version, text
 from operational_app.db.models import CommercialOffer, CommercialOfferLine, Product, utc_now
 from operational_app.domain import offers as offer_service
 from operational_app.domain.queries import _page
@@ -53,9 +53,9 @@ class PortalOffer(Public):
     id: int
     number: str
     status: str
-    offered_at: dt.datetime | None
+    offered_at: UtcTimestamp | None
     valid_until: dt.date | None
-    decided_at: dt.datetime | None
+    decided_at: UtcTimestamp | None
     total_amount: Decimal
     comment: str | None
     version: int

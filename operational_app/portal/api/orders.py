@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from operational_app.api.deps import IdPath, SessionDep
+from operational_app.api.schemas import UtcTimestamp
 from operational_app.db.models import ORDER_STATUSES
 from operational_app.portal import settlements
 from operational_app.portal.deps import CurrentCustomer
@@ -33,7 +34,7 @@ class OrderSummary(BaseModel):
     id: int
     number: str
     status: str
-    ordered_at: dt.datetime
+    ordered_at: UtcTimestamp
     planned_shipment_date: dt.date | None
     total_amount: Decimal
     position: PositionOut

@@ -3,6 +3,8 @@ with
 users as (
 
     select * from {{ ref('stg_opapp__users') }}
+    -- staff only: portal users (customers' contact persons) manage nothing
+    where not is_portal_user
 
 ),
 

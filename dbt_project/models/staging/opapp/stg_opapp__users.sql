@@ -24,6 +24,8 @@ renamed as (
 
         -- booleans
         cast(is_active as boolean) as is_active,
+        -- customers' contact persons signed in to the portal (issue 19), never staff
+        coalesce(cast(role as varchar) = 'customer', false) as is_portal_user,
 
         -- timestamps and row metadata
         cast(created_at as timestamp) as created_at,

@@ -225,9 +225,7 @@ class InputLimitsMiddleware:
                 "error.html",
                 {
                     "status_code": status_code,
-                    "detail": translate(
-                        f"rule.{rule}", self.lang, limit_mb=limit // 2**20
-                    ),
+                    "detail": translate(f"rule.{rule}", self.lang, limit_mb=limit // 2**20),
                     "rule": rule,
                 },
                 status_code=status_code,

@@ -37,6 +37,7 @@ from operational_app.db.models import (
     LossReason,
     MarketingEvent,
     PartnerRole,
+    ReturnReason,
     SalesStage,
     utc_now,
 )
@@ -70,6 +71,7 @@ SPECS: dict[str, ClassifierSpec] = {
         ClassifierSpec("partner-roles", PartnerRole, ("name",), name_length=100),
         ClassifierSpec("contact-roles", ContactRole, ("name",), name_length=100),
         ClassifierSpec("loss-reasons", LossReason, ("name",)),
+        ClassifierSpec("return-reasons", ReturnReason, ("name",)),
         ClassifierSpec("claim-reasons", ClaimReason, ("name", "parent_id"), unique_name=False),
         ClassifierSpec("interaction-topics", InteractionTopic, ("name",)),
         ClassifierSpec("business-regions", BusinessRegion, ("name", "code")),

@@ -245,12 +245,16 @@ def public(session: Session, rows: list[ReturnRequest]) -> list[PortalReturn]:
     orders = dict(
         session.execute(
             select(CustomerOrder.id, CustomerOrder.number).where(CustomerOrder.id.in_(order_ids))
-        ).tuples()
+        )
+        .tuples()
+        .all()
     )
     reason_names = dict(
         session.execute(
             select(ReturnReason.id, ReturnReason.name).where(ReturnReason.id.in_(reason_ids))
-        ).tuples()
+        )
+        .tuples()
+        .all()
     )
     return [
         PortalReturn.model_validate(
@@ -279,7 +283,7 @@ def lines(session: Session, scope: PortalScope, found: ReturnRequest) -> list[Po
                 "product": name,
             }
         )
-        for line, name in session.execute(statement).tuples()
+        for line, name in session.execute(statement).tuples().all()
     ]
 
 

@@ -95,6 +95,7 @@ _OPERATOR: dict[str, dict[str, str]] = {
     "returns.sort.-registered_at": {"ru": "Сначала новые", "en": "Newest first"},
     "returns.sort.-total_amount": {"ru": "Сумма, по убыванию", "en": "Amount, descending"},
     "returns.sort.status": {"ru": "Статус", "en": "Status"},
+    "classifier.return-reasons": {"ru": "Причины возврата товаров", "en": "Return reasons"},
     "returns.claim_attachments": {"ru": "Файлы клиента", "en": "Customer's files"},
 }
 

@@ -143,6 +143,10 @@ def test_operators_process_portal_returns_and_a_received_one_reduces_debt(
     db.expire_all()
     after = orders.partner_debt(db, mine.partner_id)
     assert after.debt == debt_before - Decimal(created["total_amount"])
+    # The same debt on the order card and in the order list (the partner has this one order).
+    detail = client.get(f"/api/v1/orders/{mine.order.id}").json()
+    listed = client.get("/api/v1/orders", params={"partner_id": mine.partner_id}).json()
+    assert Decimal(detail["debt"]) == Decimal(listed["items"][0]["debt"]) == after.debt
     portal_view = anon_client.get(f"/api/portal/returns/{created['id']}", headers=mine.headers)
     assert portal_view.json()["status"] == "received"
 

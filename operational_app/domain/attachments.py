@@ -207,7 +207,6 @@ def discard(files: Sequence[StagedFile]) -> None:
 
 def stage(data_dir: Path, uploads: Sequence[Upload]) -> list[StagedFile]:
     """Check every upload and keep each in a temporary file; one refusal discards them all."""
-    uploads = [upload for upload in uploads if upload.file_name or upload.stream is not None]
     if len(uploads) > MAX_FILES:
         raise _refuse(
             "attachment.too_many",

@@ -58,6 +58,15 @@ NUMBER_PREFIX = "ВЗ-"
 # Requests whose quantities are taken from what may still be returned.
 HOLDING_STATUSES = ("registered", "approved", "received")
 MAX_COMMENT = 4000
+# Причины возврата a fresh database starts with (`ensure_default_reasons`); administrators edit
+# the list in the classifiers admin (return-reasons).
+DEFAULT_REASONS = (
+    "Брак",
+    "Пересорт",
+    "Не соответствует заказу",
+    "Истёк срок годности",
+    "Отказ покупателя",
+)
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,15 @@ class ReturnableLine:
         return max(self.shipped - self.returned, Decimal(0))
 
 
+def ensure_default_reasons(session: Session) -> list[ReturnReason]:
+    """Add the DEFAULT_REASONS that are missing (deleted ones stay deleted); returns the new."""
+    existing = set(session.scalars(select(ReturnReason.name)))
+    added = [ReturnReason(name=name) for name in DEFAULT_REASONS if name not in existing]
+    session.add_all(added)
+    session.flush()
+    return added
+
+
 def lock_order(session: Session, order_id: int) -> CustomerOrder | None:
     """Serialise every change of what may be returned from one order (see the module doc)."""
     if session.get_bind().dialect.name == "postgresql":
@@ -85,11 +103,12 @@ def lock_order(session: Session, order_id: int) -> CustomerOrder | None:
             .with_for_update()
             .execution_options(populate_existing=True)
         ).first()
-    # SQLite: a no-op write takes the database write lock until the transaction ends.
+    # SQLite: a no-op write takes the database write lock until the transaction ends (the
+    # explicit updated_at keeps its onupdate from marking the order changed).
     session.execute(
         update(CustomerOrder)
         .where(CustomerOrder.id == order_id)
-        .values(version=CustomerOrder.version)
+        .values(updated_at=CustomerOrder.updated_at)
         .execution_options(synchronize_session=False)
     )
     return session.scalars(

@@ -19,6 +19,7 @@ from operational_app.api.routes.returns import file_response, uploads_of
 from operational_app.db.models import CustomerOrder, ReturnRequest
 from operational_app.domain import returns as return_service
 from operational_app.domain.errors import DomainError, ValidationFailed
+from operational_app.i18n import translate
 from operational_app.portal.api import returns as service
 from operational_app.portal.deps import CurrentCustomer, Customer
 from operational_app.portal.pages.claims import failure, uploaded_files
@@ -139,19 +140,28 @@ async def return_create(
     except (ValidationError, DomainError) as exc:
         errors, code = failure(session, exc, _lang(request))
         if isinstance(exc, ValidationError):
-            errors = _line_errors(exc, lines, errors)
+            errors = _line_errors(exc, lines, errors, _lang(request))
         return _form(request, session, customer, values, errors, status_code=code)
     return _redirect(f"/portal/returns/{created.id}")
 
 
-def _line_errors(exc: ValidationError, lines: list[dict], errors: dict[str, str]) -> dict[str, str]:
+def _line_errors(
+    exc: ValidationError, lines: list[dict], errors: dict[str, str], lang: str
+) -> dict[str, str]:
     """Pydantic's `lines.<n>.quantity` errors beside the line's own input."""
     for error in exc.errors():
         location = error["loc"]
         if len(location) >= 2 and location[0] == "lines" and isinstance(location[1], int):
             index = location[1]
             if index < len(lines):
-                errors[f"quantity_{lines[index]['shipment_line_id']}"] = error["msg"]
+                context = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
+                message = translate(
+                    f"input.{error['type']}",
+                    lang,
+                    default=translate("input.invalid", lang),
+                    **context,
+                )
+                errors[f"quantity_{lines[index]['shipment_line_id']}"] = message
     return errors
 
 

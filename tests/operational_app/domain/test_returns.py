@@ -62,7 +62,10 @@ def _request(db: Session, order, line, qty, reason, **fields):
 
 def test_price_and_amount_come_from_the_shipment_line(db: Session, sales: Sales, reason):
     order, line, _ = shipped_order(db, sales)
+    stamp = (order.updated_at, order.version)
     request = _request(db, order, line, 2, reason, comment=" Трещины ")
+    db.refresh(order)
+    assert (order.updated_at, order.version) == stamp, "the order lock changes nothing"
     assert request.number.startswith(returns.NUMBER_PREFIX)
     assert request.status == "registered"
     [row] = returns.request_lines(db, request.id)
@@ -250,3 +253,12 @@ def test_first_response_of_a_claim_is_the_first_operator_action(db: Session, sal
     )
     assert third.first_response_at is not None
     db.commit()
+
+
+def test_default_reasons_are_added_once(db: Session):
+    db.add(ReturnReason(name="Брак"))
+    db.flush()
+    added = returns.ensure_default_reasons(db)
+    assert "Брак" not in [reason.name for reason in added]
+    assert len(added) == len(returns.DEFAULT_REASONS) - 1
+    assert returns.ensure_default_reasons(db) == []

@@ -122,6 +122,11 @@ def test_return_form_shows_returnable_quantities_and_keeps_input_on_error(
     refused = anon_client.post("/portal/returns", data=values, headers=mine.headers)
     assert refused.status_code == 422
     assert "Коробки мятые" in refused.text and 'value="5"' in refused.text
+    junk = anon_client.post(
+        "/portal/returns", data={**values, f"quantity_{line_id}": "много"}, headers=mine.headers
+    )
+    assert junk.status_code == 422
+    assert 'value="много"' in junk.text and 'class="has-error"' in junk.text
     assert _count(db, ReturnRequest) == 0
     created = anon_client.post(
         "/portal/returns",

@@ -36,7 +36,7 @@ from operational_app.domain import attachments as attachment_service
 from operational_app.domain import queries
 from operational_app.domain import returns as service
 from operational_app.domain.common import get_or_404
-from operational_app.domain.errors import DomainError, NotFound, StaleVersion
+from operational_app.domain.errors import DomainError, NotFound, StaleVersion, ValidationFailed
 from operational_app.portal.api.returns import RETURNABLE_ORDER_STATUSES
 from operational_app.web.forms import domain_error_message
 from operational_app.web.routes import (
@@ -280,7 +280,9 @@ async def return_create(request: Request, session: SessionDep, user: CurrentUser
     order = session.get(CustomerOrder, order_id) if order_id else None
     try:
         if order is None or order.deleted_at is not None:
-            raise NotFound("return.order_required", "Choose the order.", field="customer_order_id")
+            raise ValidationFailed(
+                "return.order_required", "Choose the order.", field="customer_order_id"
+            )
         created = service.create_return_request(
             session,
             partner_id=order.partner_id,
@@ -294,7 +296,7 @@ async def return_create(request: Request, session: SessionDep, user: CurrentUser
         session.commit()
     except (DomainError, StaleDataError) as exc:
         errors, code = _failure(session, exc, _lang(request))
-        return _new_form(request, session, values, errors, status_code=max(code, 400))
+        return _new_form(request, session, values, errors, status_code=code)
     return _redirect(f"/returns/{created.id}")
 
 

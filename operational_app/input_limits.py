@@ -34,8 +34,8 @@ _BODYLESS_METHODS = ("GET", "HEAD", "OPTIONS")
 # Routes that take attached files (claims and return requests, issue 19) may carry up to
 # domain.attachments.MAX_UPLOAD_BODY_BYTES; every other route keeps MAX_BODY_BYTES.
 UPLOAD_ROUTE = re.compile(
-    r"/(?:(?:api/)?portal/(?:claims|returns)"
-    r"|(?:portal/|api/portal/|api/v1/)?(?:claims|returns|return-requests)/[0-9]+/attachments)"
+    r"/(?:portal/(?:claims|returns)"
+    r"|(?:portal/|api/portal/|api/v1/)(?:claims|returns|return-requests)/[0-9]+/attachments)"
 )
 
 

@@ -237,6 +237,10 @@ def test_upload_routes_alone_take_bodies_above_the_general_limit():
     assert body_limit("POST", "/api/portal/claims/5/attachments") > MAX_BODY_BYTES
     assert body_limit("POST", "/portal/returns") > MAX_BODY_BYTES
     assert body_limit("POST", "/api/v1/claims") == MAX_BODY_BYTES
+    assert body_limit("POST", "/api/portal/claims/5") == MAX_BODY_BYTES
+    assert body_limit("POST", "/api/portal/claims") == MAX_BODY_BYTES
+    assert body_limit("POST", "/claims/5/attachments") == MAX_BODY_BYTES
+    assert body_limit("POST", "/api/v1/return-requests/5/attachments") > MAX_BODY_BYTES
     assert body_limit("POST", "/api/v1/partners") == MAX_BODY_BYTES
     assert body_limit("PUT", "/api/portal/claims/5/attachments") == MAX_BODY_BYTES
 
@@ -272,3 +276,27 @@ def test_file_names_are_cleaned(given: str, kept: str):
     assert "\r" not in header and "\n" not in header
     assert header.count('"') == 2
     header.encode("latin-1")  # a header must be Latin-1: the Cyrillic name is percent-encoded
+
+
+def test_a_file_above_the_general_body_limit_uploads_on_upload_routes_only(
+    db: Session, anon_client: TestClient, world
+):
+    from operational_app.input_limits import MAX_BODY_BYTES
+
+    mine, _, reason = world
+    claim_id = _create(anon_client, mine, reason).json()["id"]
+    content = PDF + b"0" * (MAX_BODY_BYTES + 1024)
+    response = anon_client.post(
+        f"/api/portal/claims/{claim_id}/attachments",
+        files=[("files", ("большой скан.pdf", content, "application/pdf"))],
+        headers=mine.headers,
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()[0]["size_bytes"] == len(content)
+    # Any other route still refuses such a body.
+    refused = anon_client.post(
+        "/api/portal/claims",
+        content=b"{" + b" " * (MAX_BODY_BYTES + 1024) + b"}",
+        headers={**mine.headers, "Content-Type": "application/json"},
+    )
+    assert refused.status_code == 413

@@ -166,6 +166,11 @@ def returnable_lines(session: Session, order_id: int) -> list[ReturnableLine]:
     ]
 
 
+def _plain(quantity_value: Decimal) -> str:
+    """3.000 as "3", 2.500 as "2.5": how a person writes a quantity in a message."""
+    return format(quantity_value.normalize(), "f")
+
+
 def _line_field(shipment_line_id: Any) -> str:
     return f"quantity_{shipment_line_id}"
 
@@ -243,16 +248,17 @@ def create_return_request(
                 params={"id": line_id, "number": order.number},
             )
         if qty > row.returnable:
+            asked, left, shipped = (_plain(value) for value in (qty, row.returnable, row.shipped))
             raise ValidationFailed(
                 "return.above_returnable",
-                f"{row.product.name}: {qty} asked, only {row.returnable} may still be returned "
-                f"(shipped {row.shipped}, already in returns {row.returned}).",
+                f"{row.product.name}: {asked} asked, only {left} may still be returned "
+                f"(shipped {shipped}, already in returns {_plain(row.returned)}).",
                 field=_line_field(line_id),
                 params={
                     "product": row.product.name,
-                    "asked": str(qty),
-                    "left": str(row.returnable),
-                    "shipped": str(row.shipped),
+                    "asked": asked,
+                    "left": left,
+                    "shipped": shipped,
                 },
             )
     text = clean_text(comment)

@@ -45,6 +45,14 @@ _PORTAL: dict[str, dict[str, str]] = {
     },
     "portal.returns.lines": {"ru": "Отгруженные товары по заказу", "en": "Goods shipped on order"},
     "portal.returns.register": {"ru": "Отправить заявку", "en": "Send the request"},
+    "portal.returns.quantity": {
+        "ru": "Вернуть (можно до {left})",
+        "en": "Return (up to {left})",
+    },
+    "portal.returns.check_quantities": {
+        "ru": "Проверьте количества к возврату: ошибки отмечены у товаров.",
+        "en": "Check the quantities to return: errors are shown beside the goods.",
+    },
     "portal.returns.cancel": {"ru": "Отозвать заявку", "en": "Withdraw the request"},
 }
 

@@ -126,7 +126,7 @@ def test_return_form_shows_returnable_quantities_and_keeps_input_on_error(
         "/portal/returns", data={**values, f"quantity_{line_id}": "много"}, headers=mine.headers
     )
     assert junk.status_code == 422
-    assert 'value="много"' in junk.text and 'class="has-error"' in junk.text
+    assert 'value="много"' in junk.text and 'id="lines-error"' in junk.text
     assert _count(db, ReturnRequest) == 0
     created = anon_client.post(
         "/portal/returns",

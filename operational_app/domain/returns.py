@@ -55,6 +55,8 @@ from operational_app.domain.products import CENT, quantity
 from operational_app.domain.queries import Page
 
 NUMBER_PREFIX = "ВЗ-"
+# Orders goods may be returned from: those that can have shipments.
+RETURNABLE_ORDER_STATUSES = ("to_ship", "shipped", "closed")
 # Requests whose quantities are taken from what may still be returned.
 HOLDING_STATUSES = ("registered", "approved", "received")
 MAX_COMMENT = 4000

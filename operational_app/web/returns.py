@@ -37,7 +37,6 @@ from operational_app.domain import queries
 from operational_app.domain import returns as service
 from operational_app.domain.common import get_or_404
 from operational_app.domain.errors import DomainError, NotFound, StaleVersion, ValidationFailed
-from operational_app.portal.api.returns import RETURNABLE_ORDER_STATUSES
 from operational_app.web.forms import domain_error_message
 from operational_app.web.routes import (
     PAGE_SIZE,
@@ -225,7 +224,7 @@ def _new_form(
             select(CustomerOrder)
             .where(
                 CustomerOrder.deleted_at.is_(None),
-                CustomerOrder.status.in_(RETURNABLE_ORDER_STATUSES),
+                CustomerOrder.status.in_(service.RETURNABLE_ORDER_STATUSES),
             )
             .order_by(CustomerOrder.ordered_at.desc())
             .limit(300)

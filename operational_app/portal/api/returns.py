@@ -46,8 +46,6 @@ from operational_app.portal.scope import PortalScope
 router = APIRouter(tags=["portal"])
 
 OWNER = "return_request"
-# Orders a customer may return goods from: those with something shipped.
-RETURNABLE_ORDER_STATUSES = ("to_ship", "shipped", "closed")
 
 
 class PortalReturnCreate(ReturnRequestFields):
@@ -120,7 +118,7 @@ def reasons(session: Session, scope: PortalScope) -> list[ReturnReason]:
 
 def returnable_orders(session: Session, scope: PortalScope) -> list[CustomerOrder]:
     statement = scope.select(CustomerOrder).where(
-        CustomerOrder.status.in_(RETURNABLE_ORDER_STATUSES)
+        CustomerOrder.status.in_(service.RETURNABLE_ORDER_STATUSES)
     )
     return list(session.scalars(statement.order_by(CustomerOrder.ordered_at.desc())))
 

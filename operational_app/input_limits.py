@@ -14,6 +14,7 @@ one makes the app hold a large body in memory, signed in or not.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -22,12 +23,28 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from operational_app.domain import attachments
 from operational_app.i18n import translate
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
 MAX_JSON_DEPTH = 64
 _FORM_TYPE = "application/x-www-form-urlencoded"
 _BODYLESS_METHODS = ("GET", "HEAD", "OPTIONS")
+
+# Routes that take attached files (claims and return requests, issue 19) may carry up to
+# domain.attachments.MAX_UPLOAD_BODY_BYTES; every other route keeps MAX_BODY_BYTES.
+UPLOAD_ROUTE = re.compile(
+    r"/(?:portal/(?:claims|returns)"
+    r"|(?:portal/|api/portal/|api/v1/)(?:claims|returns|return-requests)/[0-9]+/attachments)"
+)
+
+
+def body_limit(method: str, path: str) -> int:
+    """The largest body `method path` may send."""
+    if method == "POST" and UPLOAD_ROUTE.fullmatch(path):
+        return attachments.MAX_UPLOAD_BODY_BYTES
+    return MAX_BODY_BYTES
+
 
 RenderError = Callable[[Request, int, str, str], Awaitable[Response] | Response]
 
@@ -105,7 +122,7 @@ def _declared_length(headers: dict[bytes, bytes]) -> int | None:
 def _body_problem(content_type: str, body: bytes) -> str | None:
     """The rule a (complete, bounded) body breaks, or None."""
     if content_type.startswith("multipart/"):
-        return None  # no route takes files; Starlette's parser bounds its own parts
+        return None  # Starlette's parser bounds its own parts; files are checked by type
     if content_type.startswith(_FORM_TYPE):
         if _has_encoded_nul(body):
             return "nul_byte"
@@ -140,9 +157,10 @@ class InputLimitsMiddleware:
             return
         headers = dict(scope["headers"])
         declared = _declared_length(headers)
-        if declared is not None and declared > MAX_BODY_BYTES:
+        limit = body_limit(scope["method"], scope["path"])
+        if declared is not None and declared > limit:
             # Refused unread: the client may stop sending (the server closes the connection).
-            await self._refuse(scope, receive, send, 413, "body_too_large")
+            await self._refuse(scope, receive, send, 413, "body_too_large", limit)
             return
         if (
             scope["method"] in _BODYLESS_METHODS
@@ -161,8 +179,8 @@ class InputLimitsMiddleware:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > MAX_BODY_BYTES:
-                await self._refuse(scope, receive, send, 413, "body_too_large")
+            if size > limit:
+                await self._refuse(scope, receive, send, 413, "body_too_large", limit)
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
@@ -185,11 +203,17 @@ class InputLimitsMiddleware:
         await self.app(scope, replay, send)
 
     async def _refuse(
-        self, scope: Scope, receive: Receive, send: Send, status_code: int, rule: str
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        status_code: int,
+        rule: str,
+        limit: int = MAX_BODY_BYTES,
     ) -> None:
         path = scope["path"]
         if path.startswith("/api/") or path in ("/docs", "/openapi.json"):
-            detail = translate(f"rule.{rule}", "en", limit_mb=MAX_BODY_BYTES // 2**20)
+            detail = translate(f"rule.{rule}", "en", limit_mb=limit // 2**20)
             response: Response = JSONResponse(
                 {"detail": detail, "rule": rule}, status_code=status_code
             )
@@ -201,9 +225,7 @@ class InputLimitsMiddleware:
                 "error.html",
                 {
                     "status_code": status_code,
-                    "detail": translate(
-                        f"rule.{rule}", self.lang, limit_mb=MAX_BODY_BYTES // 2**20
-                    ),
+                    "detail": translate(f"rule.{rule}", self.lang, limit_mb=limit // 2**20),
                     "rule": rule,
                 },
                 status_code=status_code,

@@ -291,6 +291,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     templates.env.globals["current_user"] = _template_user
     templates.env.globals.update(engagement.template_globals())
     templates.env.globals.update(sales.template_globals())
+    templates.env.globals.update(returns.template_globals())
     install_filters(templates.env, settings.lang)
     app.state.templates = templates
     _install_error_handlers(app)

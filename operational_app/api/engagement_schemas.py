@@ -217,6 +217,7 @@ CLASSIFIER_SCHEMAS: dict[str, tuple[type[Input], type[PatchInput], type[Public]]
     "partner-roles": (NamedCreate, NamedUpdate, ClassifierPublic),
     "contact-roles": (NamedCreate, NamedUpdate, ClassifierPublic),
     "loss-reasons": (LongNamedCreate, LongNamedUpdate, ClassifierPublic),
+    "return-reasons": (LongNamedCreate, LongNamedUpdate, ClassifierPublic),
     "claim-reasons": (ClaimReasonCreate, ClaimReasonUpdate, ClaimReasonPublic),
     "interaction-topics": (LongNamedCreate, LongNamedUpdate, ClassifierPublic),
     "business-regions": (BusinessRegionCreate, BusinessRegionUpdate, BusinessRegionAdminPublic),

@@ -119,6 +119,13 @@ def _documents(
     return order_id, shipment_id
 
 
+def note_response(claim: Claim, now: dt.datetime | None = None) -> None:
+    """The first time an operator acts on a claim (status change, task, interaction) is its
+    first response (portal adoption: time to first response); later actions keep it."""
+    if claim.first_response_at is None:
+        claim.first_response_at = now or utc_now()
+
+
 def _require_open(claim: Claim) -> None:
     if claim.status == "resolved":
         raise TransitionNotAllowed(
@@ -139,6 +146,7 @@ def create_claim(
     description: str | None = None,
     responsible_id: int | None = None,
     registered_at: dt.datetime | None = None,
+    registered_by_id: int | None = None,
     now: dt.datetime | None = None,
 ) -> Claim:
     now = now or utc_now()
@@ -151,6 +159,7 @@ def create_claim(
         )
     require_reference(session, ClaimReason, claim_reason_id, "claim_reason_id")
     require_reference(session, User, responsible_id, "responsible_id")
+    require_reference(session, User, registered_by_id, "registered_by_id")
     order_id, shipment_id = _documents(session, partner_id, source, customer_order_id, shipment_id)
     claim = Claim(
         number=_next_number(session),
@@ -163,6 +172,7 @@ def create_claim(
         claimed_amount=_amount(claimed_amount),
         description=clean_text(description),
         registered_at=registered_at or now,
+        registered_by_id=registered_by_id,
         status="registered",
         created_at=now,
         updated_at=now,
@@ -237,6 +247,7 @@ def take_into_work(
         )
     claim.status = "in_work"
     claim.updated_at = now or utc_now()
+    note_response(claim, claim.updated_at)
     session.flush()
     return claim
 
@@ -289,6 +300,7 @@ def resolve_claim(
     claim.resolution_comment = clean_text(comment)
     claim.resolved_at = now
     claim.updated_at = now
+    note_response(claim, now)
     session.flush()
     return claim
 
@@ -365,6 +377,7 @@ def add_task(
     title: str,
     due_date: dt.date | None = None,
     responsible_id: int | None = None,
+    now: dt.datetime | None = None,
 ) -> ClaimTask:
     _require_open(claim)
     require_reference(session, User, responsible_id, "responsible_id")
@@ -376,6 +389,7 @@ def add_task(
         status="open",
     )
     session.add(task)
+    note_response(claim, now)
     session.flush()
     return task
 

@@ -39,6 +39,7 @@ from operational_app.db.models import (
     utc_now,
 )
 from operational_app.domain import listing
+from operational_app.domain.claims import note_response
 from operational_app.domain.common import clean_text, require_reference, require_text
 from operational_app.domain.errors import TransitionNotAllowed, ValidationFailed, check_version
 from operational_app.domain.queries import Page
@@ -212,6 +213,11 @@ def create_interaction(
             field="done_at",
         )
     session.add(interaction)
+    if interaction.claim_id is not None:
+        # An operator's interaction about a claim answers it (claims.note_response).
+        claim = session.get(Claim, interaction.claim_id)
+        if claim is not None:
+            note_response(claim)
     session.flush()
     return interaction
 

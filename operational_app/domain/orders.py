@@ -70,6 +70,7 @@ from operational_app.domain.products import (
     reserved_total,
     soft_delete,
 )
+from operational_app.domain.returns import returned_amount
 
 NUMBER_PREFIX = "ЗК-"
 SHIPMENT_PREFIX = "РТ-"
@@ -100,10 +101,12 @@ class OrderTotals:
     total: Decimal
     shipped: Decimal
     paid: Decimal
+    # Received returns (Возврат товаров от клиента) take back part of what was shipped.
+    returned: Decimal = Decimal(0)
 
     @property
     def debt(self) -> Decimal:
-        return self.shipped - self.paid
+        return self.shipped - self.returned - self.paid
 
 
 # Reading
@@ -188,6 +191,7 @@ def order_totals(session: Session, order: CustomerOrder) -> OrderTotals:
         total=Decimal(order.total_amount),
         shipped=_shipped_amount(session, [order.id]),
         paid=_paid_amount(session, [order.id]),
+        returned=returned_amount(session, [order.id]),
     )
 
 
@@ -207,6 +211,7 @@ def partner_debt(session: Session, partner_id: int) -> OrderTotals:
         total=Decimal(total or 0),
         shipped=_shipped_amount(session, order_ids),
         paid=_paid_amount(session, order_ids),
+        returned=returned_amount(session, order_ids),
     )
 
 
@@ -1177,7 +1182,7 @@ def record_payment(
             "money.positive", "The payment amount must be above 0.", field="amount"
         )
     totals = order_totals(session, order)
-    left = totals.total - totals.paid
+    left = totals.total - totals.returned - totals.paid
     if value > left:
         raise ValidationFailed(
             "payment.above_order",

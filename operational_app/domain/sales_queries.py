@@ -248,8 +248,9 @@ def list_orders(
 
 
 def shipped_and_paid(session: Session, order_ids: list[int]) -> dict[int, tuple[Decimal, Decimal]]:
-    """Per order: (shipped amount, paid amount), for list pages."""
-    from operational_app.db.models import Payment, Shipment
+    """Per order: (shipped amount net of received returns, paid amount), for list pages: their
+    difference is the order's debt, as orders.OrderTotals.debt computes it."""
+    from operational_app.db.models import Payment, ReturnRequest, Shipment
 
     result = {order_id: (Decimal(0), Decimal(0)) for order_id in order_ids}
     if not order_ids:
@@ -266,4 +267,15 @@ def shipped_and_paid(session: Session, order_ids: list[int]) -> dict[int, tuple[
         .group_by(Payment.customer_order_id)
     ):
         result[order_id] = (result[order_id][0], Decimal(amount or 0))
+    for order_id, amount in session.execute(
+        select(ReturnRequest.customer_order_id, func.sum(ReturnRequest.total_amount))
+        .where(
+            ReturnRequest.customer_order_id.in_(order_ids),
+            ReturnRequest.status == "received",
+            ReturnRequest.deleted_at.is_(None),
+        )
+        .group_by(ReturnRequest.customer_order_id)
+    ):
+        shipped, paid = result[order_id]
+        result[order_id] = (shipped - Decimal(amount or 0), paid)
     return result

@@ -46,6 +46,7 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "partner-roles": (("name", "text"),),
     "contact-roles": (("name", "text"),),
     "loss-reasons": (("name", "text"),),
+    "return-reasons": (("name", "text"),),
     "claim-reasons": (("name", "text"), ("parent_id", "claim_reason")),
     "interaction-topics": (("name", "text"),),
     "business-regions": (("name", "text"), ("code", "text")),

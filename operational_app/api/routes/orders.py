@@ -86,7 +86,8 @@ def order_detail(session: SessionDep, order: CustomerOrder) -> OrderDetail:
         )
     return OrderDetail.model_validate(
         {
-            **order_public(order, totals.shipped, totals.paid).model_dump(),
+            # Shipped net of received returns, as in the order list (sales_queries).
+            **order_public(order, totals.shipped - totals.returned, totals.paid).model_dump(),
             "lines": [
                 OrderLinePublic.model_validate(line)
                 for line in service.order_lines(session, order.id)

@@ -159,7 +159,6 @@ def create_claim(
         )
     require_reference(session, ClaimReason, claim_reason_id, "claim_reason_id")
     require_reference(session, User, responsible_id, "responsible_id")
-    require_reference(session, User, registered_by_id, "registered_by_id")
     order_id, shipment_id = _documents(session, partner_id, source, customer_order_id, shipment_id)
     claim = Claim(
         number=_next_number(session),

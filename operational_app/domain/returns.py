@@ -40,7 +40,6 @@ from operational_app.db.models import (
     ReturnRequestLine,
     Shipment,
     ShipmentLine,
-    User,
     utc_now,
 )
 from operational_app.domain import listing
@@ -227,7 +226,6 @@ def create_return_request(
             "return.reason_required", "Choose the reason for the return.", field="return_reason_id"
         )
     require_reference(session, ReturnReason, return_reason_id, "return_reason_id")
-    require_reference(session, User, registered_by_id, "registered_by_id")
     order = require_reference(session, CustomerOrder, customer_order_id, "customer_order_id")
     assert order is not None
     if order.partner_id != partner_id:

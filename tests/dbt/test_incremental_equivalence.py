@@ -43,6 +43,7 @@ SOURCE_TABLES = [
     "deal_kinds",
     "deal_stage_history",
     "deals",
+    "departments",
     "loss_reasons",
     "organizations",
     "partner_role_links",

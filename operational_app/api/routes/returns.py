@@ -26,7 +26,15 @@ from operational_app.api.deps import (
     SearchText,
     SessionDep,
 )
-from operational_app.api.schemas import Id, Input, LongText, Public, Timestamp, Version
+from operational_app.api.schemas import (
+    Id,
+    Input,
+    LongText,
+    Public,
+    Timestamp,
+    UtcTimestamp,
+    Version,
+)
 from operational_app.db.models import (
     RETURN_SOURCES,
     RETURN_STATUSES,
@@ -54,7 +62,7 @@ class AttachmentPublic(Public):
     file_name: str
     content_type: str
     size_bytes: int
-    created_at: dt.datetime
+    created_at: UtcTimestamp
 
 
 class ReturnLineInput(Input):

@@ -7,7 +7,6 @@ internal. The same service functions serve the portal pages (portal/pages/claims
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from operational_app.api.deps import IdPath, Limit, Offset, SessionDep
 from operational_app.api.routes.returns import AttachmentPublic, file_response, uploads_of
-from operational_app.api.schemas import Amount, Id, Input, LongText, Public
+from operational_app.api.schemas import Amount, Id, Input, LongText, Public, UtcTimestamp
 from operational_app.db.models import (
     Attachment,
     Claim,
@@ -50,13 +49,13 @@ class PortalClaimCreate(Input):
 
 class HistoryStep(BaseModel):
     status: str
-    at: dt.datetime | None
+    at: UtcTimestamp | None
 
 
 class PortalClaim(Public):
     id: int
     number: str
-    registered_at: dt.datetime
+    registered_at: UtcTimestamp
     claim_reason_id: int | None
     reason: str | None = None
     customer_order_id: int | None
@@ -67,7 +66,7 @@ class PortalClaim(Public):
     description: str | None
     status: str
     result: str | None
-    resolved_at: dt.datetime | None
+    resolved_at: UtcTimestamp | None
     resolution_comment: str | None
 
 

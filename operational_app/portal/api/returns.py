@@ -8,7 +8,6 @@ request while it is only registered. The same services serve the portal pages.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -26,7 +25,7 @@ from operational_app.api.routes.returns import (
     file_response,
     uploads_of,
 )
-from operational_app.api.schemas import Public, Version
+from operational_app.api.schemas import Public, UtcTimestamp, Version
 from operational_app.db.models import (
     Attachment,
     CustomerOrder,
@@ -59,7 +58,7 @@ class PortalCancel(BaseModel):
 class ReturnableLinePublic(BaseModel):
     shipment_line_id: int
     shipment_number: str
-    shipped_at: dt.datetime
+    shipped_at: UtcTimestamp
     product_id: int
     product: str
     shipped: Decimal
@@ -88,10 +87,10 @@ class PortalReturn(Public):
     source: str
     status: str
     comment: str | None
-    registered_at: dt.datetime
-    decided_at: dt.datetime | None
+    registered_at: UtcTimestamp
+    decided_at: UtcTimestamp | None
     decision_comment: str | None
-    received_at: dt.datetime | None
+    received_at: UtcTimestamp | None
     total_amount: Decimal
     version: int
 

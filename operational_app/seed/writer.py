@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine, MetaData
+from sqlalchemy.schema import sort_tables_and_constraints
 
 from operational_app.seed.generator import ColumnValues, TableData
 
@@ -121,7 +122,15 @@ def tables_to_clear(engine: Engine, seeded: list[str]) -> list[str]:
             if any(fk.column.table.name in doomed for fk in table.foreign_keys):
                 doomed.add(table.name)
                 changed = True
-    return [t.name for t in reversed(reflected.sorted_tables) if t.name in doomed]
+    # Mutual references (a partner's main contact, a department's head, a user's partner) form
+    # cycles; sort_tables_and_constraints sets those constraints aside instead of warning, and the
+    # writers clear such tables with their checks off or deferred.
+    ordered = [
+        table
+        for table, _ in sort_tables_and_constraints(reflected.tables.values())
+        if table is not None
+    ]
+    return [table.name for table in reversed(ordered) if table.name in doomed]
 
 
 def write_sqlite(

@@ -20,18 +20,15 @@ which dim_partners turns into its `industry` column.
 """
 
 from operational_app.importer.entities import ENTITIES, RowError, plan_stage_history
-from operational_app.importer.mapping import (
-    ImportMapping,
-    MappingError,
-    load_mapping,
-    parse_mapping,
-)
+from operational_app.importer.mapping import ImportMapping, MappingError
 from operational_app.importer.reading import SourceError, SourceOptions, read_source
 from operational_app.importer.runner import (
     ImportSummary,
     describe,
     describe_created,
     error_kinds,
+    load_mapping,
+    parse_mapping,
     run_import,
     write_errors,
 )

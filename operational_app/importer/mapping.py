@@ -37,7 +37,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
 import yaml
 
@@ -110,7 +110,8 @@ def _fold(value: str) -> str:
     return " ".join(str(value).split()).casefold()
 
 
-def load_mapping(path: Path | str) -> ImportMapping:
+def read_mapping_document(path: Path | str) -> Any:
+    """The YAML document of a mapping file, not yet checked."""
     path = Path(path)
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -118,19 +119,30 @@ def load_mapping(path: Path | str) -> ImportMapping:
         raise MappingError(f"{path}: a mapping must be UTF-8 text ({error.reason})") from None
     except yaml.YAMLError as error:
         raise MappingError(f"{path}: not valid YAML: {error}") from error
-    return parse_mapping(document, path)
+    return document
 
 
-def parse_mapping(document: Mapping[str, Any], path: Path | None = None) -> ImportMapping:
-    from operational_app.importer.entities import ENTITIES
+class EntityFields(Protocol):
+    """What a mapping is checked against: an entity's target fields and the key among them (the
+    importers in entities.py own them; operational_app.importer.parse_mapping passes them)."""
 
+    FIELDS: ClassVar[dict[str, str]]
+    KEY_FIELDS: ClassVar[tuple[str, ...]]
+
+
+def check_mapping(
+    document: Mapping[str, Any],
+    entities: Mapping[str, type[EntityFields]],
+    path: Path | None = None,
+) -> ImportMapping:
+    """A mapping document checked against the `entities` it may import."""
     where = str(path or "mapping")
     if not isinstance(document, Mapping):
         raise MappingError(f"{where}: expected a mapping with entity, source and fields")
     entity = document.get("entity")
-    if entity not in ENTITIES:
-        raise MappingError(f"{where}: entity must be one of {', '.join(ENTITIES)}, not {entity!r}")
-    known = ENTITIES[entity].FIELDS
+    if entity not in entities:
+        raise MappingError(f"{where}: entity must be one of {', '.join(entities)}, not {entity!r}")
+    known = entities[entity].FIELDS
     for section in ("source", "options", "fields"):
         if not isinstance(document.get(section) or {}, Mapping):
             raise MappingError(f"{where}: {section} must be a mapping of names to values")
@@ -196,7 +208,7 @@ def parse_mapping(document: Mapping[str, Any], path: Path | None = None) -> Impo
         if raw:
             raise MappingError(f"{where}: field {name}: unknown keys {', '.join(raw)}")
         fields[name] = spec
-    missing = [name for name in ENTITIES[entity].KEY_FIELDS if name not in fields]
+    missing = [name for name in entities[entity].KEY_FIELDS if name not in fields]
     if missing:
         raise MappingError(f"{where}: {entity} needs the key fields {', '.join(missing)}")
     return ImportMapping(entity, options, fields, dict(document.get("options") or {}), path)

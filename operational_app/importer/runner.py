@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,9 +29,10 @@ from operational_app.importer.mapping import (
     FieldError,
     ImportMapping,
     MappingError,
-    load_mapping,
+    check_mapping,
     mapped_value,
     raw_value,
+    read_mapping_document,
     to_text,
 )
 from operational_app.importer.reading import SourceRow, open_source
@@ -76,6 +77,16 @@ def write_errors(path: Path, errors: list[RowError]) -> None:
             value = "" if error.value is None else str(error.value)
             cells = [error.column or "", value, error.message]
             writer.writerow([error.row, error.line, *(escape_formula(cell) for cell in cells)])
+
+
+def parse_mapping(document: Mapping[str, Any], path: Path | None = None) -> ImportMapping:
+    """A mapping document checked against the fields each entity's importer accepts."""
+    return check_mapping(document, ENTITIES, path)
+
+
+def load_mapping(path: Path | str) -> ImportMapping:
+    """A mapping file (YAML), read and checked."""
+    return parse_mapping(read_mapping_document(path), Path(path))
 
 
 def run_import(

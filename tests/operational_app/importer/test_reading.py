@@ -18,9 +18,14 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from crm.cli import main
-from operational_app.importer import SourceError, SourceOptions, read_source, run_import
+from operational_app.importer import (
+    SourceError,
+    SourceOptions,
+    parse_mapping,
+    read_source,
+    run_import,
+)
 from operational_app.importer import reading as reading_module
-from operational_app.importer.mapping import parse_mapping
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PARTNERS_MAPPING = {

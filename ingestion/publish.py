@@ -236,6 +236,7 @@ def publish_warehouse(
             )
             write_data_freshness(con, "build", published_at)
             _write_published_tables(con, fingerprints)
+            copy_comments(con, "build", "staging", tables)
             con.execute("detach build")
             if parquet_dir is not None:
                 marts = {
@@ -495,6 +496,49 @@ def _write_published_tables(
     con.execute(
         f"comment on table staging.meta.published_tables is {_literal(PUBLISHED_TABLES_COMMENT)}"
     )
+
+
+def _comments(
+    con: duckdb.DuckDBPyConnection, database: str, tables: set[tuple[str, str]]
+) -> dict[tuple[str, ...], str | None]:
+    """(schema, table[, column]) -> comment of `database`'s `tables`."""
+    found: dict[tuple[str, ...], str | None] = {}
+    for schema, table, comment in con.sql(
+        "select schema_name, table_name, comment from duckdb_tables() where database_name = ?",
+        params=[database],
+    ).fetchall():
+        if (schema, table) in tables:
+            found[(schema, table)] = comment or None
+    for schema, table, column, comment in con.sql(
+        "select schema_name, table_name, column_name, comment from duckdb_columns() "
+        "where database_name = ?",
+        params=[database],
+    ).fetchall():
+        if (schema, table) in tables:
+            found[(schema, table, column)] = comment or None
+    return found
+
+
+def copy_comments(
+    con: duckdb.DuckDBPyConnection, source: str, target: str, tables: list[tuple[str, str]]
+) -> int:
+    """Give `target`'s tables the comments of `source`'s (dbt's persist_docs: the models' and
+    columns' descriptions), so analysts read them in their SQL client. Reused tables are
+    compared too: a description can change while the rows do not. Returns the comments
+    written or cleared."""
+    wanted = set(tables)
+    present = _comments(con, target, wanted)
+    written = 0
+    for key, comment in _comments(con, source, wanted).items():
+        if key not in present or present[key] == comment:
+            continue
+        kind = "table" if len(key) == 2 else "column"
+        name = ".".join(_quote(part) for part in (target, *key))
+        con.execute(
+            f"comment on {kind} {name} is {'null' if comment is None else _literal(comment)}"
+        )
+        written += 1
+    return written
 
 
 def write_data_freshness(

@@ -5,6 +5,7 @@ pipeline run come from the session fixture in conftest.py."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 import statistics
 from collections import defaultdict
@@ -15,6 +16,8 @@ import pytest
 
 from crm.settings import Settings
 from tests.e2e.conftest import AS_OF, SEED
+
+REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.e2e
 
@@ -143,6 +146,40 @@ def test_publication_and_load_log(flow: tuple[Settings, Path]) -> None:
     )
     assert loaded["deals"] == oltp_rows(oltp, "select count(*) from deals")[0][0]
     assert (settings.parquet_dir / "fct_deals.parquet").exists()
+
+
+def test_published_marts_carry_their_descriptions(flow: tuple[Settings, Path]) -> None:
+    """Every mart and its columns are described in the dbt yml; analysts read those descriptions
+    as the published tables' and columns' comments."""
+    settings, _ = flow
+    manifest = json.loads((REPO / "dbt_project" / "target" / "manifest.json").read_text())
+    described = {
+        node["name"]: (node["description"], node["columns"])
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"]["schema"] == "marts"
+    }
+    tables = dict(
+        warehouse_rows(
+            settings, "select table_name, comment from duckdb_tables() where schema_name = 'marts'"
+        )
+    )
+    columns = {
+        (table, column): comment
+        for table, column, comment in warehouse_rows(
+            settings,
+            "select table_name, column_name, comment from duckdb_columns() "
+            "where schema_name = 'marts'",
+        )
+    }
+    assert set(tables) == set(described)
+    for table, (description, documented_columns) in described.items():
+        assert (tables[table] or "").strip() == description.strip(), table
+        for column, spec in documented_columns.items():
+            if spec.get("description"):
+                assert (columns[(table, column)] or "").strip() == spec["description"].strip(), (
+                    table,
+                    column,
+                )
 
 
 def test_dashboards_show_the_published_figures(

@@ -595,3 +595,49 @@ def test_a_big_table_with_most_rows_changed_is_copied_not_patched(
     assert result.patched == []
     assert result.copied == ["marts.fct_deals"]
     assert_published_equals_build(build, published, parquet)
+
+
+def published_comments(published: Path) -> set[tuple[str, str | None, str]]:
+    """(table, column or None, comment) of every commented mart table and column."""
+    con = duckdb.connect(str(published), read_only=True)
+    tables = con.sql(
+        "select table_name, null, comment from duckdb_tables() "
+        "where schema_name = 'marts' and comment is not null"
+    ).fetchall()
+    columns = con.sql(
+        "select table_name, column_name, comment from duckdb_columns() "
+        "where schema_name = 'marts' and comment is not null"
+    ).fetchall()
+    con.close()
+    return set(tables) | set(columns)
+
+
+def test_descriptions_reach_the_published_tables_and_follow_changes(
+    paths: tuple[Path, Path, Path],
+) -> None:
+    build, published, parquet = paths
+    build_database(build, generation=1)
+    change_build(
+        build,
+        "comment on table marts.fct_deals is 'One row per deal'",
+        "comment on column marts.fct_deals.deal_id is 'The deal''s id'",
+    )
+    publish_warehouse(build, published, parquet, run_id="run-1")
+    assert published_comments(published) == {
+        ("fct_deals", None, "One row per deal"),
+        ("fct_deals", "deal_id", "The deal's id"),
+    }
+
+    # Only the descriptions change: the rows are reused, the comments are not stale.
+    change_build(
+        build,
+        "comment on table marts.fct_deals is 'Deals, one row each'",
+        "comment on column marts.fct_deals.deal_id is null",
+        "comment on column marts.rpt_totals.deals is 'Deals in the build'",
+    )
+    second = publish_warehouse(build, published, parquet, run_id="run-2")
+    assert "marts.fct_deals" in second.reused
+    assert published_comments(published) == {
+        ("fct_deals", None, "Deals, one row each"),
+        ("rpt_totals", "deals", "Deals in the build"),
+    }

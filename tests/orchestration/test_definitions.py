@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import dagster as dg
 import pytest
 
 from crm.settings import get_settings
 from orchestration.assets.dbt import model_group
 from orchestration.assets.ingestion import oltp_table_names, raw_oltp_asset_key
-from orchestration.definitions import build_definitions
+from orchestration.definitions import GROUP_OWNERS, build_definitions, source_version
 from orchestration.publish import PUBLISHED_WAREHOUSE_KEY
 from orchestration.schedules import FULL_PIPELINE_JOB_NAME
 
@@ -68,3 +70,27 @@ def test_the_weekly_registry_check_is_assembled(definitions: dg.Definitions) -> 
     assert definitions.get_job_def(REGISTRY_CHECK_JOB_NAME).name == REGISTRY_CHECK_JOB_NAME
     schedule = definitions.get_schedule_def(REGISTRY_CHECK_SCHEDULE_NAME)
     assert schedule.job_name == REGISTRY_CHECK_JOB_NAME
+
+
+def test_every_asset_has_an_owner_and_a_code_version(definitions: dg.Definitions) -> None:
+    graph = definitions.resolve_asset_graph()
+    nodes = [graph.get(key) for key in graph.get_all_asset_keys()]
+    assert {node.group_name: tuple(node.owners) for node in nodes} == {
+        group: (owner,) for group, owner in GROUP_OWNERS.items()
+    }
+    assert all(node.code_version for node in nodes)
+    python_versions = {node.code_version for node in nodes if node.group_name in ("raw", "publish")}
+    assert python_versions == {source_version()}
+
+
+def test_the_python_assets_code_version_follows_their_source(tmp_path: Path) -> None:
+    package = tmp_path / "ingestion"
+    package.mkdir()
+    (package / "load.py").write_text("ROWS = 1\n")
+    before = source_version(("ingestion",), root=tmp_path)
+    assert source_version(("ingestion",), root=tmp_path) == before
+    (package / "load.py").write_text("ROWS = 2\n")
+    changed = source_version(("ingestion",), root=tmp_path)
+    (package / "notes.txt").write_text("not code")
+    assert changed != before
+    assert source_version(("ingestion",), root=tmp_path) == changed

@@ -92,9 +92,10 @@ partner_months_joined_to_their_windows as (
     inner join partner_months as window_months
         on
             partner_months.partner_id = window_months.partner_id
-            and window_months.revenue_month <= partner_months.revenue_month
+            and partner_months.revenue_month >= window_months.revenue_month
             and window_months.revenue_month > cast(
-                {{ dbt.dateadd('month', -window_months, 'partner_months.revenue_month') }} as date
+                {{ dbt.dateadd('month', '-1 * ' ~ window_months,
+                    'partner_months.revenue_month') }} as date
             )
 
 ),
@@ -128,11 +129,11 @@ customers_ranked_within_month as (
         stddev_monthly_revenue,
         row_number() over (
             partition by revenue_month
-            order by window_revenue_amount desc, partner_id
+            order by window_revenue_amount desc, partner_id asc
         ) as revenue_rank,
         sum(window_revenue_amount) over (
             partition by revenue_month
-            order by window_revenue_amount desc, partner_id
+            order by window_revenue_amount desc, partner_id asc
             rows between unbounded preceding and current row
         ) as cumulative_revenue_amount,
         sum(window_revenue_amount) over (partition by revenue_month) as month_revenue_amount
@@ -219,7 +220,7 @@ final as (
         partners.manager_id,
         classes_joined_to_previous_month.revenue_month as class_month,
         cast(
-            {{ dbt.dateadd('month', 1 - window_months,
+            {{ dbt.dateadd('month', '1 - ' ~ window_months,
                 'classes_joined_to_previous_month.revenue_month') }} as date
         ) as window_start_month,
         cast(classes_joined_to_previous_month.revenue_amount as decimal(18, 2))

@@ -147,7 +147,10 @@ st.caption(t("top_customers_caption"))
 widgets.show_or_no_data(
     queries.top_customers_by_lifetime_revenue(filters),
     lambda top: widgets.table(
-        top,
+        top.with_columns(
+            pl.col("abc_class").fill_null(t("not_set")),
+            pl.col("xyz_class").fill_null(t("xyz_not_enough_history")),
+        ),
         {
             "partner_name": (t("partner"), "text"),
             "lifetime_revenue_amount": (t("lifetime_revenue"), "amount"),

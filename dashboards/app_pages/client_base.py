@@ -177,9 +177,7 @@ if by_manager.is_empty():
 else:
     sent = by_manager["sent_offers"].sum()
     converted = by_manager["converted_offers"].sum()
-    sent_column, accepted_column, converted_column, lost_column = widgets.tile_columns(
-        4, per_row=4
-    )
+    sent_column, accepted_column, converted_column, lost_column = widgets.tile_columns(4, per_row=4)
     sent_column.metric(t("sent_offers"), format_number(sent), border=True)
     accepted_column.metric(
         t("acceptance_share"),
@@ -189,7 +187,9 @@ else:
     converted_column.metric(
         t("conversion_share"), format_percent(converted / sent if sent else None), border=True
     )
-    lost_column.metric(t("lost_offers"), format_number(by_manager["lost_offers"].sum()), border=True)
+    lost_column.metric(
+        t("lost_offers"), format_number(by_manager["lost_offers"].sum()), border=True
+    )
     offer_columns: dict[str, tuple[str, widgets.ColumnKind]] = {
         "sent_offers": (t("sent_offers"), "int"),
         "accepted_offers": (t("accepted_offers"), "int"),

@@ -405,7 +405,7 @@ def test_client_base_definitions_are_guarded_by_unit_tests(manifest: dict) -> No
     unit_tests = {node["name"]: node["model"] for node in manifest["unit_tests"].values()}
     for name in (
         "test_abc_classes_follow_the_cumulative_share",
-        "test_xyz_classes_follow_the_variation_with_empty_months_as_zeros",
+        "test_xyz_follows_variation_with_empty_months_as_zeros",
         "test_class_changes_compare_with_the_previous_month",
     ):
         assert unit_tests[name] == "rpt_customer_abc_xyz"
@@ -417,7 +417,7 @@ def test_client_base_definitions_are_guarded_by_unit_tests(manifest: dict) -> No
         unit_tests["test_lifetime_revenue_and_days_since_last_purchase"] == "dim_customer_lifetime"
     )
     assert (
-        unit_tests["test_offer_converts_through_a_live_order_and_loses_with_its_deal_reason"]
+        unit_tests["test_offer_converts_via_live_order_lost_by_deal_reason"]
         == "fct_commercial_offers"
     )
     assert unit_tests["test_conversion_shares_and_days_to_order"] == "rpt_offer_conversion"

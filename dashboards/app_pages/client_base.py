@@ -31,7 +31,7 @@ else:
     customers = queries.customer_abc_xyz(filters, class_month)
     matrix = queries.customer_abc_xyz_matrix(filters, class_month)
     changed = customers.filter(pl.col("is_class_changed"))
-    base_column, revenue_column, a_column, changed_column = widgets.tile_columns(4, per_row=4)
+    base_column, revenue_column, a_column, changed_column = widgets.tile_columns(4, per_row=2)
     base_column.metric(t("customers_in_base"), format_number(customers.height), border=True)
     revenue_column.metric(
         t("window_revenue"),
@@ -177,7 +177,7 @@ if by_manager.is_empty():
 else:
     sent = by_manager["sent_offers"].sum()
     converted = by_manager["converted_offers"].sum()
-    sent_column, accepted_column, converted_column, lost_column = widgets.tile_columns(4, per_row=4)
+    sent_column, accepted_column, converted_column, lost_column = widgets.tile_columns(4, per_row=2)
     sent_column.metric(t("sent_offers"), format_number(sent), border=True)
     accepted_column.metric(
         t("acceptance_share"),

@@ -33,32 +33,41 @@ WINDOW_MONTHS, SHARE_A, SHARE_AB, MAX_CV_X, MAX_CV_Y, MIN_MONTHS = 12, 0.80, 0.9
 LOST_AFTER_DAYS = 90
 
 
+@pytest.fixture(params=["seed as-of", "a year later"])
+def client_flow(request: pytest.FixtureRequest) -> PublishedFlow:
+    """The e2e warehouse built for the seed's as-of, and the same data built incrementally a
+    year later: the client-base marts read the as-of, so they must have moved with it."""
+    if request.param == "seed as-of":
+        return request.getfixturevalue("published_flow")
+    return request.getfixturevalue("flow_a_year_later")
+
+
 def add_months(month: dt.date, count: int) -> dt.date:
     index = month.year * 12 + month.month - 1 + count
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def purchases(flow: PublishedFlow) -> list[tuple[int, int, dt.date, Decimal]]:
+def purchases(client_flow: PublishedFlow) -> list[tuple[int, int, dt.date, Decimal]]:
     """(partner, order, shipped date, amount) of every shipment up to the as-of date."""
     rows = []
-    for order in live_orders(flow.oltp).values():
+    for order in live_orders(client_flow.oltp).values():
         for shipment in order.shipments:
             shipped = timestamp(shipment["shipped_at"]).date()
-            if shipped <= flow.as_of.date():
+            if shipped <= client_flow.as_of.date():
                 rows.append((order.partner_id, order.id, shipped, money(shipment["amount"])))
     return rows
 
 
-def test_lifetime_figures_match_the_oltp_shipments(published_flow: PublishedFlow) -> None:
+def test_lifetime_figures_match_the_oltp_shipments(client_flow: PublishedFlow) -> None:
     per_partner: dict[int, list] = defaultdict(list)
-    for partner, order, shipped, amount in purchases(published_flow):
+    for partner, order, shipped, amount in purchases(client_flow):
         per_partner[partner].append((order, shipped, amount))
     rows = {
         row["partner_id"]: row
-        for row in mart(published_flow, "select * from marts.dim_customer_lifetime")
+        for row in mart(client_flow, "select * from marts.dim_customer_lifetime")
     }
     assert_same_keys(per_partner, rows, "dim_customer_lifetime grain")
-    as_of = published_flow.as_of.date()
+    as_of = client_flow.as_of.date()
     for partner, shipments in per_partner.items():
         row = rows[partner]
         last = max(shipped for _, shipped, _ in shipments)
@@ -71,12 +80,12 @@ def test_lifetime_figures_match_the_oltp_shipments(published_flow: PublishedFlow
         assert row["is_lost"] == ((as_of - last).days >= LOST_AFTER_DAYS), partner
 
 
-def expected_classes(flow: PublishedFlow) -> dict[tuple[int, dt.date], dict]:
+def expected_classes(client_flow: PublishedFlow) -> dict[tuple[int, dt.date], dict]:
     revenue: dict[int, dict[dt.date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for partner, _, shipped, amount in purchases(flow):
+    for partner, _, shipped, amount in purchases(client_flow):
         revenue[partner][month_of(shipped)] += amount
     first_month = {partner: min(months) for partner, months in revenue.items()}
-    last_month = month_of(flow.as_of.date())
+    last_month = month_of(client_flow.as_of.date())
     classes: dict[tuple[int, dt.date], dict] = {}
     month = min(first_month.values())
     while month <= last_month:
@@ -132,11 +141,11 @@ def expected_classes(flow: PublishedFlow) -> dict[tuple[int, dt.date], dict]:
     return classes
 
 
-def test_abc_xyz_classes_match_the_oltp_shipments(published_flow: PublishedFlow) -> None:
-    expected = expected_classes(published_flow)
+def test_abc_xyz_classes_match_the_oltp_shipments(client_flow: PublishedFlow) -> None:
+    expected = expected_classes(client_flow)
     rows = {
         (row["partner_id"], row["class_month"]): row
-        for row in mart(published_flow, "select * from marts.rpt_customer_abc_xyz")
+        for row in mart(client_flow, "select * from marts.rpt_customer_abc_xyz")
     }
     assert_same_keys(expected, rows, "rpt_customer_abc_xyz grain")
     for key, cell in expected.items():
@@ -152,11 +161,11 @@ def test_abc_xyz_classes_match_the_oltp_shipments(published_flow: PublishedFlow)
     assert any(row["is_abc_changed"] for row in rows.values())
 
 
-def test_lifecycle_matches_the_oltp_shipments(published_flow: PublishedFlow) -> None:
+def test_lifecycle_matches_the_oltp_shipments(client_flow: PublishedFlow) -> None:
     days: dict[int, set[dt.date]] = defaultdict(set)
-    for partner, _, shipped, _ in purchases(published_flow):
+    for partner, _, shipped, _ in purchases(client_flow):
         days[partner].add(shipped)
-    as_of = published_flow.as_of.date()
+    as_of = client_flow.as_of.date()
     expected: dict[tuple[int, dt.date], dict[str, bool]] = defaultdict(
         lambda: dict.fromkeys(("is_new", "is_active", "is_returned", "is_lost"), False)
     )
@@ -175,7 +184,7 @@ def test_lifecycle_matches_the_oltp_shipments(published_flow: PublishedFlow) -> 
                 expected[(partner, month_of(lost_on))]["is_lost"] = True
     rows = {
         (row["partner_id"], row["lifecycle_month"]): row
-        for row in mart(published_flow, "select * from marts.rpt_customer_lifecycle")
+        for row in mart(client_flow, "select * from marts.rpt_customer_lifecycle")
     }
     assert_same_keys(expected, rows, "rpt_customer_lifecycle grain")
     for key, flags in expected.items():
@@ -183,8 +192,8 @@ def test_lifecycle_matches_the_oltp_shipments(published_flow: PublishedFlow) -> 
     assert any(flags["is_lost"] for flags in expected.values())
 
 
-def test_offer_conversion_matches_the_oltp_offers(published_flow: PublishedFlow) -> None:
-    oltp = published_flow.oltp
+def test_offer_conversion_matches_the_oltp_offers(client_flow: PublishedFlow) -> None:
+    oltp = client_flow.oltp
     orders_of: dict[int, list[dt.datetime]] = defaultdict(list)
     for row in oltp_dicts(
         oltp,
@@ -208,7 +217,7 @@ def test_offer_conversion_matches_the_oltp_offers(published_flow: PublishedFlow)
     rows = {
         row["manager_id"]: row
         for row in mart(
-            published_flow,
+            client_flow,
             "select manager_id, sum(offer_count) as offers, sum(sent_offer_count) as sent, "
             "sum(accepted_offer_count) as accepted, sum(converted_offer_count) as converted, "
             "sum(lost_offer_count) as lost, sum(days_to_order_sum) as days "

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboards.formatting import (
+    format_compact,
     format_day,
     format_month,
     format_number,
@@ -684,4 +685,82 @@ def forecast_chart(forecast: pl.DataFrame) -> go.Figure:
     )
     return _layout(
         figure, barmode="group", height=320, yaxis={"title": t("amount"), "tickformat": ",.0f"}
+    )
+
+
+# -- client base (Анализ клиентской базы) ---------------------------------------------------
+
+ABC_CLASSES = ("A", "B", "C")
+# XYZ classes, then customers with too short a history for one (xyz_class null).
+XYZ_CLASSES = ("X", "Y", "Z", None)
+
+
+def xyz_label(xyz_class: str | None) -> str:
+    return xyz_class if xyz_class is not None else t("xyz_not_enough_history")
+
+
+def abc_xyz_heatmap(matrix: pl.DataFrame, metric: str = "customers") -> go.Figure:
+    """ABC down, XYZ across, colour and text = customers (or revenue) in the cell."""
+    values = {
+        (abc, xyz): value
+        for abc, xyz, value in matrix.select("abc_class", "xyz_class", metric).iter_rows()
+    }
+    z = [[values.get((abc, xyz), 0) or 0 for xyz in XYZ_CLASSES] for abc in ABC_CLASSES]
+    text = [
+        [
+            format_number(value, decimals=0)
+            if metric == "customers"
+            else format_compact(value, money=True)
+            for value in row
+        ]
+        for row in z
+    ]
+    figure = go.Figure(
+        go.Heatmap(
+            x=[xyz_label(xyz) for xyz in XYZ_CLASSES],
+            y=list(ABC_CLASSES),
+            z=z,
+            text=text,
+            texttemplate="%{text}",
+            colorscale="Blues",
+            hovertemplate="%{y}%{x}: %{text}<extra></extra>",
+            xgap=3,
+            ygap=3,
+            showscale=False,
+        )
+    )
+    return _layout(
+        figure,
+        height=300,
+        xaxis={"type": "category", "title": t("xyz_class"), "side": "top"},
+        yaxis={"type": "category", "title": t("abc_class"), "autorange": "reversed"},
+    )
+
+
+def customer_lifecycle_chart(by_month: pl.DataFrame) -> go.Figure:
+    """Per month: active customers as bars, with new, returned and lost beside them."""
+    months = every_month(by_month["month"].to_list())
+    figure = go.Figure()
+    for column, color in (
+        ("active_customers", _IN_PROGRESS_COLOR),
+        ("new_customers", _WON_COLOR),
+        ("returned_customers", "#f9a825"),
+        ("lost_customers", _LOST_COLOR),
+    ):
+        figure.add_trace(
+            go.Bar(
+                name=t(column),
+                x=[format_month(month) for month in months],
+                y=_per_month(months, by_month, "month", column),
+                marker_color=color,
+            )
+        )
+    return _whole_ticks(
+        _layout(
+            figure,
+            barmode="group",
+            height=320,
+            xaxis=_month_axis(months, title=t("month")),
+            yaxis=_count_axis(t("customers")),
+        )
     )

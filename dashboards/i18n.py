@@ -643,3 +643,100 @@ def data_source(source: str) -> str:
 
 def catalog_keys() -> list[str]:
     return list(_CATALOG)
+
+
+# -- client base (Анализ клиентской базы) and offer conversion ------------------------------
+_CATALOG.update(
+    {
+        "page_client_base": ("Клиентская база", "Client base"),
+        "client_base_caption": (
+            "Анализ клиентской базы: ABC по выручке (отгрузки) и XYZ по стабильности месячной"
+            " выручки за скользящие 12 месяцев, движение клиентов по месяцам, выручка за всё"
+            " время и конверсия коммерческих предложений в заказы.",
+            "Client-base analysis: ABC by revenue (shipments) and XYZ by the stability of monthly"
+            " revenue over a trailing 12 months, customers gained and lost per month, lifetime"
+            " revenue, and commercial offers turned into orders.",
+        ),
+        "abc_xyz_title": ("ABC/XYZ-анализ клиентов", "ABC/XYZ analysis of customers"),
+        "abc_xyz_caption": (
+            "Классы на {month}: A — первые 80 % выручки окна, B — следующие 15 %, C — остальное;"
+            " X — коэффициент вариации месячной выручки до 10 %, Y — до 25 %, Z — выше.",
+            "Classes for {month}: A is the first 80 % of the window's revenue, B the next 15 %, C"
+            " the rest; X is a coefficient of variation of monthly revenue up to 10 %, Y up to"
+            " 25 %, Z above.",
+        ),
+        "abc_class": ("Класс ABC", "ABC class"),
+        "xyz_class": ("Класс XYZ", "XYZ class"),
+        "xyz_not_enough_history": ("Мало истории", "Short history"),
+        "customers": ("Клиенты", "Customers"),
+        "customers_in_base": ("Клиентов в базе", "Customers in the base"),
+        "window_revenue": ("Выручка за 12 мес.", "Revenue, 12 months"),
+        "matrix_customers": ("Число клиентов", "Customers"),
+        "matrix_revenue": ("Выручка", "Revenue"),
+        "class_changes": ("Смена классов за месяц", "Class changes this month"),
+        "class_changes_caption": (
+            "Клиенты, у которых класс ABC или XYZ в {month} отличается от прошлого месяца.",
+            "Customers whose ABC or XYZ class in {month} differs from the month before.",
+        ),
+        "no_class_changes": ("Классы не менялись.", "No class changed."),
+        "previous_class": ("Был класс", "Previous class"),
+        "current_class": ("Класс", "Class"),
+        "revenue_share": ("Доля выручки", "Revenue share"),
+        "cumulative_revenue_share": ("Накопленная доля", "Cumulative share"),
+        "monthly_revenue_cv": ("Коэффициент вариации", "Coefficient of variation"),
+        "customer_lifecycle": ("Движение клиентов", "Customer lifecycle"),
+        "customer_lifecycle_caption": (
+            "Новые — первая покупка в месяце; активные — покупка в месяце; потерянные — 90 дней"
+            " без покупок (в месяце, когда они истекли); вернувшиеся — покупка после потери.",
+            "New: first purchase in the month; active: a purchase in the month; lost: 90 days"
+            " without a purchase (in the month they ran out); returned: a purchase after being"
+            " lost.",
+        ),
+        "new_customers": ("Новые", "New"),
+        "active_customers": ("Активные", "Active"),
+        "returned_customers": ("Вернувшиеся", "Returned"),
+        "lost_customers": ("Потерянные", "Lost"),
+        "top_customers": ("Крупнейшие клиенты за всё время", "Top customers by lifetime revenue"),
+        "top_customers_caption": (
+            "Выручка за всё время и дней с последней покупки на дату хранилища (без учёта"
+            " периода).",
+            "Lifetime revenue and days since the last purchase as of the warehouse date (the"
+            " period does not apply).",
+        ),
+        "first_purchase_date": ("Первая покупка", "First purchase"),
+        "last_purchase_date": ("Последняя покупка", "Last purchase"),
+        "days_since_last_purchase": ("Дней с последней покупки", "Days since last purchase"),
+        "lifetime_revenue": ("Выручка за всё время", "Lifetime revenue"),
+        "lost_now": ("Потерян", "Lost"),
+        "offer_conversion": (
+            "Конверсия коммерческих предложений в заказы",
+            "Offer to order conversion",
+        ),
+        "offer_conversion_caption": (
+            "Предложения, отправленные в периоде: доля принятых и доля ставших заказами (не"
+            " отменёнными) от отправленных, среднее число дней от предложения до заказа.",
+            "Offers sent in the period: the share accepted and the share turned into a (not"
+            " cancelled) order out of those sent, and the mean days from offer to order.",
+        ),
+        "offers": ("Предложения", "Offers"),
+        "sent_offers": ("Отправлено", "Sent"),
+        "accepted_offers": ("Принято", "Accepted"),
+        "converted_offers": ("Стали заказами", "Turned into orders"),
+        "lost_offers": ("Потеряно", "Lost"),
+        "open_offers": ("Ждут решения", "Awaiting decision"),
+        "acceptance_share": ("Доля принятых", "Acceptance share"),
+        "conversion_share": ("Конверсия в заказ", "Conversion to order"),
+        "mean_days_to_order": ("Дней до заказа (среднее)", "Days to order (mean)"),
+        "lost_offers_by_reason": ("Потерянные предложения по причинам", "Lost offers by reason"),
+        "lost_offers_by_reason_caption": (
+            "Причина — причина проигрыша сделки предложения; без неё — статус предложения.",
+            "The reason is the loss reason of the offer's deal; without one, the offer's status.",
+        ),
+        "lost_reason": ("Причина", "Reason"),
+        "rejected_offers": ("Отклонено", "Rejected"),
+        "expired_offers": ("Истёк срок", "Expired"),
+        "offer_amount": ("Сумма предложений", "Offer amount"),
+        "offer_lost_reason_rejected": ("Отклонено клиентом", "Rejected by the customer"),
+        "offer_lost_reason_expired": ("Истёк срок действия", "Validity expired"),
+    }
+)

@@ -37,6 +37,11 @@ navigation = st.navigation(
             icon=":material/sync_alt:",
         ),
         st.Page(
+            "app_pages/client_base.py",
+            title=t("page_client_base"),
+            icon=":material/groups:",
+        ),
+        st.Page(
             "app_pages/data_freshness.py",
             title=t("page_data_freshness"),
             icon=":material/schedule:",

@@ -32,6 +32,10 @@ CLOCK_DEPENDENT_MODELS = (
     "int_payment_schedule_items_allocated_fifo",
     "fct_interactions",
     "fct_gis_document_lifecycles",
+    # client base: purchases up to the as-of, months up to its month, days since the last purchase
+    "rpt_customer_abc_xyz",
+    "rpt_customer_lifecycle",
+    "dim_customer_lifetime",
 )
 # The moments they compare with "now" (macro as_of_timestamp): a payment counts once paid_at has
 # passed, a planned interaction is overdue once planned_at has, and due dates and ageing buckets

@@ -833,6 +833,8 @@ def _gis_open_backlog_rows() -> list[dict[str, Any]]:
 
 
 def new_mart_rows() -> dict[str, list[dict[str, Any]]]:
+    from tests.dashboards import fixture_customer_marts  # it reads PARTNERS from this module
+
     return {
         "dim_partners": _partner_rows(),
         "dim_claim_reasons": _claim_reason_rows(),
@@ -849,6 +851,8 @@ def new_mart_rows() -> dict[str, list[dict[str, Any]]]:
         "fct_gis_document_lifecycles": _gis_lifecycle_rows(),
         "rpt_gis_open_backlog": _gis_open_backlog_rows(),
         "dim_counterparty_statuses": _counterparty_status_rows(),
+        # client base (marts/customers)
+        **fixture_customer_marts.customer_mart_rows(),
     }
 
 

@@ -35,6 +35,7 @@ PAGES = [
     "app_pages/orders.py",
     "app_pages/regions.py",
     "app_pages/gis_exchange.py",
+    "app_pages/client_base.py",
     "app_pages/data_freshness.py",
 ]
 # A number as a Russian reader expects it: groups of three split by a no-break space, a decimal

@@ -30,6 +30,7 @@ NEW_PAGES = [
     "app_pages/orders.py",
     "app_pages/regions.py",
     "app_pages/gis_exchange.py",
+    "app_pages/client_base.py",
     "app_pages/data_freshness.py",
 ]
 # Pages and the tables each shows (every table comes with a CSV and an XLSX download).
@@ -44,6 +45,9 @@ TABLES_PER_PAGE = {
     "app_pages/orders.py": 4,
     "app_pages/regions.py": 3,
     "app_pages/gis_exchange.py": 3,
+    # ABC/XYZ matrix, class changes, the month's customers, lifecycle, top customers, offer
+    # conversion by manager and by deal kind, lost offers by reason
+    "app_pages/client_base.py": 8,
     "app_pages/data_freshness.py": 1,
 }
 

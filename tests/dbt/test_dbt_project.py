@@ -245,6 +245,12 @@ NEW_MARTS = {
     "fct_gis_documents",
     "rpt_gis_exchange_daily",
     "rpt_gis_error_codes",
+    # client base (issue 26)
+    "rpt_customer_abc_xyz",
+    "rpt_customer_lifecycle",
+    "dim_customer_lifetime",
+    "fct_commercial_offers",
+    "rpt_offer_conversion",
 }
 
 
@@ -393,3 +399,49 @@ def test_funnel_definitions_are_guarded_by_unit_tests(manifest: dict) -> None:
         unit_tests["test_forecast_averages_shares_with_history_and_falls_back"]
         == "rpt_pipeline_forecast"
     )
+
+
+def test_client_base_definitions_are_guarded_by_unit_tests(manifest: dict) -> None:
+    unit_tests = {node["name"]: node["model"] for node in manifest["unit_tests"].values()}
+    for name in (
+        "test_abc_classes_follow_the_cumulative_share",
+        "test_xyz_follows_variation_with_empty_months_as_zeros",
+        "test_class_changes_compare_with_the_previous_month",
+    ):
+        assert unit_tests[name] == "rpt_customer_abc_xyz"
+    assert (
+        unit_tests["test_lost_after_90_days_and_returned_on_the_next_purchase"]
+        == "rpt_customer_lifecycle"
+    )
+    assert (
+        unit_tests["test_lifetime_revenue_and_days_since_last_purchase"] == "dim_customer_lifetime"
+    )
+    assert (
+        unit_tests["test_offer_converts_via_live_order_lost_by_deal_reason"]
+        == "fct_commercial_offers"
+    )
+    assert unit_tests["test_conversion_shares_and_days_to_order"] == "rpt_offer_conversion"
+
+
+def test_client_base_thresholds_are_vars_with_the_documented_defaults() -> None:
+    import yaml
+
+    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    assert {
+        name: project["vars"][name]
+        for name in (
+            "abc_window_months",
+            "abc_class_a_share",
+            "abc_class_b_share",
+            "xyz_class_x_max_cv",
+            "xyz_class_y_max_cv",
+            "customer_lost_after_days",
+        )
+    } == {
+        "abc_window_months": 12,
+        "abc_class_a_share": 0.80,
+        "abc_class_b_share": 0.15,
+        "xyz_class_x_max_cv": 0.10,
+        "xyz_class_y_max_cv": 0.25,
+        "customer_lost_after_days": 90,
+    }

@@ -33,6 +33,7 @@ PAGES = {
     "orders": True,
     "regions": True,
     "gis_exchange": True,
+    "client_base": True,
     "data_freshness": False,
 }
 TIMEOUT_MS = 90_000

@@ -1,0 +1,242 @@
+"""Client base (Анализ клиентской базы): ABC/XYZ classes, customer lifecycle, lifetime revenue
+and offer → order conversion. Every definition lives in marts/customers; this page filters,
+sums and draws."""
+
+import polars as pl
+import streamlit as st
+
+from dashboards import charts, queries, widgets
+from dashboards.filters import require_filters
+from dashboards.formatting import format_compact, format_month, format_number, format_percent
+from dashboards.i18n import t
+
+filters = require_filters()
+st.title(t("page_client_base"))
+widgets.require_marts(
+    "marts.rpt_customer_abc_xyz",
+    "marts.rpt_customer_lifecycle",
+    "marts.dim_customer_lifetime",
+    "marts.rpt_offer_conversion",
+    "marts.fct_commercial_offers",
+)
+st.caption(t("client_base_caption"))
+
+# -- ABC/XYZ: the latest classified month up to the period's end -----------------------------
+st.header(t("abc_xyz_title"))
+class_month = queries.customer_class_month(filters)
+if class_month is None:
+    st.info(t("no_data"))
+else:
+    st.caption(t("abc_xyz_caption", month=format_month(class_month)))
+    customers = queries.customer_abc_xyz(filters, class_month)
+    matrix = queries.customer_abc_xyz_matrix(filters, class_month)
+    changed = customers.filter(pl.col("is_class_changed"))
+    base_column, revenue_column, a_column, changed_column = widgets.tile_columns(4, per_row=2)
+    base_column.metric(t("customers_in_base"), format_number(customers.height), border=True)
+    revenue_column.metric(
+        t("window_revenue"),
+        format_compact(customers["window_revenue_amount"].sum(), money=True),
+        border=True,
+    )
+    a_column.metric(
+        f"{t('customers')}: A",
+        format_number(customers.filter(pl.col("abc_class") == "A").height),
+        border=True,
+    )
+    changed_column.metric(t("class_changes"), format_number(changed.height), border=True)
+
+    count_column, amount_column = st.columns(2)
+    count_column.subheader(t("matrix_customers"))
+    count_column.plotly_chart(
+        charts.abc_xyz_heatmap(matrix, "customers"), key="abc_xyz_customers_chart"
+    )
+    amount_column.subheader(t("matrix_revenue"))
+    amount_column.plotly_chart(
+        charts.abc_xyz_heatmap(matrix, "window_revenue_amount"), key="abc_xyz_revenue_chart"
+    )
+    widgets.table(
+        matrix.with_columns(
+            pl.col("xyz_class").fill_null(t("xyz_not_enough_history")),
+        ),
+        {
+            "abc_class": (t("abc_class"), "text"),
+            "xyz_class": (t("xyz_class"), "text"),
+            "customers": (t("customers"), "int"),
+            "window_revenue_amount": (t("window_revenue"), "amount"),
+        },
+        key="abc_xyz_matrix_table",
+        file_stem="abc_xyz_matrix",
+    )
+
+    st.subheader(t("class_changes"))
+    st.caption(t("class_changes_caption", month=format_month(class_month)))
+    if changed.is_empty():
+        st.info(t("no_class_changes"))
+    else:
+        widgets.table(
+            changed.with_columns(
+                pl.concat_str(
+                    "previous_abc_class", pl.col("previous_xyz_class").fill_null("")
+                ).alias("previous_class"),
+                pl.concat_str("abc_class", pl.col("xyz_class").fill_null("")).alias(
+                    "current_class"
+                ),
+            ),
+            {
+                "partner_name": (t("partner"), "text"),
+                "previous_class": (t("previous_class"), "text"),
+                "current_class": (t("current_class"), "text"),
+                "window_revenue_amount": (t("window_revenue"), "amount"),
+                "revenue_share": (t("revenue_share"), "percent"),
+                "monthly_revenue_cv": (t("monthly_revenue_cv"), "percent"),
+            },
+            key="class_changes_table",
+            file_stem="customer_class_changes",
+        )
+
+    with st.expander(t("customers")):
+        widgets.table(
+            customers.with_columns(pl.col("xyz_class").fill_null(t("xyz_not_enough_history"))),
+            {
+                "partner_name": (t("partner"), "text"),
+                "abc_class": (t("abc_class"), "text"),
+                "xyz_class": (t("xyz_class"), "text"),
+                "window_revenue_amount": (t("window_revenue"), "amount"),
+                "revenue_share": (t("revenue_share"), "percent"),
+                "cumulative_revenue_share": (t("cumulative_revenue_share"), "percent"),
+                "monthly_revenue_cv": (t("monthly_revenue_cv"), "percent"),
+            },
+            key="abc_xyz_customers_table",
+            file_stem="customer_abc_xyz",
+        )
+
+# -- lifecycle per month of the period ----------------------------------------------------------
+st.header(t("customer_lifecycle"))
+st.caption(t("customer_lifecycle_caption"))
+lifecycle = queries.customer_lifecycle_by_month(filters)
+if lifecycle.is_empty():
+    st.info(t("no_data"))
+else:
+    new_column, returned_column, lost_column = st.columns(3)
+    new_column.metric(
+        t("new_customers"), format_number(lifecycle["new_customers"].sum()), border=True
+    )
+    returned_column.metric(
+        t("returned_customers"), format_number(lifecycle["returned_customers"].sum()), border=True
+    )
+    lost_column.metric(
+        t("lost_customers"), format_number(lifecycle["lost_customers"].sum()), border=True
+    )
+    st.plotly_chart(charts.customer_lifecycle_chart(lifecycle), key="customer_lifecycle_chart")
+    widgets.table(
+        lifecycle,
+        {
+            "month": (t("month"), "month"),
+            "new_customers": (t("new_customers"), "int"),
+            "active_customers": (t("active_customers"), "int"),
+            "returned_customers": (t("returned_customers"), "int"),
+            "lost_customers": (t("lost_customers"), "int"),
+        },
+        key="customer_lifecycle_table",
+        file_stem="customer_lifecycle",
+    )
+
+# -- lifetime revenue (as of the warehouse date) --------------------------------------------------
+st.header(t("top_customers"))
+st.caption(t("top_customers_caption"))
+widgets.show_or_no_data(
+    queries.top_customers_by_lifetime_revenue(filters),
+    lambda top: widgets.table(
+        top.with_columns(
+            pl.col("abc_class").fill_null(t("not_set")),
+            pl.col("xyz_class").fill_null(t("xyz_not_enough_history")),
+        ),
+        {
+            "partner_name": (t("partner"), "text"),
+            "lifetime_revenue_amount": (t("lifetime_revenue"), "amount"),
+            "order_count": (t("orders"), "int"),
+            "first_purchase_date": (t("first_purchase_date"), "date"),
+            "last_purchase_date": (t("last_purchase_date"), "date"),
+            "days_since_last_purchase": (t("days_since_last_purchase"), "int"),
+            "is_lost": (t("lost_now"), "bool"),
+            "abc_class": (t("abc_class"), "text"),
+            "xyz_class": (t("xyz_class"), "text"),
+            "manager_name": (t("manager"), "text"),
+        },
+        key="top_customers_table",
+        file_stem="top_customers",
+    ),
+)
+
+# -- offer → order conversion -------------------------------------------------------------------
+st.header(t("offer_conversion"))
+st.caption(t("offer_conversion_caption"))
+by_manager = queries.offer_conversion(filters, by="manager")
+if by_manager.is_empty():
+    st.info(t("no_data"))
+else:
+    sent = by_manager["sent_offers"].sum()
+    converted = by_manager["converted_offers"].sum()
+    sent_column, accepted_column, converted_column, lost_column = widgets.tile_columns(4, per_row=2)
+    sent_column.metric(t("sent_offers"), format_number(sent), border=True)
+    accepted_column.metric(
+        t("acceptance_share"),
+        format_percent(by_manager["accepted_offers"].sum() / sent if sent else None),
+        border=True,
+    )
+    converted_column.metric(
+        t("conversion_share"), format_percent(converted / sent if sent else None), border=True
+    )
+    lost_column.metric(
+        t("lost_offers"), format_number(by_manager["lost_offers"].sum()), border=True
+    )
+    offer_columns: dict[str, tuple[str, widgets.ColumnKind]] = {
+        "sent_offers": (t("sent_offers"), "int"),
+        "accepted_offers": (t("accepted_offers"), "int"),
+        "converted_offers": (t("converted_offers"), "int"),
+        "lost_offers": (t("lost_offers"), "int"),
+        "open_offers": (t("open_offers"), "int"),
+        "acceptance_share": (t("acceptance_share"), "percent"),
+        "conversion_share": (t("conversion_share"), "percent"),
+        "mean_days_to_order": (t("mean_days_to_order"), "days"),
+        "ordered_amount": (t("ordered_amount"), "amount"),
+    }
+    manager_tab, deal_kind_tab = st.tabs([t("by_manager"), t("by_deal_kind")])
+    with manager_tab:
+        widgets.table(
+            by_manager.with_columns(pl.col("group_name").fill_null(t("not_set"))),
+            {"group_name": (t("manager"), "text")} | offer_columns,
+            key="offer_conversion_manager_table",
+            file_stem="offer_conversion_by_manager",
+        )
+    with deal_kind_tab:
+        by_deal_kind = queries.offer_conversion(filters, by="deal_kind")
+        widgets.table(
+            by_deal_kind.with_columns(pl.col("group_name").fill_null(t("not_set"))),
+            {"group_name": (t("deal_kind"), "text")} | offer_columns,
+            key="offer_conversion_deal_kind_table",
+            file_stem="offer_conversion_by_deal_kind",
+        )
+
+    st.subheader(t("lost_offers_by_reason"))
+    st.caption(t("lost_offers_by_reason_caption"))
+    lost = queries.lost_offers_by_reason(filters)
+    reason_labels = {
+        "rejected": t("offer_lost_reason_rejected"),
+        "expired": t("offer_lost_reason_expired"),
+    }
+    widgets.show_or_no_data(
+        lost.with_columns(pl.col("lost_reason").replace(reason_labels).fill_null(t("not_set"))),
+        lambda rows: widgets.table(
+            rows,
+            {
+                "lost_reason": (t("lost_reason"), "text"),
+                "lost_offers": (t("lost_offers"), "int"),
+                "rejected_offers": (t("rejected_offers"), "int"),
+                "expired_offers": (t("expired_offers"), "int"),
+                "offer_amount": (t("offer_amount"), "amount"),
+            },
+            key="lost_offers_table",
+            file_stem="lost_offers_by_reason",
+        ),
+    )

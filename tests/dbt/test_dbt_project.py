@@ -214,6 +214,9 @@ OPAPP_TABLES = {
     "claim_reasons",
     "claims",
     "claim_tasks",
+    "return_reasons",
+    "return_requests",
+    "return_request_lines",
     "interaction_topics",
     "marketing_events",
     "interactions",
@@ -245,6 +248,10 @@ NEW_MARTS = {
     "fct_gis_documents",
     "rpt_gis_exchange_daily",
     "rpt_gis_error_codes",
+    # Issue 19: returns and portal adoption.
+    "fct_returns",
+    "rpt_returns",
+    "rpt_portal_adoption",
 }
 
 
@@ -393,3 +400,16 @@ def test_funnel_definitions_are_guarded_by_unit_tests(manifest: dict) -> None:
         unit_tests["test_forecast_averages_shares_with_history_and_falls_back"]
         == "rpt_pipeline_forecast"
     )
+
+
+def test_returns_definitions_are_guarded_by_unit_tests(manifest: dict) -> None:
+    unit_tests = {node["name"]: node["model"] for node in manifest["unit_tests"].values()}
+    assert unit_tests["test_only_received_returns_count_as_goods_back"] == (
+        "int_return_lines_joined_to_shipments"
+    )
+    assert unit_tests["test_received_return_lowers_debt_and_net_revenue"] == "fct_orders"
+    assert unit_tests["test_received_return_lowers_net_revenue_in_its_month"] == (
+        "rpt_region_revenue"
+    )
+    assert unit_tests["test_returns_count_requests_once_and_received_apart"] == "rpt_returns"
+    assert unit_tests["test_portal_share_and_response_times"] == "rpt_portal_adoption"

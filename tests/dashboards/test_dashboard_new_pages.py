@@ -29,6 +29,7 @@ NEW_PAGES = [
     "app_pages/events_calendar.py",
     "app_pages/orders.py",
     "app_pages/regions.py",
+    "app_pages/returns.py",
     "app_pages/gis_exchange.py",
     "app_pages/data_freshness.py",
 ]
@@ -43,6 +44,8 @@ TABLES_PER_PAGE = {
     "app_pages/events_calendar.py": 3,
     "app_pages/orders.py": 4,
     "app_pages/regions.py": 3,
+    # returns by the chosen dimension, portal adoption by month
+    "app_pages/returns.py": 2,
     "app_pages/gis_exchange.py": 3,
     "app_pages/data_freshness.py": 1,
 }

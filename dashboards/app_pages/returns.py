@@ -7,8 +7,13 @@ import streamlit as st
 
 from dashboards import charts, queries, widgets
 from dashboards.filters import require_filters
-from dashboards.formatting import format_compact, format_days, format_month, format_number
-from dashboards.formatting import format_percent
+from dashboards.formatting import (
+    format_compact,
+    format_days,
+    format_month,
+    format_number,
+    format_percent,
+)
 from dashboards.i18n import t
 
 filters = require_filters()
@@ -62,9 +67,7 @@ with structure_tab:
     else:
         st.plotly_chart(charts.returns_chart(returns), key="returns_chart")
         widgets.table(
-            returns.with_columns(returns["group_name"].fill_null(t("not_set"))).drop(
-                "group_key"
-            ),
+            returns.with_columns(returns["group_name"].fill_null(t("not_set"))).drop("group_key"),
             {
                 "group_name": (dimensions[by], "text"),
                 "return_request_count": (t("return_requests"), "int"),

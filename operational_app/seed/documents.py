@@ -796,7 +796,6 @@ class DocumentBuilder:
             "manager": s["manager"][idx][order],
         }
 
-
     def _claim_first_responses(
         self, registered: np.ndarray, status: np.ndarray, resolved_at: np.ndarray
     ) -> None:
@@ -933,9 +932,7 @@ class DocumentBuilder:
                     "comment": [None] * m,
                     "registered_at": _stamp(registered[order]),
                     "decided_at": _stamp(decided_at[order]),
-                    "decided_by_id": np.where(is_decided, sh["manager"][shipment], NULL_ID)[
-                        order
-                    ],
+                    "decided_by_id": np.where(is_decided, sh["manager"][shipment], NULL_ID)[order],
                     "decision_comment": [
                         "Брак не подтверждён" if r else None
                         for r in (rejected & is_decided)[order].tolist()

@@ -151,10 +151,8 @@ class Order:
     @property
     def returned_amount(self) -> Decimal:
         """Goods received back (received returns of the order's shipments)."""
-        return sum(
-            (line.amount for line in RETURNS if line.order_id == self.order_id and line.is_received),
-            D(0),
-        )
+        received = [line for line in RETURNS if line.is_received]
+        return sum((line.amount for line in received if line.order_id == self.order_id), D(0))
 
     @property
     def debt_amount(self) -> Decimal:
@@ -480,8 +478,8 @@ def _claim_rows() -> list[dict[str, Any]]:
                 "days_to_resolve": claim.days_to_resolve,
                 "is_via_portal": claim.source == "portal",
                 "first_response_at": (
-                    claim.registered_at + timedelta(hours=CLAIM_FIRST_RESPONSE_HOURS[claim.claim_id])
-                    if claim.claim_id in CLAIM_FIRST_RESPONSE_HOURS
+                    claim.registered_at + timedelta(hours=hours)
+                    if (hours := CLAIM_FIRST_RESPONSE_HOURS.get(claim.claim_id)) is not None
                     else None
                 ),
                 "hours_to_first_response": CLAIM_FIRST_RESPONSE_HOURS.get(claim.claim_id),
@@ -619,8 +617,11 @@ def _order_rows() -> list[dict[str, Any]]:
                 - (
                     order.cost_amount
                     - sum(
-                        (r.cost_amount for r in RETURNS if r.order_id == order.order_id
-                         and r.is_received),
+                        (
+                            r.cost_amount
+                            for r in RETURNS
+                            if r.order_id == order.order_id and r.is_received
+                        ),
                         D(0),
                     )
                 ),
@@ -756,7 +757,9 @@ def _return_rows() -> list[dict[str, Any]]:
             else None
         )
         received = (
-            datetime.combine(line.received_date, datetime.min.time()) if line.received_date else None
+            datetime.combine(line.received_date, datetime.min.time())
+            if line.received_date
+            else None
         )
         rows.append(
             {

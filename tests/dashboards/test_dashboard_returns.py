@@ -124,9 +124,10 @@ def test_portal_adoption_tab(warehouse: Any, app_path: str) -> None:
     assert decided == [5.0, 9.0]
     assert metrics["Среднее время до решения по возврату, ч"] == format_days(7.0)
     table = app.dataframe[1].value
-    assert len(table) == len({c.registered_at.date().replace(day=1) for c in claims} | {
-        line.registered_at.date().replace(day=1) for line in requests.values()
-    })
+    assert len(table) == len(
+        {c.registered_at.date().replace(day=1) for c in claims}
+        | {line.registered_at.date().replace(day=1) for line in requests.values()}
+    )
 
 
 def test_net_revenue_counts_only_received_returns(warehouse: Any, app_path: str) -> None:
@@ -145,9 +146,7 @@ def test_net_revenue_counts_only_received_returns(warehouse: Any, app_path: str)
     assert approved > 0 and received > 0
     metrics = _metrics(app)
     assert metrics["Выручка"] == format_compact(revenue, money=True)
-    assert metrics["Выручка за вычетом возвратов"] == format_compact(
-        revenue - received, money=True
-    )
+    assert metrics["Выручка за вычетом возвратов"] == format_compact(revenue - received, money=True)
     table = app.dataframe[0].value
     by_region = dict(zip(table["business_region_name"], table["returns_amount"], strict=True))
     expected: dict[str, Decimal] = {}

@@ -7,9 +7,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboards import charts
 from dashboards.formatting import format_compact, format_days, format_number, format_percent
 from tests.dashboards import fixture_marts as fx
 
@@ -172,3 +174,37 @@ def test_returns_page_in_english(
         "Received share",
         "Requests via the portal",
     ]
+
+
+def test_returns_chart_shows_requested_beside_received() -> None:
+    frame = pl.DataFrame(
+        {
+            "group_name": ["Брак", None],
+            "requested_amount": [300.0, 50.0],
+            "received_amount": [300.0, 0.0],
+            "received_share": [1.0, 0.0],
+        }
+    )
+
+    figure = charts.returns_chart(frame)
+
+    requested, received = figure.data
+    assert list(requested.y) == ["Не указано", "Брак"]  # smallest first: largest on top
+    assert list(requested.x) == [50.0, 300.0]
+    assert list(received.x) == [0.0, 300.0]
+
+
+def test_portal_adoption_chart_leaves_a_gap_for_a_month_without_requests() -> None:
+    frame = pl.DataFrame(
+        {
+            "month": [date(2024, 1, 1), date(2024, 3, 1)],
+            "portal_claim_share": [0.5, 0.25],
+            "portal_return_share": [None, 1.0],
+        }
+    )
+
+    claims, returns = charts.portal_adoption_chart(frame).data
+
+    assert len(claims.x) == 3  # February is drawn, empty
+    assert list(claims.y) == [0.5, None, 0.25]
+    assert list(returns.y) == [None, None, 1.0]

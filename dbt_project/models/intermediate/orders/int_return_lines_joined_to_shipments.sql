@@ -84,8 +84,9 @@ final as (
         price,
         amount,
         cast(cost_amount as decimal(18, 2)) as cost_amount,
-        case when is_received then quantity else 0 end as received_quantity,
-        case when is_received then amount else 0 end as received_amount,
+        cast(case when is_received then quantity else 0 end as decimal(18, 3))
+            as received_quantity,
+        cast(case when is_received then amount else 0 end as decimal(18, 2)) as received_amount,
         cast(case when is_received then cost_amount else 0 end as decimal(18, 2))
             as received_cost_amount,
         registered_at,

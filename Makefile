@@ -22,7 +22,7 @@ DOCS_PORT ?= 8080
 # `make pipeline FULL=1` reloads and rebuilds everything (crm pipeline --full).
 PIPELINE_FLAGS := $(if $(FULL),--full,)
 
-.PHONY: help install manifest demo seed pipeline serve app dashboards dagster docs lint fmt test test-slow
+.PHONY: help install exposures manifest demo seed pipeline serve app dashboards dagster docs lint fmt test test-slow
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 	@touch $@
 
 install: $(VENV)/.installed ## create .venv and install the locked dependencies
+
+exposures: install ## regenerate dbt_project/models/exposures.yml from the dashboard pages' queries
+	$(BIN)/python -m dashboards.lineage > dbt_project/models/exposures.yml
 
 manifest: install ## parse the dbt project into target/manifest.json
 	cd dbt_project && $(BIN)/dbt parse --profiles-dir . --quiet

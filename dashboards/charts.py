@@ -764,3 +764,65 @@ def customer_lifecycle_chart(by_month: pl.DataFrame) -> go.Figure:
             yaxis=_count_axis(t("customers")),
         )
     )
+
+
+def returns_chart(returns: pl.DataFrame) -> go.Figure:
+    """Requested and received amounts per group (reason, product, partner or month)."""
+    rows = returns.sort("requested_amount", descending=False)
+    names = _names(rows["group_name"])
+    figure = go.Figure()
+    figure.add_trace(
+        go.Bar(
+            orientation="h",
+            name=t("requested_amount"),
+            y=names,
+            x=rows["requested_amount"].to_list(),
+            marker_color=_IN_PROGRESS_COLOR,
+        )
+    )
+    figure.add_trace(
+        go.Bar(
+            orientation="h",
+            name=t("received_amount"),
+            y=names,
+            x=rows["received_amount"].to_list(),
+            marker_color=_LOST_COLOR,
+            text=_share_text(rows["received_share"]),
+            textposition="outside",
+        )
+    )
+    return _layout(
+        figure,
+        barmode="group",
+        height=max(300, 56 * len(names) + 100),
+        xaxis={"title": t("amount"), "tickformat": ",.0f"},
+        yaxis={"automargin": True},
+    )
+
+
+def portal_adoption_chart(adoption: pl.DataFrame) -> go.Figure:
+    """The portal's share of claims and of return requests per month (no requests: a gap)."""
+    months = every_month(adoption["month"].to_list())
+    labels = [format_month(month) for month in months]
+    figure = go.Figure()
+    for column, name, color in (
+        ("portal_claim_share", t("portal_claim_share"), _IN_PROGRESS_COLOR),
+        ("portal_return_share", t("portal_return_share_long"), _WON_COLOR),
+    ):
+        shares = dict(zip(adoption["month"], adoption[column], strict=True))
+        figure.add_trace(
+            go.Scatter(
+                x=labels,
+                y=[shares.get(month) for month in months],
+                connectgaps=False,
+                name=name,
+                mode="lines+markers",
+                marker_color=color,
+            )
+        )
+    return _layout(
+        figure,
+        height=300,
+        xaxis=_month_axis(months, title=t("month")),
+        yaxis={"range": [0, 1.05], "tickformat": ".0%"},
+    )

@@ -119,6 +119,7 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "page_events_calendar": ("Календарь событий", "Events calendar"),
     "page_orders": ("Заказы и долги", "Orders and debt"),
     "page_regions": ("Регионы", "Regions"),
+    "page_returns": ("Возвраты", "Returns"),
     "page_gis_exchange": ("Обмен с ГИС", "GIS exchange"),
     "page_data_freshness": ("Актуальность данных", "Data freshness"),
     "mart_missing": (
@@ -349,6 +350,73 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "period. The deal kind and manager filters do not apply.",
     ),
     "revenue": ("Выручка", "Revenue"),
+    "returns_amount": ("Возвраты", "Returns"),
+    "net_revenue": ("Выручка за вычетом возвратов", "Revenue net of returns"),
+    "net_revenue_help": (
+        "Выручка минус возвраты, полученные от клиентов в месяцах периода (товар вернулся на "
+        "склад). Одобренные, но не полученные возвраты выручку не уменьшают.",
+        "Revenue less the returns received from customers in the months of the period (goods "
+        "back in stock). Approved returns not yet received do not reduce it.",
+    ),
+    # Returns (Возвраты) and portal adoption.
+    "returns_caption": (
+        "Заявки на возврат, зарегистрированные в месяцах периода, и что из заявленного получено "
+        "от клиентов. Отборы по виду сделки и менеджеру не применяются.",
+        "Return requests registered in the months of the period and how much of what was "
+        "requested came back. The deal kind and manager filters do not apply.",
+    ),
+    "return_requests": ("Заявок на возврат", "Return requests"),
+    "return_lines": ("Строк", "Lines"),
+    "requested_quantity": ("Заявлено, количество", "Quantity requested"),
+    "requested_amount": ("Заявлено к возврату", "Requested"),
+    "rejected_amount": ("Отклонено", "Rejected"),
+    "received_quantity": ("Получено, количество", "Quantity received"),
+    "received_amount": ("Получено от клиентов", "Received back"),
+    "received_share": ("Доля полученного", "Received share"),
+    "received_share_help": (
+        "Получено / заявлено по сумме: только полученные возвраты уменьшают выручку и долг.",
+        "Received / requested amount: only received returns reduce revenue and debt.",
+    ),
+    "portal_return_share": ("Заявок через портал", "Requests via the portal"),
+    "returns_structure": ("Структура возвратов", "Returns structure"),
+    "return_reason": ("Причина возврата", "Return reason"),
+    "product": ("Товар", "Product"),
+    "portal_adoption": ("Портал клиента", "Customer portal"),
+    "portal_caption": (
+        "Претензии и заявки на возврат по месяцам регистрации: сколько пришло через портал и как "
+        "быстро ответили операторы. Здесь применяется только период.",
+        "Claims and return requests per month of registration: how many came through the portal "
+        "and how fast operators answered. Only the period applies here.",
+    ),
+    "claims_total": ("Претензий", "Claims"),
+    "portal_claims": ("Претензий через портал", "Claims via the portal"),
+    "portal_claim_share": ("Доля претензий через портал", "Claims via the portal, share"),
+    "portal_return_requests": ("Заявок на возврат через портал", "Returns via the portal"),
+    "portal_return_share_long": (
+        "Доля заявок на возврат через портал",
+        "Returns via the portal, share",
+    ),
+    "mean_hours_to_first_response": (
+        "Среднее время до первого ответа, ч",
+        "Mean hours to first response",
+    ),
+    "median_hours_to_first_response": (
+        "Медиана времени до первого ответа, ч",
+        "Median hours to first response",
+    ),
+    "mean_hours_to_first_response_help": (
+        "Претензии из портала: от регистрации до первого действия оператора.",
+        "Portal claims: from registration to an operator's first action.",
+    ),
+    "mean_hours_to_decision": ("Среднее время до решения по возврату, ч", "Mean hours to decide"),
+    "median_hours_to_decision": (
+        "Медиана времени до решения по возврату, ч",
+        "Median hours to decide",
+    ),
+    "mean_hours_to_decision_help": (
+        "Заявки на возврат из портала: от регистрации до одобрения или отказа.",
+        "Portal return requests: from registration to approval or rejection.",
+    ),
     "region_deals": ("Сделки по регионам", "Deals by region"),
     "region_deals_caption": (
         "Сделки, закрытые в периоде, по бизнес-регионам (как на Обзоре); в работе — открытые "
@@ -577,6 +645,9 @@ _CODES: dict[str, tuple[str, str]] = {
     "table_reserve_adjustments": ("Резервы", "Reserve adjustments"),
     "table_claims": ("Претензии", "Claims"),
     "table_claim_tasks": ("Задачи по претензиям", "Claim tasks"),
+    "table_return_reasons": ("Причины возврата", "Return reasons"),
+    "table_return_requests": ("Заявки на возврат", "Return requests"),
+    "table_return_request_lines": ("Строки заявок на возврат", "Return request lines"),
     "table_interactions": ("Взаимодействия", "Interactions"),
     "table_api_tokens": ("Ключи доступа API", "API tokens"),
     "table_user_sessions": ("Сеансы пользователей", "User sessions"),
@@ -597,6 +668,12 @@ def t(key: str, **values: object) -> str:
     """The message for ``key`` in the current language, with ``{name}`` fields filled in."""
     text = _CATALOG[key][_LANGUAGE_INDEX[current_language()]]
     return text.format(**values) if values else text
+
+
+def both_languages(key: str) -> tuple[str, str]:
+    """The Russian and English messages of ``key`` (for what is written once for both, such as
+    the dbt exposures of the pages)."""
+    return _CATALOG[key]
 
 
 def label(prefix: str, code: object) -> str:

@@ -32,6 +32,11 @@ navigation = st.navigation(
         st.Page("app_pages/orders.py", title=t("page_orders"), icon=":material/receipt_long:"),
         st.Page("app_pages/regions.py", title=t("page_regions"), icon=":material/map:"),
         st.Page(
+            "app_pages/returns.py",
+            title=t("page_returns"),
+            icon=":material/assignment_return:",
+        ),
+        st.Page(
             "app_pages/gis_exchange.py",
             title=t("page_gis_exchange"),
             icon=":material/sync_alt:",

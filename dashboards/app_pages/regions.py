@@ -19,11 +19,17 @@ if regions.is_empty():
 
 revenue = regions["revenue_amount"].sum()
 margin = regions["margin_amount"].sum()
-revenue_column, margin_column, share_column = st.columns(3)
+revenue_column, margin_column, share_column, net_column = widgets.tile_columns(4, per_row=4)
 revenue_column.metric(t("revenue"), format_compact(revenue, money=True), border=True)
 margin_column.metric(t("margin"), format_compact(margin, money=True), border=True)
 share_column.metric(
     t("margin_share"), format_percent(margin / revenue if revenue else None), border=True
+)
+net_column.metric(
+    t("net_revenue"),
+    format_compact(regions["net_revenue_amount"].sum(), money=True),
+    help=t("net_revenue_help"),
+    border=True,
 )
 
 bar_column, treemap_column = st.columns(2)
@@ -41,6 +47,8 @@ widgets.table(
         "cost_amount": (t("cost"), "amount"),
         "margin_amount": (t("margin"), "amount"),
         "margin_share": (t("margin_share"), "percent"),
+        "returns_amount": (t("returns_amount"), "amount"),
+        "net_revenue_amount": (t("net_revenue"), "amount"),
     },
     key="region_table",
     file_stem="region_revenue",
@@ -57,6 +65,8 @@ widgets.table(
         "cost_amount": (t("cost"), "amount"),
         "margin_amount": (t("margin"), "amount"),
         "margin_share": (t("margin_share"), "percent"),
+        "returns_amount": (t("returns_amount"), "amount"),
+        "net_revenue_amount": (t("net_revenue"), "amount"),
     },
     key="region_month_table",
     file_stem="region_revenue_by_month",

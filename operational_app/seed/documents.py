@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from operational_app.domain.returns import DEFAULT_REASONS
 from operational_app.seed.generator import (
     DAY,
     HOUR,
@@ -129,6 +130,12 @@ LEAF_WEIGHTS = np.array([3.0, 2.0, 1.5, 3.0, 0.7, 0.8, 1.5, 0.5])
 # history and claims are added on that year's shipments (scale demo; larger scales have more).
 MIN_CLAIMS_PER_YEAR = 120
 YEAR = 365 * DAY
+# Заявки на возврат: how often a shipped line comes back, and a floor so a small data set still
+# shows every reason, status and source on the returns pages.
+RETURN_RATE = 0.03
+MIN_RETURNS = 60
+# Брак, Пересорт, Не соответствует заказу, Истёк срок годности, Отказ покупателя.
+RETURN_REASON_WEIGHTS = np.array([3.0, 2.0, 2.0, 0.7, 1.5])
 CLAIM_TASKS = (
     "Запросить фото и акт у клиента",
     "Проверить отгрузку на складе",
@@ -595,6 +602,13 @@ class DocumentBuilder:
             )
         )
         sl_order = np.lexsort((sl_line, sl_ship))
+        # For returns: shipment lines as written (id = index + 1).
+        self.shipment_lines = {
+            "shipment": sl_ship[sl_order],
+            "product": sl_product[sl_order],
+            "quantity": sl_qty[sl_order],
+            "amount": sl_amount[sl_order],
+        }
         self.out.append(
             _tracked(
                 "shipment_lines",
@@ -774,12 +788,180 @@ class DocumentBuilder:
                 np.where(done, done_at, registered[claim])[t_order],
             )
         )
+        self._claim_first_responses(registered[order], status[order], resolved_at[order])
         self.claims_info = {
             "registered": registered[order],
             "end": np.where(resolved, resolved_at, self.horizon)[order],
             "partner": s["partner"][idx][order],
             "manager": s["manager"][idx][order],
         }
+
+    def _claim_first_responses(
+        self, registered: np.ndarray, status: np.ndarray, resolved_at: np.ndarray
+    ) -> None:
+        """An operator first answers a claim in work or resolved a few working hours after it
+        was registered (never after it was resolved); a claim still registered has no answer."""
+        rng = self.rngs[6]
+        n = registered.size
+        answered = status != "registered"
+        first = working_time(
+            rng, registered + rng.lognormal(np.log(5 * HOUR), 0.9, n).astype(np.int64)
+        )
+        first = np.where(status == "resolved", np.minimum(first, resolved_at), first)
+        first = np.maximum(np.minimum(first, self.horizon - 60), registered)
+        claims = next(table for table in self.out if table.name == "claims")
+        claims.columns["first_response_at"] = _stamp(np.where(answered, first, -1))
+
+    # -- returns ---------------------------------------------------------------------------------
+
+    def returns(self) -> None:
+        """Заявки на возврат on shipped lines: registered by operators or, more and more over the
+        two years, by customers in the portal; then cancelled, rejected, approved and, once the
+        goods are back, received. One or two lines of one shipment per request."""
+        rng = self.rngs[5]
+        start = self.horizon - 731 * DAY
+        reasons = len(DEFAULT_REASONS)
+        self.out.append(
+            _tracked(
+                "return_reasons",
+                {"name": list(DEFAULT_REASONS)},
+                np.full(reasons, start),
+            )
+        )
+        lines = self.shipment_lines
+        sh = self.shipments
+        n_lines = lines["shipment"].size
+        if n_lines == 0:
+            return
+        shipped_at = sh["at"][lines["shipment"]]
+        eligible = shipped_at < self.horizon - 3 * DAY
+        pick = eligible & (rng.random(n_lines) < RETURN_RATE)
+        # Top up to MIN_RETURNS (never more than a fifth of the lines), recent shipments first
+        # so that some requests are still waiting for a decision or for the goods.
+        missing = min(MIN_RETURNS, int(eligible.sum()) // 5) - int(pick.sum())
+        candidates = np.flatnonzero(eligible & ~pick)
+        if missing > 0 and candidates.size:
+            weight = 1 + 4 * (shipped_at[candidates] > self.horizon - 90 * DAY)
+            pick[
+                rng.choice(
+                    candidates,
+                    min(missing, candidates.size),
+                    replace=False,
+                    p=weight / weight.sum(),
+                )
+            ] = True
+        first_line = np.flatnonzero(pick)
+        # A second line of the same shipment on some requests (a line no other request takes).
+        following = first_line + 1
+        has_next = following < n_lines
+        following = np.where(has_next, following, 0)
+        second = (
+            has_next
+            & (lines["shipment"][following] == lines["shipment"][first_line])
+            & ~pick[following]
+            & (rng.random(first_line.size) < 0.3)
+        )
+        n = first_line.size
+        registered = working_time(
+            rng,
+            shipped_at[first_line] + rng.lognormal(np.log(5 * DAY), 0.6, n).astype(np.int64),
+        )
+        # The portal's share of requests grows from about 10% to 50% over the two years.
+        progress = np.clip((registered - start) / (self.horizon - start), 0, 1)
+        portal = rng.random(n) < 0.1 + 0.4 * progress
+        decided = working_time(
+            rng,
+            registered
+            + rng.lognormal(np.log(np.where(portal, 6, 20) * HOUR), 0.8).astype(np.int64),
+        )
+        received = working_time(
+            rng, decided + rng.lognormal(np.log(8 * DAY), 0.9, n).astype(np.int64)
+        )
+        fate = rng.random(n)
+        cancelled = fate < 0.06
+        rejected = ~cancelled & (fate < 0.2)
+        is_decided = ~cancelled & (decided < self.horizon)
+        is_received = is_decided & ~rejected & (received < self.horizon)
+        status = np.where(
+            cancelled,
+            "cancelled",
+            np.where(
+                ~is_decided,
+                "registered",
+                np.where(rejected, "rejected", np.where(is_received, "received", "approved")),
+            ),
+        )
+        keep = registered < self.horizon
+        reason = rng.choice(reasons, n, p=RETURN_REASON_WEIGHTS / RETURN_REASON_WEIGHTS.sum())
+        # a few requests give no reason
+        reason_id = np.where(rng.random(n) < 0.05, NULL_ID, reason + 1)
+
+        # Lines: the first line of each request, then its second line when it has one.
+        line_request = np.concatenate([np.arange(n), np.flatnonzero(second)])
+        line_source = np.concatenate([first_line, first_line[second] + 1])
+        line_number = np.concatenate([np.ones(n, np.int64), np.full(int(second.sum()), 2)])
+        shipped_qty = lines["quantity"][line_source]
+        price = np.round(lines["amount"][line_source] / np.maximum(shipped_qty, 1e-9), 2)
+        ret_qty = np.where(
+            shipped_qty >= 1,
+            np.maximum(1, np.floor(shipped_qty * rng.uniform(0.1, 0.6, line_source.size))),
+            shipped_qty,
+        )
+        amount = np.round(ret_qty * price, 2)
+        line_keep = keep[line_request]
+
+        order = np.flatnonzero(keep)[np.argsort(registered[keep], kind="stable")]
+        rank = np.full(n, -1, dtype=np.int64)
+        rank[order] = np.arange(order.size)
+        m = order.size
+        total = np.bincount(line_request[line_keep], amount[line_keep], n)
+        shipment = lines["shipment"][first_line]
+        decided_at = np.where(is_decided, decided, -1)
+        received_at = np.where(is_received, received, -1)
+        updated = np.maximum.reduce([registered, decided_at, received_at])
+        self.out.append(
+            _tracked(
+                "return_requests",
+                {
+                    "number": [f"ВЗ-{i:06d}" for i in range(1, m + 1)],
+                    "partner_id": sh["partner"][shipment][order] + 1,
+                    "customer_order_id": sh["order"][shipment][order] + 1,
+                    "return_reason_id": reason_id[order],
+                    "source": np.where(portal, "portal", "operator")[order].tolist(),
+                    "status": status[order].tolist(),
+                    "comment": [None] * m,
+                    "registered_at": _stamp(registered[order]),
+                    "decided_at": _stamp(decided_at[order]),
+                    "decided_by_id": np.where(is_decided, sh["manager"][shipment], NULL_ID)[order],
+                    "decision_comment": [
+                        "Брак не подтверждён" if r else None
+                        for r in (rejected & is_decided)[order].tolist()
+                    ],
+                    "received_at": _stamp(received_at[order]),
+                    "first_response_at": _stamp(decided_at[order]),
+                    "total_amount": np.round(total[order], 2),
+                },
+                registered[order],
+                updated[order],
+            )
+        )
+        l_order = np.lexsort((line_number[line_keep], rank[line_request[line_keep]]))
+        kept = np.flatnonzero(line_keep)[l_order]
+        self.out.append(
+            _tracked(
+                "return_request_lines",
+                {
+                    "return_request_id": rank[line_request[kept]] + 1,
+                    "line_number": line_number[kept],
+                    "shipment_line_id": line_source[kept] + 1,
+                    "product_id": lines["product"][line_source[kept]] + 1,
+                    "quantity": ret_qty[kept].astype(float),
+                    "price": price[kept],
+                    "amount": amount[kept],
+                },
+                registered[line_request[kept]],
+            )
+        )
 
 
 def _year_windows(horizon: int) -> list[tuple[int, int]]:
@@ -809,4 +991,5 @@ def generate_documents(
     builder.agreements()
     builder.offers_and_orders()
     builder.claims()
+    builder.returns()
     return builder, builder.out

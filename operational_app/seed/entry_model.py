@@ -28,6 +28,9 @@ ENTRY_MODEL_TABLES = (
     "claim_reasons",
     "claims",
     "claim_tasks",
+    "return_reasons",
+    "return_requests",
+    "return_request_lines",
     "partner_role_links",
     "interactions",
 )

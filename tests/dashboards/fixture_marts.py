@@ -11,6 +11,7 @@ Tests work their expected figures out from these Python lists, never from the SQ
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -148,18 +149,25 @@ class Order:
         return self.status == "cancelled"
 
     @property
+    def returned_amount(self) -> Decimal:
+        """Goods received back (received returns of the order's shipments)."""
+        received = [line for line in RETURNS if line.is_received]
+        return sum((line.amount for line in received if line.order_id == self.order_id), D(0))
+
+    @property
     def debt_amount(self) -> Decimal:
-        """What the customer owes on this order: shipped beyond paid (never negative)."""
+        """What the customer owes on this order: shipped, less goods received back, beyond paid
+        (never negative)."""
         if not self.counts_for_debt:
             return D(0)
-        return max(self.shipped_amount - self.paid_amount, D(0))
+        return max(self.shipped_amount - self.returned_amount - self.paid_amount, D(0))
 
     @property
     def prepayment_amount(self) -> Decimal:
-        """Advance received beyond what was shipped."""
+        """Advance received beyond what was shipped and kept."""
         if not self.counts_for_debt:
             return D(0)
-        return max(self.paid_amount - self.shipped_amount, D(0))
+        return max(self.paid_amount - (self.shipped_amount - self.returned_amount), D(0))
 
     @property
     def is_shipped_on_time(self) -> bool | None:
@@ -199,6 +207,64 @@ SHIPMENTS = [
     (3, 3, d(2024, 3, 9), D(3000), D(2000)),
     (4, 6, d(2023, 3, 5), D(4000), D(3000)),
 ]
+
+# Return request lines (fct_returns) on the shipments above. Only received ones reduce revenue
+# (in the month received) and debt; order 6's overdue debt (3000) is untouched by its return.
+RETURN_REASONS = {1: "Брак", 2: "Пересорт"}
+RETURN_PRODUCTS = {1: "Стеллаж складской", 2: "Перчатки х/б"}
+
+
+@dataclass(frozen=True)
+class ReturnLine:
+    return_line_id: int
+    return_request_id: int
+    line_number: int
+    shipment_id: int
+    product_id: int
+    return_reason_id: int | None
+    status: str  # registered | approved | rejected | received | cancelled
+    source: str  # operator | portal
+    quantity: Decimal
+    amount: Decimal
+    registered_at: datetime
+    hours_to_decision: float | None = None
+    received_date: date | None = None
+
+    @property
+    def order_id(self) -> int:
+        return next(order for shipment, order, *_ in SHIPMENTS if shipment == self.shipment_id)
+
+    @property
+    def partner_id(self) -> int:
+        return next(o.partner_id for o in ORDERS if o.order_id == self.order_id)
+
+    @property
+    def is_received(self) -> bool:
+        return self.status == "received"
+
+    @property
+    def cost_amount(self) -> Decimal:
+        _, _, _, shipped, cost = next(row for row in SHIPMENTS if row[0] == self.shipment_id)
+        return (self.amount * cost / shipped).quantize(D("0.01"))
+
+
+dt_ = datetime
+RETURNS = [
+    ReturnLine(1, 1, 1, 1, 1, 1, "received", "portal", D(2), D(200), dt_(2024, 1, 22, 10), 5.0,
+               d(2024, 1, 29)),
+    ReturnLine(2, 1, 2, 1, 2, 1, "received", "portal", D(10), D(100), dt_(2024, 1, 22, 10), 5.0,
+               d(2024, 1, 29)),
+    ReturnLine(3, 2, 1, 2, 1, 2, "approved", "operator", D(1), D(1000), dt_(2024, 2, 25, 9),
+               20.0),
+    ReturnLine(4, 3, 1, 3, 2, None, "rejected", "portal", D(5), D(50), dt_(2024, 3, 12, 9), 9.0),
+    ReturnLine(5, 4, 1, 3, 1, 2, "received", "operator", D(1), D(500), dt_(2024, 3, 11, 12),
+               30.0, d(2024, 3, 28)),
+    ReturnLine(6, 5, 1, 2, 2, 1, "registered", "portal", D(4), D(40), dt_(2024, 6, 5, 11)),
+    ReturnLine(7, 6, 1, 4, 1, 1, "cancelled", "operator", D(1), D(400), dt_(2023, 3, 20, 9)),
+]  # fmt: skip
+
+# Portal claims' hours to the first operator response (claim_id -> hours; unanswered: absent).
+CLAIM_FIRST_RESPONSE_HOURS = {2: 3.0, 1: 1.0, 3: 7.5, 5: 26.0}
 
 # Overdue schedule items as of AGEING_AS_OF: partner, order, due date, uncovered amount.
 AGEING_AS_OF = d(2024, 6, 20)
@@ -410,6 +476,13 @@ def _claim_rows() -> list[dict[str, Any]]:
                 "resolved_date": resolved.date() if resolved else None,
                 "resolved_month": _month(resolved.date()) if resolved else None,
                 "days_to_resolve": claim.days_to_resolve,
+                "is_via_portal": claim.source == "portal",
+                "first_response_at": (
+                    claim.registered_at + timedelta(hours=hours)
+                    if (hours := CLAIM_FIRST_RESPONSE_HOURS.get(claim.claim_id)) is not None
+                    else None
+                ),
+                "hours_to_first_response": CLAIM_FIRST_RESPONSE_HOURS.get(claim.claim_id),
             }
         )
     return rows
@@ -537,6 +610,21 @@ def _order_rows() -> list[dict[str, Any]]:
                 "planned_payment_date": order.planned_payment_date,
                 "actual_payment_date": order.actual_payment_date,
                 "is_paid_on_time": order.is_paid_on_time,
+                "returned_amount": order.returned_amount,
+                "net_shipped_amount": order.shipped_amount - order.returned_amount,
+                "net_margin_amount": order.shipped_amount
+                - order.returned_amount
+                - (
+                    order.cost_amount
+                    - sum(
+                        (
+                            r.cost_amount
+                            for r in RETURNS
+                            if r.order_id == order.order_id and r.is_received
+                        ),
+                        D(0),
+                    )
+                ),
             }
         )
     return rows
@@ -564,9 +652,18 @@ def _shipment_rows() -> list[dict[str, Any]]:
                 "shipped_amount": amount,
                 "cost_amount": cost,
                 "margin_amount": amount - cost,
+                "returned_amount": _received_of_shipment(shipment_id),
+                "net_shipped_amount": amount - _received_of_shipment(shipment_id),
             }
         )
     return rows
+
+
+def _received_of_shipment(shipment_id: int) -> Decimal:
+    return sum(
+        (line.amount for line in RETURNS if line.shipment_id == shipment_id and line.is_received),
+        D(0),
+    )
 
 
 def ageing_bucket(days_overdue: int) -> tuple[str, int]:
@@ -623,16 +720,188 @@ def _region_revenue_rows() -> list[dict[str, Any]]:
                 "order_count": 0,
                 "revenue_amount": D(0),
                 "cost_amount": D(0),
+                "return_count": 0,
+                "returns_amount": D(0),
+                "returns_cost_amount": D(0),
             },
         )
         row["shipment_count"] += 1
         row["order_count"] += 1
         row["revenue_amount"] += amount
         row["cost_amount"] += cost
+    for line in RETURNS:
+        if not line.is_received:
+            continue
+        # every received return here falls in a month its region also shipped in
+        row = grouped[(PARTNERS[line.partner_id][2], _month(line.received_date))]
+        row["return_count"] += line.line_number == 1  # requests, not lines
+        row["returns_amount"] += line.amount
+        row["returns_cost_amount"] += line.cost_amount
     for row in grouped.values():
         row["margin_amount"] = row["revenue_amount"] - row["cost_amount"]
         row["margin_share"] = float(row["margin_amount"] / row["revenue_amount"])
+        row["net_revenue_amount"] = row["revenue_amount"] - row["returns_amount"]
+        row["net_margin_amount"] = row["net_revenue_amount"] - (
+            row["cost_amount"] - row["returns_cost_amount"]
+        )
     return list(grouped.values())
+
+
+def _return_rows() -> list[dict[str, Any]]:
+    rows = []
+    for line in RETURNS:
+        name, manager_id, region_id, _ = PARTNERS[line.partner_id]
+        decided = (
+            line.registered_at + timedelta(hours=line.hours_to_decision)
+            if line.hours_to_decision is not None
+            else None
+        )
+        received = (
+            datetime.combine(line.received_date, datetime.min.time())
+            if line.received_date
+            else None
+        )
+        rows.append(
+            {
+                "return_line_id": line.return_line_id,
+                "return_request_id": line.return_request_id,
+                "return_number": f"ВЗ-{line.return_request_id:06d}",
+                "line_number": line.line_number,
+                "partner_id": line.partner_id,
+                "partner_name": name,
+                "business_region_id": region_id,
+                "manager_id": manager_id,
+                "order_id": line.order_id,
+                "order_number": f"ЗК-{line.order_id:05d}",
+                "shipment_id": line.shipment_id,
+                "shipment_number": f"РТ-{line.shipment_id:05d}",
+                "product_id": line.product_id,
+                "product_name": RETURN_PRODUCTS[line.product_id],
+                "return_reason_id": line.return_reason_id,
+                "return_reason_name": RETURN_REASONS.get(line.return_reason_id),
+                "status": line.status,
+                "source": line.source,
+                "is_via_portal": line.source == "portal",
+                "is_received": line.is_received,
+                "quantity": line.quantity,
+                "price": line.amount / line.quantity,
+                "amount": line.amount,
+                "cost_amount": line.cost_amount,
+                "received_quantity": line.quantity if line.is_received else D(0),
+                "received_amount": line.amount if line.is_received else D(0),
+                "received_cost_amount": line.cost_amount if line.is_received else D(0),
+                "registered_at": line.registered_at,
+                "registered_date": line.registered_at.date(),
+                "registered_month": _month(line.registered_at.date()),
+                "decided_at": decided,
+                "decided_date": decided.date() if decided else None,
+                "received_at": received,
+                "received_date": line.received_date,
+                "received_month": _month(line.received_date) if line.received_date else None,
+                "hours_to_decision": line.hours_to_decision,
+            }
+        )
+    return rows
+
+
+def _returns_report_rows() -> list[dict[str, Any]]:
+    """rpt_returns: per month, reason, product and partner; a request counts on its first line."""
+    grouped: dict[tuple, dict[str, Any]] = {}
+    for line in RETURNS:
+        month = _month(line.registered_at.date())
+        key = (month, line.return_reason_id, line.product_id, line.partner_id)
+        row = grouped.setdefault(
+            key,
+            {
+                "returns_report_id": "-".join(map(str, key)),
+                "return_month": month,
+                "return_reason_id": line.return_reason_id,
+                "return_reason_name": RETURN_REASONS.get(line.return_reason_id),
+                "product_id": line.product_id,
+                "product_name": RETURN_PRODUCTS[line.product_id],
+                "partner_id": line.partner_id,
+                "partner_name": PARTNERS[line.partner_id][0],
+                "business_region_id": PARTNERS[line.partner_id][2],
+                "return_request_count": 0,
+                "portal_return_request_count": 0,
+                "received_return_request_count": 0,
+                "return_line_count": 0,
+                "requested_quantity": D(0),
+                "requested_amount": D(0),
+                "rejected_quantity": D(0),
+                "rejected_amount": D(0),
+                "received_quantity": D(0),
+                "received_amount": D(0),
+            },
+        )
+        first = line.line_number == 1
+        row["return_request_count"] += first
+        row["portal_return_request_count"] += first and line.source == "portal"
+        row["received_return_request_count"] += first and line.is_received
+        row["return_line_count"] += 1
+        row["requested_quantity"] += line.quantity
+        row["requested_amount"] += line.amount
+        if line.status == "rejected":
+            row["rejected_quantity"] += line.quantity
+            row["rejected_amount"] += line.amount
+        if line.is_received:
+            row["received_quantity"] += line.quantity
+            row["received_amount"] += line.amount
+    for row in grouped.values():
+        row["received_share"] = float(row["received_amount"] / row["requested_amount"])
+    return list(grouped.values())
+
+
+def _portal_adoption_rows() -> list[dict[str, Any]]:
+    """rpt_portal_adoption: claims and return requests per month of registration."""
+    months: dict[date, dict[str, Any]] = {}
+
+    def month_row(month: date) -> dict[str, Any]:
+        return months.setdefault(month, {"claims": [], "requests": {}})
+
+    for claim in CLAIMS:
+        month_row(_month(claim.registered_at.date()))["claims"].append(claim)
+    for line in RETURNS:
+        month_row(_month(line.registered_at.date()))["requests"][line.return_request_id] = line
+    rows = []
+    for month, found in sorted(months.items()):
+        claims, requests = found["claims"], list(found["requests"].values())
+        portal_claims = [claim for claim in claims if claim.source == "portal"]
+        hours = [
+            CLAIM_FIRST_RESPONSE_HOURS[c.claim_id]
+            for c in portal_claims
+            if c.claim_id in CLAIM_FIRST_RESPONSE_HOURS
+        ]
+        portal_requests = [line for line in requests if line.source == "portal"]
+        decided = [
+            line.hours_to_decision for line in portal_requests if line.hours_to_decision is not None
+        ]
+        rows.append(
+            {
+                "adoption_month": month,
+                "claim_count": len(claims),
+                "portal_claim_count": len(portal_claims),
+                "portal_claim_share": len(portal_claims) / len(claims) if claims else None,
+                "portal_claim_answered_count": len(hours),
+                "portal_claim_median_hours_to_first_response": _median(hours),
+                "portal_claim_mean_hours_to_first_response": _mean(hours),
+                "return_request_count": len(requests),
+                "portal_return_request_count": len(portal_requests),
+                "portal_return_share": len(portal_requests) / len(requests) if requests else None,
+                "portal_return_decided_count": len(decided),
+                "portal_return_median_hours_to_decision": _median(decided),
+                "portal_return_mean_hours_to_decision": _mean(decided),
+            }
+        )
+    return rows
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _mean(values: list[float]) -> float | None:
+    return statistics.fmean(values) if values else None
 
 
 def forecast_probability(shares: tuple[float | None, ...]) -> float:
@@ -844,6 +1113,9 @@ def new_mart_rows() -> dict[str, list[dict[str, Any]]]:
         "fct_shipments": _shipment_rows(),
         "rpt_debt_ageing": _ageing_rows(),
         "rpt_region_revenue": _region_revenue_rows(),
+        "fct_returns": _return_rows(),
+        "rpt_returns": _returns_report_rows(),
+        "rpt_portal_adoption": _portal_adoption_rows(),
         "rpt_pipeline_forecast": _forecast_rows(),
         "fct_gis_documents": _gis_document_rows(),
         "rpt_gis_exchange_daily": _gis_daily_rows(),

@@ -33,10 +33,15 @@ class Dbt:
         self.runner = dbtRunner(manifest=self.manifest)
 
     def invoke(self, *args: str) -> dict[str, tuple[str, str]]:
-        """Run a command; return {node name: (status, message)}."""
+        """Run a command; return {node name: (status, message)} of what it ran (exposures, the
+        dashboards' declared lineage, have nothing to run: `build` reports them as no-op)."""
         result = self.runner.invoke([*args, *self.flags])
         assert result.result is not None, result.exception
-        return {node.node.name: (str(node.status), node.message or "") for node in result.result}
+        return {
+            node.node.name: (str(node.status), node.message or "")
+            for node in result.result
+            if node.node.resource_type != "exposure"
+        }
 
     def sql(self, query: str, parameters: list | None = None) -> list[tuple]:
         # Not read_only: the in-process dbt still holds a read-write connection to the file.

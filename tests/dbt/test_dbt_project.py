@@ -214,6 +214,9 @@ OPAPP_TABLES = {
     "claim_reasons",
     "claims",
     "claim_tasks",
+    "return_reasons",
+    "return_requests",
+    "return_request_lines",
     "interaction_topics",
     "marketing_events",
     "interactions",
@@ -251,6 +254,10 @@ NEW_MARTS = {
     "dim_customer_lifetime",
     "fct_commercial_offers",
     "rpt_offer_conversion",
+    # Issue 19: returns and portal adoption.
+    "fct_returns",
+    "rpt_returns",
+    "rpt_portal_adoption",
 }
 
 
@@ -445,3 +452,16 @@ def test_client_base_thresholds_are_vars_with_the_documented_defaults() -> None:
         "xyz_class_y_max_cv": 0.25,
         "customer_lost_after_days": 90,
     }
+
+
+def test_returns_definitions_are_guarded_by_unit_tests(manifest: dict) -> None:
+    unit_tests = {node["name"]: node["model"] for node in manifest["unit_tests"].values()}
+    assert unit_tests["test_only_received_returns_count_as_goods_back"] == (
+        "int_return_lines_joined_to_shipments"
+    )
+    assert unit_tests["test_received_return_lowers_debt_and_net_revenue"] == "fct_orders"
+    assert unit_tests["test_received_return_lowers_net_revenue_in_its_month"] == (
+        "rpt_region_revenue"
+    )
+    assert unit_tests["test_returns_count_requests_once_and_received_apart"] == "rpt_returns"
+    assert unit_tests["test_portal_share_and_response_times"] == "rpt_portal_adoption"

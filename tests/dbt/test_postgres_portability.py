@@ -108,7 +108,8 @@ def dbt_build(target: str, work: Path, env: dict[str, str]) -> list[tuple[str, s
     return [
         (node.node.unique_id, str(node.status), node.message or "")
         for node in result.result
-        if str(node.status) not in ("success", "pass")
+        # exposures (the dashboards' lineage) have nothing to build: no-op
+        if str(node.status) not in ("success", "pass") and node.node.resource_type != "exposure"
     ]
 
 

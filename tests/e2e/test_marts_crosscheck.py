@@ -347,6 +347,8 @@ class Order:
     shipments: list[dict] = field(default_factory=list)
     payments: list[dict] = field(default_factory=list)
     schedule: list[dict] = field(default_factory=list)
+    # amounts of the live lines of its received return requests (goods back)
+    returned: list[Decimal] = field(default_factory=list)
 
 
 def live_orders(oltp: Path) -> dict[int, Order]:
@@ -370,6 +372,16 @@ def live_orders(oltp: Path) -> dict[int, Order]:
             order = orders.get(row["customer_order_id"])
             if order is not None:  # rows of a deleted order go with it
                 getattr(order, attribute).append(row)
+    for row in oltp_dicts(
+        oltp,
+        "select requests.customer_order_id, lines.amount from return_request_lines as lines "
+        "join return_requests as requests on requests.id = lines.return_request_id "
+        "where requests.status = 'received' and requests.deleted_at is null "
+        "and lines.deleted_at is null",
+    ):
+        order = orders.get(row["customer_order_id"])
+        if order is not None:
+            order.returned.append(money(row["amount"]))
     return orders
 
 
@@ -452,8 +464,11 @@ def order_debt(order: Order, as_of: dt.datetime) -> OrderDebt:
     paid = sum((money(p["amount"]) for p in order.payments), Decimal(0))
     if order.status not in DEBT_STATUSES:
         return OrderDebt(shipped, paid, *(Decimal(0),) * 4, [])
-    debt = max(shipped - paid, Decimal(0))
-    prepayment = max(paid - shipped, Decimal(0))
+    # Goods received back are no longer owed for (1C: Возврат товаров от клиента); a return
+    # approved but not yet received still is.
+    kept = shipped - sum(order.returned, Decimal(0))
+    debt = max(kept - paid, Decimal(0))
+    prepayment = max(paid - kept, Decimal(0))
     # The debt is the shipped, unpaid part: it falls on the earliest uncovered items first, so
     # their past-due parts, oldest first, carry it until it is used up.
     overdue_payment = Decimal(0)
@@ -695,9 +710,17 @@ def test_revenue_and_margin_per_business_region(published_flow: PublishedFlow) -
         )
     }
     expected: dict[tuple, dict] = defaultdict(
-        lambda: {"shipments": 0, "orders": set(), "revenue": Decimal(0), "cost": Decimal(0)}
+        lambda: {
+            "shipments": 0,
+            "orders": set(),
+            "revenue": Decimal(0),
+            "cost": Decimal(0),
+            "returns": set(),
+            "returned": Decimal(0),
+        }
     )
-    for order in live_orders(oltp).values():
+    orders = live_orders(oltp)
+    for order in orders.values():
         for shipment in order.shipments:
             month = month_of(timestamp(shipment["shipped_at"]))
             cell = expected[(region_of.get(order.partner_id), month)]
@@ -705,6 +728,22 @@ def test_revenue_and_margin_per_business_region(published_flow: PublishedFlow) -
             cell["orders"].add(order.id)
             cell["revenue"] += money(shipment["amount"])
             cell["cost"] += money(shipment["cost_amount"])
+    # Only received returns (goods back) reduce revenue, in the month they were received.
+    received = oltp_dicts(
+        oltp,
+        "select requests.id, requests.partner_id, requests.received_at, lines.amount "
+        "from return_request_lines as lines "
+        "join return_requests as requests on requests.id = lines.return_request_id "
+        "where requests.status = 'received' and requests.deleted_at is null "
+        "and lines.deleted_at is null",
+    )
+    assert received, "the seed has received returns"
+    for line in received:
+        cell = expected[
+            (region_of.get(line["partner_id"]), month_of(timestamp(line["received_at"])))
+        ]
+        cell["returns"].add(line["id"])
+        cell["returned"] += money(line["amount"])
 
     rows = mart(published_flow, "select * from marts.rpt_region_revenue")
     actual = {(row["business_region_id"], row["revenue_month"]): row for row in rows}
@@ -721,6 +760,9 @@ def test_revenue_and_margin_per_business_region(published_flow: PublishedFlow) -
         assert row["margin_amount"] == margin, key
         expected_share = float(margin / cell["revenue"]) if cell["revenue"] > 0 else None
         assert row["margin_share"] == close(expected_share), key
+        assert row["return_count"] == len(cell["returns"]), key
+        assert row["returns_amount"] == cell["returned"], key
+        assert row["net_revenue_amount"] == cell["revenue"] - cell["returned"], key
 
     # Per region over all months, the margin share from the summed amounts.
     per_region: dict = defaultdict(lambda: [Decimal(0), Decimal(0)])
@@ -736,7 +778,8 @@ def test_revenue_and_margin_per_business_region(published_flow: PublishedFlow) -
     for row in summed:
         revenue, cost = per_region[row["region"]]
         assert (row["revenue"], row["margin"]) == (revenue, revenue - cost), row["region"]
-        assert float(row["margin"] / row["revenue"]) == close(float((revenue - cost) / revenue))
+        if revenue:
+            assert float(row["margin"] / row["revenue"]) == close(float((revenue - cost) / revenue))
 
 
 # --- GIS exchange health ------------------------------------------------------------------

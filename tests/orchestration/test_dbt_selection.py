@@ -164,8 +164,10 @@ def dbt_ls_build_nodes(exclude_args: list[str], work: Path) -> set[str]:
             "json",
             "--output-keys",
             "unique_id",
+            # Unit tests run apart; exposures are listed but nothing to build.
             "--exclude-resource-type",
             "unit_test",
+            "exposure",
             *exclude_args,
             "--select",
             "fqn:*",

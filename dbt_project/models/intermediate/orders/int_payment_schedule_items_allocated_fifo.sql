@@ -4,7 +4,7 @@
     payments made up to as_of count. Over-payment beyond the schedule is ignored here.
 
     Overdue payment = an item's uncovered part once past due. Overdue debt = the part of the
-    order's debt (shipped - paid, when positive) that is overdue: the order's overdue payments,
+    order's debt (shipped - received returns - paid, when positive) that is overdue: the order's overdue payments,
     oldest first, up to its debt (shipped goods take the schedule's earliest items). Both are 0
     for orders outside debt_order_statuses().
 #}
@@ -43,6 +43,12 @@ payment_totals as (
 
 ),
 
+received_returns as (
+
+    select * from {{ ref('int_returns_aggregated_to_orders') }}
+
+),
+
 -- the same debt as fct_orders.debt_amount: every recorded shipment and payment
 debt_per_order as (
 
@@ -54,6 +60,7 @@ debt_per_order as (
                 then
                     greatest(
                         coalesce(shipment_totals.shipped_amount, 0)
+                        - coalesce(received_returns.returned_amount, 0)
                         - coalesce(payment_totals.paid_amount, 0),
                         0
                     )
@@ -65,6 +72,8 @@ debt_per_order as (
         on orders.order_id = shipment_totals.order_id
     left join payment_totals
         on orders.order_id = payment_totals.order_id
+    left join received_returns
+        on orders.order_id = received_returns.order_id
 
 ),
 

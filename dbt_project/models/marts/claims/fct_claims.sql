@@ -39,7 +39,8 @@ claims_joined as (
         claims.status,
         claims.result,
         claims.registered_at,
-        claims.resolved_at
+        claims.resolved_at,
+        claims.first_response_at
 
     from claims
     left join claim_reasons
@@ -84,7 +85,11 @@ final as (
         case
             when status = 'resolved'
                 then {{ days_between('registered_at', 'resolved_at') }}
-        end as days_to_resolve
+        end as days_to_resolve,
+        source = 'portal' as is_via_portal,
+        first_response_at,
+        {{ days_between('registered_at', 'first_response_at') }} * 24
+            as hours_to_first_response
 
     from claims_joined
 

@@ -37,6 +37,12 @@ payments as (
 
 ),
 
+received_returns as (
+
+    select * from {{ ref('int_returns_aggregated_to_orders') }}
+
+),
+
 schedule_items as (
 
     select * from {{ ref('int_payment_schedule_items_allocated_fifo') }}
@@ -93,6 +99,8 @@ orders_joined as (
         coalesce(shipments.cost_amount, 0) as cost_amount,
         cast(shipments.last_shipped_at as date) as actual_shipment_date,
         coalesce(payments.paid_amount, 0) as paid_amount,
+        coalesce(received_returns.returned_amount, 0) as returned_amount,
+        coalesce(received_returns.returned_cost_amount, 0) as returned_cost_amount,
         schedule_totals_per_order.planned_payment_date,
         schedule_totals_per_order.actual_payment_date,
         schedule_totals_per_order.schedule_item_count,
@@ -115,6 +123,8 @@ orders_joined as (
         on orders.order_id = shipments.order_id
     left join payments
         on orders.order_id = payments.order_id
+    left join received_returns
+        on orders.order_id = received_returns.order_id
     left join schedule_totals_per_order
         on orders.order_id = schedule_totals_per_order.order_id
 
@@ -144,16 +154,19 @@ final as (
         cast(cost_amount as decimal(18, 2)) as cost_amount,
         cast(shipped_amount - cost_amount as decimal(18, 2)) as margin_amount,
         cast(paid_amount as decimal(18, 2)) as paid_amount,
-        -- debt and prepayment per order, never netted across orders (1C settles by order)
+        -- debt and prepayment per order, never netted across orders (1C settles by order);
+        -- goods received back (a received return) are no longer owed for
         cast(
             case
-                when is_debt_counted then greatest(shipped_amount - paid_amount, 0)
+                when is_debt_counted
+                    then greatest(shipped_amount - returned_amount - paid_amount, 0)
                 else 0
             end as decimal(18, 2)
         ) as debt_amount,
         cast(
             case
-                when is_debt_counted then greatest(paid_amount - shipped_amount, 0)
+                when is_debt_counted
+                    then greatest(paid_amount - (shipped_amount - returned_amount), 0)
                 else 0
             end as decimal(18, 2)
         ) as prepayment_amount,
@@ -179,7 +192,13 @@ final as (
             when schedule_item_count is null then cast(null as boolean)
             when items_settled_late > 0 or items_overdue_unsettled > 0 then false
             when items_unsettled = 0 then true
-        end as is_paid_on_time
+        end as is_paid_on_time,
+        cast(returned_amount as decimal(18, 2)) as returned_amount,
+        cast(shipped_amount - returned_amount as decimal(18, 2)) as net_shipped_amount,
+        cast(
+            shipped_amount - returned_amount - (cost_amount - returned_cost_amount)
+            as decimal(18, 2)
+        ) as net_margin_amount
 
     from orders_joined
 

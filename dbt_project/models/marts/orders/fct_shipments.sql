@@ -12,6 +12,25 @@ orders as (
 
 ),
 
+received_return_lines as (
+
+    select * from {{ ref('int_return_lines_joined_to_shipments') }}
+    where is_received
+
+),
+
+received_returns_per_shipment as (
+
+    select
+        shipment_id,
+        sum(received_amount) as returned_amount,
+        sum(received_cost_amount) as returned_cost_amount
+
+    from received_return_lines
+    group by 1
+
+),
+
 shipments_joined_to_orders as (
 
     select
@@ -28,11 +47,15 @@ shipments_joined_to_orders as (
         cast({{ dbt.date_trunc('month', 'shipments.shipped_at') }} as date) as shipped_month,
         orders.planned_shipment_date,
         shipments.amount,
-        shipments.cost_amount
+        shipments.cost_amount,
+        coalesce(received_returns_per_shipment.returned_amount, 0) as returned_amount,
+        coalesce(received_returns_per_shipment.returned_cost_amount, 0) as returned_cost_amount
 
     from shipments
     inner join orders
         on shipments.order_id = orders.order_id
+    left join received_returns_per_shipment
+        on shipments.shipment_id = received_returns_per_shipment.shipment_id
 
 ),
 
@@ -57,7 +80,9 @@ final as (
         end as is_on_time,
         cast(amount as decimal(18, 2)) as shipped_amount,
         cast(cost_amount as decimal(18, 2)) as cost_amount,
-        cast(amount - cost_amount as decimal(18, 2)) as margin_amount
+        cast(amount - cost_amount as decimal(18, 2)) as margin_amount,
+        cast(returned_amount as decimal(18, 2)) as returned_amount,
+        cast(amount - returned_amount as decimal(18, 2)) as net_shipped_amount
 
     from shipments_joined_to_orders
 

@@ -18,6 +18,7 @@ renamed as (
         cast(customer_order_id as bigint) as order_id,
         cast(shipment_id as bigint) as shipment_id,
         cast(responsible_id as bigint) as responsible_user_id,
+        cast(registered_by_id as bigint) as registered_by_user_id,
 
         -- strings and categories
         cast(number as varchar) as claim_number,
@@ -33,6 +34,7 @@ renamed as (
         -- dates and timestamps
         cast(registered_at as timestamp) as registered_at,
         cast(resolved_at as timestamp) as resolved_at,
+        cast(first_response_at as timestamp) as first_response_at,
 
         -- row metadata
         cast(created_at as timestamp) as created_at,

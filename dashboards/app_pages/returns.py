@@ -1,0 +1,137 @@
+"""Returns (Возвраты): return requests by reason, product, partner and month; portal adoption."""
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from dashboards import charts, queries, widgets
+from dashboards.filters import require_filters
+from dashboards.formatting import (
+    format_compact,
+    format_days,
+    format_month,
+    format_number,
+    format_percent,
+)
+from dashboards.i18n import t
+
+filters = require_filters()
+st.title(t("page_returns"))
+widgets.require_marts("marts.rpt_returns", "marts.rpt_portal_adoption")
+st.caption(t("returns_caption"))
+
+kpis = queries.returns_kpis(filters).row(0, named=True)
+requests, requested, received, share, portal = widgets.tile_columns(5)
+requests.metric(t("return_requests"), format_number(kpis["return_request_count"]), border=True)
+requested.metric(
+    t("requested_amount"), format_compact(kpis["requested_amount"], money=True), border=True
+)
+received.metric(
+    t("received_amount"), format_compact(kpis["received_amount"], money=True), border=True
+)
+share.metric(
+    t("received_share"),
+    format_percent(kpis["received_share"]),
+    help=t("received_share_help"),
+    border=True,
+)
+portal.metric(t("portal_return_share"), format_percent(kpis["portal_return_share"]), border=True)
+
+structure_tab, portal_tab = st.tabs([t("returns_structure"), t("portal_adoption")])
+
+with structure_tab:
+    dimensions: dict[queries.ReturnDimension, str] = {
+        "return_reason": t("return_reason"),
+        "product": t("product"),
+        "partner": t("partner"),
+        "month": t("month"),
+    }
+    by = st.segmented_control(
+        t("group_by"),
+        list(dimensions),
+        format_func=dimensions.__getitem__,
+        default="return_reason",
+        key="returns_by",
+    )
+    by = by or "return_reason"
+    returns = queries.returns_by(filters, by=by)
+    if by == "month":
+        returns = returns.with_columns(
+            pl.col("group_name").map_elements(
+                lambda value: format_month(date.fromisoformat(value)), return_dtype=pl.String
+            )
+        )
+    if returns.is_empty():
+        st.info(t("no_data"))
+    else:
+        st.plotly_chart(charts.returns_chart(returns), key="returns_chart")
+        widgets.table(
+            returns.with_columns(returns["group_name"].fill_null(t("not_set"))).drop("group_key"),
+            {
+                "group_name": (dimensions[by], "text"),
+                "return_request_count": (t("return_requests"), "int"),
+                "return_line_count": (t("return_lines"), "int"),
+                "requested_quantity": (t("requested_quantity"), "int"),
+                "requested_amount": (t("requested_amount"), "amount"),
+                "rejected_amount": (t("rejected_amount"), "amount"),
+                "received_quantity": (t("received_quantity"), "int"),
+                "received_amount": (t("received_amount"), "amount"),
+                "received_share": (t("received_share"), "percent"),
+            },
+            key="returns_table",
+            file_stem=f"returns_by_{by}",
+        )
+
+with portal_tab:
+    st.caption(t("portal_caption"))
+    totals = queries.portal_adoption_totals(filters).row(0, named=True)
+    claims, claim_share, claim_hours, return_share, return_hours = widgets.tile_columns(5)
+    claims.metric(t("claims_total"), format_number(totals["claim_count"]), border=True)
+    claim_share.metric(
+        t("portal_claim_share"), format_percent(totals["portal_claim_share"]), border=True
+    )
+    claim_hours.metric(
+        t("mean_hours_to_first_response"),
+        format_days(totals["portal_claim_mean_hours_to_first_response"]),
+        help=t("mean_hours_to_first_response_help"),
+        border=True,
+    )
+    return_share.metric(
+        t("portal_return_share_long"), format_percent(totals["portal_return_share"]), border=True
+    )
+    return_hours.metric(
+        t("mean_hours_to_decision"),
+        format_days(totals["portal_return_mean_hours_to_decision"]),
+        help=t("mean_hours_to_decision_help"),
+        border=True,
+    )
+    adoption = queries.portal_adoption(filters)
+    if adoption.is_empty():
+        st.info(t("no_data"))
+    else:
+        st.plotly_chart(charts.portal_adoption_chart(adoption), key="portal_adoption_chart")
+        widgets.table(
+            adoption,
+            {
+                "month": (t("month"), "month"),
+                "claim_count": (t("claims_total"), "int"),
+                "portal_claim_count": (t("portal_claims"), "int"),
+                "portal_claim_share": (t("portal_claim_share"), "percent"),
+                "portal_claim_median_hours_to_first_response": (
+                    t("median_hours_to_first_response"),
+                    "hours",
+                ),
+                "portal_claim_mean_hours_to_first_response": (
+                    t("mean_hours_to_first_response"),
+                    "hours",
+                ),
+                "return_request_count": (t("return_requests"), "int"),
+                "portal_return_request_count": (t("portal_return_requests"), "int"),
+                "portal_return_share": (t("portal_return_share_long"), "percent"),
+                "portal_return_median_hours_to_decision": (t("median_hours_to_decision"), "hours"),
+                "portal_return_mean_hours_to_decision": (t("mean_hours_to_decision"), "hours"),
+            },
+            key="portal_adoption_table",
+            file_stem="portal_adoption",
+        )

@@ -646,21 +646,21 @@ async def _deal_action(
                     "text.required", "Choose a stage to move to.", field="stage_id"
                 )
             deal_service.advance_deal(
-                session, deal, stage_id, expected_version=version, user_id=user_id
+                session, deal.id, stage_id, expected_version=version, user_id=user_id
             )
         elif action == "win":
-            deal_service.win_deal(session, deal, expected_version=version, user_id=user_id)
+            deal_service.win_deal(session, deal.id, expected_version=version, user_id=user_id)
         elif action == "lose":
             deal_service.lose_deal(
                 session,
-                deal,
+                deal.id,
                 _int_or_none(values.get("loss_reason_id")),
                 (values.get("comment") or "").replace("\x00", "")[:4000] or None,
                 expected_version=version,
                 user_id=user_id,
             )
         elif action == "reopen":
-            deal_service.reopen_deal(session, deal, expected_version=version, user_id=user_id)
+            deal_service.reopen_deal(session, deal.id, expected_version=version, user_id=user_id)
         elif action == "edit":
             try:
                 form = DealEditForm.model_validate(values)

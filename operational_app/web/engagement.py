@@ -1,6 +1,6 @@
 """Operator pages for contacts, interactions (Взаимодействия) and claims (Претензии клиентов).
 
-Same conventions as `web.routes`: plain HTML forms, Post/Redirect/Get, a refused form is shown
+Same conventions as `web.common`: plain HTML forms, Post/Redirect/Get, a refused form is shown
 again with the error beside its field and the typed values kept. A stale edit (409) also lists
 what the other user changed, next to what this user typed; the form then carries the current
 version, so saving again is a deliberate overwrite.
@@ -59,17 +59,17 @@ from operational_app.domain import queries
 from operational_app.domain.common import get_or_404
 from operational_app.domain.errors import DomainError, NotFound, StaleVersion, ValidationFailed
 from operational_app.portal import invites as portal_invites
+from operational_app.web.common import (
+    PAGE_SIZE,
+    form_values,
+    int_or_none,
+    names_by_id,
+    redirect,
+    render,
+    request_lang,
+)
 from operational_app.web.formatting import local_input, parse_local_input, settings_zone
 from operational_app.web.forms import domain_error_message, form_errors
-from operational_app.web.routes import (
-    PAGE_SIZE,
-    _form_values,
-    _int_or_none,
-    _lang,
-    _names,
-    _redirect,
-    _render,
-)
 from operational_app.web.stale import is_stale, stale_changes
 
 router = APIRouter(include_in_schema=False)
@@ -102,7 +102,7 @@ def _choice(value: str | None, allowed: tuple[str, ...]) -> str:
 
 
 def _offset(value: str | None) -> int:
-    return min(_int_or_none(value) or 0, 2**31 - 1)
+    return min(int_or_none(value) or 0, 2**31 - 1)
 
 
 def _sort(value: str | None) -> str:
@@ -200,18 +200,18 @@ def template_globals() -> dict[str, Any]:
 
 def _lookup_names(session: Session) -> dict[str, dict[int, str]]:
     return {
-        "partners": _names(session, Partner),
-        "users": _names(session, User, "full_name"),
-        "contacts": _names(session, ContactPerson, "full_name"),
-        "contact_roles": _names(session, ContactRole),
-        "partner_roles": _names(session, PartnerRole),
-        "topics": _names(session, InteractionTopic),
+        "partners": names_by_id(session, Partner),
+        "users": names_by_id(session, User, "full_name"),
+        "contacts": names_by_id(session, ContactPerson, "full_name"),
+        "contact_roles": names_by_id(session, ContactRole),
+        "partner_roles": names_by_id(session, PartnerRole),
+        "topics": names_by_id(session, InteractionTopic),
         "deals": {d.id: f"{d.number} {d.name}" for d in session.query(Deal)},
-        "claims": _names(session, Claim, "number"),
-        "events": _names(session, MarketingEvent),
+        "claims": names_by_id(session, Claim, "number"),
+        "events": names_by_id(session, MarketingEvent),
         "reasons": classifier_service.claim_reason_paths(session),
-        "orders": _names(session, CustomerOrder, "number"),
-        "shipments": _names(session, Shipment, "number"),
+        "orders": names_by_id(session, CustomerOrder, "number"),
+        "shipments": names_by_id(session, Shipment, "number"),
     }
 
 
@@ -232,8 +232,8 @@ def contact_list(
 ) -> Response:
     filters = {
         "q": _text_filter(q),
-        "partner_id": _int_or_none(partner_id),
-        "contact_role_id": _int_or_none(contact_role_id),
+        "partner_id": int_or_none(partner_id),
+        "contact_role_id": int_or_none(contact_role_id),
         "sort": _sort(sort),
     }
     start = _offset(offset)
@@ -246,7 +246,7 @@ def contact_list(
         limit=PAGE_SIZE,
         offset=start,
     )
-    return _render(
+    return render(
         request,
         "contacts/list.html",
         {
@@ -272,7 +272,7 @@ def _contact_form(
     status_code: int = 200,
     new_invite_link: str | None = None,
 ) -> Response:
-    return _render(
+    return render(
         request,
         "contacts/form.html",
         {
@@ -327,22 +327,22 @@ def contact_card_page(
 
 @router.get("/contacts/new")
 def contact_new(request: Request, session: SessionDep, partner_id: str | None = None) -> Response:
-    return _contact_form(request, session, {"partner_id": str(_int_or_none(partner_id) or "")}, {})
+    return _contact_form(request, session, {"partner_id": str(int_or_none(partner_id) or "")}, {})
 
 
 @router.post("/contacts")
 async def contact_create(request: Request, session: SessionDep) -> Response:
-    values = await _form_values(request)
-    parsed = _parse(ContactCreate, values, _lang(request))
+    values = await form_values(request)
+    parsed = _parse(ContactCreate, values, request_lang(request))
     if isinstance(parsed, dict):
         return _contact_form(request, session, values, parsed, status_code=422)
     try:
         contact = contact_service.create_contact(session, **parsed.model_dump())
         session.commit()
     except DomainError as exc:
-        errors, code = _failure(session, exc, _lang(request))
+        errors, code = _failure(session, exc, request_lang(request))
         return _contact_form(request, session, values, errors, status_code=code)
-    return _redirect(f"/contacts/{contact.id}")
+    return redirect(f"/contacts/{contact.id}")
 
 
 @router.get("/contacts/{contact_id}")
@@ -358,9 +358,9 @@ async def contact_action(
     if action not in ("edit", "delete"):
         raise NotFound("action.unknown", f"Unknown contact action {action!r}.")
     contact = get_or_404(session, ContactPerson, contact_id)
-    values = await _form_values(request)
-    version = _int_or_none(values.get("version"))
-    lang = _lang(request)
+    values = await form_values(request)
+    version = int_or_none(values.get("version"))
+    lang = request_lang(request)
     if action == "delete":
         try:
             contact_service.delete_contact(session, contact, expected_version=version)
@@ -369,7 +369,7 @@ async def contact_action(
             errors, code = _failure(session, exc, lang)
             form = {f: getattr(contact, f) or "" for f in CONTACT_EDIT_FIELDS}
             return _contact_form(request, session, form, errors, contact=contact, status_code=code)
-        return _redirect(f"/partners/{contact.partner_id}")
+        return redirect(f"/partners/{contact.partner_id}")
     parsed = _parse(ContactCreate, {**values, "partner_id": str(contact.partner_id)}, lang)
     if isinstance(parsed, dict):
         return _contact_form(request, session, values, parsed, contact=contact, status_code=422)
@@ -387,7 +387,7 @@ async def contact_action(
         return _contact_form(
             request, session, values, errors, contact=contact, changes=changes, status_code=code
         )
-    return _redirect(f"/contacts/{contact.id}")
+    return redirect(f"/contacts/{contact.id}")
 
 
 # --- Partner roles (on the partner card) ------------------------------------------------------
@@ -396,22 +396,22 @@ async def contact_action(
 @router.post("/partners/{partner_id}/roles")
 async def partner_role_add(request: Request, session: SessionDep, partner_id: IdPath) -> Response:
     partner = get_or_404(session, Partner, partner_id)
-    values = await _form_values(request)
-    role_id = _int_or_none(values.get("partner_role_id"))
+    values = await form_values(request)
+    role_id = int_or_none(values.get("partner_role_id"))
     try:
         if role_id is None:
             raise ValidationFailed("text.required", "Choose a role.", field="partner_role_id")
         contact_service.add_partner_role(session, partner, role_id)
         session.commit()
     except DomainError as exc:
-        errors, code = _failure(session, exc, _lang(request))
-        return _render(
+        errors, code = _failure(session, exc, request_lang(request))
+        return render(
             request,
             "error.html",
             {"status_code": code, "detail": next(iter(errors.values())), "rule": exc.rule},
             status_code=code,
         )
-    return _redirect(f"/partners/{partner.id}#roles")
+    return redirect(f"/partners/{partner.id}#roles")
 
 
 @router.post("/partners/{partner_id}/roles/{link_id}/delete")
@@ -421,12 +421,12 @@ async def partner_role_remove(
     link = get_or_404(session, PartnerRoleLink, link_id)
     if link.partner_id != partner_id:
         raise NotFound("partner_role_links.not_found", "No such role on this partner.")
-    values = await _form_values(request)
+    values = await form_values(request)
     contact_service.remove_partner_role(
-        session, link, expected_version=_int_or_none(values.get("version"))
+        session, link, expected_version=int_or_none(values.get("version"))
     )
     session.commit()
-    return _redirect(f"/partners/{partner_id}#roles")
+    return redirect(f"/partners/{partner_id}#roles")
 
 
 # --- Interactions -----------------------------------------------------------------------------
@@ -484,9 +484,9 @@ def _interaction_form(
     changes: list | None = None,
     status_code: int = 200,
 ) -> Response:
-    partner_id = _int_or_none(str(form.get("partner_id") or ""))
+    partner_id = int_or_none(str(form.get("partner_id") or ""))
     template = "interactions/card.html" if interaction is not None else "interactions/form.html"
-    return _render(
+    return render(
         request,
         template,
         {
@@ -528,8 +528,8 @@ def interaction_list(
         "q": _text_filter(q),
         "kind": _choice(kind, INTERACTION_KINDS),
         "status": _choice(status, INTERACTION_STATUSES),
-        "partner_id": _int_or_none(partner_id),
-        "responsible_id": _int_or_none(responsible_id),
+        "partner_id": int_or_none(partner_id),
+        "responsible_id": int_or_none(responsible_id),
         "subject_type": _choice(subject_type, INTERACTION_SUBJECTS),
         "is_reviewed": _choice(is_reviewed, ("yes", "no")),
         "sort": _sort(sort),
@@ -548,7 +548,7 @@ def interaction_list(
         limit=PAGE_SIZE,
         offset=start,
     )
-    return _render(
+    return render(
         request,
         "interactions/list.html",
         {
@@ -580,9 +580,9 @@ def interaction_new(
         "direction": "outbound",
         "planned_at": _dt_local(_now_minute(), _zone(request)),
     }
-    pid = _int_or_none(partner_id)
-    deal = session.get(Deal, _int_or_none(deal_id) or 0)
-    claim = session.get(Claim, _int_or_none(claim_id) or 0)
+    pid = int_or_none(partner_id)
+    deal = session.get(Deal, int_or_none(deal_id) or 0)
+    claim = session.get(Claim, int_or_none(claim_id) or 0)
     # Who answers for it: the deal's manager (or the claim's responsible), else the partner's
     # manager, else whoever plans it.
     subject_owner = None
@@ -600,19 +600,19 @@ def interaction_new(
 
 @router.post("/interactions")
 async def interaction_create(request: Request, session: SessionDep) -> Response:
-    values = _split_subject(await _form_values(request))
-    parsed = _parse(InteractionCreate, _local_times(values, _zone(request)), _lang(request))
+    values = _split_subject(await form_values(request))
+    parsed = _parse(InteractionCreate, _local_times(values, _zone(request)), request_lang(request))
     if isinstance(parsed, dict):
         return _interaction_form(request, session, values, parsed, status_code=422)
     try:
         interaction = interaction_service.create_interaction(session, **parsed.model_dump())
         session.commit()
     except DomainError as exc:
-        errors, code = _failure(session, exc, _lang(request))
+        errors, code = _failure(session, exc, request_lang(request))
         if "subject_id" in errors or "subject_type" in errors:
             errors["subject"] = errors.pop("subject_id", None) or errors.pop("subject_type")
         return _interaction_form(request, session, values, errors, status_code=code)
-    return _redirect(f"/interactions/{interaction.id}")
+    return redirect(f"/interactions/{interaction.id}")
 
 
 @router.get("/interactions/{interaction_id}")
@@ -630,9 +630,9 @@ async def interaction_action(
     if action not in ("edit", "complete", "cancel", "review", "unreview", "delete"):
         raise NotFound("action.unknown", f"Unknown interaction action {action!r}.")
     interaction = get_or_404(session, Interaction, interaction_id)
-    values = _split_subject(await _form_values(request))
-    version = _int_or_none(values.get("version"))
-    lang = _lang(request)
+    values = _split_subject(await form_values(request))
+    version = int_or_none(values.get("version"))
+    lang = request_lang(request)
     zone = _zone(request)
     try:
         if action == "edit":
@@ -669,7 +669,7 @@ async def interaction_action(
         else:
             interaction_service.delete_interaction(session, interaction, expected_version=version)
             session.commit()
-            return _redirect(f"/partners/{interaction.partner_id}")
+            return redirect(f"/partners/{interaction.partner_id}")
         session.commit()
     except (DomainError, StaleDataError) as exc:
         errors, code = _failure(session, exc, lang, fallback=action)
@@ -688,7 +688,7 @@ async def interaction_action(
             changes=changes,
             status_code=code,
         )
-    return _redirect(f"/interactions/{interaction.id}")
+    return redirect(f"/interactions/{interaction.id}")
 
 
 # --- Claims -----------------------------------------------------------------------------------
@@ -755,7 +755,7 @@ def _claim_page(
     changes: list | None = None,
     status_code: int = 200,
 ) -> Response:
-    partner_id = claim.partner_id if claim else _int_or_none(str(form.get("partner_id") or ""))
+    partner_id = claim.partner_id if claim else int_or_none(str(form.get("partner_id") or ""))
     context: dict[str, Any] = {
         "form": form,
         "errors": errors,
@@ -770,7 +770,7 @@ def _claim_page(
             session, claim_id=claim.id, limit=200
         ).items
     template = "claims/card.html" if claim is not None else "claims/form.html"
-    return _render(request, template, context, status_code=status_code)
+    return render(request, template, context, status_code=status_code)
 
 
 def _claim_values(claim: Claim) -> dict[str, Any]:
@@ -796,9 +796,9 @@ def claim_list(
         "status": _choice(status, CLAIM_STATUSES),
         "result": _choice(result, CLAIM_RESULTS),
         "source": _choice(source, CLAIM_SOURCES),
-        "partner_id": _int_or_none(partner_id),
-        "claim_reason_id": _int_or_none(claim_reason_id),
-        "responsible_id": _int_or_none(responsible_id),
+        "partner_id": int_or_none(partner_id),
+        "claim_reason_id": int_or_none(claim_reason_id),
+        "responsible_id": int_or_none(responsible_id),
         "sort": _sort(sort),
     }
     start = _offset(offset)
@@ -815,7 +815,7 @@ def claim_list(
         limit=PAGE_SIZE,
         offset=start,
     )
-    return _render(
+    return render(
         request,
         "claims/list.html",
         {
@@ -838,9 +838,9 @@ def claim_new(
     shipment_id: str | None = None,
 ) -> Response:
     form = {
-        "partner_id": _int_or_none(partner_id) or "",
+        "partner_id": int_or_none(partner_id) or "",
         "source": _choice(source, CLAIM_SOURCES) or "claims_list",
-        "shipment_id": _int_or_none(shipment_id) or "",
+        "shipment_id": int_or_none(shipment_id) or "",
         "responsible_id": user.id,
     }
     return _claim_page(request, session, form, {})
@@ -848,17 +848,17 @@ def claim_new(
 
 @router.post("/claims")
 async def claim_create(request: Request, session: SessionDep) -> Response:
-    values = await _form_values(request)
-    parsed = _parse(ClaimCreate, _normalise_amount(values), _lang(request))
+    values = await form_values(request)
+    parsed = _parse(ClaimCreate, _normalise_amount(values), request_lang(request))
     if isinstance(parsed, dict):
         return _claim_page(request, session, values, parsed, status_code=422)
     try:
         claim = claim_service.create_claim(session, **parsed.model_dump())
         session.commit()
     except DomainError as exc:
-        errors, code = _failure(session, exc, _lang(request))
+        errors, code = _failure(session, exc, request_lang(request))
         return _claim_page(request, session, values, errors, status_code=code)
-    return _redirect(f"/claims/{claim.id}")
+    return redirect(f"/claims/{claim.id}")
 
 
 @router.get("/claims/{claim_id}")
@@ -875,9 +875,9 @@ async def claim_action(
     if action not in actions:
         raise NotFound("action.unknown", f"Unknown claim action {action!r}.")
     claim = get_or_404(session, Claim, claim_id)
-    values = await _form_values(request)
-    version = _int_or_none(values.get("version"))
-    lang = _lang(request)
+    values = await form_values(request)
+    version = int_or_none(values.get("version"))
+    lang = request_lang(request)
     try:
         if action == "edit":
             typed = _normalise_amount({**values, "partner_id": str(claim.partner_id)})
@@ -909,7 +909,7 @@ async def claim_action(
         elif action == "delete":
             claim_service.delete_claim(session, claim, expected_version=version)
             session.commit()
-            return _redirect("/claims")
+            return redirect("/claims")
         else:
             title = (values.get("title") or "")[:300]
             due = (values.get("due_date") or "").strip()
@@ -924,7 +924,7 @@ async def claim_action(
                 claim,
                 title=title,
                 due_date=due_date,
-                responsible_id=_int_or_none(values.get("task_responsible_id")),
+                responsible_id=int_or_none(values.get("task_responsible_id")),
             )
         session.commit()
     except (DomainError, StaleDataError) as exc:
@@ -936,7 +936,7 @@ async def claim_action(
         return _claim_page(
             request, session, form, errors, claim=claim, changes=changes, status_code=code
         )
-    return _redirect(f"/claims/{claim.id}")
+    return redirect(f"/claims/{claim.id}")
 
 
 @router.post("/claims/{claim_id}/tasks/{task_id}/{action}")
@@ -949,8 +949,8 @@ async def claim_task_action(
     task = get_or_404(session, ClaimTask, task_id)
     if task.claim_id != claim.id:
         raise NotFound("claim_tasks.not_found", "No such task on this claim.")
-    values = await _form_values(request)
-    version = _int_or_none(values.get("version"))
+    values = await form_values(request)
+    version = int_or_none(values.get("version"))
     try:
         service = {
             "complete": claim_service.complete_task,
@@ -960,8 +960,8 @@ async def claim_task_action(
         service(session, task, expected_version=version)
         session.commit()
     except (DomainError, StaleDataError) as exc:
-        errors, code = _failure(session, exc, _lang(request), fallback="tasks")
+        errors, code = _failure(session, exc, request_lang(request), fallback="tasks")
         return _claim_page(
             request, session, _claim_values(claim), errors, claim=claim, status_code=code
         )
-    return _redirect(f"/claims/{claim.id}#tasks")
+    return redirect(f"/claims/{claim.id}#tasks")

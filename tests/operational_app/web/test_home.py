@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from operational_app.db.models import User
 from operational_app.domain import deals as deal_service
 from operational_app.domain import interactions as interaction_service
-from operational_app.web.routes import my_work
+from operational_app.web.home import my_work
 from tests.operational_app.utils import engagement
 from tests.operational_app.utils.factories import (
     Classifiers,

@@ -1,0 +1,240 @@
+"""Коммерческие предложения: list, entry form and the offer card with its actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+from sqlalchemy.orm.exc import StaleDataError
+
+from operational_app.api.deps import CurrentUser, IdPath, SessionDep
+from operational_app.db.models import (
+    OFFER_STATUSES,
+    CommercialOffer,
+)
+from operational_app.domain import offers as offer_service
+from operational_app.domain import sales_queries
+from operational_app.domain.common import get_or_404
+from operational_app.domain.errors import DomainError, NotFound
+from operational_app.i18n import translate
+from operational_app.web.common import (
+    PAGE_SIZE,
+    form_values,
+    int_or_none,
+    redirect,
+    render,
+    request_lang,
+)
+from operational_app.web.sales import (
+    OFFER_HEADER_FIELDS,
+    OFFER_LINE_EDIT_FIELDS,
+    LineEditForm,
+    LineForm,
+    OfferForm,
+    OfferHeaderForm,
+    document_form,
+    errors_of,
+    filter_text,
+    header_choices,
+    header_labels,
+    line_changes,
+    posted_fields,
+    reference_labels,
+    sales_choices,
+    sort_order,
+    stale_diff,
+)
+
+router = APIRouter(include_in_schema=False)
+
+
+# Commercial offers
+
+
+@router.get("/offers")
+def offer_list(
+    request: Request,
+    session: SessionDep,
+    q: str | None = None,
+    status: str | None = None,
+    partner_id: str | None = None,
+    sort: str | None = None,
+    offset: str | None = None,
+) -> Response:
+    filters = {
+        "q": filter_text(q),
+        "status": status if status in OFFER_STATUSES else "",
+        "partner_id": int_or_none(partner_id),
+        "sort": sort_order(sort, sales_queries.OFFER_SORTS),
+    }
+    start = min(int_or_none(offset) or 0, 2**31 - 1)
+    page = sales_queries.list_offers(
+        session,
+        q=filters["q"] or None,
+        status=filters["status"] or None,
+        partner_id=filters["partner_id"],
+        sort=filters["sort"] or None,
+        limit=PAGE_SIZE,
+        offset=start,
+    )
+    return render(
+        request,
+        "offers/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "offset": start,
+            "page_size": PAGE_SIZE,
+            **sales_choices(session),
+        },
+    )
+
+
+@router.get("/offers/new")
+def offer_new(
+    request: Request, session: SessionDep, partner_id: str | None = None, deal_id: str | None = None
+) -> Response:
+    form = {"partner_id": int_or_none(partner_id) or "", "deal_id": int_or_none(deal_id) or ""}
+    return document_form(request, session, "offers/form.html", form, {})
+
+
+@router.post("/offers")
+async def offer_create(request: Request, session: SessionDep) -> Response:
+    values = await form_values(request)
+    try:
+        form = OfferForm.model_validate(values)
+        offer = offer_service.create_offer(session, **form.model_dump())
+        session.commit()
+    except (ValidationError, DomainError) as exc:
+        session.rollback()
+        errors, code = errors_of(exc, request, "partner_id")
+        return document_form(request, session, "offers/form.html", values, errors, code)
+    return redirect(f"/offers/{offer.id}")
+
+
+def _offer_card(
+    request,
+    session,
+    offer,
+    form=None,
+    errors=None,
+    status_code=200,
+    *,
+    action: str = "",
+    changes: list | None = None,
+    stale_caption: str = "",
+) -> Response:
+    return render(
+        request,
+        "offers/card.html",
+        {
+            "offer": offer,
+            "lines": offer_service.offer_lines(session, offer.id),
+            "orders": offer_service.offer_orders(session, offer.id),
+            "form": form or {},
+            "errors": errors or {},
+            "failed_action": action,
+            "changes": changes or [],
+            "stale_caption": stale_caption,
+            **reference_labels(session, offer),
+            **header_choices(session, offer),
+            **sales_choices(session),
+        },
+        status_code,
+    )
+
+
+@router.get("/offers/{offer_id}")
+def offer_card(request: Request, session: SessionDep, offer_id: IdPath) -> Response:
+    return _offer_card(request, session, get_or_404(session, CommercialOffer, offer_id))
+
+
+@router.post("/offers/{offer_id}/{action}")
+async def offer_action(
+    request: Request, session: SessionDep, user: CurrentUser, offer_id: IdPath, action: str
+) -> Response:
+    offer = get_or_404(session, CommercialOffer, offer_id)
+    values = await form_values(request)
+    version = int_or_none(values.get("version"))
+    target = f"/offers/{offer.id}"
+    edited: Any = None
+    try:
+        if action == "edit":
+            edited = offer
+            header = OfferHeaderForm.model_validate(values)
+            offer_service.update_offer(
+                session,
+                offer,
+                posted_fields(header, values, OFFER_HEADER_FIELDS),
+                expected_version=header.version,
+            )
+        elif action == "add_line":
+            line = LineForm.model_validate(values)
+            offer_service.add_line(session, offer, line.model_dump(exclude_none=True))
+        elif action == "edit_line":
+            line_id = int_or_none(values.get("line_id")) or 0
+            edited = offer_service.get_line(session, offer, line_id)
+            line_form = LineEditForm.model_validate(values)
+            offer_service.update_line(
+                session,
+                offer,
+                edited,
+                line_changes(line_form, values, OFFER_LINE_EDIT_FIELDS),
+                expected_version=line_form.version,
+            )
+        elif action == "delete_line":
+            line_id = int_or_none(values.get("line_id")) or 0
+            offer_service.delete_line(
+                session,
+                offer,
+                offer_service.get_line(session, offer, line_id),
+                expected_version=version,
+            )
+        elif action == "send":
+            offer_service.send_offer(session, offer, expected_version=version)
+        elif action == "accept":
+            order = offer_service.accept_offer(
+                session,
+                offer,
+                warehouse_id=int_or_none(values.get("warehouse_id")),
+                expected_version=version,
+                decided_by_id=user.id,
+            )
+            session.flush()
+            target = f"/orders/{order.id}"
+        elif action == "reject":
+            offer_service.reject_offer(
+                session, offer, expected_version=version, decided_by_id=user.id
+            )
+        elif action == "expire":
+            offer_service.expire_offer(session, offer, expected_version=version)
+        elif action == "delete":
+            offer_service.delete_offer(session, offer, expected_version=version)
+            target = "/offers"
+        else:
+            raise NotFound("action.unknown", f"Unknown action {action!r}.")
+        session.commit()
+    except (ValidationError, DomainError, StaleDataError) as exc:
+        session.rollback()
+        errors, code = errors_of(exc, request, action)
+        changes, caption = [], ""
+        if edited is offer:
+            labels = header_labels(session, offer)
+            changes = stale_diff(exc, offer, values, OFFER_HEADER_FIELDS, labels)
+        elif edited is not None:
+            changes = stale_diff(exc, edited, values, OFFER_LINE_EDIT_FIELDS)
+            caption = translate("order.line_n", request_lang(request), line=edited.line_number)
+        return _offer_card(
+            request,
+            session,
+            offer,
+            values,
+            errors,
+            code,
+            action=action,
+            changes=changes,
+            stale_caption=caption,
+        )
+    return redirect(target)

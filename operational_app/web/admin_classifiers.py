@@ -28,13 +28,16 @@ from operational_app.domain import queries
 from operational_app.domain.errors import DomainError, NotFound
 from operational_app.web.common import (
     PAGE_SIZE,
+    failure_errors,
     form_values,
     int_or_none,
+    page_offset,
+    parse_form,
     redirect,
     render,
     request_lang,
+    text_filter,
 )
-from operational_app.web.engagement import _failure, _offset, _parse, _text_filter
 from operational_app.web.stale import is_stale, stale_changes
 
 router = APIRouter(include_in_schema=False, dependencies=[require_role("administrator")])
@@ -105,11 +108,11 @@ def _list_page(
 ) -> Response:
     params = request.query_params
     filters = {
-        "q": _text_filter(params.get("q")),
+        "q": text_filter(params.get("q")),
         "include_deleted": params.get("include_deleted") == "1",
         "deal_kind_id": int_or_none(params.get("deal_kind_id")),
     }
-    start = _offset(params.get("offset"))
+    start = page_offset(params.get("offset"))
     page = service.list_entries(
         session,
         key,
@@ -181,14 +184,14 @@ async def classifier_create(request: Request, session: SessionDep, key: str) -> 
     service.spec_for(key)
     values = await form_values(request)
     create_schema = CLASSIFIER_SCHEMAS[key][0]
-    parsed = _parse(create_schema, _form_input(key, values), request_lang(request))
+    parsed = parse_form(create_schema, _form_input(key, values), request_lang(request))
     if isinstance(parsed, dict):
         return _list_page(request, session, key, form=values, errors=parsed, status_code=422)
     try:
         entry = service.create_entry(session, key, parsed.model_dump())
         session.commit()
     except DomainError as exc:
-        errors, code = _failure(session, exc, request_lang(request))
+        errors, code = failure_errors(session, exc, request_lang(request))
         return _list_page(request, session, key, form=values, errors=errors, status_code=code)
     suffix = f"?deal_kind_id={entry.deal_kind_id}" if key == "sales-stages" else ""
     return redirect(f"/admin/classifiers/{key}{suffix}")
@@ -219,7 +222,7 @@ async def classifier_action(
             data = _form_input(key, values)
             if key == "sales-stages":
                 data["deal_kind_id"] = str(entry.deal_kind_id)
-            parsed = _parse(create_schema, data, lang)
+            parsed = parse_form(create_schema, data, lang)
             if isinstance(parsed, dict):
                 return _edit_page(
                     request, session, key, entry, form=values, errors=parsed, status_code=422
@@ -236,7 +239,7 @@ async def classifier_action(
             service.move_stage(session, entry, action)
         session.commit()
     except (DomainError, StaleDataError) as exc:
-        errors, code = _failure(session, exc, lang, fallback=action)
+        errors, code = failure_errors(session, exc, lang, fallback=action)
         fields = tuple(field for field, _ in FIELDS[key])
         changes = stale_changes(entry, values, fields) if is_stale(exc) and action == "edit" else []
         form = values if action == "edit" else None

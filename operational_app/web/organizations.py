@@ -23,8 +23,7 @@ from operational_app.db.models import Organization
 from operational_app.domain import organizations as service
 from operational_app.domain.common import get_or_404
 from operational_app.domain.errors import DomainError
-from operational_app.web.common import form_values, redirect, render, request_lang
-from operational_app.web.engagement import _failure
+from operational_app.web.common import failure_errors, form_values, redirect, render, request_lang
 from operational_app.web.forms import FormModel, form_errors
 from operational_app.web.stale import is_stale, stale_changes
 
@@ -126,7 +125,7 @@ async def organization_create(request: Request, session: SessionDep) -> Response
         service.create_organization(session, form.fields())
         session.commit()
     except DomainError as exc:
-        errors, code = _failure(session, exc, lang)
+        errors, code = failure_errors(session, exc, lang)
         return _form_page(request, None, values, errors, status_code=code)
     return redirect(BASE)
 
@@ -154,7 +153,7 @@ async def organization_update(
         )
         session.commit()
     except (DomainError, StaleDataError) as exc:
-        errors, code = _failure(session, exc, lang)
+        errors, code = failure_errors(session, exc, lang)
         changes = []
         if is_stale(exc):
             session.refresh(organization)

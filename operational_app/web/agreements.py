@@ -30,13 +30,13 @@ from operational_app.web.common import (
     redirect,
     render,
     request_lang,
+    text_filter,
 )
 from operational_app.web.formatting import format_input_number
 from operational_app.web.sales import (
     AgreementForm,
     enum_labels,
     errors_of,
-    filter_text,
     sales_choices,
     sort_order,
     stale_diff,
@@ -59,7 +59,7 @@ def agreement_list(
     offset: str | None = None,
 ) -> Response:
     filters = {
-        "q": filter_text(q),
+        "q": text_filter(q),
         "kind": kind if kind in AGREEMENT_KINDS else "",
         "partner_id": int_or_none(partner_id),
         "sort": sort_order(sort, sales_queries.AGREEMENT_SORTS),

@@ -26,6 +26,7 @@ from operational_app.web.common import (
     redirect,
     render,
     request_lang,
+    text_filter,
 )
 from operational_app.web.sales import (
     OFFER_HEADER_FIELDS,
@@ -36,7 +37,6 @@ from operational_app.web.sales import (
     OfferHeaderForm,
     document_form,
     errors_of,
-    filter_text,
     header_choices,
     header_labels,
     line_changes,
@@ -64,7 +64,7 @@ def offer_list(
     offset: str | None = None,
 ) -> Response:
     filters = {
-        "q": filter_text(q),
+        "q": text_filter(q),
         "status": status if status in OFFER_STATUSES else "",
         "partner_id": int_or_none(partner_id),
         "sort": sort_order(sort, sales_queries.OFFER_SORTS),

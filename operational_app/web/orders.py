@@ -35,6 +35,7 @@ from operational_app.web.common import (
     redirect,
     render,
     request_lang,
+    text_filter,
 )
 from operational_app.web.sales import (
     ORDER_HEADER_FIELDS,
@@ -49,7 +50,6 @@ from operational_app.web.sales import (
     ScheduleItemForm,
     document_form,
     errors_of,
-    filter_text,
     header_choices,
     header_labels,
     line_changes,
@@ -78,7 +78,7 @@ def order_list(
     offset: str | None = None,
 ) -> Response:
     filters = {
-        "q": filter_text(q),
+        "q": text_filter(q),
         "status": status if status in ORDER_STATUSES else "",
         "partner_id": int_or_none(partner_id),
         "requires_approval": "1" if requires_approval == "1" else "",

@@ -21,12 +21,12 @@ from operational_app.web.common import (
     int_or_none,
     redirect,
     render,
+    text_filter,
 )
 from operational_app.web.sales import (
     ProductForm,
     StockForm,
     errors_of,
-    filter_text,
     sales_choices,
     sort_order,
     stale_diff,
@@ -50,7 +50,7 @@ def product_list(
 
 
 def _product_list(request, session, q, sort, offset, form, errors, status_code=200) -> Response:
-    filters = {"q": filter_text(q), "sort": sort_order(sort, sales_queries.PRODUCT_SORTS)}
+    filters = {"q": text_filter(q), "sort": sort_order(sort, sales_queries.PRODUCT_SORTS)}
     start = min(int_or_none(offset) or 0, 2**31 - 1)
     page = sales_queries.list_products(
         session, q=filters["q"] or None, sort=filters["sort"] or None, limit=PAGE_SIZE, offset=start

@@ -215,10 +215,6 @@ def line_changes(form: LineEditForm, values: dict[str, str], fields: tuple[str, 
     }
 
 
-def filter_text(value: str | None) -> str:
-    return (value or "").replace("\x00", "")[:200]
-
-
 def sort_order(value: str | None, allowed: tuple[str, ...]) -> str:
     return value if value and value.lstrip("-") in allowed else ""
 

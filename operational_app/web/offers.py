@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from operational_app.api.deps import CurrentUser, IdPath, SessionDep
@@ -17,7 +18,7 @@ from operational_app.db.models import (
 from operational_app.domain import offers as offer_service
 from operational_app.domain import sales_queries
 from operational_app.domain.common import get_or_404
-from operational_app.domain.errors import DomainError, NotFound
+from operational_app.domain.errors import DomainError
 from operational_app.i18n import translate
 from operational_app.web.common import (
     PAGE_SIZE,
@@ -31,6 +32,7 @@ from operational_app.web.common import (
 from operational_app.web.sales import (
     OFFER_HEADER_FIELDS,
     OFFER_LINE_EDIT_FIELDS,
+    Attempt,
     LineEditForm,
     LineForm,
     OfferForm,
@@ -151,75 +153,25 @@ def offer_card(request: Request, session: SessionDep, offer_id: IdPath) -> Respo
     return _offer_card(request, session, get_or_404(session, CommercialOffer, offer_id))
 
 
-@router.post("/offers/{offer_id}/{action}")
-async def offer_action(
-    request: Request, session: SessionDep, user: CurrentUser, offer_id: IdPath, action: str
+async def _offer_action(
+    request: Request,
+    session: Session,
+    offer_id: int,
+    action: str,
+    work: Callable[[Attempt], str | None],
 ) -> Response:
+    """Run `work` on the offer and commit, then back to the card (or to where `work` says); a
+    refusal re-renders the card with the error beside the form of `action`."""
     offer = get_or_404(session, CommercialOffer, offer_id)
-    values = await form_values(request)
-    version = int_or_none(values.get("version"))
-    target = f"/offers/{offer.id}"
-    edited: Any = None
+    attempt = Attempt(offer, await form_values(request))
     try:
-        if action == "edit":
-            edited = offer
-            header = OfferHeaderForm.model_validate(values)
-            offer_service.update_offer(
-                session,
-                offer,
-                posted_fields(header, values, OFFER_HEADER_FIELDS),
-                expected_version=header.version,
-            )
-        elif action == "add_line":
-            line = LineForm.model_validate(values)
-            offer_service.add_line(session, offer, line.model_dump(exclude_none=True))
-        elif action == "edit_line":
-            line_id = int_or_none(values.get("line_id")) or 0
-            edited = offer_service.get_line(session, offer, line_id)
-            line_form = LineEditForm.model_validate(values)
-            offer_service.update_line(
-                session,
-                offer,
-                edited,
-                line_changes(line_form, values, OFFER_LINE_EDIT_FIELDS),
-                expected_version=line_form.version,
-            )
-        elif action == "delete_line":
-            line_id = int_or_none(values.get("line_id")) or 0
-            offer_service.delete_line(
-                session,
-                offer,
-                offer_service.get_line(session, offer, line_id),
-                expected_version=version,
-            )
-        elif action == "send":
-            offer_service.send_offer(session, offer, expected_version=version)
-        elif action == "accept":
-            order = offer_service.accept_offer(
-                session,
-                offer,
-                warehouse_id=int_or_none(values.get("warehouse_id")),
-                expected_version=version,
-                decided_by_id=user.id,
-            )
-            session.flush()
-            target = f"/orders/{order.id}"
-        elif action == "reject":
-            offer_service.reject_offer(
-                session, offer, expected_version=version, decided_by_id=user.id
-            )
-        elif action == "expire":
-            offer_service.expire_offer(session, offer, expected_version=version)
-        elif action == "delete":
-            offer_service.delete_offer(session, offer, expected_version=version)
-            target = "/offers"
-        else:
-            raise NotFound("action.unknown", f"Unknown action {action!r}.")
+        target = work(attempt) or f"/offers/{offer.id}"
         session.commit()
     except (ValidationError, DomainError, StaleDataError) as exc:
         session.rollback()
         errors, code = errors_of(exc, request, action)
         changes, caption = [], ""
+        values, edited = attempt.values, attempt.edited
         if edited is offer:
             labels = header_labels(session, offer)
             changes = stale_diff(exc, offer, values, OFFER_HEADER_FIELDS, labels)
@@ -238,3 +190,109 @@ async def offer_action(
             stale_caption=caption,
         )
     return redirect(target)
+
+
+def _line_id(attempt: Attempt) -> int:
+    return int_or_none(attempt.values.get("line_id")) or 0
+
+
+@router.post("/offers/{offer_id}/edit")
+async def offer_edit(request: Request, session: SessionDep, offer_id: IdPath) -> Response:
+    def edit(attempt: Attempt) -> None:
+        attempt.edited = attempt.document
+        header = OfferHeaderForm.model_validate(attempt.values)
+        changes = posted_fields(header, attempt.values, OFFER_HEADER_FIELDS)
+        offer_service.update_offer(
+            session, attempt.document, changes, expected_version=header.version
+        )
+
+    return await _offer_action(request, session, offer_id, "edit", edit)
+
+
+@router.post("/offers/{offer_id}/add_line")
+async def offer_add_line(request: Request, session: SessionDep, offer_id: IdPath) -> Response:
+    def add_line(attempt: Attempt) -> None:
+        line = LineForm.model_validate(attempt.values)
+        offer_service.add_line(session, attempt.document, line.model_dump(exclude_none=True))
+
+    return await _offer_action(request, session, offer_id, "add_line", add_line)
+
+
+@router.post("/offers/{offer_id}/edit_line")
+async def offer_edit_line(request: Request, session: SessionDep, offer_id: IdPath) -> Response:
+    def edit_line(attempt: Attempt) -> None:
+        attempt.edited = offer_service.get_line(session, attempt.document, _line_id(attempt))
+        line_form = LineEditForm.model_validate(attempt.values)
+        offer_service.update_line(
+            session,
+            attempt.document,
+            attempt.edited,
+            line_changes(line_form, attempt.values, OFFER_LINE_EDIT_FIELDS),
+            expected_version=line_form.version,
+        )
+
+    return await _offer_action(request, session, offer_id, "edit_line", edit_line)
+
+
+@router.post("/offers/{offer_id}/delete_line")
+async def offer_delete_line(request: Request, session: SessionDep, offer_id: IdPath) -> Response:
+    def delete_line(attempt: Attempt) -> None:
+        line = offer_service.get_line(session, attempt.document, _line_id(attempt))
+        offer_service.delete_line(session, attempt.document, line, expected_version=attempt.version)
+
+    return await _offer_action(request, session, offer_id, "delete_line", delete_line)
+
+
+@router.post("/offers/{offer_id}/send")
+async def offer_send(request: Request, session: SessionDep, offer_id: IdPath) -> Response:
+    def send(attempt: Attempt) -> None:
+        offer_service.send_offer(session, attempt.document, expected_version=attempt.version)
+
+    return await _offer_action(request, session, offer_id, "send", send)
+
+
+@router.post("/offers/{offer_id}/accept")
+async def offer_accept(
+    request: Request, session: SessionDep, user: CurrentUser, offer_id: IdPath
+) -> Response:
+    def accept(attempt: Attempt) -> str:
+        order = offer_service.accept_offer(
+            session,
+            attempt.document,
+            warehouse_id=int_or_none(attempt.values.get("warehouse_id")),
+            expected_version=attempt.version,
+            decided_by_id=user.id,
+        )
+        session.flush()
+        return f"/orders/{order.id}"
+
+    return await _offer_action(request, session, offer_id, "accept", accept)
+
+
+@router.post("/offers/{offer_id}/reject")
+async def offer_reject(
+    request: Request, session: SessionDep, user: CurrentUser, offer_id: IdPath
+) -> Response:
+    def reject(attempt: Attempt) -> None:
+        offer_service.reject_offer(
+            session, attempt.document, expected_version=attempt.version, decided_by_id=user.id
+        )
+
+    return await _offer_action(request, session, offer_id, "reject", reject)
+
+
+@router.post("/offers/{offer_id}/expire")
+async def offer_expire(request: Request, session: SessionDep, offer_id: IdPath) -> Response:
+    def expire(attempt: Attempt) -> None:
+        offer_service.expire_offer(session, attempt.document, expected_version=attempt.version)
+
+    return await _offer_action(request, session, offer_id, "expire", expire)
+
+
+@router.post("/offers/{offer_id}/delete")
+async def offer_delete(request: Request, session: SessionDep, offer_id: IdPath) -> Response:
+    def delete(attempt: Attempt) -> str:
+        offer_service.delete_offer(session, attempt.document, expected_version=attempt.version)
+        return "/offers"
+
+    return await _offer_action(request, session, offer_id, "delete", delete)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -40,6 +38,7 @@ from operational_app.web.common import (
 from operational_app.web.sales import (
     ORDER_HEADER_FIELDS,
     ORDER_LINE_EDIT_FIELDS,
+    Attempt,
     LineEditForm,
     LineForm,
     MoveForm,
@@ -228,31 +227,17 @@ def _line_of(session: Session, order: CustomerOrder, values: dict[str, str]) -> 
     return order_service.get_line(session, order, int_or_none(values.get("line_id")) or 0)
 
 
-@dataclass
-class _Attempt:
-    """One action posted from the order card: the order, what the form posted, and the row
-    being edited (the header or a line), whose stale fields are shown when the edit is refused."""
-
-    order: CustomerOrder
-    values: dict[str, str]
-    edited: Any = None
-
-    @property
-    def version(self) -> int | None:
-        return int_or_none(self.values.get("version"))
-
-
 async def _order_action(
     request: Request,
     session: Session,
     order_id: int,
     action: str,
-    work: Callable[[_Attempt], str | None],
+    work: Callable[[Attempt], str | None],
 ) -> Response:
     """Run `work` on the order and commit, then back to the card (or to where `work` says); a
     refusal re-renders the card with the error beside the form of `action`."""
     order = get_or_404(session, CustomerOrder, order_id)
-    attempt = _Attempt(order, await form_values(request))
+    attempt = Attempt(order, await form_values(request))
     try:
         target = work(attempt) or f"/orders/{order.id}"
         session.commit()
@@ -284,21 +269,23 @@ async def _order_action(
 
 @router.post("/orders/{order_id}/edit")
 async def order_edit(request: Request, session: SessionDep, order_id: IdPath) -> Response:
-    def edit(attempt: _Attempt) -> None:
-        attempt.edited = attempt.order
+    def edit(attempt: Attempt) -> None:
+        attempt.edited = attempt.document
         header = OrderHeaderForm.model_validate(attempt.values)
         changes = posted_fields(header, attempt.values, ORDER_HEADER_FIELDS)
-        order_service.update_order(session, attempt.order, changes, expected_version=header.version)
+        order_service.update_order(
+            session, attempt.document, changes, expected_version=header.version
+        )
 
     return await _order_action(request, session, order_id, "edit", edit)
 
 
 @router.post("/orders/{order_id}/add_line")
 async def order_add_line(request: Request, session: SessionDep, order_id: IdPath) -> Response:
-    def add_line(attempt: _Attempt) -> None:
+    def add_line(attempt: Attempt) -> None:
         line = LineForm.model_validate(attempt.values)
         fields = line.model_dump(exclude_none=True, exclude={"price_adjustment"})
-        order_service.add_line(session, attempt.order, fields)
+        order_service.add_line(session, attempt.document, fields)
 
     return await _order_action(request, session, order_id, "add_line", add_line)
 
@@ -307,12 +294,12 @@ async def order_add_line(request: Request, session: SessionDep, order_id: IdPath
 async def order_edit_line(
     request: Request, session: SessionDep, order_id: IdPath, user: CurrentUser
 ) -> Response:
-    def edit_line(attempt: _Attempt) -> None:
-        attempt.edited = _line_of(session, attempt.order, attempt.values)
+    def edit_line(attempt: Attempt) -> None:
+        attempt.edited = _line_of(session, attempt.document, attempt.values)
         line_form = LineEditForm.model_validate(attempt.values)
         order_service.update_line(
             session,
-            attempt.order,
+            attempt.document,
             attempt.edited,
             line_changes(line_form, attempt.values, ORDER_LINE_EDIT_FIELDS),
             expected_version=line_form.version,
@@ -326,10 +313,10 @@ async def order_edit_line(
 async def order_delete_line(
     request: Request, session: SessionDep, order_id: IdPath, user: CurrentUser
 ) -> Response:
-    def delete_line(attempt: _Attempt) -> None:
-        line = _line_of(session, attempt.order, attempt.values)
+    def delete_line(attempt: Attempt) -> None:
+        line = _line_of(session, attempt.document, attempt.values)
         order_service.delete_line(
-            session, attempt.order, line, expected_version=attempt.version, user_id=user.id
+            session, attempt.document, line, expected_version=attempt.version, user_id=user.id
         )
 
     return await _order_action(request, session, order_id, "delete_line", delete_line)
@@ -339,8 +326,8 @@ async def order_delete_line(
 async def order_reserve_all(
     request: Request, session: SessionDep, order_id: IdPath, user: CurrentUser
 ) -> Response:
-    def reserve_all(attempt: _Attempt) -> None:
-        order_service.reserve_order(session, attempt.order, user_id=user.id)
+    def reserve_all(attempt: Attempt) -> None:
+        order_service.reserve_order(session, attempt.document, user_id=user.id)
 
     return await _order_action(request, session, order_id, "reserve_all", reserve_all)
 
@@ -349,10 +336,10 @@ async def order_reserve_all(
 async def order_reserve(
     request: Request, session: SessionDep, order_id: IdPath, user: CurrentUser
 ) -> Response:
-    def reserve(attempt: _Attempt) -> None:
+    def reserve(attempt: Attempt) -> None:
         qty = QtyForm.model_validate(attempt.values).quantity
-        line = _line_of(session, attempt.order, attempt.values)
-        order_service.reserve_line(session, attempt.order, line, qty, user_id=user.id)
+        line = _line_of(session, attempt.document, attempt.values)
+        order_service.reserve_line(session, attempt.document, line, qty, user_id=user.id)
 
     return await _order_action(request, session, order_id, "reserve", reserve)
 
@@ -361,10 +348,10 @@ async def order_reserve(
 async def order_release(
     request: Request, session: SessionDep, order_id: IdPath, user: CurrentUser
 ) -> Response:
-    def release(attempt: _Attempt) -> None:
+    def release(attempt: Attempt) -> None:
         qty = QtyForm.model_validate(attempt.values).quantity
-        line = _line_of(session, attempt.order, attempt.values)
-        order_service.release_reserve(session, attempt.order, line, qty, user_id=user.id)
+        line = _line_of(session, attempt.document, attempt.values)
+        order_service.release_reserve(session, attempt.document, line, qty, user_id=user.id)
 
     return await _order_action(request, session, order_id, "release", release)
 
@@ -373,8 +360,8 @@ async def order_release(
 async def order_release_excess(
     request: Request, session: SessionDep, order_id: IdPath, user: CurrentUser
 ) -> Response:
-    def release_excess(attempt: _Attempt) -> None:
-        order_service.release_excess(session, attempt.order, user_id=user.id)
+    def release_excess(attempt: Attempt) -> None:
+        order_service.release_excess(session, attempt.document, user_id=user.id)
 
     return await _order_action(request, session, order_id, "release_excess", release_excess)
 
@@ -383,9 +370,9 @@ async def order_release_excess(
 async def order_move_reserve(
     request: Request, session: SessionDep, order_id: IdPath, user: CurrentUser
 ) -> Response:
-    def move_reserve(attempt: _Attempt) -> None:
+    def move_reserve(attempt: Attempt) -> None:
         move = MoveForm.model_validate(attempt.values)
-        source = order_service.get_line(session, attempt.order, move.line_id)
+        source = order_service.get_line(session, attempt.document, move.line_id)
         other = session.get(CustomerOrderLine, move.to_line_id)
         if other is None or other.deleted_at is not None:
             raise NotFound("order_line.not_found", "The target line does not exist.")
@@ -398,9 +385,9 @@ async def order_move_reserve(
 async def order_submit(
     request: Request, session: SessionDep, order_id: IdPath, user: CurrentUser
 ) -> Response:
-    def submit(attempt: _Attempt) -> None:
+    def submit(attempt: Attempt) -> None:
         order_service.submit_order(
-            session, attempt.order, expected_version=attempt.version, user=user
+            session, attempt.document, expected_version=attempt.version, user=user
         )
 
     return await _order_action(request, session, order_id, "submit", submit)
@@ -410,8 +397,10 @@ async def order_submit(
 async def order_approve(
     request: Request, session: SessionDep, order_id: IdPath, user: CurrentUser
 ) -> Response:
-    def approve(attempt: _Attempt) -> None:
-        order_service.approve_order(session, attempt.order, user, expected_version=attempt.version)
+    def approve(attempt: Attempt) -> None:
+        order_service.approve_order(
+            session, attempt.document, user, expected_version=attempt.version
+        )
 
     return await _order_action(request, session, order_id, "approve", approve)
 
@@ -420,9 +409,9 @@ async def order_approve(
 async def order_cancel(
     request: Request, session: SessionDep, order_id: IdPath, user: CurrentUser
 ) -> Response:
-    def cancel(attempt: _Attempt) -> None:
+    def cancel(attempt: Attempt) -> None:
         order_service.cancel_order(
-            session, attempt.order, expected_version=attempt.version, user_id=user.id
+            session, attempt.document, expected_version=attempt.version, user_id=user.id
         )
 
     return await _order_action(request, session, order_id, "cancel", cancel)
@@ -430,8 +419,10 @@ async def order_cancel(
 
 @router.post("/orders/{order_id}/to_ship")
 async def order_to_ship(request: Request, session: SessionDep, order_id: IdPath) -> Response:
-    def to_ship(attempt: _Attempt) -> None:
-        order_service.release_to_shipping(session, attempt.order, expected_version=attempt.version)
+    def to_ship(attempt: Attempt) -> None:
+        order_service.release_to_shipping(
+            session, attempt.document, expected_version=attempt.version
+        )
 
     return await _order_action(request, session, order_id, "to_ship", to_ship)
 
@@ -440,31 +431,31 @@ async def order_to_ship(request: Request, session: SessionDep, order_id: IdPath)
 async def order_return_to_draft(
     request: Request, session: SessionDep, order_id: IdPath
 ) -> Response:
-    def return_to_draft(attempt: _Attempt) -> None:
-        order_service.return_to_draft(session, attempt.order, expected_version=attempt.version)
+    def return_to_draft(attempt: Attempt) -> None:
+        order_service.return_to_draft(session, attempt.document, expected_version=attempt.version)
 
     return await _order_action(request, session, order_id, "return_to_draft", return_to_draft)
 
 
 @router.post("/orders/{order_id}/close")
 async def order_close(request: Request, session: SessionDep, order_id: IdPath) -> Response:
-    def close(attempt: _Attempt) -> None:
-        order_service.close_order(session, attempt.order, expected_version=attempt.version)
+    def close(attempt: Attempt) -> None:
+        order_service.close_order(session, attempt.document, expected_version=attempt.version)
 
     return await _order_action(request, session, order_id, "close", close)
 
 
 @router.post("/orders/{order_id}/ship")
 async def order_ship(request: Request, session: SessionDep, order_id: IdPath) -> Response:
-    def ship(attempt: _Attempt) -> None:
+    def ship(attempt: Attempt) -> None:
         lines = []
-        for line in order_service.order_lines(session, attempt.order.id):
+        for line in order_service.order_lines(session, attempt.document.id):
             raw = (attempt.values.get(f"ship_{line.id}") or "").strip()
             if raw:
                 qty = QtyForm.model_validate({"quantity": raw}).quantity
                 lines.append({"order_line_id": line.id, "quantity": qty})
         order_service.record_shipment(
-            session, attempt.order, lines, expected_version=attempt.version
+            session, attempt.document, lines, expected_version=attempt.version
         )
 
     return await _order_action(request, session, order_id, "ship", ship)
@@ -472,10 +463,10 @@ async def order_ship(request: Request, session: SessionDep, order_id: IdPath) ->
 
 @router.post("/orders/{order_id}/pay")
 async def order_pay(request: Request, session: SessionDep, order_id: IdPath) -> Response:
-    def pay(attempt: _Attempt) -> None:
+    def pay(attempt: Attempt) -> None:
         payment = PaymentForm.model_validate(attempt.values)
         order_service.record_payment(
-            session, attempt.order, payment.amount, expected_version=attempt.version
+            session, attempt.document, payment.amount, expected_version=attempt.version
         )
 
     return await _order_action(request, session, order_id, "pay", pay)
@@ -483,7 +474,7 @@ async def order_pay(request: Request, session: SessionDep, order_id: IdPath) -> 
 
 @router.post("/orders/{order_id}/schedule")
 async def order_schedule(request: Request, session: SessionDep, order_id: IdPath) -> Response:
-    def schedule(attempt: _Attempt) -> None:
+    def schedule(attempt: Attempt) -> None:
         items = []
         for index in range(10):
             if not (attempt.values.get(f"amount_{index}") or "").strip():
@@ -497,7 +488,7 @@ async def order_schedule(request: Request, session: SessionDep, order_id: IdPath
             )
             items.append(item.model_dump())
         order_service.replace_payment_schedule(
-            session, attempt.order, items, expected_version=attempt.version
+            session, attempt.document, items, expected_version=attempt.version
         )
 
     return await _order_action(request, session, order_id, "schedule", schedule)
@@ -505,8 +496,8 @@ async def order_schedule(request: Request, session: SessionDep, order_id: IdPath
 
 @router.post("/orders/{order_id}/delete")
 async def order_delete(request: Request, session: SessionDep, order_id: IdPath) -> Response:
-    def delete(attempt: _Attempt) -> str:
-        order_service.delete_order(session, attempt.order, expected_version=attempt.version)
+    def delete(attempt: Attempt) -> str:
+        order_service.delete_order(session, attempt.document, expected_version=attempt.version)
         return "/orders"
 
     return await _order_action(request, session, order_id, "delete", delete)

@@ -7,6 +7,7 @@ page with the error beside its field (or as a banner) and what the operator type
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -52,12 +53,28 @@ from operational_app.domain import queries, sales_queries
 from operational_app.domain.errors import DomainError, StaleVersion
 from operational_app.i18n import translate
 from operational_app.web.common import (
+    int_or_none,
     names_by_id,
     render,
     request_lang,
 )
 from operational_app.web.forms import FormAmount, FormModel, domain_error_message, form_errors
 from operational_app.web.stale import is_stale, stale_changes
+
+
+@dataclass
+class Attempt:
+    """One action posted from a document's card (an order, an offer): the document, what the
+    form posted, and the row being edited (the header or a line), whose stale fields are shown
+    when the edit is refused."""
+
+    document: Any
+    values: dict[str, str]
+    edited: Any = None
+
+    @property
+    def version(self) -> int | None:
+        return int_or_none(self.values.get("version"))
 
 
 def _normalise_number(value: Any) -> Any:

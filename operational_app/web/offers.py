@@ -8,7 +8,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from operational_app.api.deps import CurrentUser, IdPath, SessionDep
 from operational_app.db.models import (
@@ -19,14 +18,12 @@ from operational_app.domain import offers as offer_service
 from operational_app.domain import sales_queries
 from operational_app.domain.common import get_or_404
 from operational_app.domain.errors import DomainError
-from operational_app.i18n import translate
 from operational_app.web.common import (
     PAGE_SIZE,
     form_values,
     int_or_none,
     redirect,
     render,
-    request_lang,
     text_filter,
 )
 from operational_app.web.sales import (
@@ -37,16 +34,15 @@ from operational_app.web.sales import (
     LineForm,
     OfferForm,
     OfferHeaderForm,
+    document_action,
     document_form,
     errors_of,
     header_choices,
-    header_labels,
     line_changes,
     posted_fields,
     reference_labels,
     sales_choices,
     sort_order,
-    stale_diff,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -160,36 +156,17 @@ async def _offer_action(
     action: str,
     work: Callable[[Attempt], str | None],
 ) -> Response:
-    """Run `work` on the offer and commit, then back to the card (or to where `work` says); a
-    refusal re-renders the card with the error beside the form of `action`."""
-    offer = get_or_404(session, CommercialOffer, offer_id)
-    attempt = Attempt(offer, await form_values(request))
-    try:
-        target = work(attempt) or f"/offers/{offer.id}"
-        session.commit()
-    except (ValidationError, DomainError, StaleDataError) as exc:
-        session.rollback()
-        errors, code = errors_of(exc, request, action)
-        changes, caption = [], ""
-        values, edited = attempt.values, attempt.edited
-        if edited is offer:
-            labels = header_labels(session, offer)
-            changes = stale_diff(exc, offer, values, OFFER_HEADER_FIELDS, labels)
-        elif edited is not None:
-            changes = stale_diff(exc, edited, values, OFFER_LINE_EDIT_FIELDS)
-            caption = translate("order.line_n", request_lang(request), line=edited.line_number)
-        return _offer_card(
-            request,
-            session,
-            offer,
-            values,
-            errors,
-            code,
-            action=action,
-            changes=changes,
-            stale_caption=caption,
-        )
-    return redirect(target)
+    return await document_action(
+        request,
+        session,
+        get_or_404(session, CommercialOffer, offer_id),
+        action,
+        work,
+        card=_offer_card,
+        card_url=f"/offers/{offer_id}",
+        header_fields=OFFER_HEADER_FIELDS,
+        line_fields=OFFER_LINE_EDIT_FIELDS,
+    )
 
 
 def _line_id(attempt: Attempt) -> int:

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from operational_app.api.deps import CurrentUser, IdPath, SessionDep
 from operational_app.db.models import (
@@ -24,7 +23,6 @@ from operational_app.domain import products as product_service
 from operational_app.domain import sales_queries
 from operational_app.domain.common import get_or_404
 from operational_app.domain.errors import DomainError, NotFound
-from operational_app.i18n import translate
 from operational_app.web.common import (
     PAGE_SIZE,
     form_values,
@@ -32,7 +30,6 @@ from operational_app.web.common import (
     names_by_id,
     redirect,
     render,
-    request_lang,
     text_filter,
 )
 from operational_app.web.sales import (
@@ -47,16 +44,15 @@ from operational_app.web.sales import (
     PaymentForm,
     QtyForm,
     ScheduleItemForm,
+    document_action,
     document_form,
     errors_of,
     header_choices,
-    header_labels,
     line_changes,
     posted_fields,
     reference_labels,
     sales_choices,
     sort_order,
-    stale_diff,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -234,37 +230,18 @@ async def _order_action(
     action: str,
     work: Callable[[Attempt], str | None],
 ) -> Response:
-    """Run `work` on the order and commit, then back to the card (or to where `work` says); a
-    refusal re-renders the card with the error beside the form of `action`."""
-    order = get_or_404(session, CustomerOrder, order_id)
-    attempt = Attempt(order, await form_values(request))
-    try:
-        target = work(attempt) or f"/orders/{order.id}"
-        session.commit()
-    except (ValidationError, DomainError, StaleDataError) as exc:
-        session.rollback()
-        errors, code = errors_of(exc, request, action)
-        changes, caption = [], ""
-        values, edited = attempt.values, attempt.edited
-        if edited is order:
-            labels = header_labels(session, order)
-            changes = stale_diff(exc, order, values, ORDER_HEADER_FIELDS, labels)
-        elif edited is not None:
-            labels = {"warehouse_id": names_by_id(session, Warehouse)}
-            changes = stale_diff(exc, edited, values, ORDER_LINE_EDIT_FIELDS, labels)
-            caption = translate("order.line_n", request_lang(request), line=edited.line_number)
-        return _order_card(
-            request,
-            session,
-            order,
-            values,
-            errors,
-            code,
-            action=action,
-            changes=changes,
-            stale_caption=caption,
-        )
-    return redirect(target)
+    return await document_action(
+        request,
+        session,
+        get_or_404(session, CustomerOrder, order_id),
+        action,
+        work,
+        card=_order_card,
+        card_url=f"/orders/{order_id}",
+        header_fields=ORDER_HEADER_FIELDS,
+        line_fields=ORDER_LINE_EDIT_FIELDS,
+        line_labels=lambda: {"warehouse_id": names_by_id(session, Warehouse)},
+    )
 
 
 @router.post("/orders/{order_id}/edit")

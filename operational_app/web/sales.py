@@ -7,6 +7,7 @@ page with the error beside its field (or as a banner) and what the operator type
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any
@@ -53,8 +54,10 @@ from operational_app.domain import queries, sales_queries
 from operational_app.domain.errors import DomainError, StaleVersion
 from operational_app.i18n import translate
 from operational_app.web.common import (
+    form_values,
     int_or_none,
     names_by_id,
+    redirect,
     render,
     request_lang,
 )
@@ -366,6 +369,51 @@ def _sales_names(session: Session) -> dict[str, Any]:
         "agreement_names": names_by_id(session, Agreement),
         "partner_names": names_by_id(session, Partner),
     }
+
+
+async def document_action(
+    request: Request,
+    session: Session,
+    document: Any,
+    action: str,
+    work: Callable[[Attempt], str | None],
+    *,
+    card: Callable[..., Response],
+    card_url: str,
+    header_fields: tuple[str, ...],
+    line_fields: tuple[str, ...],
+    line_labels: Callable[[], dict[str, Any]] = dict,
+) -> Response:
+    """Run `work` on a document (an order, an offer) and commit, then back to its card (or to
+    where `work` says); a refusal re-renders the card with the error beside the form of
+    `action` and, for a stale edit, what another user changed in the header or the line."""
+    attempt = Attempt(document, await form_values(request))
+    try:
+        target = work(attempt) or card_url
+        session.commit()
+    except (ValidationError, DomainError, StaleDataError) as exc:
+        session.rollback()
+        errors, code = errors_of(exc, request, action)
+        changes, caption = [], ""
+        values, edited = attempt.values, attempt.edited
+        if edited is document:
+            labels = header_labels(session, document)
+            changes = stale_diff(exc, document, values, header_fields, labels)
+        elif edited is not None:
+            changes = stale_diff(exc, edited, values, line_fields, line_labels())
+            caption = translate("order.line_n", request_lang(request), line=edited.line_number)
+        return card(
+            request,
+            session,
+            document,
+            values,
+            errors,
+            code,
+            action=action,
+            changes=changes,
+            stale_caption=caption,
+        )
+    return redirect(target)
 
 
 @pass_context

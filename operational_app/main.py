@@ -43,16 +43,26 @@ from operational_app.portal.routing import include_portal
 from operational_app.security_headers import SecurityHeadersMiddleware
 from operational_app.web import (
     admin_classifiers,
+    agreements,
     auth_pages,
+    claims,
     contact_changes,
+    contacts,
+    deals,
     engagement,
+    home,
+    interactions,
+    offers,
+    orders,
     organizations,
+    partners,
     portal_invites,
+    products,
     returns,
     sales,
+    warehouses,
 )
 from operational_app.web.formatting import install_filters
-from operational_app.web.routes import router as web_router
 
 PACKAGE_DIR = Path(__file__).parent
 PASSWORD_WORKERS = max(1, (os.cpu_count() or 2) // 2)
@@ -63,11 +73,19 @@ logger = logging.getLogger(__name__)
 # requests from a browser session must carry the CSRF token). Append new page routers here.
 # Public: /login and /logout (auth_pages.public_router), /static, /docs and /openapi.json.
 PAGE_ROUTERS = [
-    web_router,
+    home.router,
+    partners.router,
+    deals.router,
     auth_pages.router,
-    engagement.router,
+    contacts.router,
+    interactions.router,
+    claims.router,
     admin_classifiers.router,
-    sales.router,
+    products.router,
+    warehouses.router,
+    agreements.router,
+    offers.router,
+    orders.router,
     organizations.router,
     returns.router,
     contact_changes.router,

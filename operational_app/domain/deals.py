@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.util import identity_key
 
 from operational_app.db.models import (
     Deal,
@@ -100,43 +101,6 @@ def _require_in_progress(deal: Deal, action: str) -> None:
         )
 
 
-def _open_row(session: Session, deal: Deal) -> DealStageHistory | None:
-    return session.scalars(
-        select(DealStageHistory)
-        .where(DealStageHistory.deal_id == deal.id, DealStageHistory.left_at.is_(None))
-        .order_by(DealStageHistory.id.desc())
-        .limit(1)
-    ).first()
-
-
-def _close_open_row(session: Session, deal: Deal, now: dt.datetime) -> None:
-    row = _open_row(session, deal)
-    if row is not None:
-        row.left_at = now
-
-
-def _write_row(
-    session: Session,
-    deal: Deal,
-    stage: SalesStage,
-    now: dt.datetime,
-    user_id: int | None,
-    *,
-    skipped: bool = False,
-    closed: bool = False,
-) -> None:
-    session.add(
-        DealStageHistory(
-            deal_id=deal.id,
-            stage_id=stage.id,
-            entered_at=now,
-            left_at=now if closed or skipped else None,
-            was_skipped=skipped,
-            user_id=user_id,
-        )
-    )
-
-
 def create_deal(
     session: Session,
     *,
@@ -188,7 +152,11 @@ def create_deal(
     session.add(deal)
     session.flush()
     if stages:
-        _write_row(session, deal, stages[0], now, user_id)
+        session.add(
+            DealStageHistory(
+                deal_id=deal.id, stage_id=stages[0].id, entered_at=now, user_id=user_id
+            )
+        )
         session.flush()
     return deal
 
@@ -220,29 +188,23 @@ def update_deal(
     return deal
 
 
-def advance_deal(
-    session: Session,
-    deal: Deal,
-    stage_id: int,
-    *,
-    now: dt.datetime | None = None,
-    user_id: int | None = None,
-    expected_version: int | None = None,
-) -> Deal:
-    """Move a loaded deal forward (pages, import); see `advance_deal_by_id` for the rules."""
-    check_version(deal, expected_version)
-    session.flush()  # pending changes of this deal reach the database before the SQL below
-    advance_deal_by_id(
-        session, deal.id, stage_id, now=now, user_id=user_id, expected_version=deal.version
-    )
-    session.refresh(deal)
-    return deal
-
-
-# The statements of the stage change, built once: constructing SQL expressions costs more than
-# running them on SQLite (bench/bench_api.py).
+# The actions (advance, win, lose, reopen) are one read and one versioned write in plain SQL:
+# the stage change is the busiest write of the app (bench/bench_api.py), and the statements are
+# built once because constructing them costs more than running them on SQLite. Each action
+# takes the deal's id and returns its row as it now stands, with its stage history under
+# `stage_history`; a copy of the deal already loaded in the session is expired, so it reads the
+# new state on next use.
 _deals, _stages, _kinds = Deal.__table__, SalesStage.__table__, DealKind.__table__
-_history = DealStageHistory.__table__
+_history, _loss_reasons = DealStageHistory.__table__, LossReason.__table__
+# What an action may change on the deal, besides updated_at and version.
+_ACTION_COLUMNS = (
+    "current_stage_id",
+    "status",
+    "probability",
+    "closed_at",
+    "loss_reason_id",
+    "loss_comment",
+)
 # The deal with its kind's live stages in process order: one row per stage (one row with no
 # stage for a kind without stages).
 _SELECT_DEAL_WITH_STAGES = (
@@ -261,13 +223,15 @@ _SELECT_DEAL_WITH_STAGES = (
     .order_by(_stages.c.sequence)
 )
 _SELECT_STAGE_SEQUENCE = select(_stages.c.sequence).where(_stages.c.id == bindparam("stage_id"))
-_MOVE_DEAL = (
+_SELECT_LOSS_REASON = select(_loss_reasons.c.id).where(
+    _loss_reasons.c.id == bindparam("reason_id"), _loss_reasons.c.deleted_at.is_(None)
+)
+_UPDATE_DEAL = (
     update(_deals)
     .where(_deals.c.id == bindparam("b_deal_id"), _deals.c.version == bindparam("b_version"))
     .values(
-        current_stage_id=bindparam("b_stage_id"),
-        updated_at=bindparam("b_now"),
-        version=bindparam("b_new_version"),
+        {name: bindparam(f"b_{name}") for name in _ACTION_COLUMNS}
+        | {"updated_at": bindparam("b_now"), "version": bindparam("b_new_version")}
     )
 )
 _CLOSE_OPEN_HISTORY = (
@@ -290,15 +254,19 @@ _SELECT_HISTORY = (
     .where(_history.c.deal_id == bindparam("deal_id"))
     .order_by(_history.c.entered_at, _history.c.id)
 )
-# PostgreSQL: the three writes above and the history read as one statement. Data-modifying
-# CTEs run once and to completion; the final SELECT sees the table as it was before them, so
-# the rows `closed` just closed come back with left_at still empty and take :now here. No row
-# at all means `moved` updated nothing: another writer got there first.
-_MOVE_DEAL_POSTGRESQL = text(
+# PostgreSQL: the writes and the history read as one statement, atomic without a transaction
+# (the API runs a stage change in autocommit, api/deps.py `run_write`). Data-modifying CTEs run
+# once and to completion; the final SELECT sees the table as it was before them, so the rows
+# `closed` just closed come back with left_at still empty and take :now here. The last row,
+# all nulls, marks that `moved` updated the deal; without it another writer got there first.
+_WRITE_POSTGRESQL = text(
     """
     with moved as (
         update deals
-        set current_stage_id = :stage_id, updated_at = :now, version = version + 1
+        set current_stage_id = :current_stage_id, status = :status,
+            probability = :probability, closed_at = :closed_at,
+            loss_reason_id = :loss_reason_id, loss_comment = :loss_comment,
+            updated_at = :now, version = version + 1
         where id = :deal_id and version = :version
         returning id
     ),
@@ -306,6 +274,7 @@ _MOVE_DEAL_POSTGRESQL = text(
         update deal_stage_history
         set left_at = :now, updated_at = :now, version = version + 1
         where deal_id in (select id from moved) and left_at is null
+            and cast(:close_open as boolean)
     ),
     entered as (
         insert into deal_stage_history (
@@ -316,15 +285,18 @@ _MOVE_DEAL_POSTGRESQL = text(
             moved.id,
             entry.stage_id,
             cast(:now as timestamp),
-            case when entry.was_skipped then cast(:now as timestamp) end,
+            case when entry.is_closed then cast(:now as timestamp) end,
             entry.was_skipped,
             cast(:user_id as bigint),
             cast(:now as timestamp),
             cast(:now as timestamp),
             1
         from moved
-        cross join unnest(cast(:stage_ids as bigint []), cast(:skipped as boolean []))
-            with ordinality as entry (stage_id, was_skipped, position)
+        cross join unnest(
+            cast(:stage_ids as bigint []),
+            cast(:skipped as boolean []),
+            cast(:closed as boolean [])
+        ) with ordinality as entry (stage_id, was_skipped, is_closed, position)
         order by entry.position
         returning id, stage_id, entered_at, left_at, was_skipped, user_id
     )
@@ -332,19 +304,25 @@ _MOVE_DEAL_POSTGRESQL = text(
         history.id,
         history.stage_id,
         history.entered_at,
-        coalesce(history.left_at, cast(:now as timestamp)) as left_at,
+        case
+            when cast(:close_open as boolean)
+                then coalesce(history.left_at, cast(:now as timestamp))
+            else history.left_at
+        end as left_at,
         history.was_skipped,
         history.user_id
     from deal_stage_history as history
     where history.deal_id = :deal_id and exists (select from moved)
     union all
     select id, stage_id, entered_at, left_at, was_skipped, user_id from entered
+    union all
+    select null, null, null, null, null, null from moved
     order by entered_at, id
     """
 )
 
 
-def advance_deal_by_id(
+def advance_deal(
     session: Session,
     deal_id: int,
     stage_id: int,
@@ -353,29 +331,15 @@ def advance_deal_by_id(
     user_id: int | None = None,
     expected_version: int | None = None,
 ) -> dict[str, Any]:
-    """Move a deal forward to `stage_id`; returns the deal's row as it now stands, with its
-    stage history under `stage_history`.
-
-    The busiest write of the app (bench/bench_api.py), so it is a few SQL statements rather
-    than ORM loads: read the deal with its kind's stages, then one versioned UPDATE of the
-    deal (0 rows = another writer got there first), close the open history row and insert the
-    new one plus any stages jumped over (recorded as skipped). On PostgreSQL the writes are one
-    statement (`_MOVE_DEAL_POSTGRESQL`), atomic without a transaction: the API runs this in
-    autocommit (api/deps.py `run_write`), two round trips in all.
-    """
+    """Move a deal forward to `stage_id`; stages jumped over are recorded as skipped."""
     now = now or utc_now()
-    connection = session.connection()
-    rows = connection.execute(_SELECT_DEAL_WITH_STAGES, {"deal_id": deal_id}).all()
-    deal = rows[0] if rows else None
-    if deal is None or deal.deleted_at is not None:
-        raise not_found(Deal, deal_id)
-    check_version(deal, expected_version)
+    connection, deal, stages = _read(session, deal_id, expected_version)
     _require_in_progress(deal, "moved to another stage")
     if not deal.has_stages:
         raise TransitionNotAllowed(
             "deal.non_process_kind", "This deal kind has no stages; a deal of it cannot advance."
         )
-    target = next((row for row in rows if row.stage_id == stage_id), None)
+    target = next((row for row in stages if row.stage_id == stage_id), None)
     if target is None:
         raise ValidationFailed(
             "deal.stage_not_of_kind",
@@ -383,7 +347,114 @@ def advance_deal_by_id(
             field="stage_id",
             params={"stage_id": stage_id},
         )
-    current_sequence = _sequence_of(connection, rows, deal.current_stage_id)
+    skipped = _stages_jumped_over(connection, deal, stages, target)
+    entries = [(skipped_id, True, True) for skipped_id in skipped]
+    entries.append((target.stage_id, False, False))
+    changes = {"current_stage_id": target.stage_id}
+    return _write(session, deal, changes, entries, close_open=True, now=now, user_id=user_id)
+
+
+def win_deal(
+    session: Session,
+    deal_id: int,
+    *,
+    now: dt.datetime | None = None,
+    user_id: int | None = None,
+    expected_version: int | None = None,
+) -> dict[str, Any]:
+    """A win passes through the final stage: stages jumped over count as skipped."""
+    now = now or utc_now()
+    connection, deal, stages = _read(session, deal_id, expected_version)
+    _require_in_progress(deal, "won")
+    changes: dict[str, Any] = {"status": "won", "closed_at": now, "probability": 100}
+    entries: list[tuple[int, bool, bool]] = []
+    staged = deal.has_stages and stages[-1].stage_id is not None
+    final = stages[-1]
+    if staged and deal.current_stage_id != final.stage_id:
+        skipped = _stages_jumped_over(connection, deal, stages, final)
+        entries = [(stage_id, True, True) for stage_id in skipped]
+        entries.append((final.stage_id, False, True))
+        changes["current_stage_id"] = final.stage_id
+    return _write(session, deal, changes, entries, close_open=staged, now=now, user_id=user_id)
+
+
+def lose_deal(
+    session: Session,
+    deal_id: int,
+    loss_reason_id: int | None,
+    comment: str | None = None,
+    *,
+    now: dt.datetime | None = None,
+    user_id: int | None = None,
+    expected_version: int | None = None,
+) -> dict[str, Any]:
+    """The deal stays on its current stage: that is the stage it was lost at."""
+    now = now or utc_now()
+    connection, deal, _ = _read(session, deal_id, expected_version)
+    _require_in_progress(deal, "lost")
+    if loss_reason_id is None:
+        raise ValidationFailed(
+            "deal.loss_reason_required",
+            "A loss reason is required to mark a deal lost.",
+            field="loss_reason_id",
+        )
+    if connection.execute(_SELECT_LOSS_REASON, {"reason_id": loss_reason_id}).first() is None:
+        raise ValidationFailed(
+            "deal.loss_reason_unknown",
+            f"Loss reason {loss_reason_id} does not exist.",
+            field="loss_reason_id",
+            params={"id": loss_reason_id},
+        )
+    changes = {
+        "status": "lost",
+        "loss_reason_id": loss_reason_id,
+        "loss_comment": clean_text(comment),
+        "closed_at": now,
+        "probability": 0,
+    }
+    return _write(session, deal, changes, [], close_open=True, now=now, user_id=user_id)
+
+
+def reopen_deal(
+    session: Session,
+    deal_id: int,
+    *,
+    now: dt.datetime | None = None,
+    user_id: int | None = None,
+    expected_version: int | None = None,
+) -> dict[str, Any]:
+    """A reopened deal enters again the stage it was lost at."""
+    now = now or utc_now()
+    _, deal, _ = _read(session, deal_id, expected_version)
+    if deal.status == "won":
+        raise TransitionNotAllowed("deal.won_is_final", "A won deal is final; it cannot reopen.")
+    if deal.status != "lost":
+        raise TransitionNotAllowed("deal.reopen_requires_lost", "Only a lost deal can be reopened.")
+    changes = {"status": "in_progress", "loss_reason_id": None, "loss_comment": None}
+    changes["closed_at"] = None
+    entries = [] if deal.current_stage_id is None else [(deal.current_stage_id, False, False)]
+    return _write(session, deal, changes, entries, close_open=False, now=now, user_id=user_id)
+
+
+def _read(
+    session: Session, deal_id: int, expected_version: int | None
+) -> tuple[Connection, Row, Sequence[Row]]:
+    """The deal with its kind's stages, after the session's pending changes are written."""
+    session.flush()
+    connection = session.connection()
+    rows = connection.execute(_SELECT_DEAL_WITH_STAGES, {"deal_id": deal_id}).all()
+    deal = rows[0] if rows else None
+    if deal is None or deal.deleted_at is not None:
+        raise not_found(Deal, deal_id)
+    check_version(deal, expected_version)
+    return connection, deal, rows
+
+
+def _stages_jumped_over(
+    connection: Connection, deal: Row, stages: Sequence[Row], target: Row
+) -> list[int]:
+    """The stages between the deal's current stage and `target`; refuses a move back."""
+    current_sequence = _sequence_of(connection, stages, deal.current_stage_id)
     if target.stage_sequence <= current_sequence:
         raise TransitionNotAllowed(
             "deal.stage_not_forward",
@@ -392,70 +463,10 @@ def advance_deal_by_id(
             field="stage_id",
             params={"stage": target.stage_name},
         )
-    skipped = [
-        row.stage_id
-        for row in rows
-        if current_sequence < row.stage_sequence < target.stage_sequence
-    ]
-    history = _move_deal(connection, deal, target.stage_id, skipped, now=now, user_id=user_id)
-    return {column.name: getattr(deal, column.name) for column in _deals.c} | {
-        "current_stage_id": target.stage_id,
-        "updated_at": now,
-        "version": deal.version + 1,
-        "stage_history": history,
-    }
-
-
-def _move_deal(
-    connection: Connection,
-    deal: Row,
-    stage_id: int,
-    skipped: list[int],
-    *,
-    now: dt.datetime,
-    user_id: int | None,
-) -> list[dict[str, Any]]:
-    """Write a checked stage change; returns the deal's stage history, oldest first."""
-    if connection.dialect.name == "postgresql":
-        history = connection.execute(
-            _MOVE_DEAL_POSTGRESQL,
-            {
-                "deal_id": deal.id,
-                "version": deal.version,
-                "stage_id": stage_id,
-                "now": now,
-                "user_id": user_id,
-                "stage_ids": [*skipped, stage_id],
-                "skipped": [True] * len(skipped) + [False],
-            },
-        )
-        rows = [dict(row) for row in history.mappings()]
-        if not rows:
-            raise StaleDataError(f"deal {deal.id} changed while it was being moved")
-        return rows
-    moved = connection.execute(
-        _MOVE_DEAL,
-        {
-            "b_deal_id": deal.id,
-            "b_version": deal.version,
-            "b_new_version": deal.version + 1,
-            "b_stage_id": stage_id,
-            "b_now": now,
-        },
-    )
-    if moved.rowcount != 1:
-        raise StaleDataError(f"deal {deal.id} changed while it was being moved")
-    connection.execute(_CLOSE_OPEN_HISTORY, {"b_deal_id": deal.id, "b_now": now})
-    row = {"deal_id": deal.id, "entered_at": now, "user_id": user_id, "created_at": now}
-    row |= {"updated_at": now, "version": 1, "deleted_at": None}
-    rows = [
-        row | {"stage_id": skipped_id, "left_at": now, "was_skipped": True}
-        for skipped_id in skipped
-    ]
-    rows.append(row | {"stage_id": stage_id, "left_at": None, "was_skipped": False})
-    connection.execute(_INSERT_HISTORY, rows)
     return [
-        dict(row) for row in connection.execute(_SELECT_HISTORY, {"deal_id": deal.id}).mappings()
+        row.stage_id
+        for row in stages
+        if current_sequence < row.stage_sequence < target.stage_sequence
     ]
 
 
@@ -471,94 +482,80 @@ def _sequence_of(connection: Connection, kind_stages: Sequence[Row], stage_id: i
     return sequence if sequence is not None else 0
 
 
-def win_deal(
+def _write(
     session: Session,
-    deal: Deal,
+    deal: Row,
+    changes: Mapping[str, Any],
+    entries: Sequence[tuple[int, bool, bool]],
     *,
-    now: dt.datetime | None = None,
-    user_id: int | None = None,
-    expected_version: int | None = None,
-) -> Deal:
-    now = now or utc_now()
-    check_version(deal, expected_version)
-    _require_in_progress(deal, "won")
-    kind = session.get(DealKind, deal.deal_kind_id)
-    stages = kind_stages(session, deal.deal_kind_id) if kind and kind.has_stages else []
-    if stages:
-        final = stages[-1]
-        # A win passes through the final stage: jumped-over stages count as skipped.
-        if deal.current_stage_id != final.id:
-            advance_deal(session, deal, final.id, now=now, user_id=user_id)
-        _close_open_row(session, deal, now)
-    deal.status = "won"
-    deal.closed_at = now
-    deal.probability = 100
-    deal.updated_at = now
-    session.flush()
-    return deal
-
-
-def lose_deal(
-    session: Session,
-    deal: Deal,
-    loss_reason_id: int | None,
-    comment: str | None = None,
-    *,
-    now: dt.datetime | None = None,
-    user_id: int | None = None,
-    expected_version: int | None = None,
-) -> Deal:
-    """The deal stays on its current stage: that is the stage it was lost at."""
-    now = now or utc_now()
-    check_version(deal, expected_version)
-    _require_in_progress(deal, "lost")
-    if loss_reason_id is None:
-        raise ValidationFailed(
-            "deal.loss_reason_required",
-            "A loss reason is required to mark a deal lost.",
-            field="loss_reason_id",
+    close_open: bool,
+    now: dt.datetime,
+    user_id: int | None,
+) -> dict[str, Any]:
+    """Write a checked action: one versioned UPDATE of the deal (0 rows = another writer got
+    there first), then close the open history row (`close_open`) and insert `entries`, each
+    (stage id, was skipped, is closed). Returns the deal's row with its stage history."""
+    connection = session.connection()
+    values = {name: getattr(deal, name) for name in _ACTION_COLUMNS} | dict(changes)
+    if connection.dialect.name == "postgresql":
+        result = connection.execute(
+            _WRITE_POSTGRESQL,
+            values
+            | {
+                "deal_id": deal.id,
+                "version": deal.version,
+                "now": now,
+                "user_id": user_id,
+                "close_open": close_open,
+                "stage_ids": [entry[0] for entry in entries],
+                "skipped": [entry[1] for entry in entries],
+                "closed": [entry[2] for entry in entries],
+            },
         )
-    reason = session.get(LossReason, loss_reason_id)
-    if reason is None or reason.deleted_at is not None:
-        raise ValidationFailed(
-            "deal.loss_reason_unknown",
-            f"Loss reason {loss_reason_id} does not exist.",
-            field="loss_reason_id",
-            params={"id": loss_reason_id},
+        rows = [dict(row) for row in result.mappings()]
+        if not rows:
+            raise StaleDataError(f"deal {deal.id} changed while it was being written")
+        history = [row for row in rows if row["id"] is not None]
+    else:
+        moved = connection.execute(
+            _UPDATE_DEAL,
+            {f"b_{name}": value for name, value in values.items()}
+            | {
+                "b_deal_id": deal.id,
+                "b_version": deal.version,
+                "b_new_version": deal.version + 1,
+                "b_now": now,
+            },
         )
-    _close_open_row(session, deal, now)
-    deal.status = "lost"
-    deal.loss_reason_id = reason.id
-    deal.loss_comment = clean_text(comment)
-    deal.closed_at = now
-    deal.probability = 0
-    deal.updated_at = now
-    session.flush()
-    return deal
-
-
-def reopen_deal(
-    session: Session,
-    deal: Deal,
-    *,
-    now: dt.datetime | None = None,
-    user_id: int | None = None,
-    expected_version: int | None = None,
-) -> Deal:
-    now = now or utc_now()
-    check_version(deal, expected_version)
-    if deal.status == "won":
-        raise TransitionNotAllowed("deal.won_is_final", "A won deal is final; it cannot reopen.")
-    if deal.status != "lost":
-        raise TransitionNotAllowed("deal.reopen_requires_lost", "Only a lost deal can be reopened.")
-    deal.status = "in_progress"
-    deal.loss_reason_id = None
-    deal.loss_comment = None
-    deal.closed_at = None
-    deal.updated_at = now
-    if deal.current_stage_id is not None:
-        stage = session.get(SalesStage, deal.current_stage_id)
-        if stage is not None:
-            _write_row(session, deal, stage, now, user_id)
-    session.flush()
-    return deal
+        if moved.rowcount != 1:
+            raise StaleDataError(f"deal {deal.id} changed while it was being written")
+        if close_open:
+            connection.execute(_CLOSE_OPEN_HISTORY, {"b_deal_id": deal.id, "b_now": now})
+        if entries:
+            row = {"deal_id": deal.id, "entered_at": now, "user_id": user_id, "created_at": now}
+            row |= {"updated_at": now, "version": 1, "deleted_at": None}
+            connection.execute(
+                _INSERT_HISTORY,
+                [
+                    row
+                    | {"stage_id": stage_id, "was_skipped": skipped}
+                    | {"left_at": now if closed else None}
+                    for stage_id, skipped, closed in entries
+                ],
+            )
+        history = [
+            dict(row)
+            for row in connection.execute(_SELECT_HISTORY, {"deal_id": deal.id}).mappings()
+        ]
+    loaded = session.identity_map.get(identity_key(Deal, deal.id))  # read anew on next use
+    if loaded is not None:
+        session.expire(loaded)
+    return (
+        {column.name: getattr(deal, column.name) for column in _deals.c}
+        | values
+        | {
+            "updated_at": now,
+            "version": deal.version + 1,
+            "stage_history": history,
+        }
+    )

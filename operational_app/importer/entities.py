@@ -759,7 +759,7 @@ class DealImporter(EntityImporter):
         target = record["status"]
         when = record["closed_at"] or self.now
         if deal.status == "lost" and target != "lost":
-            deal_service.reopen_deal(self.session, deal, now=self.now)
+            deal_service.reopen_deal(self.session, deal.id, now=self.now)
         if deal.status == "won" and target != "won":
             raise FieldError(f"deal {deal.number} is won, which is final; not changed to {target}")
         if deal.status == "in_progress" and record["stage_index"] is not None:
@@ -767,13 +767,13 @@ class DealImporter(EntityImporter):
             current = next((i for i, s in enumerate(stages) if s[0] == deal.current_stage_id), 0)
             if record["stage_index"] > current:
                 deal_service.advance_deal(
-                    self.session, deal, stages[record["stage_index"]][0], now=self.now
+                    self.session, deal.id, stages[record["stage_index"]][0], now=self.now
                 )
         if deal.status == "in_progress" and target == "won":
-            deal_service.win_deal(self.session, deal, now=when)
+            deal_service.win_deal(self.session, deal.id, now=when)
         elif deal.status == "in_progress" and target == "lost":
             deal_service.lose_deal(
-                self.session, deal, record["loss_reason_id"], record["loss_comment"], now=when
+                self.session, deal.id, record["loss_reason_id"], record["loss_comment"], now=when
             )
 
 

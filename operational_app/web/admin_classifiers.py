@@ -26,14 +26,17 @@ from operational_app.db.models import (
 from operational_app.domain import classifiers as service
 from operational_app.domain import queries
 from operational_app.domain.errors import DomainError, NotFound
-from operational_app.web.engagement import _failure, _offset, _parse, _text_filter
-from operational_app.web.routes import (
+from operational_app.web.common import (
     PAGE_SIZE,
-    _form_values,
-    _int_or_none,
-    _lang,
-    _redirect,
-    _render,
+    failure_errors,
+    form_values,
+    int_or_none,
+    page_offset,
+    parse_form,
+    redirect,
+    render,
+    request_lang,
+    text_filter,
 )
 from operational_app.web.stale import is_stale, stale_changes
 
@@ -105,11 +108,11 @@ def _list_page(
 ) -> Response:
     params = request.query_params
     filters = {
-        "q": _text_filter(params.get("q")),
+        "q": text_filter(params.get("q")),
         "include_deleted": params.get("include_deleted") == "1",
-        "deal_kind_id": _int_or_none(params.get("deal_kind_id")),
+        "deal_kind_id": int_or_none(params.get("deal_kind_id")),
     }
-    start = _offset(params.get("offset"))
+    start = page_offset(params.get("offset"))
     page = service.list_entries(
         session,
         key,
@@ -119,7 +122,7 @@ def _list_page(
         limit=PAGE_SIZE,
         offset=start,
     )
-    return _render(
+    return render(
         request,
         "classifiers/list.html",
         {
@@ -151,7 +154,7 @@ def _edit_page(
         for field, kind in FIELDS[key]:
             value = getattr(entry, field)
             form[field] = ("1" if value else "") if kind == "checkbox" else (value or "")
-    return _render(
+    return render(
         request,
         "classifiers/edit.html",
         {
@@ -167,7 +170,7 @@ def _edit_page(
 
 @router.get("/admin/classifiers")
 def classifier_index(request: Request) -> Response:
-    return _render(request, "classifiers/index.html", {"keys": list(service.SPECS)})
+    return render(request, "classifiers/index.html", {"keys": list(service.SPECS)})
 
 
 @router.get("/admin/classifiers/{key}")
@@ -179,19 +182,19 @@ def classifier_list(request: Request, session: SessionDep, key: str) -> Response
 @router.post("/admin/classifiers/{key}")
 async def classifier_create(request: Request, session: SessionDep, key: str) -> Response:
     service.spec_for(key)
-    values = await _form_values(request)
+    values = await form_values(request)
     create_schema = CLASSIFIER_SCHEMAS[key][0]
-    parsed = _parse(create_schema, _form_input(key, values), _lang(request))
+    parsed = parse_form(create_schema, _form_input(key, values), request_lang(request))
     if isinstance(parsed, dict):
         return _list_page(request, session, key, form=values, errors=parsed, status_code=422)
     try:
         entry = service.create_entry(session, key, parsed.model_dump())
         session.commit()
     except DomainError as exc:
-        errors, code = _failure(session, exc, _lang(request))
+        errors, code = failure_errors(session, exc, request_lang(request))
         return _list_page(request, session, key, form=values, errors=errors, status_code=code)
     suffix = f"?deal_kind_id={entry.deal_kind_id}" if key == "sales-stages" else ""
-    return _redirect(f"/admin/classifiers/{key}{suffix}")
+    return redirect(f"/admin/classifiers/{key}{suffix}")
 
 
 @router.get("/admin/classifiers/{key}/{entry_id}")
@@ -207,9 +210,9 @@ async def classifier_action(
     if action not in ("edit", "delete", "restore", "up", "down"):
         raise NotFound("action.unknown", f"Unknown classifier action {action!r}.")
     entry = service.get_entry(session, key, entry_id, include_deleted=True)
-    values = await _form_values(request)
-    version = _int_or_none(values.get("version"))
-    lang = _lang(request)
+    values = await form_values(request)
+    version = int_or_none(values.get("version"))
+    lang = request_lang(request)
     back = f"/admin/classifiers/{key}"
     if key == "sales-stages":
         back += f"?deal_kind_id={entry.deal_kind_id}"
@@ -219,7 +222,7 @@ async def classifier_action(
             data = _form_input(key, values)
             if key == "sales-stages":
                 data["deal_kind_id"] = str(entry.deal_kind_id)
-            parsed = _parse(create_schema, data, lang)
+            parsed = parse_form(create_schema, data, lang)
             if isinstance(parsed, dict):
                 return _edit_page(
                     request, session, key, entry, form=values, errors=parsed, status_code=422
@@ -236,7 +239,7 @@ async def classifier_action(
             service.move_stage(session, entry, action)
         session.commit()
     except (DomainError, StaleDataError) as exc:
-        errors, code = _failure(session, exc, lang, fallback=action)
+        errors, code = failure_errors(session, exc, lang, fallback=action)
         fields = tuple(field for field, _ in FIELDS[key])
         changes = stale_changes(entry, values, fields) if is_stale(exc) and action == "edit" else []
         form = values if action == "edit" else None
@@ -250,4 +253,4 @@ async def classifier_action(
             changes=changes,
             status_code=code,
         )
-    return _redirect(back)
+    return redirect(back)

@@ -17,8 +17,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
+from fastapi.responses import Response
 from pydantic import AfterValidator, Field, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -32,6 +31,7 @@ from operational_app.domain.common import get_or_404
 from operational_app.domain.errors import DomainError, NotFound
 from operational_app.i18n import translate
 from operational_app.portal.invites import portal_users
+from operational_app.web.common import form_values, redirect, render, request_lang
 from operational_app.web.forms import FormModel, domain_error_message, form_errors
 
 public_router = APIRouter(include_in_schema=False)
@@ -39,21 +39,6 @@ router = APIRouter(include_in_schema=False)
 
 LOGIN_CSRF_COOKIE = "crm_login_csrf"
 MAX_NEXT_LENGTH = 2000
-
-
-def _render(
-    request: Request, template: str, context: dict[str, Any], status_code: int = 200
-) -> Response:
-    templates: Jinja2Templates = request.app.state.templates
-    return templates.TemplateResponse(request, template, context, status_code=status_code)
-
-
-def _lang(request: Request) -> str:
-    return request.app.state.settings.lang
-
-
-def _redirect(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 def safe_next(target: str | None) -> str:
@@ -73,11 +58,6 @@ def safe_next(target: str | None) -> str:
 def login_url(target: str) -> str:
     target = safe_next(target)
     return "/login" if target == "/" else f"/login?next={quote(target, safe='/')}"
-
-
-async def _form_values(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
 def _secure(request: Request) -> bool:
@@ -150,7 +130,7 @@ def _login_page(
     request: Request, form: dict[str, Any], errors: dict[str, str], status_code: int = 200
 ) -> Response:
     token = new_form_csrf(request)
-    response = _render(
+    response = render(
         request, "auth/login.html", {"form": form, "errors": errors}, status_code=status_code
     )
     set_form_csrf_cookie(request, response, token, "/login")
@@ -236,9 +216,9 @@ async def password_sign_in(
 
 @public_router.post("/login")
 async def login(request: Request) -> Response:
-    values = await _form_values(request)
+    values = await form_values(request)
     form = {"login": (values.get("login") or "")[:100], "next": safe_next(values.get("next"))}
-    lang = _lang(request)
+    lang = request_lang(request)
     if not form_csrf_matches(request, values):
         errors = {"_": translate("auth.login_expired", lang)}
         return _login_page(request, form, errors, 403)
@@ -269,7 +249,7 @@ async def login(request: Request) -> Response:
             target = "/portal/account/password?next=/portal"
     elif signed_in.must_change_password and not demo_mode(request):
         target = password_change_url(target)
-    response = _redirect(target)
+    response = redirect(target)
     set_session_cookie(request, response, signed_in.token)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return response
@@ -287,13 +267,13 @@ async def sign_out(request: Request, session: Session, then: str) -> Response:
     found = auth.lookup_session(session, cookie)
     if found is not None:
         user_session, _ = found
-        values = await _form_values(request)
+        values = await form_values(request)
         supplied = request.headers.get(auth.CSRF_HEADER) or values.get(auth.CSRF_FORM_FIELD)
         if not auth.csrf_matches(user_session, supplied):
             raise auth.Forbidden("csrf", "The CSRF check failed; you are still signed in.")
         auth.revoke_session(session, cookie)
         session.commit()
-    response = _redirect(then)
+    response = redirect(then)
     response.delete_cookie(auth.SESSION_COOKIE, path="/")
     return response
 
@@ -363,7 +343,7 @@ def _users_page(
             .order_by(User.login)
         )
     )
-    return _render(
+    return render(
         request,
         "auth/users.html",
         {
@@ -394,25 +374,25 @@ def user_list(request: Request, session: SessionDep, _: AdminUser) -> Response:
 
 @router.post("/admin/users")
 async def user_create(request: Request, session: SessionDep, _: AdminUser) -> Response:
-    values = await _form_values(request)
+    values = await form_values(request)
     shown = {key: value for key, value in values.items() if key != "password"}
     try:
         form = UserCreateForm.model_validate(values)
     except ValidationError as exc:
-        return _users_page(request, session, shown, form_errors(exc, _lang(request)), 422)
+        return _users_page(request, session, shown, form_errors(exc, request_lang(request)), 422)
     try:
         auth.check_new_password(form.password, form.login)
     except auth.PasswordRejected as rejected:
-        errors = {"password": password_message(_lang(request), rejected)}
+        errors = {"password": password_message(request_lang(request), rejected)}
         return _users_page(request, session, shown, errors, 422)
     if session.scalars(select(User.id).where(User.login == form.login)).first() is not None:
-        errors = {"login": translate("auth.login_taken", _lang(request))}
+        errors = {"login": translate("auth.login_taken", request_lang(request))}
         return _users_page(request, session, shown, errors, 409)
     user = User(login=form.login, full_name=form.full_name, email=form.email, role=form.role)
     auth.set_password(user, form.password)
     session.add(user)
     session.commit()
-    return _redirect("/admin/users")
+    return redirect("/admin/users")
 
 
 @router.post("/admin/users/{user_id}/deactivate")
@@ -425,7 +405,7 @@ def user_deactivate(
     user.is_active = False
     auth.revoke_user_credentials(session, user.id)
     session.commit()
-    return _redirect("/admin/users")
+    return redirect("/admin/users")
 
 
 @router.post("/admin/users/{user_id}/activate")
@@ -433,7 +413,7 @@ def user_activate(request: Request, session: SessionDep, _: AdminUser, user_id: 
     user = get_or_404(session, User, user_id)
     user.is_active = True
     session.commit()
-    return _redirect("/admin/users")
+    return redirect("/admin/users")
 
 
 @router.post("/admin/users/{user_id}/placement")
@@ -441,24 +421,24 @@ async def user_placement(
     request: Request, session: SessionDep, _: AdminUser, user_id: IdPath
 ) -> Response:
     user = get_or_404(session, User, user_id)
-    values = await _form_values(request)
+    values = await form_values(request)
     try:
         form = PlacementForm.model_validate(
             {key: value or None for key, value in values.items() if key in PLACEMENT_FIELDS}
         )
     except ValidationError as exc:
-        message = "; ".join(form_errors(exc, _lang(request)).values())
+        message = "; ".join(form_errors(exc, request_lang(request)).values())
         return _users_page(request, session, None, {f"placement-{user.id}": message}, 422)
     try:
         departments.place_user(session, user, form.department_id, form.supervisor_id)
         session.commit()
     except DomainError as exc:
         session.rollback()
-        message = domain_error_message(exc, _lang(request))
+        message = domain_error_message(exc, request_lang(request))
         return _users_page(
             request, session, None, {f"placement-{user.id}": message}, exc.status_code
         )
-    return _redirect("/admin/users")
+    return redirect("/admin/users")
 
 
 @router.post("/admin/users/{user_id}/password")
@@ -466,21 +446,23 @@ async def user_reset_password(
     request: Request, session: SessionDep, _: AdminUser, user_id: IdPath
 ) -> Response:
     user = get_or_404(session, User, user_id)
-    values = await _form_values(request)
+    values = await form_values(request)
     try:
         form = PasswordForm.model_validate(values)
     except ValidationError as exc:
-        errors = {f"password-{user.id}": form_errors(exc, _lang(request)).get("password", "")}
+        errors = {
+            f"password-{user.id}": form_errors(exc, request_lang(request)).get("password", "")
+        }
         return _users_page(request, session, None, errors, 422)
     try:
         auth.check_new_password(form.password, user.login)
     except auth.PasswordRejected as rejected:
-        errors = {f"password-{user.id}": password_message(_lang(request), rejected)}
+        errors = {f"password-{user.id}": password_message(request_lang(request), rejected)}
         return _users_page(request, session, None, errors, 422)
     auth.set_password(user, form.password)
     auth.revoke_user_credentials(session, user.id)
     session.commit()
-    return _redirect("/admin/users")
+    return redirect("/admin/users")
 
 
 # Own password: every signed-in user; the first stop after signing in with a seeded password
@@ -500,7 +482,7 @@ def _password_page(
     headers: dict[str, str] | None = None,
 ) -> Response:
     user = request.state.user
-    response = _render(
+    response = render(
         request,
         "auth/password.html",
         {
@@ -586,8 +568,8 @@ def password_form(request: Request, next: str | None = None) -> Response:  # noq
 
 @router.post("/account/password")
 async def password_change(request: Request) -> Response:
-    values = await _form_values(request)
-    lang = _lang(request)
+    values = await form_values(request)
+    lang = request_lang(request)
     form = {"next": safe_next(values.get("next"))}
     current = values.get("current_password") or ""
     new = values.get("new_password") or ""
@@ -610,7 +592,7 @@ async def password_change(request: Request) -> Response:
     if outcome.status == "rejected" and outcome.rejection is not None:
         errors = {"new_password": password_message(lang, outcome.rejection)}
         return _password_page(request, form, errors, 422)
-    return _redirect(form["next"])
+    return redirect(form["next"])
 
 
 # API tokens: administrators manage everyone's, others their own
@@ -635,7 +617,7 @@ def _tokens_page(
         if is_admin
         else [user]
     )
-    return _render(
+    return render(
         request,
         "auth/tokens.html",
         {
@@ -659,18 +641,18 @@ def token_list(request: Request, session: SessionDep, user: CurrentUser) -> Resp
 
 @router.post("/admin/tokens")
 async def token_create(request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    values = await _form_values(request)
+    values = await form_values(request)
     try:
         form = TokenForm.model_validate(values)
     except ValidationError as exc:
-        errors = form_errors(exc, _lang(request))
+        errors = form_errors(exc, request_lang(request))
         return _tokens_page(request, session, user, form=values, errors=errors, status_code=422)
     owner_id = form.user_id or user.id
     if owner_id != user.id and not auth.role_at_least(user.role, "administrator"):
         raise auth.Forbidden("role_required", "Only an administrator creates tokens for others.")
     owner = session.get(User, owner_id)
     if owner is None or not owner.is_active:
-        errors = {"user_id": translate("input.invalid", _lang(request))}
+        errors = {"user_id": translate("input.invalid", request_lang(request))}
         return _tokens_page(request, session, user, form=values, errors=errors, status_code=422)
     expires_at = utc_now() + dt.timedelta(days=form.expires_days) if form.expires_days else None
     token, _ = auth.create_api_token(session, owner, form.name, expires_at=expires_at)
@@ -693,4 +675,4 @@ def token_revoke(
         raise NotFound("token.not_found", "Token not found.")
     auth.revoke_api_token(session, row)
     session.commit()
-    return _redirect("/admin/tokens")
+    return redirect("/admin/tokens")

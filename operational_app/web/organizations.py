@@ -23,9 +23,8 @@ from operational_app.db.models import Organization
 from operational_app.domain import organizations as service
 from operational_app.domain.common import get_or_404
 from operational_app.domain.errors import DomainError
-from operational_app.web.engagement import _failure
+from operational_app.web.common import failure_errors, form_values, redirect, render, request_lang
 from operational_app.web.forms import FormModel, form_errors
-from operational_app.web.routes import _form_values, _lang, _redirect, _render
 from operational_app.web.stale import is_stale, stale_changes
 
 router = APIRouter(include_in_schema=False, dependencies=[require_role("administrator")])
@@ -75,7 +74,7 @@ def _typed_as_shown(values: dict[str, str]) -> dict[str, str]:
 
 
 def _list_page(request: Request, session: Session) -> Response:
-    return _render(
+    return render(
         request,
         "organizations/list.html",
         {"organizations": service.list_organizations(session), "lines": service.split_list},
@@ -91,7 +90,7 @@ def _form_page(
     changes: list | None = None,
     status_code: int = 200,
 ) -> Response:
-    return _render(
+    return render(
         request,
         "organizations/form.html",
         {
@@ -116,8 +115,8 @@ def organization_new(request: Request) -> Response:
 
 @router.post(BASE)
 async def organization_create(request: Request, session: SessionDep) -> Response:
-    values = await _form_values(request)
-    lang = _lang(request)
+    values = await form_values(request)
+    lang = request_lang(request)
     try:
         form = OrganizationForm.model_validate(values)
     except ValidationError as exc:
@@ -126,9 +125,9 @@ async def organization_create(request: Request, session: SessionDep) -> Response
         service.create_organization(session, form.fields())
         session.commit()
     except DomainError as exc:
-        errors, code = _failure(session, exc, lang)
+        errors, code = failure_errors(session, exc, lang)
         return _form_page(request, None, values, errors, status_code=code)
-    return _redirect(BASE)
+    return redirect(BASE)
 
 
 @router.get(f"{BASE}/{{organization_id}}")
@@ -142,8 +141,8 @@ async def organization_update(
     request: Request, session: SessionDep, organization_id: IdPath
 ) -> Response:
     organization = get_or_404(session, Organization, organization_id)
-    values = await _form_values(request)
-    lang = _lang(request)
+    values = await form_values(request)
+    lang = request_lang(request)
     try:
         form = OrganizationEditForm.model_validate(values)
     except ValidationError as exc:
@@ -154,11 +153,11 @@ async def organization_update(
         )
         session.commit()
     except (DomainError, StaleDataError) as exc:
-        errors, code = _failure(session, exc, lang)
+        errors, code = failure_errors(session, exc, lang)
         changes = []
         if is_stale(exc):
             session.refresh(organization)
             stored = SimpleNamespace(**_form_of(organization))
             changes = stale_changes(stored, _typed_as_shown(values), service.ORGANIZATION_FIELDS)
         return _form_page(request, organization, values, errors, changes=changes, status_code=code)
-    return _redirect(BASE)
+    return redirect(BASE)

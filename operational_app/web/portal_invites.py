@@ -1,6 +1,6 @@
 """Operator pages for portal invites (issue 19): on a contact person's card a manager invites
 them to the customer portal (the link is shown once, on the response) and revokes unused
-invites. The card itself is web/engagement.contact_card; this module adds its invite section."""
+invites. The card itself is web/contacts.contact_card; this module adds its invite section."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from operational_app.domain.common import get_or_404
 from operational_app.domain.errors import DomainError
 from operational_app.i18n import translate
 from operational_app.portal import invites
-from operational_app.web import engagement
+from operational_app.web import contacts
 
 router = APIRouter(include_in_schema=False)
 
@@ -51,7 +51,7 @@ async def invite_create(request: Request, session: SessionDep, user: ManagerUser
     except DomainError as exc:
         session.rollback()
         errors["invite"] = translate(f"rule.{exc.rule}", lang, default=exc.message, **exc.params)
-    response = engagement.contact_card_page(
+    response = contacts.contact_card_page(
         request,
         session,
         contact,

@@ -37,16 +37,16 @@ from operational_app.domain import queries
 from operational_app.domain import returns as service
 from operational_app.domain.common import get_or_404
 from operational_app.domain.errors import DomainError, NotFound, StaleVersion, ValidationFailed
-from operational_app.web.forms import domain_error_message
-from operational_app.web.routes import (
+from operational_app.web.common import (
     PAGE_SIZE,
-    _form_values,
-    _int_or_none,
-    _lang,
-    _names,
-    _redirect,
-    _render,
+    form_values,
+    int_or_none,
+    names_by_id,
+    redirect,
+    render,
+    request_lang,
 )
+from operational_app.web.forms import domain_error_message
 
 router = APIRouter(include_in_schema=False)
 
@@ -72,10 +72,10 @@ def _failure(session: Session, exc: Exception, lang: str) -> tuple[dict[str, str
 
 def _lookups(session: Session) -> dict[str, Any]:
     return {
-        "partner_names": _names(session, Partner),
-        "reason_names": _names(session, ReturnReason),
-        "order_names": _names(session, CustomerOrder, "number"),
-        "user_names": _names(session, User, "full_name"),
+        "partner_names": names_by_id(session, Partner),
+        "reason_names": names_by_id(session, ReturnReason),
+        "order_names": names_by_id(session, CustomerOrder, "number"),
+        "user_names": names_by_id(session, User, "full_name"),
     }
 
 
@@ -141,11 +141,11 @@ def return_list(
         "q": (q or "").replace("\x00", "")[:200],
         "status": status if status in RETURN_STATUSES else "",
         "source": source if source in RETURN_SOURCES else "",
-        "partner_id": _int_or_none(partner_id),
-        "customer_order_id": _int_or_none(customer_order_id),
+        "partner_id": int_or_none(partner_id),
+        "customer_order_id": int_or_none(customer_order_id),
         "sort": _sort(sort),
     }
-    start = min(_int_or_none(offset) or 0, 2**31 - 1)
+    start = min(int_or_none(offset) or 0, 2**31 - 1)
     page = service.list_return_requests(
         session,
         q=filters["q"] or None,
@@ -157,7 +157,7 @@ def return_list(
         limit=PAGE_SIZE,
         offset=start,
     )
-    return _render(
+    return render(
         request,
         "returns/list.html",
         {
@@ -183,8 +183,8 @@ def _card(
     status_code: int = 200,
 ) -> Response:
     lines = service.request_lines(session, found.id)
-    products = _names(session, Product)
-    return _render(
+    products = names_by_id(session, Product)
+    return render(
         request,
         "returns/card.html",
         {
@@ -204,7 +204,7 @@ def _card(
 def return_new(
     request: Request, session: SessionDep, customer_order_id: str | None = None
 ) -> Response:
-    order_id = _int_or_none(customer_order_id)
+    order_id = int_or_none(customer_order_id)
     return _new_form(request, session, {"customer_order_id": str(order_id or "")}, {})
 
 
@@ -215,7 +215,7 @@ def _new_form(
     errors: dict[str, str],
     status_code: int = 200,
 ) -> Response:
-    order_id = _int_or_none(form.get("customer_order_id"))
+    order_id = int_or_none(form.get("customer_order_id"))
     order = session.get(CustomerOrder, order_id) if order_id else None
     if order is not None and order.deleted_at is not None:
         order = None
@@ -230,7 +230,7 @@ def _new_form(
             .limit(300)
         )
     )
-    return _render(
+    return render(
         request,
         "returns/form.html",
         {
@@ -259,7 +259,7 @@ def typed_lines(values: dict[str, str]) -> list[dict[str, Any]]:
         text = value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
         if not key.startswith("quantity_") or not text or _is_zero(text):
             continue
-        line_id = _int_or_none(key.removeprefix("quantity_"))
+        line_id = int_or_none(key.removeprefix("quantity_"))
         lines.append({"shipment_line_id": line_id or key, "quantity": text})
     return lines
 
@@ -274,8 +274,8 @@ def _is_zero(text: str) -> bool:
 
 @router.post("/returns")
 async def return_create(request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    values = await _form_values(request)
-    order_id = _int_or_none(values.get("customer_order_id"))
+    values = await form_values(request)
+    order_id = int_or_none(values.get("customer_order_id"))
     order = session.get(CustomerOrder, order_id) if order_id else None
     try:
         if order is None or order.deleted_at is not None:
@@ -287,16 +287,16 @@ async def return_create(request: Request, session: SessionDep, user: CurrentUser
             partner_id=order.partner_id,
             customer_order_id=order.id,
             lines=typed_lines(values),
-            return_reason_id=_int_or_none(values.get("return_reason_id")),
+            return_reason_id=int_or_none(values.get("return_reason_id")),
             comment=values.get("comment"),
             source="operator",
             registered_by_id=user.id,
         )
         session.commit()
     except (DomainError, StaleDataError) as exc:
-        errors, code = _failure(session, exc, _lang(request))
+        errors, code = _failure(session, exc, request_lang(request))
         return _new_form(request, session, values, errors, status_code=code)
-    return _redirect(f"/returns/{created.id}")
+    return redirect(f"/returns/{created.id}")
 
 
 @router.get("/returns/{request_id}")
@@ -311,8 +311,8 @@ async def return_action(
     if action not in ACTIONS:
         raise NotFound("action.unknown", f"Unknown return action {action!r}.")
     found = get_or_404(session, ReturnRequest, request_id)
-    values = await _form_values(request)
-    version = _int_or_none(values.get("version"))
+    values = await form_values(request)
+    version = int_or_none(values.get("version"))
     try:
         if action == "approve":
             service.approve(
@@ -338,11 +338,11 @@ async def return_action(
             service.cancel(session, found, expected_version=version)
         session.commit()
     except (DomainError, StaleDataError) as exc:
-        errors, code = _failure(session, exc, _lang(request))
+        errors, code = _failure(session, exc, request_lang(request))
         session.expire_all()
         found = get_or_404(session, ReturnRequest, request_id)
         return _card(request, session, found, errors, values, status_code=code)
-    return _redirect(f"/returns/{found.id}")
+    return redirect(f"/returns/{found.id}")
 
 
 # --- Downloads --------------------------------------------------------------------------------

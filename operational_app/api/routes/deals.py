@@ -93,55 +93,57 @@ def update_deal(session: SessionDep, deal_id: IdPath, body: DealUpdate) -> DealD
     return _detail(session, deal)
 
 
+# The actions run on the app's write executor in autocommit: each writes in one statement on
+# PostgreSQL, guarded by the deal's version (api/deps.py `run_write`). They return plain rows,
+# validated once against DealDetail by FastAPI (no ORM objects to load).
+
+
 @router.post("/deals/{deal_id}/advance", response_model=DealDetail)
 async def advance_deal(
     request: Request, user: CurrentUser, deal_id: IdPath, body: DealAdvance
 ) -> dict[str, Any]:
-    def move(session: Session) -> dict[str, Any]:
-        # Plain rows, validated once against DealDetail by FastAPI (no ORM objects to load).
-        return service.advance_deal_by_id(
+    def advance(session: Session) -> dict[str, Any]:
+        return service.advance_deal(
             session, deal_id, body.stage_id, expected_version=body.version, user_id=user.id
         )
 
-    return await run_write(request, move, atomic_statements=True)
+    return await run_write(request, advance, atomic_statements=True)
 
 
 @router.post("/deals/{deal_id}/win", response_model=DealDetail)
-def win_deal(
-    session: SessionDep, user: CurrentUser, deal_id: IdPath, body: DealAction | None = None
-) -> DealDetail:
-    deal = get_or_404(session, Deal, deal_id)
-    service.win_deal(
-        session, deal, expected_version=body.version if body else None, user_id=user.id
-    )
-    session.commit()
-    return _detail(session, deal)
+async def win_deal(
+    request: Request, user: CurrentUser, deal_id: IdPath, body: DealAction | None = None
+) -> dict[str, Any]:
+    def win(session: Session) -> dict[str, Any]:
+        version = body.version if body else None
+        return service.win_deal(session, deal_id, expected_version=version, user_id=user.id)
+
+    return await run_write(request, win, atomic_statements=True)
 
 
 @router.post("/deals/{deal_id}/lose", response_model=DealDetail)
-def lose_deal(
-    session: SessionDep, user: CurrentUser, deal_id: IdPath, body: DealLose
-) -> DealDetail:
-    deal = get_or_404(session, Deal, deal_id)
-    service.lose_deal(
-        session,
-        deal,
-        body.loss_reason_id,
-        body.comment,
-        expected_version=body.version,
-        user_id=user.id,
-    )
-    session.commit()
-    return _detail(session, deal)
+async def lose_deal(
+    request: Request, user: CurrentUser, deal_id: IdPath, body: DealLose
+) -> dict[str, Any]:
+    def lose(session: Session) -> dict[str, Any]:
+        return service.lose_deal(
+            session,
+            deal_id,
+            body.loss_reason_id,
+            body.comment,
+            expected_version=body.version,
+            user_id=user.id,
+        )
+
+    return await run_write(request, lose, atomic_statements=True)
 
 
 @router.post("/deals/{deal_id}/reopen", response_model=DealDetail)
-def reopen_deal(
-    session: SessionDep, user: CurrentUser, deal_id: IdPath, body: DealAction | None = None
-) -> DealDetail:
-    deal = get_or_404(session, Deal, deal_id)
-    service.reopen_deal(
-        session, deal, expected_version=body.version if body else None, user_id=user.id
-    )
-    session.commit()
-    return _detail(session, deal)
+async def reopen_deal(
+    request: Request, user: CurrentUser, deal_id: IdPath, body: DealAction | None = None
+) -> dict[str, Any]:
+    def reopen(session: Session) -> dict[str, Any]:
+        version = body.version if body else None
+        return service.reopen_deal(session, deal_id, expected_version=version, user_id=user.id)
+
+    return await run_write(request, reopen, atomic_statements=True)

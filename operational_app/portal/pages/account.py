@@ -12,8 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
+from fastapi.responses import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,6 +31,7 @@ from operational_app.i18n import translate
 from operational_app.portal import invites
 from operational_app.portal.deps import CurrentCustomer
 from operational_app.web import auth_pages
+from operational_app.web.common import form_values, redirect, render, request_lang
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
 # Pages a visitor reaches before signing in (sign-in, accepting an invite): no customer needed.
@@ -65,21 +65,6 @@ def portal_password_change_url(target: str) -> str:
     return "/portal/account/password?next=" + quote(portal_safe_next(target), safe="/")
 
 
-def _render(
-    request: Request, template: str, context: dict[str, Any], status_code: int = 200
-) -> Response:
-    templates: Jinja2Templates = request.app.state.templates
-    return templates.TemplateResponse(request, template, context, status_code=status_code)
-
-
-def _lang(request: Request) -> str:
-    return request.app.state.settings.lang
-
-
-def _redirect(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
-
-
 # Sign in and out
 
 
@@ -87,7 +72,7 @@ def _login_page(
     request: Request, form: dict[str, Any], errors: dict[str, str], status_code: int = 200
 ) -> Response:
     token = auth_pages.new_form_csrf(request)
-    response = _render(
+    response = render(
         request, "portal/login.html", {"form": form, "errors": errors}, status_code=status_code
     )
     auth_pages.set_form_csrf_cookie(request, response, token, LOGIN_PATH)
@@ -105,12 +90,12 @@ def login_form(request: Request, next: str | None = None) -> Response:  # noqa: 
 
 @public_router.post("/login")
 async def login(request: Request) -> Response:
-    values = await auth_pages._form_values(request)
+    values = await form_values(request)
     form = {
         "login": (values.get("login") or "")[:100],
         "next": portal_safe_next(values.get("next")),
     }
-    lang = _lang(request)
+    lang = request_lang(request)
     if not auth_pages.form_csrf_matches(request, values):
         return _login_page(request, form, {"_": translate("auth.login_expired", lang)}, 403)
     login_name = (values.get("login") or "").strip()
@@ -140,7 +125,7 @@ async def login(request: Request) -> Response:
     target = form["next"]
     if signed_in.must_change_password and not auth_pages.demo_mode(request):
         target = portal_password_change_url(target)
-    response = _redirect(target)
+    response = redirect(target)
     auth_pages.set_session_cookie(request, response, signed_in.token)
     response.delete_cookie(auth_pages.LOGIN_CSRF_COOKIE, path=LOGIN_PATH)
     return response
@@ -164,7 +149,7 @@ def _invite_page(
     status_code: int = 200,
 ) -> Response:
     csrf = auth_pages.new_form_csrf(request)
-    response = _render(
+    response = render(
         request,
         "portal/invite.html",
         {
@@ -184,10 +169,10 @@ def _invite_page(
 
 
 def _invalid_invite(request: Request) -> Response:
-    response = _render(
+    response = render(
         request,
         "portal/invite_invalid.html",
-        {"message": translate("portal.invite.invalid", _lang(request))},
+        {"message": translate("portal.invite.invalid", request_lang(request))},
         status_code=404,
     )
     response.headers["Cache-Control"] = "no-store"
@@ -230,8 +215,8 @@ def _accept_in_thread(
 
 @public_router.post("/invite/{token}")
 async def invite_accept(request: Request, session: SessionDep, token: str = TOKEN_PATH) -> Response:
-    values = await auth_pages._form_values(request)
-    lang = _lang(request)
+    values = await form_values(request)
+    lang = request_lang(request)
     form = {"login": (values.get("login") or "")[:100]}
     try:
         name = _invite_contact_name(session, token)
@@ -274,7 +259,7 @@ async def invite_accept(request: Request, session: SessionDep, token: str = TOKE
         return _invite_page(
             request, token, form, errors, contact_name=name, status_code=exc.status_code
         )
-    response = _redirect(HOME)
+    response = redirect(HOME)
     auth_pages.set_session_cookie(request, response, cookie)
     response.delete_cookie(auth_pages.LOGIN_CSRF_COOKIE, path=INVITE_COOKIE_PATH)
     return response
@@ -306,7 +291,7 @@ def home(request: Request, session: SessionDep, customer: CurrentCustomer) -> Re
             Claim,
         )
     )
-    return _render(
+    return render(
         request,
         "portal/home.html",
         {
@@ -326,7 +311,7 @@ def _password_page(
     headers: dict[str, str] | None = None,
 ) -> Response:
     user = request.state.user
-    response = _render(
+    response = render(
         request,
         "portal/password.html",
         {
@@ -352,8 +337,8 @@ def password_form(
 
 @router.post("/account/password")
 async def password_change(request: Request, _: CurrentCustomer) -> Response:
-    values = await auth_pages._form_values(request)
-    lang = _lang(request)
+    values = await form_values(request)
+    lang = request_lang(request)
     form = {"next": portal_safe_next(values.get("next"))}
     current = values.get("current_password") or ""
     new = values.get("new_password") or ""
@@ -376,4 +361,4 @@ async def password_change(request: Request, _: CurrentCustomer) -> Response:
     if outcome.status == "rejected" and outcome.rejection is not None:
         errors = {"new_password": auth_pages.password_message(lang, outcome.rejection)}
         return _password_page(request, form, errors, 422)
-    return _redirect(form["next"])
+    return redirect(form["next"])

@@ -21,8 +21,8 @@ from operational_app.db.models import Claim
 from operational_app.domain.errors import DomainError
 from operational_app.portal.api import claims as service
 from operational_app.portal.deps import CurrentCustomer, Customer
+from operational_app.web.common import form_values, int_or_none, redirect, render, request_lang
 from operational_app.web.forms import domain_error_message, form_errors
-from operational_app.web.routes import _form_values, _int_or_none, _lang, _redirect, _render
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
 
@@ -71,7 +71,7 @@ def _form(
     status_code: int = 200,
 ) -> Response:
     scope = customer.scope
-    return _render(
+    return render(
         request,
         "portal/claims/form.html",
         {
@@ -93,7 +93,7 @@ def _card(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    return _render(
+    return render(
         request,
         "portal/claims/card.html",
         {"claim": service.detail(session, customer.scope, claim), "errors": errors or {}},
@@ -105,9 +105,9 @@ def _card(
 def claim_list(
     request: Request, session: SessionDep, customer: CurrentCustomer, offset: str | None = None
 ) -> Response:
-    start = min(_int_or_none(offset) or 0, 2**31 - 1)
+    start = min(int_or_none(offset) or 0, 2**31 - 1)
     items, total = service.list_claims(session, customer.scope, limit=PAGE_SIZE, offset=start)
-    return _render(
+    return render(
         request,
         "portal/claims/list.html",
         {
@@ -128,8 +128,8 @@ def claim_new(
     shipment_id: str | None = None,
 ) -> Response:
     form = {
-        "customer_order_id": str(_int_or_none(customer_order_id) or ""),
-        "shipment_id": str(_int_or_none(shipment_id) or ""),
+        "customer_order_id": str(int_or_none(customer_order_id) or ""),
+        "shipment_id": str(int_or_none(shipment_id) or ""),
     }
     return _form(request, session, customer, form, {})
 
@@ -138,7 +138,7 @@ def claim_new(
 async def claim_create(
     request: Request, session: SessionDep, customer: CurrentCustomer
 ) -> Response:
-    values = await _form_values(request)
+    values = await form_values(request)
     files = await uploaded_files(request)
     try:
         body = service.PortalClaimCreate.model_validate(_typed(values))
@@ -146,9 +146,9 @@ async def claim_create(
             session, customer, body, uploads_of(files), service.data_dir(request)
         )
     except (ValidationError, DomainError) as exc:
-        errors, code = failure(session, exc, _lang(request))
+        errors, code = failure(session, exc, request_lang(request))
         return _form(request, session, customer, values, errors, status_code=code)
-    return _redirect(f"/portal/claims/{claim.id}")
+    return redirect(f"/portal/claims/{claim.id}")
 
 
 @router.get("/claims/{claim_id}")
@@ -167,10 +167,10 @@ async def claim_upload(
     try:
         service.add_files(session, customer, claim, uploads_of(files), service.data_dir(request))
     except DomainError as exc:
-        errors, code = failure(session, exc, _lang(request))
+        errors, code = failure(session, exc, request_lang(request))
         claim = customer.scope.get(session, Claim, claim_id)
         return _card(request, session, customer, claim, errors, status_code=code)
-    return _redirect(f"/portal/claims/{claim.id}#attachments")
+    return redirect(f"/portal/claims/{claim.id}#attachments")
 
 
 @router.get("/claims/{claim_id}/attachments/{attachment_id}")

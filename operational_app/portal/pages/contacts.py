@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +26,7 @@ from operational_app.domain import contact_data
 from operational_app.domain.errors import DomainError, StaleVersion
 from operational_app.portal.api.contacts import contact_data_of
 from operational_app.portal.deps import CurrentCustomer, Customer
+from operational_app.web.common import form_values, redirect, render, request_lang
 from operational_app.web.forms import FormModel, domain_error_message, form_errors
 from operational_app.web.stale import is_stale, stale_changes
 
@@ -52,27 +53,6 @@ class AddressForm(FormModel):
 
     def fields(self) -> dict[str, Any]:
         return self.model_dump(include=set(contact_data.ADDRESS_FIELDS))
-
-
-def _render(
-    request: Request, template: str, context: dict[str, Any], status_code: int = 200
-) -> Response:
-    return request.app.state.templates.TemplateResponse(
-        request, template, context, status_code=status_code
-    )
-
-
-def _lang(request: Request) -> str:
-    return request.app.state.settings.lang
-
-
-def _redirect(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
-
-
-async def _form_values(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
 def _posted_version(values: dict[str, str]) -> int | None:
@@ -119,7 +99,7 @@ def history(session: Session, customer: Customer, limit: int = HISTORY_LIMIT) ->
 
 @router.get("/contacts")
 def contacts_page(request: Request, session: SessionDep, customer: CurrentCustomer) -> Response:
-    return _render(
+    return render(
         request,
         "portal/contacts/index.html",
         {
@@ -142,7 +122,7 @@ def _person_form(
     changes: list | None = None,
     status_code: int = 200,
 ) -> Response:
-    return _render(
+    return render(
         request,
         "portal/contacts/person_form.html",
         {"form": form, "errors": errors, "contact": contact, "changes": changes or []},
@@ -163,8 +143,8 @@ def person_new(request: Request, customer: CurrentCustomer) -> Response:
 async def person_create(
     request: Request, session: SessionDep, customer: CurrentCustomer
 ) -> Response:
-    values = await _form_values(request)
-    lang = _lang(request)
+    values = await form_values(request)
+    lang = request_lang(request)
     try:
         form = PersonForm.model_validate(values)
     except ValidationError as exc:
@@ -180,7 +160,7 @@ async def person_create(
     except DomainError as exc:
         errors, code = _failure(session, exc, lang)
         return _person_form(request, values, errors, status_code=code)
-    return _redirect("/portal/contacts#persons")
+    return redirect("/portal/contacts#persons")
 
 
 @router.get("/contacts/persons/{contact_id}")
@@ -196,8 +176,8 @@ async def person_update(
     request: Request, session: SessionDep, customer: CurrentCustomer, contact_id: IdPath
 ) -> Response:
     contact = customer.scope.get(session, ContactPerson, contact_id)
-    values = await _form_values(request)
-    lang = _lang(request)
+    values = await form_values(request)
+    lang = request_lang(request)
     try:
         form = PersonForm.model_validate(values)
     except ValidationError as exc:
@@ -221,7 +201,7 @@ async def person_update(
         return _person_form(
             request, values, errors, contact=contact, changes=changes, status_code=code
         )
-    return _redirect("/portal/contacts#persons")
+    return redirect("/portal/contacts#persons")
 
 
 @router.get("/contacts/persons/{contact_id}/delete")
@@ -240,7 +220,7 @@ def _confirm(
     errors: dict[str, str],
     status_code: int = 200,
 ) -> Response:
-    return _render(
+    return render(
         request,
         "portal/contacts/confirm_delete.html",
         {"kind": kind, "entity": entity, "title": title, "errors": errors},
@@ -253,7 +233,7 @@ async def person_delete(
     request: Request, session: SessionDep, customer: CurrentCustomer, contact_id: IdPath
 ) -> Response:
     contact = customer.scope.get(session, ContactPerson, contact_id)
-    values = await _form_values(request)
+    values = await form_values(request)
     try:
         version = _posted_version(values)
         contact_data.delete_contact_person(
@@ -265,9 +245,9 @@ async def person_delete(
         )
         session.commit()
     except (DomainError, StaleDataError) as exc:
-        errors, code = _failure(session, exc, _lang(request))
+        errors, code = _failure(session, exc, request_lang(request))
         return _confirm(request, "person", contact, contact.full_name, errors, code)
-    return _redirect("/portal/contacts#persons")
+    return redirect("/portal/contacts#persons")
 
 
 # --- Delivery addresses -----------------------------------------------------------------------
@@ -282,7 +262,7 @@ def _address_form(
     changes: list | None = None,
     status_code: int = 200,
 ) -> Response:
-    return _render(
+    return render(
         request,
         "portal/contacts/address_form.html",
         {"form": form, "errors": errors, "address": address, "changes": changes or []},
@@ -307,8 +287,8 @@ def address_new(request: Request, customer: CurrentCustomer) -> Response:
 async def address_create(
     request: Request, session: SessionDep, customer: CurrentCustomer
 ) -> Response:
-    values = await _form_values(request)
-    lang = _lang(request)
+    values = await form_values(request)
+    lang = request_lang(request)
     try:
         form = AddressForm.model_validate(values)
     except ValidationError as exc:
@@ -324,7 +304,7 @@ async def address_create(
     except DomainError as exc:
         errors, code = _failure(session, exc, lang)
         return _address_form(request, values, errors, status_code=code)
-    return _redirect("/portal/contacts#addresses")
+    return redirect("/portal/contacts#addresses")
 
 
 @router.get("/contacts/addresses/{address_id}")
@@ -340,8 +320,8 @@ async def address_update(
     request: Request, session: SessionDep, customer: CurrentCustomer, address_id: IdPath
 ) -> Response:
     address = customer.scope.get(session, DeliveryAddress, address_id)
-    values = await _form_values(request)
-    lang = _lang(request)
+    values = await form_values(request)
+    lang = request_lang(request)
     try:
         form = AddressForm.model_validate(values)
     except ValidationError as exc:
@@ -363,7 +343,7 @@ async def address_update(
         return _address_form(
             request, values, errors, address=address, changes=changes, status_code=code
         )
-    return _redirect("/portal/contacts#addresses")
+    return redirect("/portal/contacts#addresses")
 
 
 @router.get("/contacts/addresses/{address_id}/delete")
@@ -379,7 +359,7 @@ async def address_delete(
     request: Request, session: SessionDep, customer: CurrentCustomer, address_id: IdPath
 ) -> Response:
     address = customer.scope.get(session, DeliveryAddress, address_id)
-    values = await _form_values(request)
+    values = await form_values(request)
     try:
         contact_data.delete_delivery_address(
             session,
@@ -389,6 +369,6 @@ async def address_delete(
         )
         session.commit()
     except (DomainError, StaleDataError) as exc:
-        errors, code = _failure(session, exc, _lang(request))
+        errors, code = _failure(session, exc, request_lang(request))
         return _confirm(request, "address", address, address.address, errors, code)
-    return _redirect("/portal/contacts#addresses")
+    return redirect("/portal/contacts#addresses")

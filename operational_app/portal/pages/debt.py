@@ -14,8 +14,8 @@ from operational_app.portal import settlements
 from operational_app.portal.deps import CurrentCustomer
 from operational_app.portal.pages.orders import page_day
 from operational_app.print_forms.reconciliation import statement_pdf, statement_xlsx
+from operational_app.web.common import int_or_none, render
 from operational_app.web.formatting import settings_zone
-from operational_app.web.routes import _int_or_none, _render
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
 
@@ -30,7 +30,7 @@ def debt_page(
     summary = settlements.debt_summary(
         session, customer.scope, as_of=day, zone=settings_zone(request.app.state.settings)
     )
-    return _render(
+    return render(
         request,
         "portal/debt/page.html",
         {
@@ -63,8 +63,8 @@ def _statements(
         date_from=start,
         date_to=end,
         zone=settings_zone(request.app.state.settings),
-        organization_id=_int_or_none(organization_id),
-        counterparty_id=_int_or_none(counterparty_id),
+        organization_id=int_or_none(organization_id),
+        counterparty_id=int_or_none(counterparty_id),
     )
     return statements, start, end
 

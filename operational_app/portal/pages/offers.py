@@ -6,7 +6,6 @@ goes through the customer's PortalScope; the decisions are the operators' domain
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -21,6 +20,7 @@ from operational_app.domain.errors import DomainError, StaleVersion
 from operational_app.i18n import translate
 from operational_app.portal.api.offers import Now, accept, offer_detail, offer_summary, reject
 from operational_app.portal.deps import CurrentCustomer, Customer
+from operational_app.web.common import render, request_lang
 from operational_app.web.formatting import format_date
 from operational_app.web.forms import FormModel, domain_error_message, form_errors
 
@@ -30,18 +30,6 @@ LIST_LIMIT = 200
 
 class RejectForm(FormModel):
     reason: text(2000, min_length=0) | None = None
-
-
-def _render(
-    request: Request, template: str, context: dict[str, Any], status_code: int = 200
-) -> Response:
-    return request.app.state.templates.TemplateResponse(
-        request, template, context, status_code=status_code
-    )
-
-
-def _lang(request: Request) -> str:
-    return request.app.state.settings.lang
 
 
 def _posted_version(values: dict[str, str]) -> int | None:
@@ -60,7 +48,7 @@ def offers_page(
         .order_by(CommercialOffer.offered_at.desc(), CommercialOffer.id.desc())
         .limit(LIST_LIMIT)
     )
-    return _render(
+    return render(
         request,
         "portal/offers/list.html",
         {"offers": [offer_summary(offer, now) for offer in offers]},
@@ -85,7 +73,7 @@ def _card(
             customer.scope.select(CustomerOrder).where(CustomerOrder.id.in_(detail.order_ids))
         )
     }
-    return _render(
+    return render(
         request,
         "portal/offers/card.html",
         {"offer": detail, "orders": orders, "errors": errors or {}, "form": form or {}},
@@ -114,7 +102,7 @@ def _refused(
     if isinstance(exc, StaleDataError):
         exc = StaleVersion("stale_version", "The offer was changed meanwhile.")
     assert isinstance(exc, DomainError)
-    lang = _lang(request)
+    lang = request_lang(request)
     offer = customer.scope.get(session, CommercialOffer, offer_id)
     if offer.status in ("accepted", "rejected") and exc.status_code == 409:
         # A second click or another tab: say what happened rather than what is not allowed.
@@ -165,7 +153,7 @@ async def offer_reject(
             customer,
             offer,
             now,
-            errors=form_errors(exc, _lang(request)),
+            errors=form_errors(exc, request_lang(request)),
             form=values,
             status_code=422,
         )

@@ -10,8 +10,8 @@ from operational_app.api.deps import IdPath, SessionDep
 from operational_app.db.models import ORDER_STATUSES
 from operational_app.portal import settlements
 from operational_app.portal.deps import CurrentCustomer
+from operational_app.web.common import int_or_none, render
 from operational_app.web.formatting import settings_zone
-from operational_app.web.routes import _int_or_none, _render
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
 
@@ -34,7 +34,7 @@ def order_list(
     offset: str | None = None,
 ) -> Response:
     chosen = status if status in ORDER_STATUSES else ""
-    start = min(_int_or_none(offset) or 0, 2**31 - 1)
+    start = min(int_or_none(offset) or 0, 2**31 - 1)
     rows, total = settlements.list_orders(
         session,
         customer.scope,
@@ -42,7 +42,7 @@ def order_list(
         status=chosen or None,
         offset=start,
     )
-    return _render(
+    return render(
         request,
         "portal/orders/list.html",
         {
@@ -71,4 +71,4 @@ def order_card(
         as_of=page_day(request, as_of),
         zone=settings_zone(request.app.state.settings),
     )
-    return _render(request, "portal/orders/card.html", {"detail": detail, "order": detail.order})
+    return render(request, "portal/orders/card.html", {"detail": detail, "order": detail.order})

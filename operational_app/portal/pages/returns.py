@@ -23,8 +23,8 @@ from operational_app.i18n import translate
 from operational_app.portal.api import returns as service
 from operational_app.portal.deps import CurrentCustomer, Customer
 from operational_app.portal.pages.claims import failure, uploaded_files
+from operational_app.web.common import form_values, int_or_none, redirect, render, request_lang
 from operational_app.web.returns import typed_lines
-from operational_app.web.routes import _form_values, _int_or_none, _lang, _redirect, _render
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
 
@@ -40,13 +40,13 @@ def _form(
     status_code: int = 200,
 ) -> Response:
     scope = customer.scope
-    order_id = _int_or_none(form.get("customer_order_id"))
+    order_id = int_or_none(form.get("customer_order_id"))
     order = (
         scope.get(session, CustomerOrder, order_id)
         if order_id and scope.owns(session, CustomerOrder, order_id)
         else None
     )
-    return _render(
+    return render(
         request,
         "portal/returns/form.html",
         {
@@ -69,7 +69,7 @@ def _card(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    return _render(
+    return render(
         request,
         "portal/returns/card.html",
         {"item": service.detail(session, customer.scope, found), "errors": errors or {}},
@@ -81,9 +81,9 @@ def _card(
 def return_list(
     request: Request, session: SessionDep, customer: CurrentCustomer, offset: str | None = None
 ) -> Response:
-    start = min(_int_or_none(offset) or 0, 2**31 - 1)
+    start = min(int_or_none(offset) or 0, 2**31 - 1)
     items, total = service.list_returns(session, customer.scope, limit=PAGE_SIZE, offset=start)
-    return _render(
+    return render(
         request,
         "portal/returns/list.html",
         {
@@ -102,7 +102,7 @@ def return_new(
     customer: CurrentCustomer,
     customer_order_id: str | None = None,
 ) -> Response:
-    form = {"customer_order_id": str(_int_or_none(customer_order_id) or "")}
+    form = {"customer_order_id": str(int_or_none(customer_order_id) or "")}
     return _form(request, session, customer, form, {})
 
 
@@ -110,7 +110,7 @@ def return_new(
 async def return_create(
     request: Request, session: SessionDep, customer: CurrentCustomer
 ) -> Response:
-    values = await _form_values(request)
+    values = await form_values(request)
     files = await uploaded_files(request)
     lines = typed_lines(values)
     try:
@@ -138,11 +138,11 @@ async def return_create(
             session, customer, body, uploads_of(files), service.data_dir(request)
         )
     except (ValidationError, DomainError) as exc:
-        errors, code = failure(session, exc, _lang(request))
+        errors, code = failure(session, exc, request_lang(request))
         if isinstance(exc, ValidationError):
-            errors = _line_errors(exc, lines, errors, _lang(request))
+            errors = _line_errors(exc, lines, errors, request_lang(request))
         return _form(request, session, customer, values, errors, status_code=code)
-    return _redirect(f"/portal/returns/{created.id}")
+    return redirect(f"/portal/returns/{created.id}")
 
 
 def _line_errors(
@@ -177,14 +177,14 @@ def return_card(
 async def return_cancel(
     request: Request, session: SessionDep, customer: CurrentCustomer, request_id: IdPath
 ) -> Response:
-    values = await _form_values(request)
+    values = await form_values(request)
     try:
-        service.cancel(session, customer, request_id, _int_or_none(values.get("version")))
+        service.cancel(session, customer, request_id, int_or_none(values.get("version")))
     except DomainError as exc:
-        errors, code = failure(session, exc, _lang(request))
+        errors, code = failure(session, exc, request_lang(request))
         found = customer.scope.get(session, ReturnRequest, request_id)
         return _card(request, session, customer, found, errors, status_code=code)
-    return _redirect(f"/portal/returns/{request_id}")
+    return redirect(f"/portal/returns/{request_id}")
 
 
 @router.post("/returns/{request_id}/attachments")
@@ -196,10 +196,10 @@ async def return_upload(
     try:
         service.add_files(session, customer, found, uploads_of(files), service.data_dir(request))
     except DomainError as exc:
-        errors, code = failure(session, exc, _lang(request))
+        errors, code = failure(session, exc, request_lang(request))
         found = customer.scope.get(session, ReturnRequest, request_id)
         return _card(request, session, customer, found, errors, status_code=code)
-    return _redirect(f"/portal/returns/{request_id}#attachments")
+    return redirect(f"/portal/returns/{request_id}#attachments")
 
 
 @router.get("/returns/{request_id}/attachments/{attachment_id}")

@@ -55,7 +55,7 @@ def test_stage_in_use_by_open_deal_cannot_be_deleted(db: Session, classifiers: C
         service.delete_entry(db, "sales-stages", first)
     assert caught.value.rule == "sales_stage.in_use"
     # Once the deal is closed the stage (kept in its history) can be soft-deleted.
-    deal_service.lose_deal(db, deal, classifiers.loss_reasons[0].id)
+    deal_service.lose_deal(db, deal.id, classifiers.loss_reasons[0].id)
     service.delete_entry(db, "sales-stages", first)
     assert first.deleted_at is not None
     # A stage no open deal sits on goes at once; its sequence stays reserved.
@@ -94,7 +94,7 @@ def test_reorder_makes_a_new_final_stage(db: Session, classifiers: Classifiers):
     assert stages[2].sequence == 30
     # The deal's win now passes through the new final stage.
     deal = create_random_deal(db, classifiers)
-    deal_service.win_deal(db, deal)
+    deal_service.win_deal(db, deal.id)
     assert deal.current_stage_id == live[-2].id
     with pytest.raises(ValidationFailed):
         service.reorder_stages(db, classifiers.kind.id, new_order[:-1])

@@ -73,7 +73,7 @@ def test_create_refuses_unknown_references_and_bad_numbers(db: Session, classifi
 def test_advance_records_skipped_stages(db: Session, classifiers: Classifiers):
     s1, s2, s3, s4, _ = classifiers.stages
     deal = create_random_deal(db, classifiers, now=T0)
-    service.advance_deal(db, deal, s4.id, now=T1, user_id=classifiers.manager.id)
+    service.advance_deal(db, deal.id, s4.id, now=T1, user_id=classifiers.manager.id)
     db.commit()
     assert deal.current_stage_id == s4.id
     assert history(db, deal) == [
@@ -89,7 +89,7 @@ def test_advance_records_skipped_stages(db: Session, classifiers: Classifiers):
 def test_advance_to_next_stage_skips_nothing(db: Session, classifiers: Classifiers):
     s1, s2, *_ = classifiers.stages
     deal = create_random_deal(db, classifiers, now=T0)
-    service.advance_deal(db, deal, s2.id, now=T1)
+    service.advance_deal(db, deal.id, s2.id, now=T1)
     assert history(db, deal) == [(s1.id, T0, T1, False), (s2.id, T1, None, False)]
 
 
@@ -98,11 +98,11 @@ def test_advance_backwards_or_to_same_stage_is_refused(
     db: Session, classifiers: Classifiers, target_index: int
 ):
     deal = create_random_deal(db, classifiers, now=T0)
-    service.advance_deal(db, deal, classifiers.stages[1].id, now=T1)
+    service.advance_deal(db, deal.id, classifiers.stages[1].id, now=T1)
     db.commit()
     before = history(db, deal)
     with pytest.raises(TransitionNotAllowed) as caught:
-        service.advance_deal(db, deal, classifiers.stages[target_index].id, now=T2)
+        service.advance_deal(db, deal.id, classifiers.stages[target_index].id, now=T2)
     assert caught.value.rule == "deal.stage_not_forward"
     assert classifiers.stages[target_index].name in caught.value.message
     db.rollback()
@@ -113,15 +113,15 @@ def test_advance_to_stage_of_another_kind_or_unknown(db: Session, classifiers: C
     deal = create_random_deal(db, classifiers)
     for stage_id in (999_999,):
         with pytest.raises(ValidationFailed) as caught:
-            service.advance_deal(db, deal, stage_id)
+            service.advance_deal(db, deal.id, stage_id)
         assert caught.value.rule == "deal.stage_not_of_kind"
 
 
 def test_win_from_middle_stage_passes_through_final(db: Session, classifiers: Classifiers):
     s1, s2, s3, s4, s5 = classifiers.stages
     deal = create_random_deal(db, classifiers, now=T0)
-    service.advance_deal(db, deal, s2.id, now=T1)
-    service.win_deal(db, deal, now=T2)
+    service.advance_deal(db, deal.id, s2.id, now=T1)
+    service.win_deal(db, deal.id, now=T2)
     db.commit()
     assert (deal.status, deal.closed_at, deal.probability) == ("won", T2, 100)
     assert deal.current_stage_id == s5.id
@@ -137,8 +137,8 @@ def test_win_from_middle_stage_passes_through_final(db: Session, classifiers: Cl
 def test_win_on_final_stage_only_closes_it(db: Session, classifiers: Classifiers):
     s5 = classifiers.stages[-1]
     deal = create_random_deal(db, classifiers, now=T0)
-    service.advance_deal(db, deal, s5.id, now=T1)
-    service.win_deal(db, deal, now=T2)
+    service.advance_deal(db, deal.id, s5.id, now=T1)
+    service.win_deal(db, deal.id, now=T2)
     rows = history(db, deal)
     assert len(rows) == 5
     assert rows[-1] == (s5.id, T1, T2, False)
@@ -155,7 +155,7 @@ def test_lose_requires_existing_reason_and_changes_nothing_otherwise(
         (classifiers.deleted_loss_reason.id, "deal.loss_reason_unknown"),
     ):
         with pytest.raises(ValidationFailed) as caught:
-            service.lose_deal(db, deal, reason_id, "дорого", now=T1)
+            service.lose_deal(db, deal.id, reason_id, "дорого", now=T1)
         assert (caught.value.rule, caught.value.field) == (rule, "loss_reason_id")
         db.rollback()
     assert deal.status == "in_progress" and deal.loss_reason_id is None
@@ -165,9 +165,9 @@ def test_lose_requires_existing_reason_and_changes_nothing_otherwise(
 def test_lose_keeps_the_stage_it_was_lost_at(db: Session, classifiers: Classifiers):
     s1, s2, s3, *_ = classifiers.stages
     deal = create_random_deal(db, classifiers, now=T0)
-    service.advance_deal(db, deal, s3.id, now=T1)
+    service.advance_deal(db, deal.id, s3.id, now=T1)
     reason = classifiers.loss_reasons[0]
-    service.lose_deal(db, deal, reason.id, "  ушли к конкуренту ", now=T2)
+    service.lose_deal(db, deal.id, reason.id, "  ушли к конкуренту ", now=T2)
     db.commit()
     assert (deal.status, deal.probability, deal.closed_at) == ("lost", 0, T2)
     assert (deal.loss_reason_id, deal.loss_comment) == (reason.id, "ушли к конкуренту")
@@ -178,51 +178,51 @@ def test_lose_keeps_the_stage_it_was_lost_at(db: Session, classifiers: Classifie
 def test_reopen_lost_deal_reenters_its_stage(db: Session, classifiers: Classifiers):
     s1, s2, *_ = classifiers.stages
     deal = create_random_deal(db, classifiers, now=T0)
-    service.advance_deal(db, deal, s2.id, now=T0)
-    service.lose_deal(db, deal, classifiers.loss_reasons[1].id, "пауза", now=T1)
-    service.reopen_deal(db, deal, now=T2)
+    service.advance_deal(db, deal.id, s2.id, now=T0)
+    service.lose_deal(db, deal.id, classifiers.loss_reasons[1].id, "пауза", now=T1)
+    service.reopen_deal(db, deal.id, now=T2)
     db.commit()
     assert deal.status == "in_progress"
     assert (deal.loss_reason_id, deal.loss_comment, deal.closed_at) == (None, None, None)
     assert history(db, deal)[-2:] == [(s2.id, T0, T1, False), (s2.id, T2, None, False)]
     # Reopened, it moves on as usual.
-    service.advance_deal(db, deal, classifiers.stages[2].id, now=T2)
+    service.advance_deal(db, deal.id, classifiers.stages[2].id, now=T2)
     assert history(db, deal)[-2][2] == T2
 
 
 def test_won_deal_is_final(db: Session, classifiers: Classifiers):
     deal = create_random_deal(db, classifiers)
-    service.win_deal(db, deal)
+    service.win_deal(db, deal.id)
     for action in (
-        lambda: service.reopen_deal(db, deal),
-        lambda: service.lose_deal(db, deal, classifiers.loss_reasons[0].id),
-        lambda: service.advance_deal(db, deal, classifiers.stages[-1].id),
-        lambda: service.win_deal(db, deal),
+        lambda: service.reopen_deal(db, deal.id),
+        lambda: service.lose_deal(db, deal.id, classifiers.loss_reasons[0].id),
+        lambda: service.advance_deal(db, deal.id, classifiers.stages[-1].id),
+        lambda: service.win_deal(db, deal.id),
         lambda: service.update_deal(db, deal, {"probability": 10}),
     ):
         with pytest.raises(TransitionNotAllowed):
             action()
     with pytest.raises(TransitionNotAllowed) as caught:
-        service.reopen_deal(db, deal)
+        service.reopen_deal(db, deal.id)
     assert caught.value.rule == "deal.won_is_final"
 
 
 def test_reopen_in_progress_deal_is_refused(db: Session, classifiers: Classifiers):
     deal = create_random_deal(db, classifiers)
     with pytest.raises(TransitionNotAllowed) as caught:
-        service.reopen_deal(db, deal)
+        service.reopen_deal(db, deal.id)
     assert caught.value.rule == "deal.reopen_requires_lost"
 
 
 def test_non_process_deal_wins_and_loses_without_history(db: Session, classifiers: Classifiers):
     won = create_random_deal(db, classifiers, staged=False)
     with pytest.raises(TransitionNotAllowed) as caught:
-        service.advance_deal(db, won, classifiers.stages[1].id)
+        service.advance_deal(db, won.id, classifiers.stages[1].id)
     assert caught.value.rule == "deal.non_process_kind"
-    service.win_deal(db, won, now=T1)
+    service.win_deal(db, won.id, now=T1)
     lost = create_random_deal(db, classifiers, staged=False)
-    service.lose_deal(db, lost, classifiers.loss_reasons[0].id, now=T1)
-    service.reopen_deal(db, lost, now=T2)
+    service.lose_deal(db, lost.id, classifiers.loss_reasons[0].id, now=T1)
+    service.reopen_deal(db, lost.id, now=T2)
     db.commit()
     assert (won.status, won.current_stage_id, lost.status) == ("won", None, "in_progress")
     assert db.scalar(select(func.count()).select_from(DealStageHistory)) == 0
@@ -235,7 +235,7 @@ def test_expected_version_guards_against_editing_an_old_copy(db: Session, classi
     db.commit()
     assert deal.version == seen + 1
     with pytest.raises(StaleVersion):
-        service.win_deal(db, deal, expected_version=seen)
+        service.win_deal(db, deal.id, expected_version=seen)
     assert deal.status == "in_progress"
 
 
@@ -254,7 +254,7 @@ def test_advance_by_id_returns_the_stored_row(db: Session, classifiers: Classifi
     s1, s2, s3, *_ = classifiers.stages
     deal = create_random_deal(db, classifiers, now=T0)
     db.commit()
-    moved = service.advance_deal_by_id(
+    moved = service.advance_deal(
         db, deal.id, s3.id, now=T1, user_id=classifiers.manager.id, expected_version=deal.version
     )
     db.commit()
@@ -293,7 +293,7 @@ def test_advance_by_id_loses_a_race_without_writing(
 
     monkeypatch.setattr(service, "_sequence_of", other_writer_first)
     with pytest.raises(StaleDataError):
-        service.advance_deal_by_id(db, deal.id, s2.id, now=T1, expected_version=deal.version)
+        service.advance_deal(db, deal.id, s2.id, now=T1, expected_version=deal.version)
     db.rollback()
     db.refresh(deal)
     assert (deal.current_stage_id, deal.probability, deal.version) == (s1.id, 40, 2)
@@ -324,12 +324,12 @@ def test_advance_by_id_in_autocommit_writes_all_or_nothing(
     with Session(autocommit) as session, monkeypatch.context() as patch:
         patch.setattr(service, "_sequence_of", other_writer_first)
         with pytest.raises(StaleDataError):
-            service.advance_deal_by_id(session, deal.id, s3.id, now=T1)
+            service.advance_deal(session, deal.id, s3.id, now=T1)
     with Session(engine) as reader:
         assert history(reader, deal) == [(s1.id, T0, None, False)]
 
     with Session(autocommit) as session:
-        moved = service.advance_deal_by_id(session, deal.id, s3.id, now=T1, expected_version=2)
+        moved = service.advance_deal(session, deal.id, s3.id, now=T1, expected_version=2)
     with Session(engine) as reader:
         stored = reader.get(Deal, deal.id)
         assert (stored.current_stage_id, stored.version) == (s3.id, moved["version"]) == (s3.id, 3)
@@ -349,7 +349,7 @@ def test_deal_pages_cover_every_live_deal_once_newest_first(db: Session, classif
     for deal in deals[:4]:
         deal.created_at = same_moment
     deals[5].deleted_at = dt.datetime(2026, 3, 2)
-    service.win_deal(db, deals[6])
+    service.win_deal(db, deals[6].id)
     db.commit()
     live = [deal for deal in deals if deal.deleted_at is None]
     expected = [d.id for d in sorted(live, key=lambda d: (d.created_at, d.id), reverse=True)]

@@ -464,11 +464,11 @@ def test_history_plan_equals_the_domain_services(url: str, target: int, status: 
             session, partner_id=partner.id, deal_kind_id=kind.id, name="Д", now=created
         )
         if target:
-            deal_service.advance_deal(session, deal, stages[target].id, now=created)
+            deal_service.advance_deal(session, deal.id, stages[target].id, now=created)
         if status == "won":
-            deal_service.win_deal(session, deal, now=closed)
+            deal_service.win_deal(session, deal.id, now=closed)
         elif status == "lost":
-            deal_service.lose_deal(session, deal, reason.id, now=closed)
+            deal_service.lose_deal(session, deal.id, reason.id, now=closed)
         written = [
             (row.stage_id, row.entered_at, row.left_at, row.was_skipped)
             for row in deal_service.stage_history(session, deal.id)

@@ -103,7 +103,7 @@ def test_deal_card_dates_probability_and_who_changed_the_stage(
     db.commit()
     deal_service.advance_deal(
         db,
-        deal,
+        deal.id,
         classifiers.stages[1].id,
         expected_version=deal.version,
         user_id=classifiers.other_manager.id,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from operational_app.db.models import User
 from operational_app.domain import deals as deal_service
 from operational_app.domain import interactions as interaction_service
-from operational_app.web.routes import my_work
+from operational_app.web.home import my_work
 from tests.operational_app.utils import engagement
 from tests.operational_app.utils.factories import (
     Classifiers,
@@ -46,7 +46,7 @@ def test_my_work_selects_only_mine_and_only_open(
     mine = create_random_deal(db, classifiers, partner_id=partner.id, manager_id=me)
     create_random_deal(db, classifiers, partner_id=partner.id, manager_id=other)
     lost = create_random_deal(db, classifiers, partner_id=partner.id, manager_id=me)
-    deal_service.lose_deal(db, lost, classifiers.loss_reasons[0].id, None)
+    deal_service.lose_deal(db, lost.id, classifiers.loss_reasons[0].id, None)
     db.commit()
     registered = engagement.claim(db, partner.id, responsible_id=me)
     in_work = engagement.claim_in_work(db, partner.id, responsible_id=me)

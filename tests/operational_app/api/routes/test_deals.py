@@ -240,7 +240,7 @@ def test_list_filters_and_paging(client: TestClient, db: Session, classifiers: C
         )
         for index in range(6)
     ]
-    deal_service.win_deal(db, deals[0])
+    deal_service.win_deal(db, deals[0].id)
     db.commit()
 
     def total(**params: object) -> int:

@@ -36,23 +36,15 @@ from operational_app.domain import orders as order_service
 from operational_app.domain import partners as partner_service
 from operational_app.domain import products as product_service
 from operational_app.i18n import translate
+from tests.e2e.browser import TIMEOUT_MS, launched_chromium, new_page, require_browser
 from tests.e2e.serving import served_app
 from tests.operational_app.utils.factories import create_classifiers, personal_inn
 from tests.operational_app.utils.users import create_user
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "data" / "screenshots"
-TIMEOUT_MS = 30_000
 LOGIN, PASSWORD = "operator-e2e", "Operator-e2e-pass-1"
 ADMIN_LOGIN, ADMIN_PASSWORD = "admin-e2e", "Admin-e2e-pass-1"
 SHOWCASE_NAME = "ООО «Витрина»"
@@ -163,9 +155,7 @@ def _showcase(db: Session, classifiers: object, operator_id: int, reason_id: int
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium to run browser tests)")
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    require_browser()
     assert stdnum_inn.is_valid(PARTNER_INN)
     data_dir = tmp_path_factory.mktemp("operator")
     db_url = f"sqlite:///{data_dir / 'oltp' / 'crm.sqlite3'}"
@@ -206,18 +196,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 @pytest.fixture(scope="module")
 def page(world: World) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU")
-            context.set_default_timeout(TIMEOUT_MS)
-            yield context.new_page()
-            context.close()
-        finally:
-            browser.close()
+    with launched_chromium() as (_, browser), new_page(browser) as page:
+        yield page
 
 
 def _shot(page: object, step: str) -> None:

@@ -32,17 +32,15 @@ from operational_app.db.models import ClaimReason, ShipmentLine
 from operational_app.db.session import create_oltp_engine
 from operational_app.domain import returns as return_service
 from operational_app.i18n import translate
+from tests.e2e.browser import launched_chromium, new_page, require_browser
 from tests.e2e.serving import served_app
 from tests.operational_app.portal import settlement_scenario
 from tests.operational_app.utils.users import create_user
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "data" / "screenshots"
-TIMEOUT_MS = 30_000
 CUSTOMER_PASSWORD = "Customer-e2e-pass-1"
 OPERATOR_LOGIN, OPERATOR_PASSWORD = "operator-portal-e2e", "Operator-e2e-pass-1"
 CLAIM_REASON = "Бой при доставке"
@@ -80,9 +78,7 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium to run browser tests)")
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    require_browser()
     data_dir = tmp_path_factory.mktemp("portal")
     db_url = f"sqlite:///{data_dir / 'oltp' / 'crm.sqlite3'}"
     upgrade_to_head(db_url)
@@ -129,36 +125,24 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 
 @pytest.fixture(scope="module")
-def browser(world: World) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
+def browser(world: World) -> Iterator[tuple[object, object]]:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield playwright, browser
-        finally:
-            browser.close()
+    with launched_chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module")
 def phone(browser: tuple[object, object]) -> Iterator[object]:
     playwright, chromium = browser
-    context = chromium.new_context(
-        **playwright.devices["Pixel 7"], locale="ru-RU", accept_downloads=True
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    yield context.new_page()
-    context.close()
+    pixel = playwright.devices["Pixel 7"]
+    with new_page(chromium, **pixel, locale="ru-RU", accept_downloads=True) as page:
+        yield page
 
 
 @pytest.fixture(scope="module")
 def desk(browser: tuple[object, object]) -> Iterator[object]:
-    _, chromium = browser
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU")
-    context.set_default_timeout(TIMEOUT_MS)
-    yield context.new_page()
-    context.close()
+    with new_page(browser[1]) as page:
+        yield page
 
 
 def document_number(heading: str) -> str:

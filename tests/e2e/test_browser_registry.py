@@ -25,12 +25,8 @@ from operational_app.db.session import create_oltp_engine
 from operational_app.domain import partners as partner_service
 from operational_app.i18n import translate
 from operational_app.registry.local import load_egrul_file
+from tests.e2e.browser import TIMEOUT_MS, launched_chromium, new_page, require_browser
 from tests.e2e.serving import served_app
-from tests.e2e.test_browser_operator_flow import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    TIMEOUT_MS,
-)
 from tests.operational_app.utils.users import create_user
 
 pytestmark = pytest.mark.browser
@@ -54,9 +50,7 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium to run browser tests)")
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    require_browser()
     data_dir = tmp_path_factory.mktemp("registry")
     db_url = f"sqlite:///{data_dir / 'oltp' / 'crm.sqlite3'}"
     upgrade_to_head(db_url)
@@ -82,34 +76,24 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 @pytest.fixture(scope="module")
 def page(world: World) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU")
-            context.set_default_timeout(TIMEOUT_MS)
-            page = context.new_page()
-            errors: list[str] = []
-            # Script errors and CSP violations; a 4xx answer the form handles is no error here.
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.on(
-                "console",
-                lambda message: (
-                    "Content Security Policy" in message.text and errors.append(message.text)
-                ),
-            )
-            page.goto(f"{world.url}/partners/{world.partner_id}/counterparties/new")
-            page.wait_for_url(re.compile(r"/login"))
-            page.locator("input[name=login]").fill(LOGIN)
-            page.locator("input[name=password]").fill(PASSWORD)
-            page.get_by_role("button", name=t("auth.sign_in")).click()
-            page.wait_for_url(re.compile(r"/counterparties/new$"))
-            yield page
-            assert errors == []
-            context.close()
-        finally:
-            browser.close()
+    with launched_chromium() as (_, browser), new_page(browser) as page:
+        errors: list[str] = []
+        # Script errors and CSP violations; a 4xx answer the form handles is no error here.
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on(
+            "console",
+            lambda message: (
+                "Content Security Policy" in message.text and errors.append(message.text)
+            ),
+        )
+        page.goto(f"{world.url}/partners/{world.partner_id}/counterparties/new")
+        page.wait_for_url(re.compile(r"/login"))
+        page.locator("input[name=login]").fill(LOGIN)
+        page.locator("input[name=password]").fill(PASSWORD)
+        page.get_by_role("button", name=t("auth.sign_in")).click()
+        page.wait_for_url(re.compile(r"/counterparties/new$"))
+        yield page
+        assert errors == []
 
 
 def test_typing_the_inn_fills_the_fields_from_the_local_registry(world: World, page: object):

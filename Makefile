@@ -93,10 +93,10 @@ fmt: install ## format Python and fix what sqlfluff can
 	$(BIN)/ruff format .
 	$(BIN)/sqlfluff fix dbt_project/models
 
-# Two workers (the CI machine has two cores); a file's tests stay on one worker so the module
-# fixtures (a served app, a built warehouse) are built once.
+# One process: the heavy tests (dbt, DuckDB, the pipeline) already use both cores, and two
+# workers each built the session's warehouse again (21 min on 2 cores against about 10 serially).
 test: install lint ## lint, then the whole test suite but the slow reliability tests
-	$(BIN)/pytest -m "not slow" -n 2 --dist loadfile
+	$(BIN)/pytest -m "not slow"
 
 test-slow: install ## the slow reliability tests (kill the pipeline at each step, rerun, compare)
 	$(BIN)/pytest -m slow

@@ -4,7 +4,7 @@ deal-efficiency table computed straight on the OLTP SQLite database (a CRM witho
     .venv/bin/python bench/bench_pipeline.py --scale large --data-dir D --keep
     .venv/bin/python bench/bench_dashboards.py D/warehouse/crm.duckdb [--oltp D/oltp/crm.sqlite3]
 
-Each page's queries.py functions run with the default filters (the sidebar's default period,
+Each page's dashboards.queries functions run with the default filters (the sidebar's default period,
 no other filter) and a cleared cache, N times; p50/p95 are printed per page. Then the funnel and
 the efficiency-by-manager table are timed on the marts and with plain SQL on the OLTP database,
 and the ratio printed (target: marts at least 20x faster). Figures are printed, never asserted.
@@ -140,7 +140,7 @@ def oltp_efficiency(connection: sqlite3.Connection, start: date, end: date) -> l
 
 
 def page_queries(filters: queries.Filters) -> dict[str, tuple[tuple[str, ...], list[Runner]]]:
-    """Page -> (marts it needs, the queries.py calls it makes with default filters)."""
+    """Page -> (marts it needs, the queries calls it makes with default filters)."""
     sidebar: list[Runner] = [
         queries.data_date_range,
         queries.deal_kinds,
@@ -345,7 +345,7 @@ def main(argv: list[str] | None = None) -> None:
     if not warehouse.is_file():
         parser.error(f"{warehouse} does not exist; build one with bench/bench_pipeline.py --keep")
     oltp = args.oltp or warehouse.parent.parent / "oltp" / "crm.sqlite3"
-    # The settings are read at call time; queries.py then opens this file read-only.
+    # The settings are read at call time; dashboards.queries then opens this file read-only.
     os.environ["CRM_WAREHOUSE_DIR"] = str(warehouse.parent)
     # Quiet the cache's "no runtime" warnings: this runs outside `streamlit run`.
     streamlit_logger.set_log_level("ERROR")

@@ -36,15 +36,20 @@ def _query_calls(tree: ast.AST) -> set[str]:
     }
 
 
-def _functions(path: Path) -> dict[str, ast.FunctionDef]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    return {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+def _functions(package: Path) -> dict[str, tuple[ast.FunctionDef, str]]:
+    """Top-level functions of every module of the queries package, with their module's source."""
+    functions: dict[str, tuple[ast.FunctionDef, str]] = {}
+    for module in sorted(package.glob("*.py")):
+        source = module.read_text(encoding="utf-8")
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.FunctionDef):
+                functions[node.name] = (node, source)
+    return functions
 
 
 def marts_of_queries(names: Iterable[str]) -> set[str]:
     """The marts the queries functions `names` read, following their calls of each other."""
-    functions = _functions(DASHBOARDS / "queries.py")
-    source = (DASHBOARDS / "queries.py").read_text(encoding="utf-8")
+    functions = _functions(DASHBOARDS / "queries")
     seen: set[str] = set()
     pending = [name for name in names if name in functions]
     marts: set[str] = set()
@@ -53,7 +58,7 @@ def marts_of_queries(names: Iterable[str]) -> set[str]:
         if name in seen:
             continue
         seen.add(name)
-        function = functions[name]
+        function, source = functions[name]
         marts |= set(MART.findall(ast.get_source_segment(source, function) or ""))
         pending += [
             node.func.id

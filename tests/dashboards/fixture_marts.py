@@ -399,7 +399,7 @@ DATA_FRESHNESS = [
 ]
 RUN_ID = "run-fixture"
 
-# The interaction-level mart the events calendar lists (dashboards/queries.py INTERACTIONS_MART:
+# The interaction-level mart the events calendar lists (dashboards.queries INTERACTIONS_MART:
 # a proposed contract, no dbt model yet, so the columns are spelled out here).
 INTERACTION_COLUMNS = [
     ("interaction_id", "bigint"),

@@ -1,4 +1,4 @@
-"""queries.py against the fixture warehouse: definitions, filters, caching, read-only access."""
+"""dashboards.queries on the fixture warehouse: definitions, filters, caching, read-only access."""
 
 from __future__ import annotations
 
@@ -224,7 +224,7 @@ def test_queries_only_ever_open_the_warehouse_read_only(
         opened.append(args)
         return real_connect(*args, **kwargs)
 
-    monkeypatch.setattr(queries.duckdb, "connect", spy)
+    monkeypatch.setattr(queries.core.duckdb, "connect", spy)
     before = (warehouse.path.read_bytes(), warehouse.path.stat().st_mtime_ns)
     # Hold a second read-only connection open: a writer could not open the file beside it.
     holder = real_connect(str(warehouse.path), read_only=True)
@@ -232,7 +232,7 @@ def test_queries_only_ever_open_the_warehouse_read_only(
         queries.funnel(Filters())
         queries.overview_kpis(PERIOD)
         queries.efficiency(PERIOD, by="deal_kind")
-        attached = queries._query(
+        attached = queries.core._query(
             "select path, readonly from duckdb_databases() where not internal "
             "and database_name <> 'memory'"
         ).rows()

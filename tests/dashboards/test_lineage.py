@@ -38,14 +38,12 @@ def test_marts_are_followed_through_the_queries_a_query_calls(
 ) -> None:
     (tmp_path / "app_pages").mkdir()
     (tmp_path / "filters.py").write_text("from dashboards import queries\nqueries.periods()\n")
-    (tmp_path / "queries.py").write_text(
+    (tmp_path / "queries").mkdir()
+    (tmp_path / "queries" / "pages.py").write_text(
         textwrap.dedent(
             """
             def periods():
                 return "select min(day) from marts.dim_dates"
-
-            def _totals(filters):
-                return "select * from marts.fct_orders"
 
             def totals(filters):
                 return _totals(filters) + " join marts.dim_partners using (partner_id)"
@@ -54,6 +52,10 @@ def test_marts_are_followed_through_the_queries_a_query_calls(
                 return "select * from marts.rpt_unused"
             """
         )
+    )
+    # A helper in another module of the package is followed too.
+    (tmp_path / "queries" / "core.py").write_text(
+        'def _totals(filters):\n    return "select * from marts.fct_orders"\n'
     )
     (tmp_path / "app_pages" / "orders.py").write_text(
         "from dashboards import queries\nqueries.totals(None)\n"

@@ -1,0 +1,186 @@
+"""Read-only queries over the published marts, one module per dashboard page.
+
+`core` is the only module that touches DuckDB (the published file, the cache, the shared filter
+SQL); the page modules only select from the marts. Pages import this package as `queries` and call
+`queries.<function>`, which is also how `dashboards.lineage` finds the marts each page reads.
+
+Metrics have one definition: ratios (win rate, conversion, shares) are recomputed from summed
+numerators and denominators of the marts' additive columns, never averaged; medians come only
+from fact rows (fct_*), never from pre-aggregated marts.
+"""
+
+from dashboards.queries.claims import (
+    ClaimBasis,
+    ClaimDimension,
+    claim_kpis,
+    claim_satisfaction,
+    claim_satisfaction_by_month,
+    claim_structure,
+    claim_structure_by_month,
+    claims_list,
+)
+from dashboards.queries.core import (
+    Filters,
+    MissingMartError,
+    NotPublishedError,
+    is_published,
+    missing_tables,
+    previous_period,
+)
+from dashboards.queries.customers import (
+    OfferDimension,
+    customer_abc_xyz,
+    customer_abc_xyz_matrix,
+    customer_class_month,
+    customer_lifecycle_by_month,
+    lost_offers_by_reason,
+    offer_conversion,
+    top_customers_by_lifetime_revenue,
+)
+from dashboards.queries.events import (
+    INTERACTIONS_MART,
+    attention_interactions,
+    events_by_user,
+    events_calendar,
+)
+from dashboards.queries.gis import (
+    GIS_PENDING_WITH,
+    GIS_SYSTEMS,
+    gis_backlog_by_counterparty,
+    gis_backlog_kpis,
+    gis_by_document_type,
+    gis_daily,
+    gis_documents,
+    gis_error_codes,
+    gis_kpis,
+    gis_open_documents,
+)
+from dashboards.queries.options import (
+    business_regions,
+    data_date_range,
+    deal_kinds,
+    has_sales_structure,
+    industries,
+    last_planned_event_date,
+    managers,
+    staged_deal_kinds,
+)
+from dashboards.queries.orders import (
+    customers_at_risk,
+    debt_ageing,
+    debt_by_partner,
+    order_fulfilment_by_month,
+    order_kpis,
+    partner_orders,
+)
+from dashboards.queries.publication import (
+    data_freshness,
+    publication,
+)
+from dashboards.queries.regions import (
+    region_revenue,
+    region_revenue_by_month,
+    region_shipments,
+)
+from dashboards.queries.returns import (
+    ReturnDimension,
+    portal_adoption,
+    portal_adoption_totals,
+    returns_by,
+    returns_kpis,
+)
+from dashboards.queries.sales import (
+    FORECAST_LIST_LIMIT,
+    EfficiencyDimension,
+    days_in_stage,
+    deals_at_stage,
+    efficiency,
+    funnel,
+    kpis_by_month,
+    losses_by_stage_and_reason,
+    outcome_totals,
+    overview_kpis,
+    pipeline_forecast,
+    pipeline_forecast_by,
+    pipeline_forecast_totals,
+    stage_win_probability,
+    won_by_month,
+)
+
+__all__ = [
+    "ClaimBasis",
+    "ClaimDimension",
+    "EfficiencyDimension",
+    "FORECAST_LIST_LIMIT",
+    "Filters",
+    "GIS_PENDING_WITH",
+    "GIS_SYSTEMS",
+    "INTERACTIONS_MART",
+    "MissingMartError",
+    "NotPublishedError",
+    "OfferDimension",
+    "ReturnDimension",
+    "attention_interactions",
+    "business_regions",
+    "claim_kpis",
+    "claim_satisfaction",
+    "claim_satisfaction_by_month",
+    "claim_structure",
+    "claim_structure_by_month",
+    "claims_list",
+    "customer_abc_xyz",
+    "customer_abc_xyz_matrix",
+    "customer_class_month",
+    "customer_lifecycle_by_month",
+    "customers_at_risk",
+    "data_date_range",
+    "data_freshness",
+    "days_in_stage",
+    "deal_kinds",
+    "deals_at_stage",
+    "debt_ageing",
+    "debt_by_partner",
+    "efficiency",
+    "events_by_user",
+    "events_calendar",
+    "funnel",
+    "gis_backlog_by_counterparty",
+    "gis_backlog_kpis",
+    "gis_by_document_type",
+    "gis_daily",
+    "gis_documents",
+    "gis_error_codes",
+    "gis_kpis",
+    "gis_open_documents",
+    "has_sales_structure",
+    "industries",
+    "is_published",
+    "kpis_by_month",
+    "last_planned_event_date",
+    "losses_by_stage_and_reason",
+    "lost_offers_by_reason",
+    "managers",
+    "missing_tables",
+    "offer_conversion",
+    "order_fulfilment_by_month",
+    "order_kpis",
+    "outcome_totals",
+    "overview_kpis",
+    "partner_orders",
+    "pipeline_forecast",
+    "pipeline_forecast_by",
+    "pipeline_forecast_totals",
+    "portal_adoption",
+    "portal_adoption_totals",
+    "previous_period",
+    "publication",
+    "region_revenue",
+    "region_revenue_by_month",
+    "region_shipments",
+    "returns_by",
+    "returns_kpis",
+    "stage_win_probability",
+    "staged_deal_kinds",
+    "top_customers_by_lifetime_revenue",
+    "won_by_month",
+]

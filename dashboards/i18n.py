@@ -649,8 +649,6 @@ _CODES: dict[str, tuple[str, str]] = {
     "table_return_requests": ("Заявки на возврат", "Return requests"),
     "table_return_request_lines": ("Строки заявок на возврат", "Return request lines"),
     "table_interactions": ("Взаимодействия", "Interactions"),
-    "table_api_tokens": ("Ключи доступа API", "API tokens"),
-    "table_user_sessions": ("Сеансы пользователей", "User sessions"),
     "table_egais": ("ЕГАИС", "EGAIS"),
     "table_vetis": ("ВетИС (Меркурий)", "VetIS (Mercury)"),
     "table_gismt": ("Честный ЗНАК", "Chestny ZNAK"),
@@ -710,7 +708,7 @@ def gis_error(code: str | None) -> str:
 
 
 def data_source(source: str) -> str:
-    """``raw_oltp.api_tokens`` -> "Учётная система: Ключи доступа API"."""
+    """``raw_oltp.claims`` -> "Учётная система: Претензии"."""
     group, _, table = source.partition(".")
     group_key, table_key = f"source_group_{group}", f"table_{table}"
     if group_key not in _CATALOG or table_key not in _CATALOG:

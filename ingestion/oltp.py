@@ -21,6 +21,7 @@ from pathlib import Path
 import connectorx as cx
 import duckdb
 import pyarrow as pa
+import yaml
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import make_url
 
@@ -36,10 +37,19 @@ from ingestion.load import (
     table_columns,
 )
 
-# Alembic's own bookkeeping is not business data; nor are the counterparty registry's local copy
-# of ЕГРЮЛ (millions of rows of other companies) and its lookup cache (operational_app.registry).
-# Changes found in our counterparties (counterparty_registry_changes) are copied.
-EXCLUDED_TABLES = frozenset({"alembic_version", "registry_parties", "registry_cache"})
+# The one list of the OLTP tables the warehouse reads is the dbt source `opapp` (schema
+# raw_oltp): staging reads nothing else, so nothing else is copied. Tables the app keeps for
+# itself (sign-in tokens and sessions, invites, counters, the registry's copy of ЕГРЮЛ) stay out.
+SOURCES_FILE = (
+    Path(__file__).resolve().parent.parent
+    / "dbt_project"
+    / "models"
+    / "staging"
+    / "opapp"
+    / "_opapp__sources.yml"
+)
+# Credentials never leave the OLTP database, even into the build file.
+NOT_COPIED_COLUMNS: dict[str, frozenset[str]] = {"users": frozenset({"password_hash"})}
 
 # An incremental extract re-reads rows up to this long before the last watermark. `updated_at`
 # is stamped by the app when it builds the row, not when its transaction commits: a transaction
@@ -81,14 +91,32 @@ def connectorx_url(sqlalchemy_url: str) -> str:
     raise SourceUnavailable(f"unsupported OLTP backend {backend!r}: use SQLite or PostgreSQL")
 
 
+def warehouse_tables(sources_file: Path = SOURCES_FILE) -> list[str]:
+    """The OLTP tables the warehouse reads: those of the dbt source in schema raw_oltp."""
+    declared = yaml.safe_load(sources_file.read_text(encoding="utf-8"))
+    return sorted(
+        table["name"]
+        for source in declared["sources"]
+        if source.get("schema") == RAW_OLTP_SCHEMA
+        for table in source["tables"]
+    )
+
+
 def list_source_tables(sqlalchemy_url: str) -> list[str]:
-    """The OLTP tables to copy, discovered from the live schema so raw mirrors it exactly."""
+    """The warehouse's tables, each checked to exist in the live OLTP schema."""
     engine = create_engine(sqlalchemy_url)
     try:
-        names = inspect(engine).get_table_names()
+        present = set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
-    return sorted(name for name in names if name not in EXCLUDED_TABLES)
+    tables = warehouse_tables()
+    missing = [name for name in tables if name not in present]
+    if missing:
+        raise SourceUnavailable(
+            f"the OLTP database lacks {', '.join(missing)}: its schema is older than this code; "
+            "starting the app (`crm app`) or any `crm` command that writes to it upgrades it"
+        )
+    return tables
 
 
 def timestamp_literal(sqlalchemy_url: str, moment: dt.datetime) -> str:
@@ -127,6 +155,9 @@ def extract_table(
         data = read_sqlite(sqlalchemy_url, table_name, query)
     else:
         data = cx.read_sql(connectorx_url(sqlalchemy_url), query, return_type="arrow")
+    dropped = NOT_COPIED_COLUMNS.get(table_name, frozenset()) & set(data.column_names)
+    if dropped:
+        data = data.drop_columns(sorted(dropped))
     return ExtractedTable(table_name, data, time.perf_counter() - started)
 
 

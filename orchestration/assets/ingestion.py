@@ -5,8 +5,7 @@ from collections.abc import Iterator
 import dagster as dg
 
 from ingestion.load import RAW_OLTP_SCHEMA, LoadResult
-from ingestion.oltp import copy_oltp_to_duckdb
-from operational_app.db.models import Base
+from ingestion.oltp import copy_oltp_to_duckdb, warehouse_tables
 from orchestration.resources import WarehouseResource
 
 
@@ -18,8 +17,8 @@ class OltpLoadConfig(dg.Config):
 
 
 def oltp_table_names() -> list[str]:
-    """The OLTP tables as the schema contract declares them (operational_app.db.models)."""
-    return sorted(Base.metadata.tables)
+    """The OLTP tables the warehouse reads (the dbt source `opapp`)."""
+    return warehouse_tables()
 
 
 def raw_oltp_asset_key(table_name: str) -> dg.AssetKey:

@@ -6,14 +6,16 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from sqlalchemy import create_engine, text
 
 from ingestion import oltp
 from ingestion.oltp import (
-    EXCLUDED_TABLES,
     SourceUnavailable,
     connectorx_url,
     copy_oltp_to_duckdb,
+    extract_table,
     list_source_tables,
+    warehouse_tables,
 )
 from operational_app.db.migrate import upgrade_to_head
 from operational_app.db.models import (
@@ -82,8 +84,42 @@ def test_missing_sqlite_file_is_a_clear_error(tmp_path: Path) -> None:
         connectorx_url(f"sqlite:///{tmp_path / 'absent.sqlite3'}")
 
 
-def test_source_tables_are_the_schema_contract_without_alembic(sqlite_url: str) -> None:
-    assert list_source_tables(sqlite_url) == sorted(set(Base.metadata.tables) - EXCLUDED_TABLES)
+# What the app keeps for itself: credentials, sessions, counters and the registry's copy of
+# other companies. Every other table of the app must reach the warehouse.
+APP_ONLY_TABLES = {
+    "api_tokens",
+    "user_sessions",
+    "portal_invites",
+    "document_counters",
+    "registry_parties",
+    "registry_cache",
+    "attachments",
+    "contact_data_changes",
+    "delivery_addresses",
+}
+
+
+def test_warehouse_reads_every_app_table_but_the_apps_own(sqlite_url: str) -> None:
+    tables = list_source_tables(sqlite_url)
+    assert tables == warehouse_tables()
+    assert set(tables) == set(Base.metadata.tables) - APP_ONLY_TABLES
+    assert "alembic_version" not in tables
+
+
+def test_a_schema_older_than_the_sources_is_a_clear_error(sqlite_url: str) -> None:
+    engine = create_engine(sqlite_url)
+    with engine.begin() as connection:
+        connection.execute(text("drop table deal_stage_history"))
+    engine.dispose()
+    with pytest.raises(SourceUnavailable, match="lacks deal_stage_history.*crm app"):
+        list_source_tables(sqlite_url)
+
+
+def test_credentials_are_not_copied(sqlite_url: str) -> None:
+    users = extract_table(sqlite_url, "users").data
+    assert users.num_rows > 0
+    assert "password_hash" not in users.column_names
+    assert "login" in users.column_names
 
 
 def copy_and_check(url: str, tmp_path: Path) -> None:

@@ -130,8 +130,11 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
                     metadata={"rebuilt": False, "reason": plan.reason},
                 )
         started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        # A whole-project build (first build, changed dbt code) rebuilds the incremental models
+        # from scratch too: a model that gained a column would otherwise fail their
+        # on_schema_change='fail' until someone ran `--full` by hand.
         args = [
-            *dbt_build_args(config.full_refresh, warehouse.as_of_moment),
+            *dbt_build_args(config.full_refresh or plan.is_full, warehouse.as_of_moment),
             *exclusion_args(manifest, plan),
         ]
         invocation = dbt.cli(args, context=context)

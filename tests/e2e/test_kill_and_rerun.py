@@ -67,7 +67,10 @@ class PipelineProcess:
         return printed + Path(named.group(1)).read_text(encoding="utf-8", errors="replace")
 
 
-def start_pipeline(settings: Settings, log_name: str, *args: str) -> PipelineProcess:
+def start_pipeline(
+    settings: Settings, log_name: str, *args: str, repo: Path = REPO_ROOT
+) -> PipelineProcess:
+    """`crm pipeline` as a subprocess on `settings`' data dir, running the code in `repo`."""
     env = {
         key: value for key, value in os.environ.items() if not key.startswith(("CRM_", "DAGSTER_"))
     }
@@ -76,12 +79,14 @@ def start_pipeline(settings: Settings, log_name: str, *args: str) -> PipelinePro
         "CRM_AS_OF": PINNED_AS_OF,
         "DAGSTER_HOME": str(settings.dagster_home),
         "COLUMNS": "200",
+        # Ahead of the editable install's path, so a copy of the code runs as itself.
+        "PYTHONPATH": str(repo),
     }
     log = settings.data_dir / f"{log_name}.log"
     with log.open("wb") as handle:
         process = subprocess.Popen(
             [sys.executable, "-m", "crm.cli", "pipeline", *args],
-            cwd=REPO_ROOT,
+            cwd=repo,
             env=env,
             stdout=handle,
             stderr=subprocess.STDOUT,

@@ -195,7 +195,7 @@ def read_sqlite(sqlalchemy_url: str, table_name: str, query: str) -> pa.Table:
     first NULL cannot be typed at all. So every column is cast to the storage class its
     declared type implies (the declared types are the schema contract), and a sentinel row of
     non-null values of those classes goes first; it is dropped afterwards. Times and dates
-    travel as text and Arrow parses them. About 5x faster than sqlite3 row by row.
+    travel as text and Arrow parses them (far faster than sqlite3 row by row).
     """
     path = connectorx_url(sqlalchemy_url).removeprefix("sqlite://")
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -282,10 +282,8 @@ def read_sqlite_file_ahead(sqlalchemy_url: str) -> None:
     """Read a SQLite OLTP file (and its WAL) front to back before a full copy, so the copy
     finds its pages in the page cache.
 
-    A full copy reads every page, but in b-tree order, which on disk is random: at scale large
-    the extract took 29.6-31 s with the 1.6 GB file out of the page cache, and 17.9-18.2 s
-    after this read (included). From the cache the read costs 0.2-0.3 s. Asking the kernel to
-    read ahead (`posix_fadvise(WILLNEED)`) did not help here: 31-32 s.
+    A full copy reads every page in b-tree order, which on disk is random; one sequential read
+    first is cheaper than those seeks (figures in bench/README.md).
     """
     parsed = make_url(sqlalchemy_url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database:

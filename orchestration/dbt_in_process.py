@@ -1,7 +1,7 @@
 """Run dagster-dbt's dbt commands inside the Dagster process instead of a `dbt` subprocess.
 
-A dbt subprocess pays for a Python start and dbt's imports on every command (~4 s on this
-project's two-core machine, a fifth of an incremental run at scale large), while the Dagster
+A dbt subprocess pays for a Python start and dbt's imports on every command (a large share of
+an incremental run), while the Dagster
 process has most of dbt imported already to read the manifest. dagster-dbt reads a command's
 structured log (`--log-format json`) line by line from the subprocess's stdout; `DbtProcess`
 stands in for that `subprocess.Popen`: it runs the command with dbt's programmatic runner

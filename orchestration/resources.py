@@ -137,7 +137,7 @@ def dbt_executable() -> str:
 class CrmDbtCliResource(DbtCliResource):
     """dagster-dbt's resource without two start-up costs this project never uses.
 
-    Before each command it ran `dbt --version` (a second dbt start, ~3 s) and set up a dbt
+    Before each command it ran `dbt --version` (a second dbt start) and set up a dbt
     adapter inside the Dagster process (imports, profile, macros: several seconds) that only
     `fetch_row_counts()` / `fetch_column_metadata()` use. The version comes from the installed
     dbt-core package instead (the executable beside this Python, see dbt_executable), and no
@@ -158,8 +158,8 @@ class CrmDbtCliResource(DbtCliResource):
 
 
 # dbt's global flags for the pipeline's commands: no manifest.json and run_results.json, which
-# nothing here reads (Dagster's events come from dbt's structured log) and which cost ~0.7 s
-# per command at scale large; the run's dbt.log at info level (each node's start, result and
+# nothing here reads (Dagster's events come from dbt's structured log) and which cost time on
+# every command; the run's dbt.log at info level (each node's start, result and
 # error, without every statement).
 DBT_GLOBAL_FLAGS = ("--no-write-json", "--log-level-file", "info")
 

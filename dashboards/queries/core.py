@@ -1,7 +1,7 @@
 """The only module that touches DuckDB: read-only queries over the published marts.
 
 Each version of the published warehouse is opened read-only once and every query runs on a
-cursor of it (opening the file costs ~40 ms at scale large, more than most queries). The file's
+cursor of it (opening the file costs more than most queries). The file's
 identity (mtime, inode, size) is read on every query, so a republish (an atomic file swap by the
 pipeline) is seen on the next query: the new file is opened, and the pipeline never writes into
 a file readers hold, so no lock is ever met (see `_PublishedVersion`). Results are cached for a

@@ -4,8 +4,7 @@
 loaded or quarantined, parses the rest and appends their events. Files are loaded in batches:
 the events of up to `BATCH_FILES` files and their `raw_gis.loaded_files` rows are written in one
 DuckDB transaction, so a crash leaves each file either fully loaded and registered or not at
-all, and the next run picks it up again. (A transaction per file cost ~4 ms of commit per file:
-~40 minutes for the ≈1M events of scale large.)
+all, and the next run picks it up again (a transaction per file made the commits dominate).
 A malformed or hostile file is quarantined (see quarantine.py) and the scan goes on.
 
 Reading, hashing and parsing is Python-bound (expat with handlers in Python), so a large inbox is
@@ -160,8 +159,7 @@ def _scan(inbox_dir: Path) -> pa.Table:
 
     Listing a folder needs no system call per file, but the `lstat` of each file does, and the
     Python work around it holds the GIL. An incremental run rescans every file the inbox ever
-    received, so a large inbox is statted by a pool of processes (562k files at scale large:
-    3.1 s -> 2.2-2.7 s for the whole scan).
+    received, so a large inbox is statted by a pool of processes.
     """
     listed: list[tuple[str, list[str]]] = []
     for system in SYSTEMS:
@@ -240,7 +238,7 @@ def _stat_files(folder: str, names: list[str]) -> tuple[list[int], list[int]]:
 def _process_pool(tasks: int) -> ProcessPoolExecutor:
     """One process per core (at most one per task). Forked where the platform can: a spawned
     worker imports the parent's main module again (for a Dagster run, Dagster and the
-    definitions: ~11 s of a first load at scale large). A forked worker only lists, reads,
+    definitions). A forked worker only lists, reads,
     hashes and parses files, so it never needs a lock another thread of the run process might
     have held at the fork."""
     methods = multiprocessing.get_all_start_methods()
@@ -327,11 +325,9 @@ def _read_ahead(folder: str, files: list[tuple[str, int, int]]) -> Iterator[byte
     (None for a file over MAX_FILE_BYTES, which is hashed streamed and never held).
 
     An inbox that is not in the page cache (files that arrived over days, the first load after
-    a restart) costs a disk wait per file, and read one at a time those waits add up: loading
-    scale large's 562k files took 119 s from disk against 59 s from the cache. The reads
-    release the GIL, so threads reading ahead overlap them with parsing: 105 s from disk,
-    57 s from the cache. A batch of files per task keeps hand-overs between threads rare (a
-    task per file made reading from the cache 45% slower).
+    a restart) costs a disk wait per file, and read one at a time those waits add up. The reads
+    release the GIL, so threads reading ahead overlap them with parsing; a batch of files per
+    task keeps hand-overs between threads rare.
     """
     window: deque[Future[list[bytes | None]]] = deque()
     batches = _batches(files)

@@ -44,7 +44,7 @@ def _page(
     With `rows_by_id_of` (the listed model), the page's ids are found first and only those
     rows are read (a deferred join): skipping `offset` rows then walks an index of the order's
     columns alone, where reading whole rows to skip them costs a table lookup per skipped row
-    (PostgreSQL, a page deep into 200k deals: 25 ms -> 11 ms).
+    (bench/README.md has the figures).
     """
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     if rows_by_id_of is None:

@@ -216,8 +216,8 @@ def write_postgresql(
                 )
         connection.commit()
         # Until autovacuum gets to them (a minute or more), freshly loaded tables have no
-        # statistics (the planner took 200k live deals for 272 rows and sorted them all for
-        # every list page: 171 ms) and no visibility map (no index-only scans). VACUUM cannot
+        # statistics (the planner misjudged the deals by orders of magnitude and sorted them
+        # all for every list page) and no visibility map (no index-only scans). VACUUM cannot
         # run in a transaction.
         progress("statistics", 0, 1)
         connection.autocommit = True

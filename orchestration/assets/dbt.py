@@ -59,7 +59,7 @@ def dbt_build_args(full_refresh: bool = False, as_of: dt.datetime | None = None)
     """`dbt build` of models, snapshots and data tests. Unit tests check the SQL logic on fixed
     inputs, not the data: dbt Labs recommends running them in development and CI only, which
     `make test` does (tests/dbt/test_unit_tests.py); in a run they held up each model they
-    guard (~2 s of a full run at scale large).
+    guard.
 
     A pinned as-of (CRM_AS_OF, naive UTC) becomes dbt's var('as_of'), the "now" of the marts'
     overdue rules (macro as_of_timestamp); without one they use the build time."""
@@ -78,8 +78,8 @@ def as_of_var(as_of: dt.datetime) -> str:
 
 def keep_partial_parse(run_target: Path, project: DbtProject) -> None:
     """Carry the run's partial-parse state back into the project's target directory, where the
-    next run's copy comes from: dbt then re-parses only what changed (a full parse of this
-    project takes ~15 s, and each run works in its own target directory)."""
+    next run's copy comes from: dbt then re-parses only what changed (each run works in its
+    own target directory)."""
     state = run_target / "partial_parse.msgpack"
     if state.exists():
         destination = Path(project.project_dir) / project.target_path / "partial_parse.msgpack"

@@ -284,8 +284,8 @@ def exclusion_args(manifest: Mapping[str, Any], plan: BuildPlan) -> list[str]:
     its children downstream of it), so `+name` of each skipped node none of whose children is
     skipped covers them all in a few criteria. dbt matches every criterion against every node:
     a name per skipped model and test delayed every incremental run's first node. Cautious
-    indirect selection leaves out a test only when
-    every one of its parents is left out, so a test with one rebuilt parent still runs.
+    indirect selection leaves out a test only when every one of its parents is left out, so a
+    test with one rebuilt parent still runs.
     """
     if plan.is_full:
         return []

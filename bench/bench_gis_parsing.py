@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/bench_gis_parsing.py [--documents N] [--seed S]
 
-Generates N sample documents with ingestion.gis.samples into a temporary inbox, parses every
+Generates N sample documents with the seed (operational_app.seed.gis_files) into a temporary
+inbox, parses every
 file of each system in memory (bytes already read), then loads the whole inbox into an
 in-memory DuckDB with ingest_inbox (one transaction per file).
 """
@@ -19,8 +20,9 @@ import duckdb
 
 from ingestion.gis import egais, gismt, vetis
 from ingestion.gis.events import GisParseError
+from ingestion.gis.identities import OrganizationIdentity, build_identities
 from ingestion.gis.inbox import ingest_inbox
-from ingestion.gis.samples import SampleDocument, sample_identities, write_sample_inbox
+from operational_app.seed.gis_files import SampleDocument, sample_organizations, write_sample_inbox
 
 PARSERS = {"egais": egais.parse, "vetis": vetis.parse, "gismt": gismt.parse}
 
@@ -40,7 +42,8 @@ def main() -> None:
         )
         for i in range(1, opts.documents + 1)
     ]
-    identities = sample_identities(docs)  # our organizations' FSRAR IDs decide direction
+    # our organizations' FSRAR IDs decide direction
+    identities = build_identities([OrganizationIdentity(**o) for o in sample_organizations(docs)])
     with tempfile.TemporaryDirectory() as tmp:
         box = Path(tmp) / "inbox"
         started = time.perf_counter()

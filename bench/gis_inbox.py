@@ -2,7 +2,8 @@
 
 `crm seed` writes GIS files only for the shipments of the last weeks (a few thousand documents
 at scale large); the issue's scale large also has ≈1M GIS events. This writes, with the same
-generator (ingestion.gis.samples), one document per shipment of a live order, referencing the
+generator (operational_app.seed.gis_files), one document per shipment of a live order,
+referencing the
 order's number and the ИНН of the partner's first counterparty, and goes round the shipments
 again (a day later, as a corrected resubmission would be) until about `events` events are
 written. The inbox is written once per data directory: a marker holds what was asked and what
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from ingestion.gis.samples import SampleDocument, write_sample_inbox
+from operational_app.seed.gis_files import SampleDocument, write_sample_inbox
 
 MARKER = ".bench-gis-inbox.json"
 EVENTS_PER_DOCUMENT = 3.85  # what write_sample_inbox writes on average (measured, 20k documents)

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ingestion.gis.samples import vetis_business_entity_guid
 from operational_app.db.models import LEGAL_FORMS, PARTNER_KINDS
 from operational_app.seed import reference as ref
+from operational_app.seed.gis_files import vetis_business_entity_guid
 from operational_app.seed.identifiers import kpp, tax_offices, unique_inns
 
 DAY = 86_400
@@ -207,7 +207,7 @@ def _domain(core: str) -> str:
 def organization_gis_identities(inns: list[str]) -> dict[str, list[str]]:
     """Our organizations' ВетИС and ГИС МТ identities, derived from their ИНН (no draws, so the
     other generated data do not move): the business-entity GUID is the one the seeded ВетИС
-    files name our side by (`ingestion.gis.samples.vetis_business_entity_guid`), so the parser
+    files name our side by (`seed.gis_files.vetis_business_entity_guid`), so the parser
     recognises us by GUID; the ГИС МТ participant is the organization itself (the seeded
     document lists send from our ИНН). List columns are comma-separated, as the pipeline reads.
     """

@@ -26,9 +26,8 @@ from typing import Final
 
 import numpy as np
 
-from ingestion.gis.events import SYSTEMS
-from ingestion.gis.samples import SampleDocument, write_sample_inbox
 from operational_app.seed.generator import TableData
+from operational_app.seed.gis_files import SYSTEMS, SampleDocument, write_sample_inbox
 
 DOCUMENT_SHARE: Final = 0.6
 WINDOW_DAYS: Final = 120

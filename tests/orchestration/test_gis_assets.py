@@ -12,7 +12,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from ingestion.gis.samples import SampleDocument, sample_identities, write_sample_inbox
+from operational_app.seed.gis_files import SampleDocument, write_sample_inbox
 from orchestration.assets.gis import (
     GIS_EVENTS_KEY,
     GIS_LOADED_FILES_KEY,
@@ -36,6 +36,7 @@ from orchestration.sensors import (
     scan_inbox,
     settled,
 )
+from tests.ingestion.gis.sample_identities import sample_identities
 
 SAMPLES = Path(__file__).resolve().parents[1] / "ingestion" / "gis" / "samples"
 DOCUMENTS = [

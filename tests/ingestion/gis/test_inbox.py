@@ -12,7 +12,8 @@ import pytest
 from ingestion.gis import inbox
 from ingestion.gis.events import MAX_FILE_BYTES
 from ingestion.gis.inbox import ingest_inbox
-from ingestion.gis.samples import SampleDocument, sample_identities, write_sample_inbox
+from operational_app.seed.gis_files import SampleDocument, write_sample_inbox
+from tests.ingestion.gis.sample_identities import sample_identities
 
 SAMPLES = Path(__file__).parent / "samples"
 

@@ -10,7 +10,8 @@ import pytest
 import xmlschema
 
 from ingestion.gis import egais
-from ingestion.gis.samples import MALFORMED, SampleDocument, sample_identities, write_sample_inbox
+from operational_app.seed.gis_files import MALFORMED, SampleDocument, write_sample_inbox
+from tests.ingestion.gis.sample_identities import sample_identities
 
 SCHEMAS = Path(egais.__file__).parent / "schemas" / "egais"
 OFFICIAL = Path(__file__).parent / "samples" / "egais_official"

@@ -32,8 +32,9 @@ from pathlib import Path
 from typing import Final, Literal
 from xml.sax.saxutils import escape
 
-from ingestion.gis.events import SYSTEMS
-from ingestion.gis.identities import OrganizationIdentity, OurIdentities, build_identities
+# The inbox's folders, one per system (DESIGN.md §5; ingestion.gis.events.SYSTEMS reads them).
+SYSTEMS: Final = ("egais", "vetis", "gismt")
+
 
 Outcome = Literal["accepted", "rejected", "error", "processing"]
 _OUTCOME_WEIGHTS: Final = (("accepted", 0.72), ("rejected", 0.12), ("error", 0.08))
@@ -473,18 +474,17 @@ def vetis_business_entity_guid(inn: str) -> str:
     return str(uuid.uuid5(_VETIS_GUIDS, inn))
 
 
-def sample_identities(documents: list[SampleDocument]) -> OurIdentities:
-    """Our organizations' identities as the sample files name them."""
-    return build_identities(
-        [
-            OrganizationIdentity(
-                inn=doc.organization_inn,
-                fsrar_id=doc.organization_fsrar_id or _fsrar_id(doc.organization_inn),
-                vetis_business_entity_guid=vetis_business_entity_guid(doc.organization_inn),
-            )
-            for doc in documents
-        ]
-    )
+def sample_organizations(documents: list[SampleDocument]) -> list[dict[str, str]]:
+    """Our organizations' GIS identifiers as the sample files name them (the columns of
+    `organizations` the pipeline reads them from)."""
+    return [
+        {
+            "inn": doc.organization_inn,
+            "fsrar_id": doc.organization_fsrar_id or _fsrar_id(doc.organization_inn),
+            "vetis_business_entity_guid": vetis_business_entity_guid(doc.organization_inn),
+        }
+        for doc in documents
+    ]
 
 
 def _vet_document(

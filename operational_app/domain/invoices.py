@@ -40,6 +40,7 @@ from operational_app.db.models import (
     Product,
     utc_now,
 )
+from operational_app.domain import listing
 from operational_app.domain.common import Actor, live_children
 from operational_app.domain.errors import (
     NotFound,
@@ -48,6 +49,7 @@ from operational_app.domain.errors import (
     check_version,
 )
 from operational_app.domain.numbering import allocate_in_series
+from operational_app.domain.queries import Page
 from operational_app.domain.vat import CENT, rate_label, vat_included, vat_rate
 
 NUMBER_PREFIX = "СЧ-"
@@ -515,3 +517,67 @@ def vat_summary(lines: Sequence[InvoiceLine]) -> list[tuple[Decimal | None, Deci
         rate = Decimal(line.vat_rate) if line.vat_rate is not None else None
         summary[rate] = summary.get(rate, Decimal(0)) + Decimal(line.vat_amount)
     return list(summary.items())
+
+
+# Lists
+
+INVOICE_SORTS = {
+    "number": Invoice.number,
+    "issued_on": Invoice.issued_on,
+    "due_date": Invoice.due_date,
+    "amount": Invoice.amount,
+    "status": Invoice.status,
+}
+
+
+def list_invoices(
+    session: Session,
+    *,
+    q: str | None = None,
+    status: str | None = None,
+    partner_id: int | None = None,
+    customer_order_id: int | None = None,
+    organization_id: int | None = None,
+    sort: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page:
+    query = select(Invoice).where(Invoice.deleted_at.is_(None))
+    if q and q.strip():
+        text = q.strip()
+        query = query.where(
+            Invoice.number.icontains(text, autoescape=True)
+            | Invoice.purpose.icontains(text, autoescape=True)
+        )
+    if status:
+        query = query.where(Invoice.status == status)
+    if partner_id is not None:
+        query = query.where(Invoice.partner_id == partner_id)
+    if customer_order_id is not None:
+        query = query.where(Invoice.customer_order_id == customer_order_id)
+    if organization_id is not None:
+        query = query.where(Invoice.organization_id == organization_id)
+    return listing.page(
+        session,
+        query,
+        sort=sort,
+        columns=INVOICE_SORTS,
+        default="-issued_on",
+        tiebreak=Invoice.id.desc(),
+        limit=limit,
+        offset=offset,
+    )
+
+
+def paid_amounts(session: Session, invoice_ids: Sequence[int]) -> dict[int, Decimal]:
+    """Matched sums per invoice, for list pages."""
+    if not invoice_ids:
+        return {}
+    rows = session.execute(
+        select(InvoicePayment.invoice_id, func.sum(InvoicePayment.amount))
+        .where(InvoicePayment.invoice_id.in_(invoice_ids), InvoicePayment.deleted_at.is_(None))
+        .group_by(InvoicePayment.invoice_id)
+    ).all()
+    paid = {invoice_id: Decimal(0) for invoice_id in invoice_ids}
+    paid.update({invoice_id: Decimal(total or 0) for invoice_id, total in rows})
+    return paid

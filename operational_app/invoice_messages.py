@@ -34,6 +34,10 @@ INVOICE_MESSAGES: dict[str, dict[str, str]] = {
     "print.preview": {"ru": "Просмотр печатной формы", "en": "Print preview"},
     "print.order_confirmation": {"ru": "Подтверждение заказа", "en": "Order confirmation"},
     "print.offer": {"ru": "Коммерческое предложение", "en": "Commercial offer"},
+    "organization.bank_requisites": {
+        "ru": "Банковские реквизиты и подписи счетов",
+        "en": "Bank requisites and invoice signers",
+    },
     "field.bank_name": {"ru": "Банк", "en": "Bank"},
     "field.bank_bik": {"ru": "БИК", "en": "BIC"},
     "field.settlement_account": {"ru": "Расчётный счёт", "en": "Settlement account"},

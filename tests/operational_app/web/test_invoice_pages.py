@@ -83,3 +83,22 @@ def test_order_and_offer_previews(client: TestClient, db: Session):
         preview.status_code == 200 and f"Коммерческое предложение № {offer.number}" in preview.text
     )
     assert client.get("/invoices/999999").status_code == 404
+
+
+def test_admin_enters_bank_requisites_on_the_organization_form(client: TestClient, db: Session):
+    from operational_app.db.models import Organization
+    from tests.operational_app.utils.invoices import ORGANIZATION
+
+    form = client.get("/admin/organizations/new").text
+    assert 'id="bank-requisites"' in form and "Расчётный счёт" in form
+    typed = {**ORGANIZATION, "is_vat_payer": "0", "bank_bik": "04452522"}
+    refused = post(client, "/admin/organizations", typed)
+    assert refused.status_code == 422
+    assert re.search(r'id="bank_bik-error">[^<]*9 цифр', refused.text)
+    saved = post(client, "/admin/organizations", {**typed, "bank_bik": "044525225"})
+    assert saved.status_code == 303
+    organization = db.query(Organization).filter_by(inn=ORGANIZATION["inn"]).one()
+    assert organization.settlement_account == ORGANIZATION["settlement_account"]
+    assert organization.is_vat_payer is False
+    edit = client.get(f"/admin/organizations/{organization.id}").text
+    assert 'value="0" selected' in edit and ORGANIZATION["correspondent_account"] in edit

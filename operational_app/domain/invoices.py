@@ -326,7 +326,13 @@ def issue_invoice(
     # The goods themselves when the invoice asks for the whole order, else its share per rate.
     lines = goods if amount == total else _share_lines(goods, amount, description)
     year = issued_on.year
-    sequence = allocate_in_series(session, series_key(organization.id, year))
+    # Invoices written without the counter (the demo seed) keep their numbers: continue after.
+    floor = session.scalar(
+        select(func.coalesce(func.max(Invoice.sequence_number), 0)).where(
+            Invoice.organization_id == organization.id, Invoice.fiscal_year == year
+        )
+    )
+    sequence = allocate_in_series(session, series_key(organization.id, year), floor=floor or 0)
     number = format_number(sequence)
     vat_total = sum((vat_included(line.amount, line.vat_rate) for line in lines), Decimal(0))
     vat_text = f"в т.ч. НДС {vat_total:.2f} руб." if vat_total else "Без НДС"

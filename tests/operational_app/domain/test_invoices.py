@@ -12,8 +12,10 @@ import pytest
 import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from operational_app.db.models import DocumentCounter
 from operational_app.domain import invoices as service
 from operational_app.domain import orders, organizations, products
 from operational_app.domain.errors import TransitionNotAllowed, ValidationFailed
@@ -252,3 +254,15 @@ def test_a_draft_order_is_not_invoiced(db: Session):
     with pytest.raises(TransitionNotAllowed) as refused:
         service.issue_invoice(db, world.order, issued_on=ISSUED_ON)
     assert refused.value.rule == "invoice.order_status"
+
+
+def test_numbers_continue_after_invoices_written_without_the_counter(db: Session):
+    """The demo seed writes invoices straight into the table: the series continues after them."""
+    world = create_invoice_world(db)
+    first = service.issue_invoice(db, world.order, issued_on=ISSUED_ON)
+    first.sequence_number = 41
+    first.number = service.format_number(41)
+    db.flush()
+    db.execute(delete(DocumentCounter))
+    other = create_invoice_world(db)
+    assert service.issue_invoice(db, other.order, issued_on=ISSUED_ON).sequence_number == 42

@@ -148,8 +148,17 @@ def invoice_form(session: Session, invoice: Invoice) -> InvoiceForm:
         order=session.get(CustomerOrder, invoice.customer_order_id),
         lines=lines,
         vat_summary=invoice_service.vat_summary(lines),
-        qr_payload=payment_qr.payload(requisites),
+        qr_payload=_qr_payload(requisites),
     )
+
+
+def _qr_payload(requisites: payment_qr.PaymentRequisites) -> str:
+    """The QR payload, or "" when the requisites changed since issuing into ones the standard
+    refuses (the form still prints, without the code)."""
+    try:
+        return payment_qr.payload(requisites)
+    except ValueError:
+        return ""
 
 
 def render_invoice(form: InvoiceForm) -> bytes:
@@ -209,11 +218,12 @@ def render_invoice(form: InvoiceForm) -> bytes:
     doc.space(2)
     doc.paragraph(form.due_phrase)
     doc.rule()
-    doc.image(
-        payment_qr.png(form.qr_payload),
-        width=32,
-        caption="Оплата по QR-коду в приложении банка",
-    )
+    if form.qr_payload:
+        doc.image(
+            payment_qr.png(form.qr_payload),
+            width=32,
+            caption="Оплата по QR-коду в приложении банка",
+        )
     doc.signature_lines(
         [("Руководитель", org.director_name or ""), ("Бухгалтер", org.chief_accountant_name or "")]
     )

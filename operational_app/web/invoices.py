@@ -227,7 +227,10 @@ def invoice_print(request: Request, session: SessionDep, invoice_id: IdPath) -> 
     return render(
         request,
         "invoices/print.html",
-        {"form": form, "qr_svg": Markup(payment_qr.svg(form.qr_payload))},
+        {
+            "form": form,
+            "qr_svg": Markup(payment_qr.svg(form.qr_payload)) if form.qr_payload else "",
+        },
     )
 
 

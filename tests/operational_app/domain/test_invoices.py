@@ -266,3 +266,13 @@ def test_numbers_continue_after_invoices_written_without_the_counter(db: Session
     db.execute(delete(DocumentCounter))
     other = create_invoice_world(db)
     assert service.issue_invoice(db, other.order, issued_on=ISSUED_ON).sequence_number == 42
+
+
+def test_an_invoice_still_prints_when_the_requisites_no_longer_fit_the_qr_standard(db: Session):
+    world = create_invoice_world(db)
+    invoice = service.issue_invoice(db, world.order, issued_on=ISSUED_ON)
+    world.organization.settlement_account = "4070281"  # edited after issuing, not via the form
+    form = invoice_form(db, invoice)
+    assert form.qr_payload == ""
+    pdf = render_invoice(form)
+    assert _qr_texts(pdf) == [] and "Итого: 630,00" in _flat(_pdf_text(pdf))

@@ -25,14 +25,19 @@ MART = re.compile(r"\bmarts\.([a-z_][a-z0-9_]*)")
 OWNER = {"name": "Analytics engineering", "email": "analytics@crm-warehouse.invalid"}
 
 
+def _is_queries_module(name: str) -> bool:
+    # queries.py and the topic modules beside it (queries_invoices.py, ...).
+    return name == "queries" or name.startswith("queries_")
+
+
 def _query_calls(tree: ast.AST) -> set[str]:
-    """Names of `queries.<name>` used in a module."""
+    """`<module>.<name>` of the queries functions a module uses (`queries.totals`)."""
     return {
-        node.attr
+        f"{node.value.id}.{node.attr}"
         for node in ast.walk(tree)
         if isinstance(node, ast.Attribute)
         and isinstance(node.value, ast.Name)
-        and node.value.id == "queries"
+        and _is_queries_module(node.value.id)
     }
 
 
@@ -42,26 +47,35 @@ def _functions(path: Path) -> dict[str, ast.FunctionDef]:
 
 
 def marts_of_queries(names: Iterable[str]) -> set[str]:
-    """The marts the queries functions `names` read, following their calls of each other."""
-    functions = _functions(DASHBOARDS / "queries.py")
-    source = (DASHBOARDS / "queries.py").read_text(encoding="utf-8")
-    seen: set[str] = set()
-    pending = [name for name in names if name in functions]
+    """The marts the queries functions `names` (`queries.totals`, `queries_invoices.kpis`, or a
+    bare name of queries.py) read, following their calls of each other within a module."""
     marts: set[str] = set()
-    while pending:
-        name = pending.pop()
-        if name in seen:
+    by_module: dict[str, set[str]] = {}
+    for name in names:
+        module, _, function = name.rpartition(".")
+        by_module.setdefault(module or "queries", set()).add(function)
+    for module, wanted in by_module.items():
+        path = DASHBOARDS / f"{module}.py"
+        if not path.is_file():
             continue
-        seen.add(name)
-        function = functions[name]
-        marts |= set(MART.findall(ast.get_source_segment(source, function) or ""))
-        pending += [
-            node.func.id
-            for node in ast.walk(function)
-            if isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id in functions
-        ]
+        functions = _functions(path)
+        source = path.read_text(encoding="utf-8")
+        seen: set[str] = set()
+        pending = [name for name in wanted if name in functions]
+        while pending:
+            name = pending.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            function = functions[name]
+            marts |= set(MART.findall(ast.get_source_segment(source, function) or ""))
+            pending += [
+                node.func.id
+                for node in ast.walk(function)
+                if isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in functions
+            ]
     return marts
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from operational_app.api.schemas import Id, Input, LongText, Public, Version
+from operational_app.api.schemas import Id, Input, LongText, PlannedDate, Public, Version
 from operational_app.api.schemas_sales import PositiveAmount, Tracked
 from operational_app.db.models import INVOICE_KINDS, INVOICE_STATUSES
 
@@ -21,7 +21,7 @@ class InvoiceIssue(Input):
     invoiced for yet; `issued_on` defaults to today."""
 
     payment_schedule_item_id: Id | None = None
-    issued_on: dt.date | None = None
+    issued_on: PlannedDate | None = None
     comment: LongText | None = None
     version: Version | None = None
 

@@ -6,7 +6,6 @@ and the HTML previews of the print forms — invoice, order confirmation, КП �
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -17,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm.exc import StaleDataError
 
 from operational_app.api.deps import CurrentUser, IdPath, SessionDep
+from operational_app.api.schemas import Id, PlannedDate
 from operational_app.db.models import (
     INVOICE_STATUSES,
     CommercialOffer,
@@ -49,8 +49,8 @@ router = APIRouter(include_in_schema=False)
 
 
 class IssueForm(BaseModel):
-    payment_schedule_item_id: int | None = None
-    issued_on: dt.date | None = None
+    payment_schedule_item_id: Id | None = None
+    issued_on: PlannedDate | None = None
 
 
 def _blank_to_none(values: dict[str, str]) -> dict[str, Any]:

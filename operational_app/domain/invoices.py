@@ -359,6 +359,9 @@ def issue_invoice(
         updated_at=now,
     )
     session.add(invoice)
+    # Touching the order bumps its version: of two people invoicing the same order at once, the
+    # second is refused as stale instead of asking for the same amount twice.
+    order.updated_at = now
     session.flush()
     session.add_all(
         InvoiceLine(

@@ -53,3 +53,25 @@ def test_a_rolled_back_issue_gives_its_number_back(engine: Engine, db: Session):
         order = session.get(CustomerOrder, world.order.id)
         assert service.issue_invoice(session, order, issued_on=ISSUED_ON).sequence_number == 1
         session.commit()
+
+
+def test_two_people_invoicing_one_order_at_once_ask_for_it_once(engine: Engine, db: Session):
+    order_id = create_invoice_world(db).order.id
+    start = threading.Barrier(2)
+
+    def issue(_: int) -> str:
+        start.wait()
+        try:
+            with Session(engine, expire_on_commit=False) as session:
+                order = session.get(CustomerOrder, order_id)
+                number = service.issue_invoice(session, order, issued_on=ISSUED_ON).number
+                session.commit()
+                return number
+        except Exception as error:  # the refused one is what this test expects
+            return f"refused: {type(error).__name__}"
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(issue, range(2)))
+    assert sorted(result.startswith("refused") for result in results) == [False, True], results
+    db.expire_all()
+    assert len(db.scalars(select(Invoice).where(Invoice.customer_order_id == order_id)).all()) == 1

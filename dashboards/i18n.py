@@ -6,6 +6,7 @@ The language is read from the settings at call time (CRM_LANG), never at import 
 from __future__ import annotations
 
 from crm.settings import get_settings
+from dashboards.i18n_invoices import INVOICE_CATALOG
 
 # key -> (ru, en)
 _CATALOG: dict[str, tuple[str, str]] = {
@@ -654,6 +655,7 @@ _CODES: dict[str, tuple[str, str]] = {
     "table_gismt": ("Честный ЗНАК", "Chestny ZNAK"),
 }
 _CATALOG.update(_CODES)
+_CATALOG.update(INVOICE_CATALOG)
 
 _LANGUAGE_INDEX = {"ru": 0, "en": 1}
 

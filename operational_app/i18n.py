@@ -1158,3 +1158,13 @@ def _merge_portal_messages() -> None:
 
 
 _merge_portal_messages()
+
+
+def _merge_invoice_messages() -> None:
+    from operational_app.invoice_messages import INVOICE_MESSAGES
+
+    for key, entry in INVOICE_MESSAGES.items():
+        MESSAGES.setdefault(key, entry)
+
+
+_merge_invoice_messages()

@@ -52,6 +52,7 @@ from operational_app.web import (
     engagement,
     home,
     interactions,
+    invoices,
     offers,
     orders,
     organizations,
@@ -86,6 +87,7 @@ PAGE_ROUTERS = [
     agreements.router,
     offers.router,
     orders.router,
+    invoices.router,
     organizations.router,
     returns.router,
     contact_changes.router,
@@ -310,6 +312,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     templates.env.globals.update(engagement.template_globals())
     templates.env.globals.update(sales.template_globals())
     templates.env.globals.update(returns.template_globals())
+    templates.env.globals.update(invoices.template_globals())
     install_filters(templates.env, settings.lang)
     app.state.templates = templates
     _install_error_handlers(app)

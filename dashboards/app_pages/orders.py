@@ -3,9 +3,15 @@
 import polars as pl
 import streamlit as st
 
-from dashboards import charts, queries, widgets
+from dashboards import charts, charts_invoices, queries, widgets
 from dashboards.filters import require_filters
-from dashboards.formatting import format_compact, format_day, format_number, format_percent
+from dashboards.formatting import (
+    format_compact,
+    format_day,
+    format_days,
+    format_number,
+    format_percent,
+)
 from dashboards.i18n import t
 
 filters = require_filters()
@@ -56,6 +62,82 @@ else:
         key="fulfilment_table",
         file_stem="orders_by_month",
     )
+
+# Счета на оплату (issue 25); an older publication without the mart leaves the section out.
+st.header(t("invoices_header"))
+st.caption(t("invoices_caption"))
+if queries.missing_tables("marts.fct_invoices"):
+    st.info(t("mart_missing", tables="marts.fct_invoices"))
+else:
+    invoice_kpis = queries.invoice_kpis(filters).row(0, named=True)
+    for column, (label, value) in zip(
+        widgets.tile_columns(5),
+        [
+            (t("invoices_count"), format_number(invoice_kpis["invoices"])),
+            (
+                t("invoices_invoice_amount"),
+                format_compact(invoice_kpis["invoice_amount"], money=True),
+            ),
+            (t("invoices_paid_amount"), format_compact(invoice_kpis["paid_amount"], money=True)),
+            (
+                t("invoices_overdue_amount"),
+                format_compact(invoice_kpis["overdue_amount"], money=True),
+            ),
+            (t("invoices_mean_days_to_pay"), format_days(invoice_kpis["mean_days_to_pay"])),
+        ],
+        strict=True,
+    ):
+        column.metric(label, value, border=True)
+    invoice_months = queries.invoices_by_month(filters)
+    ages = queries.unpaid_invoices_by_age(filters)
+    months_column, ages_column = st.columns(2)
+    months_column.subheader(t("invoices_issued_vs_paid"))
+    if invoice_months.is_empty():
+        months_column.info(t("no_data"))
+    else:
+        months_column.plotly_chart(
+            charts_invoices.issued_vs_paid_chart(invoice_months), key="invoices_months_chart"
+        )
+    ages_column.subheader(t("invoices_unpaid_by_age"))
+    if ages.is_empty():
+        ages_column.info(t("no_data"))
+    else:
+        ages_column.caption(t("as_of", date=format_day(ages["as_of_date"].max())))
+        ages_column.plotly_chart(charts_invoices.unpaid_by_age_chart(ages), key="invoices_ages")
+    if not invoice_months.is_empty():
+        widgets.table(
+            invoice_months,
+            {
+                "month": (t("month"), "month"),
+                "invoices": (t("invoices_count"), "int"),
+                "paid_invoices": (t("invoices_paid_count"), "int"),
+                "invoice_amount": (t("invoices_invoice_amount"), "amount"),
+                "paid_amount": (t("invoices_paid_amount"), "amount"),
+                "outstanding_amount": (t("invoices_outstanding_amount"), "amount"),
+                "mean_days_to_pay": (t("invoices_mean_days_to_pay"), "days"),
+            },
+            key="invoices_months_table",
+            file_stem="invoices_by_month",
+        )
+    if not ages.is_empty():
+        st.subheader(t("invoices_open"))
+        widgets.table(
+            widgets.translate(queries.unpaid_invoices(filters), "invoice_status", "invoice_status"),
+            {
+                "invoice_number": (t("invoice_number"), "text"),
+                "issued_date": (t("invoice_date"), "date"),
+                "due_date": (t("invoice_due_date"), "date"),
+                "partner_name": (t("partner"), "text"),
+                "order_number": (t("order_number"), "text"),
+                "invoice_status": (t("invoice_status"), "text"),
+                "invoice_amount": (t("invoices_invoice_amount"), "amount"),
+                "paid_amount": (t("invoices_paid_amount"), "amount"),
+                "outstanding_amount": (t("invoices_outstanding_amount"), "amount"),
+                "days_overdue": (t("invoice_days_overdue"), "int"),
+            },
+            key="invoices_open_table",
+            file_stem="open_invoices",
+        )
 
 # Customers the registry check found going away (issue 20); an older publication without the
 # mart just leaves the section out.

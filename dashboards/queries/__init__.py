@@ -55,6 +55,12 @@ from dashboards.queries.gis import (
     gis_kpis,
     gis_open_documents,
 )
+from dashboards.queries.invoices import (
+    invoice_kpis,
+    invoices_by_month,
+    unpaid_invoices,
+    unpaid_invoices_by_age,
+)
 from dashboards.queries.options import (
     business_regions,
     data_date_range,
@@ -154,6 +160,8 @@ __all__ = [
     "gis_open_documents",
     "has_sales_structure",
     "industries",
+    "invoice_kpis",
+    "invoices_by_month",
     "is_published",
     "kpis_by_month",
     "last_planned_event_date",
@@ -182,5 +190,7 @@ __all__ = [
     "stage_win_probability",
     "staged_deal_kinds",
     "top_customers_by_lifetime_revenue",
+    "unpaid_invoices",
+    "unpaid_invoices_by_age",
     "won_by_month",
 ]

@@ -33,6 +33,7 @@ from operational_app.db.models import (
     PAYMENT_KINDS,
     PRICE_TYPES,
     SETTLEMENT_CONTROLS,
+    VAT_KINDS,
 )
 
 Qty = Annotated[Decimal, Field(gt=0, lt=Decimal("1e12"), max_digits=15, decimal_places=3)]
@@ -57,6 +58,7 @@ OrderStatus = Literal[
     "draft", "on_approval", "approved", "to_ship", "shipped", "closed", "cancelled"
 ]
 PaymentKind = Literal["prepayment", "credit"]
+VatKind = Literal["general", "reduced", "exempt"]
 
 assert set(GisSystem.__args__) == set(GIS_SYSTEMS)
 assert set(AgreementKind.__args__) == set(AGREEMENT_KINDS)
@@ -65,6 +67,7 @@ assert set(SettlementControl.__args__) == set(SETTLEMENT_CONTROLS)
 assert set(OfferStatus.__args__) == set(OFFER_STATUSES)
 assert set(OrderStatus.__args__) == set(ORDER_STATUSES)
 assert set(PaymentKind.__args__) == set(PAYMENT_KINDS)
+assert set(VatKind.__args__) == set(VAT_KINDS)
 
 
 class Action(Input):
@@ -90,10 +93,18 @@ class ProductCreate(Input):
     base_price: Amount = Decimal(0)
     cost_price: Amount = Decimal(0)
     gis_system: GisSystem | None = None
+    vat_kind: VatKind = "general"
 
 
 class ProductUpdate(PatchInput):
-    non_nullable: ClassVar[tuple[str, ...]] = ("sku", "name", "unit", "base_price", "cost_price")
+    non_nullable: ClassVar[tuple[str, ...]] = (
+        "sku",
+        "name",
+        "unit",
+        "base_price",
+        "cost_price",
+        "vat_kind",
+    )
     version: Version
     sku: text(50) | None = None
     name: Name300 | None = None
@@ -101,6 +112,7 @@ class ProductUpdate(PatchInput):
     base_price: Amount | None = None
     cost_price: Amount | None = None
     gis_system: GisSystem | None = None
+    vat_kind: VatKind | None = None
 
 
 class ProductPublic(Tracked):
@@ -110,6 +122,7 @@ class ProductPublic(Tracked):
     base_price: Decimal
     cost_price: Decimal
     gis_system: str | None
+    vat_kind: str
 
 
 class WarehouseCreate(Input):

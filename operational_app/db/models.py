@@ -106,6 +106,18 @@ class Organization(TrackedMixin, Base):
     vetis_business_entity_guid: Mapped[str | None] = mapped_column(String(36))
     vetis_enterprise_guids: Mapped[str | None] = mapped_column(Text)
     gismt_participant_inn: Mapped[str | None] = mapped_column(String(12))
+    # Requisites the Счет на оплату prints and its payment QR code carries (migration 0010).
+    legal_address: Mapped[str | None] = mapped_column(String(500))
+    bank_name: Mapped[str | None] = mapped_column(String(200))
+    bank_bik: Mapped[str | None] = mapped_column(String(9))
+    settlement_account: Mapped[str | None] = mapped_column(String(20))  # расчётный счёт
+    correspondent_account: Mapped[str | None] = mapped_column(String(20))  # корр. счёт банка
+    director_name: Mapped[str | None] = mapped_column(String(200))  # Руководитель
+    chief_accountant_name: Mapped[str | None] = mapped_column(String(200))  # Главный бухгалтер
+    # False for an organization on a special tax regime: its invoices say «Без НДС».
+    is_vat_payer: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=True, server_default=text("true")
+    )
 
 
 class BusinessRegion(TrackedMixin, Base):
@@ -337,6 +349,8 @@ CLAIM_STATUSES = ("registered", "in_work", "resolved")
 CLAIM_RESULTS = ("satisfied", "not_satisfied")
 TASK_STATUSES = ("open", "done")
 GIS_SYSTEMS = ("egais", "vetis", "gismt")
+# VAT schedules a product follows (issue 25): general 20% → 22% from 2026, reduced 10%, exempt.
+VAT_KINDS = ("general", "reduced", "exempt")
 
 Quantity = Numeric(15, 3)
 Percent = Numeric(5, 2)
@@ -406,6 +420,7 @@ class Product(TrackedMixin, Base):
         CheckConstraint("base_price >= 0", name="base_price_non_negative"),
         CheckConstraint("cost_price >= 0", name="cost_price_non_negative"),
         CheckConstraint(f"gis_system is null or {_in('gis_system', GIS_SYSTEMS)}", name="gis"),
+        CheckConstraint(_in("vat_kind", VAT_KINDS), name="vat_kind"),
     )
 
     sku: Mapped[str] = mapped_column(String(50), nullable=False, unique=True)
@@ -414,6 +429,11 @@ class Product(TrackedMixin, Base):
     base_price: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal(0))
     cost_price: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal(0))
     gis_system: Mapped[str | None] = mapped_column(String(10))
+    # Which VAT schedule applies (operational_app.domain.vat): the rate itself depends on the
+    # date; `exempt` goods are sold «Без НДС» (migration 0010).
+    vat_kind: Mapped[str] = mapped_column(
+        String(20), nullable=False, default="general", server_default="general"
+    )
 
 
 class Warehouse(TrackedMixin, Base):
@@ -965,3 +985,87 @@ class ContactDataChange(TrackedMixin, Base):
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+# --- Issue 25: invoices (Счет на оплату) -------------------------------------------------------
+
+# issued → partly_paid → paid as payments are matched; cancelled while nothing is matched.
+INVOICE_STATUSES = ("issued", "partly_paid", "paid", "cancelled")
+# What the invoice asks to pay: the whole order (what is left of it) or one schedule item.
+INVOICE_KINDS = ("order", "prepayment", "credit")
+
+
+class Invoice(TrackedMixin, Base):
+    """Счет на оплату, issued from a customer order: numbered per organization and year without
+    gaps (`sequence_number`), amounts include VAT, `vat_amount` is the part that is VAT."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (
+        CheckConstraint(_in("status", INVOICE_STATUSES), name="status"),
+        CheckConstraint(_in("kind", INVOICE_KINDS), name="kind"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("vat_amount >= 0 and vat_amount <= amount", name="vat_range"),
+        CheckConstraint("due_date >= issued_on", name="due_after_issue"),
+        UniqueConstraint(
+            "organization_id", "fiscal_year", "sequence_number", name="uq_invoices_org_year_seq"
+        ),
+    )
+
+    number: Mapped[str] = mapped_column(String(30), nullable=False, index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), nullable=False)
+    fiscal_year: Mapped[int] = mapped_column(Integer, nullable=False)
+    sequence_number: Mapped[int] = mapped_column(Integer, nullable=False)
+    customer_order_id: Mapped[int] = mapped_column(
+        ForeignKey("customer_orders.id"), nullable=False, index=True
+    )
+    payment_schedule_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("payment_schedule_items.id")
+    )
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), nullable=False, index=True)
+    counterparty_id: Mapped[int | None] = mapped_column(ForeignKey("counterparties.id"))
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))
+    kind: Mapped[str] = mapped_column(String(20), nullable=False, default="order")
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="issued")
+    issued_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    due_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    amount: Mapped[Decimal] = mapped_column(Money, nullable=False)
+    vat_amount: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal(0))
+    purpose: Mapped[str] = mapped_column(String(210), nullable=False)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class InvoiceLine(TrackedMixin, Base):
+    """A line of an invoice: goods of the order, or the share of a prepayment per VAT rate.
+    `vat_rate` null means «Без НДС»."""
+
+    __tablename__ = "invoice_lines"
+    __table_args__ = (
+        UniqueConstraint("invoice_id", "line_number", name="uq_invoice_lines_number"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("amount >= 0", name="amount_non_negative"),
+    )
+
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), nullable=False, index=True)
+    line_number: Mapped[int] = mapped_column(Integer, nullable=False)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
+    description: Mapped[str] = mapped_column(String(500), nullable=False)
+    unit: Mapped[str] = mapped_column(String(20), nullable=False)
+    quantity: Mapped[Decimal] = mapped_column(Quantity, nullable=False)
+    price: Mapped[Decimal] = mapped_column(Money, nullable=False)
+    amount: Mapped[Decimal] = mapped_column(Money, nullable=False)
+    vat_rate: Mapped[Decimal | None] = mapped_column(Percent)
+    vat_amount: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal(0))
+
+
+class InvoicePayment(TrackedMixin, Base):
+    """A payment (or part of one) matched to an invoice; unmatching soft-deletes the row."""
+
+    __tablename__ = "invoice_payments"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), nullable=False, index=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), nullable=False, index=True)
+    amount: Mapped[Decimal] = mapped_column(Money, nullable=False)
+    matched_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=utc_now)

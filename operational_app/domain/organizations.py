@@ -42,7 +42,19 @@ ORGANIZATION_FIELDS: Final = (
     "vetis_business_entity_guid",
     "vetis_enterprise_guids",
     "gismt_participant_inn",
+    # Requisites a Счет на оплату prints (issue 25).
+    "legal_address",
+    "bank_name",
+    "bank_bik",
+    "settlement_account",
+    "correspondent_account",
+    "director_name",
+    "chief_accountant_name",
+    "is_vat_payer",
 )
+TEXT_FIELDS: Final = ("legal_address", "bank_name", "director_name", "chief_accountant_name")
+# Digits only, of a fixed length: БИК 9, расчётный and корреспондентский счёт 20.
+DIGIT_FIELDS: Final = {"bank_bik": 9, "settlement_account": 20, "correspondent_account": 20}
 LIST_FIELDS: Final = ("additional_fsrar_ids", "vetis_enterprise_guids")
 FSRAR_ID_PATTERN: Final = re.compile(r"^\d{12}$")
 # The same separators as ingestion.gis.identities.split_ids, so what is stored reads back alike.
@@ -150,7 +162,29 @@ def clean_values(values: Mapping[str, Any]) -> dict[str, Any]:
         cleaned["gismt_participant_inn"] = _validate_participant_inn(
             values["gismt_participant_inn"]
         )
+    for field in TEXT_FIELDS:
+        if field in values:
+            cleaned[field] = clean_text(values[field])
+    for field, length in DIGIT_FIELDS.items():
+        if field in values:
+            cleaned[field] = _validate_digits(values[field], field, length)
+    if "is_vat_payer" in values:
+        cleaned["is_vat_payer"] = values["is_vat_payer"] is not False
     return cleaned
+
+
+def _validate_digits(value: Any, field: str, length: int) -> str | None:
+    text = clean_text(None if value is None else str(value))
+    if text is None:
+        return None
+    if not (text.isdigit() and len(text) == length):
+        raise ValidationFailed(
+            "organization.digits",
+            f"{field} must be {length} digits.",
+            field=field,
+            params={"field": field, "length": length},
+        )
+    return text
 
 
 def _identity(organization: Organization, values: Mapping[str, Any]) -> dict[str, Any]:

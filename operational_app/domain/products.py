@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from operational_app.db.models import (
     GIS_SYSTEMS,
+    VAT_KINDS,
     BusinessRegion,
     CustomerOrder,
     CustomerOrderLine,
@@ -43,7 +44,15 @@ CENT = Decimal("0.01")
 MILLI = Decimal("0.001")
 # Orders whose line reserves hold goods: everything not yet finished or cancelled.
 OPEN_ORDER_STATUSES = ("draft", "on_approval", "approved", "to_ship")
-PRODUCT_FIELDS = ("sku", "name", "unit", "base_price", "cost_price", "gis_system")
+PRODUCT_FIELDS = (
+    "sku",
+    "name",
+    "unit",
+    "base_price",
+    "cost_price",
+    "gis_system",
+    "vat_kind",
+)
 WAREHOUSE_FIELDS = ("name", "business_region_id")
 
 
@@ -147,6 +156,15 @@ def _apply_product(session: Session, product: Product, values: Mapping[str, Any]
                 field="gis_system",
             )
         product.gis_system = gis
+    if "vat_kind" in values:
+        kind = clean_text(values["vat_kind"]) or "general"
+        if kind not in VAT_KINDS:
+            raise ValidationFailed(
+                "product.vat_kind_unknown",
+                f"VAT kind must be one of {', '.join(VAT_KINDS)}.",
+                field="vat_kind",
+            )
+        product.vat_kind = kind
 
 
 def create_product(
@@ -158,6 +176,7 @@ def create_product(
     base_price: Decimal | int = Decimal(0),
     cost_price: Decimal | int = Decimal(0),
     gis_system: str | None = None,
+    vat_kind: str = "general",
 ) -> Product:
     product = Product()
     _apply_product(
@@ -170,6 +189,7 @@ def create_product(
             "base_price": base_price,
             "cost_price": cost_price,
             "gis_system": gis_system,
+            "vat_kind": vat_kind,
         },
     )
     session.add(product)

@@ -16,6 +16,7 @@ Widths are millimetres; columns wider than the page are scaled down to fit it.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,6 +104,7 @@ class Document:
 
     def heading(self, text: str, *, size: float = 12, align: str = "C") -> None:
         self._font(bold=True, size=size)
+        self.pdf.set_x(self.pdf.l_margin)
         self.pdf.multi_cell(
             self.width, self._line_height(size), text, align=_ALIGNS.get(align, "CENTER")
         )
@@ -112,6 +114,8 @@ class Document:
         self, text: str, *, bold: bool = False, size: float | None = None, align: str = "L"
     ) -> None:
         self._font(bold=bold, size=size)
+        # From the left margin: a multi_cell leaves the cursor at its right edge.
+        self.pdf.set_x(self.pdf.l_margin)
         self.pdf.multi_cell(
             self.width, self._line_height(size), text, align=_ALIGNS.get(align, "LEFT")
         )
@@ -222,6 +226,135 @@ class Document:
             self.pdf.multi_cell(column - 4, line, "М.П.")
             bottom = max(bottom, self.pdf.get_y())
         self.pdf.set_xy(self.pdf.l_margin, bottom)
+
+    def bank_requisites(
+        self,
+        *,
+        bank_name: str,
+        bic: str,
+        correspondent_account: str,
+        inn: str,
+        kpp: str,
+        payee: str,
+        settlement_account: str,
+    ) -> None:
+        """The payee's bank block at the top of a Счет на оплату, as Russian invoices print it:
+        the bank with БИК and its correspondent account, then ИНН/КПП and the payee with the
+        settlement account (Сч. №)."""
+        pdf = self.pdf
+        left = pdf.l_margin
+        top = pdf.get_y()
+        wide, label = self.width * 0.56, self.width * 0.1
+        value = self.width - wide - label
+        line = self._line_height()
+        small = self.font_size - 2
+        half = line * 3
+        # The bank: name on top, «Банк получателя» under it; БИК and Сч. № to the right.
+        pdf.rect(left, top, wide, half * 2 / 1.5)
+        pdf.set_xy(left + 1, top + 0.8)
+        pdf.multi_cell(wide - 2, line, bank_name, align="LEFT")
+        self._font(size=small)
+        pdf.set_xy(left + 1, top + half * 2 / 1.5 - line)
+        pdf.cell(wide - 2, line, "Банк получателя")
+        self._font()
+        bank_height = half * 2 / 1.5
+        for index, (caption, text) in enumerate((("БИК", bic), ("Сч. №", correspondent_account))):
+            y = top + index * bank_height / 2
+            pdf.rect(left + wide, y, label, bank_height / 2)
+            pdf.rect(left + wide + label, y, value, bank_height / 2)
+            pdf.set_xy(left + wide + 1, y + 0.8)
+            pdf.cell(label - 2, line, caption)
+            pdf.set_xy(left + wide + label + 1, y + 0.8)
+            pdf.cell(value - 2, line, text)
+        # The payee: ИНН | КПП, then its name and «Получатель»; Сч. № spans the block.
+        y = top + bank_height
+        payee_height = line * 5
+        pdf.rect(left, y, wide / 2, line + 1.6)
+        pdf.rect(left + wide / 2, y, wide / 2, line + 1.6)
+        pdf.set_xy(left + 1, y + 0.8)
+        pdf.cell(wide / 2 - 2, line, f"ИНН {inn}")
+        pdf.set_xy(left + wide / 2 + 1, y + 0.8)
+        pdf.cell(wide / 2 - 2, line, f"КПП {kpp}" if kpp else "КПП")
+        pdf.rect(left, y + line + 1.6, wide, payee_height - line - 1.6)
+        pdf.set_xy(left + 1, y + line + 2.4)
+        pdf.multi_cell(wide - 2, line, payee, align="LEFT")
+        self._font(size=small)
+        pdf.set_xy(left + 1, y + payee_height - line)
+        pdf.cell(wide - 2, line, "Получатель")
+        self._font()
+        pdf.rect(left + wide, y, label, payee_height)
+        pdf.rect(left + wide + label, y, value, payee_height)
+        pdf.set_xy(left + wide + 1, y + 0.8)
+        pdf.cell(label - 2, line, "Сч. №")
+        pdf.set_xy(left + wide + label + 1, y + 0.8)
+        pdf.cell(value - 2, line, settlement_account)
+        pdf.set_xy(left, y + payee_height + 2)
+
+    def rule(self, *, thick: bool = True) -> None:
+        """A horizontal line across the page, as under an invoice's title."""
+        y = self.pdf.get_y() + 1
+        self.pdf.set_line_width(0.6 if thick else 0.2)
+        self.pdf.line(self.pdf.l_margin, y, self.pdf.l_margin + self.width, y)
+        self.pdf.set_line_width(0.2)
+        self.pdf.set_y(y + 2)
+
+    def labelled(self, rows: Sequence[tuple[str, str]], *, label_width: float = 32) -> None:
+        """Label: value rows (Поставщик:, Покупатель:, Основание:) with the value wrapping."""
+        line = self._line_height()
+        for label, text in rows:
+            top = self.pdf.get_y()
+            self.pdf.set_x(self.pdf.l_margin)
+            self.pdf.multi_cell(label_width, line, label, align="LEFT")
+            self.pdf.set_xy(self.pdf.l_margin + label_width, top)
+            self._font(bold=True)
+            self.pdf.multi_cell(self.width - label_width, line, text, align="LEFT")
+            self._font()
+            self.space(1.5)
+
+    def right_totals(self, rows: Sequence[tuple[str, str]]) -> None:
+        """Итого / В том числе НДС / Всего к оплате: captions and figures set to the right."""
+        line = self._line_height()
+        self._font(bold=True)
+        for caption, figure in rows:
+            self.pdf.set_x(self.pdf.l_margin)
+            self.pdf.cell(self.width - 35, line + 0.5, caption, align="R")
+            self.pdf.cell(35, line + 0.5, figure, align="R", new_x="LMARGIN", new_y="NEXT")
+        self._font()
+
+    def image(self, png: bytes, *, width: float, caption: str = "", x: float | None = None):
+        """A PNG (a payment QR code) `width` mm wide, with a caption under it."""
+        left = self.pdf.l_margin if x is None else x
+        if self.pdf.get_y() + width + 8 > self.pdf.page_break_trigger:
+            self.pdf.add_page()
+        top = self.pdf.get_y()
+        self.pdf.image(io.BytesIO(png), x=left, y=top, w=width, h=width)
+        self.pdf.set_xy(left, top + width + 0.5)
+        if caption:
+            self._font(size=self.font_size - 1.5)
+            self.pdf.multi_cell(max(width, 40), self._line_height(), caption, align="LEFT")
+            self._font()
+
+    def signature_lines(self, signers: Sequence[tuple[str, str]], *, stamp: bool = True) -> None:
+        """Signature places in a row: «Руководитель ________ (name)», «Бухгалтер ...», М.П."""
+        if not signers:
+            return
+        line = self._line_height()
+        if self.pdf.get_y() + line * 6 > self.pdf.page_break_trigger:
+            self.pdf.add_page()
+        self.space(5)
+        column = self.width / len(signers)
+        top = self.pdf.get_y()
+        for index, (role, name) in enumerate(signers):
+            left = self.pdf.l_margin + index * column
+            self.pdf.set_xy(left, top)
+            self._font(bold=True)
+            self.pdf.cell(27, line, role)
+            self._font()
+            self.pdf.cell(column - 29, line, f"  ____________ / {name or '            '} /")
+        self.pdf.set_xy(self.pdf.l_margin, top + line * 2.5)
+        if stamp:
+            self.pdf.cell(self.width, line, "М.П.")
+            self.pdf.ln(line)
 
     def render(self) -> bytes:
         return bytes(self.pdf.output())

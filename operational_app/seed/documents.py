@@ -24,6 +24,7 @@ from operational_app.seed.generator import (
     _tracked,
     working_time,
 )
+from operational_app.seed.invoices import generate_invoices
 
 # (name, unit, price ₽, GIS system) — a B2B supplier of equipment, consumables and workwear,
 # with drinks and food for corporate customers (EGAIS for alcohol, VetIS for meat and dairy,
@@ -183,6 +184,9 @@ class DocumentBuilder:
         self.price = price
         self.cost = np.round(price * rng.uniform(0.55, 0.8, n), 2)
         self.gis = [c[3] for c in CATALOGUE]
+        self.product_names = [c[0] for c in CATALOGUE]
+        self.product_units = [c[1] for c in CATALOGUE]
+        self.vat_kind = np.array(["reduced" if gis == "vetis" else "general" for gis in self.gis])
         self.out.append(
             _tracked(
                 "products",
@@ -193,6 +197,9 @@ class DocumentBuilder:
                     "base_price": price,
                     "cost_price": self.cost,
                     "gis_system": self.gis,
+                    # The catalogue's food (milk, kefir, canned meat, cheese: the ВетИС goods)
+                    # is sold at the reduced VAT rate; everything else at the general one.
+                    "vat_kind": ["reduced" if gis == "vetis" else "general" for gis in self.gis],
                 },
                 np.full(n, start),
             )
@@ -642,6 +649,48 @@ class DocumentBuilder:
                 p_at[p_order],
             )
         )
+        # For invoices (seed/invoices.py): per order (by position in `won`) its terms, dates and
+        # payments, the payment ids as written, and its lines.
+        payment_id = _rank(p_order) + 1
+        item_id = _rank(s_order) + 1
+        pre_item_id = np.full(n, NULL_ID, dtype=np.int64)
+        credit_item_id = np.full(n, NULL_ID, dtype=np.int64)
+        pre_item_id[has_pre] = item_id[: int(has_pre.sum())]
+        credit_item_id[has_credit] = item_id[int(has_pre.sum()) :]
+        n_pre = int((pre_paid > 0).sum())
+        pre_payment_id = np.full(n, NULL_ID, dtype=np.int64)
+        credit_payment_id = np.full(n, NULL_ID, dtype=np.int64)
+        pre_payment_id[pre_paid > 0] = payment_id[:n_pre]
+        credit_payment_id[credit_paid > 0] = payment_id[n_pre:]
+        self.order_facts = {
+            "id": rank + 1,
+            "partner_id": partner[won] + 1,
+            "agreement_id": agreement[won] + 1,
+            "ordered": ordered,
+            "ready": ready,
+            "cancelled": cancelled,
+            "ships": ships,
+            "ship1": ship1,
+            "total": total,
+            "pre_amount": pre_amount,
+            "credit_amount": credit_amount,
+            "credit_due": credit_due,
+            "pre_item_id": pre_item_id,
+            "credit_item_id": credit_item_id,
+            "pre_paid": pre_paid,
+            "pre_at": pre_at,
+            "pre_payment_id": pre_payment_id,
+            "credit_paid": credit_paid,
+            "credit_at": credit_at,
+            "credit_payment_id": credit_payment_id,
+            "number": np.array([f"ЗК-{i:06d}" for i in rank + 1]),
+        }
+        self.order_lines = {
+            "doc": doc,
+            "product": lines["product"],
+            "quantity": qty,
+            "amount": lines["amount"],
+        }
         # For claims: shipments with their order, partner, manager, amount, time and lateness.
         self.shipments = {
             "at": sh_at_sorted,
@@ -990,6 +1039,7 @@ def generate_documents(
     builder.catalogue()
     builder.agreements()
     builder.offers_and_orders()
+    builder.out.extend(generate_invoices(builder, seed, horizon))
     builder.claims()
     builder.returns()
     return builder, builder.out

@@ -21,6 +21,7 @@ from operational_app.db.models import LEGAL_FORMS, PARTNER_KINDS
 from operational_app.seed import reference as ref
 from operational_app.seed.gis_files import vetis_business_entity_guid
 from operational_app.seed.identifiers import kpp, tax_offices, unique_inns
+from operational_app.seed.requisites import organization_requisites
 
 DAY = 86_400
 HOUR = 3_600
@@ -256,6 +257,7 @@ class _Builder:
                     f"{o[2]}{f:08d}" for o, f in zip(ref.ORGANIZATIONS, fsrar, strict=True)
                 ],
                 **organization_gis_identities(inns),
+                **organization_requisites(n_org),
             },
             np.full(n_org, t0),
         )

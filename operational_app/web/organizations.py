@@ -43,9 +43,20 @@ class OrganizationForm(FormModel):
     vetis_business_entity_guid: text(64, min_length=0) | None = None
     vetis_enterprise_guids: LongText | None = None
     gismt_participant_inn: InnInput | None = None
+    # Requisites the Счет на оплату prints (issue 25); the domain checks the digits.
+    legal_address: text(500, min_length=0) | None = None
+    bank_name: text(200, min_length=0) | None = None
+    bank_bik: text(20, min_length=0) | None = None
+    settlement_account: text(30, min_length=0) | None = None
+    correspondent_account: text(30, min_length=0) | None = None
+    director_name: text(200, min_length=0) | None = None
+    chief_accountant_name: text(200, min_length=0) | None = None
+    is_vat_payer: text(1, min_length=0) | None = None
 
     def fields(self) -> dict[str, Any]:
-        return self.model_dump(exclude={"version"})
+        values = self.model_dump(exclude={"version"})
+        values["is_vat_payer"] = values.get("is_vat_payer") != "0"
+        return values
 
 
 class OrganizationEditForm(OrganizationForm):
@@ -60,6 +71,7 @@ def _form_of(organization: Organization) -> dict[str, str]:
     for field in service.ORGANIZATION_FIELDS:
         value = getattr(organization, field)
         form[field] = service.lines(value) if field in service.LIST_FIELDS else (value or "")
+    form["is_vat_payer"] = "1" if organization.is_vat_payer else "0"
     return form
 
 

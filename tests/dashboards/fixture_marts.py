@@ -1102,7 +1102,10 @@ def _gis_open_backlog_rows() -> list[dict[str, Any]]:
 
 
 def new_mart_rows() -> dict[str, list[dict[str, Any]]]:
-    from tests.dashboards import fixture_customer_marts  # it reads PARTNERS from this module
+    from tests.dashboards import (
+        fixture_customer_marts,  # it reads PARTNERS from this module
+        fixture_invoice_marts,
+    )
 
     return {
         "dim_partners": _partner_rows(),
@@ -1123,6 +1126,8 @@ def new_mart_rows() -> dict[str, list[dict[str, Any]]]:
         "fct_gis_document_lifecycles": _gis_lifecycle_rows(),
         "rpt_gis_open_backlog": _gis_open_backlog_rows(),
         "dim_counterparty_statuses": _counterparty_status_rows(),
+        # invoices (issue 25)
+        "fct_invoices": fixture_invoice_marts.invoice_rows(PARTNERS),
         # client base (marts/customers)
         **fixture_customer_marts.customer_mart_rows(),
     }

@@ -224,6 +224,10 @@ OPAPP_TABLES = {
     "partner_role_links",
     "contact_roles",
     "counterparty_registry_changes",
+    # Issue 25: invoices.
+    "invoices",
+    "invoice_lines",
+    "invoice_payments",
 }
 
 # Marts of the whole analytical contract (issue "Marts and dashboards"): enforced, in `marts`.
@@ -258,6 +262,9 @@ NEW_MARTS = {
     "fct_returns",
     "rpt_returns",
     "rpt_portal_adoption",
+    # Issue 25: invoices and their matched payments.
+    "fct_invoices",
+    "fct_invoice_payments",
 }
 
 
@@ -465,3 +472,10 @@ def test_returns_definitions_are_guarded_by_unit_tests(manifest: dict) -> None:
     )
     assert unit_tests["test_returns_count_requests_once_and_received_apart"] == "rpt_returns"
     assert unit_tests["test_portal_share_and_response_times"] == "rpt_portal_adoption"
+
+
+def test_invoice_definitions_are_guarded_by_unit_and_data_tests(manifest: dict) -> None:
+    unit_tests = {node["name"]: node["model"] for node in manifest["unit_tests"].values()}
+    assert unit_tests["test_invoice_status_and_ages_follow_matched_payments"] == "fct_invoices"
+    tests = {node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "test"}
+    assert "assert_invoice_payments_reconcile" in tests

@@ -35,6 +35,8 @@ GuidInput = text(64, min_length=0)
 FsrarList = list[FsrarInput]
 GuidList = list[GuidInput]
 _MAX_ITEMS = service.MAX_LIST_ITEMS
+# Bank requisites (issue 25): the domain checks the digits and their count.
+DigitsInput = text(20, min_length=0)
 
 
 class OrganizationCreate(Input):
@@ -46,10 +48,18 @@ class OrganizationCreate(Input):
     vetis_business_entity_guid: GuidInput | None = None
     vetis_enterprise_guids: GuidList = Field(default_factory=list, max_length=_MAX_ITEMS)
     gismt_participant_inn: InnInput | None = None
+    legal_address: text(500, min_length=0) | None = None
+    bank_name: text(200, min_length=0) | None = None
+    bank_bik: DigitsInput | None = None
+    settlement_account: DigitsInput | None = None
+    correspondent_account: DigitsInput | None = None
+    director_name: text(200, min_length=0) | None = None
+    chief_accountant_name: text(200, min_length=0) | None = None
+    is_vat_payer: bool = True
 
 
 class OrganizationUpdate(PatchInput):
-    non_nullable: ClassVar[tuple[str, ...]] = ("name", "inn")
+    non_nullable: ClassVar[tuple[str, ...]] = ("name", "inn", "is_vat_payer")
     version: Version
     name: Name200 | None = None
     inn: InnInput | None = None
@@ -59,6 +69,14 @@ class OrganizationUpdate(PatchInput):
     vetis_business_entity_guid: GuidInput | None = None
     vetis_enterprise_guids: GuidList | None = Field(default=None, max_length=_MAX_ITEMS)
     gismt_participant_inn: InnInput | None = None
+    legal_address: text(500, min_length=0) | None = None
+    bank_name: text(200, min_length=0) | None = None
+    bank_bik: DigitsInput | None = None
+    settlement_account: DigitsInput | None = None
+    correspondent_account: DigitsInput | None = None
+    director_name: text(200, min_length=0) | None = None
+    chief_accountant_name: text(200, min_length=0) | None = None
+    is_vat_payer: bool | None = None
 
 
 class OrganizationPublic(Public):
@@ -71,6 +89,14 @@ class OrganizationPublic(Public):
     vetis_business_entity_guid: str | None
     vetis_enterprise_guids: list[str]
     gismt_participant_inn: str | None
+    legal_address: str | None
+    bank_name: str | None
+    bank_bik: str | None
+    settlement_account: str | None
+    correspondent_account: str | None
+    director_name: str | None
+    chief_accountant_name: str | None
+    is_vat_payer: bool
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime

@@ -25,14 +25,19 @@ MART = re.compile(r"\bmarts\.([a-z_][a-z0-9_]*)")
 OWNER = {"name": "Analytics engineering", "email": "analytics@crm-warehouse.invalid"}
 
 
+def _is_query_module(name: str) -> bool:
+    """`queries` or a topic's own query module, `queries_<topic>`."""
+    return name == "queries" or name.startswith("queries_")
+
+
 def _query_calls(tree: ast.AST) -> set[str]:
-    """Names of `queries.<name>` used in a module."""
+    """Names of `queries.<name>` (or `queries_<topic>.<name>`) used in a module."""
     return {
         node.attr
         for node in ast.walk(tree)
         if isinstance(node, ast.Attribute)
         and isinstance(node.value, ast.Name)
-        and node.value.id == "queries"
+        and _is_query_module(node.value.id)
     }
 
 
@@ -42,9 +47,17 @@ def _functions(path: Path) -> dict[str, ast.FunctionDef]:
 
 
 def marts_of_queries(names: Iterable[str]) -> set[str]:
-    """The marts the queries functions `names` read, following their calls of each other."""
-    functions = _functions(DASHBOARDS / "queries.py")
-    source = (DASHBOARDS / "queries.py").read_text(encoding="utf-8")
+    """The marts the queries functions `names` read, following their calls of each other
+    (in queries.py and the topics' queries_<topic>.py modules)."""
+    functions: dict[str, ast.FunctionDef] = {}
+    sources: dict[str, str] = {}
+    for path in sorted(DASHBOARDS.glob("queries*.py")):
+        if not _is_query_module(path.stem):
+            continue
+        text = path.read_text(encoding="utf-8")
+        for name, function in _functions(path).items():
+            functions.setdefault(name, function)
+            sources.setdefault(name, text)
     seen: set[str] = set()
     pending = [name for name in names if name in functions]
     marts: set[str] = set()
@@ -54,7 +67,8 @@ def marts_of_queries(names: Iterable[str]) -> set[str]:
             continue
         seen.add(name)
         function = functions[name]
-        marts |= set(MART.findall(ast.get_source_segment(source, function) or ""))
+        segment = ast.get_source_segment(sources[name], function) or ""
+        marts |= set(MART.findall(segment))
         pending += [
             node.func.id
             for node in ast.walk(function)

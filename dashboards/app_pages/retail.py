@@ -1,0 +1,75 @@
+"""Розница: cash-register receipts by store, day, hour and weekday (rpt_retail_sales_hourly)."""
+
+import polars as pl
+import streamlit as st
+
+from dashboards import charts_retail, queries_retail, widgets
+from dashboards.filters import require_filters
+from dashboards.formatting import format_compact, format_number, format_percent
+from dashboards.i18n import t
+
+filters = require_filters()
+st.title(t("page_retail"))
+widgets.require_marts("marts.rpt_retail_sales_hourly")
+st.caption(t("retail_caption"))
+
+stores = tuple(st.multiselect(t("retail_stores"), queries_retail.store_names(), key="stores"))
+kpis = queries_retail.retail_kpis(filters, stores).row(0, named=True)
+revenue, receipts, average, items, returns = widgets.tile_columns(5)
+revenue.metric(t("retail_revenue"), format_compact(kpis["revenue"], money=True), border=True)
+receipts.metric(t("retail_receipts"), format_number(kpis["sale_receipts"]), border=True)
+average.metric(
+    t("retail_average_check"), format_compact(kpis["average_check"], money=True), border=True
+)
+items.metric(
+    t("retail_items_per_receipt"),
+    "—" if kpis["items_per_receipt"] is None else f"{kpis['items_per_receipt']:.2f}",
+    border=True,
+)
+returns.metric(
+    t("retail_returns_share"),
+    format_percent(kpis["returns_share"]),
+    help=t("retail_returns_share_help"),
+    border=True,
+)
+
+dimensions: dict[queries_retail.RetailDimension, str] = {
+    "store": t("retail_store"),
+    "day": t("retail_day"),
+    "hour": t("retail_hour"),
+    "weekday": t("retail_weekday"),
+}
+by = st.segmented_control(
+    t("group_by"),
+    list(dimensions),
+    format_func=dimensions.__getitem__,
+    default="store",
+    key="retail_by",
+)
+by = by or "store"
+rows = queries_retail.retail_by(filters, by=by, stores=stores)
+if rows.is_empty():
+    st.info(t("no_data"))
+else:
+    weekdays = t("retail_weekday_names").split(",")
+    names = [
+        weekdays[int(key) - 1] if by == "weekday" else f"{key}:00" if by == "hour" else str(key)
+        for key in rows["group_key"].to_list()
+    ]
+    st.plotly_chart(charts_retail.retail_chart(rows, names), key="retail_chart")
+    widgets.table(
+        rows.with_columns(group_key=pl.Series(names)),
+        {
+            "group_key": (dimensions[by], "text"),
+            "revenue": (t("retail_revenue"), "amount"),
+            "sale_receipts": (t("retail_receipts"), "int"),
+            "average_check": (t("retail_average_check"), "amount"),
+            "items_per_receipt": (t("retail_items_per_receipt"), "amount"),
+            "returns_share": (t("retail_returns_share"), "percent"),
+            "return_receipts": (t("retail_return_receipts"), "int"),
+            "gift_certificates_sold_amount": (t("retail_certificates_sold"), "amount"),
+            "gift_certificates_redeemed_amount": (t("retail_certificates_redeemed"), "amount"),
+        },
+        key="retail_table",
+        file_stem=f"retail_by_{by}",
+    )

@@ -74,6 +74,13 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     ensure_quarantine_table(con, QUARANTINE_TABLE)
     _create(con, RECEIPTS_TABLE, RECEIPT_SCHEMA)
     _create(con, LINES_TABLE, LINE_SCHEMA)
+    # A table created before a column existed gains it (null for the rows already loaded).
+    for table, schema in ((RECEIPTS_TABLE, RECEIPT_SCHEMA), (LINES_TABLE, LINE_SCHEMA)):
+        for column in schema:
+            con.execute(
+                f"alter table {table} add column if not exists "
+                f"{column.name} {_DUCKDB_TYPES[column.type]}"
+            )
     con.execute(
         f"""
         create table if not exists {LOADED_TABLE} (

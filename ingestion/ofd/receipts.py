@@ -25,6 +25,10 @@ Items (1059): name (1030), price (1079), quantity (1023), sum (1043), nds (1199)
 (1163, ФФД 1.2) or the ФНС export's productCodeData (gtin, rawProductCode), propertiesItem
 (1191: the article, where the cash register program writes it). Money is in kopecks.
 
+Loyalty cards: the ФФД has no tag for them; cash register programs print the card as an
+additional user requisite (1084 `properties`: propertyName 1085, propertyValue 1086, JSON names
+from the same table). The card is the value of a property named one of LOYALTY_PROPERTY_NAMES.
+
 Rules a receipt must satisfy, else the whole file is quarantined with the reason:
 - totalSum = cashTotalSum + ecashTotalSum + prepaidSum + creditSum + provisionSum (ФФД: 1020 is
   the sum of the settlement forms);
@@ -65,6 +69,9 @@ VAT_CODES: Final = frozenset(range(1, 11))  # tag 1199, ФФД 1.2 (7-10: 5%, 7%
 MAX_RECEIPTS_PER_FILE: Final = 100_000
 MAX_ITEMS_PER_RECEIPT: Final = 1_000
 MAX_TEXT: Final = 512
+LOYALTY_PROPERTY_NAMES: Final = frozenset(
+    {"карта лояльности", "дисконтная карта", "бонусная карта", "карта"}
+)
 
 
 class ReceiptParseError(GisParseError):
@@ -101,6 +108,7 @@ class Receipt:
     vat_general_calc_sum: int  # 1106
     vat_reduced_calc_sum: int  # 1107
     ffd_version: int | None
+    loyalty_card: str | None  # from the additional user requisite (1084), when named a card
     item_count: int
     source_file: str
     source_position: int
@@ -336,6 +344,7 @@ def _receipt(
             or _money(node, "ndsCalculated18", where),
             vat_reduced_calc_sum=_money(node, "ndsCalculated10", where),
             ffd_version=_int(node, "fiscalDocumentFormatVer", where),
+            loyalty_card=_loyalty_card(node.get("properties"), where),
             item_count=len(lines),
             source_file=source_file,
             source_position=position,
@@ -343,6 +352,20 @@ def _receipt(
         ),
         lines,
     )
+
+
+def _loyalty_card(properties: Any, where: str) -> str | None:
+    """The value of the additional user requisite (1084) that names a loyalty card."""
+    if properties is None:
+        return None
+    entries = properties if isinstance(properties, list) else [properties]
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise ReceiptParseError(f"schema: {where}.properties must hold objects")
+        name = _text(entry, "propertyName", f"{where}.properties")
+        if name is not None and name.lower() in LOYALTY_PROPERTY_NAMES:
+            return _text(entry, "propertyValue", f"{where}.properties")
+    return None
 
 
 def _line(item: Any, key: str, number: int, where: str, sha: str) -> ReceiptLine:

@@ -38,6 +38,10 @@ CERTIFICATE_SALE_SHARE: Final = 0.01
 CERTIFICATE_REDEMPTION_SHARE: Final = 0.015
 CERTIFICATE_NOMINALS: Final = (100_000, 300_000, 500_000)  # kopecks
 CASH_SHARE: Final = 0.35
+# Sale receipts that show a loyalty card, and cardholders per register at demo scale: a few
+# cards come back often (weights ~ 1/rank), most rarely.
+CARD_SHARE: Final = 0.45
+CARDHOLDERS_PER_REGISTER: Final = 120
 MANIFEST_NAME: Final = ".crm-seed-files.json"
 # Monday..Sunday and opening hours 08..21 (a receipt's hour); shares, normalised below.
 WEEKDAY_FACTORS: Final = (0.85, 0.85, 0.9, 0.95, 1.15, 1.35, 1.1)
@@ -147,6 +151,9 @@ def receipt_documents(
     rng = np.random.default_rng([seed, _RNG_STREAM])
     files: dict[str, list[dict[str, Any]]] = {}
     certificate_number = 0
+    n_cards = max(1, round(CARDHOLDERS_PER_REGISTER * scale_factor * len(registers["id"])))
+    card_weights = 1 / np.arange(1, n_cards + 1)
+    card_weights /= card_weights.sum()
     for r in range(len(registers["id"])):
         reg_id = str(registers["registration_number"][r])
         drive = str(registers["fiscal_drive_number"][r])
@@ -229,6 +236,9 @@ def receipt_documents(
                 total = sum(item["sum"] for item in items)
                 prepaid = min(total, int(rng.choice(CERTIFICATE_NOMINALS))) if redeem else 0
                 cash = total - prepaid if rng.random() < CASH_SHARE else 0
+                card = None
+                if operation == 1 and rng.random() < CARD_SHARE:
+                    card = f"77{int(rng.choice(n_cards, p=card_weights)):011d}"
                 general = sum(i["ndsSum"] for i in items if i["nds"] == 1)
                 reduced = sum(i["ndsSum"] for i in items if i["nds"] == 2)
                 calculated = sum(i["ndsSum"] for i in items if i["nds"] == 3)
@@ -260,6 +270,16 @@ def receipt_documents(
                                 "nds18": general,
                                 "nds10": reduced,
                                 "ndsCalculated20": calculated,
+                                **(
+                                    {}
+                                    if card is None
+                                    else {
+                                        "properties": {
+                                            "propertyName": "Карта лояльности",
+                                            "propertyValue": card,
+                                        }
+                                    }
+                                ),
                             }
                         }
                     }

@@ -37,25 +37,28 @@ def _publish_retail_rows(path: Path) -> None:
         for number, (store, day, hour, receipts, returns, sales, refunded, items) in enumerate(
             ROWS
         ):
+            row = {
+                "retail_sales_hourly_id": str(number),
+                "store_id": number,
+                "store_name": store,
+                "receipt_date": day,
+                "receipt_hour": hour,
+                "receipt_weekday": day.isoweekday(),
+                "sale_receipts": receipts,
+                "return_receipts": returns,
+                "sales_amount": sales,
+                "returns_amount": refunded,
+                "revenue": sales - refunded,
+                "sale_items": items,
+                "card_receipts": receipts // 2,
+                "card_sales_amount": sales / 2,
+                "gift_certificates_sold_amount": Decimal(0),
+                "gift_certificates_redeemed_amount": Decimal(0),
+            }
             connection.execute(
-                "insert into marts.rpt_retail_sales_hourly values "
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    str(number),
-                    number,
-                    store,
-                    day,
-                    hour,
-                    day.isoweekday(),
-                    receipts,
-                    returns,
-                    sales,
-                    refunded,
-                    sales - refunded,
-                    items,
-                    Decimal(0),
-                    Decimal(0),
-                ],
+                f"insert into marts.rpt_retail_sales_hourly ({', '.join(row)}) "
+                f"values ({', '.join('?' * len(row))})",
+                list(row.values()),
             )
 
 

@@ -28,7 +28,12 @@ from tests.dbt.dbt_runner import Dbt
 OK = ("success", "pass")
 AS_OF = dt.date(2026, 1, 15)  # the receipt window spans the new year: 20% then 22%
 TINY = Scale(deals=150, partners=30, managers=4, operators=2)
-SELECTION = ["+fct_retail_receipts", "+fct_retail_receipt_lines", "+rpt_retail_sales_hourly"]
+SELECTION = [
+    "+fct_retail_receipts",
+    "+fct_retail_receipt_lines",
+    "+rpt_retail_sales_hourly",
+    "+rpt_retail_cardholders",
+]
 SOURCE_TABLES = ["products", "stores", "cash_registers", "organizations", "warehouses"]
 UNKNOWN_REGISTER = "0000000000099999"
 
@@ -59,7 +64,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Dbt, Path,
         con.close()
         assert report.files_loaded == len(files) + 2 and not report.quarantined
         dbt = Dbt(work, build_path)
-        results = dbt.invoke("build", "--select", *SELECTION, "--indirect-selection", "cautious")
+        results = dbt.invoke(
+            "build",
+            "--select",
+            *SELECTION,
+            "--indirect-selection",
+            "cautious",
+            "--vars",
+            f'{{as_of: "{AS_OF} 00:00:00"}}',
+        )
         failures = {name: outcome for name, outcome in results.items() if outcome[0] not in OK}
         assert results and not failures, failures
         yield dbt, inbox, url
@@ -90,6 +103,9 @@ def _expected(inbox: Path, url: str) -> dict[str, dict]:
             at = dt.datetime.fromisoformat(receipt["dateTime"])
             if receipt["operationType"] == 1 and goods:
                 figures[store]["receipts"] += 1
+                if "properties" in receipt:
+                    figures[store]["card_receipts"] += 1
+                    figures[store]["card_sales"] += amount
                 figures[store]["sales"] += amount
                 figures[store]["items"] += len(goods)
                 figures[store][f"hour_{at.hour}"] += 1
@@ -129,6 +145,18 @@ def test_store_figures_match_the_receipt_files(built: tuple[Dbt, Path, str]) -> 
             float(figures["items"] / figures["receipts"])
         )
         assert float(returns / sales) == pytest.approx(float(figures["returns"] / figures["sales"]))
+
+
+def test_loyalty_penetration_matches(built: tuple[Dbt, Path, str]) -> None:
+    dbt, inbox, url = built
+    expected = _expected(inbox, url)
+    rows = dbt.sql(
+        "select store_name, sum(card_receipts), sum(card_sales_amount)"
+        " from marts.rpt_retail_sales_hourly where store_id is not null group by 1"
+    )
+    for store, card_receipts, card_sales in rows:
+        assert card_receipts == expected[store]["card_receipts"] > 0
+        assert card_sales == expected[store]["card_sales"]
 
 
 def test_hour_and_weekday_counts_match(built: tuple[Dbt, Path, str]) -> None:

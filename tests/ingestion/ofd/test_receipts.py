@@ -222,3 +222,12 @@ def test_oversized_file_is_quarantined_without_reading(
     report = _ingest(tmp_path, duckdb.connect(), "run")
     assert report.files_quarantined == 1
     assert "size" in report.quarantined[0][1]
+
+
+def test_loyalty_card_comes_from_the_additional_user_requisite() -> None:
+    card = _receipt(properties={"propertyName": "Карта лояльности", "propertyValue": "2000123"})
+    other = _receipt(properties=[{"propertyName": "Смена", "propertyValue": "7"}])
+    receipts, _ = parse(json.dumps([card, other, SALE]).encode(), "ofd/e.json")
+    assert [r.loyalty_card for r in receipts] == ["2000123", None, None]
+    with pytest.raises(ReceiptParseError, match="properties"):
+        parse(json.dumps(_receipt(properties=["x"])).encode(), "ofd/f.json")

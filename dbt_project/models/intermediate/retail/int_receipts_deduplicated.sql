@@ -24,6 +24,7 @@ copies_ranked as (
         receipts.operation_type,
         receipts.operation,
         receipts.cashier,
+        receipts.loyalty_card,
         receipts.retail_place,
         receipts.retail_place_address,
         receipts.source_file,

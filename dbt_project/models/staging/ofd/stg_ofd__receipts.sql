@@ -23,6 +23,7 @@ renamed as (
         cast(operation_type as integer) as operation_type,
         cast(operation as varchar) as operation,
         cast(cashier as varchar) as cashier,
+        cast(loyalty_card as varchar) as loyalty_card,
         cast(retail_place as varchar) as retail_place,
         cast(retail_place_address as varchar) as retail_place_address,
         cast(source_file as varchar) as source_file,

@@ -539,6 +539,31 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "retail_return_receipts": ("Чеки возврата", "Return receipts"),
     "retail_certificates_sold": ("Сертификаты проданы", "Certificates sold"),
     "retail_certificates_redeemed": ("Оплачено сертификатами", "Paid by certificates"),
+    "retail_card_receipt_share": ("Чеков с картой", "Receipts with a card"),
+    "retail_card_sales_share": ("Выручки по картам", "Revenue with a card"),
+    "retail_sales": ("Продажи", "Sales"),
+    "retail_loyalty": ("Лояльность", "Loyalty"),
+    "retail_certificates": ("Подарочные сертификаты", "Gift certificates"),
+    "retail_loyalty_caption": (
+        "Держатели карт лояльности за всё время: повторные покупки (две и более) и RFM —"
+        " квинтили давности, частоты и суммы покупок (5 — лучшие).",
+        "Loyalty cardholders over all time: repeat purchases (two or more) and RFM quintiles"
+        " of recency, frequency and monetary value (5 is best).",
+    ),
+    "retail_cardholders": ("Держателей карт", "Cardholders"),
+    "retail_repeat_rate": ("Доля повторных", "Repeat rate"),
+    "retail_revenue_per_cardholder": ("Выручка на держателя", "Revenue per cardholder"),
+    "retail_r_score": ("Давность (R)", "Recency (R)"),
+    "retail_f_score": ("Частота (F)", "Frequency (F)"),
+    "retail_certificates_caption": (
+        "Продажа сертификата — аванс (признак способа расчёта 3), погашение — оплата"
+        " предоплатой (тег 1215); остаток обязательств на конец месяца.",
+        "A certificate sold is an advance (payment method 3), its redemption a payment by"
+        " prepayment (tag 1215); the liability outstanding at the month's end.",
+    ),
+    "retail_certificates_liability": ("Обязательства на конец", "Liability at month end"),
+    "retail_certificate_sales": ("Чеков продажи сертификатов", "Certificate sale receipts"),
+    "retail_certificate_redemptions": ("Чеков с погашением", "Receipts paid by certificates"),
 }
 
 # Codes the marts carry, in words (the dashboards never show a raw code to a reader).

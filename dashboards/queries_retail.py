@@ -30,6 +30,8 @@ _FIGURES_SQL = """
     sum(sale_items) / nullif(sum(sale_receipts), 0) as items_per_receipt,
     sum(returns_amount) / nullif(sum(sales_amount), 0) as returns_share,
     sum(return_receipts) as return_receipts,
+    sum(card_receipts) / nullif(sum(sale_receipts), 0) as card_receipt_share,
+    sum(card_sales_amount) / nullif(sum(sales_amount), 0) as card_sales_share,
     sum(gift_certificates_sold_amount) as gift_certificates_sold_amount,
     sum(gift_certificates_redeemed_amount) as gift_certificates_redeemed_amount,
 """
@@ -81,4 +83,44 @@ def retail_by(
         order by 1
         """,
         _params(filters, stores),
+    )
+
+
+def cardholder_totals() -> pl.DataFrame:
+    """One row: cardholders, repeat rate, revenue per cardholder (rpt_retail_cardholders)."""
+    return _query(
+        """
+        select
+            count(*) as cardholders,
+            avg(case when is_repeat then 1.0 else 0.0 end) as repeat_rate,
+            sum(revenue) / nullif(count(*), 0) as revenue_per_cardholder,
+        from marts.rpt_retail_cardholders
+        """
+    )
+
+
+def cardholders_by_rfm() -> pl.DataFrame:
+    """Cardholders and their revenue per recency and frequency score."""
+    return _query(
+        """
+        select r_score, f_score, count(*) as cardholders, sum(revenue) as revenue,
+        from marts.rpt_retail_cardholders
+        group by 1, 2
+        order by 1 desc, 2 desc
+        """
+    )
+
+
+def gift_certificates_by_month(filters: Filters) -> pl.DataFrame:
+    """Certificates sold, redeemed and the liability outstanding per month of the period."""
+    return _query(
+        """
+        select receipt_month, sold_amount, redeemed_amount, outstanding_liability,
+            sale_receipts_with_certificates, receipts_paid_by_certificates,
+        from marts.rpt_retail_gift_certificates_monthly
+        where ($start::date is null or receipt_month >= date_trunc('month', $start::date))
+            and ($end::date is null or receipt_month <= $end::date)
+        order by 1
+        """,
+        {"start": filters.start, "end": filters.end},
     )

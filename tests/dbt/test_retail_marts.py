@@ -33,6 +33,7 @@ SELECTION = [
     "+fct_retail_receipt_lines",
     "+rpt_retail_sales_hourly",
     "+rpt_retail_cardholders",
+    "+rpt_retail_gift_certificates_monthly",
 ]
 SOURCE_TABLES = ["products", "stores", "cash_registers", "organizations", "warehouses"]
 UNKNOWN_REGISTER = "0000000000099999"
@@ -209,3 +210,32 @@ def test_vat_rate_follows_the_receipt_date(built: tuple[Dbt, Path, str]) -> None
         "where line_kind = 'goods' and product_id is null"
     )
     assert unmatched == 0  # every seeded goods line carries a product's barcode
+
+
+def test_gift_certificate_liability_is_sold_less_redeemed_to_date(
+    built: tuple[Dbt, Path, str],
+) -> None:
+    dbt, inbox, _url = built
+    sold: dict[str, int] = defaultdict(int)
+    redeemed: dict[str, int] = defaultdict(int)
+    for path in _receipt_files(inbox):
+        if path.name.startswith("zz-"):
+            continue
+        for document in json.loads(path.read_text(encoding="utf-8")):
+            receipt = document["document"]["receipt"]
+            month = receipt["dateTime"][:7]
+            sign = -1 if receipt["operationType"] == 2 else 1
+            sold[month] += sign * sum(i["sum"] for i in receipt["items"] if i["paymentType"] == 3)
+            redeemed[month] += sign * receipt["prepaidSum"]
+    rows = dbt.sql(
+        "select strftime(receipt_month, '%Y-%m'), sold_amount, redeemed_amount,"
+        " outstanding_liability from marts.rpt_retail_gift_certificates_monthly order by 1"
+    )
+    assert [row[0] for row in rows] == sorted(sold)
+    outstanding = 0
+    for month, sold_amount, redeemed_amount, liability in rows:
+        outstanding += sold[month] - redeemed[month]
+        assert sold_amount == Decimal(sold[month]) / 100
+        assert redeemed_amount == Decimal(redeemed[month]) / 100
+        assert liability == Decimal(outstanding) / 100
+    assert sum(sold.values()) > 0 and sum(redeemed.values()) > 0

@@ -7,8 +7,9 @@ holds that day's receipts as the ОФД exports them (ФНС JSON: `[{"document"
 field names of ingestion/ofd/receipts.py). Receipts follow a weekly and an hourly profile;
 their count scales with the seed scale (`RECEIPTS_PER_REGISTER_DAY` at demo). A few are
 returns, a few sell a gift certificate (an advance: paymentType 3) and a few are paid in part
-by one (prepaidSum). VAT is what the receipt states: the general rate 20% until 2025 and 22%
-from 2026, 10% for food.
+by one sold earlier at the same register (prepaidSum, up to its balance). VAT is what the receipt
+states: the general rate 20% until 2025 and 22% from 2026, 10% for food. About CARD_SHARE of
+the sale receipts show a loyalty card.
 
 Files are written under a temporary name and renamed (the loader skips in-flight names); a
 hidden manifest lists them so the next seed removes exactly those files.
@@ -35,7 +36,7 @@ RECEIPTS_PER_REGISTER_DAY: Final = 30  # at scale demo (2 000 deals); proportion
 MAX_RETAIL_PRICE: Final = 15_000.0  # rubles: the warehouse catalogue's shop-floor goods
 RETURN_SHARE: Final = 0.03
 CERTIFICATE_SALE_SHARE: Final = 0.01
-CERTIFICATE_REDEMPTION_SHARE: Final = 0.015
+CERTIFICATE_REDEMPTION_SHARE: Final = 0.05
 CERTIFICATE_NOMINALS: Final = (100_000, 300_000, 500_000)  # kopecks
 CASH_SHARE: Final = 0.35
 # Sale receipts that show a loyalty card, and cardholders per register at demo scale: a few
@@ -161,6 +162,7 @@ def receipt_documents(
         org = int(stores["organization_id"][store]) - 1
         document_number = 0
         sales: list[dict[str, Any]] = []
+        certificates: list[int] = []  # balances of certificates sold here, oldest first
         for offset in range(WINDOW_DAYS, 0, -1):
             day = as_of - dt.timedelta(days=offset)
             rate = _general_rate(day)
@@ -184,6 +186,7 @@ def receipt_documents(
                 if draw < CERTIFICATE_SALE_SHARE:
                     certificate_number += 1
                     nominal = int(rng.choice(CERTIFICATE_NOMINALS))
+                    certificates.append(nominal)
                     items = [
                         _item(
                             f"Подарочный сертификат №{certificate_number:06d}",
@@ -231,10 +234,14 @@ def receipt_documents(
                             }
                         items.append(item)
                     sales.extend(items)
-                    if rng.random() < CERTIFICATE_REDEMPTION_SHARE:
-                        redeem = 1
+                    # A certificate pays up to its balance; what is left stays on it.
+                    if certificates and rng.random() < CERTIFICATE_REDEMPTION_SHARE:
+                        redeem = min(certificates[0], sum(item["sum"] for item in items))
+                        certificates[0] -= redeem
+                        if not certificates[0]:
+                            certificates.pop(0)
                 total = sum(item["sum"] for item in items)
-                prepaid = min(total, int(rng.choice(CERTIFICATE_NOMINALS))) if redeem else 0
+                prepaid = redeem
                 cash = total - prepaid if rng.random() < CASH_SHARE else 0
                 card = None
                 if operation == 1 and rng.random() < CARD_SHARE:

@@ -237,5 +237,5 @@ def test_gift_certificate_liability_is_sold_less_redeemed_to_date(
         outstanding += sold[month] - redeemed[month]
         assert sold_amount == Decimal(sold[month]) / 100
         assert redeemed_amount == Decimal(redeemed[month]) / 100
-        assert liability == Decimal(outstanding) / 100
+        assert liability == Decimal(outstanding) / 100 >= 0  # never redeemed before sold
     assert sum(sold.values()) > 0 and sum(redeemed.values()) > 0

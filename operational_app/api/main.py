@@ -22,6 +22,7 @@ from operational_app.api.routes import (
     portal_invites,
     products,
     registry,
+    retail,
     returns,
     warehouses,
 )
@@ -47,3 +48,5 @@ api_router.include_router(contact_changes.router)
 api_router.include_router(portal_invites.router)
 # Организации (admin): our legal entities and their GIS identities.
 api_router.include_router(organizations.router)
+# Розница (issue 21): Магазины and Кассы ККТ.
+api_router.include_router(retail.router)

@@ -25,7 +25,7 @@ renamed as (
 
         -- numerics (kopecks to rubles)
         cast(price as decimal(18, 2)) / 100 as price,
-        cast(quantity as double) as quantity,
+        cast(quantity as double precision) as quantity,
         cast(line_sum as decimal(18, 2)) / 100 as line_amount,
         cast(vat_sum as decimal(18, 2)) / 100 as vat_amount
 

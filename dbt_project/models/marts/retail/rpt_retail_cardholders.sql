@@ -20,8 +20,10 @@ purchases_per_card as (
         loyalty_card,
         count(case when not is_return and goods_lines > 0 then 1 end) as purchases,
         sum(case when is_return then -goods_amount else goods_amount end) as revenue,
-        min(case when not is_return then receipt_date end) as first_purchase_date,
-        max(case when not is_return then receipt_date end) as last_purchase_date
+        min(case when not is_return and goods_lines > 0 then receipt_date end)
+            as first_purchase_date,
+        max(case when not is_return and goods_lines > 0 then receipt_date end)
+            as last_purchase_date
 
     from receipts
     group by 1

@@ -52,10 +52,14 @@ def _cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
             progress=report,
             replace=args.replace,
             gis_inbox_dir=settings.gis_inbox_dir,
+            ofd_inbox_dir=settings.ofd_inbox_dir,
         )
     for table, count in counts.items():
         console.print(f"  {table:<24} {count:>12,}")
-    console.print(f"[green]Seeded[/green] {settings.oltp_url} and {settings.gis_inbox_dir}")
+    console.print(
+        f"[green]Seeded[/green] {settings.oltp_url}, {settings.gis_inbox_dir} "
+        f"and {settings.ofd_inbox_dir}"
+    )
     from operational_app.seed.users import DEMO_PASSWORD, add_demo_customer, set_demo_passwords
 
     customer = add_demo_customer(settings.oltp_url)
@@ -92,6 +96,7 @@ def _oltp_has_deals(url: str) -> bool:
 PIPELINE_STEP_LABELS = {
     "definitions": "load the definitions (dbt manifest)",
     "raw_gis_tables": "load GIS exchange files",
+    "raw_ofd_tables": "load ОФД cash receipts",
     "raw_oltp_tables": "copy OLTP tables",
     "crm_dbt_models": "dbt build (models and tests)",
     "raw_oltp_row_counts": "check row counts against the OLTP",

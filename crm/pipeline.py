@@ -154,6 +154,8 @@ class _RunTally:
             self.rows_loaded += _metadata_int(metadata, "rows_merged")
         elif schema == "raw_gis":
             self.rows_loaded += _metadata_int(metadata, "events_loaded")
+        elif schema == "raw_ofd":
+            self.rows_loaded += _metadata_int(metadata, "receipts_loaded")
         elif schema == "published_warehouse":
             return
         elif _metadata_value(metadata, "rebuilt") is False:

@@ -56,6 +56,16 @@ class Settings:
         return self.data_dir / "quarantine" / "gis"
 
     @property
+    def ofd_inbox_dir(self) -> Path:
+        """Cash receipts exported by the fiscal data operator (ОФД), ФФД JSON files."""
+        return self.data_dir / "inbox" / "ofd"
+
+    @property
+    def ofd_quarantine_dir(self) -> Path:
+        """Where refused receipt files are copied (under `ofd/`)."""
+        return self.data_dir / "quarantine"
+
+    @property
     def build_dir(self) -> Path:
         """The pipeline's private build area; only the pipeline process writes here."""
         return self.warehouse_dir / "build"

@@ -512,6 +512,59 @@ _CATALOG: dict[str, tuple[str, str]] = {
     ),
     "all_fresh": ("Все данные актуальны.", "All data is fresh."),
     "no_sources": ("Нет сведений о загрузке источников.", "No source load records."),
+    # Розница (issue 21)
+    "page_retail": ("Розница", "Retail"),
+    "retail_caption": (
+        "Чеки ККТ из ОФД: выручка (товарные позиции продаж за вычетом возвратов; проданные"
+        " подарочные сертификаты — авансы, в выручку попадают при погашении), чеки продаж,"
+        " средний чек, позиций в чеке и доля возвратов — по магазину, дню, часу и дню недели.",
+        "Cash-register receipts from the ОФД: revenue (goods lines of sales less returns; gift"
+        " certificates sold are advances and count when redeemed), sale receipts, average"
+        " check, items per receipt and returns share, by store, day, hour and weekday.",
+    ),
+    "retail_stores": ("Магазины", "Stores"),
+    "retail_store": ("Магазин", "Store"),
+    "retail_day": ("День", "Day"),
+    "retail_hour": ("Час", "Hour"),
+    "retail_weekday": ("День недели", "Weekday"),
+    "retail_weekday_names": ("Пн,Вт,Ср,Чт,Пт,Сб,Вс", "Mon,Tue,Wed,Thu,Fri,Sat,Sun"),
+    "retail_revenue": ("Выручка", "Revenue"),
+    "retail_receipts": ("Чеки продаж", "Sale receipts"),
+    "retail_average_check": ("Средний чек", "Average check"),
+    "retail_items_per_receipt": ("Позиций в чеке", "Items per receipt"),
+    "retail_returns_share": ("Доля возвратов", "Returns share"),
+    "retail_returns_share_help": (
+        "Сумма чеков возврата прихода / сумма продаж.",
+        "Sale-return receipts' amount / sales amount.",
+    ),
+    "retail_return_receipts": ("Чеки возврата", "Return receipts"),
+    "retail_certificates_sold": ("Сертификаты проданы", "Certificates sold"),
+    "retail_certificates_redeemed": ("Оплачено сертификатами", "Paid by certificates"),
+    "retail_card_receipt_share": ("Чеков с картой", "Receipts with a card"),
+    "retail_card_sales_share": ("Выручки по картам", "Revenue with a card"),
+    "retail_sales": ("Продажи", "Sales"),
+    "retail_loyalty": ("Лояльность", "Loyalty"),
+    "retail_certificates": ("Подарочные сертификаты", "Gift certificates"),
+    "retail_loyalty_caption": (
+        "Держатели карт лояльности за всё время: повторные покупки (две и более) и RFM —"
+        " квинтили давности, частоты и суммы покупок (5 — лучшие).",
+        "Loyalty cardholders over all time: repeat purchases (two or more) and RFM quintiles"
+        " of recency, frequency and monetary value (5 is best).",
+    ),
+    "retail_cardholders": ("Держателей карт", "Cardholders"),
+    "retail_repeat_rate": ("Доля повторных", "Repeat rate"),
+    "retail_revenue_per_cardholder": ("Выручка на держателя", "Revenue per cardholder"),
+    "retail_r_score": ("Давность (R)", "Recency (R)"),
+    "retail_f_score": ("Частота (F)", "Frequency (F)"),
+    "retail_certificates_caption": (
+        "Продажа сертификата — аванс (признак способа расчёта 3), погашение — оплата"
+        " предоплатой (тег 1215); остаток обязательств на конец месяца.",
+        "A certificate sold is an advance (payment method 3), its redemption a payment by"
+        " prepayment (tag 1215); the liability outstanding at the month's end.",
+    ),
+    "retail_certificates_liability": ("Обязательства на конец", "Liability at month end"),
+    "retail_certificate_sales": ("Чеков продажи сертификатов", "Certificate sale receipts"),
+    "retail_certificate_redemptions": ("Чеков с погашением", "Receipts paid by certificates"),
 }
 
 # Codes the marts carry, in words (the dashboards never show a raw code to a reader).

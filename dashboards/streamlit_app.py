@@ -36,6 +36,7 @@ navigation = st.navigation(
             title=t("page_returns"),
             icon=":material/assignment_return:",
         ),
+        st.Page("app_pages/retail.py", title=t("page_retail"), icon=":material/storefront:"),
         st.Page(
             "app_pages/gis_exchange.py",
             title=t("page_gis_exchange"),

@@ -79,7 +79,8 @@ _STAGING_PID = re.compile(r"^\..+\.(?P<pid>\d+)\.publishing(\.wal)?$")
 # The columns of meta.data_freshness, one row per source (documented in the warehouse as a
 # table comment too, so `crm sql` and any DuckDB client can read it).
 DATA_FRESHNESS_COMMENT = (
-    "One row per source at publication time. source: 'raw_oltp.<table>' or 'raw_gis.<system>'; "
+    "One row per source at publication time. source: 'raw_oltp.<table>', 'raw_gis.<system>' "
+    "or 'raw_ofd.receipts'; "
     "last_loaded_at: UTC time of the latest successful load of that source into the build "
     "database; rows: rows the raw table held when published (GIS: exchange events of that "
     "system); published_at: UTC time this warehouse was published (same as meta.publication)."
@@ -548,7 +549,8 @@ def write_data_freshness(
 
     OLTP tables come from meta.load_log (their latest load; rows counted in the raw table, so
     incremental loads report the table's size, not the rows merged). GIS systems come from
-    raw_gis.loaded_files. A source that has never been loaded has no row.
+    raw_gis.loaded_files, ОФД receipts from raw_ofd.loaded_files (rows: receipts loaded, copies
+    of one receipt in two exports included). A source that has never been loaded has no row.
     """
     present = {
         (schema, table)
@@ -583,6 +585,12 @@ def write_data_freshness(
         parts.append(
             f"select 'raw_gis.' || files.system as source, max(files.loaded_at) as last_loaded_at,"
             f" {rows} as rows from {build}.raw_gis.loaded_files as files group by files.system"
+        )
+    if ("raw_ofd", "loaded_files") in present:
+        parts.append(
+            "select 'raw_ofd.receipts' as source, max(files.loaded_at) as last_loaded_at,"
+            " sum(files.receipt_count) as rows"
+            f" from {build}.raw_ofd.loaded_files as files having count(*) > 0"
         )
     con.execute("create schema if not exists meta")
     con.execute(

@@ -38,6 +38,8 @@ CLOCK_DEPENDENT_MODELS = (
     "dim_customer_lifetime",
     # invoices: matched payments, statuses and ages as of the as-of
     "fct_invoices",
+    # retail cardholders: recency in days to the as-of
+    "rpt_retail_cardholders",
 )
 # The moments they compare with "now" (macro as_of_timestamp): a payment counts once paid_at has
 # passed, a planned interaction is overdue once planned_at has, and due dates and ageing buckets
@@ -137,22 +139,23 @@ def _changed_sources(con: duckdb.DuckDBPyConnection, since: dt.datetime) -> list
         for schema, table in rows
         if schema in SOURCE_NAMES
     ]
-    # GIS files are logged per file: any file loaded or quarantined since then changes the
-    # GIS sources (events, loaded files, quarantine).
-    gis_tables = {
-        name
-        for (name,) in con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'raw_gis'"
-        ).fetchall()
-    }
-    for table, column in (("loaded_files", "loaded_at"), ("quarantine", "quarantined_at")):
-        if table in gis_tables:
-            (count,) = con.execute(
-                f"select count(*) from raw_gis.{table} where {column} >= ?", [since]
-            ).fetchall()[0]
-            if count:
-                changed.append(f"source.{PROJECT_NAME}.gis.*")
-                break
+    # Inbox files (GIS, ОФД receipts) are logged per file: any file loaded or quarantined since
+    # then changes that inbox's sources (events or receipts, loaded files, quarantine).
+    for schema, source in (("raw_gis", "gis"), ("raw_ofd", "ofd")):
+        tables = {
+            name
+            for (name,) in con.execute(
+                "select table_name from duckdb_tables() where schema_name = ?", [schema]
+            ).fetchall()
+        }
+        for table, column in (("loaded_files", "loaded_at"), ("quarantine", "quarantined_at")):
+            if table in tables:
+                (count,) = con.execute(
+                    f"select count(*) from {schema}.{table} where {column} >= ?", [since]
+                ).fetchall()[0]
+                if count:
+                    changed.append(f"source.{PROJECT_NAME}.{source}.*")
+                    break
     return changed
 
 

@@ -11,6 +11,7 @@ from crm.settings import Settings, get_settings
 from orchestration.assets.dbt import build_dbt_assets
 from orchestration.assets.gis import raw_gis_tables
 from orchestration.assets.ingestion import raw_oltp_tables
+from orchestration.assets.ofd import raw_ofd_tables
 from orchestration.checks import checks
 from orchestration.publish import build_publish_asset
 from orchestration.registry_check import registry_check_job, weekly_registry_check_schedule
@@ -94,7 +95,12 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     prepare_dbt_project(project)
     dbt_models = with_owners_and_versions(with_named_groups(build_dbt_assets(project)))
     python_version = source_version()
-    python_assets = [raw_oltp_tables, raw_gis_tables, build_publish_asset(dbt_models)]
+    python_assets = [
+        raw_oltp_tables,
+        raw_gis_tables,
+        raw_ofd_tables,
+        build_publish_asset(dbt_models),
+    ]
     return dg.Definitions(
         assets=[
             dbt_models,

@@ -35,6 +35,9 @@ class WarehouseResource(dg.ConfigurableResource):
     # None (the default): no inbox configured; the GIS asset then only creates the raw tables.
     gis_inbox_dir: str | None = None
     gis_quarantine_dir: str | None = None
+    # The ОФД receipt inbox (<dir>/*.json) and the quarantine root (copies go under ofd/).
+    ofd_inbox_dir: str | None = None
+    ofd_quarantine_dir: str | None = None
     # The marts' pinned "now" (Settings.as_of, ISO, naive UTC); None: the build time.
     as_of: str | None = None
 
@@ -74,6 +77,8 @@ def warehouse_resource(settings: Settings) -> WarehouseResource:
         parquet_dir=str(settings.parquet_dir),
         gis_inbox_dir=str(settings.gis_inbox_dir),
         gis_quarantine_dir=str(settings.gis_quarantine_dir),
+        ofd_inbox_dir=str(settings.ofd_inbox_dir),
+        ofd_quarantine_dir=str(settings.ofd_quarantine_dir),
         as_of=None if settings.as_of is None else settings.as_of.isoformat(),
     )
 

@@ -154,15 +154,16 @@ def _loaded_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in con.sql(f"select file_sha256 from {LOADED_TABLE}").fetchall()}
 
 
-def _scan(inbox_dir: Path) -> pa.Table:
-    """system, name, size and modification time (ns) of every file the inbox offers.
+def _scan(inbox_dir: Path, systems: tuple[str, ...] = SYSTEMS) -> pa.Table:
+    """system, name, size and modification time (ns) of every file the inbox offers (in the
+    `systems` folders of `inbox_dir`; the ОФД receipt loader scans its own folder with it).
 
     Listing a folder needs no system call per file, but the `lstat` of each file does, and the
     Python work around it holds the GIL. An incremental run rescans every file the inbox ever
     received, so a large inbox is statted by a pool of processes.
     """
     listed: list[tuple[str, list[str]]] = []
-    for system in SYSTEMS:
+    for system in systems:
         folder = inbox_dir / system
         if not folder.is_dir():
             continue
@@ -247,24 +248,29 @@ def _process_pool(tasks: int) -> ProcessPoolExecutor:
 
 
 def _files_to_read(
-    con: duckdb.DuckDBPyConnection, scan: pa.Table
+    con: duckdb.DuckDBPyConnection,
+    scan: pa.Table,
+    systems: tuple[str, ...] = SYSTEMS,
+    tables: tuple[str, str, str] = (INDEX_TABLE, LOADED_TABLE, QUARANTINE_TABLE),
 ) -> dict[str, list[tuple[str, int, int]]]:
     """Per system, (name, size, mtime) of the scanned files the index cannot vouch for: new
     paths, changed size or time, or a recorded hash neither loaded nor quarantined. In SQL, so
-    a rescan of half a million files never brings the index into Python."""
+    a rescan of half a million files never brings the index into Python. `tables`: the index,
+    loaded-files and quarantine tables (another inbox, the ОФД one, keeps its own)."""
+    index_table, loaded_table, quarantine_table = tables
     con.register("gis_inbox_scan", scan)
     try:
         rows = con.sql(
             f"""
             select scan.system, scan.name, scan.file_size, scan.modified_ns
             from gis_inbox_scan as scan
-            left join {INDEX_TABLE} as indexed
+            left join {index_table} as indexed
                 on indexed.source_file = scan.system || '/' || scan.name
                 and indexed.file_size = scan.file_size
                 and indexed.modified_ns = scan.modified_ns
                 and (
-                    indexed.file_sha256 in (select file_sha256 from {LOADED_TABLE})
-                    or indexed.file_sha256 in (select file_sha256 from {QUARANTINE_TABLE})
+                    indexed.file_sha256 in (select file_sha256 from {loaded_table})
+                    or indexed.file_sha256 in (select file_sha256 from {quarantine_table})
                 )
             where indexed.source_file is null
             order by scan.system, scan.name
@@ -272,7 +278,7 @@ def _files_to_read(
         ).fetchall()
     finally:
         con.unregister("gis_inbox_scan")
-    pending: dict[str, list[tuple[str, int, int]]] = {system: [] for system in SYSTEMS}
+    pending: dict[str, list[tuple[str, int, int]]] = {system: [] for system in systems}
     for system, name, size, modified_ns in rows:
         pending[system].append((name, size, modified_ns))
     return pending

@@ -19,11 +19,12 @@ SCHEMA: Final = "raw_gis"
 TABLE: Final = f"{SCHEMA}.quarantine"
 
 
-def ensure_quarantine_table(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(f"create schema if not exists {SCHEMA}")
+def ensure_quarantine_table(con: duckdb.DuckDBPyConnection, table: str = TABLE) -> None:
+    """`table`: schema-qualified; another inbox (the ОФД receipts) keeps its own."""
+    con.execute(f"create schema if not exists {table.split('.')[0]}")
     con.execute(
         f"""
-        create table if not exists {TABLE} (
+        create table if not exists {table} (
             file_sha256 varchar primary key,
             system varchar not null,
             source_file varchar not null,
@@ -35,8 +36,8 @@ def ensure_quarantine_table(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def quarantined_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {row[0] for row in con.sql(f"select file_sha256 from {TABLE}").fetchall()}
+def quarantined_hashes(con: duckdb.DuckDBPyConnection, table: str = TABLE) -> set[str]:
+    return {row[0] for row in con.sql(f"select file_sha256 from {table}").fetchall()}
 
 
 def quarantine_file(
@@ -49,6 +50,7 @@ def quarantine_file(
     reason: str,
     quarantine_dir: Path,
     run_id: str,
+    table: str = TABLE,
 ) -> Path:
     """Copy the file aside and record why; returns the copy's path."""
     target_dir = quarantine_dir / system
@@ -56,7 +58,7 @@ def quarantine_file(
     target = target_dir / f"{file_sha256[:16]}_{path.name}"
     shutil.copyfile(path, target)
     con.execute(
-        f"insert or ignore into {TABLE} values (?, ?, ?, ?, ?, ?)",
+        f"insert or ignore into {table} values (?, ?, ?, ?, ?, ?)",
         [
             file_sha256,
             system,

@@ -23,6 +23,7 @@ from operational_app.api.routes import (
     portal_invites,
     products,
     registry,
+    retail,
     returns,
     warehouses,
 )
@@ -50,3 +51,5 @@ api_router.include_router(portal_invites.router)
 api_router.include_router(organizations.router)
 # Счета на оплату and the print forms of orders and offers (issue 25).
 api_router.include_router(invoices.router)
+# Розница (issue 21): Магазины and Кассы ККТ.
+api_router.include_router(retail.router)

@@ -434,6 +434,8 @@ class Product(TrackedMixin, Base):
     vat_kind: Mapped[str] = mapped_column(
         String(20), nullable=False, default="general", server_default="general"
     )
+    # Штрихкод (EAN-13/GTIN): how a cash receipt's line finds its product (migration 0013).
+    barcode: Mapped[str | None] = mapped_column(String(14), unique=True)
 
 
 class Warehouse(TrackedMixin, Base):
@@ -443,6 +445,38 @@ class Warehouse(TrackedMixin, Base):
 
     name: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
     business_region_id: Mapped[int | None] = mapped_column(ForeignKey("business_regions.id"))
+
+
+class Store(TrackedMixin, Base):
+    """Магазины (розничные точки): each sells from one warehouse on behalf of one organization."""
+
+    __tablename__ = "stores"
+
+    name: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+    address: Mapped[str | None] = mapped_column(String(300))
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id"), nullable=False, index=True
+    )
+    warehouse_id: Mapped[int] = mapped_column(
+        ForeignKey("warehouses.id"), nullable=False, index=True
+    )
+
+
+class CashRegister(TrackedMixin, Base):
+    """Кассы ККТ: a registered cash register of a store; its receipts come through its ОФД.
+
+    Receipts name the register by its ФНС registration number (kktRegId, tag 1037), which is
+    how the pipeline ties them to a store; the fiscal drive (tag 1041) is replaced every year
+    or so, hence only the current one is kept here.
+    """
+
+    __tablename__ = "cash_registers"
+
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), nullable=False, index=True)
+    registration_number: Mapped[str] = mapped_column(String(20), nullable=False, unique=True)
+    fiscal_drive_number: Mapped[str | None] = mapped_column(String(16))
+    ofd_name: Mapped[str | None] = mapped_column(String(200))
+    ofd_inn: Mapped[str | None] = mapped_column(String(12))
 
 
 class StockLevel(TrackedMixin, Base):

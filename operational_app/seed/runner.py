@@ -15,6 +15,7 @@ from operational_app.db.session import create_oltp_engine
 from operational_app.seed.entry_model import ENTRY_MODEL_TABLES, add_entry_model
 from operational_app.seed.generator import SCALES, Scale, generate
 from operational_app.seed.gis import write_gis_inbox
+from operational_app.seed.retail import RETAIL_TABLES, add_retail, write_ofd_inbox
 from operational_app.seed.writer import tables_to_clear, write_postgresql, write_sqlite
 
 SEEDED_TABLES = (
@@ -30,6 +31,7 @@ SEEDED_TABLES = (
     "deals",
     "deal_stage_history",
     *ENTRY_MODEL_TABLES,
+    *RETAIL_TABLES,
 )
 
 
@@ -46,6 +48,7 @@ def seed_database(
     *,
     replace: bool = False,
     gis_inbox_dir: Path | None = None,
+    ofd_inbox_dir: Path | None = None,
 ) -> dict[str, int]:
     """Fill the OLTP database at `url` with demo data; return row counts per table.
 
@@ -57,6 +60,8 @@ def seed_database(
     With `gis_inbox_dir`, GIS exchange files for recently won deals are written there too
     (operational_app/seed/gis.py), replacing the files an earlier seed wrote; their tallies
     join the result under `gis_`-prefixed keys (`gis_events`, `gis_malformed_files`, ...).
+    With `ofd_inbox_dir`, the stores' cash receipts of the last weeks are written there as ОФД
+    exports (operational_app/seed/retail.py), tallied as `ofd_files`, `ofd_receipts`, `ofd_lines`.
     """
     if isinstance(scale, str):
         if scale not in SCALES:
@@ -74,7 +79,7 @@ def seed_database(
                 f"the database already has {existing} deals; pass replace=True to wipe and reseed"
             )
         clear = tables_to_clear(engine, list(SEEDED_TABLES)) if replace else []
-        tables = add_entry_model(generate(scale, seed, as_of, report), seed, as_of)
+        tables = add_retail(add_entry_model(generate(scale, seed, as_of, report), seed, as_of))
         backend = make_url(url).get_backend_name()
         if backend == "sqlite":
             write_sqlite(engine, tables, clear, report)
@@ -88,6 +93,12 @@ def seed_database(
             gis = write_gis_inbox(gis_inbox_dir, tables, seed, as_of)
             counts.update({f"gis_{key}": value for key, value in gis.items()})
             report("gis inbox", 1, 1)
+        if ofd_inbox_dir is not None:
+            report("ofd inbox", 0, 1)
+            factor = scale.deals / SCALES["demo"].deals
+            ofd = write_ofd_inbox(ofd_inbox_dir, tables, seed, as_of, factor)
+            counts.update({f"ofd_{key}": value for key, value in ofd.items()})
+            report("ofd inbox", 1, 1)
         return counts
     finally:
         engine.dispose()

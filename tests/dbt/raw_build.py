@@ -24,6 +24,7 @@ from sqlalchemy import func, insert, select
 
 from ingestion.gis.events import ExchangeEvent, to_arrow
 from ingestion.gis.inbox import ensure_tables
+from ingestion.ofd.inbox import ingest_receipts
 from ingestion.oltp import copy_oltp_to_duckdb
 from operational_app.db import models as m
 from operational_app.db.session import create_oltp_engine
@@ -516,7 +517,8 @@ def build_raw_duckdb(path: Path, workdir: Path | None = None, scale: Scale = TIN
     path.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         url = f"sqlite:///{Path(tmp) / 'oltp.sqlite'}"
-        seed_database(url, scale, seed=7, as_of=AS_OF)
+        ofd_inbox = Path(tmp) / "inbox" / "ofd"
+        seed_database(url, scale, seed=7, as_of=AS_OF, ofd_inbox_dir=ofd_inbox)
         fill_entry_model(url)
         con = duckdb.connect(str(path))
         try:
@@ -524,6 +526,7 @@ def build_raw_duckdb(path: Path, workdir: Path | None = None, scale: Scale = TIN
             ensure_tables(con)
             batch = to_arrow(gis_events(con))  # noqa: F841 (read by DuckDB's replacement scan)
             con.execute("insert into raw_gis.exchange_events select * from batch")
+            ingest_receipts(ofd_inbox, con, Path(tmp) / "quarantine", "dbt-dev")
         finally:
             con.close()
     return path
@@ -535,6 +538,6 @@ if __name__ == "__main__":
     with duckdb.connect(str(target), read_only=True) as check:
         for (table,) in check.sql(
             "select table_schema || '.' || table_name from information_schema.tables"
-            " where table_schema in ('raw_oltp', 'raw_gis') order by 1"
+            " where table_schema in ('raw_oltp', 'raw_gis', 'raw_ofd') order by 1"
         ).fetchall():
             print(table, check.sql(f"select count(*) from {table}").fetchall()[0][0])

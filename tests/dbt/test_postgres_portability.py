@@ -24,7 +24,7 @@ from tests.dbt.raw_build import AS_OF, build_raw_duckdb
 from tests.postgres import temporary_postgres_database
 
 PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
-RAW_SCHEMAS = ("raw_oltp", "raw_gis")
+RAW_SCHEMAS = ("raw_oltp", "raw_gis", "raw_ofd")
 # Large enough that the seed files claims, shipments and payments (a tiny seed has no claims).
 SCALE = Scale(deals=1_500, partners=120, managers=4, operators=2)
 # DuckDB column types → PostgreSQL, for copying the raw schemas across.
@@ -55,7 +55,8 @@ def copy_raw_schemas(source: Path, dsn: str) -> dict[str, int]:
     with duckdb.connect(str(source), read_only=True) as con, psycopg.connect(dsn) as pg:
         tables = con.sql(
             "select schema_name, table_name from duckdb_tables() "
-            "where schema_name in ('raw_oltp', 'raw_gis') order by 1, 2"
+            "where list_contains(?, schema_name) order by 1, 2",
+            params=[list(RAW_SCHEMAS)],
         ).fetchall()
         for schema in RAW_SCHEMAS:
             pg.execute(f"create schema if not exists {schema}")
@@ -159,6 +160,7 @@ def test_raw_schemas_reach_postgres_whole(both_builds: tuple[Path, str, dict]) -
     copied = outcome["copied"]
     assert copied["raw_oltp.deals"] > 0
     assert copied["raw_gis.exchange_events"] > 0
+    assert copied["raw_ofd.receipts"] > 0
     assert copied["raw_oltp.claims"] > 0
 
 

@@ -263,6 +263,32 @@ def test_data_freshness_lists_each_loaded_source(paths: tuple[Path, Path, Path])
     ]
 
 
+def test_data_freshness_lists_ofd_receipts(paths: tuple[Path, Path, Path]) -> None:
+    build, published, parquet = paths
+    build_database(build, generation=1)
+    con = duckdb.connect(str(build))
+    con.execute("create schema raw_ofd")
+    con.execute(
+        "create table raw_ofd.loaded_files (file_sha256 varchar, source_file varchar, "
+        "loaded_at timestamp, receipt_count integer, run_id varchar)"
+    )
+    con.close()
+    publish_warehouse(build, published, parquet)
+    with duckdb.connect(str(published), read_only=True) as check:
+        assert check.sql("select count(*) from meta.data_freshness").fetchall() == [(0,)]
+    con = duckdb.connect(str(build))
+    con.execute(
+        "insert into raw_ofd.loaded_files values "
+        "('h1', 'ofd/a.json', '2026-06-28 10:00', 40, 'r0'),"
+        "('h2', 'ofd/b.json', '2026-06-29 11:00', 2, 'r1')"
+    )
+    con.close()
+    publish_warehouse(build, published, parquet)
+    with duckdb.connect(str(published), read_only=True) as check:
+        rows = check.sql("select source, last_loaded_at, rows from meta.data_freshness").fetchall()
+    assert rows == [("raw_ofd.receipts", dt.datetime(2026, 6, 29, 11, 0), 42)]
+
+
 def test_data_freshness_is_empty_when_nothing_was_loaded(paths: tuple[Path, Path, Path]) -> None:
     build, published, parquet = paths
     build_database(build, generation=1)

@@ -19,6 +19,7 @@ renamed as (
         cast(name as varchar) as product_name,
         cast(unit as varchar) as unit,
         cast(gis_system as varchar) as gis_system,
+        cast(barcode as varchar) as barcode,
 
         -- numerics
         cast(base_price as decimal(18, 2)) as base_price,

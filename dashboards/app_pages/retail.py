@@ -1,0 +1,135 @@
+"""Розница: cash-register receipts by store, day, hour and weekday (rpt_retail_sales_hourly)."""
+
+import polars as pl
+import streamlit as st
+
+from dashboards import charts_retail, queries, widgets
+from dashboards.filters import require_filters
+from dashboards.formatting import format_compact, format_number, format_percent
+from dashboards.i18n import t
+
+filters = require_filters()
+st.title(t("page_retail"))
+widgets.require_marts(
+    "marts.rpt_retail_sales_hourly",
+    "marts.rpt_retail_cardholders",
+    "marts.rpt_retail_gift_certificates_monthly",
+)
+st.caption(t("retail_caption"))
+
+stores = tuple(st.multiselect(t("retail_stores"), queries.store_names(), key="stores"))
+kpis = queries.retail_kpis(filters, stores).row(0, named=True)
+revenue, receipts, average, items, returns = widgets.tile_columns(5)
+revenue.metric(t("retail_revenue"), format_compact(kpis["revenue"], money=True), border=True)
+receipts.metric(t("retail_receipts"), format_number(kpis["sale_receipts"]), border=True)
+average.metric(
+    t("retail_average_check"), format_compact(kpis["average_check"], money=True), border=True
+)
+items.metric(
+    t("retail_items_per_receipt"),
+    "—" if kpis["items_per_receipt"] is None else f"{kpis['items_per_receipt']:.2f}",
+    border=True,
+)
+returns.metric(
+    t("retail_returns_share"),
+    format_percent(kpis["returns_share"]),
+    help=t("retail_returns_share_help"),
+    border=True,
+)
+
+card_receipts, card_sales = widgets.tile_columns(2)
+card_receipts.metric(
+    t("retail_card_receipt_share"), format_percent(kpis["card_receipt_share"]), border=True
+)
+card_sales.metric(
+    t("retail_card_sales_share"), format_percent(kpis["card_sales_share"]), border=True
+)
+
+sales_tab, loyalty_tab, certificates_tab = st.tabs(
+    [t("retail_sales"), t("retail_loyalty"), t("retail_certificates")]
+)
+
+with sales_tab:
+    dimensions: dict[queries.RetailDimension, str] = {
+        "store": t("retail_store"),
+        "day": t("retail_day"),
+        "hour": t("retail_hour"),
+        "weekday": t("retail_weekday"),
+    }
+    by = st.segmented_control(
+        t("group_by"),
+        list(dimensions),
+        format_func=dimensions.__getitem__,
+        default="store",
+        key="retail_by",
+    )
+    by = by or "store"
+    rows = queries.retail_by(filters, by=by, stores=stores)
+    if rows.is_empty():
+        st.info(t("no_data"))
+    else:
+        weekdays = t("retail_weekday_names").split(",")
+        names = [
+            weekdays[int(key) - 1] if by == "weekday" else f"{key}:00" if by == "hour" else str(key)
+            for key in rows["group_key"].to_list()
+        ]
+        st.plotly_chart(charts_retail.retail_chart(rows, names), key="retail_chart")
+        widgets.table(
+            rows.with_columns(group_key=pl.Series(names)),
+            {
+                "group_key": (dimensions[by], "text"),
+                "revenue": (t("retail_revenue"), "amount"),
+                "sale_receipts": (t("retail_receipts"), "int"),
+                "average_check": (t("retail_average_check"), "amount"),
+                "items_per_receipt": (t("retail_items_per_receipt"), "amount"),
+                "returns_share": (t("retail_returns_share"), "percent"),
+                "return_receipts": (t("retail_return_receipts"), "int"),
+                "gift_certificates_sold_amount": (t("retail_certificates_sold"), "amount"),
+                "gift_certificates_redeemed_amount": (t("retail_certificates_redeemed"), "amount"),
+            },
+            key="retail_table",
+            file_stem=f"retail_by_{by}",
+        )
+
+with loyalty_tab:
+    st.caption(t("retail_loyalty_caption"))
+    totals = queries.cardholder_totals().row(0, named=True)
+    holders, repeat, per_holder = widgets.tile_columns(3)
+    holders.metric(t("retail_cardholders"), format_number(totals["cardholders"]), border=True)
+    repeat.metric(t("retail_repeat_rate"), format_percent(totals["repeat_rate"]), border=True)
+    per_holder.metric(
+        t("retail_revenue_per_cardholder"),
+        format_compact(totals["revenue_per_cardholder"], money=True),
+        border=True,
+    )
+    widgets.table(
+        queries.cardholders_by_rfm(),
+        {
+            "r_score": (t("retail_r_score"), "int"),
+            "f_score": (t("retail_f_score"), "int"),
+            "cardholders": (t("retail_cardholders"), "int"),
+            "revenue": (t("retail_revenue"), "amount"),
+        },
+        key="retail_rfm_table",
+        file_stem="retail_rfm",
+    )
+
+with certificates_tab:
+    st.caption(t("retail_certificates_caption"))
+    certificates = queries.gift_certificates_by_month(filters)
+    if certificates.is_empty():
+        st.info(t("no_data"))
+    else:
+        widgets.table(
+            certificates,
+            {
+                "receipt_month": (t("month"), "month"),
+                "sold_amount": (t("retail_certificates_sold"), "amount"),
+                "redeemed_amount": (t("retail_certificates_redeemed"), "amount"),
+                "outstanding_liability": (t("retail_certificates_liability"), "amount"),
+                "sale_receipts_with_certificates": (t("retail_certificate_sales"), "int"),
+                "receipts_paid_by_certificates": (t("retail_certificate_redemptions"), "int"),
+            },
+            key="retail_certificates_table",
+            file_stem="retail_gift_certificates",
+        )

@@ -1,0 +1,125 @@
+"""Магазины and Кассы ККТ (issue 21): CRUD; the rules live in operational_app/domain/retail."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+from sqlalchemy import select
+
+from operational_app.api.deps import IdFilter, IdPath, Limit, Offset, SessionDep
+from operational_app.api.schemas import Paged
+from operational_app.api.schemas_retail import (
+    CashRegisterCreate,
+    CashRegisterPublic,
+    CashRegisterUpdate,
+    StoreCreate,
+    StorePublic,
+    StoreUpdate,
+)
+from operational_app.api.schemas_sales import DeleteBody
+from operational_app.db.models import CashRegister, Store
+from operational_app.domain import retail as service
+from operational_app.domain.common import get_or_404
+from operational_app.domain.listing import page
+
+router = APIRouter(tags=["retail"])
+
+
+@router.get("/stores", response_model=Paged[StorePublic])
+def list_stores(session: SessionDep, limit: Limit = 50, offset: Offset = 0) -> Paged[StorePublic]:
+    query = select(Store).where(Store.deleted_at.is_(None))
+    stores = page(
+        session,
+        query,
+        sort=None,
+        columns={"name": Store.name},
+        default="name",
+        tiebreak=Store.id,
+        limit=limit,
+        offset=offset,
+    )
+    return Paged[StorePublic](
+        items=[StorePublic.model_validate(store) for store in stores.items], total=stores.total
+    )
+
+
+@router.get("/stores/{store_id}", response_model=StorePublic)
+def get_store(session: SessionDep, store_id: IdPath) -> Store:
+    return get_or_404(session, Store, store_id)
+
+
+@router.post("/stores", response_model=StorePublic, status_code=status.HTTP_201_CREATED)
+def create_store(session: SessionDep, body: StoreCreate) -> Store:
+    store = service.create_store(session, **body.model_dump())
+    session.commit()
+    return store
+
+
+@router.patch("/stores/{store_id}", response_model=StorePublic)
+def update_store(session: SessionDep, store_id: IdPath, body: StoreUpdate) -> Store:
+    store = get_or_404(session, Store, store_id)
+    service.update_store(session, store, body.changes(), expected_version=body.version)
+    session.commit()
+    return store
+
+
+@router.delete("/stores/{store_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_store(session: SessionDep, store_id: IdPath, body: DeleteBody | None = None) -> None:
+    store = get_or_404(session, Store, store_id)
+    service.delete_store(session, store, expected_version=body.version if body else None)
+    session.commit()
+
+
+@router.get("/cash-registers", response_model=Paged[CashRegisterPublic])
+def list_cash_registers(
+    session: SessionDep, store_id: IdFilter = None, limit: Limit = 50, offset: Offset = 0
+) -> Paged[CashRegisterPublic]:
+    query = select(CashRegister).where(CashRegister.deleted_at.is_(None))
+    if store_id is not None:
+        query = query.where(CashRegister.store_id == store_id)
+    registers = page(
+        session,
+        query,
+        sort=None,
+        columns={"registration_number": CashRegister.registration_number},
+        default="registration_number",
+        tiebreak=CashRegister.id,
+        limit=limit,
+        offset=offset,
+    )
+    return Paged[CashRegisterPublic](
+        items=[CashRegisterPublic.model_validate(register) for register in registers.items],
+        total=registers.total,
+    )
+
+
+@router.get("/cash-registers/{register_id}", response_model=CashRegisterPublic)
+def get_cash_register(session: SessionDep, register_id: IdPath) -> CashRegister:
+    return get_or_404(session, CashRegister, register_id)
+
+
+@router.post(
+    "/cash-registers", response_model=CashRegisterPublic, status_code=status.HTTP_201_CREATED
+)
+def create_cash_register(session: SessionDep, body: CashRegisterCreate) -> CashRegister:
+    register = service.create_cash_register(session, **body.model_dump())
+    session.commit()
+    return register
+
+
+@router.patch("/cash-registers/{register_id}", response_model=CashRegisterPublic)
+def update_cash_register(
+    session: SessionDep, register_id: IdPath, body: CashRegisterUpdate
+) -> CashRegister:
+    register = get_or_404(session, CashRegister, register_id)
+    service.update_cash_register(session, register, body.changes(), expected_version=body.version)
+    session.commit()
+    return register
+
+
+@router.delete("/cash-registers/{register_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_cash_register(
+    session: SessionDep, register_id: IdPath, body: DeleteBody | None = None
+) -> None:
+    register = get_or_404(session, CashRegister, register_id)
+    service.delete_cash_register(session, register, expected_version=body.version if body else None)
+    session.commit()

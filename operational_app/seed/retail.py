@@ -1,0 +1,321 @@
+"""Retail for the demo seed: stores, cash registers, product barcodes, and the ОФД receipt
+exports `crm seed` drops into `data/inbox/ofd/` (issue 21).
+
+Each store sells from one seeded warehouse for one organization and has `REGISTERS_PER_STORE`
+cash registers. For each register and each of the `WINDOW_DAYS` days before as_of, one file
+holds that day's receipts as the ОФД exports them (ФНС JSON: `[{"document": {"receipt": ...}}]`,
+field names of ingestion/ofd/receipts.py). Receipts follow a weekly and an hourly profile;
+their count scales with the seed scale (`RECEIPTS_PER_REGISTER_DAY` at demo). A few are
+returns, a few sell a gift certificate (an advance: paymentType 3) and a few are paid in part
+by one sold earlier at the same register (prepaidSum, up to its balance). VAT is what the receipt
+states: the general rate 20% until 2025 and 22% from 2026, 10% for food. About CARD_SHARE of
+the sale receipts show a loyalty card.
+
+Files are written under a temporary name and renamed (the loader skips in-flight names); a
+hidden manifest lists them so the next seed removes exactly those files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+
+from operational_app.seed.generator import TableData, _tracked
+
+RETAIL_TABLES: Final = ("stores", "cash_registers")
+WINDOW_DAYS: Final = 28
+REGISTERS_PER_STORE: Final = 2
+MAX_STORES: Final = 4
+RECEIPTS_PER_REGISTER_DAY: Final = 30  # at scale demo (2 000 deals); proportional above
+MAX_RETAIL_PRICE: Final = 15_000.0  # rubles: the warehouse catalogue's shop-floor goods
+RETURN_SHARE: Final = 0.03
+CERTIFICATE_SALE_SHARE: Final = 0.01
+CERTIFICATE_REDEMPTION_SHARE: Final = 0.05
+CERTIFICATE_NOMINALS: Final = (100_000, 300_000, 500_000)  # kopecks
+CASH_SHARE: Final = 0.35
+# Sale receipts that show a loyalty card, and cardholders per register at demo scale: a few
+# cards come back often (weights ~ 1/rank), most rarely.
+CARD_SHARE: Final = 0.45
+CARDHOLDERS_PER_REGISTER: Final = 120
+MANIFEST_NAME: Final = ".crm-seed-files.json"
+# Monday..Sunday and opening hours 08..21 (a receipt's hour); shares, normalised below.
+WEEKDAY_FACTORS: Final = (0.85, 0.85, 0.9, 0.95, 1.15, 1.35, 1.1)
+HOUR_WEIGHTS: Final = (2, 4, 5, 6, 9, 9, 6, 5, 6, 8, 10, 10, 7, 4)
+FIRST_HOUR: Final = 8
+_RNG_STREAM: Final = 0x0FD
+
+
+def _by_name(tables: Sequence[TableData]) -> dict[str, TableData]:
+    return {table.name: table for table in tables}
+
+
+def ean13(body: int) -> str:
+    """A valid EAN-13 for a 12-digit body (the check digit of GS1)."""
+    digits = f"{body:012d}"
+    odd = sum(int(d) for d in digits[0::2])
+    even = sum(int(d) for d in digits[1::2])
+    return digits + str((10 - (odd + 3 * even) % 10) % 10)
+
+
+def add_retail(tables: list[TableData]) -> list[TableData]:
+    """Product barcodes, stores and cash registers on top of the seeded tables."""
+    named = _by_name(tables)
+    products = named["products"]
+    n_products = len(products)
+    products.columns["barcode"] = [ean13(460_000_000_000 + 7_919 * i) for i in range(n_products)]
+    warehouses = named["warehouses"]
+    organizations = named["organizations"]
+    n_stores = min(MAX_STORES, len(warehouses))
+    created = np.asarray(warehouses.columns["created_at"][:n_stores]).astype(np.int64)
+    stores = _tracked(
+        "stores",
+        {
+            "name": [
+                f"Магазин «{str(name).removeprefix('Склад ')}»"
+                for name in warehouses.columns["name"][:n_stores]
+            ],
+            "address": [None] * n_stores,
+            "organization_id": np.arange(n_stores, dtype=np.int64) % len(organizations) + 1,
+            "warehouse_id": np.arange(1, n_stores + 1, dtype=np.int64),
+        },
+        created,
+    )
+    n_registers = n_stores * REGISTERS_PER_STORE
+    registers = _tracked(
+        "cash_registers",
+        {
+            "store_id": np.repeat(np.arange(1, n_stores + 1, dtype=np.int64), REGISTERS_PER_STORE),
+            "registration_number": [
+                f"{7_795_807_005_569 + 1_117 * i:016d}" for i in range(n_registers)
+            ],
+            "fiscal_drive_number": [
+                f"{9_960_440_300_000_001 + i:016d}" for i in range(n_registers)
+            ],
+            "ofd_name": ["ООО «Такском»"] * n_registers,
+            "ofd_inn": ["7704211201"] * n_registers,
+        },
+        np.repeat(created, REGISTERS_PER_STORE),
+    )
+    return [*tables, stores, registers]
+
+
+def _general_rate(day: dt.date) -> int:
+    return 20 if day < dt.date(2026, 1, 1) else 22
+
+
+def _vat(amount: int, rate: int) -> int:
+    return round(amount * rate / (100 + rate))
+
+
+def _item(
+    name: str,
+    price: int,
+    quantity: float,
+    line_sum: int,
+    vat_code: int,
+    rate: int,
+    payment_type: int,
+    product_type: int,
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "price": price,
+        "quantity": quantity,
+        "sum": line_sum,
+        "nds": vat_code,
+        "ndsSum": _vat(line_sum, rate),
+        "paymentType": payment_type,
+        "productType": product_type,
+    }
+
+
+def receipt_documents(
+    tables: Sequence[TableData], seed: int, as_of: dt.date, scale_factor: float = 1.0
+) -> dict[str, list[dict[str, Any]]]:
+    """File name -> the receipts (ФНС JSON) of one register and day, deterministic."""
+    named = _by_name(tables)
+    products = named["products"].columns
+    registers = named["cash_registers"].columns
+    stores = named["stores"].columns
+    organizations = named["organizations"].columns
+    prices = np.asarray(products["base_price"], dtype=float)
+    retail = np.flatnonzero(prices <= MAX_RETAIL_PRICE)
+    weights = 1 / np.sqrt(prices[retail])
+    weights /= weights.sum()
+    hours = np.array(HOUR_WEIGHTS, dtype=float) / sum(HOUR_WEIGHTS)
+    rng = np.random.default_rng([seed, _RNG_STREAM])
+    files: dict[str, list[dict[str, Any]]] = {}
+    certificate_number = 0
+    n_cards = max(1, round(CARDHOLDERS_PER_REGISTER * scale_factor * len(registers["id"])))
+    card_weights = 1 / np.arange(1, n_cards + 1)
+    card_weights /= card_weights.sum()
+    for r in range(len(registers["id"])):
+        reg_id = str(registers["registration_number"][r])
+        drive = str(registers["fiscal_drive_number"][r])
+        store = int(registers["store_id"][r]) - 1
+        org = int(stores["organization_id"][store]) - 1
+        document_number = 0
+        sales: list[dict[str, Any]] = []
+        certificates: list[int] = []  # balances of certificates sold here, oldest first
+        for offset in range(WINDOW_DAYS, 0, -1):
+            day = as_of - dt.timedelta(days=offset)
+            rate = _general_rate(day)
+            mean = RECEIPTS_PER_REGISTER_DAY * scale_factor * WEEKDAY_FACTORS[day.weekday()]
+            count = int(rng.poisson(mean))
+            moments = sorted(
+                dt.datetime.combine(day, dt.time(FIRST_HOUR + int(h), int(m), int(s)))
+                for h, m, s in zip(
+                    rng.choice(len(hours), count, p=hours),
+                    rng.integers(0, 60, count),
+                    rng.integers(0, 60, count),
+                    strict=True,
+                )
+            )
+            receipts: list[dict[str, Any]] = []
+            for moment in moments:
+                document_number += 1
+                draw = rng.random()
+                operation = 1
+                redeem = 0
+                if draw < CERTIFICATE_SALE_SHARE:
+                    certificate_number += 1
+                    nominal = int(rng.choice(CERTIFICATE_NOMINALS))
+                    certificates.append(nominal)
+                    items = [
+                        _item(
+                            f"Подарочный сертификат №{certificate_number:06d}",
+                            nominal,
+                            1,
+                            nominal,
+                            3,
+                            rate,
+                            3,
+                            10,
+                        )
+                    ]
+                elif draw < CERTIFICATE_SALE_SHARE + RETURN_SHARE and sales:
+                    operation = 2
+                    items = [dict(sales[int(rng.integers(0, len(sales)))])]
+                else:
+                    items = []
+                    for _ in range(int(rng.geometric(0.45))):
+                        p = int(retail[rng.choice(len(retail), p=weights)])
+                        price = round(prices[p] * 100)
+                        quantity = 1 if rng.random() < 0.85 else int(rng.integers(2, 5))
+                        food = products["gis_system"][p] == "vetis"
+                        item = _item(
+                            str(products["name"][p]),
+                            price,
+                            quantity,
+                            price * quantity,
+                            2 if food else 1,
+                            10 if food else rate,
+                            4,
+                            33 if products["gis_system"][p] == "gismt" else 1,
+                        )
+                        barcode = str(products["barcode"][p])
+                        if products["gis_system"][p] == "gismt":
+                            serial = f"{int(rng.integers(0, 36**6)):06x}"
+                            item["productCodeNew"] = {
+                                "gs1m": {
+                                    "rawProductCode": f"01{int(barcode):014d}21{serial}",
+                                    "productIdType": 6,
+                                }
+                            }
+                        else:
+                            item["productCodeNew"] = {
+                                "ean13": {"rawProductCode": barcode, "productIdType": 3}
+                            }
+                        items.append(item)
+                    sales.extend(items)
+                    # A certificate pays up to its balance; what is left stays on it.
+                    if certificates and rng.random() < CERTIFICATE_REDEMPTION_SHARE:
+                        redeem = min(certificates[0], sum(item["sum"] for item in items))
+                        certificates[0] -= redeem
+                        if not certificates[0]:
+                            certificates.pop(0)
+                total = sum(item["sum"] for item in items)
+                prepaid = redeem
+                cash = total - prepaid if rng.random() < CASH_SHARE else 0
+                card = None
+                if operation == 1 and rng.random() < CARD_SHARE:
+                    card = f"77{int(rng.choice(n_cards, p=card_weights)):011d}"
+                general = sum(i["ndsSum"] for i in items if i["nds"] == 1)
+                reduced = sum(i["ndsSum"] for i in items if i["nds"] == 2)
+                calculated = sum(i["ndsSum"] for i in items if i["nds"] == 3)
+                receipts.append(
+                    {
+                        "document": {
+                            "receipt": {
+                                "code": 3,
+                                "fiscalDocumentFormatVer": 4,
+                                "user": str(organizations["name"][org]),
+                                "userInn": f"{organizations['inn'][org]:<12}",
+                                "kktRegId": f"{reg_id:<20}",
+                                "fiscalDriveNumber": drive,
+                                "fiscalDocumentNumber": document_number,
+                                "fiscalSign": int(rng.integers(10**9, 4 * 10**9)),
+                                "shiftNumber": WINDOW_DAYS - offset + 1,
+                                "requestNumber": len(receipts) + 1,
+                                "dateTime": moment.isoformat(),
+                                "operationType": operation,
+                                "operator": "Кассир",
+                                "retailPlace": str(stores["name"][store]),
+                                "items": items,
+                                "totalSum": total,
+                                "cashTotalSum": cash,
+                                "ecashTotalSum": total - prepaid - cash,
+                                "prepaidSum": prepaid,
+                                "creditSum": 0,
+                                "provisionSum": 0,
+                                "nds18": general,
+                                "nds10": reduced,
+                                "ndsCalculated20": calculated,
+                                **(
+                                    {}
+                                    if card is None
+                                    else {
+                                        "properties": {
+                                            "propertyName": "Карта лояльности",
+                                            "propertyValue": card,
+                                        }
+                                    }
+                                ),
+                            }
+                        }
+                    }
+                )
+            if receipts:
+                files[f"{reg_id}_{day.isoformat()}.json"] = receipts
+    return files
+
+
+def write_ofd_inbox(
+    inbox_dir: Path,
+    tables: Sequence[TableData],
+    seed: int,
+    as_of: dt.date,
+    scale_factor: float = 1.0,
+) -> dict[str, int]:
+    """Write the receipt files; returns {"ofd_files": n, "ofd_receipts": n, "ofd_lines": n}."""
+    inbox_dir.mkdir(parents=True, exist_ok=True)
+    manifest = inbox_dir / MANIFEST_NAME
+    if manifest.exists():
+        for name in json.loads(manifest.read_text(encoding="utf-8")):
+            (inbox_dir / Path(name).name).unlink(missing_ok=True)
+    files = receipt_documents(tables, seed, as_of, scale_factor)
+    receipts = lines = 0
+    for name, documents in files.items():
+        temporary = inbox_dir / f"{name}.tmp"
+        temporary.write_text(json.dumps(documents, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, inbox_dir / name)
+        receipts += len(documents)
+        lines += sum(len(d["document"]["receipt"]["items"]) for d in documents)
+    manifest.write_text(json.dumps(sorted(files)), encoding="utf-8")
+    return {"files": len(files), "receipts": receipts, "lines": lines}

@@ -1,0 +1,156 @@
+"""The «Розница» page through AppTest: hand-made rows of rpt_retail_sales_hourly (columns from
+the mart's contract) added to the fixture warehouse; the KPIs are worked out here."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import yaml
+from streamlit.testing.v1 import AppTest
+
+from dashboards.formatting import format_compact, format_number, format_percent
+
+MARTS = Path(__file__).resolve().parents[2] / "dbt_project/models/marts/retail"
+# card, purchases, revenue
+CARDHOLDERS = [("7700001", 3, Decimal(9000)), ("7700002", 1, Decimal(500))]
+# month, sold, redeemed, outstanding
+CERTIFICATES = [(date(2024, 2, 1), Decimal(3000), Decimal(0), Decimal(3000))]
+
+
+def _create(connection: duckdb.DuckDBPyConnection, table: str) -> None:
+    columns = yaml.safe_load((MARTS / f"{table}.yml").read_text(encoding="utf-8"))["models"][0][
+        "columns"
+    ]
+    connection.execute(
+        f"create table marts.{table} ("
+        + ", ".join(f"{column['name']} {column['data_type']}" for column in columns)
+        + ")"
+    )
+
+
+def _insert(connection: duckdb.DuckDBPyConnection, table: str, row: dict[str, Any]) -> None:
+    connection.execute(
+        f"insert into marts.{table} ({', '.join(row)}) values ({', '.join('?' * len(row))})",
+        list(row.values()),
+    )
+
+
+# store, date, hour, sale receipts, return receipts, sales, returns, sale items
+ROWS = [
+    ("Магазин «Центр»", date(2024, 3, 1), 12, 10, 1, Decimal(25000), Decimal(1000), 31),
+    ("Магазин «Центр»", date(2024, 3, 2), 18, 6, 0, Decimal(12000), Decimal(0), 9),
+    ("Магазин «Сибирь»", date(2024, 3, 2), 12, 4, 1, Decimal(8000), Decimal(2000), 8),
+]
+
+
+def _publish_retail_rows(path: Path) -> None:
+    with duckdb.connect(str(path)) as connection:
+        for table in (
+            "rpt_retail_sales_hourly",
+            "rpt_retail_cardholders",
+            "rpt_retail_gift_certificates_monthly",
+        ):
+            _create(connection, table)
+        for card, purchases, revenue in CARDHOLDERS:
+            _insert(
+                connection,
+                "rpt_retail_cardholders",
+                {
+                    "loyalty_card": card,
+                    "purchases": purchases,
+                    "revenue": revenue,
+                    "first_purchase_date": date(2024, 1, 1),
+                    "last_purchase_date": date(2024, 3, 1),
+                    "recency_days": 10,
+                    "is_repeat": purchases >= 2,
+                    "r_score": 5,
+                    "f_score": 5 if purchases >= 2 else 1,
+                    "m_score": 3,
+                    "rfm_segment": "5x3",
+                },
+            )
+        for month, sold, redeemed, outstanding in CERTIFICATES:
+            _insert(
+                connection,
+                "rpt_retail_gift_certificates_monthly",
+                {
+                    "receipt_month": month,
+                    "sold_amount": sold,
+                    "redeemed_amount": redeemed,
+                    "sale_receipts_with_certificates": 1,
+                    "receipts_paid_by_certificates": 0,
+                    "outstanding_liability": outstanding,
+                },
+            )
+        for number, (store, day, hour, receipts, returns, sales, refunded, items) in enumerate(
+            ROWS
+        ):
+            row = {
+                "retail_sales_hourly_id": str(number),
+                "store_id": number,
+                "store_name": store,
+                "receipt_date": day,
+                "receipt_hour": hour,
+                "receipt_weekday": day.isoweekday(),
+                "sale_receipts": receipts,
+                "return_receipts": returns,
+                "sales_amount": sales,
+                "returns_amount": refunded,
+                "revenue": sales - refunded,
+                "sale_items": items,
+                "card_receipts": receipts // 2,
+                "card_sales_amount": sales / 2,
+                "gift_certificates_sold_amount": Decimal(0),
+                "gift_certificates_redeemed_amount": Decimal(0),
+            }
+            _insert(connection, "rpt_retail_sales_hourly", row)
+
+
+def _run(app_path: str) -> AppTest:
+    app = AppTest.from_file(app_path, default_timeout=60)
+    app.run()
+    app.switch_page("app_pages/retail.py").run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    return app
+
+
+def test_retail_kpis_are_ratios_of_the_summed_columns(warehouse: Any, app_path: str) -> None:
+    _publish_retail_rows(warehouse.path)
+    app = _run(app_path)
+    metrics = {metric.label: metric.value for metric in app.metric}
+    sales = sum(row[5] for row in ROWS)
+    refunded = sum(row[6] for row in ROWS)
+    receipts = sum(row[3] for row in ROWS)
+    items = sum(row[7] for row in ROWS)
+    assert metrics["Выручка"] == format_compact(sales - refunded, money=True)
+    assert metrics["Чеки продаж"] == format_number(receipts)
+    assert metrics["Средний чек"] == format_compact(sales / receipts, money=True)
+    assert metrics["Позиций в чеке"] == f"{items / receipts:.2f}"
+    assert metrics["Доля возвратов"] == format_percent(refunded / sales)
+    card_receipts = sum(row[3] // 2 for row in ROWS)
+    assert metrics["Чеков с картой"] == format_percent(card_receipts / receipts)
+    assert metrics["Выручки по картам"] == format_percent(Decimal(1) / 2)
+    assert metrics["Держателей карт"] == format_number(len(CARDHOLDERS))
+    assert metrics["Доля повторных"] == format_percent(1 / 2)
+    assert metrics["Выручка на держателя"] == format_compact(Decimal(9500) / 2, money=True)
+
+
+def test_retail_by_hour_and_store_filter(warehouse: Any, app_path: str) -> None:
+    _publish_retail_rows(warehouse.path)
+    app = _run(app_path)
+    app.segmented_control(key="retail_by").set_value("hour").run()
+    table = app.dataframe[0].value
+    assert list(table.iloc[:, 0]) == ["12:00", "18:00"]
+    app.multiselect(key="stores").set_value(["Магазин «Сибирь»"]).run()
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Чеки продаж"] == format_number(4)
+
+
+def test_retail_page_without_the_mart_says_so(warehouse: Any, app_path: str) -> None:
+    app = _run(app_path)
+    assert app.warning and "rpt_retail_sales_hourly" in app.warning[0].value
+    assert "rpt_retail_cardholders" in app.warning[0].value

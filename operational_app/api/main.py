@@ -15,6 +15,7 @@ from operational_app.api.routes import (
     contacts,
     deals,
     interactions,
+    intercompany,
     offers,
     orders,
     organizations,
@@ -47,3 +48,5 @@ api_router.include_router(contact_changes.router)
 api_router.include_router(portal_invites.router)
 # Организации (admin): our legal entities and their GIS identities.
 api_router.include_router(organizations.router)
+# Межфирменные продажи и комиссия (issue 22).
+api_router.include_router(intercompany.router)

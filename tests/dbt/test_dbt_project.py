@@ -224,6 +224,12 @@ OPAPP_TABLES = {
     "partner_role_links",
     "contact_roles",
     "counterparty_registry_changes",
+    # Issue 22: inter-company and commission documents, the ownership ledger.
+    "intercompany_documents",
+    "intercompany_document_lines",
+    "commission_documents",
+    "commission_document_lines",
+    "stock_movements",
 }
 
 # Marts of the whole analytical contract (issue "Marts and dashboards"): enforced, in `marts`.
@@ -258,6 +264,13 @@ NEW_MARTS = {
     "fct_returns",
     "rpt_returns",
     "rpt_portal_adoption",
+    # Issue 22: organizations, inter-company sales and commission.
+    "dim_organizations",
+    "fct_organization_revenue",
+    "rpt_organization_revenue",
+    "fct_intercompany_settlements",
+    "fct_stock_positions",
+    "rpt_commission_partners",
 }
 
 

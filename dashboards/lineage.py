@@ -26,13 +26,13 @@ OWNER = {"name": "Analytics engineering", "email": "analytics@crm-warehouse.inva
 
 
 def _query_calls(tree: ast.AST) -> set[str]:
-    """Names of `queries.<name>` used in a module."""
+    """Names of `queries.<name>` (or `queries_<topic>.<name>`) used in a module."""
     return {
         node.attr
         for node in ast.walk(tree)
         if isinstance(node, ast.Attribute)
         and isinstance(node.value, ast.Name)
-        and node.value.id == "queries"
+        and (node.value.id == "queries" or node.value.id.startswith("queries_"))
     }
 
 
@@ -41,10 +41,22 @@ def _functions(path: Path) -> dict[str, ast.FunctionDef]:
     return {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
 
 
+def _query_modules() -> list[Path]:
+    """queries.py and the per-topic query modules (queries_<topic>.py)."""
+    return [DASHBOARDS / "queries.py", *sorted(DASHBOARDS.glob("queries_*.py"))]
+
+
 def marts_of_queries(names: Iterable[str]) -> set[str]:
     """The marts the queries functions `names` read, following their calls of each other."""
-    functions = _functions(DASHBOARDS / "queries.py")
-    source = (DASHBOARDS / "queries.py").read_text(encoding="utf-8")
+    functions: dict[str, ast.FunctionDef] = {}
+    sources: dict[str, str] = {}
+    for module in _query_modules():
+        if not module.is_file():
+            continue
+        text = module.read_text(encoding="utf-8")
+        for name, function in _functions(module).items():
+            functions.setdefault(name, function)
+            sources.setdefault(name, text)
     seen: set[str] = set()
     pending = [name for name in names if name in functions]
     marts: set[str] = set()
@@ -54,7 +66,7 @@ def marts_of_queries(names: Iterable[str]) -> set[str]:
             continue
         seen.add(name)
         function = functions[name]
-        marts |= set(MART.findall(ast.get_source_segment(source, function) or ""))
+        marts |= set(MART.findall(ast.get_source_segment(sources[name], function) or ""))
         pending += [
             node.func.id
             for node in ast.walk(function)

@@ -20,6 +20,8 @@ CommissionKind = Literal[
     "commissioner_writeoff",
     "from_committent",
     "committent_report",
+    "commissioner_payment",
+    "committent_payment",
 ]
 assert set(IntercompanyKind.__args__) == set(INTERCOMPANY_KINDS)
 assert set(CommissionKind.__args__) == set(COMMISSION_KINDS)
@@ -85,9 +87,11 @@ class CommissionDocumentCreate(Input):
     partner_id: Id
     warehouse_id: Id | None = None
     fee_percent: Pct | None = None
+    # Payments (commissioner_payment, committent_payment): the amount paid, and no lines.
+    amount: Amount | None = None
     documented_at: Timestamp | None = None
     comment: LongText | None = None
-    lines: list[CommissionLineInput] = Field(min_length=1, max_length=500)
+    lines: list[CommissionLineInput] = Field(default=[], max_length=500)
 
 
 class CommissionLinePublic(Tracked):

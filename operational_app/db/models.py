@@ -979,6 +979,9 @@ COMMISSION_KINDS = (
     "commissioner_writeoff",
     "from_committent",
     "committent_report",
+    # Settlements: a commissioner pays us the sales less its fee; we pay a committent.
+    "commissioner_payment",
+    "committent_payment",
 )
 STOCK_HOLDERS = ("warehouse", "commissioner")
 STOCK_MOVEMENT_DOCUMENTS = (

@@ -23,6 +23,8 @@ position is their sum. Holders are our warehouses and commissioners (partners).
 - Commission, we are the commissioner: Поступление товаров на комиссию puts a committent's goods
   at our warehouse (held by us, owned by them, not in the on-hand we sell from); Отчет комитенту
   lists what we sold of them, for how much, and our fee.
+- Settlements: Поступление оплаты от комиссионера and Оплата комитенту are payments without
+  lines (`amount`); they lower the commissioner's debt to us and ours to the committent.
 
 Services flush but never commit: the caller owns the transaction.
 """
@@ -75,11 +77,15 @@ COMMISSION_PREFIXES: Final = {
     "commissioner_writeoff": "ОКС-",
     "from_committent": "ПТК-",
     "committent_report": "ОКМ-",
+    "commissioner_payment": "ПОК-",
+    "committent_payment": "ОПК-",
 }
 # Kinds whose goods sit at one of our warehouses (the document names it).
 WAREHOUSE_KINDS: Final = ("to_commissioner", "from_committent", "committent_report")
 # Kinds that report sales: lines carry a buyer and a commission fee.
 SALES_KINDS: Final = ("commissioner_sales", "committent_report")
+# Settlements without goods: the commissioner pays us, we pay the committent (`amount`).
+PAYMENT_KINDS: Final = ("commissioner_payment", "committent_payment")
 
 
 def transfer_price(product: Product) -> Decimal:
@@ -496,6 +502,7 @@ def create_commission_document(
     lines: Sequence[Mapping[str, Any]],
     warehouse_id: int | None = None,
     fee_percent: Decimal | int | str | None = None,
+    amount: Decimal | int | str | None = None,
     documented_at: dt.datetime | None = None,
     comment: str | None = None,
 ) -> CommissionDocument:
@@ -520,6 +527,10 @@ def create_commission_document(
     else:
         warehouse_id = None
     pct = None if fee_percent is None else percent(fee_percent, "fee_percent")
+    if kind in PAYMENT_KINDS:
+        return _commission_payment(
+            session, kind, organization_id, partner_id, lines, amount, documented_at, comment
+        )
     _require_lines(lines)
     moment = documented_at or utc_now()
     document = CommissionDocument(
@@ -564,6 +575,41 @@ def create_commission_document(
         fees += fee
     document.total_amount = total
     document.fee_amount = fees
+    session.flush()
+    return document
+
+
+def _commission_payment(
+    session: Session,
+    kind: str,
+    organization_id: int,
+    partner_id: int,
+    lines: Sequence[Mapping[str, Any]],
+    amount: Decimal | int | str | None,
+    documented_at: dt.datetime | None,
+    comment: str | None,
+) -> CommissionDocument:
+    if lines:
+        raise ValidationFailed(
+            "commission.payment_has_no_lines", "A payment has no lines.", field="lines"
+        )
+    paid = money(amount if amount is not None else 0, "amount")
+    if paid <= 0:
+        raise ValidationFailed(
+            "commission.payment_amount", "A payment needs an amount above 0.", field="amount"
+        )
+    document = CommissionDocument(
+        number=next_number(session, CommissionDocument, COMMISSION_PREFIXES[kind]),
+        kind=kind,
+        organization_id=organization_id,
+        partner_id=partner_id,
+        warehouse_id=None,
+        documented_at=documented_at or utc_now(),
+        total_amount=paid,
+        fee_amount=Decimal(0),
+        comment=clean_text(comment),
+    )
+    session.add(document)
     session.flush()
     return document
 

@@ -164,6 +164,8 @@ def generate_intercompany(tables: dict[str, TableData], seed: int, horizon: int)
         "commissioner_writeoff": "ОКС-",
         "from_committent": "ПТК-",
         "committent_report": "ОКМ-",
+        "commissioner_payment": "ПОК-",
+        "committent_payment": "ОПК-",
     }
 
     def commission(at: int, kind: str, org: int, partner: int, lines: list[tuple], **extra) -> None:
@@ -186,6 +188,10 @@ def generate_intercompany(tables: dict[str, TableData], seed: int, horizon: int)
             comment=None,
         )
         selling = kind in fee_share
+        if kind == "commissioner_sales":
+            owed["commissioner"] += sum(amounts, Decimal(0)) - sum(fees, Decimal(0))
+        elif kind == "committent_report":
+            owed["committent"] += sum(amounts, Decimal(0)) - sum(fees, Decimal(0))
         for n, ((product, qty, unit), amount, fee) in enumerate(
             zip(lines, amounts, fees, strict=True), start=1
         ):
@@ -216,6 +222,23 @@ def generate_intercompany(tables: dict[str, TableData], seed: int, horizon: int)
                     at, org, product, -qty, kind, doc, warehouse_id=warehouse, committent_id=partner
                 )
 
+    owed = {"commissioner": Decimal(0), "committent": Decimal(0)}
+
+    def pay(at: int, kind: str, org: int, partner: int, amount: Decimal) -> None:
+        number = len(ledger.rows["commission_documents"]) + 1
+        ledger.add(
+            "commission_documents",
+            documented_at=at,
+            number=f"{prefixes[kind]}{number:06d}",
+            kind=kind,
+            organization_id=org,
+            partner_id=partner,
+            warehouse_id=-1,
+            total_amount=float(amount),
+            fee_amount=0.0,
+            comment=None,
+        )
+
     def held(org: int, product: int, **holder) -> Decimal:
         key = (org, holder.get("committent_id"), holder.get("warehouse_id"),
                holder.get("commissioner_id"), product)  # fmt: skip
@@ -242,6 +265,15 @@ def generate_intercompany(tables: dict[str, TableData], seed: int, horizon: int)
             back = [line for line in back if line[1] > 0][:1]
             if back:
                 intercompany(moment(base + 12), "return", beta, alfa, back)
+        if month % 3 == 1:
+            for role, kind, org, partner in (
+                ("commissioner", "commissioner_payment", alfa, commissioner),
+                ("committent", "committent_payment", beta, committent),
+            ):
+                amount = (owed[role] * Decimal("0.8")).quantize(CENT)
+                if amount > 0:
+                    pay(moment(base + 2), kind, org, partner, amount)
+                    owed[role] -= amount
         if month % 3 == 0:
             handed = [
                 (p, min(quantity(10, 30), held(alfa, p, warehouse_id=w1)), price[p - 1])

@@ -85,6 +85,11 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "en": "Goods received on commission",
     },
     "commission.kind.committent_report": {"ru": "Отчет комитенту", "en": "Report to committent"},
+    "commission.kind.commissioner_payment": {
+        "ru": "Поступление оплаты от комиссионера",
+        "en": "Payment from commissioner",
+    },
+    "commission.kind.committent_payment": {"ru": "Оплата комитенту", "en": "Payment to committent"},
     "intercompany.sender": {"ru": "Передающая организация", "en": "Sender"},
     "intercompany.receiver": {"ru": "Получающая организация", "en": "Receiver"},
     "intercompany.automatic": {"ru": "Автоматически", "en": "Automatic"},
@@ -211,7 +216,9 @@ def _page(
             "forms": forms or {},
             "errors": errors or {},
             "intercompany_kinds": ("transfer", "return"),
-            "commission_kinds": tuple(service.COMMISSION_PREFIXES),
+            "commission_kinds": tuple(
+                kind for kind in service.COMMISSION_PREFIXES if kind not in service.PAYMENT_KINDS
+            ),
             **_choices(session),
         },
         status_code,

@@ -97,6 +97,7 @@ def _rows() -> dict[str, list[dict[str, Any]]]:
                 "quantity_written_off": Decimal(1),
                 "written_off_amount": Decimal(60),
                 "quantity_held": Decimal(7),
+                "paid_amount": Decimal(0),
                 "receivable_amount": Decimal(receivable),
                 "payable_amount": Decimal(payable),
             }

@@ -141,7 +141,7 @@ def test_commissioner_and_committent(group_flow: tuple[Settings, Group]) -> None
         """
         select organization_id, partner_id, partner_role, quantity_handed_over, quantity_sold,
                sales_amount, fee_amount, quantity_written_off, written_off_amount,
-               quantity_held, receivable_amount, payable_amount
+               quantity_held, paid_amount, receivable_amount, payable_amount
         from marts.rpt_commission_partners where organization_id in (?, ?)
         """,
         [group.alfa, group.beta],
@@ -158,7 +158,8 @@ def test_commissioner_and_committent(group_flow: tuple[Settings, Group]) -> None
         Decimal(1),
         group.writeoff_amount,
         Decimal(7),
-        group.commissioner_sales - group.commissioner_fee,
+        group.commissioner_paid,
+        group.commissioner_sales - group.commissioner_fee - group.commissioner_paid,
         Decimal(0),
     )
     committent = by_role["committent"]
@@ -171,6 +172,7 @@ def test_commissioner_and_committent(group_flow: tuple[Settings, Group]) -> None
         Decimal(0),
         Decimal(0),
         Decimal(9),
+        group.committent_paid,
         Decimal(0),
-        group.committent_sales - group.committent_fee,
+        group.committent_sales - group.committent_fee - group.committent_paid,
     )

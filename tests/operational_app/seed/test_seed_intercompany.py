@@ -42,6 +42,8 @@ def test_every_document_kind_is_seeded_between_two_organizations(seeded: Engine)
         "commissioner_writeoff",
         "from_committent",
         "committent_report",
+        "commissioner_payment",
+        "committent_payment",
     }
     pairs = _rows(
         seeded,

@@ -75,6 +75,9 @@ class Group:
     writeoff_amount = Decimal("60.00")
     committent_sales = Decimal("330.00")
     committent_fee = Decimal("33.00")
+    # Settlements: the commissioner pays Alfa 1000; Beta pays the committent 200.
+    commissioner_paid = Decimal("1000.00")
+    committent_paid = Decimal("200.00")
 
     @property
     def alfa_balance_with_beta(self) -> Decimal:
@@ -238,5 +241,11 @@ def build_group(client: TestClient, tag: str = "") -> Group:
         ],
         9,
         warehouse_id=w,
+    )
+    group.documents["commissioner_payment"] = commission(
+        "commissioner_payment", a, c, [], 10, amount="1000"
+    )
+    group.documents["committent_payment"] = commission(
+        "committent_payment", b, k, [], 11, amount="200"
     )
     return group

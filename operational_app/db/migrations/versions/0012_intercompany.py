@@ -44,7 +44,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("deleted_at", sa.DateTime(), nullable=True),
         sa.CheckConstraint(
-            "kind in ('to_commissioner', 'commissioner_sales', 'commissioner_writeoff', 'from_committent', 'committent_report')",
+            "kind in ('to_commissioner', 'commissioner_sales', 'commissioner_writeoff', 'from_committent', 'committent_report', 'commissioner_payment', 'committent_payment')",
             name=op.f("ck_commission_documents_kind"),
         ),
         sa.CheckConstraint(
@@ -105,7 +105,7 @@ def upgrade() -> None:
             name=op.f("ck_stock_movements_holder_matches_kind"),
         ),
         sa.CheckConstraint(
-            "document_type in ('receipt', 'shipment', 'intercompany_transfer', 'intercompany_return', 'to_commissioner', 'commissioner_sales', 'commissioner_writeoff', 'from_committent', 'committent_report')",
+            "document_type in ('receipt', 'shipment', 'intercompany_transfer', 'intercompany_return', 'to_commissioner', 'commissioner_sales', 'commissioner_writeoff', 'from_committent', 'committent_report', 'commissioner_payment', 'committent_payment')",
             name=op.f("ck_stock_movements_document_type"),
         ),
         sa.CheckConstraint(

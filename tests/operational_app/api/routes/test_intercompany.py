@@ -65,6 +65,9 @@ def test_every_document_kind_moves_ownership_as_expected(client: TestClient, db:
         ).all()
     )
     assert on_hand == {group.goods: Decimal(60), group.parts: Decimal(40)}
+    payment = group.documents["commissioner_payment"]
+    assert (payment["number"][:4], payment["lines"]) == ("ПОК-", [])
+    assert Decimal(payment["total_amount"]) == group.commissioner_paid
     listed = client.get(f"{API}/commission-documents", params={"kind": "committent_report"}).json()
     assert [d["id"] for d in listed["items"]] == [group.documents["committent_report"]["id"]]
 
@@ -110,6 +113,11 @@ def test_refusals_store_nothing(client: TestClient, db: Session):
         422,
         "reference.unknown",
     )
+    payment = {"kind": "commissioner_payment", "organization_id": group.alfa}
+    payment["partner_id"] = group.commissioner
+    assert post("/commission-documents", payment) == (422, "commission.payment_amount")
+    with_lines = {**payment, "amount": "5", "lines": report["lines"]}
+    assert post("/commission-documents", with_lines) == (422, "commission.payment_has_no_lines")
     assert db.scalar(select(func.count()).select_from(StockMovement)) == movements
     assert db.scalar(select(func.count()).select_from(IntercompanyDocument)) == documents
     assert client.get(f"{API}/commission-documents/999999").status_code == 404

@@ -533,8 +533,8 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "commissioner_fees": ("Вознаграждение комиссионеров", "Commissioners' fees"),
     "commissioner_debt": ("Долг комиссионеров", "Commissioners' debt"),
     "commissioner_debt_help": (
-        "Продажи комиссионеров за вычетом их вознаграждения (оплаты не учитываются).",
-        "Commissioners' sales less their fees (payments are not recorded).",
+        "Продажи комиссионеров за вычетом их вознаграждения и поступившей от них оплаты.",
+        "Commissioners' sales less their fees and what they paid.",
     ),
     "committent_debt": ("Долг комитентам", "Owed to committents"),
     "value_at_commissioners": ("Товары у комиссионеров", "Goods at commissioners"),
@@ -576,6 +576,7 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "quantity_sold": ("Продано, шт.", "Sold, units"),
     "commission_sales_amount": ("Сумма продаж", "Sales amount"),
     "commission_fee": ("Вознаграждение", "Commission fee"),
+    "commission_paid": ("Оплачено", "Paid"),
     "quantity_written_off": ("Списано, шт.", "Written off, units"),
     "quantity_held": ("Остаток, шт.", "Held, units"),
     "stock_holder_kind": ("Хранитель", "Holder"),

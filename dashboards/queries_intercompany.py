@@ -129,6 +129,7 @@ def commission_partners() -> pl.DataFrame:
             fee_amount,
             quantity_written_off,
             quantity_held,
+            paid_amount,
             receivable_amount,
             payable_amount
         from marts.rpt_commission_partners

@@ -114,6 +114,7 @@ with commission_tab:
                 "fee_amount": (t("commission_fee"), "amount"),
                 "quantity_written_off": (t("quantity_written_off"), "int"),
                 "quantity_held": (t("quantity_held"), "int"),
+                "paid_amount": (t("commission_paid"), "amount"),
                 "receivable_amount": (t("commissioner_debt"), "amount"),
                 "payable_amount": (t("committent_debt"), "amount"),
             },

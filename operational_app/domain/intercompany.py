@@ -23,6 +23,8 @@ position is their sum. Holders are our warehouses and commissioners (partners).
 - Commission, we are the commissioner: Поступление товаров на комиссию puts a committent's goods
   at our warehouse (held by us, owned by them, not in the on-hand we sell from); Отчет комитенту
   lists what we sold of them, for how much, and our fee.
+- Deleting a document (soft) takes its movements back, refused while goods it brought in have
+  moved on since; an automatic transfer belongs to its shipment and stays.
 - Settlements: Поступление оплаты от комиссионера and Оплата комитенту are payments without
   lines (`amount`); they lower the commissioner's debt to us and ours to the committent.
 
@@ -57,7 +59,7 @@ from operational_app.db.models import (
     utc_now,
 )
 from operational_app.domain.common import clean_text, live_children, require_reference
-from operational_app.domain.errors import ValidationFailed
+from operational_app.domain.errors import TransitionNotAllowed, ValidationFailed, check_version
 from operational_app.domain.products import (
     CENT,
     InsufficientStock,
@@ -66,6 +68,7 @@ from operational_app.domain.products import (
     percent,
     quantity,
     set_stock,
+    soft_delete,
 )
 
 # Transfer price of goods passed between our organizations: cost price plus this share.
@@ -642,3 +645,85 @@ def _commission_movements(
             session, org, product_id, qty, n, warehouse_id=warehouse, committent_id=partner
         )
         _move(session, qty=-qty, warehouse_id=warehouse, committent_id=partner, **common)
+
+
+# Deleting (soft): a mistaken document is taken back with its movements
+
+
+def _movements_of(session: Session, document_type: str, document_id: int) -> list[StockMovement]:
+    return list(
+        session.scalars(
+            select(StockMovement).where(
+                StockMovement.document_type == document_type,
+                StockMovement.document_id == document_id,
+                StockMovement.deleted_at.is_(None),
+            )
+        )
+    )
+
+
+def _take_back(session: Session, movements: list[StockMovement], now: dt.datetime) -> None:
+    """Soft-delete `movements`, refused when goods they brought in have moved on since."""
+    for movement in movements:
+        if Decimal(movement.quantity) <= 0:
+            continue
+        held = owned_quantity(
+            session,
+            movement.organization_id,
+            movement.product_id,
+            warehouse_id=movement.warehouse_id,
+            commissioner_id=movement.commissioner_id,
+            committent_id=movement.committent_id,
+        )
+        if held < Decimal(movement.quantity):
+            raise TransitionNotAllowed(
+                "ownership.document_in_use",
+                "The goods this document brought have moved on since; delete the later "
+                "documents first.",
+                params={"held": str(held), "quantity": str(movement.quantity)},
+            )
+    for movement in movements:
+        movement.deleted_at = movement.updated_at = now
+
+
+def delete_intercompany_document(
+    session: Session, document: IntercompanyDocument, *, expected_version: int | None = None
+) -> None:
+    """Take back a Передача or Возврат entered by an operator; an automatic transfer belongs
+    to its shipment and stays."""
+    check_version(document, expected_version)
+    if document.is_automatic:
+        raise TransitionNotAllowed(
+            "intercompany.automatic",
+            "An automatic transfer belongs to its shipment and cannot be deleted.",
+        )
+    now = utc_now()
+    _take_back(session, _movements_of(session, f"intercompany_{document.kind}", document.id), now)
+    for line in intercompany_lines(session, document.id):
+        line.deleted_at = line.updated_at = now
+    soft_delete(document, expected_version, now)
+    session.flush()
+
+
+def delete_commission_document(
+    session: Session, document: CommissionDocument, *, expected_version: int | None = None
+) -> None:
+    """Take back a commission document: its goods return where they were (the goods handed to a
+    commissioner return to the warehouse's on-hand)."""
+    check_version(document, expected_version)
+    now = utc_now()
+    movements = _movements_of(session, document.kind, document.id)
+    _take_back(session, movements, now)
+    if document.kind == "to_commissioner":
+        for movement in movements:
+            if movement.warehouse_id is not None:
+                set_stock(
+                    session,
+                    product_id=movement.product_id,
+                    warehouse_id=movement.warehouse_id,
+                    delta=-Decimal(movement.quantity),
+                )
+    for line in commission_lines(session, document.id):
+        line.deleted_at = line.updated_at = now
+    soft_delete(document, expected_version, now)
+    session.flush()

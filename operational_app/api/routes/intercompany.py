@@ -23,6 +23,7 @@ from operational_app.api.schemas_intercompany import (
     StockPositionPublic,
     StockReceiptCreate,
 )
+from operational_app.api.schemas_sales import DeleteBody
 from operational_app.db.models import CommissionDocument, IntercompanyDocument
 from operational_app.domain import intercompany as service
 from operational_app.domain.common import get_or_404
@@ -109,6 +110,17 @@ def create_intercompany_document(
     return intercompany_detail(session, document)
 
 
+@router.delete("/intercompany-documents/{document_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_intercompany_document(
+    session: SessionDep, document_id: IdPath, body: DeleteBody | None = None
+) -> None:
+    document = get_or_404(session, IntercompanyDocument, document_id)
+    service.delete_intercompany_document(
+        session, document, expected_version=body.version if body else None
+    )
+    session.commit()
+
+
 @router.get("/commission-documents", response_model=Paged[CommissionDocumentPublic])
 def list_commission_documents(
     session: SessionDep,
@@ -153,6 +165,17 @@ def create_commission_document(
     )
     session.commit()
     return commission_detail(session, document)
+
+
+@router.delete("/commission-documents/{document_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_commission_document(
+    session: SessionDep, document_id: IdPath, body: DeleteBody | None = None
+) -> None:
+    document = get_or_404(session, CommissionDocument, document_id)
+    service.delete_commission_document(
+        session, document, expected_version=body.version if body else None
+    )
+    session.commit()
 
 
 @router.post(

@@ -82,3 +82,26 @@ def test_order_without_organization_and_goods_outside_the_ledger(db: Session):
     assert _owned(db, a, item.id, w) == 0 and _owned(db, other, item.id, w) == 0
     assert db.scalar(select(func.count()).select_from(IntercompanyDocument)) == 1
     assert intercompany.stock_positions(db) == []
+
+
+def test_deleting_a_handover_brings_the_goods_back_to_the_warehouse(db: Session):
+    a = _org(db, "А")
+    commissioner = create_random_partner(db)
+    item = products.create_product(db, sku="IC-3", name="Товар 3", base_price=10, cost_price=5)
+    w = products.create_warehouse(db, name="Склад IC 3").id
+    intercompany.receive_stock(
+        db, organization_id=a, warehouse_id=w, product_id=item.id, quantity_received=8
+    )
+    handed = intercompany.create_commission_document(
+        db,
+        kind="to_commissioner",
+        organization_id=a,
+        partner_id=commissioner.id,
+        warehouse_id=w,
+        lines=[{"product_id": item.id, "quantity": 5}],
+    )
+    assert products.on_hand(db, item.id, w) == 3
+    intercompany.delete_commission_document(db, handed)
+    assert products.on_hand(db, item.id, w) == 8
+    assert _owned(db, a, item.id, w) == 8
+    assert intercompany.owned_quantity(db, a, item.id, commissioner_id=commissioner.id) == 0

@@ -6,6 +6,7 @@ Alfa owns the goods, Beta sells them; both keep goods at one warehouse. Beta's c
 ships more than Beta owns, so the app passes the rest from Alfa to Beta (automatic Передача
 товаров между организациями at cost + 10%). Alfa also hands goods to a commissioner, who reports
 sales (fee 10%) and a write-off; Beta sells a committent's goods and reports to the committent.
+Both settle by payments, and one mistaken transfer is entered and deleted.
 """
 
 from __future__ import annotations
@@ -242,6 +243,10 @@ def build_group(client: TestClient, tag: str = "") -> Group:
         9,
         warehouse_id=w,
     )
+    # A mistaken transfer, deleted: it must leave no trace in the ledger or the marts.
+    mistaken = intercompany("transfer", a, b, [{"product_id": group.goods, "quantity": "1"}], 10)
+    deleted = client.request("DELETE", f"{API}/intercompany-documents/{mistaken['id']}")
+    assert deleted.status_code == 204, deleted.text
     group.documents["commissioner_payment"] = commission(
         "commissioner_payment", a, c, [], 10, amount="1000"
     )

@@ -121,3 +121,42 @@ def test_refusals_store_nothing(client: TestClient, db: Session):
     assert db.scalar(select(func.count()).select_from(StockMovement)) == movements
     assert db.scalar(select(func.count()).select_from(IntercompanyDocument)) == documents
     assert client.get(f"{API}/commission-documents/999999").status_code == 404
+
+
+def test_deleting_a_document_takes_its_movements_back(client: TestClient, db: Session):
+    group = build_group(client)
+    before = _positions(client)
+    # The manual transfer's 5 Y went on: 2 came back by the return, Beta holds 3 of them.
+    transfer = group.documents["transfer"]
+    refused = client.request("DELETE", f"{API}/intercompany-documents/{transfer['id']}")
+    assert (refused.status_code, refused.json()["rule"]) == (409, "ownership.document_in_use")
+    # The return can go: Alfa still holds the 2 Y it brought back.
+    returned = group.documents["return"]
+    stale = client.request(
+        "DELETE", f"{API}/intercompany-documents/{returned['id']}", json={"version": 9}
+    )
+    assert stale.status_code == 409 and stale.json()["rule"] == "stale_version"
+    gone = client.request("DELETE", f"{API}/intercompany-documents/{returned['id']}")
+    assert gone.status_code == 204
+    after = _positions(client)
+    key_alfa = (group.alfa, None, "warehouse", group.warehouse, group.parts)
+    key_beta = (group.beta, None, "warehouse", group.warehouse, group.parts)
+    assert after[key_alfa] == before[key_alfa] - 2 and after[key_beta] == before[key_beta] + 2
+    assert client.get(f"{API}/intercompany-documents/{returned['id']}").status_code == 404
+    # An automatic transfer belongs to its shipment.
+    auto = [
+        d for d in client.get(f"{API}/intercompany-documents").json()["items"] if d["is_automatic"]
+    ][0]
+    refused = client.request("DELETE", f"{API}/intercompany-documents/{auto['id']}")
+    assert (refused.status_code, refused.json()["rule"]) == (409, "intercompany.automatic")
+    # The write-off goes: the commissioner holds the unit again.
+    writeoff = group.documents["commissioner_writeoff"]
+    assert (
+        client.request("DELETE", f"{API}/commission-documents/{writeoff['id']}").status_code == 204
+    )
+    key = (group.alfa, None, "commissioner", group.commissioner, group.goods)
+    assert _positions(client)[key] == before[key] + 1
+    # Handing over to the commissioner cannot be taken back: it sold part of the goods.
+    handed = group.documents["to_commissioner"]
+    refused = client.request("DELETE", f"{API}/commission-documents/{handed['id']}")
+    assert refused.status_code == 409

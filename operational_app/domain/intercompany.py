@@ -287,8 +287,12 @@ def receive_stock(
 
 
 def _product(session: Session, product_id: Any, line_number: int) -> Product:
-    product = require_reference(session, Product, product_id, f"lines[{line_number}].product_id")
-    assert product is not None
+    field = f"lines[{line_number}].product_id"
+    product = require_reference(session, Product, product_id, field)
+    if product is None:
+        raise ValidationFailed(
+            "document.product_required", f"Line {line_number} needs a product.", field="product_id"
+        )
     return product
 
 

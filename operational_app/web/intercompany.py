@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from operational_app.api.deps import IdPath, SessionDep
-from operational_app.api.schemas import Id, Name300
+from operational_app.api.schemas import Id, Name300, Version
 from operational_app.api.schemas_intercompany import CommissionKind, IntercompanyKind
 from operational_app.db.models import (
     CommissionDocument,
@@ -112,6 +112,17 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "intercompany.date": {"ru": "Дата", "en": "Date"},
     "intercompany.lines": {"ru": "Строки", "en": "Lines"},
     "intercompany.amount": {"ru": "Сумма", "en": "Amount"},
+    "intercompany.payment_amount": {"ru": "Сумма оплаты", "en": "Payment amount"},
+    "intercompany.delete": {"ru": "Удалить документ", "en": "Delete the document"},
+    "rule.ownership.document_in_use": {
+        "ru": "Товары этого документа уже переданы дальше: сначала удалите более поздние "
+        "документы.",
+        "en": "The goods of this document have moved on: delete the later documents first.",
+    },
+    "rule.intercompany.automatic": {
+        "ru": "Автоматическая передача принадлежит своей реализации и не удаляется.",
+        "en": "An automatic transfer belongs to its shipment and cannot be deleted.",
+    },
     "rule.ownership.above_owned": {
         "ru": "Строка {line}: у организации там только {owned}, запрошено {asked}.",
         "en": "Line {line}: the organization has only {owned} there, {asked} asked.",
@@ -131,6 +142,10 @@ _MESSAGES: dict[str, dict[str, str]] = {
 }
 for _key, _entry in _MESSAGES.items():
     MESSAGES.setdefault(_key, _entry)
+
+
+class DeleteForm(FormModel):
+    version: Version | None = None
 
 
 class ReceiptForm(FormModel):
@@ -155,8 +170,10 @@ class CommissionForm(FormModel):
     organization_id: Id
     partner_id: Id
     warehouse_id: Id | None = None
-    product_id: Id
-    quantity: FormQty
+    # Goods documents: one line; payments: the amount alone.
+    product_id: Id | None = None
+    quantity: FormQty | None = None
+    amount: FormAmount | None = None
     price: FormAmount | None = None
     fee_percent: FormPct | None = None
     buyer_name: Name300 | None = None
@@ -216,9 +233,7 @@ def _page(
             "forms": forms or {},
             "errors": errors or {},
             "intercompany_kinds": ("transfer", "return"),
-            "commission_kinds": tuple(
-                kind for kind in service.COMMISSION_PREFIXES if kind not in service.PAYMENT_KINDS
-            ),
+            "commission_kinds": tuple(service.COMMISSION_PREFIXES),
             **_choices(session),
         },
         status_code,
@@ -279,6 +294,13 @@ async def create_document(request: Request, session: SessionDep) -> Response:
 async def create_commission(request: Request, session: SessionDep) -> Response:
     def create(values: dict[str, str]) -> str:
         form = CommissionForm.model_validate(values)
+        is_payment = form.kind in service.PAYMENT_KINDS
+        line = {
+            "product_id": form.product_id,
+            "quantity": form.quantity,
+            "price": form.price,
+            "buyer_name": form.buyer_name,
+        }
         document = service.create_commission_document(
             session,
             kind=form.kind,
@@ -286,45 +308,70 @@ async def create_commission(request: Request, session: SessionDep) -> Response:
             partner_id=form.partner_id,
             warehouse_id=form.warehouse_id,
             fee_percent=form.fee_percent,
-            lines=[
-                {
-                    "product_id": form.product_id,
-                    "quantity": form.quantity,
-                    "price": form.price,
-                    "buyer_name": form.buyer_name,
-                }
-            ],
+            amount=form.amount,
+            lines=[] if is_payment else [line],
         )
         return f"{BASE}/commission/{document.id}"
 
     return await _post(request, session, "commission", create)
 
 
-@router.get(BASE + "/documents/{document_id}")
-def document_card(request: Request, session: SessionDep, document_id: IdPath) -> Response:
+@router.post(BASE + "/documents/{document_id}/delete")
+async def delete_document(request: Request, session: SessionDep, document_id: IdPath) -> Response:
     document = get_or_404(session, IntercompanyDocument, document_id)
+    return await _delete(request, session, document, service.delete_intercompany_document)
+
+
+@router.post(BASE + "/commission/{document_id}/delete")
+async def delete_commission(request: Request, session: SessionDep, document_id: IdPath) -> Response:
+    document = get_or_404(session, CommissionDocument, document_id)
+    return await _delete(request, session, document, service.delete_commission_document)
+
+
+async def _delete(request: Request, session: Session, document: Any, delete: Any) -> Response:
+    values = await form_values(request)
+    try:
+        version = DeleteForm.model_validate(values).version
+        delete(session, document, expected_version=version)
+        session.commit()
+    except (ValidationError, DomainError) as exc:
+        session.rollback()
+        errors, code = errors_of(exc, request, "delete")
+        return _card(request, session, document, errors, code)
+    return redirect(BASE)
+
+
+def _card(
+    request: Request,
+    session: Session,
+    document: Any,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    is_commission = isinstance(document, CommissionDocument)
+    lines = (service.commission_lines if is_commission else service.intercompany_lines)(
+        session, document.id
+    )
     return render(
         request,
         "intercompany/card.html",
         {
             "document": document,
-            "is_commission": False,
-            "lines": service.intercompany_lines(session, document.id),
+            "is_commission": is_commission,
+            "lines": lines,
             "names": _names(session),
+            "errors": errors or {},
+            "action": f"{BASE}/{'commission' if is_commission else 'documents'}/{document.id}",
         },
+        status_code,
     )
+
+
+@router.get(BASE + "/documents/{document_id}")
+def document_card(request: Request, session: SessionDep, document_id: IdPath) -> Response:
+    return _card(request, session, get_or_404(session, IntercompanyDocument, document_id))
 
 
 @router.get(BASE + "/commission/{document_id}")
 def commission_card(request: Request, session: SessionDep, document_id: IdPath) -> Response:
-    document = get_or_404(session, CommissionDocument, document_id)
-    return render(
-        request,
-        "intercompany/card.html",
-        {
-            "document": document,
-            "is_commission": True,
-            "lines": service.commission_lines(session, document.id),
-            "names": _names(session),
-        },
-    )
+    return _card(request, session, get_or_404(session, CommissionDocument, document_id))

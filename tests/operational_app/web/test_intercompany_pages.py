@@ -71,3 +71,42 @@ def test_list_forms_and_cards(client: TestClient, db: Session):
     )
     assert commission.status_code == 200 and "ИП Сидоров" in commission.text
     assert client.get("/intercompany/commission/999999").status_code == 404
+
+
+def test_payment_form_and_deleting_from_the_card(client: TestClient, db: Session):
+    group = build_group(client)
+    paid = client.post(
+        "/intercompany/commission",
+        data={
+            "kind": "commissioner_payment",
+            "organization_id": str(group.alfa),
+            "partner_id": str(group.commissioner),
+            "amount": "100",
+        },
+        follow_redirects=False,
+    )
+    assert paid.status_code == 303, paid.text
+    card = client.get(paid.headers["location"])
+    assert "Поступление оплаты от комиссионера" in card.text
+    no_product = client.post(
+        "/intercompany/commission",
+        data={
+            "kind": "commissioner_sales",
+            "organization_id": str(group.alfa),
+            "partner_id": str(group.commissioner),
+            "quantity": "1",
+        },
+    )
+    assert no_product.status_code == 422
+    # The manual transfer's goods moved on: the card says so and keeps the document.
+    transfer = group.documents["transfer"]
+    refused = client.post(
+        f"/intercompany/documents/{transfer['id']}/delete",
+        data={"version": str(transfer["version"])},
+    )
+    assert refused.status_code == 409 and "переданы дальше" in refused.text
+    deleted = client.post(
+        f"{paid.headers['location']}/delete", data={"version": "1"}, follow_redirects=False
+    )
+    assert deleted.status_code == 303
+    assert client.get(paid.headers["location"]).status_code == 404

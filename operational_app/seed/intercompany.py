@@ -97,6 +97,106 @@ def _table(name: str, rows: list[dict[str, Any]], time_column: str) -> TableData
     return _tracked(name, columns, created)
 
 
+AUTOMATIC_ORDERS = 12
+
+
+def _sell_for_beta(
+    tables: dict[str, TableData],
+    ledger: _Ledger,
+    rng: np.random.Generator,
+    alfa: int,
+    beta: int,
+    warehouse: int,
+    window_start: int,
+    cost: list[Decimal],
+) -> None:
+    """A few customer orders shipped from the first warehouse in the window become the second
+    organization's: it sells goods the first one owns, so each shipment passes them by an
+    automatic Передача товаров между организациями (as domain.intercompany does)."""
+    orders = tables["customer_orders"].columns
+    shipments = tables["shipments"].columns
+    lines = tables["shipment_lines"].columns
+    shipped_at = shipments["shipped_at"].astype(np.int64)
+    order_of = shipments["customer_order_id"]
+    live = np.isnat(shipments["deleted_at"])
+    first_shipment = np.full(len(orders["id"]) + 1, np.iinfo(np.int64).max)
+    np.minimum.at(first_shipment, order_of, shipped_at)
+    at_warehouse = np.zeros(len(orders["id"]) + 1, dtype=bool)
+    at_warehouse[order_of[live & (shipments["warehouse_id"] == warehouse)]] = True
+    elsewhere = np.zeros(len(orders["id"]) + 1, dtype=bool)
+    elsewhere[order_of[shipments["warehouse_id"] != warehouse]] = True
+    candidates = np.flatnonzero(
+        at_warehouse
+        & ~elsewhere
+        & (first_shipment >= window_start + 2 * DAY)
+        & (first_shipment < np.iinfo(np.int64).max)
+    )
+    candidates = candidates[np.isnat(orders["deleted_at"][candidates - 1])]
+    if candidates.size == 0:
+        return
+    chosen = np.sort(
+        rng.choice(candidates, size=min(AUTOMATIC_ORDERS, candidates.size), replace=False)
+    )
+    orders["organization_id"][chosen - 1] = beta
+    chosen_shipments = np.flatnonzero(np.isin(order_of, chosen) & live)
+    ship_lines = [
+        np.flatnonzero((lines["shipment_id"] == index + 1) & np.isnat(lines["deleted_at"]))
+        for index in chosen_shipments
+    ]
+    needed: dict[int, Decimal] = defaultdict(Decimal)
+    for picked in ship_lines:
+        for line in picked:
+            needed[int(lines["product_id"][line])] += Decimal(str(lines["quantity"][line]))
+    for product, qty in sorted(needed.items()):
+        ledger.move(window_start, alfa, product, qty, "receipt", 0, warehouse_id=warehouse)
+    for index, picked in zip(chosen_shipments, ship_lines, strict=True):
+        if picked.size == 0:
+            continue
+        at = int(shipped_at[index])
+        shipment_id = int(index) + 1
+        priced = [
+            (
+                int(lines["product_id"][line]),
+                Decimal(str(lines["quantity"][line])),
+                (cost[int(lines["product_id"][line]) - 1] * (1 + TRANSFER_MARKUP)).quantize(CENT),
+            )
+            for line in picked
+        ]
+        number = len(ledger.rows["intercompany_documents"]) + 1
+        total = sum(((qty * unit).quantize(CENT) for _, qty, unit in priced), Decimal(0))
+        doc = ledger.add(
+            "intercompany_documents",
+            documented_at=at,
+            number=f"ПМО-{number:06d}",
+            kind="transfer",
+            sender_organization_id=alfa,
+            receiver_organization_id=beta,
+            warehouse_id=warehouse,
+            shipment_id=shipment_id,
+            is_automatic=True,
+            total_amount=float(total),
+            comment=f"Автоматически при отгрузке {shipments['number'][index]}",
+        )
+        for n, (product, qty, unit) in enumerate(priced, start=1):
+            ledger.add(
+                "intercompany_document_lines",
+                created=at,
+                intercompany_document_id=doc,
+                line_number=n,
+                product_id=product,
+                quantity=float(qty),
+                price=float(unit),
+                amount=float((qty * unit).quantize(CENT)),
+            )
+            ledger.move(
+                at, alfa, product, -qty, "intercompany_transfer", doc, warehouse_id=warehouse
+            )
+            ledger.move(
+                at, beta, product, qty, "intercompany_transfer", doc, warehouse_id=warehouse
+            )
+            ledger.move(at, beta, product, -qty, "shipment", shipment_id, warehouse_id=warehouse)
+
+
 def generate_intercompany(tables: dict[str, TableData], seed: int, horizon: int) -> list[TableData]:
     """The documents, their lines and the ledger, in foreign-key order."""
     rng = np.random.default_rng(np.random.SeedSequence([seed, 22]))
@@ -121,6 +221,7 @@ def generate_intercompany(tables: dict[str, TableData], seed: int, horizon: int)
         return Decimal(int(rng.integers(low, high + 1)))
 
     # Opening: each organization's goods at the first warehouse are recorded as received.
+    _sell_for_beta(tables, ledger, rng, alfa, beta, w1, first_day * DAY, cost)
     for org, share in ((alfa, 400), (beta, 60)):
         for product in items:
             at = moment(0)

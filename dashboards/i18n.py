@@ -565,6 +565,82 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "retail_certificates_liability": ("Обязательства на конец", "Liability at month end"),
     "retail_certificate_sales": ("Чеков продажи сертификатов", "Certificate sale receipts"),
     "retail_certificate_redemptions": ("Чеков с погашением", "Receipts paid by certificates"),
+    # Организации и комиссия (issue 22)
+    "page_intercompany": ("Организации и комиссия", "Organizations and commission"),
+    "intercompany_caption": (
+        "Выручка группы без межфирменных продаж, выручка по организациям-продавцам и "
+        "владельцам товаров, взаиморасчёты между организациями, комиссия и остатки по "
+        "организациям и хранителям. Отбор по менеджерам, регионам и отраслям здесь не действует.",
+        "Group revenue without inter-company sales, revenue by selling and by owning "
+        "organization, inter-company settlements, commission and stock per organization and "
+        "holder. The manager, region and industry filters do not apply here.",
+    ),
+    "group_revenue": ("Выручка группы", "Group revenue"),
+    "group_revenue_help": (
+        "Продажи вне группы: отгрузки клиентам, продажи комиссионеров и наше вознаграждение "
+        "комитентов; межфирменные продажи исключены.",
+        "Sales outside the group: shipments to customers, commissioners' sales and our fee from "
+        "committents; inter-company sales are eliminated.",
+    ),
+    "intercompany_eliminated": ("Исключено межфирменных продаж", "Inter-company eliminated"),
+    "commissioner_sales": ("Продажи комиссионеров", "Commissioners' sales"),
+    "commissioner_fees": ("Вознаграждение комиссионеров", "Commissioners' fees"),
+    "commissioner_debt": ("Долг комиссионеров", "Commissioners' debt"),
+    "commissioner_debt_help": (
+        "Продажи комиссионеров за вычетом их вознаграждения и поступившей от них оплаты.",
+        "Commissioners' sales less their fees and what they paid.",
+    ),
+    "committent_debt": ("Долг комитентам", "Owed to committents"),
+    "value_at_commissioners": ("Товары у комиссионеров", "Goods at commissioners"),
+    "revenue_by_organization": ("Выручка по организациям", "Revenue by organization"),
+    "intercompany_settlements": ("Взаиморасчёты", "Inter-company settlements"),
+    "intercompany_settlements_caption": (
+        "Передачи и возвраты товаров между организациями по трансфертным ценам; сальдо на конец "
+        "последнего месяца периода (+: другая организация должна нам).",
+        "Transfers and returns between organizations at transfer prices; the balance at the end "
+        "of the period's last month (+: the other organization owes).",
+    ),
+    "commission": ("Комиссия", "Commission"),
+    "commission_caption": (
+        "Комиссионеры, продающие наши товары, и комитенты, чьи товары продаём мы: на дату "
+        "публикации.",
+        "Commissioners selling our goods and committents whose goods we sell: as published.",
+    ),
+    "stock": ("Остатки", "Stock"),
+    "ownership_stock_caption": (
+        "Что принадлежит каждой организации и где находится: на наших складах или у "
+        "комиссионеров; товары комитентов отдельно.",
+        "What each organization owns and where it is: at our warehouses or at commissioners; "
+        "committents' goods apart.",
+    ),
+    "organization": ("Организация", "Organization"),
+    "counter_organization": ("Другая организация", "Counter organization"),
+    "revenue_as_seller": ("Выручка продавца", "Revenue as seller"),
+    "intercompany_revenue": ("Межфирменные продажи", "Inter-company sales"),
+    "external_revenue": ("Продажи вне группы", "External revenue"),
+    "revenue_as_owner": ("Выручка владельца товаров", "Revenue as goods owner"),
+    "intercompany_sent": ("Передано", "Sent"),
+    "intercompany_received": ("Получено", "Received"),
+    "intercompany_balance": ("Сальдо", "Balance"),
+    "commission_partner_role": ("Роль", "Role"),
+    "commission_role_commissioner": ("Комиссионер", "Commissioner"),
+    "commission_role_committent": ("Комитент", "Committent"),
+    "quantity_handed_over": ("Передано, шт.", "Handed over, units"),
+    "handed_over_amount": ("Сумма передачи", "Handed-over amount"),
+    "quantity_sold": ("Продано, шт.", "Sold, units"),
+    "commission_sales_amount": ("Сумма продаж", "Sales amount"),
+    "commission_fee": ("Вознаграждение", "Commission fee"),
+    "commission_paid": ("Оплачено", "Paid"),
+    "quantity_written_off": ("Списано, шт.", "Written off, units"),
+    "quantity_held": ("Остаток, шт.", "Held, units"),
+    "stock_holder_kind": ("Хранитель", "Holder"),
+    "stock_holder_warehouse": ("Склад", "Warehouse"),
+    "stock_holder_commissioner": ("Комиссионер", "Commissioner"),
+    "stock_holder_name": ("Место хранения", "Held at"),
+    "is_committent_goods": ("Товары комитента", "Committent's goods"),
+    "product_count": ("Позиций", "Products"),
+    "quantity": ("Количество", "Quantity"),
+    "cost_value": ("Себестоимость", "Cost value"),
 }
 
 # Codes the marts carry, in words (the dashboards never show a raw code to a reader).

@@ -48,6 +48,11 @@ navigation = st.navigation(
             icon=":material/groups:",
         ),
         st.Page(
+            "app_pages/intercompany.py",
+            title=t("page_intercompany"),
+            icon=":material/account_tree:",
+        ),
+        st.Page(
             "app_pages/data_freshness.py",
             title=t("page_data_freshness"),
             icon=":material/schedule:",

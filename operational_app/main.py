@@ -52,6 +52,7 @@ from operational_app.web import (
     engagement,
     home,
     interactions,
+    intercompany,
     invoices,
     offers,
     orders,
@@ -92,6 +93,7 @@ PAGE_ROUTERS = [
     returns.router,
     contact_changes.router,
     portal_invites.router,
+    intercompany.router,
 ]
 
 

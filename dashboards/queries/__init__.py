@@ -55,6 +55,13 @@ from dashboards.queries.gis import (
     gis_kpis,
     gis_open_documents,
 )
+from dashboards.queries.intercompany import (
+    commission_partners,
+    intercompany_settlements,
+    organization_kpis,
+    revenue_by_organization,
+    stock_by_organization_and_holder,
+)
 from dashboards.queries.invoices import (
     invoice_kpis,
     invoices_by_month,
@@ -147,6 +154,7 @@ __all__ = [
     "claim_structure",
     "claim_structure_by_month",
     "claims_list",
+    "commission_partners",
     "customer_abc_xyz",
     "customer_abc_xyz_matrix",
     "customer_class_month",
@@ -174,6 +182,7 @@ __all__ = [
     "gis_open_documents",
     "has_sales_structure",
     "industries",
+    "intercompany_settlements",
     "invoice_kpis",
     "invoices_by_month",
     "is_published",
@@ -186,6 +195,7 @@ __all__ = [
     "offer_conversion",
     "order_fulfilment_by_month",
     "order_kpis",
+    "organization_kpis",
     "outcome_totals",
     "overview_kpis",
     "partner_orders",
@@ -204,8 +214,10 @@ __all__ = [
     "retail_kpis",
     "returns_by",
     "returns_kpis",
+    "revenue_by_organization",
     "stage_win_probability",
     "staged_deal_kinds",
+    "stock_by_organization_and_holder",
     "store_names",
     "top_customers_by_lifetime_revenue",
     "unpaid_invoices",

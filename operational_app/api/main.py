@@ -15,6 +15,7 @@ from operational_app.api.routes import (
     contacts,
     deals,
     interactions,
+    intercompany,
     invoices,
     offers,
     orders,
@@ -53,3 +54,5 @@ api_router.include_router(organizations.router)
 api_router.include_router(invoices.router)
 # Розница (issue 21): Магазины and Кассы ККТ.
 api_router.include_router(retail.router)
+# Межфирменные продажи и комиссия (issue 22).
+api_router.include_router(intercompany.router)

@@ -1103,3 +1103,166 @@ class InvoicePayment(TrackedMixin, Base):
     payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), nullable=False, index=True)
     amount: Mapped[Decimal] = mapped_column(Money, nullable=False)
     matched_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=utc_now)
+
+
+# --- Issue 22: inter-company sales and commission sales (migration 0012) ------------------------
+
+# Передача товаров между организациями | Возврат товаров между организациями.
+INTERCOMPANY_KINDS = ("transfer", "return")
+# Передача на комиссию, Отчет комиссионера о продажах, Отчет комиссионера о списании (we are the
+# committent); Поступление товаров на комиссию, Отчет комитенту (we are the commissioner).
+COMMISSION_KINDS = (
+    "to_commissioner",
+    "commissioner_sales",
+    "commissioner_writeoff",
+    "from_committent",
+    "committent_report",
+    # Settlements: a commissioner pays us the sales less its fee; we pay a committent.
+    "commissioner_payment",
+    "committent_payment",
+)
+STOCK_HOLDERS = ("warehouse", "commissioner")
+STOCK_MOVEMENT_DOCUMENTS = (
+    "receipt",
+    "shipment",
+    "intercompany_transfer",
+    "intercompany_return",
+    *COMMISSION_KINDS,
+)
+
+
+class IntercompanyDocument(TrackedMixin, Base):
+    """Передача (kind `transfer`) or Возврат (kind `return`) товаров между организациями: the
+    goods at a warehouse pass from the sender organization to the receiver at a transfer price.
+    Created by an operator, or by the system (`is_automatic`, with the `shipment_id` that caused
+    it) when an order's organization ships goods another organization owns."""
+
+    __tablename__ = "intercompany_documents"
+    __table_args__ = (
+        CheckConstraint(_in("kind", INTERCOMPANY_KINDS), name="kind"),
+        CheckConstraint(
+            "sender_organization_id <> receiver_organization_id", name="two_organizations"
+        ),
+        CheckConstraint("total_amount >= 0", name="total_non_negative"),
+    )
+
+    number: Mapped[str] = mapped_column(String(30), nullable=False, unique=True)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False, default="transfer")
+    sender_organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id"), nullable=False, index=True
+    )
+    receiver_organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id"), nullable=False, index=True
+    )
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"), nullable=False)
+    shipment_id: Mapped[int | None] = mapped_column(ForeignKey("shipments.id"), index=True)
+    is_automatic: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    documented_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    total_amount: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal(0))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class IntercompanyDocumentLine(TrackedMixin, Base):
+    __tablename__ = "intercompany_document_lines"
+    __table_args__ = (
+        UniqueConstraint(
+            "intercompany_document_id", "line_number", name="uq_intercompany_lines_number"
+        ),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("price >= 0", name="price_non_negative"),
+    )
+
+    intercompany_document_id: Mapped[int] = mapped_column(
+        ForeignKey("intercompany_documents.id"), nullable=False, index=True
+    )
+    line_number: Mapped[int] = mapped_column(Integer, nullable=False)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), nullable=False)
+    quantity: Mapped[Decimal] = mapped_column(Quantity, nullable=False)
+    price: Mapped[Decimal] = mapped_column(Money, nullable=False)
+    amount: Mapped[Decimal] = mapped_column(Money, nullable=False)
+
+
+class CommissionDocument(TrackedMixin, Base):
+    """A commission document of our `organization` with a partner: a commissioner who sells our
+    goods (kinds to_commissioner, commissioner_sales, commissioner_writeoff) or a committent
+    whose goods we sell (from_committent, committent_report). `fee_amount` is the commission fee
+    (вознаграждение) of a sales report, the sum of its lines' fees."""
+
+    __tablename__ = "commission_documents"
+    __table_args__ = (
+        CheckConstraint(_in("kind", COMMISSION_KINDS), name="kind"),
+        CheckConstraint("total_amount >= 0", name="total_non_negative"),
+        CheckConstraint("fee_amount >= 0 and fee_amount <= total_amount", name="fee_range"),
+    )
+
+    number: Mapped[str] = mapped_column(String(30), nullable=False, unique=True)
+    kind: Mapped[str] = mapped_column(String(30), nullable=False)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id"), nullable=False, index=True
+    )
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), nullable=False, index=True)
+    warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
+    documented_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    total_amount: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal(0))
+    fee_amount: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal(0))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class CommissionDocumentLine(TrackedMixin, Base):
+    """A line: goods handed over or received (at a price), or sold to a buyer (a partner of ours
+    or, for a commissioner's own customers, a name) with the fee on that sale."""
+
+    __tablename__ = "commission_document_lines"
+    __table_args__ = (
+        UniqueConstraint(
+            "commission_document_id", "line_number", name="uq_commission_lines_number"
+        ),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("price >= 0", name="price_non_negative"),
+        CheckConstraint("fee_amount >= 0 and fee_amount <= amount", name="fee_range"),
+    )
+
+    commission_document_id: Mapped[int] = mapped_column(
+        ForeignKey("commission_documents.id"), nullable=False, index=True
+    )
+    line_number: Mapped[int] = mapped_column(Integer, nullable=False)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), nullable=False)
+    quantity: Mapped[Decimal] = mapped_column(Quantity, nullable=False)
+    price: Mapped[Decimal] = mapped_column(Money, nullable=False)
+    amount: Mapped[Decimal] = mapped_column(Money, nullable=False)
+    fee_amount: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal(0))
+    buyer_partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    buyer_name: Mapped[str | None] = mapped_column(String(300))
+
+
+class StockMovement(TrackedMixin, Base):
+    """The ownership ledger: what an organization owns (or holds for a committent) and where it
+    sits. Stock of (organization, committent, holder, product) = the sum of `quantity` (signed).
+    The holder is one of our warehouses or a commissioner (a partner). Goods counted in
+    stock_levels before their owner was recorded (no receipt) stay outside the ledger."""
+
+    __tablename__ = "stock_movements"
+    __table_args__ = (
+        CheckConstraint(_in("holder_kind", STOCK_HOLDERS), name="holder_kind"),
+        CheckConstraint(_in("document_type", STOCK_MOVEMENT_DOCUMENTS), name="document_type"),
+        CheckConstraint("quantity <> 0", name="quantity_non_zero"),
+        CheckConstraint(
+            "(holder_kind = 'warehouse' and warehouse_id is not null and commissioner_id is null)"
+            " or (holder_kind = 'commissioner' and commissioner_id is not null"
+            " and warehouse_id is null)",
+            name="holder_matches_kind",
+        ),
+        Index("ix_stock_movements_position", "product_id", "warehouse_id", "organization_id"),
+    )
+
+    moved_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), nullable=False)
+    # Goods we hold on commission belong to this partner (Отчет комитенту); NULL: our own.
+    committent_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    holder_kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
+    commissioner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), nullable=False)
+    quantity: Mapped[Decimal] = mapped_column(Quantity, nullable=False)
+    document_type: Mapped[str] = mapped_column(String(30), nullable=False)
+    document_id: Mapped[int] = mapped_column(BigInteger, nullable=False)

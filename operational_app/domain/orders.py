@@ -58,6 +58,7 @@ from operational_app.domain.errors import (
     ValidationFailed,
     check_version,
 )
+from operational_app.domain.intercompany import record_shipment_ownership
 from operational_app.domain.products import (
     CENT,
     OPEN_ORDER_STATUSES,
@@ -1153,6 +1154,13 @@ def record_shipment(
         session.flush()
     shipment.amount = total
     shipment.cost_amount = cost
+    # Who owned the goods (issue 22): may pass them to the order's organization first.
+    record_shipment_ownership(
+        session,
+        order,
+        shipment,
+        [(line.product_id, line.warehouse_id, qty) for line, qty in planned.values()],
+    )
     if all(
         Decimal(line.shipped_quantity) >= Decimal(line.quantity)
         for line in order_lines(session, order.id)

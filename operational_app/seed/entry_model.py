@@ -7,6 +7,7 @@ import datetime as dt
 from operational_app.seed.documents import generate_documents
 from operational_app.seed.engagement import generate_engagement
 from operational_app.seed.generator import DAY, TableData
+from operational_app.seed.intercompany import INTERCOMPANY_TABLES, generate_intercompany
 
 ENTRY_MODEL_TABLES = (
     "partner_roles",
@@ -36,6 +37,8 @@ ENTRY_MODEL_TABLES = (
     "return_request_lines",
     "partner_role_links",
     "interactions",
+    # Issue 22: inter-company and commission documents, the ownership ledger.
+    *INTERCOMPANY_TABLES,
 )
 
 
@@ -45,4 +48,7 @@ def add_entry_model(tables: list[TableData], seed: int, as_of: dt.date) -> list[
     builder, documents = generate_documents(tables, seed, horizon)
     by_name = {table.name: table for table in tables}
     head, tail = generate_engagement(by_name, builder.claims_info, seed, horizon)
-    return [*head, *tables, *documents, *tail]
+    intercompany = generate_intercompany(
+        {**by_name, **{table.name: table for table in documents}}, seed, horizon
+    )
+    return [*head, *tables, *documents, *tail, *intercompany]

@@ -228,6 +228,12 @@ OPAPP_TABLES = {
     "invoices",
     "invoice_lines",
     "invoice_payments",
+    # Issue 22: inter-company and commission documents, the ownership ledger.
+    "intercompany_documents",
+    "intercompany_document_lines",
+    "commission_documents",
+    "commission_document_lines",
+    "stock_movements",
 }
 
 # Marts of the whole analytical contract (issue "Marts and dashboards"): enforced, in `marts`.
@@ -265,6 +271,13 @@ NEW_MARTS = {
     # Issue 25: invoices and their matched payments.
     "fct_invoices",
     "fct_invoice_payments",
+    # Issue 22: organizations, inter-company sales and commission.
+    "dim_organizations",
+    "fct_organization_revenue",
+    "rpt_organization_revenue",
+    "fct_intercompany_settlements",
+    "fct_stock_positions",
+    "rpt_commission_partners",
 }
 
 

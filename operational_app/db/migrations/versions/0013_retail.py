@@ -1,7 +1,7 @@
 """retail: stores, cash registers (ККТ) and product barcodes (issue 21)
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 Create Date: 2026-12-07 15:20:00
 
 Receipts themselves are not OLTP rows: they arrive from the ОФД as files in data/inbox/ofd and
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0013"
-down_revision: str | Sequence[str] | None = "0010"
+down_revision: str | Sequence[str] | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

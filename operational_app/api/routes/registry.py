@@ -13,16 +13,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
 from operational_app.api.deps import SessionDep, SettingsDep
+from operational_app.api.schemas import Documented
 from operational_app.registry.base import RegistryUnavailable
 from operational_app.registry.service import lookup, registry_for
 
 router = APIRouter(tags=["counterparties"])
 
 
-class RegistryPartyPublic(BaseModel):
+class RegistryPartyPublic(Documented):
     inn: str
     kpp: str | None
     ogrn: str | None
@@ -39,13 +39,13 @@ class RegistryPartyPublic(BaseModel):
     needs_warning: bool
 
 
-class LookupPublic(BaseModel):
+class LookupPublic(Documented):
     inn: str
     source: str
     parties: list[RegistryPartyPublic]
 
 
-class RegistryErrorPublic(BaseModel):
+class RegistryErrorPublic(Documented):
     detail: str
     rule: str
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Query, Request, UploadFile, status
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from operational_app.api.deps import (
@@ -27,6 +27,7 @@ from operational_app.api.deps import (
     SessionDep,
 )
 from operational_app.api.schemas import (
+    Documented,
     Id,
     Input,
     LongText,
@@ -125,7 +126,7 @@ class ReturnRequestDetail(ReturnRequestPublic):
     attachments: list[AttachmentPublic]
 
 
-class ReturnRequestPage(BaseModel):
+class ReturnRequestPage(Documented):
     items: list[ReturnRequestPublic]
     total: int
 

@@ -13,13 +13,20 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Request, UploadFile, status
 from fastapi.responses import FileResponse
-from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from operational_app.api.deps import IdPath, Limit, Offset, SessionDep
 from operational_app.api.routes.returns import AttachmentPublic, file_response, uploads_of
-from operational_app.api.schemas import Amount, Id, Input, LongText, Public, UtcTimestamp
+from operational_app.api.schemas import (
+    Amount,
+    Documented,
+    Id,
+    Input,
+    LongText,
+    Public,
+    UtcTimestamp,
+)
 from operational_app.db.models import (
     Attachment,
     Claim,
@@ -47,7 +54,7 @@ class PortalClaimCreate(Input):
     description: LongText | None = None
 
 
-class HistoryStep(BaseModel):
+class HistoryStep(Documented):
     status: str
     at: UtcTimestamp | None
 
@@ -82,7 +89,7 @@ class PortalClaimDetail(PortalClaim):
     attachments: list[AttachmentPublic]
 
 
-class PortalClaimPage(BaseModel):
+class PortalClaimPage(Documented):
     items: list[PortalClaim]
     total: int
 

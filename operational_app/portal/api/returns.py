@@ -14,7 +14,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Request, UploadFile, status
 from fastapi.responses import FileResponse
-from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,7 +24,7 @@ from operational_app.api.routes.returns import (
     file_response,
     uploads_of,
 )
-from operational_app.api.schemas import Public, UtcTimestamp, Version
+from operational_app.api.schemas import Documented, Public, UtcTimestamp, Version
 from operational_app.db.models import (
     Attachment,
     CustomerOrder,
@@ -51,11 +50,11 @@ class PortalReturnCreate(ReturnRequestFields):
     pass
 
 
-class PortalCancel(BaseModel):
+class PortalCancel(Documented):
     version: Version | None = None
 
 
-class ReturnableLinePublic(BaseModel):
+class ReturnableLinePublic(Documented):
     shipment_line_id: int
     shipment_number: str
     shipped_at: UtcTimestamp
@@ -103,7 +102,7 @@ class PortalReturnDetail(PortalReturn):
     attachments: list[AttachmentPublic]
 
 
-class PortalReturnPage(BaseModel):
+class PortalReturnPage(Documented):
     items: list[PortalReturn]
     total: int
 

@@ -55,7 +55,9 @@ FIELD_DOCS: dict[str, str] = {
         "Пометка удаления: when the entry was marked for deletion (UTC); null while in use. "
         "Marked entries stay for history and cannot be chosen in new documents."
     ),
-    "number": "Номер: the document's number, unique within its kind (assigned on create when omitted).",
+    "number": (
+        "Номер: the document's number, unique within its kind (assigned on create when omitted)."
+    ),
     "name": "Наименование: the name shown in lists and pickers.",
     "code": "Код: a short code (for example the region's code in reports); optional.",
     "comment": "Комментарий: free text for people; no rule reads it.",
@@ -84,7 +86,9 @@ FIELD_DOCS: dict[str, str] = {
     "partner_id": "Партнёр: the customer or supplier (id from /api/v1/partners).",
     "partner_name": "Партнёр: the partner's name.",
     "kind": "Вид: the record's kind; allowed values are listed in the input schema.",
-    "business_region_id": "Бизнес-регион: the sales region (id from the business regions classifier).",
+    "business_region_id": (
+        "Бизнес-регион: the sales region (id from the business regions classifier)."
+    ),
     "counterparty_id": "Контрагент: the partner's legal entity that is party to the document.",
     "counterparty": "Контрагент: the partner's legal entity.",
     "counterparties": "Контрагенты: the partner's legal entities.",
@@ -116,14 +120,18 @@ FIELD_DOCS: dict[str, str] = {
     "is_branch": "Филиал: true when the registry entry is a branch, not the head office.",
     "branch_name": "Наименование филиала: the branch's name; null for a head office.",
     "is_entrepreneur": "ИП: true for an individual entrepreneur.",
-    "needs_warning": "Требует внимания: the registry marks the entry (liquidated, invalid address…).",
+    "needs_warning": (
+        "Требует внимания: the registry marks the entry (liquidated, invalid address…)."
+    ),
     "parties": "Найденные лица: the registry entries matching the ИНН.",
     "source": "Источник: where the record came from.",
     "fsrar_id": "ФСРАР ИД: the organisation's main ЕГАИС (alcohol) participant id.",
     "additional_fsrar_ids": "Дополнительные ФСРАР ИД: further ЕГАИС ids (other premises).",
     "vetis_business_entity_guid": "GUID хозяйствующего субъекта в ВетИС (Меркурий).",
     "vetis_enterprise_guids": "GUID предприятий в ВетИС (Меркурий): the organisation's sites.",
-    "gismt_participant_inn": "ИНН участника оборота в ГИС МТ (Честный знак), if not the organisation's.",
+    "gismt_participant_inn": (
+        "ИНН участника оборота в ГИС МТ (Честный знак), if not the organisation's."
+    ),
     "partner_role_id": "Роль партнёра: a role from the partner roles classifier.",
     "contact_person_id": "Контактное лицо: a contact person of the partner.",
     "contact_role_id": "Роль контактного лица: a role from the contact roles classifier.",
@@ -146,9 +154,13 @@ FIELD_DOCS: dict[str, str] = {
     "potential_amount": "Потенциальная сумма продажи: the expected revenue, roubles.",
     "probability": "Вероятность: the chance of winning, percent (0–100).",
     "planned_close_date": "Планируемая дата завершения: when the deal is expected to close.",
-    "status": "Статус: the document's state; the operations that change it say which moves are allowed.",
+    "status": (
+        "Статус: the document's state; the operations that change it say which moves are allowed."
+    ),
     "closed_at": "Дата завершения: when the deal was won or lost (UTC); null while in progress.",
-    "loss_reason_id": "Причина проигрыша: required to lose a deal (rule `deal.loss_reason_required`).",
+    "loss_reason_id": (
+        "Причина проигрыша: required to lose a deal (rule `deal.loss_reason_required`)."
+    ),
     "loss_comment": "Комментарий к проигрышу: free text given when the deal was lost.",
     "stage_history": "История этапов: the stages the deal went through, oldest first.",
     "entered_at": "Вход в этап: when the deal entered the stage (UTC).",
@@ -160,14 +172,18 @@ FIELD_DOCS: dict[str, str] = {
     "product_name": "Номенклатура: the product's name.",
     "sku": "Артикул: the product's article code, unique.",
     "unit": "Единица измерения: the unit quantities are counted in (шт, кг…).",
-    "base_price": "Базовая цена: the list price per unit before agreement and line discounts, roubles.",
+    "base_price": (
+        "Базовая цена: the list price per unit before agreement and line discounts, roubles."
+    ),
     "cost_price": "Себестоимость: the cost per unit, roubles; used for margin in the warehouse.",
     "gis_system": "Система маркировки/прослеживаемости: egais, vetis or gismt; null when none.",
     "warehouse_id": "Склад: the warehouse (id from /api/v1/warehouses).",
     "quantity_on_hand": "Остаток: the quantity in the warehouse.",
     "reserved": "В резерве: the quantity reserved for customer orders.",
     "free": "Свободный остаток: on hand minus reserved.",
-    "delta": "Изменение: added to the quantity on hand instead of setting it (negative to subtract).",
+    "delta": (
+        "Изменение: added to the quantity on hand instead of setting it (negative to subtract)."
+    ),
     # Agreements, offers, orders
     "agreement_id": "Соглашение с клиентом: the agreement whose prices and terms apply.",
     "price_type": "Вид цен: which price list the agreement sells at.",
@@ -194,7 +210,9 @@ FIELD_DOCS: dict[str, str] = {
     "order_number": "Номер заказа: the customer order's number.",
     "ordered_at": "Дата заказа: the order's date (UTC).",
     "planned_shipment_date": "Желаемая дата отгрузки: when the customer wants the goods.",
-    "requires_approval": "Требует согласования: a discount or term beyond the agreement needs approval.",
+    "requires_approval": (
+        "Требует согласования: a discount or term beyond the agreement needs approval."
+    ),
     "approved_at": "Дата согласования: when the order was approved (UTC); null until then.",
     "lines": "Товары: the document's lines.",
     "line_number": "Номер строки: the line's position in the document (1 first).",
@@ -237,7 +255,9 @@ FIELD_DOCS: dict[str, str] = {
     "shipped": "Отгружено: roubles shipped.",
     "returned": "Возвращено: roubles returned.",
     "paid": "Оплачено: roubles paid.",
-    "balance": "Сальдо: shipped minus returned minus paid, roubles; positive is the customer's debt.",
+    "balance": (
+        "Сальдо: shipped minus returned minus paid, roubles; positive is the customer's debt."
+    ),
     "debt_amount": "Долг: what the customer owes, roubles.",
     "advance_amount": "Аванс: paid beyond what was shipped, roubles.",
     "overdue_amount": "Просрочено: the sum past its due date, roubles.",

@@ -63,6 +63,14 @@ def lookup_counterparty(
         str | None, Query(pattern=r"^(legal_entity|individual_entrepreneur|person)$")
     ] = None,
 ) -> LookupPublic | JSONResponse:
+    """Find a legal entity by ИНН in the registry (ЕГРЮЛ/ЕГРИП) to prefill a counterparty.
+
+    The ИНН's check digits are verified first (422 `inn.*`, no source asked). Returns the head
+    office and branches with names, КПП, ОГРН, address and director; `needs_warning` flags
+    entries the registry marks. A 12-digit ИНН or `legal_form=individual_entrepreneur` gets at
+    most the name and ОГРНИП; `legal_form=person` gets nothing. `source` names the registry that
+    answered (CRM_REGISTRY_SOURCE). A source that cannot answer is 503, or 429 when
+    rate-limited, with the rule `registry.<code>`."""
     try:
         result = lookup(registry_for(settings, session), inn, legal_form)
     except RegistryUnavailable as error:

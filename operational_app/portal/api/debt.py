@@ -59,6 +59,13 @@ class DebtOut(Documented):
 def get_debt(
     request: Request, session: SessionDep, customer: CurrentCustomer, as_of: ReportDay = None
 ) -> DebtOut:
+    """The customer's settlement position (Взаиморасчёты) as of a day.
+
+    Balance = shipped − received returns − paid over orders that are not deleted or cancelled;
+    positive is the customer's debt, negative an advance. Overdue debt is split by age buckets of
+    days past due. Prepayments due are what is expected before goods leave (approved or to_ship
+    orders), not yet a debt. `as_of` defaults to today.
+    """
     summary = settlements.debt_summary(
         session,
         customer.scope,

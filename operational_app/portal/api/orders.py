@@ -148,6 +148,13 @@ def list_orders(
     offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = settlements.PAGE_SIZE,
 ) -> OrderPage:
+    """List the customer's orders (Заказы клиента) with each one's settlement position, newest
+    first.
+
+    Filter by `status`; `limit` (at most 100) and `offset` page. `position` is shipped, returned,
+    paid and the balance (shipped − returned − paid; positive is debt) per order. Only the
+    signed-in customer's orders.
+    """
     rows, total = settlements.list_orders(
         session,
         customer.scope,
@@ -235,6 +242,12 @@ def get_order(
     order_id: IdPath,
     as_of: ReportDay = None,
 ) -> OrderDetailOut:
+    """Read one of the customer's orders: lines, shipments, payment schedule, payments and returns.
+
+    `as_of` (default today, CRM_AS_OF in demos) is the day the payment schedule's overdue figures
+    are computed for; payments cover schedule items first in, first out. Another partner's order is
+    404, as a missing one.
+    """
     detail = settlements.order_detail(
         session,
         customer.scope,

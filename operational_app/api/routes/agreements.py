@@ -42,8 +42,7 @@ def list_agreements(
     keeps what a document for that partner may use: its individual agreements and every typical
     one. `valid_on` keeps agreements in force that day. `sort` is one of number, name, valid_from,
     valid_to, discount_percent, created_at (`-` for descending); the default is newest valid_from
-    first.
-    """
+    first."""
     page = sales_queries.list_agreements(
         session,
         q=q,
@@ -73,8 +72,7 @@ def create_agreement(session: SessionDep, body: AgreementCreate) -> Agreement:
     A typical agreement has no partner (`agreement.typical_has_no_partner`); an individual one
     needs one (`agreement.individual_needs_partner`). `valid_to` may not precede `valid_from`
     (`agreement.validity_order`); `deferral_days` is range-checked (`agreement.deferral_range`).
-    The number is assigned.
-    """
+    The number is assigned."""
     agreement = service.create_agreement(session, **body.model_dump())
     session.commit()
     return agreement
@@ -85,8 +83,7 @@ def update_agreement(session: SessionDep, agreement_id: IdPath, body: AgreementU
     """Change an agreement's terms (PATCH).
 
     The rules of create apply to the result. Send the `version` you read: an older one is 409
-    `stale_version`.
-    """
+    `stale_version`."""
     agreement = get_or_404(session, Agreement, agreement_id)
     service.update_agreement(session, agreement, body.changes(), expected_version=body.version)
     session.commit()
@@ -100,8 +97,7 @@ def delete_agreement(
     """Delete an agreement (a soft delete).
 
     Documents that name it keep it; new documents can no longer choose it. The optional body's
-    `version` must be current (409 `stale_version`).
-    """
+    `version` must be current (409 `stale_version`)."""
     agreement = get_or_404(session, Agreement, agreement_id)
     service.delete_agreement(session, agreement, expected_version=body.version if body else None)
     session.commit()

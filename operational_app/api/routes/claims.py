@@ -84,8 +84,7 @@ def list_claims(
 
     `q` matches the number or description. Filters: `status` (registered, in_work, resolved),
     `result`, `source`, `partner_id`, `claim_reason_id`, `responsible_id`, `customer_order_id`;
-    `sort` names a column (`-` for descending).
-    """
+    `sort` names a column (`-` for descending)."""
     page = service.list_claims(
         session,
         q=q,
@@ -117,8 +116,7 @@ def create_claim(session: SessionDep, body: ClaimCreate) -> Any:
     (`claim.order_of_other_partner`, `claim.shipment_of_other_partner`,
     `claim.shipment_not_of_order`, `claim.shipment_required`); `claimed_amount` is range-checked
     (`claim.amount_range`); `source` must be known (`claim.source_unknown`). The number is
-    assigned.
-    """
+    assigned."""
     claim = service.create_claim(session, **body.model_dump())
     session.commit()
     return _detail(session, claim)
@@ -129,8 +127,7 @@ def update_claim(session: SessionDep, claim_id: IdPath, body: ClaimUpdate) -> An
     """Change a claim (PATCH) while it is not resolved (`claim.resolved_read_only`).
 
     The document rules of create apply. Send the `version` you read: an older one is 409
-    `stale_version`.
-    """
+    `stale_version`."""
     claim = get_or_404(session, Claim, claim_id)
     service.update_claim(session, claim, body.changes(), expected_version=body.version)
     session.commit()
@@ -141,8 +138,7 @@ def update_claim(session: SessionDep, claim_id: IdPath, body: ClaimUpdate) -> An
 def delete_claim(session: SessionDep, claim_id: IdPath, version: VersionQuery = None) -> Any:
     """Delete a claim (a soft delete); only while registered (`claim.delete_requires_registered`).
 
-    `?version=` refuses the delete when the claim changed (409 `stale_version`).
-    """
+    `?version=` refuses the delete when the claim changed (409 `stale_version`)."""
     claim = get_or_404(session, Claim, claim_id)
     service.delete_claim(session, claim, expected_version=version)
     session.commit()
@@ -153,8 +149,7 @@ def delete_claim(session: SessionDep, claim_id: IdPath, version: VersionQuery = 
 def take_claim(session: SessionDep, claim_id: IdPath, body: Action | None = None) -> Any:
     """Take a claim into work: registered → in_work (`claim.take_requires_registered`).
 
-    The first operator action on a claim sets its first response time.
-    """
+    The first operator action on a claim sets its first response time."""
     claim = get_or_404(session, Claim, claim_id)
     service.take_into_work(session, claim, expected_version=body.version if body else None)
     session.commit()
@@ -170,8 +165,7 @@ def resolve_claim(
     `result` is satisfied or not_satisfied (`claim.result_required`, `claim.result_unknown`). Open
     work-plan tasks block it (`claim.open_tasks`) unless `force`, which only a manager or
     administrator may use (403 `claim.force_requires_manager`). Only in_work
-    (`claim.resolve_requires_in_work`).
-    """
+    (`claim.resolve_requires_in_work`)."""
     claim = get_or_404(session, Claim, claim_id)
     service.resolve_claim(
         session,
@@ -193,8 +187,7 @@ def reopen_claim(
     """Reopen a resolved claim: resolved → in_work; administrators only.
 
     403 `claim.reopen_requires_administrator` for others; only a resolved claim
-    (`claim.reopen_requires_resolved`).
-    """
+    (`claim.reopen_requires_resolved`)."""
     claim = get_or_404(session, Claim, claim_id)
     service.reopen_claim(
         session, claim, actor_role=user.role, expected_version=body.version if body else None
@@ -220,8 +213,7 @@ def update_task(
 ) -> Any:
     """Change a claim's task (PATCH); not on a resolved claim (`claim.resolved_read_only`).
 
-    Send the `version` you read: an older one is 409 `stale_version`.
-    """
+    Send the `version` you read: an older one is 409 `stale_version`."""
     task = _task(session, claim_id, task_id)
     service.update_task(session, task, body.changes(), expected_version=body.version)
     session.commit()

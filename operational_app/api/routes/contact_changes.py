@@ -68,8 +68,7 @@ def list_contact_changes(
 def review_contact_changes(session: SessionDep, user: CurrentUser, body: ReviewRequest) -> Any:
     """Mark changes reviewed: the listed `change_ids`, or every unreviewed change of `partner_id`.
 
-    One of the two is required (`contact_changes.nothing_chosen`). Returns the ids marked now.
-    """
+    One of the two is required (`contact_changes.nothing_chosen`). Returns the ids marked now."""
     if body.partner_id is not None:
         get_or_404(session, Partner, body.partner_id)
     rows = contact_data.mark_reviewed(

@@ -38,8 +38,7 @@ def list_contacts(
     """List contact persons (Контактные лица партнёров), filtered, sorted and paged.
 
     `q` matches the full name, phone or e-mail; filter by `partner_id` or `contact_role_id`; `sort`
-    names a column (`-` for descending).
-    """
+    names a column (`-` for descending)."""
     page = service.list_contacts(
         session,
         q=q,
@@ -63,8 +62,7 @@ def create_contact(session: SessionDep, body: ContactCreate) -> Any:
     """Add a contact person (Контактное лицо) to a partner.
 
     An e-mail must look like one (`contact.email_format`); `contact_role_id` must be a live role
-    (`reference.unknown`).
-    """
+    (`reference.unknown`)."""
     contact = service.create_contact(session, **body.model_dump())
     session.commit()
     return contact
@@ -75,8 +73,7 @@ def update_contact(session: SessionDep, contact_id: IdPath, body: ContactUpdate)
     """Change a contact person (PATCH).
 
     The partner cannot change (`contact.partner_fixed`). Send the `version` you read: an older one
-    is 409 `stale_version`.
-    """
+    is 409 `stale_version`."""
     contact = get_or_404(session, ContactPerson, contact_id)
     service.update_contact(session, contact, body.changes(), expected_version=body.version)
     session.commit()
@@ -87,8 +84,7 @@ def update_contact(session: SessionDep, contact_id: IdPath, body: ContactUpdate)
 def delete_contact(session: SessionDep, contact_id: IdPath, version: VersionQuery = None) -> Any:
     """Delete a contact person (a soft delete); past interactions keep pointing at them.
 
-    `?version=` refuses the delete when the record changed (409 `stale_version`).
-    """
+    `?version=` refuses the delete when the record changed (409 `stale_version`)."""
     contact = get_or_404(session, ContactPerson, contact_id)
     service.delete_contact(session, contact, expected_version=version)
     session.commit()
@@ -110,8 +106,7 @@ def list_partner_roles(session: SessionDep, partner_id: IdPath) -> Any:
 def add_partner_role(session: SessionDep, partner_id: IdPath, body: PartnerRoleAdd) -> Any:
     """Assign a role (from the partner roles classifier) to a partner.
 
-    A role already assigned is `partner_role.already_assigned`.
-    """
+    A role already assigned is `partner_role.already_assigned`."""
     partner = get_or_404(session, Partner, partner_id)
     link = service.add_partner_role(session, partner, body.partner_role_id)
     session.commit()
@@ -124,8 +119,7 @@ def remove_partner_role(
 ) -> Any:
     """Remove a role from a partner; a link of another partner is 404.
 
-    `?version=` refuses it when the link changed (409 `stale_version`).
-    """
+    `?version=` refuses it when the link changed (409 `stale_version`)."""
     link = get_or_404(session, PartnerRoleLink, link_id)
     if link.partner_id != partner_id:
         raise NotFound("partner_role_links.not_found", f"Partner role link {link_id} not found.")

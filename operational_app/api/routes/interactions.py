@@ -59,8 +59,7 @@ def list_interactions(
     `direction`, `partner_id`, `contact_person_id`, `responsible_id`, `interaction_topic_id`,
     `subject_type` and the subject's id (`deal_id`, `claim_id`, `marketing_event_id`),
     `is_reviewed`, and planned time between `planned_from` and `planned_to`. `sort` names a column
-    (`-` for descending).
-    """
+    (`-` for descending)."""
     page = service.list_interactions(
         session,
         q=q,
@@ -100,8 +99,7 @@ def create_interaction(session: SessionDep, body: InteractionCreate) -> Any:
     contact and the subject (deal, claim or marketing event) must belong to the partner
     (`interaction.contact_of_other_partner`, `interaction.subject_of_other_partner`);
     `subject_type` and `subject_id` come together (`interaction.subject_required`,
-    `interaction.subject_type_required`).
-    """
+    `interaction.subject_type_required`)."""
     interaction = service.create_interaction(session, **body.model_dump())
     session.commit()
     return InteractionPublic.of(interaction)
@@ -112,8 +110,7 @@ def update_interaction(session: SessionDep, interaction_id: IdPath, body: Intera
     """Change an interaction (PATCH).
 
     The link rules of create apply. Send the `version` you read: an older one is 409
-    `stale_version`.
-    """
+    `stale_version`."""
     interaction = get_or_404(session, Interaction, interaction_id)
     service.update_interaction(session, interaction, body.changes(), expected_version=body.version)
     session.commit()
@@ -127,8 +124,7 @@ def complete_interaction(
     """Mark a planned interaction done: planned → done, at `done_at`.
 
     Only a planned one (`interaction.not_planned`; a cancelled one is final:
-    `interaction.cancelled_is_final`).
-    """
+    `interaction.cancelled_is_final`)."""
     interaction = get_or_404(session, Interaction, interaction_id)
     done_at: dt.datetime | None = body.done_at
     service.complete_interaction(session, interaction, done_at, expected_version=body.version)
@@ -142,8 +138,7 @@ def cancel_interaction(
 ) -> Any:
     """Cancel a planned interaction: planned → cancelled (final).
 
-    Only a planned one (`interaction.not_planned`, `interaction.cancelled_is_final`).
-    """
+    Only a planned one (`interaction.not_planned`, `interaction.cancelled_is_final`)."""
     interaction = get_or_404(session, Interaction, interaction_id)
     service.cancel_interaction(
         session, interaction, expected_version=body.version if body else None
@@ -158,8 +153,7 @@ def review_interaction(
 ) -> Any:
     """Mark an interaction reviewed by a manager (Обработано), or unmark it.
 
-    Only once it has an outcome: a planned one is `interaction.review_requires_outcome`.
-    """
+    Only once it has an outcome: a planned one is `interaction.review_requires_outcome`."""
     interaction = get_or_404(session, Interaction, interaction_id)
     body = body or InteractionReview()
     service.mark_reviewed(session, interaction, body.reviewed, expected_version=body.version)
@@ -173,8 +167,7 @@ def delete_interaction(
 ) -> Any:
     """Delete an interaction (a soft delete).
 
-    `?version=` refuses the delete when the record changed (409 `stale_version`).
-    """
+    `?version=` refuses the delete when the record changed (409 `stale_version`)."""
     interaction = get_or_404(session, Interaction, interaction_id)
     service.delete_interaction(session, interaction, expected_version=version)
     session.commit()

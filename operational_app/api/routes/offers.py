@@ -65,8 +65,7 @@ def list_offers(
 
     `q` matches the number or comment; filter by `status` (draft, sent, accepted, rejected,
     expired), `partner_id`, `deal_id`, `agreement_id`. `sort` is one of number, status,
-    valid_until, total_amount, created_at (`-` for descending); the default is newest first.
-    """
+    valid_until, total_amount, created_at (`-` for descending); the default is newest first."""
     page = sales_queries.list_offers(
         session,
         q=q,
@@ -87,8 +86,7 @@ def list_offers(
 def expire_overdue(session: SessionDep) -> ExpiredOffers:
     """Expire every draft or sent offer whose `valid_until` has passed; returns them.
 
-    The nightly sweep, callable by hand; offers still valid are untouched.
-    """
+    The nightly sweep, callable by hand; offers still valid are untouched."""
     expired = service.expire_overdue(session)
     session.commit()
     return ExpiredOffers(expired=[offer.id for offer in expired])
@@ -106,8 +104,7 @@ def create_offer(session: SessionDep, body: OfferCreate) -> OfferDetail:
 
     Line prices default to the agreement's price (base price less its discount); the agreement must
     serve the partner and be valid today (`agreement.other_partner`, `agreement.not_valid_on`); a
-    deal must be the partner's (`offer.deal_of_other_partner`). Totals are computed.
-    """
+    deal must be the partner's (`offer.deal_of_other_partner`). Totals are computed."""
     values = body.model_dump(exclude={"lines"})
     lines = [line.model_dump(exclude_none=True) for line in body.lines]
     offer = service.create_offer(session, **values, lines=lines)
@@ -120,8 +117,7 @@ def update_offer(session: SessionDep, offer_id: IdPath, body: OfferUpdate) -> Of
     """Change a draft offer's header (PATCH).
 
     Only a draft (409 `offer.status_forbids`). Send the `version` you read: an older one is 409
-    `stale_version`.
-    """
+    `stale_version`."""
     offer = get_or_404(session, CommercialOffer, offer_id)
     service.update_offer(session, offer, body.changes(), expected_version=body.version)
     session.commit()
@@ -143,8 +139,7 @@ def add_offer_line(session: SessionDep, offer_id: IdPath, body: OfferLineInput) 
     """Add a line to a draft offer; the totals are recomputed.
 
     The price defaults to the agreement's price; a negative resulting price is
-    `offer_line.negative_price`. Only a draft (409 `offer.status_forbids`).
-    """
+    `offer_line.negative_price`. Only a draft (409 `offer.status_forbids`)."""
     offer = get_or_404(session, CommercialOffer, offer_id)
     service.add_line(session, offer, body.model_dump(exclude_none=True))
     session.commit()
@@ -158,8 +153,7 @@ def update_offer_line(
     """Change a line of a draft offer (PATCH); the totals are recomputed.
 
     Only a draft (409 `offer.status_forbids`); a line of another offer is 404
-    (`offer_line.not_found`). `version` is the offer's: an older one is 409 `stale_version`.
-    """
+    (`offer_line.not_found`). `version` is the offer's: an older one is 409 `stale_version`."""
     offer = get_or_404(session, CommercialOffer, offer_id)
     line = service.get_line(session, offer, line_id)
     service.update_line(session, offer, line, body.changes(), expected_version=body.version)
@@ -173,8 +167,7 @@ def delete_offer_line(
 ) -> OfferDetail:
     """Remove a line from a draft offer; the totals are recomputed.
 
-    Only a draft (409 `offer.status_forbids`). The optional body's `version` is the offer's.
-    """
+    Only a draft (409 `offer.status_forbids`). The optional body's `version` is the offer's."""
     offer = get_or_404(session, CommercialOffer, offer_id)
     line = service.get_line(session, offer, line_id)
     service.delete_line(session, offer, line, expected_version=body.version if body else None)
@@ -188,8 +181,7 @@ def send_offer(session: SessionDep, offer_id: IdPath, body: Action | None = None
 
     It needs at least one line (`offer.no_lines`) and must not be past `valid_until`
     (`offer.overdue`). Once sent the offer is frozen; the customer may accept or reject it on the
-    portal until it expires.
-    """
+    portal until it expires."""
     offer = get_or_404(session, CommercialOffer, offer_id)
     service.send_offer(session, offer, expected_version=body.version if body else None)
     session.commit()
@@ -225,8 +217,7 @@ def reject_offer(
     """Record that the customer declined a sent offer: sent → rejected.
 
     The optional reason is kept in the offer's comment. Only a sent offer (409
-    `offer.status_forbids`).
-    """
+    `offer.status_forbids`)."""
     offer = get_or_404(session, CommercialOffer, offer_id)
     service.reject_offer(
         session, offer, expected_version=body.version if body else None, decided_by_id=user.id
@@ -240,8 +231,7 @@ def expire_offer(session: SessionDep, offer_id: IdPath, body: Action | None = No
     """Expire one draft or sent offer whose `valid_until` has passed: → expired.
 
     An offer still valid is refused (`offer.not_overdue`); other statuses are 409
-    `offer.status_forbids`.
-    """
+    `offer.status_forbids`."""
     offer = get_or_404(session, CommercialOffer, offer_id)
     service.expire_offer(session, offer, expected_version=body.version if body else None)
     session.commit()

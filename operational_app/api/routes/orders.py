@@ -126,8 +126,7 @@ def list_orders(
     `q` matches the number or comment; filter by `status` (draft, on_approval, approved, to_ship,
     shipped, closed, cancelled), `partner_id`, `deal_id`, `agreement_id`, `requires_approval`.
     `sort` is one of number, status, ordered_at, total_amount, planned_shipment_date, created_at
-    (`-` for descending). Each row carries its shipped and paid sums and the debt.
-    """
+    (`-` for descending). Each row carries its shipped and paid sums and the debt."""
     page = sales_queries.list_orders(
         session,
         q=q,
@@ -159,8 +158,7 @@ def create_order(session: SessionDep, body: OrderCreate) -> OrderDetail:
     Prices default to the agreement's price; the agreement must serve the partner and be valid on
     the order date (`agreement.other_partner`, `agreement.not_valid_on`); the counterparty and deal
     must be the partner's (`order.counterparty_of_other_partner`, `order.deal_of_other_partner`). A
-    line discount above the agreement's limit sets `requires_approval`.
-    """
+    line discount above the agreement's limit sets `requires_approval`."""
     values = body.model_dump(exclude={"lines"})
     lines = [line.model_dump(exclude_none=True) for line in body.lines]
     order = service.create_order(session, **values, lines=lines)
@@ -174,8 +172,7 @@ def update_order(session: SessionDep, order_id: IdPath, body: OrderUpdate) -> Or
 
     Agreement, order date, organisation and counterparty change only in a draft
     (`order.terms_locked`); other fields while the order is open (draft to to_ship, else 409
-    `order.status_forbids`). Send the `version` you read: an older one is 409 `stale_version`.
-    """
+    `order.status_forbids`). Send the `version` you read: an older one is 409 `stale_version`."""
     order = get_or_404(session, CustomerOrder, order_id)
     service.update_order(session, order, body.changes(), expected_version=body.version)
     session.commit()
@@ -186,8 +183,7 @@ def update_order(session: SessionDep, order_id: IdPath, body: OrderUpdate) -> Or
 def delete_order(session: SessionDep, order_id: IdPath, body: DeleteBody | None = None) -> None:
     """Delete a draft order (a soft delete); its reserve is released.
 
-    Any other status is 409 `order.status_forbids`; cancel it instead.
-    """
+    Any other status is 409 `order.status_forbids`; cancel it instead."""
     order = get_or_404(session, CustomerOrder, order_id)
     service.delete_order(session, order, expected_version=_version(body))
     session.commit()
@@ -202,8 +198,7 @@ def delete_order(session: SessionDep, order_id: IdPath, body: DeleteBody | None 
 def add_order_line(session: SessionDep, order_id: IdPath, body: OrderLineInput) -> OrderDetail:
     """Add a line to a draft order; totals and `requires_approval` are recomputed.
 
-    Only a draft (409 `order.status_forbids`).
-    """
+    Only a draft (409 `order.status_forbids`)."""
     order = get_or_404(session, CustomerOrder, order_id)
     service.add_line(session, order, body.model_dump(exclude_none=True))
     session.commit()
@@ -221,8 +216,7 @@ def update_order_line(
     """Change a line of a draft order (PATCH); totals are recomputed.
 
     Lowering the quantity releases reserve above it. Only a draft (409 `order.status_forbids`); a
-    line of another order is 404 (`order_line.not_found`). `version` is the order's.
-    """
+    line of another order is 404 (`order_line.not_found`). `version` is the order's."""
     order = get_or_404(session, CustomerOrder, order_id)
     line = service.get_line(session, order, line_id)
     service.update_line(
@@ -242,8 +236,7 @@ def delete_order_line(
 ) -> OrderDetail:
     """Remove a line from a draft order; its reserve is released, totals recomputed.
 
-    Only a draft (409 `order.status_forbids`). The optional body's `version` is the order's.
-    """
+    Only a draft (409 `order.status_forbids`). The optional body's `version` is the order's."""
     order = get_or_404(session, CustomerOrder, order_id)
     line = service.get_line(session, order, line_id)
     service.delete_line(session, order, line, expected_version=_version(body), user_id=user.id)
@@ -291,8 +284,7 @@ def return_to_draft(
     """Send an order back for changes: on_approval or approved → draft.
 
     Refused once payments are recorded against it (`order.has_payments`); other statuses are 409
-    `order.status_forbids`.
-    """
+    `order.status_forbids`."""
     order = get_or_404(session, CustomerOrder, order_id)
     service.return_to_draft(session, order, expected_version=_version(body))
     session.commit()
@@ -305,8 +297,7 @@ def release_to_shipping(
 ) -> OrderDetail:
     """Release an approved order to the warehouse: approved → to_ship (К отгрузке).
 
-    Every line must name the warehouse it ships from (`order_line.warehouse_required`).
-    """
+    Every line must name the warehouse it ships from (`order_line.warehouse_required`)."""
     order = get_or_404(session, CustomerOrder, order_id)
     service.release_to_shipping(session, order, expected_version=_version(body))
     session.commit()
@@ -320,8 +311,7 @@ def cancel_order(
     """Cancel an open order: → cancelled; its reserve is released.
 
     Refused after any shipment (`order.cancel_after_shipment`) or while payments are recorded
-    (`order.has_payments`).
-    """
+    (`order.has_payments`)."""
     order = get_or_404(session, CustomerOrder, order_id)
     service.cancel_order(session, order, expected_version=_version(body), user_id=user.id)
     session.commit()
@@ -332,8 +322,7 @@ def cancel_order(
 def close_order(session: SessionDep, order_id: IdPath, body: Action | None = None) -> OrderDetail:
     """Close a shipped order once it is paid in full: shipped → closed.
 
-    A remaining debt is `order.not_paid` (409).
-    """
+    A remaining debt is `order.not_paid` (409)."""
     order = get_or_404(session, CustomerOrder, order_id)
     service.close_order(session, order, expected_version=_version(body))
     session.commit()
@@ -368,8 +357,7 @@ def reserve_line(
 
     `quantity` adds that much; without it, everything the line still needs. Never more than the
     line needs (`reserve.above_line`) or the warehouse has free (`reserve.above_free_stock`); the
-    line needs a warehouse (`order_line.warehouse_required`); the order must be open.
-    """
+    line needs a warehouse (`order_line.warehouse_required`); the order must be open."""
     order = get_or_404(session, CustomerOrder, order_id)
     line = service.get_line(session, order, line_id)
     service.reserve_line(
@@ -395,8 +383,7 @@ def release_line(
     """Release reserve of one line back to free stock.
 
     `quantity` releases that much, without it all of the line's reserve; never more than is
-    reserved (`reserve.release_above_reserved`).
-    """
+    reserved (`reserve.release_above_reserved`)."""
     order = get_or_404(session, CustomerOrder, order_id)
     line = service.get_line(session, order, line_id)
     service.release_reserve(
@@ -454,8 +441,7 @@ def replace_schedule(session: SessionDep, order_id: IdPath, body: ScheduleReplac
     Items are prepayment or credit stages (`payment_schedule.kind_unknown`) with positive amounts
     (`money.positive`) that add up to the order total (`payment_schedule.sum_mismatch`). Only an
     approved, to_ship or shipped order. On approval the schedule is generated from the agreement:
-    its prepayment share due on the order date, the rest after its deferral.
-    """
+    its prepayment share due on the order date, the rest after its deferral."""
     order = get_or_404(session, CustomerOrder, order_id)
     service.replace_payment_schedule(
         session, order, [item.model_dump() for item in body.items], expected_version=body.version
@@ -499,8 +485,7 @@ def create_payment(session: SessionDep, order_id: IdPath, body: PaymentCreate) -
     """Record a payment (Поступление оплаты) against the order.
 
     Positive (`money.positive`) and never more than the order still expects
-    (`payment.above_order`); the order must be on_approval, approved, to_ship or shipped.
-    """
+    (`payment.above_order`); the order must be on_approval, approved, to_ship or shipped."""
     order = get_or_404(session, CustomerOrder, order_id)
     service.record_payment(
         session, order, body.amount, paid_at=body.paid_at, expected_version=body.version
@@ -513,8 +498,7 @@ def create_payment(session: SessionDep, order_id: IdPath, body: PaymentCreate) -
 def partner_debt(session: SessionDep, partner_id: IdPath) -> PartnerDebt:
     """The partner's settlement position (Расчёты с клиентом) over its live, not cancelled orders.
 
-    Order total, shipped, paid, and the debt (shipped minus paid; negative is an advance).
-    """
+    Order total, shipped, paid, and the debt (shipped minus paid; negative is an advance)."""
     partner = get_or_404(session, Partner, partner_id)
     totals = service.partner_debt(session, partner.id)
     return PartnerDebt(

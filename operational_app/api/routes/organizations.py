@@ -85,8 +85,7 @@ class OrganizationPublic(Public):
 def list_organizations(session: SessionDep) -> list[Organization]:
     """List our organisations (Организации) by name, with their GIS identities.
 
-    Administrators only, like every /organizations operation.
-    """
+    Administrators only, like every /organizations operation."""
     return service.list_organizations(session)
 
 
@@ -106,8 +105,7 @@ def create_organization(session: SessionDep, body: OrganizationCreate) -> Organi
     (`organization.duplicate_inn`). The GIS identities are how files from ЕГАИС (FSRAR IDs), ВетИС
     (GUIDs) and ГИС МТ are matched to the organisation: each belongs to one organisation
     (`organization.identity_taken`) and must be well formed (`organization.fsrar_id`,
-    `organization.guid`, `organization.list_too_long`).
-    """
+    `organization.guid`, `organization.list_too_long`)."""
     organization = service.create_organization(session, body.model_dump())
     session.commit()
     return organization

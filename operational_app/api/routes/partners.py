@@ -60,8 +60,7 @@ def list_partners(
 
     `q` matches the name or a counterparty's legal name or ИНН; `kind`, `business_region_id`
     and `manager_id` narrow the list. `total` counts every match; `limit`/`offset` page
-    through it.
-    """
+    through it."""
     page = queries.list_partners(
         session,
         q=q,
@@ -81,8 +80,7 @@ def get_partner(session: SessionDep, partner_id: IdPath) -> PartnerDetail:
     """Read a partner with its counterparties.
 
     `counterparties` are the partner's live legal entities (Контрагенты) in the order they were
-    entered: the first is the main one. 404 when the partner does not exist.
-    """
+    entered: the first is the main one. 404 when the partner does not exist."""
     return _detail(session, get_or_404(session, Partner, partner_id))
 
 
@@ -93,8 +91,7 @@ def create_partner(session: SessionDep, body: PartnerCreate) -> PartnerDetail:
     With `counterparty` the partner and its legal entity are created together, all or nothing: an
     ИНН/КПП error (`inn.*`, `kpp.*`, `counterparty.duplicate`) leaves no partner behind. An unknown
     `kind` is `partner.kind_unknown`; a `manager_id` or `business_region_id` pointing nowhere is
-    `reference.unknown` (422).
-    """
+    `reference.unknown` (422)."""
     fields = body.model_dump(exclude={"counterparty"})
     if body.counterparty is not None:
         partner, _ = service.create_partner_with_counterparty(
@@ -111,8 +108,7 @@ def update_partner(session: SessionDep, partner_id: IdPath, body: PartnerUpdate)
     """Change a partner's fields (PATCH: omitted fields stay).
 
     Send the `version` you read: an older one is 409 `stale_version`. `name` and `kind` cannot be
-    set to null.
-    """
+    set to null."""
     partner = get_or_404(session, Partner, partner_id)
     service.update_partner(session, partner, body.changes(), expected_version=body.version)
     session.commit()
@@ -131,8 +127,7 @@ def list_counterparties(
     """List counterparties (Контрагенты): the partners' legal entities.
 
     `q` matches the legal name, or the start of the ИНН; filter by `partner_id` or
-    `legal_form`. Deleted ones are not listed.
-    """
+    `legal_form`. Deleted ones are not listed."""
     page = queries.list_counterparties(
         session, q=q, partner_id=partner_id, legal_form=legal_form, limit=limit, offset=offset
     )
@@ -156,8 +151,7 @@ def create_counterparty(session: SessionDep, body: CounterpartyCreate) -> Counte
     ИНН and КПП are checked against the legal form (`inn.digits`, `inn.length`, `inn.checksum`,
     `kpp.required`, `kpp.format`, `kpp.forbidden`), and one (ИНН, КПП) is one counterparty:
     `counterparty.duplicate`, or `counterparty.duplicate_deleted` when it matches a deleted one
-    (422).
-    """
+    (422)."""
     counterparty = service.create_counterparty(session, **body.model_dump())
     session.commit()
     return counterparty
@@ -170,8 +164,7 @@ def update_counterparty(
     """Change a counterparty's fields (PATCH).
 
     The same ИНН/КПП and duplicate rules as on create apply to the result. Send the `version` you
-    read: an older one is 409 `stale_version`.
-    """
+    read: an older one is 409 `stale_version`."""
     counterparty = get_or_404(session, Counterparty, counterparty_id)
     service.update_counterparty(
         session, counterparty, body.changes(), expected_version=body.version

@@ -36,8 +36,7 @@ def list_products(
 
     `q` matches the name or article (SKU); `gis_system` keeps products traced in ЕГАИС, ВетИС or
     ГИС МТ. `sort` is one of sku, name, base_price, cost_price, created_at; a leading `-` sorts
-    descending; the default is by name.
-    """
+    descending; the default is by name."""
     page = sales_queries.list_products(
         session, q=q, gis_system=gis_system, sort=sort, limit=limit, offset=offset
     )
@@ -57,8 +56,7 @@ def create_product(session: SessionDep, body: ProductCreate) -> Product:
     """Create a product (Номенклатура).
 
     The article (SKU) is unique (`product.sku_taken`); `gis_system` must be egais, vetis or gismt
-    when given (`product.gis_unknown`); prices are range-checked (`money.range`).
-    """
+    when given (`product.gis_unknown`); prices are range-checked (`money.range`)."""
     product = service.create_product(session, **body.model_dump())
     session.commit()
     return product
@@ -69,8 +67,7 @@ def update_product(session: SessionDep, product_id: IdPath, body: ProductUpdate)
     """Change a product's fields (PATCH).
 
     The SKU and price rules of create apply. Send the `version` you read: an older one is 409
-    `stale_version`.
-    """
+    `stale_version`."""
     product = get_or_404(session, Product, product_id)
     service.update_product(session, product, body.changes(), expected_version=body.version)
     session.commit()
@@ -82,8 +79,7 @@ def delete_product(session: SessionDep, product_id: IdPath, body: DeleteBody | N
     """Delete a product (пометка удаления: a soft delete).
 
     Refused while an open customer order holds it or a warehouse has it in stock
-    (`product.in_use`). The optional body's `version` must be current (409 `stale_version`).
-    """
+    (`product.in_use`). The optional body's `version` must be current (409 `stale_version`)."""
     product = get_or_404(session, Product, product_id)
     service.delete_product(session, product, expected_version=body.version if body else None)
     session.commit()
@@ -112,8 +108,7 @@ def list_stock(
     """List stock levels (Остатки товаров): on hand, reserved and free per product and warehouse.
 
     Filter by `product_id` and/or `warehouse_id`. Free is on hand minus what open customer orders
-    have reserved there.
-    """
+    have reserved there."""
     page = sales_queries.list_stock(
         session, product_id=product_id, warehouse_id=warehouse_id, limit=limit, offset=offset
     )

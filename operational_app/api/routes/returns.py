@@ -186,8 +186,7 @@ def list_return_requests(
 
     `q` matches the number or comment. Filters: `status` (registered, approved, rejected, received,
     cancelled), `source` (operator, portal), `partner_id`, `customer_order_id`, `return_reason_id`;
-    `sort` names a column (`-` for descending).
-    """
+    `sort` names a column (`-` for descending)."""
     page = service.list_return_requests(
         session,
         q=q,
@@ -219,8 +218,7 @@ def create_return_request(session: SessionDep, user: CurrentUser, body: ReturnRe
     `return.line_unknown`); per shipment line the live requests never exceed the shipped quantity
     (`return.above_returnable`); at least one line (`return.no_lines`); a reason is required
     (`return.reason_required`); the order must be the partner's (`return.order_of_other_partner`).
-    The price is the shipment's price per unit.
-    """
+    The price is the shipment's price per unit."""
     created = service.create_return_request(
         session,
         partner_id=body.partner_id,
@@ -242,8 +240,7 @@ def approve_return_request(
     """Approve a registered return request: registered → approved.
 
     Operators only (`return.operators_decide`); another status is 409 `return.approve_not_allowed`.
-    The first decision sets `first_response_at`.
-    """
+    The first decision sets `first_response_at`."""
     found = get_or_404(session, ReturnRequest, request_id)
     body = body or ReturnDecision()
     service.approve(
@@ -265,8 +262,7 @@ def reject_return_request(
     """Reject a registered return request: registered → rejected, with a comment.
 
     The comment saying why is required (`return.reject_comment_required`); another status is 409
-    `return.reject_not_allowed`. The quantities become returnable again.
-    """
+    `return.reject_not_allowed`. The quantities become returnable again."""
     found = get_or_404(session, ReturnRequest, request_id)
     service.reject(
         session,
@@ -287,8 +283,7 @@ def receive_return_request(
     """Record that the goods came back: approved → received (Возврат товаров от клиента).
 
     Only a received return reduces the partner's debt. Another status is 409
-    `return.receive_not_allowed`.
-    """
+    `return.receive_not_allowed`."""
     found = get_or_404(session, ReturnRequest, request_id)
     body = body or ReturnReceive()
     service.receive(
@@ -308,8 +303,7 @@ def cancel_return_request(
 ) -> Any:
     """Withdraw a registered request for the customer: registered → cancelled.
 
-    Another status is 409 `return.cancel_not_allowed`.
-    """
+    Another status is 409 `return.cancel_not_allowed`."""
     found = get_or_404(session, ReturnRequest, request_id)
     service.cancel(session, found, expected_version=body.version if body else None)
     session.commit()
@@ -331,8 +325,7 @@ def upload_return_files(
     """Attach files to a return request: up to 5 per upload, 10 MB each.
 
     Only JPEG, PNG, PDF, TXT, XLSX and DOCX, recognised by content (`attachment.type_not_allowed`,
-    `attachment.too_large`, `attachment.too_many`, `attachment.empty`); one refusal keeps none.
-    """
+    `attachment.too_large`, `attachment.too_many`, `attachment.empty`); one refusal keeps none."""
     found = get_or_404(session, ReturnRequest, request_id)
     return _attach(request, session, user.id, "return_request", found.id, files)
 
@@ -370,8 +363,7 @@ def upload_claim_files(
     """Attach files to a claim: up to 5 per upload, 10 MB each.
 
     Only JPEG, PNG, PDF, TXT, XLSX and DOCX, recognised by content (`attachment.type_not_allowed`,
-    `attachment.too_large`, `attachment.too_many`, `attachment.empty`); one refusal keeps none.
-    """
+    `attachment.too_large`, `attachment.too_many`, `attachment.empty`); one refusal keeps none."""
     claim = get_or_404(session, Claim, claim_id)
     return _attach(request, session, user.id, "claim", claim.id, files)
 

@@ -32,8 +32,7 @@ def list_warehouses(
     """List warehouses (Склады), filtered, sorted and paged.
 
     `q` matches the name; filter by `business_region_id`. `sort` is name or created_at (a leading
-    `-` sorts descending).
-    """
+    `-` sorts descending)."""
     page = sales_queries.list_warehouses(
         session,
         q=q,
@@ -66,8 +65,7 @@ def update_warehouse(session: SessionDep, warehouse_id: IdPath, body: WarehouseU
     """Change a warehouse's fields (PATCH).
 
     The name stays unique (`warehouse.name_taken`). Send the `version` you read: an older one is
-    409 `stale_version`.
-    """
+    409 `stale_version`."""
     warehouse = get_or_404(session, Warehouse, warehouse_id)
     service.update_warehouse(session, warehouse, body.changes(), expected_version=body.version)
     session.commit()
@@ -80,8 +78,7 @@ def delete_warehouse(
 ) -> None:
     """Delete a warehouse (a soft delete); refused while it holds stock (`warehouse.has_stock`).
 
-    The optional body's `version` must be current (409 `stale_version`).
-    """
+    The optional body's `version` must be current (409 `stale_version`)."""
     warehouse = get_or_404(session, Warehouse, warehouse_id)
     service.delete_warehouse(session, warehouse, expected_version=body.version if body else None)
     session.commit()

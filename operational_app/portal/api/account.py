@@ -37,8 +37,7 @@ class PortalMe(Documented):
 def me(session: SessionDep, customer: CurrentCustomer) -> Any:
     """Who is signed in: the portal user, their partner and the contact person they are.
 
-    Every /api/portal operation acts for this partner only.
-    """
+    Every /api/portal operation acts for this partner only."""
     scope = customer.scope
     partner = scope.get(session, Partner, scope.partner_id)
     contact = None

@@ -303,8 +303,7 @@ def get_claims(
 def get_claim(session: SessionDep, customer: CurrentCustomer, claim_id: IdPath) -> Any:
     """Read one of the customer's claims with its status history and files.
 
-    Another partner's claim is 404, as a missing one.
-    """
+    Another partner's claim is 404, as a missing one."""
     return detail(session, customer.scope, customer.scope.get(session, Claim, claim_id))
 
 
@@ -316,8 +315,7 @@ def create_claim(
 
     The reason must be one of the list, the order and shipment the customer's own
     (`portal.reference_unknown`, whatever the reason the id is refused); the claim rules of the
-    operators' API apply (`claim.*`). Files are added with /claims/{id}/attachments.
-    """
+    operators' API apply (`claim.*`). Files are added with /claims/{id}/attachments."""
     claim = register_claim(session, customer, body, [], data_dir(request))
     return detail(session, customer.scope, claim)
 
@@ -337,8 +335,7 @@ def upload_claim_files(
     """Attach files to one of the customer's claims: up to 5 per upload, 10 MB each.
 
     Not once it is resolved (`portal.claim_resolved`). Only JPEG, PNG, PDF, TXT, XLSX and DOCX,
-    recognised by content (`attachment.*`); one refusal keeps none.
-    """
+    recognised by content (`attachment.*`); one refusal keeps none."""
     claim = customer.scope.get(session, Claim, claim_id)
     return add_files(session, customer, claim, uploads_of(files), data_dir(request))
 

@@ -156,8 +156,7 @@ def contact_data_of(session: Session, customer: Customer) -> dict[str, Any]:
 def get_contact_data(session: SessionDep, customer: CurrentCustomer) -> Any:
     """The customer's contact data: contact persons, delivery addresses and legal entities.
 
-    Legal entities (Контрагенты) are read-only here: changes go through the manager.
-    """
+    Legal entities (Контрагенты) are read-only here: changes go through the manager."""
     data = contact_data_of(session, customer)
     data["contact_persons"] = [_person(c, customer) for c in data["contact_persons"]]
     return data
@@ -190,8 +189,7 @@ def update_contact_person(
     """Change one of the customer's contact persons (PATCH); each changed field is recorded.
 
     Send the `version` you read: an older one is 409 `stale_version`. Another partner's person is
-    404.
-    """
+    404."""
     contact = customer.scope.get(session, ContactPerson, contact_id)
     contact_data.update_contact_person(
         session,
@@ -211,8 +209,7 @@ def delete_contact_person(
     """Delete one of the customer's contact persons (a soft delete), recorded in the history.
 
     Not the person you are signed in as (`contact_data.self_delete`), nor one with a portal account
-    of their own (`contact_data.has_portal_account`). `?version=` must be current.
-    """
+    of their own (`contact_data.has_portal_account`). `?version=` must be current."""
     contact = customer.scope.get(session, ContactPerson, contact_id)
     contact_data.delete_contact_person(
         session,
@@ -235,8 +232,7 @@ def create_delivery_address(
 ) -> Any:
     """Add a delivery address (Адрес доставки) to the customer's partner; recorded.
 
-    `is_default` makes it the default, clearing the flag on the others.
-    """
+    `is_default` makes it the default, clearing the flag on the others."""
     address = contact_data.create_delivery_address(
         session,
         partner_id=customer.scope.partner_id,
@@ -253,8 +249,7 @@ def update_delivery_address(
 ) -> Any:
     """Change one of the customer's delivery addresses (PATCH); each changed field is recorded.
 
-    Send the `version` you read: an older one is 409 `stale_version`.
-    """
+    Send the `version` you read: an older one is 409 `stale_version`."""
     address = customer.scope.get(session, DeliveryAddress, address_id)
     contact_data.update_delivery_address(
         session,
@@ -273,8 +268,7 @@ def delete_delivery_address(
 ) -> Any:
     """Delete one of the customer's delivery addresses (a soft delete), recorded in the history.
 
-    `?version=` refuses it when the address changed (409 `stale_version`).
-    """
+    `?version=` refuses it when the address changed (409 `stale_version`)."""
     address = customer.scope.get(session, DeliveryAddress, address_id)
     contact_data.delete_delivery_address(
         session, address, expected_version=version, changed_by_id=customer.user.id

@@ -64,8 +64,7 @@ def get_debt(
     Balance = shipped − received returns − paid over orders that are not deleted or cancelled;
     positive is the customer's debt, negative an advance. Overdue debt is split by age buckets of
     days past due. Prepayments due are what is expected before goods leave (approved or to_ship
-    orders), not yet a debt. `as_of` defaults to today.
-    """
+    orders), not yet a debt. `as_of` defaults to today."""
     summary = settlements.debt_summary(
         session,
         customer.scope,

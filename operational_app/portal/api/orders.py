@@ -153,8 +153,7 @@ def list_orders(
 
     Filter by `status`; `limit` (at most 100) and `offset` page. `position` is shipped, returned,
     paid and the balance (shipped − returned − paid; positive is debt) per order. Only the
-    signed-in customer's orders.
-    """
+    signed-in customer's orders."""
     rows, total = settlements.list_orders(
         session,
         customer.scope,
@@ -246,8 +245,7 @@ def get_order(
 
     `as_of` (default today, CRM_AS_OF in demos) is the day the payment schedule's overdue figures
     are computed for; payments cover schedule items first in, first out. Another partner's order is
-    404, as a missing one.
-    """
+    404, as a missing one."""
     detail = settlements.order_detail(
         session,
         customer.scope,

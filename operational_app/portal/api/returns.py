@@ -337,8 +337,7 @@ def get_returns(
 def get_return(session: SessionDep, customer: CurrentCustomer, request_id: IdPath) -> Any:
     """Read one of the customer's return requests with lines, decision and files.
 
-    Another partner's request is 404, as a missing one.
-    """
+    Another partner's request is 404, as a missing one."""
     return detail(session, customer.scope, customer.scope.get(session, ReturnRequest, request_id))
 
 
@@ -352,8 +351,7 @@ def create_return(
     The order (to_ship, shipped or closed) and reason must be the customer's and from the list
     (`portal.reference_unknown`); each line names a shipment line of that order with at most what
     is still returnable (`return.above_returnable`; see /return-lines). Operators then approve or
-    reject it; goods received back reduce the debt.
-    """
+    reject it; goods received back reduce the debt."""
     created = register_return(session, customer, body, [], data_dir(request))
     return detail(session, customer.scope, created)
 
@@ -368,8 +366,7 @@ def cancel_return(
     """Withdraw one of the customer's return requests while it is registered: → cancelled.
 
     Another status is 409 `return.cancel_not_allowed`; the optional `version` must be current (409
-    `stale_version`).
-    """
+    `stale_version`)."""
     found = cancel(session, customer, request_id, body.version if body else None)
     return detail(session, customer.scope, found)
 
@@ -389,8 +386,7 @@ def upload_return_files(
     """Attach files to one of the customer's return requests: up to 5 per upload, 10 MB each.
 
     Not once it is rejected, cancelled or received (`portal.return_closed`). Only JPEG, PNG, PDF,
-    TXT, XLSX and DOCX, recognised by content (`attachment.*`); one refusal keeps none.
-    """
+    TXT, XLSX and DOCX, recognised by content (`attachment.*`); one refusal keeps none."""
     found = customer.scope.get(session, ReturnRequest, request_id)
     return add_files(session, customer, found, uploads_of(files), data_dir(request))
 

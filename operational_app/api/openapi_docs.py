@@ -4,10 +4,13 @@ Operations are described by their route function's docstring (first line: the su
 the rules worth knowing: the 1C document, the error rule codes, `version`, scoping).
 
 A field's description is, first match wins:
-1. its own `Field(description=...)`, or the description its shared type carries (`Version`);
-2. the schema's `field_docs` ClassVar (inherited and merged along the class hierarchy), for a
-   name that means something else in that schema (`amount` of a payment, `name` of a stage);
-3. `FIELD_DOCS` below, by field name: the 1C term (Russian) and what the value is.
+1. its own `Field(description=...)` (or one carried by its Annotated type);
+2. `FIELD_DOCS["<Schema>.<field>"]`, looked up along the schema's classes (DealDetail finds
+   DealPublic's), for a name that means something else there (`status` of a deal, `kind` of
+   an agreement, `items` of a payment schedule);
+3. `FIELD_DOCS["<field>"]`: the 1C term (Russian) and what the value is.
+The shared input types (Id, Amount, …) carry no description: one type serves many meanings
+(`Id` is partner_id and manager_id), and the response schemas use plain types.
 
 `describe_fields` runs as the `json_schema_extra` of `Documented`, the base of every API schema
 (`Input`, `Public`, `Paged` and the portal's own models), so /openapi.json and
@@ -85,7 +88,7 @@ FIELD_DOCS: dict[str, str] = {
     # Partners, counterparties, organisations
     "partner_id": "Партнёр: the customer or supplier (id from /api/v1/partners).",
     "partner_name": "Партнёр: the partner's name.",
-    "kind": "Вид: the record's kind; allowed values are listed in the input schema.",
+    "kind": "Вид: which kind of record this is (the values are listed where they are fixed).",
     "business_region_id": (
         "Бизнес-регион: the sales region (id from the business regions classifier)."
     ),
@@ -217,7 +220,9 @@ FIELD_DOCS: dict[str, str] = {
     "lines": "Товары: the document's lines.",
     "line_number": "Номер строки: the line's position in the document (1 first).",
     "quantity": "Количество: in the product's unit.",
-    "price": "Цена: per unit, roubles, after the agreement's discount.",
+    "price": (
+        "Цена: per unit, roubles; defaults to the agreement's price (base price less its discount)."
+    ),
     "amount": "Сумма: roubles.",
     "total_amount": "Сумма документа: the sum of the lines, roubles.",
     "reserved_quantity": "Зарезервировано: the quantity reserved for the line.",
@@ -234,7 +239,7 @@ FIELD_DOCS: dict[str, str] = {
     "due_date": "Срок: the date by which it is due.",
     "paid_amount": "Оплачено: the sum paid, roubles.",
     "shipped_amount": "Отгружено: the sum shipped, roubles.",
-    "debt": "Долг: shipped minus paid, roubles (negative: advance).",
+    "debt": "Долг: shipped minus received returns minus paid, roubles (negative: an advance).",
     "payments": "Оплаты: the payments received.",
     "paid_at": "Дата оплаты: when the money was received (UTC).",
     "shipments": "Реализации товаров: the shipments.",
@@ -340,19 +345,96 @@ FIELD_DOCS: dict[str, str] = {
     "detail": "Описание ошибки: what went wrong.",
     "rule": "Правило: the rule code the error is about.",
     "force": "Принудительно: resolve despite open tasks.",
+    # Names that mean something else in one schema ("<Schema>.<field>", found along its classes)
+    "DealPublic.status": "Статус сделки: in_progress, won (final) or lost (may be reopened).",
+    "OfferPublic.status": "Статус: draft → sent → accepted | rejected | expired.",
+    "PortalOffer.status": "Статус: sent, accepted, rejected or expired.",
+    "OrderPublic.status": (
+        "Статус заказа: draft → on_approval → approved → to_ship (К отгрузке) → shipped → closed;"
+        " or cancelled."
+    ),
+    "ClaimPublic.status": "Статус претензии: registered → in_work → resolved.",
+    "PortalClaim.status": "Статус претензии: registered → in_work → resolved.",
+    "HistoryStep.status": "Статус: registered, in_work or resolved.",
+    "HistoryStep.at": "Когда: when the claim reached the status (UTC).",
+    "ClaimTaskPublic.status": "Статус задачи: open or done.",
+    "InteractionPublic.status": "Статус: planned → done | cancelled (final).",
+    "ReturnRequestPublic.status": (
+        "Статус заявки: registered → approved → received; registered → rejected | cancelled."
+    ),
+    "PortalReturn.status": (
+        "Статус заявки: registered → approved → received; registered → rejected | cancelled."
+    ),
+    "PortalInvitePublic.status": "Статус приглашения: sent, used, revoked or expired.",
+    "RegistryPartyPublic.status": (
+        "Статус в реестре: active, liquidating, liquidated, bankrupt or reorganising."
+    ),
+    "ScheduleItemOut.status": "Статус этапа оплаты: due, partly_paid, paid or overdue.",
+    "PartnerPublic.kind": "Вид партнёра: customer, supplier or other.",
+    "AgreementPublic.kind": "Вид соглашения: typical (any customer) or individual (one partner's).",
+    "InteractionPublic.kind": "Вид взаимодействия: meeting, call, sms or email.",
+    "EntryOut.kind": "Вид документа: shipment, payment or return.",
+    "ClaimPublic.source": "Источник: claims_list, partner_card, discrepancy_act or portal.",
+    "ReturnRequestPublic.source": "Источник: operator or portal.",
+    "PortalReturn.source": "Источник: operator or portal.",
+    "LookupPublic.source": "Источник: the registry that answered (CRM_REGISTRY_SOURCE).",
+    "UserPublic.role": "Роль: operator, manager or administrator.",
+    "PortalClaim.reason": "Причина претензии: the reason's name.",
+    "PortalReturn.reason": "Причина возврата: the reason's name.",
+    "OfferRejection.reason": "Причина отказа: the customer's words; kept in the offer's comment.",
+    "ScheduleReplace.items": (
+        "Этапы оплаты: the whole new schedule; the amounts add up to the order total."
+    ),
+    "ReturnableLinePublic.shipped": "Отгружено: quantity shipped on the line.",
+    "ReturnableLinePublic.returned": "Возвращено: quantity in live return requests.",
+    "ReturnableLinePublic.price": "Цена: per unit as shipped, roubles; a return is valued at it.",
+    "PaymentPublic.amount": "Сумма оплаты: roubles received.",
+    "PaymentCreate.amount": (
+        "Сумма оплаты: roubles received; positive, at most what the order still expects."
+    ),
+    "OverdueBucket.amount": "Сумма: overdue debt in the bucket, roubles.",
+    "PrepaymentDueOut.amount": "Сумма: prepayment still to pay, roubles.",
+    "StatementOut.title": "Заголовок: the statement's title as printed.",
+    "StatementOut.organization": "Организация: our side of the statement.",
+    "StatementOut.counterparty": "Контрагент: the customer's side of the statement.",
+    "StockSet.quantity_on_hand": "Остаток: the counted quantity to set (an inventory count).",
 }
 
-
-def _class_overrides(model: type) -> dict[str, str]:
-    merged: dict[str, str] = {}
-    for klass in reversed(model.__mro__):
-        merged.update(klass.__dict__.get("field_docs", {}))
-    return merged
+# One meaning shared by several schemas: one text.
+FIELD_DOCS.update(
+    dict.fromkeys(
+        ("OrderSummary.status", "OrderDebtOut.status", "OrderDetailOut.status"),
+        "Статус заказа: on_approval, approved, to_ship, shipped, closed or cancelled "
+        "(drafts are not shown in the portal).",
+    )
+)
+FIELD_DOCS.update(
+    dict.fromkeys(
+        ("PaymentScheduleItemPublic.kind", "ScheduleItemInput.kind", "ScheduleItemOut.kind"),
+        "Вид оплаты: prepayment (before shipment) or credit (after it, on deferral).",
+    )
+)
+FIELD_DOCS.update(
+    dict.fromkeys(
+        ("OfferLinePublic.amount", "OrderLinePublic.amount", "LineOut.amount"),
+        "Сумма: quantity × price less the line discount, roubles.",
+    )
+)
+FIELD_DOCS.update(
+    dict.fromkeys(
+        ("PortalReturnLine.price", "ReturnLinePublic.price"),
+        "Цена: per unit as shipped, roubles; the return is valued at it.",
+    )
+)
 
 
 def field_description(model: type, name: str) -> str | None:
     """The description `name` gets in `model` when the field carries none of its own."""
-    return _class_overrides(model).get(name, FIELD_DOCS.get(name))
+    for klass in model.__mro__:
+        text = FIELD_DOCS.get(f"{klass.__name__}.{name}")
+        if text:
+            return text
+    return FIELD_DOCS.get(name)
 
 
 def describe_fields(schema: dict[str, Any], model: type) -> None:

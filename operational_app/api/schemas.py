@@ -84,10 +84,8 @@ ItemT = TypeVar("ItemT")
 
 
 class Documented(BaseModel):
-    """Base of every API schema: fields without a description get one from `field_docs`."""
+    """Base of every API schema: a field without a description gets one from FIELD_DOCS."""
 
-    # Per-schema descriptions for names that mean something else here than in FIELD_DOCS.
-    field_docs: ClassVar[dict[str, str]] = {}
     model_config = ConfigDict(json_schema_extra=describe_fields)
 
 

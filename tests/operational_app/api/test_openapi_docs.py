@@ -3,13 +3,13 @@
 A failure names what lacks a description. To fix it: a route gets a docstring (first line the
 summary, then the rules worth knowing); a field name gets one line in
 `operational_app/api/openapi_docs.py` FIELD_DOCS, or, where the name means something else in one
-schema, an entry in that schema's `field_docs` ClassVar or its own `Field(description=...)`.
+schema, a "<Schema>.<field>" entry there or the field's own `Field(description=...)`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from pydantic import Field
@@ -65,11 +65,6 @@ def test_the_catalogue_describes_a_field_by_its_name(openapi: dict[str, Any]) ->
 
 
 class _Sample(Public):
-    field_docs: ClassVar[dict[str, str]] = {
-        "name": "Per-schema meaning",
-        "number": "Per-schema, but the field says otherwise",
-    }
-
     id: int
     name: str
     number: str = Field(description="The field's own words")
@@ -77,20 +72,38 @@ class _Sample(Public):
     version: int
 
 
-class _SampleChild(_Sample):
-    field_docs: ClassVar[dict[str, str]] = {"version": "Child's own version text"}
+class _SampleDetail(_Sample):
+    pass
 
 
-def test_an_explicit_description_wins_over_the_schema_and_the_catalogue() -> None:
+def test_an_explicit_description_wins_over_the_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(FIELD_DOCS, "_Sample.number", "Per-schema, but the field says otherwise")
     properties = _Sample.model_json_schema()["properties"]
     assert properties["number"]["description"] == "The field's own words"
     assert properties["comment"]["description"] == "Explicit comment text"
-    assert properties["name"]["description"] == "Per-schema meaning"
     assert properties["id"]["description"] == FIELD_DOCS["id"]
 
 
-def test_schema_overrides_are_inherited_and_merged() -> None:
-    properties = _SampleChild.model_json_schema()["properties"]
-    assert properties["version"]["description"] == "Child's own version text"
-    assert properties["name"]["description"] == "Per-schema meaning"
-    assert properties["number"]["description"] == "The field's own words"
+def test_a_schema_entry_wins_over_the_name_and_is_inherited(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(FIELD_DOCS, "_Sample.name", "Per-schema meaning")
+    monkeypatch.setitem(FIELD_DOCS, "_SampleDetail.version", "The detail's own version text")
+    sample = _Sample.model_json_schema()["properties"]
+    detail = _SampleDetail.model_json_schema()["properties"]
+    assert sample["name"]["description"] == detail["name"]["description"] == "Per-schema meaning"
+    assert sample["version"]["description"] == FIELD_DOCS["version"]
+    assert detail["version"]["description"] == "The detail's own version text"
+
+
+def test_a_schema_entry_reaches_the_rendered_openapi(openapi: dict[str, Any]) -> None:
+    schemas = openapi["components"]["schemas"]
+    deal_status = FIELD_DOCS["DealPublic.status"]
+    assert schemas["DealPublic"]["properties"]["status"]["description"] == deal_status
+    assert schemas["DealDetail"]["properties"]["status"]["description"] == deal_status
+    assert schemas["ClaimPublic"]["properties"]["status"]["description"] != deal_status
+
+
+def test_framework_schemas_are_described(openapi: dict[str, Any]) -> None:
+    error = openapi["components"]["schemas"]["ValidationError"]["properties"]
+    assert error["loc"]["description"]

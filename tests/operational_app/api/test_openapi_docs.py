@@ -107,3 +107,19 @@ def test_a_schema_entry_reaches_the_rendered_openapi(openapi: dict[str, Any]) ->
 def test_framework_schemas_are_described(openapi: dict[str, Any]) -> None:
     error = openapi["components"]["schemas"]["ValidationError"]["properties"]
     assert error["loc"]["description"]
+
+
+def test_every_catalogue_entry_names_a_field_of_the_api(openapi: dict[str, Any]) -> None:
+    # A typo in a key would otherwise describe nothing, silently.
+    fields: set[tuple[str, str]] = set()
+    for schema_name, schema in openapi["components"]["schemas"].items():
+        # FastAPI qualifies clashing names (module__path__Name) and splits -Input/-Output.
+        name = schema_name.rsplit("__", 1)[-1].removesuffix("-Input").removesuffix("-Output")
+        fields.update((name, field) for field in schema.get("properties", {}))
+    field_names = {field for _, field in fields}
+    stale = [
+        key
+        for key in FIELD_DOCS
+        if (tuple(key.split(".")) not in fields if "." in key else key not in field_names)
+    ]
+    assert not stale, f"catalogue entries that describe no field: {stale}"

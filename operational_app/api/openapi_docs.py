@@ -58,12 +58,10 @@ FIELD_DOCS: dict[str, str] = {
         "Пометка удаления: when the entry was marked for deletion (UTC); null while in use. "
         "Marked entries stay for history and cannot be chosen in new documents."
     ),
-    "number": (
-        "Номер: the document's number, unique within its kind (assigned on create when omitted)."
-    ),
+    "number": "Номер: the document's number, unique per document type; assigned when not given.",
     "name": "Наименование: the name shown in lists and pickers.",
     "code": "Код: a short code (for example the region's code in reports); optional.",
-    "comment": "Комментарий: free text for people; no rule reads it.",
+    "comment": "Комментарий: free text.",
     "description": "Описание: free-text description.",
     "title": "Заголовок: a short title.",
     "sequence": "Порядок: the position in the ordered list (1 first).",
@@ -214,7 +212,8 @@ FIELD_DOCS: dict[str, str] = {
     "ordered_at": "Дата заказа: the order's date (UTC).",
     "planned_shipment_date": "Желаемая дата отгрузки: when the customer wants the goods.",
     "requires_approval": (
-        "Требует согласования: a discount or term beyond the agreement needs approval."
+        "Требует согласования: a line discount is above the agreement's maximum manual discount; "
+        "a manager must approve the order."
     ),
     "approved_at": "Дата согласования: when the order was approved (UTC); null until then.",
     "lines": "Товары: the document's lines.",
@@ -397,6 +396,10 @@ FIELD_DOCS: dict[str, str] = {
     "StatementOut.title": "Заголовок: the statement's title as printed.",
     "StatementOut.organization": "Организация: our side of the statement.",
     "StatementOut.counterparty": "Контрагент: the customer's side of the statement.",
+    "OrderPublic.shipped_amount": "Отгружено: the sum shipped less received returns, roubles.",
+    "PartnerDebt.shipped_amount": (
+        "Отгружено: the sum shipped over the partner's orders, before returns, roubles."
+    ),
     "StockSet.quantity_on_hand": "Остаток: the counted quantity to set (an inventory count).",
 }
 

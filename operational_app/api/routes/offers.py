@@ -86,7 +86,7 @@ def list_offers(
 def expire_overdue(session: SessionDep) -> ExpiredOffers:
     """Expire every draft or sent offer whose `valid_until` has passed; returns them.
 
-    The nightly sweep, callable by hand; offers still valid are untouched."""
+    Offers still valid are untouched; /offers/{id}/expire does the same for one offer."""
     expired = service.expire_overdue(session)
     session.commit()
     return ExpiredOffers(expired=[offer.id for offer in expired])

@@ -78,7 +78,7 @@ def update_product(session: SessionDep, product_id: IdPath, body: ProductUpdate)
 def delete_product(session: SessionDep, product_id: IdPath, body: DeleteBody | None = None) -> None:
     """Delete a product (пометка удаления: a soft delete).
 
-    Refused while an open customer order holds it or a warehouse has it in stock
+    Refused while an open customer order (draft to to_ship) has it on a line
     (`product.in_use`). The optional body's `version` must be current (409 `stale_version`)."""
     product = get_or_404(session, Product, product_id)
     service.delete_product(session, product, expected_version=body.version if body else None)

@@ -348,7 +348,7 @@ def create_return(
     """Ask to return shipped goods of one of the customer's orders: status registered, source
     portal.
 
-    The order (to_ship, shipped or closed) and reason must be the customer's and from the list
+    The order and reason must be the customer's own and from the list
     (`portal.reference_unknown`); each line names a shipment line of that order with at most what
     is still returnable (`return.above_returnable`; see /return-lines). Operators then approve or
     reject it; goods received back reduce the debt."""

@@ -466,8 +466,37 @@ FRAMEWORK_FIELD_DOCS: dict[str, dict[str, str]] = {
 }
 
 
+# Query parameters: a filter named like a field is described as "only rows whose <field> is
+# this" plus the field's text; these names mean something of their own.
+PARAM_DOCS: dict[str, str] = {
+    "q": "Поиск: text to search for (the operation says which columns it matches).",
+    "sort": "Сортировка: a column name; a leading `-` sorts descending.",
+    "include_deleted": "Показывать помеченные на удаление: include entries marked deleted.",
+    "version": FIELD_DOCS["version"] + " Optional here: without it the check is skipped.",
+    "available_to_partner": (
+        "Доступные партнёру: only agreements a document for this partner may use (its "
+        "individual ones and every typical one)."
+    ),
+    "valid_on": "Действует на дату: only agreements in force that day.",
+    "planned_from": "Запланировано с: only interactions planned at or after this time.",
+    "planned_to": "Запланировано по: only interactions planned at or before this time.",
+    "limit": "Rows per page.",
+    "offset": "Rows to skip before the page.",
+}
+
+
+def parameter_description(name: str) -> str | None:
+    """The description a query parameter gets when its route gives none."""
+    if name in PARAM_DOCS:
+        return PARAM_DOCS[name]
+    if name in FIELD_DOCS:
+        return f"Отбор: only rows whose `{name}` is this. {FIELD_DOCS[name]}"
+    return None
+
+
 def install(app: FastAPI) -> None:
-    """Give `app` the overview and describe the framework's own schemas in /openapi.json."""
+    """Give `app` the overview, describe the framework's own schemas and the query parameters
+    left without a description (PARAM_DOCS, else FIELD_DOCS by name) in /openapi.json."""
     app.description = API_DESCRIPTION
     build = app.openapi
 
@@ -480,6 +509,12 @@ def install(app: FastAPI) -> None:
                     prop = properties.get("properties", {}).get(field)
                     if prop is not None and not prop.get("description"):
                         prop["description"] = text
+            for path_item in schema.get("paths", {}).values():
+                for operation in path_item.values():
+                    for parameter in operation.get("parameters", []):
+                        text = parameter_description(parameter["name"])
+                        if not parameter.get("description") and text:
+                            parameter["description"] = text
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

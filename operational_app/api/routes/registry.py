@@ -58,9 +58,21 @@ class RegistryErrorPublic(Documented):
 def lookup_counterparty(
     session: SessionDep,
     settings: SettingsDep,
-    inn: Annotated[str, Query(min_length=1, max_length=12, pattern=r"^[0-9]+$")],
+    inn: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=12,
+            pattern=r"^[0-9]+$",
+            description="ИНН to look up: 10 digits (legal entity) or 12 (ИП).",
+        ),
+    ],
     legal_form: Annotated[
-        str | None, Query(pattern=r"^(legal_entity|individual_entrepreneur|person)$")
+        str | None,
+        Query(
+            pattern=r"^(legal_entity|individual_entrepreneur|person)$",
+            description="The legal form when known; it narrows the answer.",
+        ),
     ] = None,
 ) -> LookupPublic | JSONResponse:
     """Find a legal entity by ИНН in the registry (ЕГРЮЛ/ЕГРИП) to prefill a counterparty.

@@ -1,9 +1,11 @@
-"""/docs is the integrators' documentation: every operation and every schema field is described.
+"""/docs is the integrators' documentation: every operation, field and parameter is described.
 
 A failure names what lacks a description. To fix it: a route gets a docstring (first line the
 summary, then the rules worth knowing); a field name gets one line in
 `operational_app/api/openapi_docs.py` FIELD_DOCS, or, where the name means something else in one
-schema, a "<Schema>.<field>" entry there or the field's own `Field(description=...)`.
+schema, a "<Schema>.<field>" entry there or the field's own `Field(description=...)`; a query
+parameter is described by PARAM_DOCS, else by the FIELD_DOCS entry of its name, unless its
+`Query(description=...)` says otherwise.
 """
 
 from __future__ import annotations
@@ -123,3 +125,15 @@ def test_every_catalogue_entry_names_a_field_of_the_api(openapi: dict[str, Any])
         if (tuple(key.split(".")) not in fields if "." in key else key not in field_names)
     ]
     assert not stale, f"catalogue entries that describe no field: {stale}"
+
+
+def test_every_parameter_has_a_description(openapi: dict[str, Any]) -> None:
+    missing = [
+        f"{method.upper()} {path} {parameter['name']}"
+        for path, item in openapi["paths"].items()
+        for method, operation in item.items()
+        if method in HTTP_METHODS
+        for parameter in operation.get("parameters", [])
+        if not parameter.get("description", "").strip()
+    ]
+    assert not missing, f"{len(missing)} parameters without a description: {missing}"

@@ -14,8 +14,18 @@ The shared input types (Id, Amount, …) carry no description: one type serves m
 
 `describe_fields` runs as the `json_schema_extra` of `Documented`, the base of every API schema
 (`Input`, `Public`, `Paged` and the portal's own models), so /openapi.json and
-`Model.model_json_schema()` carry the same text. A new field name is one line here;
-tests/operational_app/api/test_openapi_docs.py names every field and operation still lacking one.
+`Model.model_json_schema()` carry the same text. `install` (called by the app factory) adds
+the overview, FastAPI's own 422 schemas and the query parameters (PARAM_DOCS, else the
+FIELD_DOCS entry of the parameter's name).
+
+To document something new:
+- a route: a docstring (summary line, then the rules worth knowing); generated routes pass
+  `description=` to the decorator;
+- a field whose name is new: one line in FIELD_DOCS; a known name meaning something else in
+  one schema: a "<Schema>.<field>" entry; a schema of a new module: subclass `Input`,
+  `Public` or `Documented`, not BaseModel;
+- a query parameter of its own kind: PARAM_DOCS, or `Query(description=...)` at the route.
+tests/operational_app/api/test_openapi_docs.py names whatever still lacks a description.
 """
 
 from __future__ import annotations
@@ -29,7 +39,8 @@ The operational CRM behind the warehouse, modelled on 1С:Комплексная
 
 **Two APIs.** `/api/v1` is for operators (roles operator < manager < administrator; an
 operation that needs more says so and answers 403). `/api/portal` is the customer portal: a
-contact person of a partner sees only that partner's documents; anything else is a 404.
+contact person of a partner sees only that partner's documents: another partner's record is a
+404, like a missing one (given as a reference in a body: 422 `portal.reference_unknown`).
 
 **Sign-in.** `Authorization: Bearer <token>` (`crm token create LOGIN`) or the session cookie
 of a signed-in browser, which must then send its CSRF token in `X-CSRF-Token` on writes.
@@ -37,11 +48,12 @@ of a signed-in browser, which must then send its CSRF token in `X-CSRF-Token` on
 **Errors.** A refused business rule answers `{"detail": ..., "rule": ..., "field": ...}`:
 `rule` is a stable code (`deal.loss_reason_required`), `field` names the input at fault when
 there is one. 404: not found (or not yours, on the portal); 409: a status transition that is
-not allowed, or a stale `version`; 422: invalid input (FastAPI's shape for schema errors).
+not allowed, or a stale `version`; 422: invalid input, refused by a rule (the shape above) or
+by the schema (FastAPI's `detail` list).
 
 **Optimistic locking.** Every editable record has `version`. Send the one you read with each
-change; if someone changed the record meanwhile, the answer is 409 `stale_version` and
-nothing is saved.
+change (required on PATCH, optional on actions and deletes); if someone changed the record
+meanwhile, the answer is 409 `stale_version` and nothing is saved.
 """
 
 FIELD_DOCS: dict[str, str] = {

@@ -32,6 +32,7 @@ from crm.settings import Settings, get_settings
 from operational_app import auth
 from operational_app.api.deps import HOT_WRITERS_POSTGRES, current_user
 from operational_app.api.main import api_router
+from operational_app.api.openapi_docs import install as install_openapi_docs
 from operational_app.db.migrate import upgrade_to_head
 from operational_app.db.session import create_oltp_engine
 from operational_app.domain.errors import DomainError
@@ -326,5 +327,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in PAGE_ROUTERS:
         app.include_router(router, dependencies=[Depends(current_user)])
     include_portal(app)
+    install_openapi_docs(app)
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
     return app

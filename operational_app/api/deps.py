@@ -37,10 +37,10 @@ def get_settings_dep(request: Request) -> Settings:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-IdPath = Annotated[int, Path(gt=0, le=MAX_ID)]
+IdPath = Annotated[int, Path(gt=0, le=MAX_ID, description="The record's id.")]
 IdFilter = Annotated[int | None, Query(gt=0, le=MAX_ID)]
-Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0, le=2**31 - 1)]
+Limit = Annotated[int, Query(ge=1, le=500, description="Rows per page (1–500).")]
+Offset = Annotated[int, Query(ge=0, le=2**31 - 1, description="Rows to skip before the page.")]
 SearchText = Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$")]
 
 HOT_WRITERS_POSTGRES = 2

@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from operational_app.api.openapi_docs import describe_fields
 from operational_app.db.models import DEAL_STATUSES, LEGAL_FORMS, PARTNER_KINDS, naive_utc
 
 # Ids are BIGINT in PostgreSQL; anything larger would overflow in the driver.
@@ -82,7 +83,13 @@ assert set(DealStatus.__args__) == set(DEAL_STATUSES)
 ItemT = TypeVar("ItemT")
 
 
-class Input(BaseModel):
+class Documented(BaseModel):
+    """Base of every API schema: a field without a description gets one from FIELD_DOCS."""
+
+    model_config = ConfigDict(json_schema_extra=describe_fields)
+
+
+class Input(Documented):
     # Unknown keys are a client bug worth reporting, not something to drop silently.
     model_config = ConfigDict(extra="forbid")
 
@@ -103,12 +110,12 @@ class PatchInput(Input):
         return self.model_dump(exclude_unset=True, exclude={"version"})
 
 
-class Paged(BaseModel, Generic[ItemT]):
+class Paged(Documented, Generic[ItemT]):
     items: list[ItemT]
     total: int
 
 
-class Public(BaseModel):
+class Public(Documented):
     model_config = ConfigDict(from_attributes=True)
 
 

@@ -6,10 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from operational_app import auth
 from operational_app.api.deps import CurrentUser
+from operational_app.api.schemas import Documented
 from operational_app.domain.errors import ValidationFailed
 from operational_app.web import auth_pages
 
@@ -18,7 +19,7 @@ router = APIRouter(prefix="/account", tags=["account"])
 PasswordText = Annotated[str, Field(min_length=1, max_length=auth.MAX_PASSWORD_LENGTH)]
 
 
-class PasswordChange(BaseModel):
+class PasswordChange(Documented):
     model_config = ConfigDict(extra="forbid")
 
     current_password: PasswordText

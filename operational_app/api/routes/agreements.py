@@ -35,6 +35,14 @@ def list_agreements(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Paged[AgreementPublic]:
+    """List customer agreements (Соглашения с клиентами), filtered, sorted and paged.
+
+    `q` matches the name or number. `kind` is typical (for every customer) or individual (one
+    partner's). `partner_id` keeps one partner's individual agreements; `available_to_partner`
+    keeps what a document for that partner may use: its individual agreements and every typical
+    one. `valid_on` keeps agreements in force that day. `sort` is one of number, name, valid_from,
+    valid_to, discount_percent, created_at (`-` for descending); the default is newest valid_from
+    first."""
     page = sales_queries.list_agreements(
         session,
         q=q,
@@ -53,11 +61,18 @@ def list_agreements(
 
 @router.get("/agreements/{agreement_id}", response_model=AgreementPublic)
 def get_agreement(session: SessionDep, agreement_id: IdPath) -> Agreement:
+    """Read one agreement (Соглашение с клиентом); 404 when missing or deleted."""
     return get_or_404(session, Agreement, agreement_id)
 
 
 @router.post("/agreements", response_model=AgreementPublic, status_code=status.HTTP_201_CREATED)
 def create_agreement(session: SessionDep, body: AgreementCreate) -> Agreement:
+    """Create a customer agreement (Соглашение с клиентом): the prices and terms documents use.
+
+    A typical agreement has no partner (`agreement.typical_has_no_partner`); an individual one
+    needs one (`agreement.individual_needs_partner`). `valid_to` may not precede `valid_from`
+    (`agreement.validity_order`); `deferral_days` is range-checked (`agreement.deferral_range`).
+    The number is assigned."""
     agreement = service.create_agreement(session, **body.model_dump())
     session.commit()
     return agreement
@@ -65,6 +80,10 @@ def create_agreement(session: SessionDep, body: AgreementCreate) -> Agreement:
 
 @router.patch("/agreements/{agreement_id}", response_model=AgreementPublic)
 def update_agreement(session: SessionDep, agreement_id: IdPath, body: AgreementUpdate) -> Agreement:
+    """Change an agreement's terms (PATCH).
+
+    The rules of create apply to the result. Send the `version` you read: an older one is 409
+    `stale_version`."""
     agreement = get_or_404(session, Agreement, agreement_id)
     service.update_agreement(session, agreement, body.changes(), expected_version=body.version)
     session.commit()
@@ -75,6 +94,10 @@ def update_agreement(session: SessionDep, agreement_id: IdPath, body: AgreementU
 def delete_agreement(
     session: SessionDep, agreement_id: IdPath, body: DeleteBody | None = None
 ) -> None:
+    """Delete an agreement (a soft delete).
+
+    Documents that name it keep it; new documents can no longer choose it. The optional body's
+    `version` must be current (409 `stale_version`)."""
     agreement = get_or_404(session, Agreement, agreement_id)
     service.delete_agreement(session, agreement, expected_version=body.version if body else None)
     session.commit()

@@ -20,6 +20,7 @@ router = APIRouter(tags=["classifiers"])
 
 @router.get("/deal-kinds", response_model=list[DealKindPublic])
 def list_deal_kinds(session: SessionDep) -> list[DealKindPublic]:
+    """List deal kinds (Виды сделок) with their live sales stages in order."""
     stages = queries.stages_by_kind(session)
     return [
         DealKindPublic(
@@ -34,14 +35,17 @@ def list_deal_kinds(session: SessionDep) -> list[DealKindPublic]:
 
 @router.get("/loss-reasons", response_model=list[LossReasonPublic])
 def list_loss_reasons(session: SessionDep) -> list[LossReason]:
+    """List live loss reasons (Причины проигрыша сделок), for /deals/{id}/lose."""
     return queries.loss_reasons(session)
 
 
 @router.get("/business-regions", response_model=list[BusinessRegionPublic])
 def list_business_regions(session: SessionDep) -> list[BusinessRegion]:
+    """List live business regions (Бизнес-регионы)."""
     return queries.business_regions(session)
 
 
 @router.get("/users", response_model=list[UserPublic])
 def list_users(session: SessionDep) -> list[User]:
+    """List users (Пользователи): the ids that manager_id and responsible_id take."""
     return queries.users(session)

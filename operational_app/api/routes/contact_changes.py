@@ -66,6 +66,9 @@ def list_contact_changes(
 
 @router.post("/contact-changes/review", response_model=Reviewed)
 def review_contact_changes(session: SessionDep, user: CurrentUser, body: ReviewRequest) -> Any:
+    """Mark changes reviewed: the listed `change_ids`, or every unreviewed change of `partner_id`.
+
+    One of the two is required (`contact_changes.nothing_chosen`). Returns the ids marked now."""
     if body.partner_id is not None:
         get_or_404(session, Partner, body.partner_id)
     rows = contact_data.mark_reviewed(
@@ -80,6 +83,7 @@ def review_contact_changes(session: SessionDep, user: CurrentUser, body: ReviewR
 
 @router.post("/contact-changes/{change_id}/review", response_model=ContactChangePublic)
 def review_contact_change(session: SessionDep, user: CurrentUser, change_id: IdPath) -> Any:
+    """Mark one contact data change reviewed (Просмотрено)."""
     change = get_or_404(session, ContactDataChange, change_id)
     contact_data.mark_reviewed(session, reviewed_by_id=user.id, change_ids=[change.id])
     session.commit()

@@ -35,6 +35,10 @@ def list_contacts(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Any:
+    """List contact persons (Контактные лица партнёров), filtered, sorted and paged.
+
+    `q` matches the full name, phone or e-mail; filter by `partner_id` or `contact_role_id`; `sort`
+    names a column (`-` for descending)."""
     page = service.list_contacts(
         session,
         q=q,
@@ -49,11 +53,16 @@ def list_contacts(
 
 @router.get("/contacts/{contact_id}", response_model=ContactPublic)
 def get_contact(session: SessionDep, contact_id: IdPath) -> Any:
+    """Read one contact person; 404 when missing or deleted."""
     return get_or_404(session, ContactPerson, contact_id)
 
 
 @router.post("/contacts", response_model=ContactPublic, status_code=status.HTTP_201_CREATED)
 def create_contact(session: SessionDep, body: ContactCreate) -> Any:
+    """Add a contact person (Контактное лицо) to a partner.
+
+    An e-mail must look like one (`contact.email_format`); `contact_role_id` must be a live role
+    (`reference.unknown`)."""
     contact = service.create_contact(session, **body.model_dump())
     session.commit()
     return contact
@@ -61,6 +70,10 @@ def create_contact(session: SessionDep, body: ContactCreate) -> Any:
 
 @router.patch("/contacts/{contact_id}", response_model=ContactPublic)
 def update_contact(session: SessionDep, contact_id: IdPath, body: ContactUpdate) -> Any:
+    """Change a contact person (PATCH).
+
+    The partner cannot change (`contact.partner_fixed`). Send the `version` you read: an older one
+    is 409 `stale_version`."""
     contact = get_or_404(session, ContactPerson, contact_id)
     service.update_contact(session, contact, body.changes(), expected_version=body.version)
     session.commit()
@@ -69,6 +82,9 @@ def update_contact(session: SessionDep, contact_id: IdPath, body: ContactUpdate)
 
 @router.delete("/contacts/{contact_id}", response_model=ContactPublic)
 def delete_contact(session: SessionDep, contact_id: IdPath, version: VersionQuery = None) -> Any:
+    """Delete a contact person (a soft delete); past interactions keep pointing at them.
+
+    `?version=` refuses the delete when the record changed (409 `stale_version`)."""
     contact = get_or_404(session, ContactPerson, contact_id)
     service.delete_contact(session, contact, expected_version=version)
     session.commit()
@@ -77,6 +93,7 @@ def delete_contact(session: SessionDep, contact_id: IdPath, version: VersionQuer
 
 @router.get("/partners/{partner_id}/roles", response_model=list[PartnerRoleLinkPublic])
 def list_partner_roles(session: SessionDep, partner_id: IdPath) -> Any:
+    """List the roles assigned to a partner (Роли партнёра)."""
     partner = get_or_404(session, Partner, partner_id)
     return service.partner_role_links(session, partner.id)
 
@@ -87,6 +104,9 @@ def list_partner_roles(session: SessionDep, partner_id: IdPath) -> Any:
     status_code=status.HTTP_201_CREATED,
 )
 def add_partner_role(session: SessionDep, partner_id: IdPath, body: PartnerRoleAdd) -> Any:
+    """Assign a role (from the partner roles classifier) to a partner.
+
+    A role already assigned is `partner_role.already_assigned`."""
     partner = get_or_404(session, Partner, partner_id)
     link = service.add_partner_role(session, partner, body.partner_role_id)
     session.commit()
@@ -97,6 +117,9 @@ def add_partner_role(session: SessionDep, partner_id: IdPath, body: PartnerRoleA
 def remove_partner_role(
     session: SessionDep, partner_id: IdPath, link_id: IdPath, version: VersionQuery = None
 ) -> Any:
+    """Remove a role from a partner; a link of another partner is 404.
+
+    `?version=` refuses it when the link changed (409 `stale_version`)."""
     link = get_or_404(session, PartnerRoleLink, link_id)
     if link.partner_id != partner_id:
         raise NotFound("partner_role_links.not_found", f"Partner role link {link_id} not found.")

@@ -58,6 +58,10 @@ def list_deals(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Paged[DealPublic]:
+    """List deals (Сделки с клиентами), filtered and paged.
+
+    `q` searches the name and number; filter by `status` (in_progress, won, lost), `partner_id`,
+    `manager_id` or `deal_kind_id`."""
     page = queries.list_deals(
         session,
         q=q,
@@ -75,11 +79,17 @@ def list_deals(
 
 @router.get("/deals/{deal_id}", response_model=DealDetail)
 def get_deal(session: SessionDep, deal_id: IdPath) -> DealDetail:
+    """Read a deal with its stage history (История этапов), oldest stage first."""
     return _detail(session, get_or_404(session, Deal, deal_id))
 
 
 @router.post("/deals", response_model=DealDetail, status_code=status.HTTP_201_CREATED)
 def create_deal(session: SessionDep, user: CurrentUser, body: DealCreate) -> DealDetail:
+    """Open a deal (Сделка с клиентом).
+
+    It starts in_progress on the first stage of its kind when the kind has stages. `number` is
+    assigned when omitted; a number in use is `deal.number_taken`. `potential_amount` and
+    `probability` are range-checked (`deal.amount_range`, `deal.probability_range`)."""
     deal = service.create_deal(session, **body.model_dump(), user_id=user.id)
     session.commit()
     return _detail(session, deal)
@@ -87,6 +97,11 @@ def create_deal(session: SessionDep, user: CurrentUser, body: DealCreate) -> Dea
 
 @router.patch("/deals/{deal_id}", response_model=DealDetail)
 def update_deal(session: SessionDep, deal_id: IdPath, body: DealUpdate) -> DealDetail:
+    """Change a deal's descriptive fields (PATCH).
+
+    Name, amount, probability, planned close date and manager only: status and stage change only
+    through /advance, /win, /lose and /reopen. A won deal is final (`deal.won_is_final`). Send the
+    `version` you read: an older one is 409 `stale_version`."""
     deal = get_or_404(session, Deal, deal_id)
     service.update_deal(session, deal, body.changes(), expected_version=body.version)
     session.commit()
@@ -102,6 +117,13 @@ def update_deal(session: SessionDep, deal_id: IdPath, body: DealUpdate) -> DealD
 async def advance_deal(
     request: Request, user: CurrentUser, deal_id: IdPath, body: DealAdvance
 ) -> dict[str, Any]:
+    """Move an in-progress deal forward to a stage of its kind (Этап продаж).
+
+    Stages jumped over are recorded as skipped. Refused: a kind without stages
+    (`deal.non_process_kind`), a stage of another kind (`deal.stage_not_of_kind`), a move back or
+    to the same stage (`deal.stage_not_forward`), a deal not in progress (`deal.not_in_progress`).
+    `version`, when sent, must be current (409 `stale_version`)."""
+
     def advance(session: Session) -> dict[str, Any]:
         return service.advance_deal(
             session, deal_id, body.stage_id, expected_version=body.version, user_id=user.id
@@ -114,6 +136,11 @@ async def advance_deal(
 async def win_deal(
     request: Request, user: CurrentUser, deal_id: IdPath, body: DealAction | None = None
 ) -> dict[str, Any]:
+    """Win a deal (Выиграна): status won, closed now; final.
+
+    The deal passes through its kind's last stage; stages jumped over count as skipped. Only an
+    in-progress deal (`deal.not_in_progress`). The body, with `version`, is optional."""
+
     def win(session: Session) -> dict[str, Any]:
         version = body.version if body else None
         return service.win_deal(session, deal_id, expected_version=version, user_id=user.id)
@@ -125,6 +152,12 @@ async def win_deal(
 async def lose_deal(
     request: Request, user: CurrentUser, deal_id: IdPath, body: DealLose
 ) -> dict[str, Any]:
+    """Lose a deal (Проиграна): status lost, closed now, with a loss reason.
+
+    The deal stays on the stage it was lost at. `loss_reason_id` is required
+    (`deal.loss_reason_required`) and must be a live reason (`deal.loss_reason_unknown`); only an
+    in-progress deal (`deal.not_in_progress`)."""
+
     def lose(session: Session) -> dict[str, Any]:
         return service.lose_deal(
             session,
@@ -142,6 +175,11 @@ async def lose_deal(
 async def reopen_deal(
     request: Request, user: CurrentUser, deal_id: IdPath, body: DealAction | None = None
 ) -> dict[str, Any]:
+    """Reopen a lost deal: back to in_progress on the stage it was lost at.
+
+    Only a lost deal (`deal.reopen_requires_lost`); a won deal is final (`deal.won_is_final`). The
+    body, with `version`, is optional."""
+
     def reopen(session: Session) -> dict[str, Any]:
         version = body.version if body else None
         return service.reopen_deal(session, deal_id, expected_version=version, user_id=user.id)

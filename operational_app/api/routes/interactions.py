@@ -53,6 +53,13 @@ def list_interactions(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Any:
+    """List interactions (Взаимодействия: meetings, calls, SMS, e-mails), filtered and paged.
+
+    `q` matches the summary or description. Filters: `kind`, `status` (planned, done, cancelled),
+    `direction`, `partner_id`, `contact_person_id`, `responsible_id`, `interaction_topic_id`,
+    `subject_type` and the subject's id (`deal_id`, `claim_id`, `marketing_event_id`),
+    `is_reviewed`, and planned time between `planned_from` and `planned_to`. `sort` names a column
+    (`-` for descending)."""
     page = service.list_interactions(
         session,
         q=q,
@@ -79,11 +86,20 @@ def list_interactions(
 
 @router.get("/interactions/{interaction_id}", response_model=InteractionPublic)
 def get_interaction(session: SessionDep, interaction_id: IdPath) -> Any:
+    """Read one interaction; 404 when missing or deleted."""
     return InteractionPublic.of(get_or_404(session, Interaction, interaction_id))
 
 
 @router.post("/interactions", response_model=InteractionPublic, status_code=status.HTTP_201_CREATED)
 def create_interaction(session: SessionDep, body: InteractionCreate) -> Any:
+    """Plan an interaction (Взаимодействие), or record one already done.
+
+    `status` is planned or done (`interaction.create_status`); `done_at` only with done
+    (`interaction.done_at_needs_done`) and required then (`interaction.done_at_required`). The
+    contact and the subject (deal, claim or marketing event) must belong to the partner
+    (`interaction.contact_of_other_partner`, `interaction.subject_of_other_partner`);
+    `subject_type` and `subject_id` come together (`interaction.subject_required`,
+    `interaction.subject_type_required`)."""
     interaction = service.create_interaction(session, **body.model_dump())
     session.commit()
     return InteractionPublic.of(interaction)
@@ -91,6 +107,10 @@ def create_interaction(session: SessionDep, body: InteractionCreate) -> Any:
 
 @router.patch("/interactions/{interaction_id}", response_model=InteractionPublic)
 def update_interaction(session: SessionDep, interaction_id: IdPath, body: InteractionUpdate) -> Any:
+    """Change an interaction (PATCH).
+
+    The link rules of create apply. Send the `version` you read: an older one is 409
+    `stale_version`."""
     interaction = get_or_404(session, Interaction, interaction_id)
     service.update_interaction(session, interaction, body.changes(), expected_version=body.version)
     session.commit()
@@ -101,6 +121,10 @@ def update_interaction(session: SessionDep, interaction_id: IdPath, body: Intera
 def complete_interaction(
     session: SessionDep, interaction_id: IdPath, body: InteractionComplete
 ) -> Any:
+    """Mark a planned interaction done: planned → done, at `done_at`.
+
+    Only a planned one (`interaction.not_planned`; a cancelled one is final:
+    `interaction.cancelled_is_final`)."""
     interaction = get_or_404(session, Interaction, interaction_id)
     done_at: dt.datetime | None = body.done_at
     service.complete_interaction(session, interaction, done_at, expected_version=body.version)
@@ -112,6 +136,9 @@ def complete_interaction(
 def cancel_interaction(
     session: SessionDep, interaction_id: IdPath, body: Action | None = None
 ) -> Any:
+    """Cancel a planned interaction: planned → cancelled (final).
+
+    Only a planned one (`interaction.not_planned`, `interaction.cancelled_is_final`)."""
     interaction = get_or_404(session, Interaction, interaction_id)
     service.cancel_interaction(
         session, interaction, expected_version=body.version if body else None
@@ -124,6 +151,9 @@ def cancel_interaction(
 def review_interaction(
     session: SessionDep, interaction_id: IdPath, body: InteractionReview | None = None
 ) -> Any:
+    """Mark an interaction reviewed by a manager (Обработано), or unmark it.
+
+    Only once it has an outcome: a planned one is `interaction.review_requires_outcome`."""
     interaction = get_or_404(session, Interaction, interaction_id)
     body = body or InteractionReview()
     service.mark_reviewed(session, interaction, body.reviewed, expected_version=body.version)
@@ -135,6 +165,9 @@ def review_interaction(
 def delete_interaction(
     session: SessionDep, interaction_id: IdPath, version: VersionQuery = None
 ) -> Any:
+    """Delete an interaction (a soft delete).
+
+    `?version=` refuses the delete when the record changed (409 `stale_version`)."""
     interaction = get_or_404(session, Interaction, interaction_id)
     service.delete_interaction(session, interaction, expected_version=version)
     session.commit()

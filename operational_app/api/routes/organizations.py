@@ -109,11 +109,15 @@ class OrganizationPublic(Public):
 
 @router.get("/organizations", response_model=list[OrganizationPublic])
 def list_organizations(session: SessionDep) -> list[Organization]:
+    """List our organisations (Организации) by name, with their GIS identities.
+
+    Administrators only, like every /organizations operation."""
     return service.list_organizations(session)
 
 
 @router.get("/organizations/{organization_id}", response_model=OrganizationPublic)
 def get_organization(session: SessionDep, organization_id: IdPath) -> Organization:
+    """Read one organisation (Организация); 404 when missing or deleted."""
     return get_or_404(session, Organization, organization_id)
 
 
@@ -121,6 +125,13 @@ def get_organization(session: SessionDep, organization_id: IdPath) -> Organizati
     "/organizations", response_model=OrganizationPublic, status_code=status.HTTP_201_CREATED
 )
 def create_organization(session: SessionDep, body: OrganizationCreate) -> Organization:
+    """Create an organisation (Организация): our legal entity, seller in documents.
+
+    ИНН/КПП are checked as for counterparties (`inn.*`, `kpp.*`); the ИНН is unique
+    (`organization.duplicate_inn`). The GIS identities are how files from ЕГАИС (FSRAR IDs), ВетИС
+    (GUIDs) and ГИС МТ are matched to the organisation: each belongs to one organisation
+    (`organization.identity_taken`) and must be well formed (`organization.fsrar_id`,
+    `organization.guid`, `organization.list_too_long`)."""
     organization = service.create_organization(session, body.model_dump())
     session.commit()
     return organization

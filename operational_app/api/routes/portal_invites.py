@@ -64,6 +64,11 @@ def create_portal_invite(
     contact_id: IdPath,
     body: PortalInviteCreate | None = None,
 ) -> Any:
+    """Invite a contact person to the customer portal (Личный кабинет клиента).
+
+    Returns the invite with its `link`, shown this once (the server keeps only a hash): pass it to
+    the person, who opens it to create their portal sign-in. Valid `ttl_days` days (1–90, default
+    7; `invite.ttl`). Managers only (403 otherwise); a deleted contact is 404."""
     ttl = dt.timedelta(days=(body or PortalInviteCreate()).ttl_days)
     invite, token = invites.create_invite(session, contact_id, user.id, ttl=ttl)
     session.commit()
@@ -74,12 +79,18 @@ def create_portal_invite(
 
 @router.get("/contacts/{contact_id}/portal-invites", response_model=list[PortalInvitePublic])
 def list_portal_invites(session: SessionDep, _: ManagerUser, contact_id: IdPath) -> Any:
+    """List a contact person's portal invites with their status.
+
+    `status` is sent, used, revoked or expired. Managers only."""
     get_or_404(session, ContactPerson, contact_id)
     return [_public(invite) for invite in invites.invites_of_contact(session, contact_id)]
 
 
 @router.post("/portal-invites/{invite_id}/revoke", response_model=PortalInvitePublic)
 def revoke_portal_invite(session: SessionDep, _: ManagerUser, invite_id: IdPath) -> Any:
+    """Revoke an unused portal invite; its link stops working.
+
+    A used invite stays as it is (the account exists). Managers only."""
     invite = invites.revoke_invite(session, invite_id)
     session.commit()
     return _public(invite)

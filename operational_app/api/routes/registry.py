@@ -13,16 +13,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
 from operational_app.api.deps import SessionDep, SettingsDep
+from operational_app.api.schemas import Documented
 from operational_app.registry.base import RegistryUnavailable
 from operational_app.registry.service import lookup, registry_for
 
 router = APIRouter(tags=["counterparties"])
 
 
-class RegistryPartyPublic(BaseModel):
+class RegistryPartyPublic(Documented):
     inn: str
     kpp: str | None
     ogrn: str | None
@@ -39,13 +39,13 @@ class RegistryPartyPublic(BaseModel):
     needs_warning: bool
 
 
-class LookupPublic(BaseModel):
+class LookupPublic(Documented):
     inn: str
     source: str
     parties: list[RegistryPartyPublic]
 
 
-class RegistryErrorPublic(BaseModel):
+class RegistryErrorPublic(Documented):
     detail: str
     rule: str
 
@@ -58,11 +58,31 @@ class RegistryErrorPublic(BaseModel):
 def lookup_counterparty(
     session: SessionDep,
     settings: SettingsDep,
-    inn: Annotated[str, Query(min_length=1, max_length=12, pattern=r"^[0-9]+$")],
+    inn: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=12,
+            pattern=r"^[0-9]+$",
+            description="ИНН to look up: 10 digits (legal entity) or 12 (ИП).",
+        ),
+    ],
     legal_form: Annotated[
-        str | None, Query(pattern=r"^(legal_entity|individual_entrepreneur|person)$")
+        str | None,
+        Query(
+            pattern=r"^(legal_entity|individual_entrepreneur|person)$",
+            description="The legal form when known; it narrows the answer.",
+        ),
     ] = None,
 ) -> LookupPublic | JSONResponse:
+    """Find a legal entity by ИНН in the registry (ЕГРЮЛ/ЕГРИП) to prefill a counterparty.
+
+    The ИНН's check digits are verified first (422 `inn.*`, no source asked). Returns the head
+    office and branches with names, КПП, ОГРН, address and director; `needs_warning` flags
+    entries the registry marks. A 12-digit ИНН or `legal_form=individual_entrepreneur` gets at
+    most the name and ОГРНИП; `legal_form=person` gets nothing. `source` names the registry that
+    answered (CRM_REGISTRY_SOURCE). A source that cannot answer is 503, or 429 when
+    rate-limited, with the rule `registry.<code>`."""
     try:
         result = lookup(registry_for(settings, session), inn, legal_form)
     except RegistryUnavailable as error:

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Query, Request, UploadFile, status
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from operational_app.api.deps import (
@@ -27,6 +27,7 @@ from operational_app.api.deps import (
     SessionDep,
 )
 from operational_app.api.schemas import (
+    Documented,
     Id,
     Input,
     LongText,
@@ -125,7 +126,7 @@ class ReturnRequestDetail(ReturnRequestPublic):
     attachments: list[AttachmentPublic]
 
 
-class ReturnRequestPage(BaseModel):
+class ReturnRequestPage(Documented):
     items: list[ReturnRequestPublic]
     total: int
 
@@ -181,6 +182,11 @@ def list_return_requests(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Any:
+    """List return requests (Заявки на возврат товаров от клиентов), filtered and paged.
+
+    `q` matches the number or comment. Filters: `status` (registered, approved, rejected, received,
+    cancelled), `source` (operator, portal), `partner_id`, `customer_order_id`, `return_reason_id`;
+    `sort` names a column (`-` for descending)."""
     page = service.list_return_requests(
         session,
         q=q,
@@ -198,6 +204,7 @@ def list_return_requests(
 
 @router.get("/return-requests/{request_id}", response_model=ReturnRequestDetail)
 def get_return_request(session: SessionDep, request_id: IdPath) -> Any:
+    """Read a return request with its lines and attached files."""
     return detail(session, get_or_404(session, ReturnRequest, request_id))
 
 
@@ -205,6 +212,13 @@ def get_return_request(session: SessionDep, request_id: IdPath) -> Any:
     "/return-requests", response_model=ReturnRequestDetail, status_code=status.HTTP_201_CREATED
 )
 def create_return_request(session: SessionDep, user: CurrentUser, body: ReturnRequestCreate) -> Any:
+    """Register a return request for shipped goods of one customer order: status registered.
+
+    Each line names a shipment line of that order (`return.line_not_of_order`,
+    `return.line_unknown`); per shipment line the live requests never exceed the shipped quantity
+    (`return.above_returnable`); at least one line (`return.no_lines`); a reason is required
+    (`return.reason_required`); the order must be the partner's (`return.order_of_other_partner`).
+    The price is the shipment's price per unit."""
     created = service.create_return_request(
         session,
         partner_id=body.partner_id,
@@ -223,6 +237,10 @@ def create_return_request(session: SessionDep, user: CurrentUser, body: ReturnRe
 def approve_return_request(
     session: SessionDep, user: CurrentUser, request_id: IdPath, body: ReturnDecision | None = None
 ) -> Any:
+    """Approve a registered return request: registered → approved.
+
+    Operators only (`return.operators_decide`); another status is 409 `return.approve_not_allowed`.
+    The first decision sets `first_response_at`."""
     found = get_or_404(session, ReturnRequest, request_id)
     body = body or ReturnDecision()
     service.approve(
@@ -241,6 +259,10 @@ def approve_return_request(
 def reject_return_request(
     session: SessionDep, user: CurrentUser, request_id: IdPath, body: ReturnDecision
 ) -> Any:
+    """Reject a registered return request: registered → rejected, with a comment.
+
+    The comment saying why is required (`return.reject_comment_required`); another status is 409
+    `return.reject_not_allowed`. The quantities become returnable again."""
     found = get_or_404(session, ReturnRequest, request_id)
     service.reject(
         session,
@@ -258,6 +280,10 @@ def reject_return_request(
 def receive_return_request(
     session: SessionDep, user: CurrentUser, request_id: IdPath, body: ReturnReceive | None = None
 ) -> Any:
+    """Record that the goods came back: approved → received (Возврат товаров от клиента).
+
+    Only a received return reduces the partner's debt. Another status is 409
+    `return.receive_not_allowed`."""
     found = get_or_404(session, ReturnRequest, request_id)
     body = body or ReturnReceive()
     service.receive(
@@ -275,6 +301,9 @@ def receive_return_request(
 def cancel_return_request(
     session: SessionDep, request_id: IdPath, body: ReturnDecision | None = None
 ) -> Any:
+    """Withdraw a registered request for the customer: registered → cancelled.
+
+    Another status is 409 `return.cancel_not_allowed`."""
     found = get_or_404(session, ReturnRequest, request_id)
     service.cancel(session, found, expected_version=body.version if body else None)
     session.commit()
@@ -293,6 +322,10 @@ def upload_return_files(
     request_id: IdPath,
     files: Annotated[list[UploadFile], File(description="Up to 5 files, 10 MB each")],
 ) -> Any:
+    """Attach files to a return request: up to 5 per upload, 10 MB each.
+
+    Only JPEG, PNG, PDF, TXT, XLSX and DOCX, recognised by content (`attachment.type_not_allowed`,
+    `attachment.too_large`, `attachment.too_many`, `attachment.empty`); one refusal keeps none."""
     found = get_or_404(session, ReturnRequest, request_id)
     return _attach(request, session, user.id, "return_request", found.id, files)
 
@@ -303,12 +336,14 @@ def upload_return_files(
 def download_return_file(
     request: Request, session: SessionDep, request_id: IdPath, attachment_id: IdPath
 ) -> Any:
+    """Download a file attached to a return request (always as an attachment)."""
     found = get_or_404(session, ReturnRequest, request_id)
     return download(request, session, "return_request", found.id, attachment_id)
 
 
 @router.get("/claims/{claim_id}/attachments", response_model=list[AttachmentPublic])
 def list_claim_files(session: SessionDep, claim_id: IdPath) -> Any:
+    """List the files attached to a claim."""
     claim = get_or_404(session, Claim, claim_id)
     return attachment_service.list_attachments(session, "claim", claim.id)
 
@@ -325,6 +360,10 @@ def upload_claim_files(
     claim_id: IdPath,
     files: Annotated[list[UploadFile], File(description="Up to 5 files, 10 MB each")],
 ) -> Any:
+    """Attach files to a claim: up to 5 per upload, 10 MB each.
+
+    Only JPEG, PNG, PDF, TXT, XLSX and DOCX, recognised by content (`attachment.type_not_allowed`,
+    `attachment.too_large`, `attachment.too_many`, `attachment.empty`); one refusal keeps none."""
     claim = get_or_404(session, Claim, claim_id)
     return _attach(request, session, user.id, "claim", claim.id, files)
 
@@ -333,6 +372,7 @@ def upload_claim_files(
 def download_claim_file(
     request: Request, session: SessionDep, claim_id: IdPath, attachment_id: IdPath
 ) -> Any:
+    """Download a file attached to a claim (always as an attachment)."""
     claim = get_or_404(session, Claim, claim_id)
     return download(request, session, "claim", claim.id, attachment_id)
 

@@ -29,6 +29,10 @@ def list_warehouses(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Paged[WarehousePublic]:
+    """List warehouses (Склады), filtered, sorted and paged.
+
+    `q` matches the name; filter by `business_region_id`. `sort` is name or created_at (a leading
+    `-` sorts descending)."""
     page = sales_queries.list_warehouses(
         session,
         q=q,
@@ -44,11 +48,13 @@ def list_warehouses(
 
 @router.get("/warehouses/{warehouse_id}", response_model=WarehousePublic)
 def get_warehouse(session: SessionDep, warehouse_id: IdPath) -> Warehouse:
+    """Read one warehouse (Склад); 404 when missing or deleted."""
     return get_or_404(session, Warehouse, warehouse_id)
 
 
 @router.post("/warehouses", response_model=WarehousePublic, status_code=status.HTTP_201_CREATED)
 def create_warehouse(session: SessionDep, body: WarehouseCreate) -> Warehouse:
+    """Create a warehouse (Склад); its name is unique (`warehouse.name_taken`)."""
     warehouse = service.create_warehouse(session, **body.model_dump())
     session.commit()
     return warehouse
@@ -56,6 +62,10 @@ def create_warehouse(session: SessionDep, body: WarehouseCreate) -> Warehouse:
 
 @router.patch("/warehouses/{warehouse_id}", response_model=WarehousePublic)
 def update_warehouse(session: SessionDep, warehouse_id: IdPath, body: WarehouseUpdate) -> Warehouse:
+    """Change a warehouse's fields (PATCH).
+
+    The name stays unique (`warehouse.name_taken`). Send the `version` you read: an older one is
+    409 `stale_version`."""
     warehouse = get_or_404(session, Warehouse, warehouse_id)
     service.update_warehouse(session, warehouse, body.changes(), expected_version=body.version)
     session.commit()
@@ -66,6 +76,9 @@ def update_warehouse(session: SessionDep, warehouse_id: IdPath, body: WarehouseU
 def delete_warehouse(
     session: SessionDep, warehouse_id: IdPath, body: DeleteBody | None = None
 ) -> None:
+    """Delete a warehouse (a soft delete); refused while it holds stock (`warehouse.has_stock`).
+
+    The optional body's `version` must be current (409 `stale_version`)."""
     warehouse = get_or_404(session, Warehouse, warehouse_id)
     service.delete_warehouse(session, warehouse, expected_version=body.version if body else None)
     session.commit()

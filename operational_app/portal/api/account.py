@@ -6,16 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel
 
 from operational_app.api.deps import SessionDep
+from operational_app.api.schemas import Documented
 from operational_app.db.models import ContactPerson, Partner
 from operational_app.portal.deps import CurrentCustomer
 
 router = APIRouter(tags=["portal"])
 
 
-class PortalContactPublic(BaseModel):
+class PortalContactPublic(Documented):
     id: int
     full_name: str
     role: str | None
@@ -23,7 +23,7 @@ class PortalContactPublic(BaseModel):
     email: str | None
 
 
-class PortalMe(BaseModel):
+class PortalMe(Documented):
     """Who is signed in: the portal user, their partner and the contact person they are."""
 
     login: str
@@ -35,6 +35,9 @@ class PortalMe(BaseModel):
 
 @router.get("/me", response_model=PortalMe, summary="The signed-in portal user")
 def me(session: SessionDep, customer: CurrentCustomer) -> Any:
+    """Who is signed in: the portal user, their partner and the contact person they are.
+
+    Every /api/portal operation acts for this partner only."""
     scope = customer.scope
     partner = scope.get(session, Partner, scope.partner_id)
     contact = None

@@ -13,13 +13,20 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Request, UploadFile, status
 from fastapi.responses import FileResponse
-from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from operational_app.api.deps import IdPath, Limit, Offset, SessionDep
 from operational_app.api.routes.returns import AttachmentPublic, file_response, uploads_of
-from operational_app.api.schemas import Amount, Id, Input, LongText, Public, UtcTimestamp
+from operational_app.api.schemas import (
+    Amount,
+    Documented,
+    Id,
+    Input,
+    LongText,
+    Public,
+    UtcTimestamp,
+)
 from operational_app.db.models import (
     Attachment,
     Claim,
@@ -47,7 +54,7 @@ class PortalClaimCreate(Input):
     description: LongText | None = None
 
 
-class HistoryStep(BaseModel):
+class HistoryStep(Documented):
     status: str
     at: UtcTimestamp | None
 
@@ -82,7 +89,7 @@ class PortalClaimDetail(PortalClaim):
     attachments: list[AttachmentPublic]
 
 
-class PortalClaimPage(BaseModel):
+class PortalClaimPage(Documented):
     items: list[PortalClaim]
     total: int
 
@@ -279,6 +286,7 @@ def own_attachment(
 
 @router.get("/claim-reasons", response_model=list[Reason])
 def claim_reasons(session: SessionDep, customer: CurrentCustomer) -> Any:
+    """List the claim reasons (Причины претензий) a customer may choose."""
     return reasons(session, customer.scope)
 
 
@@ -286,12 +294,16 @@ def claim_reasons(session: SessionDep, customer: CurrentCustomer) -> Any:
 def get_claims(
     session: SessionDep, customer: CurrentCustomer, limit: Limit = 50, offset: Offset = 0
 ) -> Any:
+    """List the customer's claims (Претензии), newest first, paged."""
     items, total = list_claims(session, customer.scope, limit=limit, offset=offset)
     return {"items": public(session, items), "total": total}
 
 
 @router.get("/claims/{claim_id}", response_model=PortalClaimDetail)
 def get_claim(session: SessionDep, customer: CurrentCustomer, claim_id: IdPath) -> Any:
+    """Read one of the customer's claims with its status history and files.
+
+    Another partner's claim is 404, as a missing one."""
     return detail(session, customer.scope, customer.scope.get(session, Claim, claim_id))
 
 
@@ -299,6 +311,11 @@ def get_claim(session: SessionDep, customer: CurrentCustomer, claim_id: IdPath) 
 def create_claim(
     request: Request, session: SessionDep, customer: CurrentCustomer, body: PortalClaimCreate
 ) -> Any:
+    """Register a claim from the portal: status registered, source portal.
+
+    The reason must be one of the list, the order and shipment the customer's own
+    (`portal.reference_unknown`, whatever the reason the id is refused); the claim rules of the
+    operators' API apply (`claim.*`). Files are added with /claims/{id}/attachments."""
     claim = register_claim(session, customer, body, [], data_dir(request))
     return detail(session, customer.scope, claim)
 
@@ -315,6 +332,10 @@ def upload_claim_files(
     claim_id: IdPath,
     files: Annotated[list[UploadFile], File(description="Up to 5 files, 10 MB each")],
 ) -> Any:
+    """Attach files to one of the customer's claims: up to 5 per upload, 10 MB each.
+
+    Not once it is resolved (`portal.claim_resolved`). Only JPEG, PNG, PDF, TXT, XLSX and DOCX,
+    recognised by content (`attachment.*`); one refusal keeps none."""
     claim = customer.scope.get(session, Claim, claim_id)
     return add_files(session, customer, claim, uploads_of(files), data_dir(request))
 
@@ -327,6 +348,7 @@ def download_claim_file(
     claim_id: IdPath,
     attachment_id: IdPath,
 ) -> Any:
+    """Download a file of one of the customer's claims; any other is 404."""
     claim = customer.scope.get(session, Claim, claim_id)
     attachment = own_attachment(session, customer.scope, OWNER, claim.id, attachment_id)
     return file_response(data_dir(request), attachment)

@@ -154,6 +154,9 @@ def contact_data_of(session: Session, customer: Customer) -> dict[str, Any]:
 
 @router.get("/contacts", response_model=ContactData)
 def get_contact_data(session: SessionDep, customer: CurrentCustomer) -> Any:
+    """The customer's contact data: contact persons, delivery addresses and legal entities.
+
+    Legal entities (Контрагенты) are read-only here: changes go through the manager."""
     data = contact_data_of(session, customer)
     data["contact_persons"] = [_person(c, customer) for c in data["contact_persons"]]
     return data
@@ -165,6 +168,10 @@ def get_contact_data(session: SessionDep, customer: CurrentCustomer) -> Any:
 def create_contact_person(
     session: SessionDep, customer: CurrentCustomer, body: ContactPersonCreate
 ) -> Any:
+    """Add a contact person to the customer's partner; recorded in the change history.
+
+    A phone must look like one (`contact.phone_format`). Operators see the change in
+    /api/v1/contact-changes."""
     contact = contact_data.create_contact_person(
         session,
         partner_id=customer.scope.partner_id,
@@ -179,6 +186,10 @@ def create_contact_person(
 def update_contact_person(
     session: SessionDep, customer: CurrentCustomer, contact_id: IdPath, body: ContactPersonUpdate
 ) -> Any:
+    """Change one of the customer's contact persons (PATCH); each changed field is recorded.
+
+    Send the `version` you read: an older one is 409 `stale_version`. Another partner's person is
+    404."""
     contact = customer.scope.get(session, ContactPerson, contact_id)
     contact_data.update_contact_person(
         session,
@@ -195,6 +206,10 @@ def update_contact_person(
 def delete_contact_person(
     session: SessionDep, customer: CurrentCustomer, contact_id: IdPath, version: VersionQuery = None
 ) -> Any:
+    """Delete one of the customer's contact persons (a soft delete), recorded in the history.
+
+    Not the person you are signed in as (`contact_data.self_delete`), nor one with a portal account
+    of their own (`contact_data.has_portal_account`). `?version=` must be current."""
     contact = customer.scope.get(session, ContactPerson, contact_id)
     contact_data.delete_contact_person(
         session,
@@ -215,6 +230,9 @@ def delete_contact_person(
 def create_delivery_address(
     session: SessionDep, customer: CurrentCustomer, body: DeliveryAddressCreate
 ) -> Any:
+    """Add a delivery address (Адрес доставки) to the customer's partner; recorded.
+
+    `is_default` makes it the default, clearing the flag on the others."""
     address = contact_data.create_delivery_address(
         session,
         partner_id=customer.scope.partner_id,
@@ -229,6 +247,9 @@ def create_delivery_address(
 def update_delivery_address(
     session: SessionDep, customer: CurrentCustomer, address_id: IdPath, body: DeliveryAddressUpdate
 ) -> Any:
+    """Change one of the customer's delivery addresses (PATCH); each changed field is recorded.
+
+    Send the `version` you read: an older one is 409 `stale_version`."""
     address = customer.scope.get(session, DeliveryAddress, address_id)
     contact_data.update_delivery_address(
         session,
@@ -245,6 +266,9 @@ def update_delivery_address(
 def delete_delivery_address(
     session: SessionDep, customer: CurrentCustomer, address_id: IdPath, version: VersionQuery = None
 ) -> Any:
+    """Delete one of the customer's delivery addresses (a soft delete), recorded in the history.
+
+    `?version=` refuses it when the address changed (409 `stale_version`)."""
     address = customer.scope.get(session, DeliveryAddress, address_id)
     contact_data.delete_delivery_address(
         session, address, expected_version=version, changed_by_id=customer.user.id

@@ -8,9 +8,9 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel
 
 from operational_app.api.deps import IdFilter, SessionDep
+from operational_app.api.schemas import Documented
 from operational_app.portal import settlements
 from operational_app.portal.api.orders import PositionOut, ReportDay, position_out, report_day
 from operational_app.portal.deps import CurrentCustomer
@@ -20,14 +20,14 @@ from operational_app.web.formatting import settings_zone
 router = APIRouter(tags=["portal"])
 
 
-class OverdueBucket(BaseModel):
+class OverdueBucket(Documented):
     bucket: str
     days_from: int
     days_to: int | None
     amount: Decimal
 
 
-class PrepaymentDueOut(BaseModel):
+class PrepaymentDueOut(Documented):
     order_id: int
     order_number: str
     due_date: dt.date
@@ -35,7 +35,7 @@ class PrepaymentDueOut(BaseModel):
     is_overdue: bool
 
 
-class OrderDebtOut(BaseModel):
+class OrderDebtOut(Documented):
     order_id: int
     order_number: str
     status: str
@@ -43,7 +43,7 @@ class OrderDebtOut(BaseModel):
     overdue_amount: Decimal
 
 
-class DebtOut(BaseModel):
+class DebtOut(Documented):
     as_of: dt.date
     position: PositionOut
     debt_amount: Decimal
@@ -59,6 +59,12 @@ class DebtOut(BaseModel):
 def get_debt(
     request: Request, session: SessionDep, customer: CurrentCustomer, as_of: ReportDay = None
 ) -> DebtOut:
+    """The customer's settlement position (Взаиморасчёты) as of a day.
+
+    Balance = shipped − received returns − paid over orders that are not deleted or cancelled;
+    positive is the customer's debt, negative an advance. Overdue debt is split by age buckets of
+    days past due. Prepayments due are what is expected before goods leave (approved or to_ship
+    orders), not yet a debt. `as_of` defaults to today."""
     summary = settlements.debt_summary(
         session,
         customer.scope,
@@ -92,14 +98,14 @@ def get_debt(
     )
 
 
-class PartyOut(BaseModel):
+class PartyOut(Documented):
     id: int | None
     name: str
     inn: str | None
     kpp: str | None
 
 
-class EntryOut(BaseModel):
+class EntryOut(Documented):
     date: dt.date
     kind: str
     number: str
@@ -108,7 +114,7 @@ class EntryOut(BaseModel):
     credit: Decimal
 
 
-class StatementOut(BaseModel):
+class StatementOut(Documented):
     title: str
     organization: PartyOut
     counterparty: PartyOut
@@ -123,7 +129,7 @@ class StatementOut(BaseModel):
     closing_phrase: str
 
 
-class ReconciliationOut(BaseModel):
+class ReconciliationOut(Documented):
     date_from: dt.date
     date_to: dt.date
     statements: list[StatementOut]

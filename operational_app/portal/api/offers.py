@@ -135,6 +135,10 @@ def offer_detail(
 def list_offers(
     session: SessionDep, customer: CurrentCustomer, now: Now, limit: Limit = 50, offset: Offset = 0
 ) -> Any:
+    """List the commercial offers made to the customer (Коммерческие предложения), newest first.
+
+    `can_decide` says whether the offer may still be accepted or rejected (sent and not past
+    `valid_until`); `is_expired` is also true for a sent offer past its date."""
     page = _page(
         session,
         customer.scope.select(CommercialOffer),
@@ -147,6 +151,9 @@ def list_offers(
 
 @router.get("/offers/{offer_id}", response_model=PortalOfferDetail)
 def get_offer(session: SessionDep, customer: CurrentCustomer, now: Now, offer_id: IdPath) -> Any:
+    """Read one offer made to the customer, with lines and the orders it became.
+
+    Another partner's offer is 404, as a missing one."""
     offer = customer.scope.get(session, CommercialOffer, offer_id)
     return offer_detail(session, customer, offer, now)
 

@@ -8,10 +8,9 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel
 
 from operational_app.api.deps import IdPath, SessionDep
-from operational_app.api.schemas import UtcTimestamp
+from operational_app.api.schemas import Documented, UtcTimestamp
 from operational_app.db.models import ORDER_STATUSES
 from operational_app.portal import settlements
 from operational_app.portal.deps import CurrentCustomer
@@ -23,14 +22,14 @@ OrderStatus = Literal[ORDER_STATUSES]  # type: ignore[valid-type]
 ReportDay = Annotated[dt.date | None, Query(description="YYYY-MM-DD; default: today")]
 
 
-class PositionOut(BaseModel):
+class PositionOut(Documented):
     shipped: Decimal
     returned: Decimal
     paid: Decimal
     balance: Decimal
 
 
-class OrderSummary(BaseModel):
+class OrderSummary(Documented):
     id: int
     number: str
     status: str
@@ -40,14 +39,14 @@ class OrderSummary(BaseModel):
     position: PositionOut
 
 
-class OrderPage(BaseModel):
+class OrderPage(Documented):
     items: list[OrderSummary]
     total: int
     offset: int
     limit: int
 
 
-class LineOut(BaseModel):
+class LineOut(Documented):
     id: int
     line_number: int
     product_id: int
@@ -63,14 +62,14 @@ class LineOut(BaseModel):
     shipment_dates: list[dt.date]
 
 
-class ShipmentLineOut(BaseModel):
+class ShipmentLineOut(Documented):
     order_line_number: int | None
     product_name: str
     quantity: Decimal
     amount: Decimal
 
 
-class ShipmentOut(BaseModel):
+class ShipmentOut(Documented):
     id: int
     number: str
     date: dt.date
@@ -78,7 +77,7 @@ class ShipmentOut(BaseModel):
     lines: list[ShipmentLineOut]
 
 
-class ScheduleItemOut(BaseModel):
+class ScheduleItemOut(Documented):
     id: int
     due_date: dt.date
     kind: str
@@ -90,7 +89,7 @@ class ScheduleItemOut(BaseModel):
     status: str
 
 
-class DocumentOut(BaseModel):
+class DocumentOut(Documented):
     id: int
     number: str
     date: dt.date
@@ -149,6 +148,12 @@ def list_orders(
     offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = settlements.PAGE_SIZE,
 ) -> OrderPage:
+    """List the customer's orders (Заказы клиента) with each one's settlement position, newest
+    first.
+
+    Filter by `status`; `limit` (at most 100) and `offset` page. `position` is shipped, returned,
+    paid and the balance (shipped − returned − paid; positive is debt) per order. Only the
+    signed-in customer's orders."""
     rows, total = settlements.list_orders(
         session,
         customer.scope,
@@ -236,6 +241,11 @@ def get_order(
     order_id: IdPath,
     as_of: ReportDay = None,
 ) -> OrderDetailOut:
+    """Read one of the customer's orders: lines, shipments, payment schedule, payments and returns.
+
+    `as_of` (default today, CRM_AS_OF in demos) is the day the payment schedule's overdue figures
+    are computed for; payments cover schedule items first in, first out. Another partner's order is
+    404, as a missing one."""
     detail = settlements.order_detail(
         session,
         customer.scope,

@@ -14,7 +14,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Request, UploadFile, status
 from fastapi.responses import FileResponse
-from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,7 +24,7 @@ from operational_app.api.routes.returns import (
     file_response,
     uploads_of,
 )
-from operational_app.api.schemas import Public, UtcTimestamp, Version
+from operational_app.api.schemas import Documented, Public, UtcTimestamp, Version
 from operational_app.db.models import (
     Attachment,
     CustomerOrder,
@@ -51,11 +50,11 @@ class PortalReturnCreate(ReturnRequestFields):
     pass
 
 
-class PortalCancel(BaseModel):
+class PortalCancel(Documented):
     version: Version | None = None
 
 
-class ReturnableLinePublic(BaseModel):
+class ReturnableLinePublic(Documented):
     shipment_line_id: int
     shipment_number: str
     shipped_at: UtcTimestamp
@@ -103,7 +102,7 @@ class PortalReturnDetail(PortalReturn):
     attachments: list[AttachmentPublic]
 
 
-class PortalReturnPage(BaseModel):
+class PortalReturnPage(Documented):
     items: list[PortalReturn]
     total: int
 
@@ -311,6 +310,7 @@ def detail(session: Session, scope: PortalScope, found: ReturnRequest) -> Portal
 
 @router.get("/return-reasons", response_model=list[Reason])
 def return_reasons(session: SessionDep, customer: CurrentCustomer) -> Any:
+    """List the return reasons (Причины возврата) a customer may choose."""
     return reasons(session, customer.scope)
 
 
@@ -328,12 +328,16 @@ def returnable_lines(
 def get_returns(
     session: SessionDep, customer: CurrentCustomer, limit: Limit = 50, offset: Offset = 0
 ) -> Any:
+    """List the customer's return requests (Заявки на возврат), newest first, paged."""
     items, total = list_returns(session, customer.scope, limit=limit, offset=offset)
     return {"items": public(session, items), "total": total}
 
 
 @router.get("/returns/{request_id}", response_model=PortalReturnDetail)
 def get_return(session: SessionDep, customer: CurrentCustomer, request_id: IdPath) -> Any:
+    """Read one of the customer's return requests with lines, decision and files.
+
+    Another partner's request is 404, as a missing one."""
     return detail(session, customer.scope, customer.scope.get(session, ReturnRequest, request_id))
 
 
@@ -341,6 +345,13 @@ def get_return(session: SessionDep, customer: CurrentCustomer, request_id: IdPat
 def create_return(
     request: Request, session: SessionDep, customer: CurrentCustomer, body: PortalReturnCreate
 ) -> Any:
+    """Ask to return shipped goods of one of the customer's orders: status registered, source
+    portal.
+
+    The order and reason must be the customer's own and from the list
+    (`portal.reference_unknown`); each line names a shipment line of that order with at most what
+    is still returnable (`return.above_returnable`; see /return-lines). Operators then approve or
+    reject it; goods received back reduce the debt."""
     created = register_return(session, customer, body, [], data_dir(request))
     return detail(session, customer.scope, created)
 
@@ -352,6 +363,10 @@ def cancel_return(
     request_id: IdPath,
     body: PortalCancel | None = None,
 ) -> Any:
+    """Withdraw one of the customer's return requests while it is registered: → cancelled.
+
+    Another status is 409 `return.cancel_not_allowed`; the optional `version` must be current (409
+    `stale_version`)."""
     found = cancel(session, customer, request_id, body.version if body else None)
     return detail(session, customer.scope, found)
 
@@ -368,6 +383,10 @@ def upload_return_files(
     request_id: IdPath,
     files: Annotated[list[UploadFile], File(description="Up to 5 files, 10 MB each")],
 ) -> Any:
+    """Attach files to one of the customer's return requests: up to 5 per upload, 10 MB each.
+
+    Not once it is rejected, cancelled or received (`portal.return_closed`). Only JPEG, PNG, PDF,
+    TXT, XLSX and DOCX, recognised by content (`attachment.*`); one refusal keeps none."""
     found = customer.scope.get(session, ReturnRequest, request_id)
     return add_files(session, customer, found, uploads_of(files), data_dir(request))
 
@@ -380,6 +399,7 @@ def download_return_file(
     request_id: IdPath,
     attachment_id: IdPath,
 ) -> Any:
+    """Download a file of one of the customer's return requests; any other is 404."""
     found = customer.scope.get(session, ReturnRequest, request_id)
     attachment = own_attachment(session, customer.scope, OWNER, found.id, attachment_id)
     return file_response(data_dir(request), attachment)

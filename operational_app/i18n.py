@@ -1158,3 +1158,33 @@ def _merge_portal_messages() -> None:
 
 
 _merge_portal_messages()
+
+# Планы продаж (issue 26).
+_PLAN_MESSAGES: dict[str, dict[str, str]] = {
+    "nav.sales_plans": {"ru": "Планы продаж", "en": "Sales plans"},
+    "plan.title": {"ru": "Планы продаж", "en": "Sales plans"},
+    "plan.hint": {
+        "ru": "План менеджера на месяц по бизнес-региону и виду сделок: сумма и число выигранных "
+        "сделок. Повторный ввод той же ячейки запрещён — измените план в строке.",
+        "en": "A manager's plan for a month, business region and deal kind: the amount and the "
+        "number of won deals. A cell holds one plan: change it in its row.",
+    },
+    "plan.field.period_month": {"ru": "Месяц", "en": "Month"},
+    "plan.field.manager_id": {"ru": "Менеджер", "en": "Manager"},
+    "plan.field.business_region_id": {"ru": "Бизнес-регион", "en": "Business region"},
+    "plan.field.deal_kind_id": {"ru": "Вид сделки", "en": "Deal kind"},
+    "plan.field.planned_amount": {"ru": "Плановая сумма", "en": "Planned amount"},
+    "plan.field.planned_won_deals": {"ru": "Плановое число сделок", "en": "Planned won deals"},
+    "plan.add": {"ru": "Новый план", "en": "New plan"},
+    "rule.sales_plan.duplicate": {
+        "ru": "На этот месяц, менеджера, регион и вид сделки план уже есть (№ {id}).",
+        "en": "This month, manager, region and deal kind already have plan {id}.",
+    },
+    "rule.sales_plan.negative": {
+        "ru": "План не бывает отрицательным.",
+        "en": "A plan is never negative.",
+    },
+    "rule.sales_plan.not_deleted": {"ru": "План не удалён.", "en": "The plan is not deleted."},
+}
+for _key, _entry in _PLAN_MESSAGES.items():
+    MESSAGES.setdefault(_key, _entry)

@@ -60,6 +60,7 @@ from operational_app.web import (
     products,
     returns,
     sales,
+    sales_plans,
     warehouses,
 )
 from operational_app.web.formatting import install_filters
@@ -90,6 +91,7 @@ PAGE_ROUTERS = [
     returns.router,
     contact_changes.router,
     portal_invites.router,
+    sales_plans.router,
 ]
 
 

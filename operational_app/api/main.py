@@ -23,6 +23,7 @@ from operational_app.api.routes import (
     products,
     registry,
     returns,
+    sales_plans,
     warehouses,
 )
 
@@ -47,3 +48,5 @@ api_router.include_router(contact_changes.router)
 api_router.include_router(portal_invites.router)
 # Организации (admin): our legal entities and their GIS identities.
 api_router.include_router(organizations.router)
+# Планы продаж (issue 26): plans by month, manager, business region and deal kind.
+api_router.include_router(sales_plans.router)

@@ -290,6 +290,33 @@ class Deal(TrackedMixin, Base):
     loss_comment: Mapped[str | None] = mapped_column(Text)
 
 
+class SalesPlan(TrackedMixin, Base):
+    """Планы продаж: the amount and number of won deals a manager plans for a month, in one
+    business region and deal kind (migration 0011). `period_month` is the month's first day."""
+
+    __tablename__ = "sales_plans"
+    __table_args__ = (
+        UniqueConstraint(
+            "period_month",
+            "manager_id",
+            "business_region_id",
+            "deal_kind_id",
+            name="uq_sales_plans_grain",
+        ),
+        CheckConstraint("planned_amount >= 0", name="planned_amount_non_negative"),
+        CheckConstraint("planned_won_deals >= 0", name="planned_won_deals_non_negative"),
+    )
+
+    period_month: Mapped[dt.date] = mapped_column(Date, nullable=False, index=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    business_region_id: Mapped[int] = mapped_column(
+        ForeignKey("business_regions.id"), nullable=False
+    )
+    deal_kind_id: Mapped[int] = mapped_column(ForeignKey("deal_kinds.id"), nullable=False)
+    planned_amount: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal(0))
+    planned_won_deals: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
 class DealStageHistory(TrackedMixin, Base):
     """One row each time a deal enters a stage (or is carried past it: `was_skipped`).
 

@@ -36,6 +36,8 @@ CLOCK_DEPENDENT_MODELS = (
     "rpt_customer_abc_xyz",
     "rpt_customer_lifecycle",
     "dim_customer_lifetime",
+    # plan-fact: overdue open deals are expected in the as-of month
+    "rpt_plan_fact",
 )
 # The moments they compare with "now" (macro as_of_timestamp): a payment counts once paid_at has
 # passed, a planned interaction is overdue once planned_at has, and due dates and ageing buckets

@@ -7,6 +7,7 @@ import datetime as dt
 from operational_app.seed.documents import generate_documents
 from operational_app.seed.engagement import generate_engagement
 from operational_app.seed.generator import DAY, TableData
+from operational_app.seed.plans import generate_sales_plans
 
 ENTRY_MODEL_TABLES = (
     "partner_roles",
@@ -33,6 +34,7 @@ ENTRY_MODEL_TABLES = (
     "return_request_lines",
     "partner_role_links",
     "interactions",
+    "sales_plans",
 )
 
 
@@ -42,4 +44,5 @@ def add_entry_model(tables: list[TableData], seed: int, as_of: dt.date) -> list[
     builder, documents = generate_documents(tables, seed, horizon)
     by_name = {table.name: table for table in tables}
     head, tail = generate_engagement(by_name, builder.claims_info, seed, horizon)
-    return [*head, *tables, *documents, *tail]
+    plans = generate_sales_plans(by_name, seed, horizon)
+    return [*head, *tables, *documents, *tail, plans]

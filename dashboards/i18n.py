@@ -817,3 +817,49 @@ _CATALOG.update(
         "offer_lost_reason_expired": ("Истёк срок действия", "Validity expired"),
     }
 )
+
+
+# -- plan vs fact (План-факт, issue 26) ------------------------------------------------------
+_CATALOG.update(
+    {
+        "page_plan_fact": ("План-факт", "Plan vs actual"),
+        "plan_fact_caption": (
+            "Планы продаж менеджеров по месяцам, бизнес-регионам и видам сделок против"
+            " выигранных сделок (по месяцу закрытия, в регионе партнёра). Прогноз на конец"
+            " месяца — факт плюс взвешенная воронка открытых сделок с плановой датой закрытия в"
+            " месяце (просроченные — в текущем месяце). Отбор по отрасли к планам не применяется.",
+            "Managers' sales plans by month, business region and deal kind against deals won (by"
+            " month of closing, in the partner's region). The month-end forecast is the fact plus"
+            " the weighted pipeline of open deals planned to close in the month (overdue ones in"
+            " the current month). The industry filter does not apply to plans.",
+        ),
+        "planned_amount": ("План, сумма", "Planned amount"),
+        "planned_won_deals": ("План, сделок", "Planned deals"),
+        "won_deals": ("Факт, сделок", "Won deals"),
+        "fact_amount": ("Факт, сумма", "Actual amount"),
+        "forecast_amount": ("Прогноз на конец месяца", "Month-end forecast"),
+        "open_weighted_amount": ("Взвешенная воронка", "Weighted pipeline"),
+        "amount_completion": ("Выполнение плана", "Plan completion"),
+        "forecast_completion": ("Прогноз выполнения", "Forecast completion"),
+        "won_deals_completion": ("Выполнение по сделкам", "Deals completion"),
+        "plan_fact_by_month": ("План и факт по месяцам", "Plan and actual by month"),
+        "plan_fact_breakdown": ("План-факт в разрезе", "Plan vs actual by"),
+        "kpi_plan_completion": ("Выполнение плана за период", "Plan completion in the period"),
+        "kpi_plan_completion_help": (
+            "Сумма выигранных сделок / сумма планов продаж за месяцы периода (План-факт).",
+            "Won amount / planned amount over the months of the period (Plan vs actual).",
+        ),
+        "kpi_month_forecast": ("Прогноз выполнения, {month}", "Forecast completion, {month}"),
+        "kpi_month_forecast_help": (
+            "Месяц хранилища: (факт + взвешенная воронка месяца) / план месяца; факт: {fact}.",
+            "The warehouse's month: (actual + the month's weighted pipeline) / the month's plan;"
+            " actual so far: {fact}.",
+        ),
+        "no_plans": (
+            "Планов продаж за выбранный период и отбор нет: введите их в приложении (Продажи →"
+            " Планы продаж) или загрузите из XLSX.",
+            "No sales plans for this period and filter: enter them in the app (Sales → Sales"
+            " plans) or import them from XLSX.",
+        ),
+    }
+)

@@ -25,14 +25,20 @@ MART = re.compile(r"\bmarts\.([a-z_][a-z0-9_]*)")
 OWNER = {"name": "Analytics engineering", "email": "analytics@crm-warehouse.invalid"}
 
 
+def _is_query_module(name: str) -> bool:
+    # queries.py and the topic modules split from it (queries_<topic>.py)
+    return name == "queries" or name.startswith("queries_")
+
+
 def _query_calls(tree: ast.AST) -> set[str]:
-    """Names of `queries.<name>` used in a module."""
+    """`<module>.<name>` of the query functions a module uses (`queries.<name>`,
+    `queries_<topic>.<name>`)."""
     return {
-        node.attr
+        f"{node.value.id}.{node.attr}"
         for node in ast.walk(tree)
         if isinstance(node, ast.Attribute)
         and isinstance(node.value, ast.Name)
-        and node.value.id == "queries"
+        and _is_query_module(node.value.id)
     }
 
 
@@ -42,26 +48,30 @@ def _functions(path: Path) -> dict[str, ast.FunctionDef]:
 
 
 def marts_of_queries(names: Iterable[str]) -> set[str]:
-    """The marts the queries functions `names` read, following their calls of each other."""
-    functions = _functions(DASHBOARDS / "queries.py")
-    source = (DASHBOARDS / "queries.py").read_text(encoding="utf-8")
+    """The marts the query functions `names` (`module.function`, or a bare name of queries.py)
+    read, following their calls of each other within a module and into queries.py."""
+    modules = {path.stem: path for path in DASHBOARDS.glob("queries*.py")}
+    functions = {stem: _functions(path) for stem, path in modules.items()}
+    sources = {stem: path.read_text(encoding="utf-8") for stem, path in modules.items()}
+    pending = [name if "." in name else f"queries.{name}" for name in names]
     seen: set[str] = set()
-    pending = [name for name in names if name in functions]
     marts: set[str] = set()
     while pending:
-        name = pending.pop()
-        if name in seen:
+        qualified = pending.pop()
+        module, _, name = qualified.partition(".")
+        if qualified in seen or name not in functions.get(module, {}):
             continue
-        seen.add(name)
-        function = functions[name]
-        marts |= set(MART.findall(ast.get_source_segment(source, function) or ""))
-        pending += [
-            node.func.id
-            for node in ast.walk(function)
-            if isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id in functions
-        ]
+        seen.add(qualified)
+        function = functions[module][name]
+        marts |= set(MART.findall(ast.get_source_segment(sources[module], function) or ""))
+        for node in ast.walk(function):
+            if not isinstance(node, ast.Call):
+                continue
+            if isinstance(node.func, ast.Name) and node.func.id in functions[module]:
+                pending.append(f"{module}.{node.func.id}")
+            elif isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
+                if _is_query_module(node.func.value.id):
+                    pending.append(f"{node.func.value.id}.{node.func.attr}")
     return marts
 
 

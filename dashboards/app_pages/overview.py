@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from dashboards import charts, queries, widgets
+from dashboards import charts, queries, queries_plans, widgets
 from dashboards.filters import require_filters
 from dashboards.formatting import (
     format_compact,
     format_date,
     format_delta,
+    format_month,
     format_number,
     format_percent,
     format_points_delta,
@@ -72,6 +73,30 @@ cycle.metric(
     chart_type="line",
     border=True,
 )
+
+# Sales plans (План-факт): shown once the warehouse has the mart (an older publication has not),
+# and not under an industry filter: plans have no partner, so no industry.
+if not filters.industries and not queries.missing_tables("marts.rpt_plan_fact"):
+    plan = queries_plans.plan_fact_totals(filters).row(0, named=True)
+    month = queries_plans.plan_fact_as_of_month(filters)
+    plan_tile, forecast_tile = widgets.tile_columns(2, per_row=2)
+    plan_tile.metric(
+        t("kpi_plan_completion"),
+        format_percent(plan["amount_completion"]),
+        help=t("kpi_plan_completion_help"),
+        border=True,
+    )
+    if not month.is_empty():
+        current = month.row(0, named=True)
+        forecast_tile.metric(
+            t("kpi_month_forecast", month=format_month(current["month"])),
+            format_percent(current["forecast_completion"]),
+            help=t(
+                "kpi_month_forecast_help",
+                fact=format_compact(current["won_amount"], money=True),
+            ),
+            border=True,
+        )
 
 st.subheader(t("won_amount_by_month"))
 by_month = queries.won_by_month(filters)

@@ -1102,7 +1102,10 @@ def _gis_open_backlog_rows() -> list[dict[str, Any]]:
 
 
 def new_mart_rows() -> dict[str, list[dict[str, Any]]]:
-    from tests.dashboards import fixture_customer_marts  # it reads PARTNERS from this module
+    from tests.dashboards import (
+        fixture_customer_marts,  # it reads PARTNERS from this module
+        fixture_plan_marts,
+    )
 
     return {
         "dim_partners": _partner_rows(),
@@ -1125,6 +1128,8 @@ def new_mart_rows() -> dict[str, list[dict[str, Any]]]:
         "dim_counterparty_statuses": _counterparty_status_rows(),
         # client base (marts/customers)
         **fixture_customer_marts.customer_mart_rows(),
+        # sales plans (marts/sales/rpt_plan_fact)
+        **fixture_plan_marts.plan_mart_rows(),
     }
 
 

@@ -1185,6 +1185,22 @@ _PLAN_MESSAGES: dict[str, dict[str, str]] = {
         "en": "A plan is never negative.",
     },
     "rule.sales_plan.not_deleted": {"ru": "План не удалён.", "en": "The plan is not deleted."},
+    "classifier.field.kind": {"ru": "Вид мероприятия", "en": "Event kind"},
+    "classifier.field.cost": {"ru": "Затраты", "en": "Cost"},
+    "event_kind.exhibition": {"ru": "Выставка", "en": "Exhibition"},
+    "event_kind.webinar": {"ru": "Вебинар", "en": "Webinar"},
+    "event_kind.seminar": {"ru": "Семинар", "en": "Seminar"},
+    "event_kind.open_day": {"ru": "День открытых дверей", "en": "Open day"},
+    "event_kind.mailing": {"ru": "Рассылка", "en": "Mailing"},
+    "event_kind.other": {"ru": "Другое", "en": "Other"},
+    "rule.marketing_event.kind": {
+        "ru": "Неизвестный вид мероприятия.",
+        "en": "Unknown event kind.",
+    },
+    "rule.marketing_event.cost": {
+        "ru": "Затраты не бывают отрицательными.",
+        "en": "The cost is never negative.",
+    },
 }
 for _key, _entry in _PLAN_MESSAGES.items():
     MESSAGES.setdefault(_key, _entry)

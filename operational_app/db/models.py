@@ -46,6 +46,8 @@ OPERATOR_ROLES = ("operator", "manager", "administrator")
 CUSTOMER_ROLE = "customer"
 USER_ROLES = (*OPERATOR_ROLES, CUSTOMER_ROLE)
 DEAL_STATUSES = ("in_progress", "won", "lost")
+# Виды маркетинговых мероприятий (issue 26).
+MARKETING_EVENT_KINDS = ("exhibition", "webinar", "seminar", "open_day", "mailing", "other")
 
 Money = Numeric(15, 2)
 
@@ -288,6 +290,8 @@ class Deal(TrackedMixin, Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     loss_reason_id: Mapped[int | None] = mapped_column(ForeignKey("loss_reasons.id"))
     loss_comment: Mapped[str | None] = mapped_column(Text)
+    # The marketing event the deal came from (migration 0011, issue 26).
+    marketing_event_id: Mapped[int | None] = mapped_column(ForeignKey("marketing_events.id"))
 
 
 class SalesPlan(TrackedMixin, Base):
@@ -418,11 +422,20 @@ class MarketingEvent(TrackedMixin, Base):
     """Маркетинговые мероприятия: one of the things an interaction can be about."""
 
     __tablename__ = "marketing_events"
-    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="dates_ordered"),)
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="dates_ordered"),
+        CheckConstraint(_in("kind", MARKETING_EVENT_KINDS), name="kind"),
+        CheckConstraint("cost >= 0", name="cost_non_negative"),
+    )
 
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     starts_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
     ends_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    # Вид мероприятия and what it cost (migration 0011, issue 26: cost per won deal).
+    kind: Mapped[str | None] = mapped_column(String(30))
+    cost: Mapped[Decimal] = mapped_column(
+        Money, nullable=False, default=Decimal(0), server_default=text("0")
+    )
 
 
 class Product(TrackedMixin, Base):

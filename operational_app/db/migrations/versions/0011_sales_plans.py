@@ -1,4 +1,4 @@
-"""sales_plans (Планы продаж, issue 26)
+"""sales_plans (Планы продаж), marketing events' kind and cost, deals' marketing event (issue 26)
 
 Revision ID: 0011
 Revises: 0009
@@ -7,6 +7,9 @@ Create Date: 2026-12-07 15:30:00
 One row per month, manager, business region and deal kind: the planned amount and number of
 won deals. The grain is unique (the plan of that cell); soft-deleted rows keep their place in
 it, so a deleted plan is restored rather than entered again.
+
+Marketing events get a kind and a cost (for the cost per won deal), and a deal may name the
+marketing event it came from.
 """
 
 from collections.abc import Sequence
@@ -71,9 +74,46 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_sales_plans_updated_at"), ["updated_at"], unique=False)
 
+    with op.batch_alter_table("marketing_events", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("kind", sa.String(length=30), nullable=True))
+        batch_op.add_column(
+            sa.Column(
+                "cost",
+                sa.Numeric(precision=15, scale=2),
+                server_default=sa.text("0"),
+                nullable=False,
+            )
+        )
+        batch_op.create_check_constraint(
+            "kind",
+            "kind in ('exhibition', 'webinar', 'seminar', 'open_day', 'mailing', 'other')",
+        )
+        batch_op.create_check_constraint("cost_non_negative", "cost >= 0")
+
+    with op.batch_alter_table("deals", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("marketing_event_id", _ID, nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_deals_marketing_event_id_marketing_events"),
+            "marketing_events",
+            ["marketing_event_id"],
+            ["id"],
+        )
+
 
 def downgrade() -> None:
     """Downgrade schema."""
+    with op.batch_alter_table("deals", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_deals_marketing_event_id_marketing_events"), type_="foreignkey"
+        )
+        batch_op.drop_column("marketing_event_id")
+
+    with op.batch_alter_table("marketing_events", schema=None) as batch_op:
+        batch_op.drop_constraint("cost_non_negative", type_="check")
+        batch_op.drop_constraint("kind", type_="check")
+        batch_op.drop_column("cost")
+        batch_op.drop_column("kind")
+
     with op.batch_alter_table("sales_plans", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_sales_plans_updated_at"))
         batch_op.drop_index(batch_op.f("ix_sales_plans_period_month"))

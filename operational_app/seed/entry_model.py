@@ -7,6 +7,7 @@ import datetime as dt
 from operational_app.seed.documents import generate_documents
 from operational_app.seed.engagement import generate_engagement
 from operational_app.seed.generator import DAY, TableData
+from operational_app.seed.marketing import add_marketing
 from operational_app.seed.plans import generate_sales_plans
 
 ENTRY_MODEL_TABLES = (
@@ -44,5 +45,6 @@ def add_entry_model(tables: list[TableData], seed: int, as_of: dt.date) -> list[
     builder, documents = generate_documents(tables, seed, horizon)
     by_name = {table.name: table for table in tables}
     head, tail = generate_engagement(by_name, builder.claims_info, seed, horizon)
+    add_marketing({t.name: t for t in [*head, *tables, *tail]}, seed)
     plans = generate_sales_plans(by_name, seed, horizon)
     return [*head, *tables, *documents, *tail, plans]

@@ -863,3 +863,37 @@ _CATALOG.update(
         ),
     }
 )
+
+
+# -- marketing events (issue 26) -------------------------------------------------------------
+_CATALOG.update(
+    {
+        "page_marketing": ("Маркетинг", "Marketing"),
+        "marketing_caption": (
+            "Мероприятия, начавшиеся в периоде. Сделка относится к мероприятию, указанному в ней;"
+            " иначе — к мероприятию последнего взаимодействия с её партнёром по мероприятию не"
+            " раньше чем за 90 дней до создания сделки. Затраты на выигранную сделку = затраты /"
+            " выигранные сделки. Отборы по менеджеру, региону и виду сделки к мероприятиям не"
+            " применяются.",
+            "Events that started in the period. A deal belongs to the event it names; otherwise to"
+            " the event of its partner's latest event interaction at most 90 days before the deal"
+            " was created. Cost per won deal = cost / won deals. The manager, region and deal kind"
+            " filters do not apply to events.",
+        ),
+        "marketing_events": ("Мероприятий", "Events"),
+        "marketing_event": ("Мероприятие", "Event"),
+        "event_kind": ("Вид", "Kind"),
+        "event_start": ("Начало", "Starts"),
+        "event_cost": ("Затраты", "Cost"),
+        "event_interactions": ("Взаимодействий", "Interactions"),
+        "partners_reached": ("Партнёров", "Partners reached"),
+        "attributed_deals": ("Сделок", "Deals"),
+        "cost_per_won_deal": ("Затраты на выигранную сделку", "Cost per won deal"),
+        "event_kind_exhibition": ("Выставка", "Exhibition"),
+        "event_kind_webinar": ("Вебинар", "Webinar"),
+        "event_kind_seminar": ("Семинар", "Seminar"),
+        "event_kind_open_day": ("День открытых дверей", "Open day"),
+        "event_kind_mailing": ("Рассылка", "Mailing"),
+        "event_kind_other": ("Другое", "Other"),
+    }
+)

@@ -47,6 +47,11 @@ navigation = st.navigation(
             icon=":material/flag:",
         ),
         st.Page(
+            "app_pages/marketing.py",
+            title=t("page_marketing"),
+            icon=":material/campaign:",
+        ),
+        st.Page(
             "app_pages/client_base.py",
             title=t("page_client_base"),
             icon=":material/groups:",

@@ -65,5 +65,50 @@ def plan_fact_rows() -> list[dict[str, Any]]:
     return rows
 
 
+# Marketing events (rpt_marketing_events): id, name, kind, start, cost, interactions, partners,
+# attributed deals, named deals, won deals, won amount.
+MARKETING_EVENTS = [
+    (1, "Выставка «Склад»", "exhibition", date(2024, 3, 12), D(600000), 40, 25, 6, 3, 2, D(900000)),
+    (2, "Вебинар «WMS»", "webinar", date(2024, 5, 20), D(40000), 120, 90, 4, 1, 0, D(0)),
+    (3, "Семинар", None, date(2023, 5, 10), D(100000), 10, 8, 1, 1, 1, D(50000)),  # before
+]
+
+
+def marketing_event_rows() -> list[dict[str, Any]]:
+    rows = []
+    for (
+        event_id,
+        name,
+        kind,
+        start,
+        cost,
+        interactions,
+        partners,
+        deals,
+        named,
+        won,
+        amount,
+    ) in MARKETING_EVENTS:
+        rows.append(
+            {
+                "marketing_event_id": event_id,
+                "marketing_event_name": name,
+                "marketing_event_kind": kind,
+                "start_date": start,
+                "end_date": start,
+                "cost_amount": cost,
+                "interactions": interactions,
+                "done_interactions": interactions,
+                "partners_reached": partners,
+                "attributed_deals": deals,
+                "named_deals": named,
+                "won_deals": won,
+                "won_amount": amount,
+                "cost_per_won_deal": (cost / won).quantize(D("0.01")) if won else None,
+            }
+        )
+    return rows
+
+
 def plan_mart_rows() -> dict[str, list[dict[str, Any]]]:
-    return {"rpt_plan_fact": plan_fact_rows()}
+    return {"rpt_plan_fact": plan_fact_rows(), "rpt_marketing_events": marketing_event_rows()}

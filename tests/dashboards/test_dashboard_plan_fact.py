@@ -162,3 +162,22 @@ def test_plan_fact_chart_draws_plan_fact_and_forecast_per_month() -> None:
     assert list(plan.y) == [100.0, 0, 200.0]
     assert list(fact.y) == [90.0, 0, 50.0]
     assert list(forecast.y) == [90.0, 0, 150.0]
+
+
+def test_marketing_page_sums_the_events_of_the_period(warehouse: Any, app_path: str) -> None:
+    app = _run(app_path, page="app_pages/marketing.py")
+
+    shown = [row for row in px.MARKETING_EVENTS if DEFAULT_START <= row[3] <= DEFAULT_END]
+    cost = sum((row[4] for row in shown), Decimal(0))
+    won = sum(row[9] for row in shown)
+    metrics = _metrics(app)
+    assert metrics["Мероприятий"] == str(len(shown))
+    assert metrics["Затраты"] == format_compact(cost, money=True)
+    assert metrics["Затраты на выигранную сделку"] == format_compact(cost / won, money=True)
+    table = table_text(app.dataframe[0])
+    # Latest first; the kind in words, "not set" where the event has none.
+    assert list(table["marketing_event_name"]) == [
+        row[1] for row in sorted(shown, key=lambda r: r[3], reverse=True)
+    ]
+    assert list(table["marketing_event_kind"]) == ["Вебинар", "Выставка"]
+    assert list(app.dataframe[0].value["won_deals"]) == [0, 2]

@@ -49,6 +49,7 @@ from operational_app.web import (
     contact_changes,
     contacts,
     deals,
+    desktop,
     engagement,
     home,
     interactions,
@@ -92,6 +93,7 @@ PAGE_ROUTERS = [
     contact_changes.router,
     portal_invites.router,
     sales_plans.router,
+    desktop.router,
 ]
 
 

@@ -897,3 +897,18 @@ _CATALOG.update(
         "event_kind_other": ("Другое", "Other"),
     }
 )
+
+
+# -- period comparison (issue 26) ------------------------------------------------------------
+_CATALOG.update(
+    {
+        "comparison_previous": (
+            "Предыдущий период {start} — {end}: {value}, Δ {change}",
+            "Previous period {start} to {end}: {value}, Δ {change}",
+        ),
+        "comparison_year_ago": (
+            "Год назад {start} — {end}: {value}, Δ {change}",
+            "A year earlier {start} to {end}: {value}, Δ {change}",
+        ),
+    }
+)

@@ -3,7 +3,7 @@ in marts.rpt_plan_fact; this page sums its additive columns per month and per gr
 
 import streamlit as st
 
-from dashboards import charts, queries_plans, widgets
+from dashboards import charts, comparison, queries_plans, widgets
 from dashboards.filters import require_filters
 from dashboards.formatting import format_compact, format_date, format_number, format_percent
 from dashboards.i18n import t
@@ -21,11 +21,31 @@ if not totals["planned_amount"] and not totals["won_amount"]:
     st.info(t("no_plans"))
     st.stop()
 
+previous_filters, year_ago_filters = comparison.comparison_filters(filters)
+previous = queries_plans.plan_fact_totals(previous_filters).row(0, named=True)
+year_ago = queries_plans.plan_fact_totals(year_ago_filters).row(0, named=True)
+
+
+def compared(column: str) -> comparison.TileComparison:
+    return comparison.tile_comparison(filters, totals[column], previous[column], year_ago[column])
+
+
 plan_tile, fact_tile, completion_tile, forecast_tile = widgets.tile_columns(4, per_row=2)
 plan_tile.metric(
-    t("planned_amount"), format_compact(totals["planned_amount"], money=True), border=True
+    t("planned_amount"),
+    format_compact(totals["planned_amount"], money=True),
+    delta=compared("planned_amount").delta,
+    delta_color="off",  # a bigger plan is neither good nor bad by itself
+    help=compared("planned_amount").help,
+    border=True,
 )
-fact_tile.metric(t("fact_amount"), format_compact(totals["won_amount"], money=True), border=True)
+fact_tile.metric(
+    t("fact_amount"),
+    format_compact(totals["won_amount"], money=True),
+    delta=compared("won_amount").delta,
+    help=compared("won_amount").help,
+    border=True,
+)
 completion_tile.metric(
     t("amount_completion"), format_percent(totals["amount_completion"]), border=True
 )

@@ -159,12 +159,9 @@ final as (
         cast(coalesce(deal_totals_per_event.named_deals, 0) as bigint) as named_deals,
         cast(coalesce(deal_totals_per_event.won_deals, 0) as bigint) as won_deals,
         cast(coalesce(deal_totals_per_event.won_amount, 0) as decimal(18, 2)) as won_amount,
-        case
-            when deal_totals_per_event.won_deals > 0
-                then cast(
-                    events.cost_amount / deal_totals_per_event.won_deals as decimal(18, 2)
-                )
-        end as cost_per_won_deal
+        cast(
+            events.cost_amount / nullif(deal_totals_per_event.won_deals, 0) as decimal(18, 2)
+        ) as cost_per_won_deal
 
     from events
     left join interaction_totals_per_event

@@ -55,3 +55,28 @@ def test_a_deal_names_its_marketing_event(
         json={"version": plain["version"], "marketing_event_id": event["id"]},
     )
     assert linked.status_code == 200 and linked.json()["marketing_event_id"] == event["id"]
+
+
+def test_the_new_deal_form_names_the_event(
+    client: TestClient, db: Session, classifiers: Classifiers
+) -> None:
+    event = client.post(
+        EVENTS,
+        json={"name": "День открытых дверей", "starts_on": "2026-03-10", "ends_on": "2026-03-10"},
+    ).json()
+    form = client.get("/deals/new")
+    assert f'<option value="{event["id"]}"' in form.text
+    partner = create_random_partner(db)
+    created = client.post(
+        "/deals",
+        data={
+            "name": "Склад",
+            "partner_id": str(partner.id),
+            "deal_kind_id": str(classifiers.kind.id),
+            "marketing_event_id": str(event["id"]),
+        },
+        follow_redirects=False,
+    )
+    assert created.status_code == 303, created.text
+    deal_id = int(created.headers["location"].rsplit("/", 1)[1])
+    assert client.get(f"/api/v1/deals/{deal_id}").json()["marketing_event_id"] == event["id"]

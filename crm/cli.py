@@ -614,7 +614,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     importer = commands.add_parser(
         "import",
-        help="import users, partners, deals, interactions or claims from a CSV/XLSX export",
+        help="import users, partners, deals, interactions, claims or sales plans from CSV/XLSX",
         description="Import an export of another CRM or 1C (CSV or text in UTF-8, UTF-16, "
         "windows-1251, cp866 or KOI8-R, detected unless the mapping's source.encoding names it; "
         "XLSX or XLS) following a YAML mapping (examples: operational_app/importer/mappings/). "
@@ -622,7 +622,8 @@ def build_parser() -> argparse.ArgumentParser:
         "of duplicating. Creates or upgrades the OLTP schema first.",
     )
     importer.add_argument(
-        "entity", choices=["users", "partners", "deals", "interactions", "claims"]
+        "entity",
+        choices=["users", "partners", "deals", "interactions", "claims", "sales_plans"],
     )
     importer.add_argument("file", type=Path, help="the CSV, XLSX or XLS file")
     importer.add_argument("--mapping", type=Path, required=True, help="the mapping YAML")

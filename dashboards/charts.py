@@ -826,3 +826,42 @@ def portal_adoption_chart(adoption: pl.DataFrame) -> go.Figure:
         xaxis=_month_axis(months, title=t("month")),
         yaxis={"range": [0, 1.05], "tickformat": ".0%"},
     )
+
+
+def plan_fact_chart(by_month: pl.DataFrame) -> go.Figure:
+    """Plan and actual won amount per month as bars, the month-end forecast as markers."""
+    months = every_month(by_month["month"].to_list())
+    labels = [format_month(month) for month in months]
+    figure = go.Figure(
+        [
+            go.Bar(
+                x=labels,
+                y=_per_month(months, by_month, "month", "planned_amount"),
+                marker_color="#90a4ae",
+                name=t("planned_amount"),
+                hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
+            ),
+            go.Bar(
+                x=labels,
+                y=_per_month(months, by_month, "month", "won_amount"),
+                marker_color=_WON_COLOR,
+                name=t("fact_amount"),
+                hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
+            ),
+            go.Scatter(
+                x=labels,
+                y=_per_month(months, by_month, "month", "forecast_amount"),
+                mode="markers",
+                marker={"color": _IN_PROGRESS_COLOR, "size": 10, "symbol": "diamond"},
+                name=t("forecast_amount"),
+                hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
+            ),
+        ]
+    )
+    return _layout(
+        figure,
+        height=320,
+        barmode="group",
+        xaxis=_month_axis(months, title=t("month")),
+        yaxis={"title": t("won_amount"), "tickformat": ",.0f"},
+    )

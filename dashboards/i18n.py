@@ -946,3 +946,98 @@ _CATALOG.update(
         "offer_lost_reason_expired": ("Истёк срок действия", "Validity expired"),
     }
 )
+
+
+# -- plan vs fact (План-факт, issue 26) ------------------------------------------------------
+_CATALOG.update(
+    {
+        "page_plan_fact": ("План-факт", "Plan vs actual"),
+        "plan_fact_caption": (
+            "Планы продаж менеджеров по месяцам, бизнес-регионам и видам сделок против"
+            " выигранных сделок (по месяцу закрытия, в регионе партнёра). Прогноз на конец"
+            " месяца — факт плюс взвешенная воронка открытых сделок с плановой датой закрытия в"
+            " месяце (просроченные — в текущем месяце). Отбор по отрасли к планам не применяется.",
+            "Managers' sales plans by month, business region and deal kind against deals won (by"
+            " month of closing, in the partner's region). The month-end forecast is the fact plus"
+            " the weighted pipeline of open deals planned to close in the month (overdue ones in"
+            " the current month). The industry filter does not apply to plans.",
+        ),
+        "planned_amount": ("План, сумма", "Planned amount"),
+        "planned_won_deals": ("План, сделок", "Planned deals"),
+        "won_deals": ("Факт, сделок", "Won deals"),
+        "fact_amount": ("Факт, сумма", "Actual amount"),
+        "forecast_amount": ("Прогноз на конец месяца", "Month-end forecast"),
+        "open_weighted_amount": ("Взвешенная воронка", "Weighted pipeline"),
+        "amount_completion": ("Выполнение плана", "Plan completion"),
+        "forecast_completion": ("Прогноз выполнения", "Forecast completion"),
+        "won_deals_completion": ("Выполнение по сделкам", "Deals completion"),
+        "plan_fact_by_month": ("План и факт по месяцам", "Plan and actual by month"),
+        "plan_fact_breakdown": ("План-факт в разрезе", "Plan vs actual by"),
+        "kpi_plan_completion": ("Выполнение плана за период", "Plan completion in the period"),
+        "kpi_plan_completion_help": (
+            "Сумма выигранных сделок / сумма планов продаж за месяцы периода (План-факт).",
+            "Won amount / planned amount over the months of the period (Plan vs actual).",
+        ),
+        "kpi_month_forecast": ("Прогноз выполнения, {month}", "Forecast completion, {month}"),
+        "kpi_month_forecast_help": (
+            "Месяц хранилища: (факт + взвешенная воронка месяца) / план месяца; факт: {fact}.",
+            "The warehouse's month: (actual + the month's weighted pipeline) / the month's plan;"
+            " actual so far: {fact}.",
+        ),
+        "no_plans": (
+            "Планов продаж за выбранный период и отбор нет: введите их в приложении (Продажи →"
+            " Планы продаж) или загрузите из XLSX.",
+            "No sales plans for this period and filter: enter them in the app (Sales → Sales"
+            " plans) or import them from XLSX.",
+        ),
+    }
+)
+
+
+# -- marketing events (issue 26) -------------------------------------------------------------
+_CATALOG.update(
+    {
+        "page_marketing": ("Маркетинг", "Marketing"),
+        "marketing_caption": (
+            "Мероприятия, начавшиеся в периоде. Сделка относится к мероприятию, указанному в ней;"
+            " иначе — к мероприятию последнего взаимодействия с её партнёром по мероприятию не"
+            " раньше чем за 90 дней до создания сделки. Затраты на выигранную сделку = затраты /"
+            " выигранные сделки. Отборы по менеджеру, региону и виду сделки к мероприятиям не"
+            " применяются.",
+            "Events that started in the period. A deal belongs to the event it names; otherwise to"
+            " the event of its partner's latest event interaction at most 90 days before the deal"
+            " was created. Cost per won deal = cost / won deals. The manager, region and deal kind"
+            " filters do not apply to events.",
+        ),
+        "marketing_events": ("Мероприятий", "Events"),
+        "marketing_event": ("Мероприятие", "Event"),
+        "event_kind": ("Вид", "Kind"),
+        "event_start": ("Начало", "Starts"),
+        "event_cost": ("Затраты", "Cost"),
+        "event_interactions": ("Взаимодействий", "Interactions"),
+        "partners_reached": ("Партнёров", "Partners reached"),
+        "attributed_deals": ("Сделок", "Deals"),
+        "cost_per_won_deal": ("Затраты на выигранную сделку", "Cost per won deal"),
+        "event_kind_exhibition": ("Выставка", "Exhibition"),
+        "event_kind_webinar": ("Вебинар", "Webinar"),
+        "event_kind_seminar": ("Семинар", "Seminar"),
+        "event_kind_open_day": ("День открытых дверей", "Open day"),
+        "event_kind_mailing": ("Рассылка", "Mailing"),
+        "event_kind_other": ("Другое", "Other"),
+    }
+)
+
+
+# -- period comparison (issue 26) ------------------------------------------------------------
+_CATALOG.update(
+    {
+        "comparison_previous": (
+            "Предыдущий период {start} — {end}: {value}, Δ {change}",
+            "Previous period {start} to {end}: {value}, Δ {change}",
+        ),
+        "comparison_year_ago": (
+            "Год назад {start} — {end}: {value}, Δ {change}",
+            "A year earlier {start} to {end}: {value}, Δ {change}",
+        ),
+    }
+)

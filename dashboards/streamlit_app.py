@@ -43,6 +43,16 @@ navigation = st.navigation(
             icon=":material/sync_alt:",
         ),
         st.Page(
+            "app_pages/plan_fact.py",
+            title=t("page_plan_fact"),
+            icon=":material/flag:",
+        ),
+        st.Page(
+            "app_pages/marketing.py",
+            title=t("page_marketing"),
+            icon=":material/campaign:",
+        ),
+        st.Page(
             "app_pages/client_base.py",
             title=t("page_client_base"),
             icon=":material/groups:",

@@ -1168,3 +1168,64 @@ def _merge_invoice_messages() -> None:
 
 
 _merge_invoice_messages()
+# Планы продаж (issue 26).
+_PLAN_MESSAGES: dict[str, dict[str, str]] = {
+    "nav.sales_plans": {"ru": "Планы продаж", "en": "Sales plans"},
+    "plan.title": {"ru": "Планы продаж", "en": "Sales plans"},
+    "plan.hint": {
+        "ru": "План менеджера на месяц по бизнес-региону и виду сделок: сумма и число выигранных "
+        "сделок. Повторный ввод той же ячейки запрещён — измените план в строке.",
+        "en": "A manager's plan for a month, business region and deal kind: the amount and the "
+        "number of won deals. A cell holds one plan: change it in its row.",
+    },
+    "plan.field.period_month": {"ru": "Месяц", "en": "Month"},
+    "plan.field.manager_id": {"ru": "Менеджер", "en": "Manager"},
+    "plan.field.business_region_id": {"ru": "Бизнес-регион", "en": "Business region"},
+    "plan.field.deal_kind_id": {"ru": "Вид сделки", "en": "Deal kind"},
+    "plan.field.planned_amount": {"ru": "Плановая сумма", "en": "Planned amount"},
+    "plan.field.planned_won_deals": {"ru": "Плановое число сделок", "en": "Planned won deals"},
+    "plan.add": {"ru": "Новый план", "en": "New plan"},
+    "rule.sales_plan.duplicate": {
+        "ru": "На этот месяц, менеджера, регион и вид сделки план уже есть (№ {id}).",
+        "en": "This month, manager, region and deal kind already have plan {id}.",
+    },
+    "rule.sales_plan.negative": {
+        "ru": "План не бывает отрицательным.",
+        "en": "A plan is never negative.",
+    },
+    "rule.sales_plan.not_deleted": {"ru": "План не удалён.", "en": "The plan is not deleted."},
+    "nav.desktop": {"ru": "Рабочий стол менеджера", "en": "Manager's desktop"},
+    "desktop.title": {"ru": "Рабочий стол менеджера", "en": "Manager's desktop"},
+    "desktop.today": {"ru": "Взаимодействия на сегодня", "en": "Today's interactions"},
+    "desktop.overdue": {"ru": "Просроченные взаимодействия", "en": "Overdue interactions"},
+    "desktop.stalled_deals": {
+        "ru": "Сделки без следующего шага",
+        "en": "Deals without a next step",
+    },
+    "desktop.expiring_offers": {
+        "ru": "Предложения, истекающие за неделю",
+        "en": "Offers expiring this week",
+    },
+    "desktop.when": {"ru": "Запланировано на", "en": "Planned for"},
+    "desktop.offer": {"ru": "Предложение", "en": "Offer"},
+    "desktop.valid_until": {"ru": "Действует до", "en": "Valid until"},
+    "desktop.amount": {"ru": "Сумма", "en": "Amount"},
+    "classifier.field.kind": {"ru": "Вид мероприятия", "en": "Event kind"},
+    "classifier.field.cost": {"ru": "Затраты", "en": "Cost"},
+    "event_kind.exhibition": {"ru": "Выставка", "en": "Exhibition"},
+    "event_kind.webinar": {"ru": "Вебинар", "en": "Webinar"},
+    "event_kind.seminar": {"ru": "Семинар", "en": "Seminar"},
+    "event_kind.open_day": {"ru": "День открытых дверей", "en": "Open day"},
+    "event_kind.mailing": {"ru": "Рассылка", "en": "Mailing"},
+    "event_kind.other": {"ru": "Другое", "en": "Other"},
+    "rule.marketing_event.kind": {
+        "ru": "Неизвестный вид мероприятия.",
+        "en": "Unknown event kind.",
+    },
+    "rule.marketing_event.cost": {
+        "ru": "Затраты не бывают отрицательными.",
+        "en": "The cost is never negative.",
+    },
+}
+for _key, _entry in _PLAN_MESSAGES.items():
+    MESSAGES.setdefault(_key, _entry)

@@ -50,6 +50,7 @@ from operational_app.web import (
     contact_changes,
     contacts,
     deals,
+    desktop,
     engagement,
     home,
     interactions,
@@ -63,6 +64,7 @@ from operational_app.web import (
     products,
     returns,
     sales,
+    sales_plans,
     warehouses,
 )
 from operational_app.web.formatting import install_filters
@@ -95,6 +97,8 @@ PAGE_ROUTERS = [
     contact_changes.router,
     portal_invites.router,
     intercompany.router,
+    sales_plans.router,
+    desktop.router,
 ]
 
 

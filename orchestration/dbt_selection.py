@@ -40,6 +40,8 @@ CLOCK_DEPENDENT_MODELS = (
     "fct_invoices",
     # retail cardholders: recency in days to the as-of
     "rpt_retail_cardholders",
+    # plan-fact: overdue open deals are expected in the as-of month
+    "rpt_plan_fact",
 )
 # The moments they compare with "now" (macro as_of_timestamp): a payment counts once paid_at has
 # passed, a planned interaction is overdue once planned_at has, and due dates and ageing buckets

@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from dashboards import charts, queries, widgets
+from dashboards import charts, comparison, queries, widgets
 from dashboards.filters import require_filters
 from dashboards.formatting import (
     format_compact,
     format_date,
     format_delta,
+    format_month,
     format_number,
     format_percent,
     format_points_delta,
@@ -22,6 +23,17 @@ st.title(t("page_overview"))
 st.caption(t("period_caption", start=format_date(filters.start), end=format_date(filters.end)))
 
 kpis = queries.overview_kpis(filters).row(0, named=True)
+# The same period a year earlier (its own figures are the "current" ones of that query).
+year_ago_kpis = queries.overview_kpis(comparison.comparison_filters(filters)[1]).row(0, named=True)
+
+
+def compared(column: str, decimals: int = 0) -> str:
+    """Both comparisons of a tile (previous period, a year earlier) for its help."""
+    return comparison.tile_comparison(
+        filters, kpis[column], kpis[f"{column}_previous"], year_ago_kpis[column], decimals
+    ).help
+
+
 # One point per month of the period under each metric; months without a figure (no deal
 # closed) are left out rather than drawn as zero.
 by_month_kpis = queries.kpis_by_month(filters)
@@ -39,7 +51,7 @@ open_deals.metric(
     format_number(kpis["open_deals"]),
     delta=format_delta(kpis["open_deals"], kpis["open_deals_previous"]),
     delta_color="off",  # more open deals is neither good nor bad by itself
-    help=t("kpi_open_deals_help"),
+    help=t("kpi_open_deals_help") + "  \n" + compared("open_deals"),
     chart_data=sparkline("open_deals"),
     chart_type="line",
     border=True,
@@ -48,7 +60,7 @@ won_amount.metric(
     t("kpi_won_amount"),
     format_compact(kpis["won_amount"], money=True),
     delta=format_delta(kpis["won_amount"], kpis["won_amount_previous"]),
-    help=delta_help,
+    help=compared("won_amount"),
     chart_data=sparkline("won_amount"),
     chart_type="bar",
     border=True,
@@ -67,11 +79,35 @@ cycle.metric(
     format_number(kpis["median_cycle_days"], 1),
     delta=format_delta(kpis["median_cycle_days"], kpis["median_cycle_days_previous"], 1),
     delta_color="inverse",  # a shorter cycle is better
-    help=delta_help,
+    help=compared("median_cycle_days", 1),
     chart_data=sparkline("median_cycle_days"),
     chart_type="line",
     border=True,
 )
+
+# Sales plans (План-факт): shown once the warehouse has the mart (an older publication has not),
+# and not under an industry filter: plans have no partner, so no industry.
+if not filters.industries and not queries.missing_tables("marts.rpt_plan_fact"):
+    plan = queries.plan_fact_totals(filters).row(0, named=True)
+    month = queries.plan_fact_as_of_month(filters)
+    plan_tile, forecast_tile = widgets.tile_columns(2, per_row=2)
+    plan_tile.metric(
+        t("kpi_plan_completion"),
+        format_percent(plan["amount_completion"]),
+        help=t("kpi_plan_completion_help"),
+        border=True,
+    )
+    if not month.is_empty():
+        current = month.row(0, named=True)
+        forecast_tile.metric(
+            t("kpi_month_forecast", month=format_month(current["month"])),
+            format_percent(current["forecast_completion"]),
+            help=t(
+                "kpi_month_forecast_help",
+                fact=format_compact(current["won_amount"], money=True),
+            ),
+            border=True,
+        )
 
 st.subheader(t("won_amount_by_month"))
 by_month = queries.won_by_month(filters)

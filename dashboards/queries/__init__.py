@@ -68,6 +68,10 @@ from dashboards.queries.invoices import (
     unpaid_invoices,
     unpaid_invoices_by_age,
 )
+from dashboards.queries.marketing import (
+    marketing_events,
+    marketing_totals,
+)
 from dashboards.queries.options import (
     business_regions,
     data_date_range,
@@ -85,6 +89,14 @@ from dashboards.queries.orders import (
     order_fulfilment_by_month,
     order_kpis,
     partner_orders,
+)
+from dashboards.queries.plans import (
+    PlanDimension,
+    plan_fact_as_of_month,
+    plan_fact_by,
+    plan_fact_by_month,
+    plan_fact_totals,
+    with_completion,
 )
 from dashboards.queries.publication import (
     data_freshness,
@@ -142,6 +154,7 @@ __all__ = [
     "MissingMartError",
     "NotPublishedError",
     "OfferDimension",
+    "PlanDimension",
     "RetailDimension",
     "ReturnDimension",
     "attention_interactions",
@@ -191,6 +204,8 @@ __all__ = [
     "losses_by_stage_and_reason",
     "lost_offers_by_reason",
     "managers",
+    "marketing_events",
+    "marketing_totals",
     "missing_tables",
     "offer_conversion",
     "order_fulfilment_by_month",
@@ -202,6 +217,10 @@ __all__ = [
     "pipeline_forecast",
     "pipeline_forecast_by",
     "pipeline_forecast_totals",
+    "plan_fact_as_of_month",
+    "plan_fact_by",
+    "plan_fact_by_month",
+    "plan_fact_totals",
     "portal_adoption",
     "portal_adoption_totals",
     "previous_period",
@@ -222,5 +241,6 @@ __all__ = [
     "top_customers_by_lifetime_revenue",
     "unpaid_invoices",
     "unpaid_invoices_by_age",
+    "with_completion",
     "won_by_month",
 ]

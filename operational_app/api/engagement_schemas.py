@@ -32,6 +32,7 @@ from operational_app.db.models import (
     INTERACTION_KINDS,
     INTERACTION_STATUSES,
     INTERACTION_SUBJECTS,
+    MARKETING_EVENT_KINDS,
 )
 
 InteractionKind = Literal["meeting", "call", "sms", "email"]
@@ -191,23 +192,33 @@ class DepartmentPublic(ClassifierPublic):
     is_regional_office: bool
 
 
+MarketingEventKind = Literal["exhibition", "webinar", "seminar", "open_day", "mailing", "other"]
+assert set(MarketingEventKind.__args__) == set(MARKETING_EVENT_KINDS)
+
+
 class MarketingEventCreate(Input):
     name: Name200
     starts_on: PlannedDate
     ends_on: PlannedDate
+    kind: MarketingEventKind | None = None
+    cost: Amount = Decimal(0)
 
 
 class MarketingEventUpdate(PatchInput):
-    non_nullable: ClassVar[tuple[str, ...]] = ("name", "starts_on", "ends_on")
+    non_nullable: ClassVar[tuple[str, ...]] = ("name", "starts_on", "ends_on", "cost")
     version: Version
     name: Name200 | None = None
     starts_on: PlannedDate | None = None
     ends_on: PlannedDate | None = None
+    kind: MarketingEventKind | None = None
+    cost: Amount | None = None
 
 
 class MarketingEventPublic(ClassifierPublic):
     starts_on: dt.date
     ends_on: dt.date
+    kind: str | None
+    cost: Decimal
 
 
 # (create schema, update schema, public schema) per classifier slug.

@@ -26,6 +26,7 @@ from operational_app.api.routes import (
     registry,
     retail,
     returns,
+    sales_plans,
     warehouses,
 )
 
@@ -56,3 +57,5 @@ api_router.include_router(invoices.router)
 api_router.include_router(retail.router)
 # Межфирменные продажи и комиссия (issue 22).
 api_router.include_router(intercompany.router)
+# Планы продаж (issue 26): plans by month, manager, business region and deal kind.
+api_router.include_router(sales_plans.router)

@@ -211,6 +211,7 @@ class DealCreate(Input):
     probability: Probability = 0
     planned_close_date: PlannedDate | None = None
     number: text(30) | None = None
+    marketing_event_id: Id | None = None
 
 
 class DealUpdate(PatchInput):
@@ -221,6 +222,7 @@ class DealUpdate(PatchInput):
     probability: Probability | None = None
     planned_close_date: PlannedDate | None = None
     manager_id: Id | None = None
+    marketing_event_id: Id | None = None
 
 
 class DealAction(Input):
@@ -263,6 +265,7 @@ class DealPublic(Public):
     closed_at: dt.datetime | None
     loss_reason_id: int | None
     loss_comment: str | None
+    marketing_event_id: int | None = None
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime

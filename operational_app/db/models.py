@@ -46,6 +46,8 @@ OPERATOR_ROLES = ("operator", "manager", "administrator")
 CUSTOMER_ROLE = "customer"
 USER_ROLES = (*OPERATOR_ROLES, CUSTOMER_ROLE)
 DEAL_STATUSES = ("in_progress", "won", "lost")
+# Виды маркетинговых мероприятий (issue 26).
+MARKETING_EVENT_KINDS = ("exhibition", "webinar", "seminar", "open_day", "mailing", "other")
 
 Money = Numeric(15, 2)
 
@@ -300,6 +302,35 @@ class Deal(TrackedMixin, Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     loss_reason_id: Mapped[int | None] = mapped_column(ForeignKey("loss_reasons.id"))
     loss_comment: Mapped[str | None] = mapped_column(Text)
+    # The marketing event the deal came from (migration 0011, issue 26).
+    marketing_event_id: Mapped[int | None] = mapped_column(ForeignKey("marketing_events.id"))
+
+
+class SalesPlan(TrackedMixin, Base):
+    """Планы продаж: the amount and number of won deals a manager plans for a month, in one
+    business region and deal kind (migration 0011). `period_month` is the month's first day."""
+
+    __tablename__ = "sales_plans"
+    __table_args__ = (
+        UniqueConstraint(
+            "period_month",
+            "manager_id",
+            "business_region_id",
+            "deal_kind_id",
+            name="uq_sales_plans_grain",
+        ),
+        CheckConstraint("planned_amount >= 0", name="planned_amount_non_negative"),
+        CheckConstraint("planned_won_deals >= 0", name="planned_won_deals_non_negative"),
+    )
+
+    period_month: Mapped[dt.date] = mapped_column(Date, nullable=False, index=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    business_region_id: Mapped[int] = mapped_column(
+        ForeignKey("business_regions.id"), nullable=False
+    )
+    deal_kind_id: Mapped[int] = mapped_column(ForeignKey("deal_kinds.id"), nullable=False)
+    planned_amount: Mapped[Decimal] = mapped_column(Money, nullable=False, default=Decimal(0))
+    planned_won_deals: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
 class DealStageHistory(TrackedMixin, Base):
@@ -405,11 +436,20 @@ class MarketingEvent(TrackedMixin, Base):
     """Маркетинговые мероприятия: one of the things an interaction can be about."""
 
     __tablename__ = "marketing_events"
-    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="dates_ordered"),)
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="dates_ordered"),
+        CheckConstraint(_in("kind", MARKETING_EVENT_KINDS), name="kind"),
+        CheckConstraint("cost >= 0", name="cost_non_negative"),
+    )
 
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     starts_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
     ends_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    # Вид мероприятия and what it cost (migration 0011, issue 26: cost per won deal).
+    kind: Mapped[str | None] = mapped_column(String(30))
+    cost: Mapped[Decimal] = mapped_column(
+        Money, nullable=False, default=Decimal(0), server_default=text("0")
+    )
 
 
 class Product(TrackedMixin, Base):

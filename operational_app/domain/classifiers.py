@@ -12,7 +12,8 @@ One generic create/update/delete path with per-classifier rules:
   has open deals;
 - claim reasons form a tree: a parent must exist, and no reason may become its own ancestor;
   a reason with live children cannot be deleted;
-- marketing events end on or after the day they start;
+- marketing events end on or after the day they start, have a known kind (or none) and a
+  cost that is never negative;
 - departments (Подразделения) form a tree like claim reasons, with a head (a live operator)
   and a business region; a department with live sub-departments or people cannot be deleted.
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -31,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from operational_app.db.models import (
     CUSTOMER_ROLE,
+    MARKETING_EVENT_KINDS,
     BusinessRegion,
     ClaimReason,
     ContactRole,
@@ -88,7 +91,7 @@ SPECS: dict[str, ClassifierSpec] = {
         ClassifierSpec(
             "marketing-events",
             MarketingEvent,
-            ("name", "starts_on", "ends_on"),
+            ("name", "starts_on", "ends_on", "kind", "cost"),
             unique_name=False,
         ),
     )
@@ -279,6 +282,23 @@ def _apply(session: Session, spec: ClassifierSpec, entry: Any, values: Mapping[s
                 field="ends_on",
             )
         entry.starts_on, entry.ends_on = starts_on, ends_on
+        if "kind" in values:
+            kind = values["kind"] or None
+            if kind is not None and kind not in MARKETING_EVENT_KINDS:
+                raise ValidationFailed(
+                    "marketing_event.kind",
+                    f"Unknown marketing event kind {kind!r}.",
+                    field="kind",
+                    params={"kind": kind},
+                )
+            entry.kind = kind
+        if "cost" in values or entry.id is None:
+            cost = Decimal(values.get("cost") or 0)
+            if cost < 0:
+                raise ValidationFailed(
+                    "marketing_event.cost", "The cost is never negative.", field="cost"
+                )
+            entry.cost = cost.quantize(Decimal("0.01"))
     elif model is SalesStage:
         if entry.id is None:
             kind = require_reference(session, DealKind, values.get("deal_kind_id"), "deal_kind_id")

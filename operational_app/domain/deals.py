@@ -25,6 +25,7 @@ from operational_app.db.models import (
     DealKind,
     DealStageHistory,
     LossReason,
+    MarketingEvent,
     Partner,
     SalesStage,
     User,
@@ -45,7 +46,14 @@ from operational_app.domain.numbering import allocate_number
 
 NUMBER_PREFIX = "СД-"
 MAX_AMOUNT = Decimal("1e13")
-EDITABLE_FIELDS = ("name", "potential_amount", "probability", "planned_close_date", "manager_id")
+EDITABLE_FIELDS = (
+    "name",
+    "potential_amount",
+    "probability",
+    "planned_close_date",
+    "manager_id",
+    "marketing_event_id",
+)
 
 
 def kind_stages(session: Session, deal_kind_id: int) -> list[SalesStage]:
@@ -114,9 +122,11 @@ def create_deal(
     number: str | None = None,
     now: dt.datetime | None = None,
     user_id: int | None = None,
+    marketing_event_id: int | None = None,
 ) -> Deal:
     now = now or utc_now()
     require_reference(session, Partner, partner_id, "partner_id")
+    require_reference(session, MarketingEvent, marketing_event_id, "marketing_event_id")
     kind = require_reference(session, DealKind, deal_kind_id, "deal_kind_id")
     require_reference(session, User, manager_id, "manager_id")
     assert kind is not None  # deal_kind_id is not optional
@@ -146,6 +156,7 @@ def create_deal(
         potential_amount=_validate_amount(potential_amount),
         probability=_validate_probability(probability),
         planned_close_date=planned_close_date,
+        marketing_event_id=marketing_event_id,
         created_at=now,
         updated_at=now,
     )
@@ -184,6 +195,10 @@ def update_deal(
     if "manager_id" in changes:
         require_reference(session, User, changes["manager_id"], "manager_id")
         deal.manager_id = changes["manager_id"]
+    if "marketing_event_id" in changes:
+        event_id = changes["marketing_event_id"]
+        require_reference(session, MarketingEvent, event_id, "marketing_event_id")
+        deal.marketing_event_id = event_id
     session.flush()
     return deal
 

@@ -38,6 +38,7 @@ from operational_app.db.models import (
     Interaction,
     Partner,
     PartnerRoleLink,
+    SalesPlan,
     User,
 )
 from operational_app.domain import deals as deal_service
@@ -132,6 +133,8 @@ class EntityImporter:
                     value = to_amount(spec, value)
                 elif kind == "percent":
                     value = to_int(spec, value, 0, 100)
+                elif kind == "count":
+                    value = to_int(spec, value, 0, 1_000_000)
                 elif kind == "bool":
                     value = to_bool(spec, value)
                 elif kind.startswith("text"):
@@ -1185,10 +1188,101 @@ class UserImporter(EntityImporter):
             setattr(entity, name, value)
 
 
+# -- sales plans ---------------------------------------------------------------------------------
+
+
+class SalesPlanImporter(EntityImporter):
+    """Планы продаж (issue 26): one plan per month, manager, business region and deal kind (the
+    key; any day of `period_month` names its month). Re-importing a cell updates its amount and
+    number of won deals, and restores the plan if it was deleted. The manager, region and deal
+    kind must exist unless the mapping creates them (`create_missing`)."""
+
+    FIELDS: ClassVar[dict[str, str]] = {
+        "period_month": "date",
+        "manager": "ref",
+        "business_region": "ref",
+        "deal_kind": "ref",
+        "planned_amount": "amount",
+        "planned_won_deals": "count",
+    }
+    KEY_FIELDS = ("period_month", "manager", "business_region", "deal_kind")
+    MODEL = SalesPlan
+    GRAIN = ("period_month", "manager_id", "business_region_id", "deal_kind_id")
+
+    def prepare(self, values: dict[str, Any]) -> dict[str, Any]:
+        errors: list[FieldError] = []
+        manager_id = self.ref(
+            errors, lambda: self.refs.user(self.spec("manager"), values.get("manager"))
+        )
+        region_id = self.ref(
+            errors,
+            lambda: self.refs.business_region(
+                self.spec("business_region"), values.get("business_region")
+            ),
+        )
+        kind_id = self.ref(
+            errors, lambda: self.refs.deal_kind(self.spec("deal_kind"), values.get("deal_kind"))
+        )
+        for name, resolved in (
+            ("period_month", values.get("period_month")),
+            ("manager", manager_id),
+            ("business_region", region_id),
+            ("deal_kind", kind_id),
+        ):
+            if resolved is None and values.get(name) is None and name not in self.failed:
+                errors.append(FieldError(f"{name} is required", self.spec(name).source_label))
+        if errors:
+            raise RowFailed(errors)
+        return {
+            "period_month": values["period_month"].replace(day=1),
+            "manager_id": manager_id,
+            "business_region_id": region_id,
+            "deal_kind_id": kind_id,
+            "planned_amount": values.get("planned_amount") or Decimal("0.00"),
+            "planned_won_deals": values.get("planned_won_deals") or 0,
+        }
+
+    def key(self, record: dict[str, Any]) -> Any:
+        return tuple(record[name] for name in self.GRAIN)
+
+    def existing(self, keys: list[Any]) -> dict[Any, int]:
+        months = sorted({key[0] for key in keys})
+        if not months:
+            return {}
+        wanted = set(keys)
+        rows = self.session.execute(
+            select(
+                SalesPlan.period_month,
+                SalesPlan.manager_id,
+                SalesPlan.business_region_id,
+                SalesPlan.deal_kind_id,
+                SalesPlan.id,
+            ).where(SalesPlan.period_month.in_(months))
+        )
+        found = {tuple(row[:4]): row[4] for row in rows.tuples()}
+        return {key: identifier for key, identifier in found.items() if key in wanted}
+
+    def insert(self, records: list[dict[str, Any]]) -> None:
+        rows = [
+            record | {"created_at": self.now, "updated_at": self.now, "version": 1}
+            for record in records
+        ]
+        self.session.execute(insert(SalesPlan.__table__), rows)
+
+    def differs(self, entity: Any, record: dict[str, Any]) -> bool:
+        return entity.deleted_at is not None or bool(_differs(entity, record))
+
+    def update(self, entity: Any, record: dict[str, Any]) -> None:
+        entity.deleted_at = None
+        for name, value in _differs(entity, record).items():
+            setattr(entity, name, value)
+
+
 ENTITIES: dict[str, type[EntityImporter]] = {
     "users": UserImporter,
     "partners": PartnerImporter,
     "deals": DealImporter,
     "interactions": InteractionImporter,
     "claims": ClaimImporter,
+    "sales_plans": SalesPlanImporter,
 }

@@ -2,7 +2,7 @@
 
 A mapping is a YAML file (examples in `mappings/`):
 
-    entity: deals                  # users | partners | deals | interactions | claims
+    entity: deals                  # users | partners | deals | interactions | claims | sales_plans
     source: {encoding: auto, delimiter: auto, skip_rows: 0, header_contains: [...], sheet: ...}
                                    # encoding: auto detects UTF-8/16, cp1251, cp866, KOI8-R,
                                    # cp1252 and refuses a guess; or name any Python codec

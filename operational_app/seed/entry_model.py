@@ -8,6 +8,8 @@ from operational_app.seed.documents import generate_documents
 from operational_app.seed.engagement import generate_engagement
 from operational_app.seed.generator import DAY, TableData
 from operational_app.seed.intercompany import INTERCOMPANY_TABLES, generate_intercompany
+from operational_app.seed.marketing import add_marketing
+from operational_app.seed.plans import generate_sales_plans
 
 ENTRY_MODEL_TABLES = (
     "partner_roles",
@@ -39,6 +41,7 @@ ENTRY_MODEL_TABLES = (
     "interactions",
     # Issue 22: inter-company and commission documents, the ownership ledger.
     *INTERCOMPANY_TABLES,
+    "sales_plans",
 )
 
 
@@ -51,4 +54,6 @@ def add_entry_model(tables: list[TableData], seed: int, as_of: dt.date) -> list[
     intercompany = generate_intercompany(
         {**by_name, **{table.name: table for table in documents}}, seed, horizon
     )
-    return [*head, *tables, *documents, *tail, *intercompany]
+    add_marketing({t.name: t for t in [*head, *tables, *tail]}, seed)
+    plans = generate_sales_plans(by_name, seed, horizon)
+    return [*head, *tables, *documents, *tail, *intercompany, plans]

@@ -17,6 +17,7 @@ from operational_app.api.deps import IdPath, SessionDep, require_role
 from operational_app.api.engagement_schemas import CLASSIFIER_SCHEMAS
 from operational_app.db.models import (
     CUSTOMER_ROLE,
+    MARKETING_EVENT_KINDS,
     BusinessRegion,
     ClaimReason,
     DealKind,
@@ -53,7 +54,13 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "claim-reasons": (("name", "text"), ("parent_id", "claim_reason")),
     "interaction-topics": (("name", "text"),),
     "business-regions": (("name", "text"), ("code", "text")),
-    "marketing-events": (("name", "text"), ("starts_on", "date"), ("ends_on", "date")),
+    "marketing-events": (
+        ("name", "text"),
+        ("kind", "event_kind"),
+        ("starts_on", "date"),
+        ("ends_on", "date"),
+        ("cost", "number"),
+    ),
     "departments": (
         ("name", "text"),
         ("parent_id", "department"),
@@ -83,6 +90,7 @@ def _context(session: Session, key: str) -> dict[str, Any]:
         "reason_paths": service.claim_reason_paths(session),
         "claim_reasons": queries.live(session, ClaimReason, ClaimReason.name),
         "kind_names": {k.id: k.name for k in session.query(DealKind)},
+        "event_kinds": MARKETING_EVENT_KINDS,
         # Departments (Подразделения): their tree, heads and business regions.
         "department_paths": service.department_paths(session) if departments else {},
         "departments": queries.live(session, Department, Department.name) if departments else [],

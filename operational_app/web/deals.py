@@ -17,6 +17,7 @@ from operational_app.db.models import (
     Deal,
     DealKind,
     LossReason,
+    MarketingEvent,
     Partner,
     SalesStage,
     User,
@@ -110,6 +111,9 @@ def _deal_form(
             "form": form,
             "errors": errors,
             "partners": queries.partner_choices(session),
+            "marketing_events": queries.live(
+                session, MarketingEvent, MarketingEvent.starts_on.desc(), MarketingEvent.name
+            ),
             **classifier_choices(session),
         },
         status_code=status_code,

@@ -117,6 +117,7 @@ class DealForm(FormModel):
     potential_amount: FormAmount | None = None
     probability: Probability | None = None
     planned_close_date: PlannedDate | None = None
+    marketing_event_id: Id | None = None  # the event the deal came from (issue 26)
 
     def fields(self) -> dict[str, Any]:
         values = self.model_dump()

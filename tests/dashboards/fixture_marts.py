@@ -1105,6 +1105,7 @@ def new_mart_rows() -> dict[str, list[dict[str, Any]]]:
     from tests.dashboards import (
         fixture_customer_marts,  # it reads PARTNERS from this module
         fixture_invoice_marts,
+        fixture_plan_marts,
     )
 
     return {
@@ -1130,6 +1131,8 @@ def new_mart_rows() -> dict[str, list[dict[str, Any]]]:
         "fct_invoices": fixture_invoice_marts.invoice_rows(PARTNERS),
         # client base (marts/customers)
         **fixture_customer_marts.customer_mart_rows(),
+        # sales plans (marts/sales/rpt_plan_fact)
+        **fixture_plan_marts.plan_mart_rows(),
     }
 
 

@@ -220,6 +220,7 @@ OPAPP_TABLES = {
     "interaction_topics",
     "marketing_events",
     "interactions",
+    "sales_plans",
     "partner_roles",
     "partner_role_links",
     "contact_roles",

@@ -34,6 +34,8 @@ PAGES = {
     "regions": True,
     "gis_exchange": True,
     "client_base": True,
+    "plan_fact": True,
+    "marketing": False,
     "data_freshness": False,
 }
 TIMEOUT_MS = 90_000

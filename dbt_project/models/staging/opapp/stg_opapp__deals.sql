@@ -18,6 +18,7 @@ renamed as (
         cast(manager_id as bigint) as manager_id,
         cast(current_stage_id as bigint) as current_stage_id,
         cast(loss_reason_id as bigint) as loss_reason_id,
+        cast(marketing_event_id as bigint) as marketing_event_id,
 
         -- strings and categories
         cast(number as varchar) as deal_number,

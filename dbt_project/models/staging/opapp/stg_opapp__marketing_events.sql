@@ -16,6 +16,10 @@ renamed as (
 
         -- strings and categories
         cast(name as varchar) as marketing_event_name,
+        cast(kind as varchar) as marketing_event_kind,
+
+        -- numerics
+        cast(cost as decimal(18, 2)) as cost_amount,
 
         -- dates and timestamps
         cast(starts_on as date) as start_date,

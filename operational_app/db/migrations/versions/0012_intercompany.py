@@ -1,7 +1,7 @@
 """inter-company documents, commission documents and the stock ownership ledger (issue 22)
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-07 15:16:46
 
 Передача/Возврат товаров между организациями (intercompany_documents and lines), the commission
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0012"
-down_revision: str | Sequence[str] | None = "0010"
+down_revision: str | Sequence[str] | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

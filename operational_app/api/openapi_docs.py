@@ -356,6 +356,82 @@ FIELD_DOCS: dict[str, str] = {
     "detail": "Описание ошибки: what went wrong.",
     "rule": "Правило: the rule code the error is about.",
     "force": "Принудительно: resolve despite open tasks.",
+    # Organisation requisites (printed on invoices)
+    "bank_name": "Банк: the bank of the settlement account; required to issue an invoice.",
+    "bank_bik": "БИК: the bank's identification code, 9 digits; required to issue an invoice.",
+    "settlement_account": (
+        "Расчётный счёт: 20 digits; required to issue an invoice (printed and in its QR code)."
+    ),
+    "correspondent_account": "Корреспондентский счёт: the bank's account, 20 digits.",
+    "director_name": "Руководитель: the director's name as signed on print forms.",
+    "chief_accountant_name": "Главный бухгалтер: the name signed on print forms.",
+    "is_vat_payer": (
+        "Плательщик НДС: false for an organisation not paying VAT: its invoices are «Без НДС»."
+    ),
+    "vat_kind": (
+        "Ставка НДС: general (18% to 2018, 20% from 2019, 22% from 2026), reduced (10%) or "
+        "exempt (Без НДС); the rate is taken on the document's date."
+    ),
+    "vat_rate": "Ставка НДС: percent on the issue date; null for «Без НДС».",
+    "vat_amount": "Сумма НДС: VAT included in the amount, roubles.",
+    "cost": "Затраты: what the marketing event cost, roubles.",
+    # Invoices
+    "fiscal_year": "Год нумерации: invoices are numbered per organisation and year.",
+    "sequence_number": "Порядковый номер: the number within the organisation and year, no gaps.",
+    "payment_schedule_item_id": (
+        "Этап графика оплаты: the order's payment stage the invoice asks for; null when it asks "
+        "for all the order has not been invoiced for yet."
+    ),
+    "issued_on": "Дата счета: the invoice's date; defaults to today.",
+    "purpose": "Назначение платежа: as printed and in the QR code (invoice number, date, VAT).",
+    "cancelled_at": "Дата отмены: when the invoice was cancelled (UTC); null unless cancelled.",
+    "amount_in_words": "Сумма прописью: the invoice amount in Russian words, as printed.",
+    "qr_payload": (
+        "QR-код оплаты: the payment QR code's text (ГОСТ Р 56042, ST00012); empty when the "
+        "organisation's requisites no longer allow one."
+    ),
+    "payment_id": "Оплата: a payment recorded against the invoice's order.",
+    "matched_at": "Дата зачёта: when the payment was matched to the invoice (UTC).",
+    # Retail
+    "store_id": "Магазин: the store (id from /api/v1/stores).",
+    "registration_number": (
+        "Регистрационный номер ККТ: 16 digits, unique; the ФНС's id of the cash register, on "
+        "every receipt (tag 1037)."
+    ),
+    "fiscal_drive_number": "Номер фискального накопителя (ФН): 16 digits; changes with the drive.",
+    "ofd_name": "Оператор фискальных данных (ОФД): its name.",
+    "ofd_inn": "ИНН ОФД: the operator's ИНН, 10 digits (a legal entity).",
+    # Inter-company, commission, ownership ledger
+    "sender_organization_id": "Организация-отправитель: our legal entity the goods pass from.",
+    "receiver_organization_id": (
+        "Организация-получатель: our legal entity the goods pass to; not the sender."
+    ),
+    "documented_at": "Дата документа: the document's date (UTC); defaults to now.",
+    "is_automatic": (
+        "Создан автоматически: made by a shipment for goods its organisation did not own "
+        "(linked by `shipment_id`); cannot be deleted."
+    ),
+    "fee_percent": (
+        "Комиссионное вознаграждение, %: a sales line's fee when it gives no `fee_amount`."
+    ),
+    "fee_amount": "Комиссионное вознаграждение: the commission fee, roubles.",
+    "buyer_partner_id": "Покупатель: the buyer, when one of our partners (sales reports).",
+    "buyer_name": "Покупатель: the buyer's name, when not a partner (sales reports).",
+    "moved_at": "Дата движения: when the goods moved (UTC).",
+    "committent_id": (
+        "Комитент: the partner who owns goods we hold on commission; null for our own goods."
+    ),
+    "holder_kind": "Местонахождение: warehouse (ours) or commissioner (a partner holds them).",
+    "commissioner_id": "Комиссионер: the partner holding our goods; null at a warehouse.",
+    "document_type": (
+        "Вид документа: receipt, shipment, intercompany_transfer, intercompany_return or a "
+        "commission document kind."
+    ),
+    "document_id": "Документ: the id of the document named by `document_type`.",
+    # Sales plans
+    "period_month": "Месяц плана: the month as its first day; any day given names its month.",
+    "planned_amount": "Плановая сумма продаж: roubles, not negative.",
+    "planned_won_deals": "Плановое количество выигранных сделок: not negative.",
     # Names that mean something else in one schema ("<Schema>.<field>", found along its classes)
     "DealPublic.status": "Статус сделки: in_progress, won (final) or lost (may be reopened).",
     "OfferPublic.status": "Статус: draft → sent → accepted | rejected | expired.",
@@ -411,6 +487,24 @@ FIELD_DOCS: dict[str, str] = {
     "OrderPublic.shipped_amount": "Отгружено: the sum shipped less received returns, roubles.",
     "PartnerDebt.shipped_amount": (
         "Отгружено: the sum shipped over the partner's orders, before returns, roubles."
+    ),
+    "InvoicePublic.status": (
+        "Статус счета: issued → partly_paid → paid as payments are matched; issued → cancelled."
+    ),
+    "InvoicePublic.kind": (
+        "Вид счета: order (what the order has not been invoiced for), prepayment or credit (one "
+        "payment-schedule stage)."
+    ),
+    "InvoicePublic.amount": "Сумма счета: roubles, VAT included.",
+    "InvoicePaymentPublic.amount": "Сумма зачёта: the part of the payment matched, roubles.",
+    "InvoiceMatch.amount": (
+        "Сумма зачёта: the part of the payment to match; without it as much as both allow."
+    ),
+    "StockMovementPublic.quantity": "Количество: signed; positive arrives, negative leaves.",
+    "StockPositionPublic.quantity": "Количество: the sum of the ledger's movements (non-zero).",
+    "CommissionDocumentPublic.fee_amount": "Комиссионное вознаграждение: the lines' fees, roubles.",
+    "CommissionDocumentCreate.amount": (
+        "Сумма оплаты: roubles; required for commissioner_payment and committent_payment."
     ),
     "StockSet.quantity_on_hand": "Остаток: the counted quantity to set (an inventory count).",
 }
@@ -492,6 +586,8 @@ PARAM_DOCS: dict[str, str] = {
     "valid_on": "Действует на дату: only agreements in force that day.",
     "planned_from": "Запланировано с: only interactions planned at or after this time.",
     "planned_to": "Запланировано по: only interactions planned at or before this time.",
+    "month_from": "Месяц с: only plans of this month or later (any day names its month).",
+    "month_to": "Месяц по: only plans of this month or earlier (any day names its month).",
     "limit": "Rows per page.",
     "offset": "Rows to skip before the page.",
 }

@@ -71,6 +71,9 @@ def list_intercompany_documents(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Paged[IntercompanyDocumentPublic]:
+    """List Передачи and Возвраты товаров между организациями, newest first, paged.
+
+    `organization_id` keeps documents where the organisation is the sender or the receiver."""
     query = select(IntercompanyDocument).where(IntercompanyDocument.deleted_at.is_(None))
     if kind is not None:
         query = query.where(IntercompanyDocument.kind == kind)
@@ -89,6 +92,7 @@ def list_intercompany_documents(
 def get_intercompany_document(
     session: SessionDep, document_id: IdPath
 ) -> IntercompanyDocumentDetail:
+    """Read an inter-company document with its lines; 404 when missing or deleted."""
     return intercompany_detail(session, get_or_404(session, IntercompanyDocument, document_id))
 
 
@@ -114,6 +118,13 @@ def create_intercompany_document(
 def delete_intercompany_document(
     session: SessionDep, document_id: IdPath, body: DeleteBody | None = None
 ) -> None:
+    """Delete a Передача or Возврат товаров между организациями: its ledger movements are taken
+    back.
+
+    Refused for an automatic transfer, which belongs to its shipment (409
+    `intercompany.automatic`), and while goods it brought have moved on since (409
+    `ownership.document_in_use`). The optional body's `version` must be current (409
+    `stale_version`)."""
     document = get_or_404(session, IntercompanyDocument, document_id)
     service.delete_intercompany_document(
         session, document, expected_version=body.version if body else None
@@ -130,6 +141,9 @@ def list_commission_documents(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Paged[CommissionDocumentPublic]:
+    """List commission documents, newest first, paged.
+
+    `kind` keeps one document type; `partner_id` is the commissioner or committent."""
     query = select(CommissionDocument).where(CommissionDocument.deleted_at.is_(None))
     if kind is not None:
         query = query.where(CommissionDocument.kind == kind)
@@ -145,6 +159,7 @@ def list_commission_documents(
 
 @router.get("/commission-documents/{document_id}", response_model=CommissionDocumentDetail)
 def get_commission_document(session: SessionDep, document_id: IdPath) -> CommissionDocumentDetail:
+    """Read a commission document with its lines; 404 when missing or deleted."""
     return commission_detail(session, get_or_404(session, CommissionDocument, document_id))
 
 
@@ -171,6 +186,11 @@ def create_commission_document(
 def delete_commission_document(
     session: SessionDep, document_id: IdPath, body: DeleteBody | None = None
 ) -> None:
+    """Delete a commission document: its ledger movements are taken back (goods handed to a
+    commissioner return to the warehouse's on-hand).
+
+    Refused while goods it brought have moved on since (409 `ownership.document_in_use`). The
+    optional body's `version` must be current (409 `stale_version`)."""
     document = get_or_404(session, CommissionDocument, document_id)
     service.delete_commission_document(
         session, document, expected_version=body.version if body else None

@@ -55,7 +55,16 @@ def price_tags_pdf(
         list[Annotated[int, Field(gt=0, le=MAX_ID)]],
         Query(min_length=1, max_length=price_tags.MAX_TAGS),
     ],
-    template: Annotated[str, Query(max_length=100)] = "Стандартный 70×40",
+    template: Annotated[
+        str,
+        Query(
+            max_length=100,
+            description=(
+                "Шаблон ценника: «Стандартный 70×40» or «Малый 50×30» (no barcode); another "
+                "name is 422 `price_tags.unknown_template`."
+            ),
+        ),
+    ] = "Стандартный 70×40",
 ) -> Response:
     """Ценники: one tag per `product_id` (repeat an id for more copies), as a PDF."""
     content = price_tags.price_tags_pdf(session, product_id, template)

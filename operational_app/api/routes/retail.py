@@ -26,6 +26,7 @@ router = APIRouter(tags=["retail"])
 
 @router.get("/stores", response_model=Paged[StorePublic])
 def list_stores(session: SessionDep, limit: Limit = 50, offset: Offset = 0) -> Paged[StorePublic]:
+    """List stores (Магазины) not marked deleted, by name, paged."""
     query = select(Store).where(Store.deleted_at.is_(None))
     stores = page(
         session,
@@ -44,11 +45,16 @@ def list_stores(session: SessionDep, limit: Limit = 50, offset: Offset = 0) -> P
 
 @router.get("/stores/{store_id}", response_model=StorePublic)
 def get_store(session: SessionDep, store_id: IdPath) -> Store:
+    """Read a store (Магазин); 404 when missing or deleted."""
     return get_or_404(session, Store, store_id)
 
 
 @router.post("/stores", response_model=StorePublic, status_code=status.HTTP_201_CREATED)
 def create_store(session: SessionDep, body: StoreCreate) -> Store:
+    """Create a store (Магазин): it sells from one warehouse for one organisation.
+
+    The name is required and unique among live stores (422 `store.name_taken`); the organisation
+    and warehouse must exist (422 `reference.unknown`)."""
     store = service.create_store(session, **body.model_dump())
     session.commit()
     return store
@@ -56,6 +62,9 @@ def create_store(session: SessionDep, body: StoreCreate) -> Store:
 
 @router.patch("/stores/{store_id}", response_model=StorePublic)
 def update_store(session: SessionDep, store_id: IdPath, body: StoreUpdate) -> Store:
+    """Change a store's fields (PATCH).
+
+    The rules of create apply. Send the `version` you read: an older one is 409 `stale_version`."""
     store = get_or_404(session, Store, store_id)
     service.update_store(session, store, body.changes(), expected_version=body.version)
     session.commit()
@@ -64,6 +73,10 @@ def update_store(session: SessionDep, store_id: IdPath, body: StoreUpdate) -> St
 
 @router.delete("/stores/{store_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_store(session: SessionDep, store_id: IdPath, body: DeleteBody | None = None) -> None:
+    """Delete a store (пометка удаления: a soft delete).
+
+    Refused while it has cash registers not deleted (409 `store.has_cash_registers`). The optional
+    body's `version` must be current (409 `stale_version`)."""
     store = get_or_404(session, Store, store_id)
     service.delete_store(session, store, expected_version=body.version if body else None)
     session.commit()
@@ -73,6 +86,8 @@ def delete_store(session: SessionDep, store_id: IdPath, body: DeleteBody | None 
 def list_cash_registers(
     session: SessionDep, store_id: IdFilter = None, limit: Limit = 50, offset: Offset = 0
 ) -> Paged[CashRegisterPublic]:
+    """List cash registers (Кассы ККТ) not marked deleted, by registration number, paged;
+    `store_id` keeps one store's."""
     query = select(CashRegister).where(CashRegister.deleted_at.is_(None))
     if store_id is not None:
         query = query.where(CashRegister.store_id == store_id)
@@ -94,6 +109,7 @@ def list_cash_registers(
 
 @router.get("/cash-registers/{register_id}", response_model=CashRegisterPublic)
 def get_cash_register(session: SessionDep, register_id: IdPath) -> CashRegister:
+    """Read a cash register (Касса ККТ); 404 when missing or deleted."""
     return get_or_404(session, CashRegister, register_id)
 
 
@@ -101,6 +117,12 @@ def get_cash_register(session: SessionDep, register_id: IdPath) -> CashRegister:
     "/cash-registers", response_model=CashRegisterPublic, status_code=status.HTTP_201_CREATED
 )
 def create_cash_register(session: SessionDep, body: CashRegisterCreate) -> CashRegister:
+    """Register a cash register (Касса ККТ) at a store.
+
+    The store must exist (422 `reference.unknown`). The registration number (РН ККТ) is 16 digits
+    (422 `registration_number.format`) and unique, deleted registers included (422
+    `cash_register.number_taken`); it ties the store's receipts to it. The fiscal drive number is
+    16 digits (`fiscal_drive_number.format`), the ОФД's ИНН 10 (`ofd_inn.format`)."""
     register = service.create_cash_register(session, **body.model_dump())
     session.commit()
     return register
@@ -110,6 +132,9 @@ def create_cash_register(session: SessionDep, body: CashRegisterCreate) -> CashR
 def update_cash_register(
     session: SessionDep, register_id: IdPath, body: CashRegisterUpdate
 ) -> CashRegister:
+    """Change a cash register's fields (PATCH), e.g. a new fiscal drive.
+
+    The rules of create apply. Send the `version` you read: an older one is 409 `stale_version`."""
     register = get_or_404(session, CashRegister, register_id)
     service.update_cash_register(session, register, body.changes(), expected_version=body.version)
     session.commit()
@@ -120,6 +145,8 @@ def update_cash_register(
 def delete_cash_register(
     session: SessionDep, register_id: IdPath, body: DeleteBody | None = None
 ) -> None:
+    """Delete a cash register (пометка удаления: a soft delete); its registration number stays
+    taken. The optional body's `version` must be current (409 `stale_version`)."""
     register = get_or_404(session, CashRegister, register_id)
     service.delete_cash_register(session, register, expected_version=body.version if body else None)
     session.commit()

@@ -52,4 +52,4 @@ def test_orders_page_shows_the_invoices_section(warehouse: Any, app_path: str) -
     app.switch_page("app_pages/orders.py").run()
     assert not app.exception, [exception.value for exception in app.exception]
     assert "Счета на оплату" in [header.value for header in app.header]
-    assert any(metric.label == "Выставлено" for metric in app.metric)
+    assert any(metric.label == "Выставлено счетов на" for metric in app.metric)

@@ -43,7 +43,9 @@ TABLES_PER_PAGE = {
     "app_pages/deal_efficiency.py": 8,
     "app_pages/claims.py": 2,
     "app_pages/events_calendar.py": 3,
-    "app_pages/orders.py": 4,
+    # orders by month, invoices by month and open invoices (issue 25), at-risk customers,
+    # debt ageing, debt by partner
+    "app_pages/orders.py": 6,
     "app_pages/regions.py": 3,
     # returns by the chosen dimension, portal adoption by month
     "app_pages/returns.py": 2,
@@ -335,13 +337,13 @@ def test_orders_kpis_follow_the_region_filter(
 def test_debt_ageing_table_and_partner_drill_down(warehouse: Any, app_path: str) -> None:
     app = _run(app_path, "app_pages/orders.py")
 
-    ageing = app.dataframe[2].value
+    ageing = app.dataframe[4].value
     expected: dict[str, dict[str, Decimal]] = {}
     for partner_id, _, due, amount in fx.OVERDUE_ITEMS:
         bucket, _ = fx.ageing_bucket((fx.AGEING_AS_OF - due).days)
         per_partner = expected.setdefault(fx.PARTNERS[partner_id][0], {})
         per_partner[bucket] = per_partner.get(bucket, Decimal(0)) + amount
-    ageing = ageing.assign(partner_name=table_text(app.dataframe[2])["partner_name"])
+    ageing = ageing.assign(partner_name=table_text(app.dataframe[4])["partner_name"])
     assert dict(zip(ageing["partner_name"], ageing["total"], strict=True)) == {
         name: float(sum(buckets.values())) for name, buckets in expected.items()
     }
@@ -613,13 +615,13 @@ def test_customers_at_risk_in_the_registry_follow_the_region_filter(
 ) -> None:
     """The list is the mart's is_customer_at_risk rows, statuses in words, region-filtered."""
     app = _run(app_path, "app_pages/orders.py")
-    at_risk = table_text(app.dataframe[1])
+    at_risk = table_text(app.dataframe[3])
     expected = [cid for cid, row in fx.COUNTERPARTY_STATUSES.items() if row[2]]
     assert sorted(at_risk["legal_name"]) == sorted(f"ООО «Контрагент {c}»" for c in expected)
     assert set(at_risk["registry_status"]) == {"Ликвидирована", "Ликвидируется"}
 
     siberia = _run(app_path, "app_pages/orders.py", region="2")
-    names = table_text(siberia.dataframe[1])["legal_name"].tolist()
+    names = table_text(siberia.dataframe[3])["legal_name"].tolist()
     assert names == [
         f"ООО «Контрагент {c}»"
         for c in expected

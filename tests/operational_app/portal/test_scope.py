@@ -112,6 +112,8 @@ def test_every_table_that_names_a_partner_has_a_rule_or_is_deliberately_left_out
         "interactions",
         "partner_role_links",
         "portal_invites",
+        # Счета на оплату (issue 25): the portal does not show them yet.
+        "invoices",
     }
     covered = {model.__tablename__ for model in OWNERSHIP} | {m.__tablename__ for m in SHARED}
     naming_partner = {

@@ -47,6 +47,7 @@ def test_invoice_flow_over_the_api(client: TestClient, db: Session):
     listed = client.get(f"{API}/invoices", params={"customer_order_id": order_id}).json()
     assert listed["total"] == 1 and listed["items"][0]["number"] == invoice["number"]
 
+    db.refresh(world.order)  # issuing touched the order in the app's session
     payment = orders.record_payment(db, world.order, "189.00")
     db.commit()
     matched = client.post(f"{API}/invoices/{invoice['id']}/payments", json={})

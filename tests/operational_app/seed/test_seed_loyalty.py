@@ -38,9 +38,7 @@ def test_cards_exist_and_points_keep_to_the_rules(tmp_path: Path) -> None:
             connection.execute(text("select number, programme_id from discount_cards")).all()
         )
         holders = connection.execute(
-            text(
-                "select count(partner_id), count(contact_person_id), count(*) from discount_cards"
-            )
+            text("select count(partner_id), count(contact_person_id), count(*) from discount_cards")
         ).one()
     engine.dispose()
     assert {p.kind for p in programmes.values()} == {"bonus", "discount"}
@@ -74,7 +72,7 @@ def test_cards_exist_and_points_keep_to_the_rules(tmp_path: Path) -> None:
         assert points <= balance[card], (card, points, balance[card])
         assert points <= goods * Decimal(programme.max_redemption_percent) / 100
         redeemed += points > 0
-        balance[card] += (
-            (goods - points) * Decimal(programme.accrual_percent) / 100
-        ).quantize(Decimal(1), rounding=ROUND_FLOOR) - points
+        balance[card] += ((goods - points) * Decimal(programme.accrual_percent) / 100).quantize(
+            Decimal(1), rounding=ROUND_FLOOR
+        ) - points
     assert shown > 100 and redeemed > 10

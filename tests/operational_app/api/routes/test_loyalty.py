@@ -77,7 +77,12 @@ def test_programme_rules(client: TestClient) -> None:
     assert over.status_code == 422
     accruing_discount = client.post(
         "/api/v1/loyalty-programmes",
-        json={"name": "Скидка", "kind": "discount", "discount_percent": "5", "accrual_percent": "3"},
+        json={
+            "name": "Скидка",
+            "kind": "discount",
+            "discount_percent": "5",
+            "accrual_percent": "3",
+        },
     )
     assert accruing_discount.status_code == 422 and "discount_accrues" in accruing_discount.text
     programme = _programme(client)

@@ -152,7 +152,13 @@ def _loyalty_tables(
         },
         stamps,
     )
-    return [programmes, cards]
+    # No manual adjustments are seeded; the (empty) table is listed so a reseed clears it.
+    adjustments = _tracked(
+        "loyalty_point_adjustments",
+        {"card_id": [], "adjusted_on": [], "points": [], "reason": []},
+        np.array([], dtype=np.int64),
+    )
+    return [programmes, cards, adjustments]
 
 
 def add_retail(

@@ -556,6 +556,24 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "retail_revenue_per_cardholder": ("Выручка на держателя", "Revenue per cardholder"),
     "retail_r_score": ("Давность (R)", "Recency (R)"),
     "retail_f_score": ("Частота (F)", "Frequency (F)"),
+    "retail_loyalty_points_caption": (
+        "Бонусные баллы по месяцам: начислено (процент программы от оплаченного не баллами),"
+        " списано в оплату (встречное предоставление, тег 1217), корректировки, сгорело после"
+        " срока без покупок; остаток и обязательства (остаток × стоимость балла) на конец месяца.",
+        "Bonus points per month: accrued (the programme's percent of what was paid other than by"
+        " points), redeemed (counter-provision, tag 1217), adjusted, burnt after the validity"
+        " without a purchase; outstanding points and the liability (points × point value) at"
+        " month end.",
+    ),
+    "retail_loyalty_programme": ("Программа", "Programme"),
+    "retail_active_cardholders": ("Активных держателей", "Active cardholders"),
+    "retail_card_purchases": ("Покупок по картам", "Card purchases"),
+    "retail_points_accrued": ("Начислено баллов", "Points accrued"),
+    "retail_points_redeemed": ("Списано баллов", "Points redeemed"),
+    "retail_points_adjusted": ("Корректировки", "Adjustments"),
+    "retail_points_expired": ("Сгорело баллов", "Points expired"),
+    "retail_points_outstanding": ("Остаток баллов", "Points outstanding"),
+    "retail_bonus_liability": ("Обязательства по баллам", "Bonus liability"),
     "retail_certificates_caption": (
         "Продажа сертификата — аванс (признак способа расчёта 3), погашение — оплата"
         " предоплатой (тег 1215); остаток обязательств на конец месяца.",

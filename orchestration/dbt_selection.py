@@ -42,6 +42,8 @@ CLOCK_DEPENDENT_MODELS = (
     "rpt_retail_cardholders",
     # plan-fact: overdue open deals are expected in the as-of month
     "rpt_plan_fact",
+    # loyalty points burn on the day the validity ends, once that day is on or before the as-of
+    "int_retail_loyalty_points_ledger",
 )
 # The moments they compare with "now" (macro as_of_timestamp): a payment counts once paid_at has
 # passed, a planned interaction is overdue once planned_at has, and due dates and ageing buckets

@@ -14,6 +14,7 @@ widgets.require_marts(
     "marts.rpt_retail_sales_hourly",
     "marts.rpt_retail_cardholders",
     "marts.rpt_retail_gift_certificates_monthly",
+    "marts.rpt_retail_loyalty_monthly",
 )
 st.caption(t("retail_caption"))
 
@@ -113,6 +114,45 @@ with loyalty_tab:
         key="retail_rfm_table",
         file_stem="retail_rfm",
     )
+    st.caption(t("retail_loyalty_points_caption"))
+    loyalty = queries.loyalty_by_month(filters)
+    if loyalty.is_empty():
+        st.info(t("no_data"))
+    else:
+        last_month = loyalty.filter(pl.col("receipt_month") == pl.col("receipt_month").max())
+        active, outstanding, liability = widgets.tile_columns(3)
+        active.metric(
+            t("retail_active_cardholders"),
+            format_number(last_month["active_cardholders"].sum()),
+            border=True,
+        )
+        outstanding.metric(
+            t("retail_points_outstanding"),
+            format_number(last_month["points_outstanding"].sum()),
+            border=True,
+        )
+        liability.metric(
+            t("retail_bonus_liability"),
+            format_compact(last_month["bonus_liability"].sum(), money=True),
+            border=True,
+        )
+        widgets.table(
+            loyalty,
+            {
+                "receipt_month": (t("month"), "month"),
+                "programme_name": (t("retail_loyalty_programme"), "text"),
+                "active_cardholders": (t("retail_active_cardholders"), "int"),
+                "card_purchases": (t("retail_card_purchases"), "int"),
+                "points_accrued": (t("retail_points_accrued"), "amount"),
+                "points_redeemed": (t("retail_points_redeemed"), "amount"),
+                "points_adjusted": (t("retail_points_adjusted"), "amount"),
+                "points_expired": (t("retail_points_expired"), "amount"),
+                "points_outstanding": (t("retail_points_outstanding"), "amount"),
+                "bonus_liability": (t("retail_bonus_liability"), "amount"),
+            },
+            key="retail_loyalty_table",
+            file_stem="retail_loyalty_monthly",
+        )
 
 with certificates_tab:
     st.caption(t("retail_certificates_caption"))

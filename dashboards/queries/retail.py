@@ -124,3 +124,20 @@ def gift_certificates_by_month(filters: Filters) -> pl.DataFrame:
         """,
         {"start": filters.start, "end": filters.end},
     )
+
+
+def loyalty_by_month(filters: Filters) -> pl.DataFrame:
+    """Active cardholders, points and bonus liability per month and programme of the period
+    (rpt_retail_loyalty_monthly); the liability is the mart's month-end figure."""
+    return _query(
+        """
+        select receipt_month, programme_name, active_cardholders, card_purchases,
+            points_accrued, points_redeemed, points_adjusted, points_expired,
+            points_outstanding, bonus_liability,
+        from marts.rpt_retail_loyalty_monthly
+        where ($start::date is null or receipt_month >= date_trunc('month', $start::date))
+            and ($end::date is null or receipt_month <= $end::date)
+        order by 1, 2
+        """,
+        {"start": filters.start, "end": filters.end},
+    )

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, ClassVar, Literal
 
-from operational_app.api.schemas import Id, Input, Name200, PatchInput, Version, text
+from pydantic import Field
+
+from operational_app.api.schemas import (
+    Id,
+    Input,
+    Name200,
+    PatchInput,
+    PlannedDate,
+    Version,
+    text,
+)
 from operational_app.api.schemas_sales import Tracked
 
 
@@ -55,3 +67,93 @@ class CashRegisterPublic(Tracked):
     fiscal_drive_number: str | None
     ofd_name: str | None
     ofd_inn: str | None
+
+
+# Loyalty: programmes, discount cards, manual points adjustments
+
+LoyaltyKind = Literal["discount", "bonus"]
+Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+PointValue = Annotated[Decimal, Field(gt=0, lt=Decimal("1e8"), max_digits=10, decimal_places=2)]
+ValidityDays = Annotated[int, Field(gt=0, le=36_500)]
+Points = Annotated[Decimal, Field(gt=-Decimal("1e12"), lt=Decimal("1e12"), decimal_places=2)]
+
+
+class LoyaltyProgrammeCreate(Input):
+    name: Name200
+    kind: LoyaltyKind
+    discount_percent: Percent = Decimal(0)
+    accrual_percent: Percent = Decimal(0)
+    max_redemption_percent: Percent = Decimal(0)
+    point_value: PointValue = Decimal(1)
+    points_validity_days: ValidityDays | None = None
+
+
+class LoyaltyProgrammeUpdate(PatchInput):
+    non_nullable: ClassVar[tuple[str, ...]] = (
+        "name",
+        "kind",
+        "discount_percent",
+        "accrual_percent",
+        "max_redemption_percent",
+        "point_value",
+    )
+    version: Version
+    name: Name200 | None = None
+    kind: LoyaltyKind | None = None
+    discount_percent: Percent | None = None
+    accrual_percent: Percent | None = None
+    max_redemption_percent: Percent | None = None
+    point_value: PointValue | None = None
+    points_validity_days: ValidityDays | None = None
+
+
+class LoyaltyProgrammePublic(Tracked):
+    name: str
+    kind: str
+    discount_percent: Decimal
+    accrual_percent: Decimal
+    max_redemption_percent: Decimal
+    point_value: Decimal
+    points_validity_days: int | None
+
+
+class DiscountCardCreate(Input):
+    number: text(40)
+    programme_id: Id
+    partner_id: Id | None = None
+    contact_person_id: Id | None = None
+    issued_on: PlannedDate
+    blocked_on: PlannedDate | None = None
+
+
+class DiscountCardUpdate(PatchInput):
+    non_nullable: ClassVar[tuple[str, ...]] = ("number", "programme_id", "issued_on")
+    version: Version
+    number: text(40) | None = None
+    programme_id: Id | None = None
+    partner_id: Id | None = None
+    contact_person_id: Id | None = None
+    issued_on: PlannedDate | None = None
+    blocked_on: PlannedDate | None = None
+
+
+class DiscountCardPublic(Tracked):
+    number: str
+    programme_id: int
+    partner_id: int | None
+    contact_person_id: int | None
+    issued_on: dt.date
+    blocked_on: dt.date | None
+
+
+class PointAdjustmentCreate(Input):
+    points: Points
+    adjusted_on: PlannedDate
+    reason: text(300)
+
+
+class PointAdjustmentPublic(Tracked):
+    card_id: int
+    adjusted_on: dt.date
+    points: Decimal
+    reason: str

@@ -519,6 +519,83 @@ class CashRegister(TrackedMixin, Base):
     ofd_inn: Mapped[str | None] = mapped_column(String(12))
 
 
+LOYALTY_KINDS = ("discount", "bonus")
+
+
+class LoyaltyProgramme(TrackedMixin, Base):
+    """Программы лояльности: a discount (a percent off every receipt) or a bonus programme.
+
+    A bonus programme accrues `accrual_percent` of a card receipt's goods paid in money as
+    points, lets points pay at most `max_redemption_percent` of a receipt, values a point at
+    `point_value` rubles, and burns a card's points after `points_validity_days` without a
+    purchase (no limit when empty).
+    """
+
+    __tablename__ = "loyalty_programmes"
+    __table_args__ = (
+        CheckConstraint(_in("kind", LOYALTY_KINDS), name="kind"),
+        CheckConstraint(
+            "discount_percent >= 0 and discount_percent <= 100", name="discount_percent"
+        ),
+        CheckConstraint("accrual_percent >= 0 and accrual_percent <= 100", name="accrual_percent"),
+        CheckConstraint(
+            "max_redemption_percent >= 0 and max_redemption_percent <= 100",
+            name="max_redemption_percent",
+        ),
+        CheckConstraint("point_value > 0", name="point_value"),
+    )
+
+    name: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    discount_percent: Mapped[Decimal] = mapped_column(
+        Numeric(5, 2), nullable=False, default=Decimal(0)
+    )
+    accrual_percent: Mapped[Decimal] = mapped_column(
+        Numeric(5, 2), nullable=False, default=Decimal(0)
+    )
+    max_redemption_percent: Mapped[Decimal] = mapped_column(
+        Numeric(5, 2), nullable=False, default=Decimal(0)
+    )
+    point_value: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False, default=Decimal(1))
+    points_validity_days: Mapped[int | None] = mapped_column(Integer)
+
+
+class DiscountCard(TrackedMixin, Base):
+    """Дисконтные карты: the number a receipt shows, the programme, and whose card it is
+    (a partner or a contact person, or nobody for an anonymous card)."""
+
+    __tablename__ = "discount_cards"
+    __table_args__ = (
+        CheckConstraint("partner_id is null or contact_person_id is null", name="one_holder"),
+    )
+
+    number: Mapped[str] = mapped_column(String(40), nullable=False, unique=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("loyalty_programmes.id"), nullable=False, index=True
+    )
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
+    contact_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact_persons.id"), index=True
+    )
+    issued_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    blocked_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class LoyaltyPointAdjustment(TrackedMixin, Base):
+    """Ручные корректировки баллов: points added (positive) or written off (negative) by hand;
+    the rest of the points ledger (accrual, redemption, expiry) comes from the receipts."""
+
+    __tablename__ = "loyalty_point_adjustments"
+    __table_args__ = (CheckConstraint("points <> 0", name="points_non_zero"),)
+
+    card_id: Mapped[int] = mapped_column(
+        ForeignKey("discount_cards.id"), nullable=False, index=True
+    )
+    adjusted_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    points: Mapped[Decimal] = mapped_column(Numeric(14, 2), nullable=False)
+    reason: Mapped[str] = mapped_column(String(300), nullable=False)
+
+
 class StockLevel(TrackedMixin, Base):
     """Goods on hand per product and warehouse; reserves are held on order lines."""
 

@@ -28,7 +28,13 @@ import numpy as np
 
 from operational_app.seed.generator import TableData, _tracked
 
-RETAIL_TABLES: Final = ("stores", "cash_registers")
+RETAIL_TABLES: Final = (
+    "stores",
+    "cash_registers",
+    "loyalty_programmes",
+    "discount_cards",
+    "loyalty_point_adjustments",
+)
 WINDOW_DAYS: Final = 28
 REGISTERS_PER_STORE: Final = 2
 MAX_STORES: Final = 4
@@ -43,6 +49,16 @@ CASH_SHARE: Final = 0.35
 # cards come back often (weights ~ 1/rank), most rarely.
 CARD_SHARE: Final = 0.45
 CARDHOLDERS_PER_REGISTER: Final = 120
+# Loyalty programmes (ids 1 and 2): every fifth card is a discount card, the rest bonus cards.
+# A bonus card earns ACCRUAL_PERCENT of the goods it pays in money as whole points (1 point =
+# 1 ruble) and now and then pays with points (the receipt's provisionSum, tag 1217), at most
+# MAX_REDEMPTION_PERCENT of the goods and never more than it has.
+BONUS_PROGRAMME_ID: Final = 1
+DISCOUNT_PROGRAMME_ID: Final = 2
+ACCRUAL_PERCENT: Final = 5
+MAX_REDEMPTION_PERCENT: Final = 30
+POINTS_VALIDITY_DAYS: Final = 365
+POINTS_REDEMPTION_SHARE: Final = 0.25
 MANIFEST_NAME: Final = ".crm-seed-files.json"
 # Monday..Sunday and opening hours 08..21 (a receipt's hour); shares, normalised below.
 WEEKDAY_FACTORS: Final = (0.85, 0.85, 0.9, 0.95, 1.15, 1.35, 1.1)
@@ -63,8 +79,93 @@ def ean13(body: int) -> str:
     return digits + str((10 - (odd + 3 * even) % 10) % 10)
 
 
-def add_retail(tables: list[TableData]) -> list[TableData]:
-    """Product barcodes, stores and cash registers on top of the seeded tables."""
+def card_count(n_registers: int, scale_factor: float = 1.0) -> int:
+    """How many loyalty cards the receipts draw from."""
+    return max(1, round(CARDHOLDERS_PER_REGISTER * scale_factor * n_registers))
+
+
+def card_number(index: int) -> str:
+    return f"77{index:011d}"
+
+
+def card_programme(index: int) -> int:
+    return DISCOUNT_PROGRAMME_ID if index % 5 == 4 else BONUS_PROGRAMME_ID
+
+
+def accrued_points(money_kopecks: int) -> int:
+    """Whole points a bonus card earns on goods paid in money (kopecks), rounded down."""
+    return max(0, money_kopecks * ACCRUAL_PERCENT // 10_000)
+
+
+def _points_paid(rng: np.random.Generator, balance: int, goods: int, payable: int) -> int:
+    """Kopecks a bonus card pays with points on a receipt: sometimes, within the rules."""
+    if balance <= 0 or goods <= 0 or rng.random() >= POINTS_REDEMPTION_SHARE:
+        return 0
+    cap = min(balance * 100, goods * MAX_REDEMPTION_PERCENT // 100, payable)
+    return (cap // 100) * 100
+
+
+def _loyalty_tables(
+    tables: Sequence[TableData], n_registers: int, scale_factor: float, as_of: dt.date
+) -> list[TableData]:
+    """The two programmes and the cards the receipts show: a third a partner's, a third a
+    contact person's, a third anonymous; issued before the receipts' window."""
+    named = _by_name(tables)
+    n_partners = len(named["partners"])
+    n_contacts = len(named["contact_persons"]) if "contact_persons" in named else 0
+    created = np.full(2, int(dt.datetime(2024, 1, 1, tzinfo=dt.UTC).timestamp()), dtype=np.int64)
+    programmes = _tracked(
+        "loyalty_programmes",
+        {
+            "name": ["Бонусная программа", "Дисконтная карта 5%"],
+            "kind": ["bonus", "discount"],
+            "discount_percent": [0.0, 5.0],
+            "accrual_percent": [float(ACCRUAL_PERCENT), 0.0],
+            "max_redemption_percent": [float(MAX_REDEMPTION_PERCENT), 0.0],
+            "point_value": [1.0, 1.0],
+            "points_validity_days": [POINTS_VALIDITY_DAYS, None],
+        },
+        created,
+    )
+    n_cards = card_count(n_registers, scale_factor)
+    index = np.arange(n_cards)
+    issued = [as_of - dt.timedelta(days=WINDOW_DAYS + 1 + (7 * i) % 700) for i in range(n_cards)]
+    partner_ids = [
+        int(i // 3 % n_partners + 1) if i % 3 == 0 and n_partners else None for i in index
+    ]
+    contact_ids = [
+        int(i // 3 % n_contacts + 1) if i % 3 == 1 and n_contacts else None for i in index
+    ]
+    stamps = np.array(
+        [int(dt.datetime.combine(d, dt.time(10), tzinfo=dt.UTC).timestamp()) for d in issued],
+        dtype=np.int64,
+    )
+    cards = _tracked(
+        "discount_cards",
+        {
+            "number": [card_number(int(i)) for i in index],
+            "programme_id": np.array([card_programme(int(i)) for i in index], dtype=np.int64),
+            "partner_id": partner_ids,
+            "contact_person_id": contact_ids,
+            "issued_on": issued,
+            "blocked_on": [None] * n_cards,
+        },
+        stamps,
+    )
+    # No manual adjustments are seeded; the (empty) table is listed so a reseed clears it.
+    adjustments = _tracked(
+        "loyalty_point_adjustments",
+        {"card_id": [], "adjusted_on": [], "points": [], "reason": []},
+        np.array([], dtype=np.int64),
+    )
+    return [programmes, cards, adjustments]
+
+
+def add_retail(
+    tables: list[TableData], scale_factor: float = 1.0, as_of: dt.date | None = None
+) -> list[TableData]:
+    """Product barcodes, stores, cash registers, loyalty programmes and the cards the receipts
+    show, on top of the seeded tables (`scale_factor` as for write_ofd_inbox)."""
     named = _by_name(tables)
     products = named["products"]
     n_products = len(products)
@@ -102,7 +203,13 @@ def add_retail(tables: list[TableData]) -> list[TableData]:
         },
         np.repeat(created, REGISTERS_PER_STORE),
     )
-    return [*tables, stores, registers]
+    as_of = as_of or dt.date(2026, 12, 1)
+    return [
+        *tables,
+        stores,
+        registers,
+        *_loyalty_tables(tables, n_registers, scale_factor, as_of),
+    ]
 
 
 def _general_rate(day: dt.date) -> int:
@@ -152,7 +259,8 @@ def receipt_documents(
     rng = np.random.default_rng([seed, _RNG_STREAM])
     files: dict[str, list[dict[str, Any]]] = {}
     certificate_number = 0
-    n_cards = max(1, round(CARDHOLDERS_PER_REGISTER * scale_factor * len(registers["id"])))
+    n_cards = card_count(len(registers["id"]), scale_factor)
+    points_rng = np.random.default_rng([seed, _RNG_STREAM, 1])
     card_weights = 1 / np.arange(1, n_cards + 1)
     card_weights /= card_weights.sum()
     for r in range(len(registers["id"])):
@@ -163,6 +271,9 @@ def receipt_documents(
         document_number = 0
         sales: list[dict[str, Any]] = []
         certificates: list[int] = []  # balances of certificates sold here, oldest first
+        # Points a card earned at this register so far: what it may spend here. Summed over the
+        # registers this never exceeds a card's balance at any moment, whatever the order.
+        balances: dict[str, int] = {}
         for offset in range(WINDOW_DAYS, 0, -1):
             day = as_of - dt.timedelta(days=offset)
             rate = _general_rate(day)
@@ -242,10 +353,23 @@ def receipt_documents(
                             certificates.pop(0)
                 total = sum(item["sum"] for item in items)
                 prepaid = redeem
-                cash = total - prepaid if rng.random() < CASH_SHARE else 0
+                pays_cash = rng.random() < CASH_SHARE
                 card = None
+                provision = 0
                 if operation == 1 and rng.random() < CARD_SHARE:
-                    card = f"77{int(rng.choice(n_cards, p=card_weights)):011d}"
+                    index = int(rng.choice(n_cards, p=card_weights))
+                    card = card_number(index)
+                    if card_programme(index) == BONUS_PROGRAMME_ID:
+                        goods = sum(i["sum"] for i in items if i["paymentType"] == 4)
+                        provision = _points_paid(
+                            points_rng, balances.get(card, 0), goods, total - prepaid
+                        )
+                        balances[card] = (
+                            balances.get(card, 0)
+                            - provision // 100
+                            + accrued_points(goods - provision)
+                        )
+                cash = total - prepaid - provision if pays_cash else 0
                 general = sum(i["ndsSum"] for i in items if i["nds"] == 1)
                 reduced = sum(i["ndsSum"] for i in items if i["nds"] == 2)
                 calculated = sum(i["ndsSum"] for i in items if i["nds"] == 3)
@@ -270,10 +394,10 @@ def receipt_documents(
                                 "items": items,
                                 "totalSum": total,
                                 "cashTotalSum": cash,
-                                "ecashTotalSum": total - prepaid - cash,
+                                "ecashTotalSum": total - prepaid - provision - cash,
                                 "prepaidSum": prepaid,
                                 "creditSum": 0,
-                                "provisionSum": 0,
+                                "provisionSum": provision,
                                 "nds18": general,
                                 "nds10": reduced,
                                 "ndsCalculated20": calculated,

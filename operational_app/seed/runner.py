@@ -79,7 +79,10 @@ def seed_database(
                 f"the database already has {existing} deals; pass replace=True to wipe and reseed"
             )
         clear = tables_to_clear(engine, list(SEEDED_TABLES)) if replace else []
-        tables = add_retail(add_entry_model(generate(scale, seed, as_of, report), seed, as_of))
+        factor = scale.deals / SCALES["demo"].deals
+        tables = add_retail(
+            add_entry_model(generate(scale, seed, as_of, report), seed, as_of), factor, as_of
+        )
         backend = make_url(url).get_backend_name()
         if backend == "sqlite":
             write_sqlite(engine, tables, clear, report)
@@ -95,7 +98,6 @@ def seed_database(
             report("gis inbox", 1, 1)
         if ofd_inbox_dir is not None:
             report("ofd inbox", 0, 1)
-            factor = scale.deals / SCALES["demo"].deals
             ofd = write_ofd_inbox(ofd_inbox_dir, tables, seed, as_of, factor)
             counts.update({f"ofd_{key}": value for key, value in ofd.items()})
             report("ofd inbox", 1, 1)

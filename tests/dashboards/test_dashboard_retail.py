@@ -19,6 +19,12 @@ MARTS = Path(__file__).resolve().parents[2] / "dbt_project/models/marts/retail"
 CARDHOLDERS = [("7700001", 3, Decimal(9000)), ("7700002", 1, Decimal(500))]
 # month, sold, redeemed, outstanding
 CERTIFICATES = [(date(2024, 2, 1), Decimal(3000), Decimal(0), Decimal(3000))]
+# month, programme, active cardholders, points outstanding, bonus liability
+LOYALTY = [
+    (date(2024, 2, 1), "Бонусная", 40, Decimal(900), Decimal(900)),
+    (date(2024, 3, 1), "Бонусная", 25, Decimal(1200), Decimal(1200)),
+    (date(2024, 3, 1), "Карта не зарегистрирована", 7, Decimal(0), Decimal(0)),
+]
 
 
 def _create(connection: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -53,8 +59,27 @@ def _publish_retail_rows(path: Path) -> None:
             "rpt_retail_sales_hourly",
             "rpt_retail_cardholders",
             "rpt_retail_gift_certificates_monthly",
+            "rpt_retail_loyalty_monthly",
         ):
             _create(connection, table)
+        for month, programme, active, outstanding, liability in LOYALTY:
+            _insert(
+                connection,
+                "rpt_retail_loyalty_monthly",
+                {
+                    "receipt_month": month,
+                    "programme_name": programme,
+                    "programme_kind": "bonus",
+                    "active_cardholders": active,
+                    "card_purchases": active * 2,
+                    "points_accrued": Decimal(100),
+                    "points_redeemed": Decimal(0),
+                    "points_adjusted": Decimal(0),
+                    "points_expired": Decimal(0),
+                    "points_outstanding": outstanding,
+                    "bonus_liability": liability,
+                },
+            )
         for card, purchases, revenue in CARDHOLDERS:
             _insert(
                 connection,
@@ -137,6 +162,12 @@ def test_retail_kpis_are_ratios_of_the_summed_columns(warehouse: Any, app_path: 
     assert metrics["Держателей карт"] == format_number(len(CARDHOLDERS))
     assert metrics["Доля повторных"] == format_percent(1 / 2)
     assert metrics["Выручка на держателя"] == format_compact(Decimal(9500) / 2, money=True)
+    march = [row for row in LOYALTY if row[0] == max(r[0] for r in LOYALTY)]
+    assert metrics["Активных держателей"] == format_number(sum(row[2] for row in march))
+    assert metrics["Остаток баллов"] == format_number(sum(row[3] for row in march))
+    assert metrics["Обязательства по баллам"] == format_compact(
+        sum(row[4] for row in march), money=True
+    )
 
 
 def test_retail_by_hour_and_store_filter(warehouse: Any, app_path: str) -> None:

@@ -1,4 +1,5 @@
-"""Магазины and Кассы ККТ (issue 21): CRUD; the rules live in operational_app/domain/retail."""
+"""Магазины, Кассы ККТ, loyalty programmes and discount cards (issue 21): CRUD; the rules live
+in operational_app/domain/retail and operational_app/domain/loyalty."""
 
 from __future__ import annotations
 
@@ -11,12 +12,27 @@ from operational_app.api.schemas_retail import (
     CashRegisterCreate,
     CashRegisterPublic,
     CashRegisterUpdate,
+    DiscountCardCreate,
+    DiscountCardPublic,
+    DiscountCardUpdate,
+    LoyaltyProgrammeCreate,
+    LoyaltyProgrammePublic,
+    LoyaltyProgrammeUpdate,
+    PointAdjustmentCreate,
+    PointAdjustmentPublic,
     StoreCreate,
     StorePublic,
     StoreUpdate,
 )
 from operational_app.api.schemas_sales import DeleteBody
-from operational_app.db.models import CashRegister, Store
+from operational_app.db.models import (
+    CashRegister,
+    DiscountCard,
+    LoyaltyPointAdjustment,
+    LoyaltyProgramme,
+    Store,
+)
+from operational_app.domain import loyalty
 from operational_app.domain import retail as service
 from operational_app.domain.common import get_or_404
 from operational_app.domain.listing import page
@@ -150,3 +166,155 @@ def delete_cash_register(
     register = get_or_404(session, CashRegister, register_id)
     service.delete_cash_register(session, register, expected_version=body.version if body else None)
     session.commit()
+
+
+# Программы лояльности, дисконтные карты, ручные корректировки баллов
+
+
+@router.get("/loyalty-programmes", response_model=Paged[LoyaltyProgrammePublic])
+def list_loyalty_programmes(
+    session: SessionDep, limit: Limit = 50, offset: Offset = 0
+) -> Paged[LoyaltyProgrammePublic]:
+    programmes = page(
+        session,
+        select(LoyaltyProgramme).where(LoyaltyProgramme.deleted_at.is_(None)),
+        sort=None,
+        columns={"name": LoyaltyProgramme.name},
+        default="name",
+        tiebreak=LoyaltyProgramme.id,
+        limit=limit,
+        offset=offset,
+    )
+    return Paged[LoyaltyProgrammePublic](
+        items=[LoyaltyProgrammePublic.model_validate(p) for p in programmes.items],
+        total=programmes.total,
+    )
+
+
+@router.get("/loyalty-programmes/{programme_id}", response_model=LoyaltyProgrammePublic)
+def get_loyalty_programme(session: SessionDep, programme_id: IdPath) -> LoyaltyProgramme:
+    return get_or_404(session, LoyaltyProgramme, programme_id)
+
+
+@router.post(
+    "/loyalty-programmes",
+    response_model=LoyaltyProgrammePublic,
+    status_code=status.HTTP_201_CREATED,
+)
+def create_loyalty_programme(session: SessionDep, body: LoyaltyProgrammeCreate) -> LoyaltyProgramme:
+    programme = loyalty.create_programme(session, **body.model_dump())
+    session.commit()
+    return programme
+
+
+@router.patch("/loyalty-programmes/{programme_id}", response_model=LoyaltyProgrammePublic)
+def update_loyalty_programme(
+    session: SessionDep, programme_id: IdPath, body: LoyaltyProgrammeUpdate
+) -> LoyaltyProgramme:
+    programme = get_or_404(session, LoyaltyProgramme, programme_id)
+    loyalty.update_programme(session, programme, body.changes(), expected_version=body.version)
+    session.commit()
+    return programme
+
+
+@router.delete("/loyalty-programmes/{programme_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_loyalty_programme(
+    session: SessionDep, programme_id: IdPath, body: DeleteBody | None = None
+) -> None:
+    programme = get_or_404(session, LoyaltyProgramme, programme_id)
+    loyalty.delete_programme(session, programme, expected_version=body.version if body else None)
+    session.commit()
+
+
+@router.get("/discount-cards", response_model=Paged[DiscountCardPublic])
+def list_discount_cards(
+    session: SessionDep,
+    programme_id: IdFilter = None,
+    partner_id: IdFilter = None,
+    number: str | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Paged[DiscountCardPublic]:
+    query = select(DiscountCard).where(DiscountCard.deleted_at.is_(None))
+    if programme_id is not None:
+        query = query.where(DiscountCard.programme_id == programme_id)
+    if partner_id is not None:
+        query = query.where(DiscountCard.partner_id == partner_id)
+    if number:
+        query = query.where(DiscountCard.number == number.strip()[:40])
+    cards = page(
+        session,
+        query,
+        sort=None,
+        columns={"number": DiscountCard.number},
+        default="number",
+        tiebreak=DiscountCard.id,
+        limit=limit,
+        offset=offset,
+    )
+    return Paged[DiscountCardPublic](
+        items=[DiscountCardPublic.model_validate(card) for card in cards.items], total=cards.total
+    )
+
+
+@router.get("/discount-cards/{card_id}", response_model=DiscountCardPublic)
+def get_discount_card(session: SessionDep, card_id: IdPath) -> DiscountCard:
+    return get_or_404(session, DiscountCard, card_id)
+
+
+@router.post("/discount-cards", response_model=DiscountCardPublic, status_code=201)
+def create_discount_card(session: SessionDep, body: DiscountCardCreate) -> DiscountCard:
+    card = loyalty.create_card(session, **body.model_dump())
+    session.commit()
+    return card
+
+
+@router.patch("/discount-cards/{card_id}", response_model=DiscountCardPublic)
+def update_discount_card(
+    session: SessionDep, card_id: IdPath, body: DiscountCardUpdate
+) -> DiscountCard:
+    card = get_or_404(session, DiscountCard, card_id)
+    loyalty.update_card(session, card, body.changes(), expected_version=body.version)
+    session.commit()
+    return card
+
+
+@router.delete("/discount-cards/{card_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_discount_card(
+    session: SessionDep, card_id: IdPath, body: DeleteBody | None = None
+) -> None:
+    card = get_or_404(session, DiscountCard, card_id)
+    loyalty.delete_card(session, card, expected_version=body.version if body else None)
+    session.commit()
+
+
+@router.get(
+    "/discount-cards/{card_id}/point-adjustments",
+    response_model=list[PointAdjustmentPublic],
+)
+def list_point_adjustments(session: SessionDep, card_id: IdPath) -> list[LoyaltyPointAdjustment]:
+    card = get_or_404(session, DiscountCard, card_id)
+    return list(
+        session.scalars(
+            select(LoyaltyPointAdjustment)
+            .where(
+                LoyaltyPointAdjustment.card_id == card.id,
+                LoyaltyPointAdjustment.deleted_at.is_(None),
+            )
+            .order_by(LoyaltyPointAdjustment.adjusted_on, LoyaltyPointAdjustment.id)
+        )
+    )
+
+
+@router.post(
+    "/discount-cards/{card_id}/point-adjustments",
+    response_model=PointAdjustmentPublic,
+    status_code=status.HTTP_201_CREATED,
+)
+def create_point_adjustment(
+    session: SessionDep, card_id: IdPath, body: PointAdjustmentCreate
+) -> LoyaltyPointAdjustment:
+    card = get_or_404(session, DiscountCard, card_id)
+    adjustment = loyalty.add_adjustment(session, card, **body.model_dump())
+    session.commit()
+    return adjustment

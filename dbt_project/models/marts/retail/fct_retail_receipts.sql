@@ -74,6 +74,7 @@ receipts_joined_to_stores as (
         cast(receipts.cash_amount as decimal(18, 2)) as cash_amount,
         cast(receipts.ecash_amount as decimal(18, 2)) as ecash_amount,
         cast(receipts.prepaid_amount as decimal(18, 2)) as prepaid_amount,
+        cast(receipts.provision_amount as decimal(18, 2)) as provision_amount,
         cast(coalesce(line_totals_per_receipt.goods_lines, 0) as integer) as goods_lines,
         cast(coalesce(line_totals_per_receipt.goods_quantity, 0) as double precision)
             as goods_quantity,

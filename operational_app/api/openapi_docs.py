@@ -394,6 +394,19 @@ FIELD_DOCS: dict[str, str] = {
     "matched_at": "Дата зачёта: when the payment was matched to the invoice (UTC).",
     # Retail
     "store_id": "Магазин: the store (id from /api/v1/stores).",
+    "programme_id": "Программа лояльности: the programme (id from /api/v1/loyalty-programmes).",
+    "blocked_on": "Дата блокировки: from this day the card is blocked (not before its issue).",
+    "accrual_percent": "Процент начисления: bonus points accrued as a % of what a receipt pays.",
+    "max_redemption_percent": (
+        "Максимальная доля оплаты баллами: at most this % of a receipt may be paid with points."
+    ),
+    "point_value": "Стоимость балла: rubles one point is worth when redeemed (and in liability).",
+    "points_validity_days": (
+        "Срок действия баллов: days after a card's last purchase after which its points expire."
+    ),
+    "points": "Баллы: points added (positive) or taken off (negative); never zero.",
+    "adjusted_on": "Дата корректировки: the day the manual adjustment counts from.",
+    "card_id": "Дисконтная карта: the card (id from /api/v1/discount-cards).",
     "registration_number": (
         "Регистрационный номер ККТ: 16 digits, unique; the ФНС's id of the cash register, on "
         "every receipt (tag 1037)."

@@ -175,6 +175,7 @@ def delete_cash_register(
 def list_loyalty_programmes(
     session: SessionDep, limit: Limit = 50, offset: Offset = 0
 ) -> Paged[LoyaltyProgrammePublic]:
+    """Программы лояльности, by name (deleted ones left out)."""
     programmes = page(
         session,
         select(LoyaltyProgramme).where(LoyaltyProgramme.deleted_at.is_(None)),
@@ -193,6 +194,7 @@ def list_loyalty_programmes(
 
 @router.get("/loyalty-programmes/{programme_id}", response_model=LoyaltyProgrammePublic)
 def get_loyalty_programme(session: SessionDep, programme_id: IdPath) -> LoyaltyProgramme:
+    """One loyalty programme; 404 when it does not exist or was deleted."""
     return get_or_404(session, LoyaltyProgramme, programme_id)
 
 
@@ -202,6 +204,13 @@ def get_loyalty_programme(session: SessionDep, programme_id: IdPath) -> LoyaltyP
     status_code=status.HTTP_201_CREATED,
 )
 def create_loyalty_programme(session: SessionDep, body: LoyaltyProgrammeCreate) -> LoyaltyProgramme:
+    """Create a Программа лояльности: a discount (a fixed % off) or bonus programme (points
+    accrued as a % of what is paid, redeemable up to a share of a receipt, valid for a number of
+    days after the last purchase).
+
+    422 with `loyalty_programme.name_taken`, `loyalty_programme.kind`, `<field>.range` (percents
+    outside 0–100, a non-positive point value or validity) or `loyalty_programme.discount_accrues`
+    (a discount programme cannot accrue points)."""
     programme = loyalty.create_programme(session, **body.model_dump())
     session.commit()
     return programme
@@ -211,6 +220,8 @@ def create_loyalty_programme(session: SessionDep, body: LoyaltyProgrammeCreate) 
 def update_loyalty_programme(
     session: SessionDep, programme_id: IdPath, body: LoyaltyProgrammeUpdate
 ) -> LoyaltyProgramme:
+    """Change a loyalty programme's fields; `version` is required (409 when the programme
+    changed meanwhile). The same 422 rules as creating."""
     programme = get_or_404(session, LoyaltyProgramme, programme_id)
     loyalty.update_programme(session, programme, body.changes(), expected_version=body.version)
     session.commit()
@@ -221,6 +232,8 @@ def update_loyalty_programme(
 def delete_loyalty_programme(
     session: SessionDep, programme_id: IdPath, body: DeleteBody | None = None
 ) -> None:
+    """Delete a loyalty programme (softly); refused with 409 `loyalty_programme.has_cards` while
+    cards still belong to it. `version` in the body is optional."""
     programme = get_or_404(session, LoyaltyProgramme, programme_id)
     loyalty.delete_programme(session, programme, expected_version=body.version if body else None)
     session.commit()
@@ -235,6 +248,7 @@ def list_discount_cards(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Paged[DiscountCardPublic]:
+    """Дисконтные карты by number, narrowed by programme, holder partner or an exact number."""
     query = select(DiscountCard).where(DiscountCard.deleted_at.is_(None))
     if programme_id is not None:
         query = query.where(DiscountCard.programme_id == programme_id)
@@ -259,11 +273,18 @@ def list_discount_cards(
 
 @router.get("/discount-cards/{card_id}", response_model=DiscountCardPublic)
 def get_discount_card(session: SessionDep, card_id: IdPath) -> DiscountCard:
+    """One discount card; 404 when it does not exist or was deleted."""
     return get_or_404(session, DiscountCard, card_id)
 
 
 @router.post("/discount-cards", response_model=DiscountCardPublic, status_code=201)
 def create_discount_card(session: SessionDep, body: DiscountCardCreate) -> DiscountCard:
+    """Issue a Дисконтная карта in a programme: its number (as the cash register reads it into
+    the receipt), and at most one holder, a partner or a contact person (or none: an anonymous
+    card). `issued_on` defaults to today.
+
+    422 with `discount_card.number_taken`, `discount_card.one_holder` or
+    `discount_card.blocked_before_issue`."""
     card = loyalty.create_card(session, **body.model_dump())
     session.commit()
     return card
@@ -273,6 +294,8 @@ def create_discount_card(session: SessionDep, body: DiscountCardCreate) -> Disco
 def update_discount_card(
     session: SessionDep, card_id: IdPath, body: DiscountCardUpdate
 ) -> DiscountCard:
+    """Change a discount card (programme, holder, block it with `blocked_on`); `version` is
+    required (409 when the card changed meanwhile). The same 422 rules as issuing."""
     card = get_or_404(session, DiscountCard, card_id)
     loyalty.update_card(session, card, body.changes(), expected_version=body.version)
     session.commit()
@@ -283,6 +306,8 @@ def update_discount_card(
 def delete_discount_card(
     session: SessionDep, card_id: IdPath, body: DeleteBody | None = None
 ) -> None:
+    """Delete a discount card (softly); `version` in the body is optional. Receipts that named
+    it stay as they are: the warehouse then shows the card as not registered."""
     card = get_or_404(session, DiscountCard, card_id)
     loyalty.delete_card(session, card, expected_version=body.version if body else None)
     session.commit()
@@ -293,6 +318,8 @@ def delete_discount_card(
     response_model=list[PointAdjustmentPublic],
 )
 def list_point_adjustments(session: SessionDep, card_id: IdPath) -> list[LoyaltyPointAdjustment]:
+    """A card's manual point adjustments, oldest first (the points ledger itself is built in the
+    warehouse from the receipts that carry the card)."""
     card = get_or_404(session, DiscountCard, card_id)
     return list(
         session.scalars(
@@ -314,6 +341,8 @@ def list_point_adjustments(session: SessionDep, card_id: IdPath) -> list[Loyalty
 def create_point_adjustment(
     session: SessionDep, card_id: IdPath, body: PointAdjustmentCreate
 ) -> LoyaltyPointAdjustment:
+    """Add a manual adjustment of a card's points (positive credits, negative debits), e.g. a
+    goodwill credit or a correction; 422 `points.zero` for zero points."""
     card = get_or_404(session, DiscountCard, card_id)
     adjustment = loyalty.add_adjustment(session, card, **body.model_dump())
     session.commit()

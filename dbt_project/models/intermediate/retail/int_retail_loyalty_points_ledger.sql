@@ -155,7 +155,9 @@ burn_days as (
     from (
         select
             discount_card_id,
-            cast(receipt_date + points_validity_days * interval 1 day as date) as burn_date,
+            cast(
+                {{ dbt.dateadd('day', 'points_validity_days', 'receipt_date') }} as date
+            ) as burn_date,
             lead(receipt_date) over (
                 partition by discount_card_id order by receipt_date
             ) as next_purchase_date

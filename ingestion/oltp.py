@@ -28,6 +28,7 @@ from sqlalchemy.engine import make_url
 from ingestion.load import (
     FULL,
     INCREMENTAL,
+    META_SCHEMA,
     RAW_OLTP_SCHEMA,
     LoadResult,
     arrow_column_types,
@@ -298,6 +299,27 @@ def read_sqlite_file_ahead(sqlalchemy_url: str) -> None:
             continue  # e.g. no such file: the extract itself reports a missing database
 
 
+def drop_undeclared_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Drop the raw tables the warehouse no longer reads (and their watermarks): a build file
+    from before the sources list held copies of the app's own tables, tokens and sessions
+    among them."""
+    declared = set(warehouse_tables())
+    present = con.execute(
+        "select table_name from duckdb_tables() "
+        "where database_name = current_database() and schema_name = ?",
+        [RAW_OLTP_SCHEMA],
+    ).fetchall()
+    undeclared = sorted(name for (name,) in present if name not in declared)
+    for name in undeclared:
+        con.execute(f'drop table {RAW_OLTP_SCHEMA}."{name}"')
+    if undeclared and table_columns(con, META_SCHEMA, "watermarks"):
+        con.execute(
+            f"delete from {META_SCHEMA}.watermarks where list_contains(?, table_name)",
+            [undeclared],
+        )
+    return undeclared
+
+
 def copy_oltp_to_duckdb(
     sqlalchemy_url: str,
     con: duckdb.DuckDBPyConnection,
@@ -312,6 +334,7 @@ def copy_oltp_to_duckdb(
     `full_refresh` copies every table whole and resets the watermarks.
     """
     names = list_source_tables(sqlalchemy_url) if table_names is None else table_names
+    drop_undeclared_tables(con)
     if full_refresh:
         read_sqlite_file_ahead(sqlalchemy_url)
     results = []

@@ -191,3 +191,25 @@ def test_only_a_full_copy_reads_the_sqlite_file_ahead_first(
 def test_copy_from_postgres(postgres_url: str, tmp_path: Path) -> None:
     fill_oltp(postgres_url)
     copy_and_check(postgres_url, tmp_path)
+
+
+def test_tables_the_warehouse_no_longer_reads_are_dropped(sqlite_url: str, tmp_path: Path) -> None:
+    con = duckdb.connect(str(tmp_path / "build.duckdb"))
+    copy_oltp_to_duckdb(sqlite_url, con, run_id="run-1")
+    # A build file from before the sources list: the app's tokens copied beside the rest.
+    con.execute("create table raw_oltp.api_tokens as select 'secret' as token_hash")
+    con.execute(
+        "insert into meta.watermarks values ('api_tokens', null, 1, current_timestamp, 'old')"
+    )
+
+    copy_oltp_to_duckdb(sqlite_url, con, run_id="run-2")
+
+    raw = {
+        name
+        for (name,) in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'raw_oltp'"
+        ).fetchall()
+    }
+    assert "api_tokens" not in raw and "deals" in raw
+    watermarks = con.execute("select table_name from meta.watermarks").fetchall()
+    assert ("api_tokens",) not in watermarks and ("deals",) in watermarks

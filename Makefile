@@ -93,10 +93,11 @@ fmt: install ## format Python and fix what sqlfluff can
 	$(BIN)/ruff format .
 	$(BIN)/sqlfluff fix dbt_project/models
 
-# One process: the heavy tests (dbt, DuckDB, the pipeline) already use both cores, and two
-# workers each built the session's warehouse again (21 min on 2 cores against about 10 serially).
-test: install lint ## lint, then the whole test suite but the slow reliability tests
-	$(BIN)/pytest -m "not slow"
+# Two workers (2 cores). `--dist loadgroup` keeps the tests that share an expensive fixture (the
+# e2e warehouse, a module's own build) on one worker, so each is built once (tests/conftest.py);
+# the manifest is parsed first so the workers' pipelines never parse it at the same time.
+test: install lint manifest ## lint, then the whole test suite but the slow reliability tests
+	$(BIN)/pytest -m "not slow" -n 2 --dist loadgroup
 
 test-slow: install ## the slow reliability tests (kill the pipeline at each step, rerun, compare)
 	$(BIN)/pytest -m slow

@@ -16,6 +16,8 @@ def postgres_url() -> Iterator[str]:
         yield url
 
 
+# First: xdist's own hook reads the groups to name the tests' nodes.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under xdist's `--dist loadgroup` (`make test`), keep the tests that share an expensive
     fixture on one worker, so each is built once: the e2e warehouse (a whole pipeline run) for

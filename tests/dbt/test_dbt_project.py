@@ -360,25 +360,35 @@ def test_incremental_marts_rebuild_whole_deals_and_fail_on_schema_change(
         assert any("add_missing_not_null_constraints" in hook["sql"] for hook in post_hooks), name
 
 
-def test_not_null_is_one_test_per_model_and_a_constraint_in_marts(manifest: dict) -> None:
+def test_column_rules_are_one_test_per_model_and_constraints_in_marts(manifest: dict) -> None:
     # dbt spends 20-40 ms per test node whatever its SQL: staging and intermediate models check
-    # their required columns in one not_null_columns test each, marts (enforced contracts) with
-    # not_null constraints, so no model keeps a not_null test per column.
+    # their not-null, unique and accepted-values rules in one column_checks test each, marts
+    # (enforced contracts) their required columns with not_null constraints, so no model keeps
+    # a not_null test per column and no view a unique or accepted_values test per column.
     models = _models(manifest)
     for node in manifest["nodes"].values():
         test = (node.get("test_metadata") or {}).get("name")
         parent = node.get("attached_node") or ""
-        assert not (test == "not_null" and parent.startswith("model.")), node["name"]
-        if test == "not_null_columns":
-            model = manifest["nodes"][parent]
+        if not parent.startswith("model."):
+            continue
+        model = manifest["nodes"][parent]
+        assert test != "not_null", node["name"]
+        if model["fqn"][1] != "marts":
+            assert test not in ("unique", "accepted_values"), node["name"]
+        if test == "column_checks":
             assert model["fqn"][1] in ("staging", "intermediate"), node["name"]
-            assert node["name"] == f"not_null_columns_{model['name']}"
-            columns = node["test_metadata"]["kwargs"]["column_names"]
-            assert columns and set(columns) <= set(model["columns"]), node["name"]
+            assert node["name"] == f"column_checks_{model['name']}"
+            rules = node["test_metadata"]["kwargs"]
+            named = {
+                *rules.get("not_null", []),
+                *rules.get("unique", []),
+                *rules.get("accepted_values", {}),
+            }
+            assert named and named <= set(model["columns"]), node["name"]
     tested = {
         node["attached_node"]
         for node in manifest["nodes"].values()
-        if (node.get("test_metadata") or {}).get("name") == "not_null_columns"
+        if (node.get("test_metadata") or {}).get("name") == "column_checks"
     }
     not_marts = {
         f"model.crm_warehouse.{name}" for name, node in models.items() if node["fqn"][1] != "marts"

@@ -1,10 +1,10 @@
-"""The not-null checks fail when they should.
+"""The column checks fail when they should.
 
-Staging and intermediate views check their required columns with one model-level generic test
-each (`not_null_columns`, dbt_project/tests/generic); marts declare `not_null` constraints in
-their enforced contracts instead of tests, so DuckDB refuses the null while the table is built.
-The incremental marts insert into a table an earlier build created: a post-hook gives it the
-constraints it lacks (a table built before they were declared).
+Staging and intermediate views check their required, unique and accepted-values columns with
+one model-level generic test each (`column_checks`, dbt_project/tests/generic); marts declare
+`not_null` constraints in their enforced contracts instead of tests, so DuckDB refuses the null
+while the table is built. The incremental marts insert into a table an earlier build created: a
+post-hook gives it the constraints it lacks (a table built before they were declared).
 """
 
 from __future__ import annotations
@@ -33,10 +33,21 @@ def dbt(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dbt]:
 @contextmanager
 def nulls_in_order(dbt: Dbt, order_id: int, *columns: str) -> Iterator[None]:
     """Set columns of one raw_oltp.customer_orders row to null; put them back afterwards."""
+    with order_changed(dbt, order_id, **dict.fromkeys(columns)):
+        yield
+
+
+@contextmanager
+def order_changed(dbt: Dbt, order_id: int, **values: object) -> Iterator[None]:
+    """Set columns of one raw_oltp.customer_orders row; put them back afterwards."""
+    columns = list(values)
     names = ", ".join(columns)
     (saved,) = dbt.sql(f"select {names} from raw_oltp.customer_orders where id = {order_id}")
-    assignments = ", ".join(f"{column} = null" for column in columns)
-    dbt.sql(f"update raw_oltp.customer_orders set {assignments} where id = {order_id}")
+    assignments = ", ".join(f"{column} = ?" for column in columns)
+    dbt.sql(
+        f"update raw_oltp.customer_orders set {assignments} where id = {order_id}",
+        list(values.values()),
+    )
     try:
         yield
     finally:
@@ -52,22 +63,30 @@ def live_order_ids(dbt: Dbt) -> list[int]:
     return [row[0] for row in dbt.sql(query)]
 
 
-def test_one_model_level_test_names_the_null_columns_of_each_failing_row(dbt: Dbt) -> None:
-    first, second, *_ = live_order_ids(dbt)
+def test_one_model_level_test_names_the_broken_rules_of_each_failing_row(dbt: Dbt) -> None:
+    first, second, third, fourth, *_ = live_order_ids(dbt)
+    (fourth_number,) = dbt.sql(f"select number from raw_oltp.customer_orders where id = {fourth}")
     with (
         nulls_in_order(dbt, first, "status", "number"),
         nulls_in_order(dbt, second, "partner_id"),
+        order_changed(dbt, third, status="lost2", number=fourth_number[0]),
     ):
         results = dbt.invoke("test", "--select", "stg_opapp__customer_orders", "--store-failures")
     failed = {name: message for name, (status, message) in results.items() if status != "pass"}
-    # unique and accepted_values skip nulls: the one model-level test covers all six columns
-    assert set(failed) == {"not_null_columns_stg_opapp__customer_orders"}, results
-    assert "Got 2 results" in failed["not_null_columns_stg_opapp__customer_orders"]
+    # every rule of the view's columns is in the one model-level test: one node fails
+    assert set(failed) == {"column_checks_stg_opapp__customer_orders"}, results
+    assert "Got 4 results" in failed["column_checks_stg_opapp__customer_orders"]
     rows = dbt.sql(
-        "select order_id, null_columns"
-        " from dbt_test__audit.not_null_columns_stg_opapp__customer_orders"
+        "select order_id, failures from dbt_test__audit.column_checks_stg_opapp__customer_orders"
     )
-    assert sorted(rows) == sorted([(first, "order_number, status"), (second, "partner_id")])
+    assert sorted(rows) == sorted(
+        [
+            (first, "order_number is null; status is null"),
+            (second, "partner_id is null"),
+            (third, "order_number repeats; status = 'lost2' is not accepted"),
+            (fourth, "order_number repeats"),
+        ]
+    )
 
 
 def test_a_null_in_a_constrained_mart_column_fails_the_build(dbt: Dbt) -> None:

@@ -162,5 +162,6 @@ def delete_gift_certificate(
 ) -> None:
     """Delete a certificate from the register (softly); `version` in the body is optional."""
     certificate = get_or_404(session, GiftCertificate, certificate_id)
-    service.delete_certificate(session, certificate, expected_version=body.version if body else None)
+    version = body.version if body else None
+    service.delete_certificate(session, certificate, expected_version=version)
     session.commit()

@@ -14,7 +14,12 @@ def test_series_page_lists_and_creates(client: TestClient) -> None:
     created = post(
         client,
         "/gift-certificate-series",
-        data={"name": "Сертификат 1 000", "kind": "fixed", "nominal": "1 000", "validity_days": "90"},
+        data={
+            "name": "Сертификат 1 000",
+            "kind": "fixed",
+            "nominal": "1 000",
+            "validity_days": "90",
+        },
     )
     assert created.status_code in (200, 303)
     listed = client.get("/gift-certificate-series")

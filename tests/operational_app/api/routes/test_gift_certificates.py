@@ -47,9 +47,7 @@ def test_fixed_series_gives_its_nominal_and_the_register_lists_by_series(
     )
     assert cancelled.status_code == 200 and cancelled.json()["cancelled_on"] == "2026-12-01"
 
-    refused = client.request(
-        "DELETE", f"/api/v1/gift-certificate-series/{series['id']}", json={}
-    )
+    refused = client.request("DELETE", f"/api/v1/gift-certificate-series/{series['id']}", json={})
     assert refused.status_code == 409
     assert "gift_certificate_series.has_certificates" in refused.text
     gone = client.request("DELETE", f"/api/v1/gift-certificates/{certificate['id']}", json={})

@@ -512,6 +512,13 @@ def _properties(card: str | None, certificate: str | None) -> dict[str, Any]:
     return {"properties": entries[0] if len(entries) == 1 else entries}
 
 
+def receipt_property(receipt: dict[str, Any], name: str) -> str | None:
+    """The value of the receipt's additional user requisite (1084) called `name`."""
+    properties = receipt.get("properties")
+    entries = properties if isinstance(properties, list) else [properties] if properties else []
+    return next((e["propertyValue"] for e in entries if e["propertyName"] == name), None)
+
+
 def withdrawal_documents(files: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict]]:
     """File name -> the ГИС МТ doc info answer (doc/{id}/info?body=true) of the LK_RECEIPT
     documents withdrawing what each organization's receipts of one day sold, with the

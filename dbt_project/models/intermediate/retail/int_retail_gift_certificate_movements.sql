@@ -124,7 +124,7 @@ balances_at_expiry as (
     inner join receipt_movements
         on
             validity.certificate_number = receipt_movements.certificate_number
-            and receipt_movements.movement_date <= validity.valid_until
+            and validity.valid_until >= receipt_movements.movement_date
     where validity.valid_until < {{ as_of_date }}
     group by 1, 2
 

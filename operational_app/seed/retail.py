@@ -332,7 +332,8 @@ def receipt_documents(
     rng = np.random.default_rng([seed, _RNG_STREAM])
     files: dict[str, list[dict[str, Any]]] = {}
     certificate_number = 0
-    pool = certificate_pool(len(registers["id"]), scale_factor)
+    # The printed certificates of the register, sold in number order (none without a register).
+    pool = len(named["gift_certificates"]) if "gift_certificates" in named else 0
     n_cards = card_count(len(registers["id"]), scale_factor)
     points_rng = np.random.default_rng([seed, _RNG_STREAM, 1])
     card_weights = 1 / np.arange(1, n_cards + 1)

@@ -93,8 +93,11 @@ LOYALTY_PROPERTY_NAMES: Final = frozenset(
 CERTIFICATE_PROPERTY_NAMES: Final = frozenset(
     {"подарочный сертификат", "сертификат", "номер сертификата", "подарочная карта"}
 )
-# «Подарочный сертификат №000123», «… N 000123», «… #GC-1»: the number after the sign.
-_CERTIFICATE_NUMBER: Final = re.compile(r"(?:№|\bN|#)\s*([0-9A-Za-zА-Яа-я][0-9A-Za-zА-Яа-я/_-]*)")
+# «Подарочный сертификат №000123», «… N 000123», «… No. 7», «… #GC-1»: the number after the
+# sign (a bare N only when a space follows, so «Nivea» is no number).
+_CERTIFICATE_NUMBER: Final = re.compile(
+    r"(?:№|#|\bNo\.?|\bN(?=\s))\s*([0-9A-Za-zА-Яа-я][0-9A-Za-zА-Яа-я/_-]*)"
+)
 _GROUP_SEPARATOR: Final = "\x1d"
 # A КИ: AI 01 and 14 digits of GTIN, AI 21 and a serial (its length depends on the group).
 _IDENTIFICATION_CODE: Final = re.compile(r"01\d{14}21[\x21-\x7e]{1,20}")

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from ingestion.ofd import inbox
-from ingestion.ofd.receipts import ReceiptParseError, parse
+from ingestion.ofd.receipts import ReceiptParseError, _certificate_number, parse
 
 # Shaped like a ФНС export (document.receipt): kktRegId and userInn space-padded as the ККТ
 # writes them, money in kopecks, a weighed item, a marked item with productCodeData.
@@ -275,6 +275,9 @@ def test_certificate_numbers_link_the_sale_and_the_redemption() -> None:
     redemption["document"]["receipt"]["cashTotalSum"] = 10000
     receipts, lines = parse(json.dumps([sale, redemption]).encode(), "ofd/e.json")
     assert [line.gift_certificate_number for line in lines[:2]] == ["000123", "GC-77"]
+    # A word starting with N is no number sign.
+    assert _certificate_number("Подарочная карта Nivea", None) is None
+    assert _certificate_number("Сертификат N 42", None) == "42"
     assert all(line.gift_certificate_number is None for line in lines[2:])  # goods, not advances
     assert receipts[0].gift_certificate_number is None
     assert receipts[1].gift_certificate_number == "000123"

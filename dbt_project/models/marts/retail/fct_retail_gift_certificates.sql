@@ -1,8 +1,8 @@
 {#
     One row per gift certificate number: those in the register and those receipts sold without
     being registered. Balances are as of var('as_of') (int_retail_gift_certificate_movements).
-    status: not_sold (registered, no sale yet), returned (its sale was returned), expired (the
-    validity ended: what was left is breakage), redeemed (nothing left), active (the rest).
+    status: not_sold (registered, no sale yet), returned (its sale was returned), redeemed (paid
+    out in full), expired (the validity ended with a balance left: the breakage), active.
 #}
 {%- set as_of_date = 'cast(' ~ as_of_timestamp() ~ ' as date)' -%}
 
@@ -109,8 +109,8 @@ final as (
         case
             when sold_date is null then 'not_sold'
             when sold_amount <= 0 then 'returned'
+            when redeemed_amount >= sold_amount then 'redeemed'
             when valid_until < {{ as_of_date }} then 'expired'
-            when outstanding_amount <= 0 then 'redeemed'
             else 'active'
         end as certificate_status,
         cast(sold_amount as decimal(18, 2)) as sold_amount,

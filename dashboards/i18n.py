@@ -583,6 +583,42 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "retail_certificates_liability": ("Обязательства на конец", "Liability at month end"),
     "retail_certificate_sales": ("Чеков продажи сертификатов", "Certificate sale receipts"),
     "retail_certificate_redemptions": ("Чеков с погашением", "Receipts paid by certificates"),
+    "retail_certificates_breakage": ("Сгорело (breakage)", "Breakage"),
+    "retail_certificates_breakage_help": (
+        "Неиспользованный остаток сертификатов, срок действия которых истёк за период.",
+        "The unredeemed balance of certificates whose validity ended in the period.",
+    ),
+    "retail_certificates_outstanding": ("Обязательства по сертификатам", "Certificate liability"),
+    "retail_certificates_outstanding_help": (
+        "Продано − погашено − сгорело на конец периода (на дату расчёта витрин).",
+        "Sold − redeemed − expired at the period's end (as of the marts' as-of).",
+    ),
+    "retail_certificate_status": ("Состояние", "Status"),
+    "retail_certificates_count": ("Сертификатов", "Certificates"),
+    "retail_certificates_nominal": ("Номинал", "Nominal"),
+    "retail_certificate_cohorts": ("Погашение по месяцу продажи", "Redemption by month of sale"),
+    "retail_certificate_sale_month": ("Месяц продажи", "Sale month"),
+    "retail_certificate_months_since_sale": ("Месяцев с продажи", "Months since sale"),
+    "retail_certificate_redeemed_share": ("Погашено нарастающим", "Redeemed, cumulative"),
+    "retail_marking": ("Маркировка", "Marked goods"),
+    "retail_marking_caption": (
+        "Коды маркировки из чеков (теги 1162/1163) против документов вывода из оборота ГИС МТ"
+        " (LK_RECEIPT): код продан, если последний чек по нему — продажа; выведен, если его"
+        " перечисляет принятый документ.",
+        "Marking codes of the receipts (tags 1162/1163) against the ГИС МТ withdrawal documents"
+        " (LK_RECEIPT): a code is sold when its last receipt is a sale, withdrawn when an"
+        " accepted document lists it.",
+    ),
+    "retail_marking_matched": ("Продано и выведено", "Sold and withdrawn"),
+    "retail_marking_sold_not_withdrawn": ("Продано, не выведено", "Sold, not withdrawn"),
+    "retail_marking_withdrawn_not_sold": ("Выведено без продажи", "Withdrawn, not sold"),
+    "retail_marking_code": ("Код идентификации", "Identification code"),
+    "retail_marking_status": ("Расхождение", "Difference"),
+    "retail_marking_receipt": ("Чек", "Receipt"),
+    "retail_marking_operation": ("Операция", "Operation"),
+    "retail_marking_document": ("Документ ГИС МТ", "ГИС МТ document"),
+    "retail_marking_withdrawn_date": ("Дата вывода", "Withdrawn on"),
+    "retail_marking_refused": ("Документ отклонён", "Document refused"),
     # Организации и комиссия (issue 22)
     "page_intercompany": ("Организации и комиссия", "Organizations and commission"),
     "intercompany_caption": (

@@ -44,6 +44,9 @@ CLOCK_DEPENDENT_MODELS = (
     "rpt_plan_fact",
     # loyalty points burn on the day the validity ends, once that day is on or before the as-of
     "int_retail_loyalty_points_ledger",
+    # gift certificates: sales and redemptions up to the as-of, expiry once validity ended
+    "int_retail_gift_certificate_movements",
+    "fct_retail_gift_certificates",
 )
 # The moments they compare with "now" (macro as_of_timestamp): a payment counts once paid_at has
 # passed, a planned interaction is overdue once planned_at has, and due dates and ageing buckets

@@ -15,6 +15,10 @@ widgets.require_marts(
     "marts.rpt_retail_cardholders",
     "marts.rpt_retail_gift_certificates_monthly",
     "marts.rpt_retail_loyalty_monthly",
+    "marts.fct_retail_gift_certificates",
+    "marts.rpt_retail_gift_certificate_liability",
+    "marts.rpt_retail_gift_certificate_cohorts",
+    "marts.fct_retail_marked_goods",
 )
 st.caption(t("retail_caption"))
 
@@ -46,8 +50,8 @@ card_sales.metric(
     t("retail_card_sales_share"), format_percent(kpis["card_sales_share"]), border=True
 )
 
-sales_tab, loyalty_tab, certificates_tab = st.tabs(
-    [t("retail_sales"), t("retail_loyalty"), t("retail_certificates")]
+sales_tab, loyalty_tab, certificates_tab, marking_tab = st.tabs(
+    [t("retail_sales"), t("retail_loyalty"), t("retail_certificates"), t("retail_marking")]
 )
 
 with sales_tab:
@@ -172,4 +176,99 @@ with certificates_tab:
             },
             key="retail_certificates_table",
             file_stem="retail_gift_certificates",
+        )
+    liability = queries.gift_certificate_liability(filters).row(0, named=True)
+    sold, redeemed, breakage, outstanding = widgets.tile_columns(4)
+    sold.metric(
+        t("retail_certificates_sold"),
+        format_compact(liability["sold_amount"], money=True),
+        border=True,
+    )
+    redeemed.metric(
+        t("retail_certificates_redeemed"),
+        format_compact(liability["redeemed_amount"], money=True),
+        border=True,
+    )
+    breakage.metric(
+        t("retail_certificates_breakage"),
+        format_compact(liability["breakage_amount"], money=True),
+        help=t("retail_certificates_breakage_help"),
+        border=True,
+    )
+    outstanding.metric(
+        t("retail_certificates_outstanding"),
+        format_compact(liability["outstanding_liability"], money=True),
+        help=t("retail_certificates_outstanding_help"),
+        border=True,
+    )
+    statuses = queries.gift_certificate_statuses()
+    if not statuses.is_empty():
+        widgets.table(
+            statuses,
+            {
+                "certificate_status": (t("retail_certificate_status"), "text"),
+                "certificates": (t("retail_certificates_count"), "int"),
+                "nominal": (t("retail_certificates_nominal"), "amount"),
+                "redeemed_amount": (t("retail_certificates_redeemed"), "amount"),
+                "breakage_amount": (t("retail_certificates_breakage"), "amount"),
+                "outstanding_amount": (t("retail_certificates_outstanding"), "amount"),
+            },
+            key="retail_certificate_statuses_table",
+            file_stem="retail_gift_certificate_statuses",
+        )
+    st.subheader(t("retail_certificate_cohorts"))
+    cohorts = queries.gift_certificate_cohorts(filters)
+    if cohorts.is_empty():
+        st.info(t("no_data"))
+    else:
+        widgets.table(
+            cohorts,
+            {
+                "sale_month": (t("retail_certificate_sale_month"), "month"),
+                "months_since_sale": (t("retail_certificate_months_since_sale"), "int"),
+                "certificates_sold": (t("retail_certificates_count"), "int"),
+                "cohort_sold_amount": (t("retail_certificates_sold"), "amount"),
+                "redeemed_amount": (t("retail_certificates_redeemed"), "amount"),
+                "cumulative_redeemed_share": (t("retail_certificate_redeemed_share"), "percent"),
+            },
+            key="retail_certificate_cohorts_table",
+            file_stem="retail_gift_certificate_cohorts",
+        )
+
+with marking_tab:
+    st.caption(t("retail_marking_caption"))
+    marking = queries.marked_goods_by_status(filters)
+    counts = dict(zip(marking["reconciliation_status"], marking["codes"], strict=True))
+    matched, unreported, unsold = widgets.tile_columns(3)
+    matched.metric(
+        t("retail_marking_matched"), format_number(counts.get("matched", 0)), border=True
+    )
+    unreported.metric(
+        t("retail_marking_sold_not_withdrawn"),
+        format_number(counts.get("sold_not_withdrawn", 0)),
+        border=True,
+    )
+    unsold.metric(
+        t("retail_marking_withdrawn_not_sold"),
+        format_number(counts.get("withdrawn_not_sold", 0)),
+        border=True,
+    )
+    differences = queries.marked_goods_differences(filters)
+    if differences.is_empty():
+        st.info(t("no_data"))
+    else:
+        widgets.table(
+            differences,
+            {
+                "marking_code": (t("retail_marking_code"), "text"),
+                "reconciliation_status": (t("retail_marking_status"), "text"),
+                "last_receipt_key": (t("retail_marking_receipt"), "text"),
+                "last_operation": (t("retail_marking_operation"), "text"),
+                "last_receipt_date": (t("retail_day"), "date"),
+                "withdrawal_document_id": (t("retail_marking_document"), "text"),
+                "withdrawn_date": (t("retail_marking_withdrawn_date"), "date"),
+                "has_refused_withdrawal": (t("retail_marking_refused"), "bool"),
+            },
+            key="retail_marking_table",
+            file_stem="retail_marked_goods_differences",
         )

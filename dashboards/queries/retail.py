@@ -141,3 +141,94 @@ def loyalty_by_month(filters: Filters) -> pl.DataFrame:
         """,
         {"start": filters.start, "end": filters.end},
     )
+
+
+def gift_certificate_liability(filters: Filters) -> pl.DataFrame:
+    """One row: certificates sold, redeemed and expired (breakage) in the period, and the
+    liability outstanding at its end — the mart's balance of the last day on or before the
+    period's end (rpt_retail_gift_certificate_liability; a balance, never summed)."""
+    return _query(
+        """
+        with days as (
+            select * from marts.rpt_retail_gift_certificate_liability
+            where $end::date is null or movement_date <= $end::date
+        )
+        select
+            coalesce(sum(sold_amount) filter (
+                where $start::date is null or movement_date >= $start::date), 0) as sold_amount,
+            coalesce(sum(redeemed_amount) filter (
+                where $start::date is null or movement_date >= $start::date), 0)
+                as redeemed_amount,
+            coalesce(sum(breakage_amount) filter (
+                where $start::date is null or movement_date >= $start::date), 0)
+                as breakage_amount,
+            coalesce(max_by(outstanding_liability, movement_date), 0) as outstanding_liability,
+        from days
+        """,
+        {"start": filters.start, "end": filters.end},
+    )
+
+
+def gift_certificate_statuses() -> pl.DataFrame:
+    """Certificates of the register (and sold unregistered) per status as of the marts' as-of,
+    with nominal, redeemed, breakage and outstanding amounts (fct_retail_gift_certificates)."""
+    return _query(
+        """
+        select certificate_status, count(*) as certificates, sum(nominal) as nominal,
+            sum(redeemed_amount) as redeemed_amount, sum(breakage_amount) as breakage_amount,
+            sum(outstanding_amount) as outstanding_amount,
+        from marts.fct_retail_gift_certificates
+        group by 1
+        order by 1
+        """
+    )
+
+
+def gift_certificate_cohorts(filters: Filters) -> pl.DataFrame:
+    """Redemption by issue month (rpt_retail_gift_certificate_cohorts) for the sale months of the
+    period: what each cohort paid per month since the sale and its cumulative redeemed share."""
+    return _query(
+        """
+        select sale_month, months_since_sale, certificates_sold, cohort_sold_amount,
+            redeemed_amount, cumulative_redeemed_amount, cumulative_redeemed_share,
+        from marts.rpt_retail_gift_certificate_cohorts
+        where ($start::date is null or sale_month >= date_trunc('month', $start::date))
+            and ($end::date is null or sale_month <= $end::date)
+        order by 1, 2
+        """,
+        {"start": filters.start, "end": filters.end},
+    )
+
+
+def marked_goods_by_status(filters: Filters) -> pl.DataFrame:
+    """Marked goods codes per reconciliation status (fct_retail_marked_goods) with the last
+    receipt or the withdrawal in the period."""
+    return _query(
+        """
+        select reconciliation_status, count(*) as codes,
+            count(*) filter (where has_refused_withdrawal) as refused_withdrawals,
+        from marts.fct_retail_marked_goods
+        where ($start::date is null or event_date >= $start::date)
+            and ($end::date is null or event_date <= $end::date)
+        group by 1
+        order by 1
+        """,
+        {"start": filters.start, "end": filters.end},
+    )
+
+
+def marked_goods_differences(filters: Filters, limit: int = 500) -> pl.DataFrame:
+    """The codes whose receipts and ГИС МТ withdrawals disagree, newest first."""
+    return _query(
+        """
+        select marking_code, reconciliation_status, last_receipt_key, last_operation,
+            last_receipt_date, withdrawal_document_id, withdrawn_date, has_refused_withdrawal,
+        from marts.fct_retail_marked_goods
+        where reconciliation_status in ('sold_not_withdrawn', 'withdrawn_not_sold')
+            and ($start::date is null or event_date >= $start::date)
+            and ($end::date is null or event_date <= $end::date)
+        order by event_date desc, marking_code
+        limit $limit
+        """,
+        {"start": filters.start, "end": filters.end, "limit": limit},
+    )

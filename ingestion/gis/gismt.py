@@ -15,6 +15,19 @@ public code: Go/Python/C# True API clients and a contract module citing True API
   UNDEFINED, ACCEPTED, CANCELLED (also spelled CANCELED), WAIT_ACCEPTANCE, PARSE_ERROR,
   WAIT_PARTICIPANT_REGISTRATION, WAIT_FOR_CONTINUATION.
 
+Documents with their codes: `GET /api/v4/true-api/doc/{docId}/info?body=true` answers an array
+of document infos, each with the list's attributes (number, type, status, docDate, receivedAt,
+senderInn ...) and `body`, the document as filed (public True API clients: without body=true no
+codes come back; `body.products[].cis`, some formats `body.cisesList`). A file holding such an
+array is read like a list (one event per document) and, by `parse_codes`, one row per code.
+The withdrawal from circulation (LK_RECEIPT, «вывод из оборота») body, as public True API
+clients model it (TLK_RECEIPT / TLK_RECEIPT_ITEM of a Free Pascal True API client): `inn`,
+`action` (the reason: RETAIL for a retail sale, ...), `action_date`, `document_type` (RECEIPT
+for a cash receipt, ...), `document_number`, `document_date`, `primary_document_custom_name`,
+`fias_id`, `products[]` of {`cis`, `product_cost` (kopecks), `primary_document_type`,
+`primary_document_number`, `primary_document_date`, `primary_document_custom_name`}. A code's
+own primary document wins over the body's.
+
 Mapping: document_id = number, document_type = type, direction from `input` (when a client
 dropped it: outbound, except LP_ACCEPT_GOODS which the buyer files), reference = invoiceNumber,
 event_at = receivedAt else docDate, error_message = errors joined, else downloadDesc for failed
@@ -25,8 +38,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Final
+
+import pyarrow as pa
 
 from ingestion.gis.events import (
     Direction,
@@ -71,6 +87,19 @@ def parse(
 ) -> list[ExchangeEvent]:
     # `input` states the direction from the participant's own view; identities are not needed.
     del identities
+    payload, sha = _load(path_or_bytes)
+    results = _results(payload)
+    for position, item in enumerate(results, start=1):
+        if isinstance(item, dict) and "body" in item:
+            _codes(item, position, source_file, sha)  # a malformed body refuses the file
+    # receivedAt has minute precision and repeats within a file: parse each value once.
+    timestamps: dict[str | None, dt.datetime] = {}
+    return [
+        _event(item, i, source_file, sha, timestamps) for i, item in enumerate(results, start=1)
+    ]
+
+
+def _load(path_or_bytes: Path | str | bytes) -> tuple[Any, str]:
     data = read_source(path_or_bytes)
     sha = sha256_hex(data)
     try:
@@ -78,13 +107,25 @@ def parse(
     except UnicodeDecodeError as error:
         raise GisParseError(f"json/encoding: not UTF-8 ({error.reason} at {error.start})") from None
     try:
-        payload = json.loads(text, parse_constant=_reject_constant)
+        return json.loads(text, parse_constant=_reject_constant), sha
     except json.JSONDecodeError as error:
         raise GisParseError(
             f"json: truncated or invalid ({error.msg} at line {error.lineno}, column {error.colno})"
         ) from None
     except RecursionError:
         raise GisParseError("json: nesting too deep") from None
+
+
+def _results(payload: Any) -> list[Any]:
+    """The documents of a list (`{results: [...]}`) or of a doc info answer (an array of
+    documents that carry their `body`)."""
+    if isinstance(payload, list):
+        if payload and all(isinstance(item, dict) and "body" in item for item in payload):
+            return payload
+        raise GisParseError(
+            "schema: top level must be an object (a document list), or an array of documents "
+            "with their body (doc info)"
+        )
     if not isinstance(payload, dict):
         raise GisParseError(f"schema: top level must be an object, got {type(payload).__name__}")
     results = payload.get("results")
@@ -93,11 +134,134 @@ def parse(
     total = payload.get("total")
     if total is not None and (not isinstance(total, int) or total < len(results)):
         raise GisParseError(f"schema: 'total' {total!r} does not fit {len(results)} results")
-    # receivedAt has minute precision and repeats within a file: parse each value once.
-    timestamps: dict[str | None, dt.datetime] = {}
-    return [
-        _event(item, i, source_file, sha, timestamps) for i, item in enumerate(results, start=1)
-    ]
+    return results
+
+
+@dataclass(frozen=True, slots=True)
+class MarkingCode:
+    """One code (КИ) a ГИС МТ document lists, e.g. one withdrawn by an LK_RECEIPT."""
+
+    document_id: str
+    document_type: str
+    status: str
+    status_group: str
+    organization_inn: str | None
+    action: str | None  # withdrawal reason (LK_RECEIPT `action`), e.g. RETAIL
+    action_date: dt.date | None
+    cis: str
+    gtin: str | None
+    product_cost: int | None  # kopecks
+    primary_document_type: str | None  # RECEIPT for a cash receipt
+    primary_document_number: str | None
+    primary_document_date: dt.date | None
+    source_file: str
+    source_line: int  # the document's position in the file
+    file_sha256: str
+
+
+def _code_type(kind: object) -> pa.DataType:
+    text = str(kind)
+    if "date" in text:
+        return pa.date32()
+    if "int" in text:
+        return pa.int64()
+    return pa.string()
+
+
+CODE_SCHEMA: Final = pa.schema([(f.name, _code_type(f.type)) for f in fields(MarkingCode)])
+
+
+def codes_to_arrow(rows: list[MarkingCode]) -> pa.Table:
+    arrays = [pa.array([getattr(row, f.name) for row in rows], type=f.type) for f in CODE_SCHEMA]
+    return pa.Table.from_arrays(arrays, schema=CODE_SCHEMA)
+
+
+def parse_codes(path_or_bytes: Path | str | bytes, source_file: str) -> list[MarkingCode]:
+    """Every code the file's documents list in their body (none for a plain document list)."""
+    payload, sha = _load(path_or_bytes)
+    rows: list[MarkingCode] = []
+    for position, item in enumerate(_results(payload), start=1):
+        if isinstance(item, dict) and "body" in item:
+            rows.extend(_codes(item, position, source_file, sha))
+    return rows
+
+
+def _date(value: Any, where: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise GisParseError(f"schema: {where} must be a date string")
+    return parse_timestamp(value, where).date()
+
+
+def _codes(item: dict[str, Any], position: int, source_file: str, sha: str) -> list[MarkingCode]:
+    where = f"results[{position}].body"
+    body = item.get("body")
+    if isinstance(body, str):  # some clients keep the document as filed: JSON text
+        try:
+            body = json.loads(body, parse_constant=_reject_constant)
+        except (json.JSONDecodeError, RecursionError):
+            raise GisParseError(f"schema: {where} is not JSON") from None
+    if body is None:
+        return []
+    if not isinstance(body, dict):
+        raise GisParseError(f"schema: {where} must be an object")
+    number = _required(item, "number", position)
+    doc_type = _required(item, "type", position)
+    status = _required(item, "status", position)
+    group = STATUS_GROUPS.get(status) or group_for(STATUS_GROUPS, status, f"status in {where}")
+    inn = clean_inn(_string(body, "inn", position) or _string(item, "senderInn", position))
+    action = _string(body, "action", position)
+    action_date = _date(body.get("action_date"), f"{where}.action_date")
+    products = body.get("products")
+    cises = body.get("cisesList")
+    entries: list[dict[str, Any]] = []
+    if products is not None:
+        if not isinstance(products, list):
+            raise GisParseError(f"schema: {where}.products must be an array")
+        entries = products
+    elif cises is not None:
+        if not isinstance(cises, list):
+            raise GisParseError(f"schema: {where}.cisesList must be an array")
+        entries = [{"cis": cis} for cis in cises]
+    rows = []
+    for index, product in enumerate(entries, start=1):
+        at = f"{where}.products[{index}]"
+        if not isinstance(product, dict):
+            raise GisParseError(f"schema: {at} must be an object")
+        cis = product.get("cis")
+        if not isinstance(cis, str) or not cis.strip() or len(cis) > 200:
+            raise GisParseError(f"schema: {at}.cis must be a code")
+        cis = cis.strip()
+        cost = product.get("product_cost")
+        if cost is not None and (isinstance(cost, bool) or not isinstance(cost, (int, float))):
+            raise GisParseError(f"schema: {at}.product_cost must be a number")
+        rows.append(
+            MarkingCode(
+                document_id=number,
+                document_type=doc_type,
+                status=status,
+                status_group=group,
+                organization_inn=inn,
+                action=action,
+                action_date=action_date,
+                cis=cis,
+                gtin=cis[2:16] if cis.startswith("01") and cis[2:16].isdigit() else None,
+                product_cost=None if cost is None else round(cost),
+                primary_document_type=_string(product, "primary_document_type", position)
+                or _string(body, "document_type", position),
+                primary_document_number=_string(product, "primary_document_number", position)
+                or _string(body, "document_number", position),
+                primary_document_date=_date(
+                    product.get("primary_document_date") or body.get("document_date"),
+                    f"{at}.primary_document_date",
+                ),
+                source_file=source_file,
+                source_line=position,
+                file_sha256=sha,
+            )
+        )
+    return rows
 
 
 def _string(item: dict[str, Any], key: str, position: int) -> str | None:

@@ -64,6 +64,10 @@ from ingestion.gis.quarantine import TABLE as QUARANTINE_TABLE
 EVENTS_TABLE: Final = f"{SCHEMA}.exchange_events"
 LOADED_TABLE: Final = f"{SCHEMA}.loaded_files"
 INDEX_TABLE: Final = f"{SCHEMA}.inbox_index"
+# The codes ГИС МТ documents list in their body (gismt.parse_codes), and which loaded files
+# they were read from: a loaded gismt file is read for its codes once.
+CODES_TABLE: Final = f"{SCHEMA}.gismt_marking_codes"
+CODES_LOADED_TABLE: Final = f"{SCHEMA}.gismt_codes_loaded"
 # Files per load transaction; a batch is also written once it holds this many events.
 BATCH_FILES: Final = 2_000
 BATCH_EVENTS: Final = 100_000
@@ -101,6 +105,7 @@ class IngestReport:
     events_loaded: int = 0
     events_by_system: Counter[str] = field(default_factory=Counter)
     events_by_status_group: Counter[str] = field(default_factory=Counter)
+    codes_loaded: int = 0  # ГИС МТ codes read from documents with their body
     quarantined: list[tuple[str, str]] = field(default_factory=list)  # (source_file, reason)
     # Unexpected failures (a parser bug, not a bad file): neither loaded nor quarantined, so
     # the file is retried on the next run once the bug is fixed.
@@ -109,6 +114,7 @@ class IngestReport:
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     ensure_quarantine_table(con)
+    _ensure_code_tables(con)
     columns = ",\n            ".join(f"{name} {kind}" for name, kind in DUCKDB_COLUMNS)
     con.execute(
         f"""
@@ -144,6 +150,68 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
         )
         """
     )
+
+
+_CODE_DUCKDB_TYPES: Final = {pa.string(): "varchar", pa.int64(): "bigint", pa.date32(): "date"}
+
+
+def _ensure_code_tables(con: duckdb.DuckDBPyConnection) -> None:
+    columns = ",\n            ".join(
+        f"{f.name} {_CODE_DUCKDB_TYPES[f.type]}" for f in gismt.CODE_SCHEMA
+    )
+    con.execute(f"create table if not exists {CODES_TABLE} (\n            {columns}\n        )")
+    con.execute(
+        f"""
+        create table if not exists {CODES_LOADED_TABLE} (
+            file_sha256 varchar primary key,
+            code_count integer not null,
+            loaded_at timestamp not null
+        )
+        """
+    )
+
+
+def load_marking_codes(con: duckdb.DuckDBPyConnection, inbox_dir: Path) -> int:
+    """Read the codes of the loaded gismt files not read for codes yet; returns codes loaded.
+
+    A file that left the inbox, or whose content changed, is left for a later run."""
+    _ensure_code_tables(con)
+    pending = con.execute(
+        f"""
+        select loaded.file_sha256, loaded.source_file
+        from {LOADED_TABLE} as loaded
+        anti join {CODES_LOADED_TABLE} as done on loaded.file_sha256 = done.file_sha256
+        where loaded.system = 'gismt'
+        order by loaded.source_file
+        """
+    ).fetchall()
+    total = 0
+    for sha, source_file in pending:
+        path = inbox_dir / source_file
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if sha256_hex(data) != sha:
+            continue
+        codes = gismt.codes_to_arrow(gismt.parse_codes(data, source_file))
+        con.register("gismt_codes_batch", codes)
+        try:
+            con.execute("begin transaction")
+            try:
+                con.execute(f"insert into {CODES_TABLE} by name select * from gismt_codes_batch")
+                con.execute(
+                    f"insert into {CODES_LOADED_TABLE} values (?, ?, ?)",
+                    [sha, codes.num_rows, _utcnow()],
+                )
+                con.execute("commit")
+            except BaseException:
+                con.execute("rollback")
+                raise
+        finally:
+            con.unregister("gismt_codes_batch")
+        total += codes.num_rows
+    return total
 
 
 def _utcnow() -> dt.datetime:
@@ -542,4 +610,5 @@ def ingest_inbox(
         if progress is not None:
             progress(files_read, to_read)
     _write_batch(con, batch)
+    report.codes_loaded = load_marking_codes(con, inbox_dir)
     return report

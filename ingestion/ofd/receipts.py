@@ -47,12 +47,30 @@ paymentType 4 «ПОЛНЫЙ РАСЧЕТ» paid, in whole or in part, by prepai
 gingerbar.ru «Онлайн-кассы: что указывать в новом кассовом чеке»; the certificate treatment is
 the ФНС's explanation as reported in garantexpress.ru «Чеки ККТ и подарочные сертификаты» (a
 consultation on 54-ФЗ; the letter's number was not found in the searched corpora).
+Re-checked for the certificate register: the value table of tag 1214 is the ФНС's own (Приказ
+ФНС ЕД-7-20/236@, the ФФД formats, published at docs.cntd.ru/document/565778149: 3 «АВАНС»,
+4 «ПОЛНЫЙ РАСЧЕТ» «в том числе с учетом аванса (предварительной оплаты)»), and the Минфин
+letter of 08.02.2019 № 03-03-06/3/7605 (eg-online.ru/article/395174, citing ВС РФ 305-КГ14-1498)
+treats the money received for a certificate as a prepayment; a ФНС letter number (ЕД-4-20/…)
+on certificates was again not found in the docs/pages/code corpora, so none is cited.
+
+Which certificate (our rule, the ФФД has no tag for it): a certificate SOLD is an item with
+paymentType 3 whose name carries the number after «№» (or «N», «#»), else its propertiesItem
+(1191); a certificate REDEEMED is named by the receipt's additional user requisite (1084) called
+one of CERTIFICATE_PROPERTY_NAMES, one certificate per receipt (the first such property), and
+the receipt's prepaidSum (1215) is what it paid.
+
+Marked goods: the marking code is read from productCodeNew (1163: gs1m, gs10) or the ФНС
+export's productCodeData.rawProductCode; `marking_code` keeps its identification code (КИ: AI 01
+GTIN + AI 21 serial, up to the first GS separator, without the crypto tail), the form ГИС МТ
+documents list codes in (`cis`), so the two can be compared.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Final
@@ -72,6 +90,17 @@ MAX_TEXT: Final = 512
 LOYALTY_PROPERTY_NAMES: Final = frozenset(
     {"карта лояльности", "дисконтная карта", "бонусная карта", "карта"}
 )
+CERTIFICATE_PROPERTY_NAMES: Final = frozenset(
+    {"подарочный сертификат", "сертификат", "номер сертификата", "подарочная карта"}
+)
+# «Подарочный сертификат №000123», «… N 000123», «… No. 7», «… #GC-1»: the number after the
+# sign (a bare N only when a space follows, so «Nivea» is no number).
+_CERTIFICATE_NUMBER: Final = re.compile(
+    r"(?:№|#|\bNo\.?|\bN(?=\s))\s*([0-9A-Za-zА-Яа-я][0-9A-Za-zА-Яа-я/_-]*)"
+)
+_GROUP_SEPARATOR: Final = "\x1d"
+# A КИ: AI 01 and 14 digits of GTIN, AI 21 and a serial (its length depends on the group).
+_IDENTIFICATION_CODE: Final = re.compile(r"01\d{14}21[\x21-\x7e]{1,20}")
 
 
 class ReceiptParseError(GisParseError):
@@ -109,6 +138,7 @@ class Receipt:
     vat_reduced_calc_sum: int  # 1107
     ffd_version: int | None
     loyalty_card: str | None  # from the additional user requisite (1084), when named a card
+    gift_certificate_number: str | None  # the certificate that paid (1084), see the docstring
     item_count: int
     source_file: str
     source_position: int
@@ -130,6 +160,8 @@ class ReceiptLine:
     barcode: str | None  # GTIN / EAN from the product code
     product_code: str | None  # the code as the receipt carries it (marking code for marked goods)
     article: str | None  # propertiesItem (1191)
+    marking_code: str | None  # КИ of a marked item (GTIN + serial, no crypto tail)
+    gift_certificate_number: str | None  # the certificate a line sells (paymentType 3)
     file_sha256: str
 
 
@@ -344,7 +376,10 @@ def _receipt(
             or _money(node, "ndsCalculated18", where),
             vat_reduced_calc_sum=_money(node, "ndsCalculated10", where),
             ffd_version=_int(node, "fiscalDocumentFormatVer", where),
-            loyalty_card=_loyalty_card(node.get("properties"), where),
+            loyalty_card=_property(node.get("properties"), where, LOYALTY_PROPERTY_NAMES),
+            gift_certificate_number=_property(
+                node.get("properties"), where, CERTIFICATE_PROPERTY_NAMES
+            ),
             item_count=len(lines),
             source_file=source_file,
             source_position=position,
@@ -354,8 +389,8 @@ def _receipt(
     )
 
 
-def _loyalty_card(properties: Any, where: str) -> str | None:
-    """The value of the additional user requisite (1084) that names a loyalty card."""
+def _property(properties: Any, where: str, names: frozenset[str]) -> str | None:
+    """The value of the first additional user requisite (1084) named one of `names`."""
     if properties is None:
         return None
     entries = properties if isinstance(properties, list) else [properties]
@@ -363,9 +398,26 @@ def _loyalty_card(properties: Any, where: str) -> str | None:
         if not isinstance(entry, dict):
             raise ReceiptParseError(f"schema: {where}.properties must hold objects")
         name = _text(entry, "propertyName", f"{where}.properties")
-        if name is not None and name.lower() in LOYALTY_PROPERTY_NAMES:
+        if name is not None and name.lower() in names:
             return _text(entry, "propertyValue", f"{where}.properties")
     return None
+
+
+def identification_code(code: str | None) -> str | None:
+    """The КИ of a marking code as read from the receipt: FNC1 / symbology prefixes dropped,
+    cut at the first GS separator (the crypto tail follows it); None if it is not a GS1 КИ."""
+    if not code:
+        return None
+    text = code.removeprefix("]C1").removeprefix("]d2").lstrip(_GROUP_SEPARATOR + "\xe8")
+    match = _IDENTIFICATION_CODE.match(text.split(_GROUP_SEPARATOR, 1)[0])
+    return match.group(0) if match else None
+
+
+def _certificate_number(name: str, article: str | None) -> str | None:
+    match = _CERTIFICATE_NUMBER.search(name)
+    if match:
+        return match.group(1)[:40]
+    return article[:40] if article else None
 
 
 def _line(item: Any, key: str, number: int, where: str, sha: str) -> ReceiptLine:
@@ -383,6 +435,7 @@ def _line(item: Any, key: str, number: int, where: str, sha: str) -> ReceiptLine
     if payment_type is not None and payment_type not in PAYMENT_TYPES:
         raise ReceiptParseError(f"schema: {where}.paymentType unknown: {payment_type}")
     barcode, code = _barcode(item, where)
+    article = _text(item, "propertiesItem", where)
     return ReceiptLine(
         receipt_key=key,
         line_number=number,
@@ -396,6 +449,10 @@ def _line(item: Any, key: str, number: int, where: str, sha: str) -> ReceiptLine
         product_type=_int(item, "productType", where),
         barcode=barcode,
         product_code=code,
-        article=_text(item, "propertiesItem", where),
+        article=article,
+        marking_code=identification_code(code),
+        gift_certificate_number=(
+            _certificate_number(name, article) if payment_type == ADVANCE_PAYMENT_TYPE else None
+        ),
         file_sha256=sha,
     )

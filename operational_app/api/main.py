@@ -14,6 +14,7 @@ from operational_app.api.routes import (
     contact_changes,
     contacts,
     deals,
+    gift_certificates,
     interactions,
     intercompany,
     invoices,
@@ -55,6 +56,8 @@ api_router.include_router(organizations.router)
 api_router.include_router(invoices.router)
 # Розница (issue 21): Магазины and Кассы ККТ.
 api_router.include_router(retail.router)
+# Подарочные сертификаты (issue 21): series and the register of numbered certificates.
+api_router.include_router(gift_certificates.router)
 # Межфирменные продажи и комиссия (issue 22).
 api_router.include_router(intercompany.router)
 # Планы продаж (issue 26): plans by month, manager, business region and deal kind.

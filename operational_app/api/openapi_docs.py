@@ -407,6 +407,16 @@ FIELD_DOCS: dict[str, str] = {
     "points": "Баллы: points added (positive) or taken off (negative); never zero.",
     "adjusted_on": "Дата корректировки: the day the manual adjustment counts from.",
     "card_id": "Дисконтная карта: the card (id from /api/v1/discount-cards).",
+    "nominal": (
+        "Номинал: rubles the gift certificate pays for; a fixed series sets it for all its "
+        "certificates, an open series leaves it to each certificate."
+    ),
+    "validity_days": (
+        "Срок действия: days a gift certificate of the series stays valid after its sale; the "
+        "nominal not redeemed by then expires (breakage)."
+    ),
+    "series_id": "Серия сертификатов: the series (id from /api/v1/gift-certificate-series).",
+    "cancelled_on": "Дата аннулирования: the certificate was cancelled (lost, spoiled) that day.",
     "registration_number": (
         "Регистрационный номер ККТ: 16 digits, unique; the ФНС's id of the cash register, on "
         "every receipt (tag 1037)."

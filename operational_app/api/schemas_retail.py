@@ -157,3 +157,59 @@ class PointAdjustmentPublic(Tracked):
     adjusted_on: dt.date
     points: Decimal
     reason: str
+
+
+# Gift certificates: series and the register
+
+GiftCertificateSeriesKind = Literal["fixed", "open"]
+Nominal = Annotated[Decimal, Field(gt=0, lt=Decimal("1e10"), max_digits=14, decimal_places=2)]
+CertificateValidityDays = Annotated[int, Field(gt=0, le=3_650)]
+
+
+class GiftCertificateSeriesCreate(Input):
+    name: Name200
+    kind: GiftCertificateSeriesKind
+    nominal: Nominal | None = None
+    validity_days: CertificateValidityDays
+
+
+class GiftCertificateSeriesUpdate(PatchInput):
+    non_nullable: ClassVar[tuple[str, ...]] = ("name", "kind", "validity_days")
+    version: Version
+    name: Name200 | None = None
+    kind: GiftCertificateSeriesKind | None = None
+    nominal: Nominal | None = None
+    validity_days: CertificateValidityDays | None = None
+
+
+class GiftCertificateSeriesPublic(Tracked):
+    name: str
+    kind: str
+    nominal: Decimal | None
+    validity_days: int
+
+
+class GiftCertificateCreate(Input):
+    number: text(40)
+    series_id: Id
+    nominal: Nominal | None = None
+    issued_on: PlannedDate
+    cancelled_on: PlannedDate | None = None
+
+
+class GiftCertificateUpdate(PatchInput):
+    non_nullable: ClassVar[tuple[str, ...]] = ("number", "series_id", "nominal", "issued_on")
+    version: Version
+    number: text(40) | None = None
+    series_id: Id | None = None
+    nominal: Nominal | None = None
+    issued_on: PlannedDate | None = None
+    cancelled_on: PlannedDate | None = None
+
+
+class GiftCertificatePublic(Tracked):
+    number: str
+    series_id: int
+    nominal: Decimal
+    issued_on: dt.date
+    cancelled_on: dt.date | None

@@ -596,6 +596,46 @@ class LoyaltyPointAdjustment(TrackedMixin, Base):
     reason: Mapped[str] = mapped_column(String(300), nullable=False)
 
 
+GIFT_CERTIFICATE_SERIES_KINDS = ("fixed", "open")
+
+
+class GiftCertificateSeries(TrackedMixin, Base):
+    """Серии подарочных сертификатов: a fixed nominal for every certificate of the series, or
+    an open one (each certificate states its own), and how many days a certificate stays
+    valid after its sale."""
+
+    __tablename__ = "gift_certificate_series"
+    __table_args__ = (
+        CheckConstraint(_in("kind", GIFT_CERTIFICATE_SERIES_KINDS), name="kind"),
+        CheckConstraint(
+            "(kind = 'fixed' and nominal > 0) or (kind = 'open' and nominal is null)",
+            name="nominal",
+        ),
+        CheckConstraint("validity_days > 0", name="validity_days"),
+    )
+
+    name: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    nominal: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    validity_days: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class GiftCertificate(TrackedMixin, Base):
+    """Подарочные сертификаты: a numbered certificate of a series with its nominal. Its sale
+    and redemptions come from the ОФД receipts, linked by the number (the warehouse)."""
+
+    __tablename__ = "gift_certificates"
+    __table_args__ = (CheckConstraint("nominal > 0", name="nominal"),)
+
+    number: Mapped[str] = mapped_column(String(40), nullable=False, unique=True)
+    series_id: Mapped[int] = mapped_column(
+        ForeignKey("gift_certificate_series.id"), nullable=False, index=True
+    )
+    nominal: Mapped[Decimal] = mapped_column(Numeric(14, 2), nullable=False)
+    issued_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    cancelled_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
 class StockLevel(TrackedMixin, Base):
     """Goods on hand per product and warehouse; reserves are held on order lines."""
 

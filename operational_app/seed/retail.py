@@ -34,6 +34,8 @@ RETAIL_TABLES: Final = (
     "loyalty_programmes",
     "discount_cards",
     "loyalty_point_adjustments",
+    "gift_certificate_series",
+    "gift_certificates",
 )
 WINDOW_DAYS: Final = 28
 REGISTERS_PER_STORE: Final = 2
@@ -44,6 +46,26 @@ RETURN_SHARE: Final = 0.03
 CERTIFICATE_SALE_SHARE: Final = 0.01
 CERTIFICATE_REDEMPTION_SHARE: Final = 0.05
 CERTIFICATE_NOMINALS: Final = (100_000, 300_000, 500_000)  # kopecks
+# Gift certificate series (ids 1..4): three fixed nominals valid a year, and a promotional
+# 1 000 ₽ series valid a week, so some certificates expire within the receipts' window.
+# Certificate k (numbered from 1) is of series certificate_series(k); the register holds a
+# pool of printed certificates the receipts sell in number order.
+CERTIFICATE_SERIES: Final = (
+    ("Сертификат 1 000 ₽", 100_000, 365),
+    ("Сертификат 3 000 ₽", 300_000, 365),
+    ("Сертификат 5 000 ₽", 500_000, 365),
+    ("Акционный сертификат 1 000 ₽ (7 дней)", 100_000, 7),
+)
+CERTIFICATE_PROPERTY: Final = "Подарочный сертификат"
+# Marked goods (Честный ЗНАК): each day's sold codes of an organization are withdrawn from
+# circulation by one LK_RECEIPT document, except deliberate differences: every
+# UNREPORTED_EVERY-th code is left out (sold, not withdrawn), every REJECTED_EVERY-th
+# document is refused (CHECKED_NOT_OK), and every EXTRA_EVERY-th document lists one code no
+# receipt sold (withdrawn, not sold).
+UNREPORTED_EVERY: Final = 17
+REJECTED_EVERY: Final = 9
+EXTRA_EVERY: Final = 5
+WITHDRAWALS_MANIFEST: Final = ".crm-seed-withdrawals.json"
 CASH_SHARE: Final = 0.35
 # Sale receipts that show a loyalty card, and cardholders per register at demo scale: a few
 # cards come back often (weights ~ 1/rank), most rarely.
@@ -65,6 +87,21 @@ WEEKDAY_FACTORS: Final = (0.85, 0.85, 0.9, 0.95, 1.15, 1.35, 1.1)
 HOUR_WEIGHTS: Final = (2, 4, 5, 6, 9, 9, 6, 5, 6, 8, 10, 10, 7, 4)
 FIRST_HOUR: Final = 8
 _RNG_STREAM: Final = 0x0FD
+
+
+def certificate_series(k: int) -> int:
+    """Series id (1-based) of certificate number k: the promo series every fourth."""
+    return 4 if k % 4 == 0 else k % 4
+
+
+def certificate_number_text(k: int) -> str:
+    return f"{k:06d}"
+
+
+def certificate_pool(n_registers: int, scale_factor: float = 1.0) -> int:
+    """Printed certificates in the register: well above what the receipts sell."""
+    expected = n_registers * WINDOW_DAYS * RECEIPTS_PER_REGISTER_DAY * scale_factor
+    return int(expected * CERTIFICATE_SALE_SHARE * 2) + 10
 
 
 def _by_name(tables: Sequence[TableData]) -> dict[str, TableData]:
@@ -209,7 +246,43 @@ def add_retail(
         stores,
         registers,
         *_loyalty_tables(tables, n_registers, scale_factor, as_of),
+        *_certificate_tables(n_registers, scale_factor, as_of),
     ]
+
+
+def _certificate_tables(n_registers: int, scale_factor: float, as_of: dt.date) -> list[TableData]:
+    """The certificate series and the printed pool, registered before the receipts' window."""
+    created = np.full(
+        len(CERTIFICATE_SERIES),
+        int(dt.datetime(2024, 1, 1, tzinfo=dt.UTC).timestamp()),
+        dtype=np.int64,
+    )
+    series = _tracked(
+        "gift_certificate_series",
+        {
+            "name": [name for name, _, _ in CERTIFICATE_SERIES],
+            "kind": ["fixed"] * len(CERTIFICATE_SERIES),
+            "nominal": [nominal / 100 for _, nominal, _ in CERTIFICATE_SERIES],
+            "validity_days": [days for _, _, days in CERTIFICATE_SERIES],
+        },
+        created,
+    )
+    pool = certificate_pool(n_registers, scale_factor)
+    numbers = range(1, pool + 1)
+    issued = as_of - dt.timedelta(days=WINDOW_DAYS + 30)
+    stamp = int(dt.datetime.combine(issued, dt.time(9), tzinfo=dt.UTC).timestamp())
+    certificates = _tracked(
+        "gift_certificates",
+        {
+            "number": [certificate_number_text(k) for k in numbers],
+            "series_id": np.array([certificate_series(k) for k in numbers], dtype=np.int64),
+            "nominal": [CERTIFICATE_SERIES[certificate_series(k) - 1][1] / 100 for k in numbers],
+            "issued_on": [issued] * pool,
+            "cancelled_on": [None] * pool,
+        },
+        np.full(pool, stamp, dtype=np.int64),
+    )
+    return [series, certificates]
 
 
 def _general_rate(day: dt.date) -> int:
@@ -259,6 +332,8 @@ def receipt_documents(
     rng = np.random.default_rng([seed, _RNG_STREAM])
     files: dict[str, list[dict[str, Any]]] = {}
     certificate_number = 0
+    # The printed certificates of the register, sold in number order (none without a register).
+    pool = len(named["gift_certificates"]) if "gift_certificates" in named else 0
     n_cards = card_count(len(registers["id"]), scale_factor)
     points_rng = np.random.default_rng([seed, _RNG_STREAM, 1])
     card_weights = 1 / np.arange(1, n_cards + 1)
@@ -270,7 +345,8 @@ def receipt_documents(
         org = int(stores["organization_id"][store]) - 1
         document_number = 0
         sales: list[dict[str, Any]] = []
-        certificates: list[int] = []  # balances of certificates sold here, oldest first
+        # Certificates sold here, oldest first: [number, balance, last valid day].
+        certificates: list[list[Any]] = []
         # Points a card earned at this register so far: what it may spend here. Summed over the
         # registers this never exceeds a card's balance at any moment, whatever the order.
         balances: dict[str, int] = {}
@@ -294,13 +370,23 @@ def receipt_documents(
                 draw = rng.random()
                 operation = 1
                 redeem = 0
-                if draw < CERTIFICATE_SALE_SHARE:
+                redeemed_number = None
+                if draw < CERTIFICATE_SALE_SHARE and certificate_number < pool:
                     certificate_number += 1
-                    nominal = int(rng.choice(CERTIFICATE_NOMINALS))
-                    certificates.append(nominal)
+                    rng.choice(CERTIFICATE_NOMINALS)  # the draw the stream had before
+                    _, nominal, validity = CERTIFICATE_SERIES[
+                        certificate_series(certificate_number) - 1
+                    ]
+                    certificates.append(
+                        [
+                            certificate_number_text(certificate_number),
+                            nominal,
+                            day + dt.timedelta(days=validity),
+                        ]
+                    )
                     items = [
                         _item(
-                            f"Подарочный сертификат №{certificate_number:06d}",
+                            f"Подарочный сертификат №{certificate_number_text(certificate_number)}",
                             nominal,
                             1,
                             nominal,
@@ -345,11 +431,15 @@ def receipt_documents(
                             }
                         items.append(item)
                     sales.extend(items)
-                    # A certificate pays up to its balance; what is left stays on it.
+                    # A certificate pays up to its balance; what is left stays on it until
+                    # it expires (an expired one pays nothing: it leaves the queue).
+                    while certificates and certificates[0][2] < day:
+                        certificates.pop(0)
                     if certificates and rng.random() < CERTIFICATE_REDEMPTION_SHARE:
-                        redeem = min(certificates[0], sum(item["sum"] for item in items))
-                        certificates[0] -= redeem
-                        if not certificates[0]:
+                        redeem = min(certificates[0][1], sum(item["sum"] for item in items))
+                        redeemed_number = certificates[0][0]
+                        certificates[0][1] -= redeem
+                        if not certificates[0][1]:
                             certificates.pop(0)
                 total = sum(item["sum"] for item in items)
                 prepaid = redeem
@@ -401,16 +491,7 @@ def receipt_documents(
                                 "nds18": general,
                                 "nds10": reduced,
                                 "ndsCalculated20": calculated,
-                                **(
-                                    {}
-                                    if card is None
-                                    else {
-                                        "properties": {
-                                            "propertyName": "Карта лояльности",
-                                            "propertyValue": card,
-                                        }
-                                    }
-                                ),
+                                **_properties(card, redeemed_number),
                             }
                         }
                     }
@@ -420,14 +501,119 @@ def receipt_documents(
     return files
 
 
+def _properties(card: str | None, certificate: str | None) -> dict[str, Any]:
+    """The additional user requisites (1084): the loyalty card, the certificate that paid."""
+    entries = []
+    if card is not None:
+        entries.append({"propertyName": "Карта лояльности", "propertyValue": card})
+    if certificate is not None:
+        entries.append({"propertyName": CERTIFICATE_PROPERTY, "propertyValue": certificate})
+    if not entries:
+        return {}
+    return {"properties": entries[0] if len(entries) == 1 else entries}
+
+
+def receipt_property(receipt: dict[str, Any], name: str) -> str | None:
+    """The value of the receipt's additional user requisite (1084) called `name`."""
+    properties = receipt.get("properties")
+    entries = properties if isinstance(properties, list) else [properties] if properties else []
+    return next((e["propertyValue"] for e in entries if e["propertyName"] == name), None)
+
+
+def withdrawal_documents(files: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict]]:
+    """File name -> the ГИС МТ doc info answer (doc/{id}/info?body=true) of the LK_RECEIPT
+    documents withdrawing what each organization's receipts of one day sold, with the
+    deliberate differences of UNREPORTED_EVERY, REJECTED_EVERY and EXTRA_EVERY."""
+    sold: dict[tuple[str, str], list[tuple[str, int, str, str]]] = {}
+    for name in sorted(files):
+        for document in files[name]:
+            receipt = document["document"]["receipt"]
+            if receipt["operationType"] != 1:
+                continue
+            for item in receipt["items"]:
+                code = item.get("productCodeNew", {}).get("gs1m", {}).get("rawProductCode")
+                if code:
+                    key = (receipt["userInn"].strip(), receipt["dateTime"][:10])
+                    sold.setdefault(key, []).append(
+                        (
+                            code,
+                            item["price"],
+                            str(receipt["fiscalDocumentNumber"]),
+                            receipt["dateTime"][:10],
+                        )
+                    )
+    out: dict[str, list[dict]] = {}
+    counter = 0
+    for index, ((inn, day), codes) in enumerate(sorted(sold.items()), start=1):
+        products = []
+        for code, price, number, date in codes:
+            counter += 1
+            if counter % UNREPORTED_EVERY == 0:
+                continue
+            products.append(
+                {
+                    "cis": code,
+                    "product_cost": price,
+                    "primary_document_type": "RECEIPT",
+                    "primary_document_number": number,
+                    "primary_document_date": date,
+                }
+            )
+        if index % EXTRA_EVERY == 0:
+            products.append({"cis": codes[0][0][:18] + f"X{index:05d}", "product_cost": 100})
+        rejected = index % REJECTED_EVERY == 0
+        document_id = f"00000000-0000-4000-8000-{index:012d}"
+        out[f"lk_receipt_{inn}_{day}.json"] = [
+            {
+                "number": document_id,
+                "docDate": f"{day}T18:00:00.000Z",
+                "receivedAt": f"{day}T18:05:00.000Z",
+                "type": "LK_RECEIPT",
+                "status": "CHECKED_NOT_OK" if rejected else "CHECKED_OK",
+                "senderInn": inn,
+                "productGroup": "lp",
+                **({"errors": ["Код идентификации не в обороте"]} if rejected else {}),
+                "body": {
+                    "inn": inn,
+                    "action": "RETAIL",
+                    "action_date": day,
+                    "document_type": "RECEIPT",
+                    "document_number": f"Z-{day}",
+                    "document_date": day,
+                    "products": products,
+                },
+            }
+        ]
+    return out
+
+
+def write_gismt_withdrawals(gismt_dir: Path, files: dict[str, list[dict[str, Any]]]) -> int:
+    """Replace the previous seed's withdrawal files in `gismt_dir`; returns the files written."""
+    gismt_dir.mkdir(parents=True, exist_ok=True)
+    manifest = gismt_dir / WITHDRAWALS_MANIFEST
+    if manifest.exists():
+        for name in json.loads(manifest.read_text(encoding="utf-8")):
+            (gismt_dir / Path(name).name).unlink(missing_ok=True)
+    documents = withdrawal_documents(files)
+    manifest.write_text(json.dumps(sorted(documents)), encoding="utf-8")
+    for name, content in documents.items():
+        temporary = gismt_dir / f"{name}.tmp"
+        temporary.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, gismt_dir / name)
+    return len(documents)
+
+
 def write_ofd_inbox(
     inbox_dir: Path,
     tables: Sequence[TableData],
     seed: int,
     as_of: dt.date,
     scale_factor: float = 1.0,
+    gismt_dir: Path | None = None,
 ) -> dict[str, int]:
-    """Write the receipt files; returns {"ofd_files": n, "ofd_receipts": n, "ofd_lines": n}."""
+    """Write the receipt files; returns {"files": n, "receipts": n, "lines": n} (and
+    "withdrawal_files" when `gismt_dir` is given: the ГИС МТ withdrawals of the marked goods
+    sold, written there)."""
     inbox_dir.mkdir(parents=True, exist_ok=True)
     manifest = inbox_dir / MANIFEST_NAME
     if manifest.exists():
@@ -442,4 +628,7 @@ def write_ofd_inbox(
         receipts += len(documents)
         lines += sum(len(d["document"]["receipt"]["items"]) for d in documents)
     manifest.write_text(json.dumps(sorted(files)), encoding="utf-8")
-    return {"files": len(files), "receipts": receipts, "lines": lines}
+    counts = {"files": len(files), "receipts": receipts, "lines": lines}
+    if gismt_dir is not None:
+        counts["withdrawal_files"] = write_gismt_withdrawals(gismt_dir, files)
+    return counts

@@ -98,7 +98,8 @@ def seed_database(
             report("gis inbox", 1, 1)
         if ofd_inbox_dir is not None:
             report("ofd inbox", 0, 1)
-            ofd = write_ofd_inbox(ofd_inbox_dir, tables, seed, as_of, factor)
+            gismt_dir = None if gis_inbox_dir is None else gis_inbox_dir / "gismt"
+            ofd = write_ofd_inbox(ofd_inbox_dir, tables, seed, as_of, factor, gismt_dir)
             counts.update({f"ofd_{key}": value for key, value in ofd.items()})
             report("ofd inbox", 1, 1)
         return counts

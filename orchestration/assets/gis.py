@@ -80,6 +80,7 @@ def ingest_metadata(report: IngestReport) -> dict[str, Any]:
         "files_quarantined": report.files_quarantined,
         "files_failed": len(report.failed),
         "events_loaded": report.events_loaded,
+        "gismt_codes_loaded": report.codes_loaded,
         "quarantined": dg.MetadataValue.md(files_table(report.quarantined)),
     }
     for system in SYSTEMS:

@@ -27,6 +27,20 @@ LOYALTY = [
 ]
 
 
+# day, sold, redeemed, breakage, outstanding at the day's end
+LIABILITY = [
+    (date(2024, 3, 1), Decimal(5000), Decimal(0), Decimal(0), Decimal(5000)),
+    (date(2024, 3, 2), Decimal(0), Decimal(1200), Decimal(800), Decimal(3000)),
+]
+# code, status, refused
+MARKED = [
+    ("0104600000000017215aaa", "matched", False),
+    ("0104600000000017215bbb", "sold_not_withdrawn", True),
+    ("0104600000000017215ccc", "sold_not_withdrawn", False),
+    ("0104600000000017215ddd", "withdrawn_not_sold", False),
+]
+
+
 def _create(connection: duckdb.DuckDBPyConnection, table: str) -> None:
     columns = yaml.safe_load((MARTS / f"{table}.yml").read_text(encoding="utf-8"))["models"][0][
         "columns"
@@ -60,8 +74,68 @@ def _publish_retail_rows(path: Path) -> None:
             "rpt_retail_cardholders",
             "rpt_retail_gift_certificates_monthly",
             "rpt_retail_loyalty_monthly",
+            "fct_retail_gift_certificates",
+            "rpt_retail_gift_certificate_liability",
+            "rpt_retail_gift_certificate_cohorts",
+            "fct_retail_marked_goods",
         ):
             _create(connection, table)
+        for day, sold, redeemed, breakage, outstanding in LIABILITY:
+            _insert(
+                connection,
+                "rpt_retail_gift_certificate_liability",
+                {
+                    "movement_date": day,
+                    "sold_amount": sold,
+                    "redeemed_amount": redeemed,
+                    "breakage_amount": breakage,
+                    "certificates_sold": 1 if sold else 0,
+                    "certificates_expired": 1 if breakage else 0,
+                    "outstanding_liability": outstanding,
+                },
+            )
+        _insert(
+            connection,
+            "rpt_retail_gift_certificate_cohorts",
+            {
+                "sale_month": date(2024, 3, 1),
+                "months_since_sale": 0,
+                "certificates_sold": 1,
+                "cohort_sold_amount": Decimal(5000),
+                "redeemed_amount": Decimal(1200),
+                "certificates_redeeming": 1,
+                "cumulative_redeemed_amount": Decimal(1200),
+                "cumulative_redeemed_share": Decimal("0.24"),
+            },
+        )
+        _insert(
+            connection,
+            "fct_retail_gift_certificates",
+            {
+                "certificate_number": "000001",
+                "is_registered": True,
+                "nominal": Decimal(5000),
+                "certificate_status": "active",
+                "sold_amount": Decimal(5000),
+                "redeemed_amount": Decimal(1200),
+                "breakage_amount": Decimal(0),
+                "outstanding_amount": Decimal(3800),
+                "redemptions": 1,
+            },
+        )
+        for code, status, refused in MARKED:
+            _insert(
+                connection,
+                "fct_retail_marked_goods",
+                {
+                    "marking_code": code,
+                    "is_sold": status != "withdrawn_not_sold",
+                    "is_withdrawn": status != "sold_not_withdrawn",
+                    "has_refused_withdrawal": refused,
+                    "reconciliation_status": status,
+                    "event_date": date(2024, 3, 2),
+                },
+            )
         for month, programme, active, outstanding, liability in LOYALTY:
             _insert(
                 connection,
@@ -168,6 +242,15 @@ def test_retail_kpis_are_ratios_of_the_summed_columns(warehouse: Any, app_path: 
     assert metrics["Обязательства по баллам"] == format_compact(
         sum(row[4] for row in march), money=True
     )
+    # Certificates: flows summed over the period, the liability the last day's balance.
+    assert metrics["Сгорело (breakage)"] == format_compact(
+        sum(row[3] for row in LIABILITY), money=True
+    )
+    assert metrics["Обязательства по сертификатам"] == format_compact(LIABILITY[-1][4], money=True)
+    statuses = [row[1] for row in MARKED]
+    assert metrics["Продано, не выведено"] == format_number(statuses.count("sold_not_withdrawn"))
+    assert metrics["Выведено без продажи"] == format_number(statuses.count("withdrawn_not_sold"))
+    assert metrics["Продано и выведено"] == format_number(statuses.count("matched"))
 
 
 def test_retail_by_hour_and_store_filter(warehouse: Any, app_path: str) -> None:

@@ -25,6 +25,7 @@ from sqlalchemy import create_engine, text
 from ingestion.ofd.inbox import ingest_receipts
 from ingestion.oltp import copy_oltp_to_duckdb
 from operational_app.seed import Scale, seed_database
+from operational_app.seed.retail import receipt_property
 from tests.dbt.dbt_runner import Dbt
 
 OK = ("success", "pass")
@@ -120,7 +121,7 @@ def _expected(inbox: Path, url: str) -> dict[tuple[dt.date, str], dict[str, Deci
     for path in sorted(p for p in inbox.glob("*.json") if not p.name.startswith(".")):
         for document in json.loads(path.read_text(encoding="utf-8")):
             receipt = document["document"]["receipt"]
-            card = receipt.get("properties", {}).get("propertyValue")
+            card = receipt_property(receipt, "Карта лояльности")
             if card is None:
                 continue
             day = dt.date.fromisoformat(receipt["dateTime"][:10])

@@ -20,9 +20,11 @@ import duckdb
 import pytest
 from sqlalchemy import create_engine, text
 
+from ingestion.gis.inbox import ingest_inbox
 from ingestion.ofd.inbox import ingest_receipts
 from ingestion.oltp import copy_oltp_to_duckdb
 from operational_app.seed import Scale, seed_database
+from operational_app.seed.retail import receipt_property, write_gismt_withdrawals
 from tests.dbt.dbt_runner import Dbt
 
 OK = ("success", "pass")
@@ -34,8 +36,20 @@ SELECTION = [
     "+rpt_retail_sales_hourly",
     "+rpt_retail_cardholders",
     "+rpt_retail_gift_certificates_monthly",
+    "+fct_retail_gift_certificates",
+    "+rpt_retail_gift_certificate_liability",
+    "+rpt_retail_gift_certificate_cohorts",
+    "+fct_retail_marked_goods",
 ]
-SOURCE_TABLES = ["products", "stores", "cash_registers", "organizations", "warehouses"]
+SOURCE_TABLES = [
+    "products",
+    "stores",
+    "cash_registers",
+    "organizations",
+    "warehouses",
+    "gift_certificate_series",
+    "gift_certificates",
+]
 UNKNOWN_REGISTER = "0000000000099999"
 
 
@@ -56,13 +70,20 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Dbt, Path,
     (inbox / "zz-overlap.json").write_text(json.dumps(first), encoding="utf-8")
     stranger = dict(first, kktRegId=UNKNOWN_REGISTER, fiscalDriveNumber="9999000011112222")
     (inbox / "zz-unknown-register.json").write_text(json.dumps([stranger]), encoding="utf-8")
+    # The ГИС МТ withdrawals of the marked goods sold, as the seed writes them next to a GIS
+    # inbox (deliberate differences included), from the seeded files only.
+    gis_inbox = work / "inbox" / "gis"
+    seeded = {path.name: json.loads(path.read_text(encoding="utf-8")) for path in files}
+    assert write_gismt_withdrawals(gis_inbox / "gismt", seeded) > 0
     build_path = work / "build.duckdb"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CRM_DBT_DUCKDB_PATH", str(build_path))
         con = duckdb.connect(str(build_path))
         copy_oltp_to_duckdb(url, con, run_id="run-1", table_names=SOURCE_TABLES)
         report = ingest_receipts(inbox, con, work / "quarantine", "run-1")
+        gis_report = ingest_inbox(gis_inbox, con, work / "quarantine", "run-1")
         con.close()
+        assert gis_report.codes_loaded > 0 and not gis_report.quarantined, gis_report
         assert report.files_loaded == len(files) + 2 and not report.quarantined
         dbt = Dbt(work, build_path)
         results = dbt.invoke(
@@ -104,7 +125,7 @@ def _expected(inbox: Path, url: str) -> dict[str, dict]:
             at = dt.datetime.fromisoformat(receipt["dateTime"])
             if receipt["operationType"] == 1 and goods:
                 figures[store]["receipts"] += 1
-                if "properties" in receipt:
+                if receipt_property(receipt, "Карта лояльности") is not None:
                     figures[store]["card_receipts"] += 1
                     figures[store]["card_sales"] += amount
                 figures[store]["sales"] += amount
@@ -239,3 +260,147 @@ def test_gift_certificate_liability_is_sold_less_redeemed_to_date(
         assert redeemed_amount == Decimal(redeemed[month]) / 100
         assert liability == Decimal(outstanding) / 100 >= 0  # never redeemed before sold
     assert sum(sold.values()) > 0 and sum(redeemed.values()) > 0
+
+
+def _deduplicated_receipts(inbox: Path) -> list[dict]:
+    """Every receipt of the inbox once (by fiscal drive and document number), in time order."""
+    seen: dict[tuple[str, int], dict] = {}
+    for path in _receipt_files(inbox):
+        payload = json.loads(path.read_text(encoding="utf-8"))
+        for document in payload if isinstance(payload, list) else [payload]:
+            receipt = document.get("document", {}).get("receipt", document)
+            key = (receipt["fiscalDriveNumber"], receipt["fiscalDocumentNumber"])
+            seen.setdefault(key, receipt)
+    return sorted(seen.values(), key=lambda r: (r["dateTime"], r["fiscalDriveNumber"]))
+
+
+def _certificate_ledger(inbox: Path, url: str) -> dict[str, dict]:
+    """Per certificate, replayed from the receipt files and the register: sold, redeemed,
+    breakage and outstanding as of AS_OF."""
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        validity = dict(
+            connection.execute(
+                text(
+                    "select gift_certificates.number, gift_certificate_series.validity_days "
+                    "from gift_certificates join gift_certificate_series "
+                    "on gift_certificate_series.id = gift_certificates.series_id"
+                )
+            ).all()
+        )
+    engine.dispose()
+    ledger: dict[str, dict] = defaultdict(
+        lambda: {"sold": Decimal(0), "redeemed": Decimal(0), "moves": [], "sold_on": None}
+    )
+    for receipt in _deduplicated_receipts(inbox):
+        day = dt.date.fromisoformat(receipt["dateTime"][:10])
+        sign = 1 if receipt["operationType"] == 1 else -1
+        for item in receipt["items"]:
+            if item["paymentType"] == 3:
+                number = item["name"].split("№")[1].strip()
+                entry = ledger[number]
+                amount = sign * Decimal(item["sum"]) / 100
+                entry["sold"] += amount
+                entry["moves"].append((day, amount))
+                if sign == 1 and entry["sold_on"] is None:
+                    entry["sold_on"] = day
+        number = receipt_property(receipt, "Подарочный сертификат")
+        if number is not None and receipt["prepaidSum"] > 0:
+            amount = sign * Decimal(receipt["prepaidSum"]) / 100
+            ledger[number]["redeemed"] += amount
+            ledger[number]["moves"].append((day, -amount))
+    for number, entry in ledger.items():
+        entry["breakage"] = Decimal(0)
+        if entry["sold_on"] is not None and number in validity:
+            valid_until = entry["sold_on"] + dt.timedelta(days=validity[number])
+            if valid_until < AS_OF:
+                left = sum((a for d, a in entry["moves"] if d <= valid_until), Decimal(0))
+                entry["breakage"] = max(left, Decimal(0))
+        entry["outstanding"] = entry["sold"] - entry["redeemed"] - entry["breakage"]
+    return ledger
+
+
+def test_gift_certificate_liability_breakage_and_cohorts_match_the_files(
+    built: tuple[Dbt, Path, str],
+) -> None:
+    dbt, inbox, url = built
+    ledger = _certificate_ledger(inbox, url)
+    assert ledger and any(entry["redeemed"] > 0 for entry in ledger.values())
+    rows = dbt.sql(
+        "select certificate_number, sold_amount, redeemed_amount, breakage_amount,"
+        " outstanding_amount from marts.fct_retail_gift_certificates where sold_date is not null"
+    )
+    assert {row[0]: tuple(row[1:]) for row in rows} == {
+        number: (e["sold"], e["redeemed"], e["breakage"], e["outstanding"])
+        for number, e in ledger.items()
+    }
+    # Registered, never sold: in the register, outstanding nothing.
+    (unsold,) = dbt.sql(
+        "select count(*) from marts.fct_retail_gift_certificates"
+        " where certificate_status = 'not_sold' and outstanding_amount = 0"
+    )[0]
+    assert unsold > 0
+    days = dbt.sql(
+        "select sum(sold_amount), sum(redeemed_amount), sum(breakage_amount),"
+        " max_by(outstanding_liability, movement_date)"
+        " from marts.rpt_retail_gift_certificate_liability"
+    )[0]
+    total = {
+        k: sum((e[k] for e in ledger.values()), Decimal(0))
+        for k in ledger[next(iter(ledger))]
+        if k in ("sold", "redeemed", "breakage", "outstanding")
+    }
+    assert days == (total["sold"], total["redeemed"], total["breakage"], total["outstanding"])
+    assert total["breakage"] > 0  # the week-long promo series expires within the window
+    # Cohorts: the share of each sale month's certificates redeemed up to the as-of.
+    cohorts: dict[dt.date, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for entry in ledger.values():
+        if entry["sold_on"] is not None and entry["sold"] > 0:
+            month = entry["sold_on"].replace(day=1)
+            cohorts[month][0] += entry["sold"]
+            cohorts[month][1] += entry["redeemed"]
+    shares = dbt.sql(
+        "select sale_month, max(cohort_sold_amount), sum(redeemed_amount),"
+        " max_by(cumulative_redeemed_share, months_since_sale)"
+        " from marts.rpt_retail_gift_certificate_cohorts group by 1"
+    )
+    assert {row[0]: (row[1], row[2]) for row in shares} == {
+        month: tuple(figures) for month, figures in cohorts.items()
+    }
+    for _month, sold, redeemed, share in shares:
+        assert float(share) == pytest.approx(float(redeemed / sold), abs=1e-4)
+
+
+def test_marked_goods_sold_against_withdrawn_match_the_files(
+    built: tuple[Dbt, Path, str],
+) -> None:
+    dbt, inbox, _ = built
+    last_operation: dict[str, int] = {}
+    for receipt in _deduplicated_receipts(inbox):
+        for item in receipt["items"]:
+            code = item.get("productCodeNew", {}).get("gs1m", {}).get("rawProductCode")
+            if code:
+                last_operation[code.split("\x1d")[0]] = receipt["operationType"]
+    sold = {code for code, operation in last_operation.items() if operation == 1}
+    withdrawn: set[str] = set()
+    listed: set[str] = set()  # by any withdrawal document, refused ones too
+    gismt = inbox.parent / "gis" / "gismt"
+    for path in sorted(gismt.glob("lk_receipt_*.json")):
+        for document in json.loads(path.read_text(encoding="utf-8")):
+            codes = {product["cis"] for product in document["body"]["products"]}
+            listed |= codes
+            if document["status"] == "CHECKED_OK":
+                withdrawn |= codes
+    expected = {
+        "matched": sold & withdrawn,
+        "sold_not_withdrawn": sold - withdrawn,
+        "withdrawn_not_sold": withdrawn - sold,
+    }
+    assert all(expected.values()), {k: len(v) for k, v in expected.items()}
+    rows = dbt.sql("select reconciliation_status, marking_code from marts.fct_retail_marked_goods")
+    actual: dict[str, set[str]] = defaultdict(set)
+    for status, code in rows:
+        actual[status].add(code)
+    for status, codes in expected.items():
+        assert actual[status] == codes, status
+    assert actual["not_sold_not_withdrawn"] == (set(last_operation) | listed) - sold - withdrawn

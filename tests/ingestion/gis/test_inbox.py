@@ -483,3 +483,23 @@ def test_the_scan_lists_regular_files_with_their_size_and_time(
     found = {(row["system"], row["name"]): (row["file_size"], row["modified_ns"]) for row in scan}
     assert found == expected
     assert len(scan) == len(expected)
+
+
+def test_withdrawal_document_codes_load_once_per_file(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection
+) -> None:
+    box, quarantine = tmp_path / "inbox", tmp_path / "quarantine"
+    _copy("gismt/doc_list.json", box, "gismt")
+    _copy("gismt/doc_info_lk_receipt.json", box, "gismt")
+    first = ingest_inbox(box, con, quarantine, "run-1")
+    assert first.files_loaded == 2 and first.codes_loaded == 3
+    assert _count(con, "gismt_marking_codes") == 3
+    assert _count(con, "gismt_codes_loaded") == 2  # the plain list: read once, no codes
+    # The same bytes under another name, or a second run: nothing read again.
+    _copy("gismt/doc_info_lk_receipt.json", box, "gismt", "again.json")
+    second = ingest_inbox(box, con, quarantine, "run-2")
+    assert second.codes_loaded == 0 and _count(con, "gismt_marking_codes") == 3
+    statuses = con.sql(
+        "select status_group, count(*) from raw_gis.gismt_marking_codes group by 1 order by 1"
+    ).fetchall()
+    assert statuses == [("accepted", 2), ("rejected", 1)]

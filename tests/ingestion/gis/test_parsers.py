@@ -202,3 +202,52 @@ def test_timestamps() -> None:
     assert parse_timestamp("2024-03-04T10:00:00+05:00", "t") == dt.datetime(2024, 3, 4, 5)
     with pytest.raises(GisParseError, match="not an ISO 8601"):
         parse_timestamp("04.03.2024", "t")
+
+
+def test_gismt_withdrawal_document_codes() -> None:
+    # doc/{docId}/info?body=true for two LK_RECEIPT (вывод из оборота) documents: the codes of
+    # the body's products, the code's own primary document before the body's.
+    path = SAMPLES / "gismt/doc_info_lk_receipt.json"
+    events = gismt.parse(path, "gismt/info.json")
+    assert [(e.document_type, e.status_group, e.direction) for e in events] == [
+        ("LK_RECEIPT", "accepted", "outbound"),
+        ("LK_RECEIPT", "rejected", "outbound"),
+    ]
+    codes = gismt.parse_codes(path, "gismt/info.json")
+    assert [c.cis for c in codes] == [
+        "0104601234567890215QIQ8BQCXmSJJ",
+        "010460123456789021sN7p2w",
+        "010460123456789021Zz9kQ1",
+    ]
+    first, second, rejected = codes
+    assert first.gtin == "04601234567890" and first.product_cost == 345000
+    assert (first.action, first.action_date) == ("RETAIL", dt.date(2026, 11, 20))
+    assert (second.primary_document_type, second.primary_document_number) == ("RECEIPT", "1234")
+    assert second.primary_document_date == dt.date(2026, 11, 20)
+    assert rejected.status_group == "rejected" and rejected.source_line == 2
+    assert first.organization_inn == "7707083893"
+    assert gismt.codes_to_arrow(codes).num_rows == 3
+    # A plain document list has no codes.
+    assert gismt.parse_codes(SAMPLES / "gismt/doc_list.json", "gismt/list.json") == []
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [
+        (b'[{"number":"1","type":"LK_RECEIPT","status":"CHECKED_OK","body":[]}]', "object"),
+        (
+            b'[{"number":"1","type":"LK_RECEIPT","status":"CHECKED_OK",'
+            b'"body":{"products":[{"cis":""}]}}]',
+            "cis must be a code",
+        ),
+        (
+            b'[{"number":"1","type":"LK_RECEIPT","status":"CHECKED_OK",'
+            b'"body":{"products":{"cis":"x"}}}]',
+            "products must be an array",
+        ),
+    ],
+)
+def test_gismt_malformed_document_body_refuses_the_file(payload: bytes, reason: str) -> None:
+    with pytest.raises(GisParseError) as caught:
+        gismt.parse(payload, "x.json")
+    assert reason in caught.value.reason

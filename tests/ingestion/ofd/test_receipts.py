@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from ingestion.ofd import inbox
-from ingestion.ofd.receipts import ReceiptParseError, parse
+from ingestion.ofd.receipts import ReceiptParseError, _certificate_number, parse
 
 # Shaped like a ФНС export (document.receipt): kktRegId and userInn space-padded as the ККТ
 # writes them, money in kopecks, a weighed item, a marked item with productCodeData.
@@ -231,3 +231,70 @@ def test_loyalty_card_comes_from_the_additional_user_requisite() -> None:
     assert [r.loyalty_card for r in receipts] == ["2000123", None, None]
     with pytest.raises(ReceiptParseError, match="properties"):
         parse(json.dumps(_receipt(properties=["x"])).encode(), "ofd/f.json")
+
+
+def test_certificate_numbers_link_the_sale_and_the_redemption() -> None:
+    # The sale: an advance (tag 1214 = 3, «АВАНС») with productType 10 «ПЛАТЕЖ», the number in
+    # the item name; the redemption: prepaidSum (1215) with the number as an additional user
+    # requisite (1084) next to a loyalty card.
+    sale = _receipt(
+        items=[
+            {
+                "name": "Подарочный сертификат №000123",
+                "price": 300000,
+                "quantity": 1,
+                "sum": 300000,
+                "nds": 3,
+                "paymentType": 3,
+                "productType": 10,
+            },
+            {
+                "name": "Сертификат",
+                "propertiesItem": "GC-77",
+                "price": 100000,
+                "quantity": 1,
+                "sum": 100000,
+                "nds": 3,
+                "paymentType": 3,
+                "productType": 10,
+            },
+        ],
+        totalSum=400000,
+        cashTotalSum=0,
+        ecashTotalSum=400000,
+    )
+    redemption = _receipt(
+        fiscalDocumentNumber=1300,
+        prepaidSum=39638,
+        ecashTotalSum=0,
+        properties=[
+            {"propertyName": "Карта лояльности", "propertyValue": "2770000000017"},
+            {"propertyName": "Подарочный сертификат", "propertyValue": "000123"},
+        ],
+    )
+    redemption["document"]["receipt"]["cashTotalSum"] = 10000
+    receipts, lines = parse(json.dumps([sale, redemption]).encode(), "ofd/e.json")
+    assert [line.gift_certificate_number for line in lines[:2]] == ["000123", "GC-77"]
+    # A word starting with N is no number sign.
+    assert _certificate_number("Подарочная карта Nivea", None) is None
+    assert _certificate_number("Сертификат N 42", None) == "42"
+    assert all(line.gift_certificate_number is None for line in lines[2:])  # goods, not advances
+    assert receipts[0].gift_certificate_number is None
+    assert receipts[1].gift_certificate_number == "000123"
+    assert receipts[1].loyalty_card == "2770000000017"
+
+
+def test_marking_code_keeps_the_identification_code_without_the_crypto_tail() -> None:
+    document = _receipt()
+    item = document["document"]["receipt"]["items"][1]
+    del item["productCodeData"]
+    # ФФД 1.2 (tag 1163, gs1m): the code as scanned, GS-separated crypto tail (AI 91, 92).
+    raw = "0104606419014681215b9?0C\x1d91EE06\x1d92dGVzdA=="
+    item["productCodeNew"] = {"gs1m": {"rawProductCode": raw, "productIdType": 6}}
+    _, lines = parse(json.dumps(document).encode(), "ofd/f.json")
+    assert lines[1].product_code == raw
+    assert lines[1].marking_code == "0104606419014681215b9?0C"
+    assert lines[1].barcode == "4606419014681"
+    assert lines[0].marking_code is None  # weighed pumpkin: no marking code
+    _, fns_lines = parse(json.dumps(SALE).encode(), "ofd/g.json")
+    assert fns_lines[1].marking_code == "0104606419014681215b9?0C"  # productCodeData

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from operational_app.seed import Scale, seed_database
+from operational_app.seed.retail import receipt_property
 
 AS_OF = dt.date(2026, 1, 20)
 TINY = Scale(deals=150, partners=30, managers=4, operators=2)
@@ -57,7 +58,7 @@ def test_cards_exist_and_points_keep_to_the_rules(tmp_path: Path) -> None:
             for k in ("cashTotalSum", "ecashTotalSum", "prepaidSum", "creditSum", "provisionSum")
         )
         assert min(receipt["cashTotalSum"], receipt["ecashTotalSum"]) >= 0
-        card = receipt.get("properties", {}).get("propertyValue")
+        card = receipt_property(receipt, "Карта лояльности")
         points = Decimal(receipt["provisionSum"]) / 100
         if card is None:
             assert points == 0

@@ -86,3 +86,57 @@ def test_gift_certificates_are_redeemed_only_after_they_are_sold(tmp_path: Path)
             balance[register] += sum(i["sum"] for i in receipt["items"] if i["paymentType"] == 3)
             balance[register] -= receipt["prepaidSum"]
             assert balance[register] >= 0
+
+
+def test_certificates_come_from_the_register_and_withdrawals_differ_on_purpose(
+    tmp_path: Path,
+) -> None:
+    from ingestion.gis import gismt
+    from operational_app.seed.retail import (
+        CERTIFICATE_SERIES,
+        EXTRA_EVERY,
+        receipt_property,
+    )
+
+    tables = {table.name: table for table in _tables()}
+    register = tables["gift_certificates"].columns
+    series_of = dict(zip(register["number"], register["series_id"], strict=True))
+    assert len(tables["gift_certificate_series"]) == len(CERTIFICATE_SERIES)
+    counts = write_ofd_inbox(
+        tmp_path / "ofd", list(tables.values()), 5, AS_OF, 4.0, tmp_path / "gismt"
+    )
+    assert counts["withdrawal_files"] > EXTRA_EVERY
+    sold: dict[str, tuple[dt.date, int]] = {}
+    sold_codes: set[str] = set()
+    redemptions = 0
+    receipts = []
+    for path in sorted((tmp_path / "ofd").glob("[!.]*.json")):
+        receipts += [d["document"]["receipt"] for d in json.loads(path.read_text("utf-8"))]
+    for receipt in sorted(receipts, key=lambda r: r["dateTime"]):
+        day = dt.date.fromisoformat(receipt["dateTime"][:10])
+        for item in receipt["items"]:
+            if item["paymentType"] == 3:
+                number = item["name"].split("№")[1]
+                # A registered certificate sold at its series' nominal.
+                assert item["sum"] == CERTIFICATE_SERIES[series_of[number] - 1][1]
+                sold[number] = (day, CERTIFICATE_SERIES[series_of[number] - 1][2])
+            code = item.get("productCodeNew", {}).get("gs1m", {}).get("rawProductCode")
+            if code and receipt["operationType"] == 1:
+                sold_codes.add(code)
+        number = receipt_property(receipt, "Подарочный сертификат")
+        if number is not None:
+            redemptions += 1
+            assert receipt["prepaidSum"] > 0
+            sold_on, validity = sold[number]  # sold before, and still valid
+            assert day <= sold_on + dt.timedelta(days=validity)
+    assert sold and redemptions
+    assert any(CERTIFICATE_SERIES[series_of[n] - 1][2] == 7 for n in sold)  # a promo one
+    listed: set[str] = set()
+    statuses = Counter()
+    for path in sorted((tmp_path / "gismt").glob("lk_receipt_*.json")):
+        codes = gismt.parse_codes(path, path.name)
+        listed |= {code.cis for code in codes}
+        statuses.update(code.status for code in codes)
+    assert statuses["CHECKED_OK"] and statuses["CHECKED_NOT_OK"]  # a refused document
+    assert sold_codes - listed  # codes sold, left out of the withdrawals
+    assert listed - sold_codes  # codes withdrawn that no receipt sold

@@ -25,6 +25,7 @@ copies_ranked as (
         receipts.operation,
         receipts.cashier,
         receipts.loyalty_card,
+        receipts.gift_certificate_number,
         receipts.retail_place,
         receipts.retail_place_address,
         receipts.source_file,

@@ -73,6 +73,8 @@ final as (
         item_name,
         barcode,
         product_code,
+        marking_code,
+        gift_certificate_number,
         operation,
         cast(receipt_at as date) as receipt_date,
         payment_type,

@@ -62,6 +62,7 @@ receipts_joined_to_stores as (
         receipts.operation = 'sale_return' as is_return,
         receipts.loyalty_card,
         receipts.loyalty_card is not null as has_loyalty_card,
+        receipts.gift_certificate_number,
         receipts.receipt_at,
         cast(receipts.receipt_at as date) as receipt_date,
         cast(extract(hour from receipts.receipt_at) as integer) as receipt_hour,

@@ -19,6 +19,8 @@ renamed as (
         cast(barcode as varchar) as barcode,
         cast(product_code as varchar) as product_code,
         cast(article as varchar) as article,
+        cast(marking_code as varchar) as marking_code,
+        cast(gift_certificate_number as varchar) as gift_certificate_number,
         cast(vat_code as integer) as vat_code,
         cast(payment_type as integer) as payment_type,
         cast(product_type as integer) as product_type,

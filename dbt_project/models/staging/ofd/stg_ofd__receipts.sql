@@ -24,6 +24,7 @@ renamed as (
         cast(operation as varchar) as operation,
         cast(cashier as varchar) as cashier,
         cast(loyalty_card as varchar) as loyalty_card,
+        cast(gift_certificate_number as varchar) as gift_certificate_number,
         cast(retail_place as varchar) as retail_place,
         cast(retail_place_address as varchar) as retail_place_address,
         cast(source_file as varchar) as source_file,

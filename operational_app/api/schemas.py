@@ -7,8 +7,9 @@ the database as an overflow or a NUL byte (both would otherwise surface as a 500
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Literal, Self, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -113,6 +114,16 @@ class PatchInput(Input):
 class Paged(Documented, Generic[ItemT]):
     items: list[ItemT]
     total: int
+
+    @classmethod
+    def of(
+        cls, rows: Iterable[Any], total: int, public: Callable[[Any], Any] | None = None
+    ) -> Self:
+        """`Paged[XPublic].of(page.items, page.total)`: each row through `public`, by default
+        the item schema's `model_validate` (rows are ORM objects or mappings)."""
+        if public is None:
+            public = cls.__pydantic_generic_metadata__["args"][0].model_validate
+        return cls(items=[public(row) for row in rows], total=total)
 
 
 class Public(Documented):

@@ -42,6 +42,7 @@ from operational_app.db.models import (
     User,
 )
 from operational_app.domain import deals as deal_service
+from operational_app.domain.deal_fields import DEAL_FIELDS
 from operational_app.domain.errors import DomainError, ValidationFailed
 from operational_app.domain.validation import validate_counterparty_identity
 from operational_app.importer import autofill
@@ -591,17 +592,12 @@ class DealImporter(EntityImporter):
     against `allowed`. A won or lost deal needs `closed_at`; a lost one a loss reason."""
 
     FIELDS: ClassVar[dict[str, str]] = {
-        "number": "text:30",
+        # The entry fields the app's forms have (domain/deal_fields.py), references by name.
+        **dict(field.imported_as for field in DEAL_FIELDS if field.imported_as),
+        # What an import adds: the history and outcome the other CRM already recorded.
         "product": "text",
-        "name": "text:300",
-        "partner": "ref",
-        "deal_kind": "ref",
-        "manager": "ref",
         "stage": "ref",
         "status": "choice:deal_status",
-        "potential_amount": "amount",
-        "probability": "percent",
-        "planned_close_date": "date",
         "created_at": "datetime",
         "closed_at": "datetime",
         "loss_reason": "ref",

@@ -33,6 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -628,6 +629,40 @@ def share_paid(paid: Decimal, amounts: Sequence[Decimal]) -> list[Decimal]:
     return [*shares, paid - sum(shares, ZERO)]
 
 
+def _returned_quantities(
+    session: Session, scope: PortalScope, order_id: int
+) -> defaultdict[int, Decimal]:
+    """Quantity received back per order line (returns in status received)."""
+    returned = defaultdict(lambda: Decimal(0))
+    for order_line_id, qty in session.execute(
+        scope.where(
+            select(ShipmentLine.customer_order_line_id, func.sum(ReturnRequestLine.quantity))
+            .join(ShipmentLine, ShipmentLine.id == ReturnRequestLine.shipment_line_id)
+            .join(ReturnRequest, ReturnRequest.id == ReturnRequestLine.return_request_id)
+            .where(
+                ReturnRequest.status == "received",
+                ReturnRequest.customer_order_id == order_id,
+            )
+            .group_by(ShipmentLine.customer_order_line_id),
+            ReturnRequestLine,
+            ShipmentLine,
+            ReturnRequest,
+        )
+    ):
+        returned[order_line_id] = Decimal(qty or 0)
+    return returned
+
+
+def _scoped_value(
+    session: Session, scope: PortalScope, model: Any, record_id: int | None, attribute: str
+) -> Any:
+    """An attribute of the record the order names, when the partner's scope lets it be read."""
+    if not record_id:
+        return None
+    record = session.scalars(scope.select(model).where(model.id == record_id)).first()
+    return getattr(record, attribute) if record else None
+
+
 def order_detail(
     session: Session, scope: PortalScope, order_id: int, *, as_of: dt.date, zone: ZoneInfo
 ) -> OrderDetail:
@@ -662,23 +697,7 @@ def order_detail(
         product.id: product.name
         for product in session.scalars(scope.select(Product).where(Product.id.in_(product_ids)))
     }
-    returned = defaultdict(lambda: Decimal(0))
-    for order_line_id, qty in session.execute(
-        scope.where(
-            select(ShipmentLine.customer_order_line_id, func.sum(ReturnRequestLine.quantity))
-            .join(ShipmentLine, ShipmentLine.id == ReturnRequestLine.shipment_line_id)
-            .join(ReturnRequest, ReturnRequest.id == ReturnRequestLine.return_request_id)
-            .where(
-                ReturnRequest.status == "received",
-                ReturnRequest.customer_order_id == order.id,
-            )
-            .group_by(ShipmentLine.customer_order_line_id),
-            ReturnRequestLine,
-            ShipmentLine,
-            ReturnRequest,
-        )
-    ):
-        returned[order_line_id] = Decimal(qty or 0)
+    returned = _returned_quantities(session, scope, order.id)
     found = movements(session, scope, zone, until=as_of, order_ids=[order.id])
     position = positions(found).get(order.id, Position())
     shipment_day = {s.id: local_day(s.shipped_at, zone) for s in shipments}
@@ -701,24 +720,14 @@ def order_detail(
     schedule = _order_schedules([order], _schedule_items(session, scope, [order.id]), found, as_of)[
         order.id
     ]
-    organization = (
-        session.scalars(
-            scope.select(Organization).where(Organization.id == order.organization_id)
-        ).first()
-        if order.organization_id
-        else None
-    )
-    counterparty = (
-        session.scalars(
-            scope.select(Counterparty).where(Counterparty.id == order.counterparty_id)
-        ).first()
-        if order.counterparty_id
-        else None
-    )
     return OrderDetail(
         order=order,
-        organization_name=organization.name if organization else None,
-        counterparty_name=counterparty.legal_name if counterparty else None,
+        organization_name=_scoped_value(
+            session, scope, Organization, order.organization_id, "name"
+        ),
+        counterparty_name=_scoped_value(
+            session, scope, Counterparty, order.counterparty_id, "legal_name"
+        ),
         position=position,
         lines=[
             LineFulfilment(

@@ -113,14 +113,16 @@ def reorder_stages(session: SessionDep, body: StageReorder) -> Any:
 
 
 def _register(key: str) -> None:
-    create_schema, update_schema, public_schema = CLASSIFIER_SCHEMAS[key]
+    """The six operations of one classifier, in the order the docs list them."""
+    _register_reads(key)
+    _register_writes(key)
+
+
+def _register_reads(key: str) -> None:
+    public_schema = CLASSIFIER_SCHEMAS[key][2]
     base = f"/classifiers/{key}"
     tag = [f"classifier: {key}"]
-    term, write_rules, delete_rules, restore_rules = _TERMS[key]
-    admin = "Administrators only (403 otherwise)."
-    unique = (
-        "Names are unique (`classifier.name_taken`). " if service.SPECS[key].unique_name else ""
-    )
+    term = _TERMS[key][0]
 
     @router.get(
         base,
@@ -166,6 +168,17 @@ def _register(key: str) -> None:
     )
     def get_entry(session: SessionDep, entry_id: IdPath) -> Any:
         return service.get_entry(session, key, entry_id, include_deleted=True)
+
+
+def _register_writes(key: str) -> None:
+    create_schema, update_schema, public_schema = CLASSIFIER_SCHEMAS[key]
+    base = f"/classifiers/{key}"
+    tag = [f"classifier: {key}"]
+    term, write_rules, delete_rules, restore_rules = _TERMS[key]
+    admin = "Administrators only (403 otherwise)."
+    unique = (
+        "Names are unique (`classifier.name_taken`). " if service.SPECS[key].unique_name else ""
+    )
 
     @router.post(
         base,

@@ -663,6 +663,31 @@ def _scoped_value(
     return getattr(record, attribute) if record else None
 
 
+def _shipped_lines(
+    lines: list[CustomerOrderLine],
+    shipment_lines: list[ShipmentLine],
+    shipment_day: dict[int, dt.date],
+    products: dict[int, str],
+) -> tuple[dict[int, set[dt.date]], dict[int, list[ShipmentLineView]]]:
+    """The days each order line was shipped on, and each shipment's lines as shown."""
+    days_per_line: dict[int, set[dt.date]] = defaultdict(set)
+    lines_per_shipment: dict[int, list[ShipmentLineView]] = defaultdict(list)
+    line_numbers = {line.id: line.line_number for line in lines}
+    for shipment_line in shipment_lines:
+        days_per_line[shipment_line.customer_order_line_id].add(
+            shipment_day[shipment_line.shipment_id]
+        )
+        lines_per_shipment[shipment_line.shipment_id].append(
+            ShipmentLineView(
+                order_line_number=line_numbers.get(shipment_line.customer_order_line_id),
+                product_name=products.get(shipment_line.product_id, ""),
+                quantity=Decimal(shipment_line.quantity),
+                amount=money(shipment_line.amount),
+            )
+        )
+    return days_per_line, lines_per_shipment
+
+
 def order_detail(
     session: Session, scope: PortalScope, order_id: int, *, as_of: dt.date, zone: ZoneInfo
 ) -> OrderDetail:
@@ -701,21 +726,9 @@ def order_detail(
     found = movements(session, scope, zone, until=as_of, order_ids=[order.id])
     position = positions(found).get(order.id, Position())
     shipment_day = {s.id: local_day(s.shipped_at, zone) for s in shipments}
-    days_per_line: dict[int, set[dt.date]] = defaultdict(set)
-    lines_per_shipment: dict[int, list[ShipmentLineView]] = defaultdict(list)
-    line_numbers = {line.id: line.line_number for line in lines}
-    for shipment_line in shipment_lines:
-        days_per_line[shipment_line.customer_order_line_id].add(
-            shipment_day[shipment_line.shipment_id]
-        )
-        lines_per_shipment[shipment_line.shipment_id].append(
-            ShipmentLineView(
-                order_line_number=line_numbers.get(shipment_line.customer_order_line_id),
-                product_name=products.get(shipment_line.product_id, ""),
-                quantity=Decimal(shipment_line.quantity),
-                amount=money(shipment_line.amount),
-            )
-        )
+    days_per_line, lines_per_shipment = _shipped_lines(
+        lines, shipment_lines, shipment_day, products
+    )
     paid_shares = share_paid(position.paid, [money(line.amount) for line in lines])
     schedule = _order_schedules([order], _schedule_items(session, scope, [order.id]), found, as_of)[
         order.id

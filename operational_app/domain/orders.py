@@ -1063,6 +1063,36 @@ def move_reserve(
 # Shipments and payments
 
 
+def _planned_quantities(
+    session: Session, order: CustomerOrder, lines: Sequence[Mapping[str, Any]]
+) -> dict[int, tuple[CustomerOrderLine, Decimal]]:
+    """Order line id -> (the line, the quantity asked), lines named twice summed."""
+    planned: dict[int, tuple[CustomerOrderLine, Decimal]] = {}
+    for values in lines:
+        line = get_line(session, order, values["order_line_id"])
+        qty = quantity(values["quantity"])
+        previous = planned.get(line.id, (line, Decimal(0)))[1]
+        planned[line.id] = (line, previous + qty)
+    return planned
+
+
+def _shipped_part_amount(session: Session, line: CustomerOrderLine, qty: Decimal) -> Decimal:
+    """The amount of `qty` of the line just shipped (its shipped_quantity already counts it)."""
+    # The last part of a line takes the remainder so the shipped sum equals the line amount.
+    if line.shipped_quantity != line.quantity:
+        return (Decimal(line.amount) * qty / Decimal(line.quantity)).quantize(CENT)
+    shipped_before = Decimal(
+        session.scalar(
+            select(func.coalesce(func.sum(ShipmentLine.amount), 0)).where(
+                ShipmentLine.customer_order_line_id == line.id,
+                ShipmentLine.deleted_at.is_(None),
+            )
+        )
+        or 0
+    )
+    return Decimal(line.amount) - shipped_before
+
+
 def record_shipment(
     session: Session,
     order: CustomerOrder,
@@ -1078,12 +1108,7 @@ def record_shipment(
     _require_status(order, ("to_ship",), "shipping")
     if not lines:
         raise ValidationFailed("shipment.no_lines", "A shipment needs at least one line.")
-    planned: dict[int, tuple[CustomerOrderLine, Decimal]] = {}
-    for values in lines:
-        line = get_line(session, order, values["order_line_id"])
-        qty = quantity(values["quantity"])
-        previous = planned.get(line.id, (line, Decimal(0)))[1]
-        planned[line.id] = (line, previous + qty)
+    planned = _planned_quantities(session, order, lines)
     shipment = Shipment(
         number=next_number(session, Shipment, SHIPMENT_PREFIX),
         customer_order_id=order.id,
@@ -1124,20 +1149,7 @@ def record_shipment(
         line.reserved_quantity = Decimal(line.reserved_quantity) - from_reserve
         line.shipped_quantity = Decimal(line.shipped_quantity) + qty
         line.updated_at = now
-        # The last part of a line takes the remainder so the shipped sum equals the line amount.
-        if line.shipped_quantity == line.quantity:
-            shipped_before = Decimal(
-                session.scalar(
-                    select(func.coalesce(func.sum(ShipmentLine.amount), 0)).where(
-                        ShipmentLine.customer_order_line_id == line.id,
-                        ShipmentLine.deleted_at.is_(None),
-                    )
-                )
-                or 0
-            )
-            amount = Decimal(line.amount) - shipped_before
-        else:
-            amount = (Decimal(line.amount) * qty / Decimal(line.quantity)).quantize(CENT)
+        amount = _shipped_part_amount(session, line, qty)
         product = session.get(Product, line.product_id)
         assert product is not None
         session.add(

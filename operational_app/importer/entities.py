@@ -920,33 +920,11 @@ class InteractionImporter(EntityImporter):
             )
         subject_type, deal_id, claim_id, event_id = None, None, None, None
         if values.get("deal") is not None:
-            found = self.ref(
-                errors, lambda: self.refs.deal_by_number(self.spec("deal"), values["deal"])
-            )
-            if found is not None:
-                subject_type, deal_id = "deal", found[0]
-                if partner_id is not None and found[1] != partner_id:
-                    errors.append(
-                        FieldError(
-                            f"deal {values['deal']} belongs to another partner",
-                            self.spec("deal").source_label,
-                            values["deal"],
-                        )
-                    )
+            deal_id = self._subject(errors, "deal", values, partner_id, self.refs.deal_by_number)
+            subject_type = "deal" if deal_id is not None else None
         elif values.get("claim") is not None:
-            found = self.ref(
-                errors, lambda: self.refs.claim_by_number(self.spec("claim"), values["claim"])
-            )
-            if found is not None:
-                subject_type, claim_id = "claim", found[0]
-                if partner_id is not None and found[1] != partner_id:
-                    errors.append(
-                        FieldError(
-                            f"claim {values['claim']} belongs to another partner",
-                            self.spec("claim").source_label,
-                            values["claim"],
-                        )
-                    )
+            claim_id = self._subject(errors, "claim", values, partner_id, self.refs.claim_by_number)
+            subject_type = "claim" if claim_id is not None else None
         elif values.get("marketing_event") is not None:
             event_id = self.ref(
                 errors,
@@ -982,6 +960,29 @@ class InteractionImporter(EntityImporter):
             "is_reviewed": bool(values.get("is_reviewed")),
             "responsible_id": responsible_id,
         }
+
+    def _subject(
+        self,
+        errors: list[FieldError],
+        name: str,
+        values: dict[str, Any],
+        partner_id: int | None,
+        by_number: Callable[[Any, Any], tuple[int, int] | None],
+    ) -> int | None:
+        """The id of the deal or claim the row names by number; an error when it is another
+        partner's."""
+        found = self.ref(errors, lambda: by_number(self.spec(name), values[name]))
+        if found is None:
+            return None
+        if partner_id is not None and found[1] != partner_id:
+            errors.append(
+                FieldError(
+                    f"{name} {values[name]} belongs to another partner",
+                    self.spec(name).source_label,
+                    values[name],
+                )
+            )
+        return found[0]
 
     def key(self, record: dict[str, Any]) -> Any:
         return (record["partner_id"], record["planned_at"], record["summary"])

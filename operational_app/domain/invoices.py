@@ -376,9 +376,15 @@ def issue_invoice(
     # second is refused as stale instead of asking for the same amount twice.
     order.updated_at = now
     session.flush()
-    session.add_all(
+    session.add_all(_invoice_lines(invoice.id, lines))
+    session.flush()
+    return invoice
+
+
+def _invoice_lines(invoice_id: int, lines: Sequence[_Line]) -> list[InvoiceLine]:
+    return [
         InvoiceLine(
-            invoice_id=invoice.id,
+            invoice_id=invoice_id,
             line_number=index,
             product_id=line.product_id,
             description=line.description,
@@ -390,9 +396,7 @@ def issue_invoice(
             vat_amount=vat_included(line.amount, line.vat_rate),
         )
         for index, line in enumerate(lines, start=1)
-    )
-    session.flush()
-    return invoice
+    ]
 
 
 # Status

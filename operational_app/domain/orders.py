@@ -1093,6 +1093,40 @@ def _shipped_part_amount(session: Session, line: CustomerOrderLine, qty: Decimal
     return Decimal(line.amount) - shipped_before
 
 
+def _take_from_stock(
+    session: Session, line: CustomerOrderLine, qty: Decimal, now: dt.datetime
+) -> None:
+    """Ship `qty` of the line: no more than is left to ship, from its reserve first, then from
+    free stock; the stock level and the line's reserve and shipped quantity follow."""
+    level = lock_stock(session, line.product_id, line.warehouse_id)
+    session.refresh(line)
+    remaining = _unshipped(line)
+    if qty > remaining:
+        raise ValidationFailed(
+            "shipment.above_ordered",
+            f"Line {line.line_number}: {qty} asked, only {remaining} left to ship.",
+            field="quantity",
+            params={"line": line.line_number, "left": str(remaining), "asked": str(qty)},
+        )
+    from_reserve = min(qty, Decimal(line.reserved_quantity))
+    from_free = qty - from_reserve
+    stock = Decimal(level.quantity_on_hand) if level is not None else Decimal(0)
+    free = stock - reserved_total(session, line.product_id, line.warehouse_id)
+    if from_free > free or qty > stock:
+        raise InsufficientStock(
+            "shipment.above_stock",
+            f"Line {line.line_number}: {qty} asked, not enough goods at the warehouse "
+            f"(reserved for this line {from_reserve}, free {max(free, Decimal(0))}).",
+            field="quantity",
+            params={"line": line.line_number, "free": str(max(free, Decimal(0)))},
+        )
+    assert level is not None
+    level.quantity_on_hand = stock - qty
+    line.reserved_quantity = Decimal(line.reserved_quantity) - from_reserve
+    line.shipped_quantity = Decimal(line.shipped_quantity) + qty
+    line.updated_at = now
+
+
 def record_shipment(
     session: Session,
     order: CustomerOrder,
@@ -1122,33 +1156,7 @@ def record_shipment(
     session.flush()
     total = cost = Decimal(0)
     for line, qty in planned.values():
-        level = lock_stock(session, line.product_id, line.warehouse_id)
-        session.refresh(line)
-        remaining = _unshipped(line)
-        if qty > remaining:
-            raise ValidationFailed(
-                "shipment.above_ordered",
-                f"Line {line.line_number}: {qty} asked, only {remaining} left to ship.",
-                field="quantity",
-                params={"line": line.line_number, "left": str(remaining), "asked": str(qty)},
-            )
-        from_reserve = min(qty, Decimal(line.reserved_quantity))
-        from_free = qty - from_reserve
-        stock = Decimal(level.quantity_on_hand) if level is not None else Decimal(0)
-        free = stock - reserved_total(session, line.product_id, line.warehouse_id)
-        if from_free > free or qty > stock:
-            raise InsufficientStock(
-                "shipment.above_stock",
-                f"Line {line.line_number}: {qty} asked, not enough goods at the warehouse "
-                f"(reserved for this line {from_reserve}, free {max(free, Decimal(0))}).",
-                field="quantity",
-                params={"line": line.line_number, "free": str(max(free, Decimal(0)))},
-            )
-        assert level is not None
-        level.quantity_on_hand = stock - qty
-        line.reserved_quantity = Decimal(line.reserved_quantity) - from_reserve
-        line.shipped_quantity = Decimal(line.shipped_quantity) + qty
-        line.updated_at = now
+        _take_from_stock(session, line, qty, now)
         amount = _shipped_part_amount(session, line, qty)
         product = session.get(Product, line.product_id)
         assert product is not None

@@ -232,6 +232,37 @@ def _check_returnable(
             )
 
 
+def _return_lines(
+    request_id: int,
+    wanted: Mapping[int, Decimal],
+    available: Mapping[int, Any],
+    now: dt.datetime,
+) -> list[ReturnRequestLine]:
+    """The request's lines: a whole shipped line returns its amount, a part its share."""
+    lines = []
+    for number, (line_id, qty) in enumerate(wanted.items(), start=1):
+        row = available[line_id]
+        line = row.shipment_line
+        if qty == row.shipped:
+            amount = Decimal(line.amount)
+        else:
+            amount = (Decimal(line.amount) * qty / Decimal(line.quantity)).quantize(CENT)
+        lines.append(
+            ReturnRequestLine(
+                return_request_id=request_id,
+                line_number=number,
+                shipment_line_id=line_id,
+                product_id=line.product_id,
+                quantity=qty,
+                price=row.price,
+                amount=amount,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    return lines
+
+
 def create_return_request(
     session: Session,
     *,
@@ -292,29 +323,9 @@ def create_return_request(
     )
     session.add(request)
     session.flush()
-    total = Decimal(0)
-    for number, (line_id, qty) in enumerate(wanted.items(), start=1):
-        row = available[line_id]
-        line = row.shipment_line
-        if qty == row.shipped:
-            amount = Decimal(line.amount)
-        else:
-            amount = (Decimal(line.amount) * qty / Decimal(line.quantity)).quantize(CENT)
-        session.add(
-            ReturnRequestLine(
-                return_request_id=request.id,
-                line_number=number,
-                shipment_line_id=line_id,
-                product_id=line.product_id,
-                quantity=qty,
-                price=row.price,
-                amount=amount,
-                created_at=now,
-                updated_at=now,
-            )
-        )
-        total += amount
-    request.total_amount = total
+    lines_added = _return_lines(request.id, wanted, available, now)
+    session.add_all(lines_added)
+    request.total_amount = sum((line.amount for line in lines_added), Decimal(0))
     session.flush()
     return request
 

@@ -36,7 +36,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from operational_app.db.models import (
@@ -252,8 +252,31 @@ def movements(
         ReturnRequestLine,
         CustomerOrder,
     )  # fmt: skip
-    found = []
-    for kind, statement in (("shipment", shipments), ("payment", payments), ("return", returns)):
+    found = [
+        movement
+        for kind, statement in (("shipment", shipments), ("payment", payments), ("return", returns))
+        for movement in _movements_of(session, kind, statement, zone)
+    ]
+    found.sort(key=lambda m: (m.moment, _KIND_ORDER[m.kind], m.number))
+    return found
+
+
+def _movements_of(
+    session: Session, kind: str, statement: Select[Any], zone: ZoneInfo
+) -> list[Movement]:
+    """Rows of (id, number, moment, amount, order, organization, counterparty) as movements."""
+    return [
+        Movement(
+            kind=kind,
+            document_id=row_id,
+            number=number,
+            moment=moment,
+            day=local_day(moment, zone),
+            amount=money(amount),
+            order_id=order_id,
+            organization_id=organization_id,
+            counterparty_id=counterparty_id,
+        )
         for (
             row_id,
             number,
@@ -262,22 +285,8 @@ def movements(
             order_id,
             organization_id,
             counterparty_id,
-        ) in session.execute(statement):
-            found.append(
-                Movement(
-                    kind=kind,
-                    document_id=row_id,
-                    number=number,
-                    moment=moment,
-                    day=local_day(moment, zone),
-                    amount=money(amount),
-                    order_id=order_id,
-                    organization_id=organization_id,
-                    counterparty_id=counterparty_id,
-                )
-            )
-    found.sort(key=lambda m: (m.moment, _KIND_ORDER[m.kind], m.number))
-    return found
+        ) in session.execute(statement)
+    ]
 
 
 @dataclass

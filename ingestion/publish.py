@@ -152,7 +152,6 @@ def publish_warehouse(
     published_at = _utc_now()
     previous: Path | None = None
     reused: list[str] = []
-    patched: list[str] = []
     parquet_reused: list[str] = []
     try:
         # An in-memory connection with both files attached: the build stays attached (and
@@ -165,17 +164,7 @@ def publish_warehouse(
         )
         try:
             con.execute(f"attach {_literal(str(build_path))} as build (read_only)")
-            tables = [
-                (schema, table)
-                for schema, table in con.sql(
-                    "select schema_name, table_name from duckdb_tables() where database_name = "
-                    "'build' and list_contains(?, schema_name) order by 1, 2",
-                    params=[list(schemas)],
-                ).fetchall()
-                if (schema, table) not in _PUBLISH_OWNED
-            ]
-            if not any(schema == "marts" for schema, _ in tables):
-                raise RuntimeError("the build database has no marts to publish; run dbt first")
+            tables = _tables_to_publish(con, schemas)
             fingerprints = {
                 (schema, table): table_fingerprint(con, "build", schema, table)
                 for schema, table in tables
@@ -183,61 +172,14 @@ def publish_warehouse(
             kept = _copy_published(published_path, staging_path)
             patchable: set[str] = set()
             if kept is not None:
-                reused = [
-                    f"{schema}.{table}"
-                    for (schema, table), fingerprint in fingerprints.items()
-                    if kept.get((schema, table)) == fingerprint
-                ]
-                patchable = {
-                    f"{schema}.{table}"
-                    for (schema, table), fingerprint in fingerprints.items()
-                    if _patchable(kept.get((schema, table)), fingerprint)
-                }
+                reused, patchable = _reusable(kept, fingerprints)
                 if not reused and not patchable:  # an empty file is as quick to fill
                     _unlink_with_wal(staging_path)
             con.execute(f"attach {_literal(str(staging_path))} as staging")
             con.execute("use staging")
-            # Which patches pay off is known before anything is dropped, so that a table that
-            # is copied after all is dropped before the checkpoint like every other one.
-            patches: dict[str, _ChangedRows] = {}
-            for schema, table in tables:
-                if f"{schema}.{table}" in patchable:
-                    changes = _collect_changed_rows(
-                        con, schema, table, fingerprints[(schema, table)], len(patches)
-                    )
-                    if changes is not None:
-                        patches[f"{schema}.{table}"] = changes
-            for schema, table in con.sql(
-                "select schema_name, table_name from duckdb_tables() "
-                "where database_name = 'staging'"
-            ).fetchall():
-                if f"{schema}.{table}" not in reused and f"{schema}.{table}" not in patches:
-                    con.execute(f"drop table staging.{_quote(schema)}.{_quote(table)}")
-            # Blocks of dropped tables become free at a checkpoint; the copies below then fill
-            # them instead of growing the file (else every other run would be a full copy).
-            con.execute("checkpoint staging")
-            for schema, table in tables:
-                name = f"{schema}.{table}"
-                if name in reused:
-                    continue
-                qualified = f"{_quote(schema)}.{_quote(table)}"
-                if name in patches:
-                    fingerprint = fingerprints[(schema, table)]
-                    if _apply_changed_rows(con, schema, table, fingerprint, patches[name]):
-                        patched.append(name)
-                        continue
-                    con.execute(f"drop table staging.{qualified}")
-                con.execute(f"create schema if not exists staging.{_quote(schema)}")
-                con.execute(f"create table staging.{qualified} as select * from build.{qualified}")
-            con.execute("create schema if not exists staging.meta")
-            con.execute(
-                "create or replace table staging.meta.publication as "
-                "select ?::varchar as run_id, ?::timestamp as published_at",
-                [run_id, published_at],
-            )
-            write_data_freshness(con, "build", published_at)
-            _write_published_tables(con, fingerprints)
-            copy_comments(con, "build", "staging", tables)
+            patches = _clear_staging(con, tables, fingerprints, reused, patchable)
+            patched = _fill_staging(con, tables, fingerprints, reused, patches)
+            _write_meta(con, tables, fingerprints, run_id, published_at)
             con.execute("detach build")
             if parquet_dir is not None:
                 marts = {
@@ -268,6 +210,116 @@ def publish_warehouse(
         patched=patched,
         parquet_reused=[f"marts.{table}" for table in parquet_reused],
     )
+
+
+def _tables_to_publish(
+    con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...]
+) -> list[tuple[str, str]]:
+    """(schema, table) of the build's published schemas, but the tables publish writes itself."""
+    tables = [
+        (schema, table)
+        for schema, table in con.sql(
+            "select schema_name, table_name from duckdb_tables() where database_name = "
+            "'build' and list_contains(?, schema_name) order by 1, 2",
+            params=[list(schemas)],
+        ).fetchall()
+        if (schema, table) not in _PUBLISH_OWNED
+    ]
+    if not any(schema == "marts" for schema, _ in tables):
+        raise RuntimeError("the build database has no marts to publish; run dbt first")
+    return tables
+
+
+def _reusable(
+    kept: dict[tuple[str, str], TableFingerprint],
+    fingerprints: dict[tuple[str, str], TableFingerprint],
+) -> tuple[list[str], set[str]]:
+    """Of the previous file's tables: those to keep as they are, and those worth patching."""
+    reused = [
+        f"{schema}.{table}"
+        for (schema, table), fingerprint in fingerprints.items()
+        if kept.get((schema, table)) == fingerprint
+    ]
+    patchable = {
+        f"{schema}.{table}"
+        for (schema, table), fingerprint in fingerprints.items()
+        if _patchable(kept.get((schema, table)), fingerprint)
+    }
+    return reused, patchable
+
+
+def _clear_staging(
+    con: duckdb.DuckDBPyConnection,
+    tables: list[tuple[str, str]],
+    fingerprints: dict[tuple[str, str], TableFingerprint],
+    reused: list[str],
+    patchable: set[str],
+) -> dict[str, _ChangedRows]:
+    """Collect the patches that pay off, then drop every staging table neither reused nor
+    patched and checkpoint: the copies then fill the freed blocks instead of growing the file
+    (else every other run would be a full copy)."""
+    # Which patches pay off is known before anything is dropped, so that a table that is
+    # copied after all is dropped before the checkpoint like every other one.
+    patches: dict[str, _ChangedRows] = {}
+    for schema, table in tables:
+        if f"{schema}.{table}" in patchable:
+            changes = _collect_changed_rows(
+                con, schema, table, fingerprints[(schema, table)], len(patches)
+            )
+            if changes is not None:
+                patches[f"{schema}.{table}"] = changes
+    for schema, table in con.sql(
+        "select schema_name, table_name from duckdb_tables() where database_name = 'staging'"
+    ).fetchall():
+        if f"{schema}.{table}" not in reused and f"{schema}.{table}" not in patches:
+            con.execute(f"drop table staging.{_quote(schema)}.{_quote(table)}")
+    con.execute("checkpoint staging")
+    return patches
+
+
+def _fill_staging(
+    con: duckdb.DuckDBPyConnection,
+    tables: list[tuple[str, str]],
+    fingerprints: dict[tuple[str, str], TableFingerprint],
+    reused: list[str],
+    patches: dict[str, _ChangedRows],
+) -> list[str]:
+    """Patch or copy every table not reused; returns the patched ones."""
+    patched: list[str] = []
+    for schema, table in tables:
+        name = f"{schema}.{table}"
+        if name in reused:
+            continue
+        qualified = f"{_quote(schema)}.{_quote(table)}"
+        if name in patches:
+            fingerprint = fingerprints[(schema, table)]
+            if _apply_changed_rows(con, schema, table, fingerprint, patches[name]):
+                patched.append(name)
+                continue
+            con.execute(f"drop table staging.{qualified}")
+        con.execute(f"create schema if not exists staging.{_quote(schema)}")
+        con.execute(f"create table staging.{qualified} as select * from build.{qualified}")
+    return patched
+
+
+def _write_meta(
+    con: duckdb.DuckDBPyConnection,
+    tables: list[tuple[str, str]],
+    fingerprints: dict[tuple[str, str], TableFingerprint],
+    run_id: str,
+    published_at: dt.datetime,
+) -> None:
+    """The publication record, data freshness, the published tables' fingerprints and the
+    build's table and column comments."""
+    con.execute("create schema if not exists staging.meta")
+    con.execute(
+        "create or replace table staging.meta.publication as "
+        "select ?::varchar as run_id, ?::timestamp as published_at",
+        [run_id, published_at],
+    )
+    write_data_freshness(con, "build", published_at)
+    _write_published_tables(con, fingerprints)
+    copy_comments(con, "build", "staging", tables)
 
 
 def table_fingerprint(

@@ -9,9 +9,9 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -254,8 +254,8 @@ def _template_user(context: dict) -> object:
     return getattr(request.state, "user", None) if request is not None else None
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or get_settings()
+def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Upgrade the schema, then open the engines and executors the requests share."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -301,17 +301,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             engine.dispose()
             lookup_engine.dispose()
 
-    app = FastAPI(
-        title="CRM operational app",
-        version="1",
-        summary="Partners, counterparties and customer deals (1C:КА sales model).",
-        lifespan=lifespan,
-        # No OpenTelemetry providers are configured here; left on, FastAPI looks the global
-        # ones up on every request (about 2% of a stage change's CPU, bench/bench_api.py).
-        telemetry={"tracing": False, "metrics": False, "logs": False},
-    )
-    app.state.settings = settings
-    app.state.login_throttle = LoginThrottle()
+    return lifespan
+
+
+def _templates(settings: Settings) -> Jinja2Templates:
+    """The pages' templates with the globals and filters every page uses."""
     templates = Jinja2Templates(directory=PACKAGE_DIR / "templates")
     templates.env.globals["t"] = lambda key, **params: translate(key, settings.lang, **params)
     templates.env.globals["lang"] = settings.lang
@@ -323,7 +317,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     templates.env.globals.update(returns.template_globals())
     templates.env.globals.update(invoices.template_globals())
     install_filters(templates.env, settings.lang)
-    app.state.templates = templates
+    return templates
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    app = FastAPI(
+        title="CRM operational app",
+        version="1",
+        summary="Partners, counterparties and customer deals (1C:КА sales model).",
+        lifespan=_lifespan(settings),
+        # No OpenTelemetry providers are configured here; left on, FastAPI looks the global
+        # ones up on every request (about 2% of a stage change's CPU, bench/bench_api.py).
+        telemetry={"tracing": False, "metrics": False, "logs": False},
+    )
+    app.state.settings = settings
+    app.state.login_throttle = LoginThrottle()
+    app.state.templates = _templates(settings)
     _install_error_handlers(app)
     app.add_middleware(InputLimitsMiddleware, lang=settings.lang)
     # Added last, so outermost: error pages and the input limits' refusals get the headers too.

@@ -7,8 +7,9 @@ the database as an overflow or a NUL byte (both would otherwise surface as a 500
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Literal, Self, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -16,11 +17,13 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    create_model,
     model_validator,
 )
 
 from operational_app.api.openapi_docs import describe_fields
 from operational_app.db.models import DEAL_STATUSES, LEGAL_FORMS, PARTNER_KINDS, naive_utc
+from operational_app.domain.deal_fields import DEAL_FIELDS, EntryField
 
 # Ids are BIGINT in PostgreSQL; anything larger would overflow in the driver.
 MAX_ID = 2**63 - 1
@@ -114,9 +117,67 @@ class Paged(Documented, Generic[ItemT]):
     items: list[ItemT]
     total: int
 
+    @classmethod
+    def of(
+        cls, rows: Iterable[Any], total: int, public: Callable[[Any], Any] | None = None
+    ) -> Self:
+        """`Paged[XPublic].of(page.items, page.total)`: each row through `public`, by default
+        the item schema's `model_validate` (rows are ORM objects or mappings)."""
+        if public is None:
+            public = cls.__pydantic_generic_metadata__["args"][0].model_validate
+        return cls(items=[public(row) for row in rows], total=total)
+
 
 class Public(Documented):
     model_config = ConfigDict(from_attributes=True)
+
+
+# Schemas derived from a field spec (domain/deal_fields.py): one input type per kind, bounded as
+# everywhere else here, and the plain type a response carries.
+def entry_type(field: EntryField) -> Any:
+    if field.kind == "text":
+        assert field.max_length is not None, field.name
+        return text(field.max_length)
+    return {"id": Id, "amount": Amount, "percent": Probability, "date": PlannedDate}[field.kind]
+
+
+_READ_TYPES = {"id": int, "text": str, "amount": Decimal, "percent": int, "date": dt.date}
+
+
+def create_schema(name: str, fields: tuple[EntryField, ...]) -> type[Input]:
+    """Required fields without a default, the others optional (their default or null)."""
+    definitions: dict[str, Any] = {}
+    for field in fields:
+        if field.required:
+            definitions[field.name] = (entry_type(field), ...)
+        elif field.default is not None:
+            definitions[field.name] = (entry_type(field), field.default)
+        else:
+            definitions[field.name] = (entry_type(field) | None, None)
+    return create_model(name, __base__=Input, __module__=__name__, **definitions)
+
+
+def update_schema(name: str, fields: tuple[EntryField, ...]) -> type[PatchInput]:
+    """A PATCH of the editable fields with the record's version; null only where nullable."""
+    editable = [field for field in fields if field.editable]
+    schema = create_model(
+        name,
+        __base__=PatchInput,
+        __module__=__name__,
+        version=(Version, ...),
+        **{field.name: (entry_type(field) | None, None) for field in editable},
+    )
+    schema.non_nullable = tuple(field.name for field in editable if not field.nullable)
+    return schema
+
+
+def public_schema(name: str, base: type[Public], fields: tuple[EntryField, ...]) -> type[Public]:
+    """`base` (the read-only columns) with the entry fields as stored."""
+    definitions: dict[str, Any] = {}
+    for field in fields:
+        read_type = _READ_TYPES[field.kind] | None if field.nullable else _READ_TYPES[field.kind]
+        definitions[field.name] = (read_type, ... if field.always_in_response else None)
+    return create_model(name, __base__=base, __module__=__name__, **definitions)
 
 
 # Counterparties
@@ -202,27 +263,10 @@ class PartnerDetail(PartnerPublic):
 # Deals
 
 
-class DealCreate(Input):
-    partner_id: Id
-    deal_kind_id: Id
-    name: Name300
-    manager_id: Id | None = None
-    potential_amount: Amount = Decimal(0)
-    probability: Probability = 0
-    planned_close_date: PlannedDate | None = None
-    number: text(30) | None = None
-    marketing_event_id: Id | None = None
-
-
-class DealUpdate(PatchInput):
-    non_nullable: ClassVar[tuple[str, ...]] = ("name", "potential_amount", "probability")
-    version: Version
-    name: Name300 | None = None
-    potential_amount: Amount | None = None
-    probability: Probability | None = None
-    planned_close_date: PlannedDate | None = None
-    manager_id: Id | None = None
-    marketing_event_id: Id | None = None
+# Create, update and the entry part of the read schema come from DEAL_FIELDS
+# (domain/deal_fields.py); the read-only columns are DealPublic's own.
+DealCreate = create_schema("DealCreate", DEAL_FIELDS)
+DealUpdate = update_schema("DealUpdate", DEAL_FIELDS)
 
 
 class DealAction(Input):
@@ -250,25 +294,21 @@ class StageHistoryPublic(Public):
     user_id: int | None
 
 
-class DealPublic(Public):
+class _DealReadOnly(Public):
+    """What a deal carries besides its entry fields: set by the app and the stage actions."""
+
     id: int
-    number: str
-    name: str
-    partner_id: int
-    deal_kind_id: int
-    manager_id: int | None
     status: str
     current_stage_id: int | None
-    potential_amount: Decimal
-    probability: int
-    planned_close_date: dt.date | None
     closed_at: dt.datetime | None
     loss_reason_id: int | None
     loss_comment: str | None
-    marketing_event_id: int | None = None
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime
+
+
+DealPublic = public_schema("DealPublic", _DealReadOnly, DEAL_FIELDS)
 
 
 class DealDetail(DealPublic):

@@ -23,7 +23,7 @@ Services flush but never commit: the caller owns the transaction.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -224,15 +224,23 @@ def _apply(session: Session, spec: ClassifierSpec, entry: Any, values: Mapping[s
     values = {k: v for k, v in values.items() if k in spec.fields}
     if "name" in values:
         entry.name = _name(spec, session, entry, values["name"])
-    model = spec.model
-    if model is BusinessRegion and "code" in values:
+    apply_own_fields = _OWN_FIELDS.get(spec.model)
+    if apply_own_fields is not None:
+        apply_own_fields(session, entry, values)
+
+
+def _apply_business_region(session: Session, entry: Any, values: Mapping[str, Any]) -> None:
+    if "code" in values:
         code = clean_text(values["code"])
         if code is not None and len(code) > 20:
             raise ValidationFailed(
                 "classifier.code_too_long", "The code is at most 20 characters.", field="code"
             )
         entry.code = code
-    elif model is DealKind and "has_stages" in values:
+
+
+def _apply_deal_kind(session: Session, entry: Any, values: Mapping[str, Any]) -> None:
+    if "has_stages" in values:
         has_stages = bool(values["has_stages"])
         if entry.id is not None and has_stages != entry.has_stages:
             if _open_deals(session, Deal.deal_kind_id == entry.id):
@@ -242,88 +250,108 @@ def _apply(session: Session, spec: ClassifierSpec, entry: Any, values: Mapping[s
                     field="has_stages",
                 )
         entry.has_stages = has_stages
-    elif model is ClaimReason and "parent_id" in values:
+
+
+def _apply_claim_reason(session: Session, entry: Any, values: Mapping[str, Any]) -> None:
+    if "parent_id" in values:
         _check_parent(session, entry, values["parent_id"])
         entry.parent_id = values["parent_id"]
-    elif model is Department:
-        if "parent_id" in values:
-            _check_parent(session, entry, values["parent_id"])
-            entry.parent_id = values["parent_id"]
-        if "head_user_id" in values:
-            head = require_reference(session, User, values["head_user_id"], "head_user_id")
-            if head is not None and head.role == CUSTOMER_ROLE:
-                raise ValidationFailed(
-                    "department.head_customer",
-                    "A portal customer cannot head a department.",
-                    field="head_user_id",
-                )
-            entry.head_user_id = values["head_user_id"]
-        if "business_region_id" in values:
-            require_reference(
-                session, BusinessRegion, values["business_region_id"], "business_region_id"
-            )
-            entry.business_region_id = values["business_region_id"]
-        if "is_regional_office" in values:
-            entry.is_regional_office = bool(values["is_regional_office"])
-        elif entry.id is None:
-            entry.is_regional_office = False
-    elif model is MarketingEvent:
-        starts_on = values.get("starts_on", entry.starts_on)
-        ends_on = values.get("ends_on", entry.ends_on)
-        for field, value in (("starts_on", starts_on), ("ends_on", ends_on)):
-            if not isinstance(value, dt.date):
-                raise ValidationFailed(
-                    "text.required", f"{field} is required.", field=field, params={"field": field}
-                )
-        if ends_on < starts_on:
+
+
+def _apply_department(session: Session, entry: Any, values: Mapping[str, Any]) -> None:
+    if "parent_id" in values:
+        _check_parent(session, entry, values["parent_id"])
+        entry.parent_id = values["parent_id"]
+    if "head_user_id" in values:
+        head = require_reference(session, User, values["head_user_id"], "head_user_id")
+        if head is not None and head.role == CUSTOMER_ROLE:
             raise ValidationFailed(
-                "marketing_event.dates_order",
-                "A marketing event cannot end before it starts.",
-                field="ends_on",
+                "department.head_customer",
+                "A portal customer cannot head a department.",
+                field="head_user_id",
             )
-        entry.starts_on, entry.ends_on = starts_on, ends_on
-        if "kind" in values:
-            kind = values["kind"] or None
-            if kind is not None and kind not in MARKETING_EVENT_KINDS:
-                raise ValidationFailed(
-                    "marketing_event.kind",
-                    f"Unknown marketing event kind {kind!r}.",
-                    field="kind",
-                    params={"kind": kind},
-                )
-            entry.kind = kind
-        if "cost" in values or entry.id is None:
-            cost = Decimal(values.get("cost") or 0)
-            if cost < 0:
-                raise ValidationFailed(
-                    "marketing_event.cost", "The cost is never negative.", field="cost"
-                )
-            entry.cost = cost.quantize(Decimal("0.01"))
-    elif model is SalesStage:
-        if entry.id is None:
-            kind = require_reference(session, DealKind, values.get("deal_kind_id"), "deal_kind_id")
-            if kind is None:
-                raise ValidationFailed(
-                    "text.required", "deal_kind_id is required.", field="deal_kind_id"
-                )
-            if not kind.has_stages:
-                raise ValidationFailed(
-                    "sales_stage.non_process_kind",
-                    f"Deal kind '{kind.name}' is non-process: it has no stages.",
-                    field="deal_kind_id",
-                )
-            entry.deal_kind_id = kind.id
-        elif "deal_kind_id" in values and values["deal_kind_id"] != entry.deal_kind_id:
+        entry.head_user_id = values["head_user_id"]
+    if "business_region_id" in values:
+        require_reference(
+            session, BusinessRegion, values["business_region_id"], "business_region_id"
+        )
+        entry.business_region_id = values["business_region_id"]
+    if "is_regional_office" in values:
+        entry.is_regional_office = bool(values["is_regional_office"])
+    elif entry.id is None:
+        entry.is_regional_office = False
+
+
+def _apply_marketing_event(session: Session, entry: Any, values: Mapping[str, Any]) -> None:
+    starts_on = values.get("starts_on", entry.starts_on)
+    ends_on = values.get("ends_on", entry.ends_on)
+    for field, value in (("starts_on", starts_on), ("ends_on", ends_on)):
+        if not isinstance(value, dt.date):
             raise ValidationFailed(
-                "sales_stage.kind_fixed",
-                "A stage cannot move to another deal kind; create a new stage instead.",
+                "text.required", f"{field} is required.", field=field, params={"field": field}
+            )
+    if ends_on < starts_on:
+        raise ValidationFailed(
+            "marketing_event.dates_order",
+            "A marketing event cannot end before it starts.",
+            field="ends_on",
+        )
+    entry.starts_on, entry.ends_on = starts_on, ends_on
+    if "kind" in values:
+        kind = values["kind"] or None
+        if kind is not None and kind not in MARKETING_EVENT_KINDS:
+            raise ValidationFailed(
+                "marketing_event.kind",
+                f"Unknown marketing event kind {kind!r}.",
+                field="kind",
+                params={"kind": kind},
+            )
+        entry.kind = kind
+    if "cost" in values or entry.id is None:
+        cost = Decimal(values.get("cost") or 0)
+        if cost < 0:
+            raise ValidationFailed(
+                "marketing_event.cost", "The cost is never negative.", field="cost"
+            )
+        entry.cost = cost.quantize(Decimal("0.01"))
+
+
+def _apply_sales_stage(session: Session, entry: Any, values: Mapping[str, Any]) -> None:
+    if entry.id is None:
+        kind = require_reference(session, DealKind, values.get("deal_kind_id"), "deal_kind_id")
+        if kind is None:
+            raise ValidationFailed(
+                "text.required", "deal_kind_id is required.", field="deal_kind_id"
+            )
+        if not kind.has_stages:
+            raise ValidationFailed(
+                "sales_stage.non_process_kind",
+                f"Deal kind '{kind.name}' is non-process: it has no stages.",
                 field="deal_kind_id",
             )
-        sequence = values.get("sequence")
-        if sequence is None and entry.id is None:
-            sequence = _max_sequence(session, entry.deal_kind_id) + 1
-        if sequence is not None:
-            entry.sequence = _check_sequence(session, entry, sequence)
+        entry.deal_kind_id = kind.id
+    elif "deal_kind_id" in values and values["deal_kind_id"] != entry.deal_kind_id:
+        raise ValidationFailed(
+            "sales_stage.kind_fixed",
+            "A stage cannot move to another deal kind; create a new stage instead.",
+            field="deal_kind_id",
+        )
+    sequence = values.get("sequence")
+    if sequence is None and entry.id is None:
+        sequence = _max_sequence(session, entry.deal_kind_id) + 1
+    if sequence is not None:
+        entry.sequence = _check_sequence(session, entry, sequence)
+
+
+# The fields a classifier has besides its name, and their rules.
+_OWN_FIELDS: dict[type, Callable[[Session, Any, Mapping[str, Any]], None]] = {
+    BusinessRegion: _apply_business_region,
+    DealKind: _apply_deal_kind,
+    ClaimReason: _apply_claim_reason,
+    Department: _apply_department,
+    MarketingEvent: _apply_marketing_event,
+    SalesStage: _apply_sales_stage,
+}
 
 
 # --- Services ---------------------------------------------------------------------------------

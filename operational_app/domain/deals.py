@@ -37,6 +37,7 @@ from operational_app.domain.common import (
     require_reference,
     require_text,
 )
+from operational_app.domain.deal_fields import EDITABLE_FIELDS
 from operational_app.domain.errors import (
     TransitionNotAllowed,
     ValidationFailed,
@@ -46,14 +47,6 @@ from operational_app.domain.numbering import allocate_number
 
 NUMBER_PREFIX = "СД-"
 MAX_AMOUNT = Decimal("1e13")
-EDITABLE_FIELDS = (
-    "name",
-    "potential_amount",
-    "probability",
-    "planned_close_date",
-    "manager_id",
-    "marketing_event_id",
-)
 
 
 def kind_stages(session: Session, deal_kind_id: int) -> list[SalesStage]:

@@ -500,6 +500,20 @@ def _fee(
     return fee
 
 
+def _commission_warehouse(session: Session, kind: str, warehouse_id: int | None) -> int | None:
+    """The warehouse a kind that moves goods needs; None for the other kinds."""
+    if kind not in WAREHOUSE_KINDS:
+        return None
+    if warehouse_id is None:
+        raise ValidationFailed(
+            "commission.warehouse_required",
+            "This document needs the warehouse the goods leave or sit at.",
+            field="warehouse_id",
+        )
+    require_reference(session, Warehouse, warehouse_id, "warehouse_id")
+    return warehouse_id
+
+
 def create_commission_document(
     session: Session,
     *,
@@ -523,16 +537,7 @@ def create_commission_document(
         )
     require_reference(session, Organization, organization_id, "organization_id")
     require_reference(session, Partner, partner_id, "partner_id")
-    if kind in WAREHOUSE_KINDS:
-        if warehouse_id is None:
-            raise ValidationFailed(
-                "commission.warehouse_required",
-                "This document needs the warehouse the goods leave or sit at.",
-                field="warehouse_id",
-            )
-        require_reference(session, Warehouse, warehouse_id, "warehouse_id")
-    else:
-        warehouse_id = None
+    warehouse_id = _commission_warehouse(session, kind, warehouse_id)
     pct = None if fee_percent is None else percent(fee_percent, "fee_percent")
     if kind in PAYMENT_KINDS:
         return _commission_payment(

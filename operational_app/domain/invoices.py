@@ -274,6 +274,38 @@ def _order_due_date(session: Session, order: CustomerOrder, issued_on: dt.date) 
     return issued_on + dt.timedelta(days=agreement.deferral_days if agreement else 0)
 
 
+def _what_to_ask(
+    session: Session,
+    order: CustomerOrder,
+    payment_schedule_item_id: int | None,
+    issued_on: dt.date,
+    remaining: Decimal,
+) -> tuple[PaymentScheduleItem | None, str, Decimal, dt.date, str]:
+    """(schedule item, kind, amount, due date, description) of an invoice for one schedule
+    item, or for the order's `remaining` amount."""
+    heading = f"по заказу клиента № {order.number} от {_day(order.ordered_at.date())}"
+    if payment_schedule_item_id is None:
+        due_date = _order_due_date(session, order, issued_on)
+        return None, "order", remaining, due_date, f"Оплата {heading}"
+    item = _live_schedule_item(session, order, payment_schedule_item_id)
+    if item.kind == "prepayment":
+        description = f"Предварительная оплата {heading}"
+    else:
+        description = f"Оплата {heading} (по графику на {_day(item.due_date)})"
+    return item, item.kind, Decimal(item.amount), max(item.due_date, issued_on), description
+
+
+def _next_sequence(session: Session, organization_id: int, year: int) -> int:
+    """The next number of the organization's invoice series for the year."""
+    # Invoices written without the counter (the demo seed) keep their numbers: continue after.
+    floor = session.scalar(
+        select(func.coalesce(func.max(Invoice.sequence_number), 0)).where(
+            Invoice.organization_id == organization_id, Invoice.fiscal_year == year
+        )
+    )
+    return allocate_in_series(session, series_key(organization_id, year), floor=floor or 0)
+
+
 def issue_invoice(
     session: Session,
     order: CustomerOrder,
@@ -300,22 +332,9 @@ def issue_invoice(
     goods = _goods_lines(session, order, issued_on, organization)
     total = Decimal(order.total_amount)
     already = invoiced_amount(session, order.id)
-    heading = f"по заказу клиента № {order.number} от {_day(order.ordered_at.date())}"
-    if payment_schedule_item_id is not None:
-        item = _live_schedule_item(session, order, payment_schedule_item_id)
-        kind = item.kind
-        amount = Decimal(item.amount)
-        due_date = max(item.due_date, issued_on)
-        if kind == "prepayment":
-            description = f"Предварительная оплата {heading}"
-        else:
-            description = f"Оплата {heading} (по графику на {_day(item.due_date)})"
-    else:
-        item = None
-        kind = "order"
-        amount = total - already
-        due_date = _order_due_date(session, order, issued_on)
-        description = f"Оплата {heading}"
+    item, kind, amount, due_date, description = _what_to_ask(
+        session, order, payment_schedule_item_id, issued_on, total - already
+    )
     if amount <= 0 or already + amount > total:
         raise TransitionNotAllowed(
             "invoice.nothing_to_invoice",
@@ -326,13 +345,7 @@ def issue_invoice(
     # The goods themselves when the invoice asks for the whole order, else its share per rate.
     lines = goods if amount == total else _share_lines(goods, amount, description)
     year = issued_on.year
-    # Invoices written without the counter (the demo seed) keep their numbers: continue after.
-    floor = session.scalar(
-        select(func.coalesce(func.max(Invoice.sequence_number), 0)).where(
-            Invoice.organization_id == organization.id, Invoice.fiscal_year == year
-        )
-    )
-    sequence = allocate_in_series(session, series_key(organization.id, year), floor=floor or 0)
+    sequence = _next_sequence(session, organization.id, year)
     number = format_number(sequence)
     vat_total = sum((vat_included(line.amount, line.vat_rate) for line in lines), Decimal(0))
     vat_text = f"в т.ч. НДС {vat_total:.2f} руб." if vat_total else "Без НДС"
@@ -363,9 +376,15 @@ def issue_invoice(
     # second is refused as stale instead of asking for the same amount twice.
     order.updated_at = now
     session.flush()
-    session.add_all(
+    session.add_all(_invoice_lines(invoice.id, lines))
+    session.flush()
+    return invoice
+
+
+def _invoice_lines(invoice_id: int, lines: Sequence[_Line]) -> list[InvoiceLine]:
+    return [
         InvoiceLine(
-            invoice_id=invoice.id,
+            invoice_id=invoice_id,
             line_number=index,
             product_id=line.product_id,
             description=line.description,
@@ -377,9 +396,7 @@ def issue_invoice(
             vat_amount=vat_included(line.amount, line.vat_rate),
         )
         for index, line in enumerate(lines, start=1)
-    )
-    session.flush()
-    return invoice
+    ]
 
 
 # Status

@@ -1063,6 +1063,70 @@ def move_reserve(
 # Shipments and payments
 
 
+def _planned_quantities(
+    session: Session, order: CustomerOrder, lines: Sequence[Mapping[str, Any]]
+) -> dict[int, tuple[CustomerOrderLine, Decimal]]:
+    """Order line id -> (the line, the quantity asked), lines named twice summed."""
+    planned: dict[int, tuple[CustomerOrderLine, Decimal]] = {}
+    for values in lines:
+        line = get_line(session, order, values["order_line_id"])
+        qty = quantity(values["quantity"])
+        previous = planned.get(line.id, (line, Decimal(0)))[1]
+        planned[line.id] = (line, previous + qty)
+    return planned
+
+
+def _shipped_part_amount(session: Session, line: CustomerOrderLine, qty: Decimal) -> Decimal:
+    """The amount of `qty` of the line just shipped (its shipped_quantity already counts it)."""
+    # The last part of a line takes the remainder so the shipped sum equals the line amount.
+    if line.shipped_quantity != line.quantity:
+        return (Decimal(line.amount) * qty / Decimal(line.quantity)).quantize(CENT)
+    shipped_before = Decimal(
+        session.scalar(
+            select(func.coalesce(func.sum(ShipmentLine.amount), 0)).where(
+                ShipmentLine.customer_order_line_id == line.id,
+                ShipmentLine.deleted_at.is_(None),
+            )
+        )
+        or 0
+    )
+    return Decimal(line.amount) - shipped_before
+
+
+def _take_from_stock(
+    session: Session, line: CustomerOrderLine, qty: Decimal, now: dt.datetime
+) -> None:
+    """Ship `qty` of the line: no more than is left to ship, from its reserve first, then from
+    free stock; the stock level and the line's reserve and shipped quantity follow."""
+    level = lock_stock(session, line.product_id, line.warehouse_id)
+    session.refresh(line)
+    remaining = _unshipped(line)
+    if qty > remaining:
+        raise ValidationFailed(
+            "shipment.above_ordered",
+            f"Line {line.line_number}: {qty} asked, only {remaining} left to ship.",
+            field="quantity",
+            params={"line": line.line_number, "left": str(remaining), "asked": str(qty)},
+        )
+    from_reserve = min(qty, Decimal(line.reserved_quantity))
+    from_free = qty - from_reserve
+    stock = Decimal(level.quantity_on_hand) if level is not None else Decimal(0)
+    free = stock - reserved_total(session, line.product_id, line.warehouse_id)
+    if from_free > free or qty > stock:
+        raise InsufficientStock(
+            "shipment.above_stock",
+            f"Line {line.line_number}: {qty} asked, not enough goods at the warehouse "
+            f"(reserved for this line {from_reserve}, free {max(free, Decimal(0))}).",
+            field="quantity",
+            params={"line": line.line_number, "free": str(max(free, Decimal(0)))},
+        )
+    assert level is not None
+    level.quantity_on_hand = stock - qty
+    line.reserved_quantity = Decimal(line.reserved_quantity) - from_reserve
+    line.shipped_quantity = Decimal(line.shipped_quantity) + qty
+    line.updated_at = now
+
+
 def record_shipment(
     session: Session,
     order: CustomerOrder,
@@ -1078,12 +1142,7 @@ def record_shipment(
     _require_status(order, ("to_ship",), "shipping")
     if not lines:
         raise ValidationFailed("shipment.no_lines", "A shipment needs at least one line.")
-    planned: dict[int, tuple[CustomerOrderLine, Decimal]] = {}
-    for values in lines:
-        line = get_line(session, order, values["order_line_id"])
-        qty = quantity(values["quantity"])
-        previous = planned.get(line.id, (line, Decimal(0)))[1]
-        planned[line.id] = (line, previous + qty)
+    planned = _planned_quantities(session, order, lines)
     shipment = Shipment(
         number=next_number(session, Shipment, SHIPMENT_PREFIX),
         customer_order_id=order.id,
@@ -1097,47 +1156,8 @@ def record_shipment(
     session.flush()
     total = cost = Decimal(0)
     for line, qty in planned.values():
-        level = lock_stock(session, line.product_id, line.warehouse_id)
-        session.refresh(line)
-        remaining = _unshipped(line)
-        if qty > remaining:
-            raise ValidationFailed(
-                "shipment.above_ordered",
-                f"Line {line.line_number}: {qty} asked, only {remaining} left to ship.",
-                field="quantity",
-                params={"line": line.line_number, "left": str(remaining), "asked": str(qty)},
-            )
-        from_reserve = min(qty, Decimal(line.reserved_quantity))
-        from_free = qty - from_reserve
-        stock = Decimal(level.quantity_on_hand) if level is not None else Decimal(0)
-        free = stock - reserved_total(session, line.product_id, line.warehouse_id)
-        if from_free > free or qty > stock:
-            raise InsufficientStock(
-                "shipment.above_stock",
-                f"Line {line.line_number}: {qty} asked, not enough goods at the warehouse "
-                f"(reserved for this line {from_reserve}, free {max(free, Decimal(0))}).",
-                field="quantity",
-                params={"line": line.line_number, "free": str(max(free, Decimal(0)))},
-            )
-        assert level is not None
-        level.quantity_on_hand = stock - qty
-        line.reserved_quantity = Decimal(line.reserved_quantity) - from_reserve
-        line.shipped_quantity = Decimal(line.shipped_quantity) + qty
-        line.updated_at = now
-        # The last part of a line takes the remainder so the shipped sum equals the line amount.
-        if line.shipped_quantity == line.quantity:
-            shipped_before = Decimal(
-                session.scalar(
-                    select(func.coalesce(func.sum(ShipmentLine.amount), 0)).where(
-                        ShipmentLine.customer_order_line_id == line.id,
-                        ShipmentLine.deleted_at.is_(None),
-                    )
-                )
-                or 0
-            )
-            amount = Decimal(line.amount) - shipped_before
-        else:
-            amount = (Decimal(line.amount) * qty / Decimal(line.quantity)).quantize(CENT)
+        _take_from_stock(session, line, qty, now)
+        amount = _shipped_part_amount(session, line, qty)
         product = session.get(Product, line.product_id)
         assert product is not None
         session.add(

@@ -202,6 +202,67 @@ def _requested(lines: Sequence[Mapping[str, Any]]) -> dict[int, Decimal]:
     return wanted
 
 
+def _check_returnable(
+    order: CustomerOrder, wanted: Mapping[int, Decimal], available: Mapping[int, Any]
+) -> None:
+    """Each shipment line asked for was shipped against the order, and no more of it is asked
+    than may still be returned."""
+    for line_id, qty in wanted.items():
+        row = available.get(line_id)
+        if row is None:
+            raise ValidationFailed(
+                "return.line_not_of_order",
+                f"Shipment line {line_id} was not shipped against order {order.number}.",
+                field=_line_field(line_id),
+                params={"id": line_id, "number": order.number},
+            )
+        if qty > row.returnable:
+            asked, left, shipped = (_plain(value) for value in (qty, row.returnable, row.shipped))
+            raise ValidationFailed(
+                "return.above_returnable",
+                f"{row.product.name}: {asked} asked, only {left} may still be returned "
+                f"(shipped {shipped}, already in returns {_plain(row.returned)}).",
+                field=_line_field(line_id),
+                params={
+                    "product": row.product.name,
+                    "asked": asked,
+                    "left": left,
+                    "shipped": shipped,
+                },
+            )
+
+
+def _return_lines(
+    request_id: int,
+    wanted: Mapping[int, Decimal],
+    available: Mapping[int, Any],
+    now: dt.datetime,
+) -> list[ReturnRequestLine]:
+    """The request's lines: a whole shipped line returns its amount, a part its share."""
+    lines = []
+    for number, (line_id, qty) in enumerate(wanted.items(), start=1):
+        row = available[line_id]
+        line = row.shipment_line
+        if qty == row.shipped:
+            amount = Decimal(line.amount)
+        else:
+            amount = (Decimal(line.amount) * qty / Decimal(line.quantity)).quantize(CENT)
+        lines.append(
+            ReturnRequestLine(
+                return_request_id=request_id,
+                line_number=number,
+                shipment_line_id=line_id,
+                product_id=line.product_id,
+                quantity=qty,
+                price=row.price,
+                amount=amount,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    return lines
+
+
 def create_return_request(
     session: Session,
     *,
@@ -238,29 +299,7 @@ def create_return_request(
     wanted = _requested(lines)
     lock_order(session, order.id)
     available = {row.shipment_line.id: row for row in returnable_lines(session, order.id)}
-    for line_id, qty in wanted.items():
-        row = available.get(line_id)
-        if row is None:
-            raise ValidationFailed(
-                "return.line_not_of_order",
-                f"Shipment line {line_id} was not shipped against order {order.number}.",
-                field=_line_field(line_id),
-                params={"id": line_id, "number": order.number},
-            )
-        if qty > row.returnable:
-            asked, left, shipped = (_plain(value) for value in (qty, row.returnable, row.shipped))
-            raise ValidationFailed(
-                "return.above_returnable",
-                f"{row.product.name}: {asked} asked, only {left} may still be returned "
-                f"(shipped {shipped}, already in returns {_plain(row.returned)}).",
-                field=_line_field(line_id),
-                params={
-                    "product": row.product.name,
-                    "asked": asked,
-                    "left": left,
-                    "shipped": shipped,
-                },
-            )
+    _check_returnable(order, wanted, available)
     text = clean_text(comment)
     if text is not None and len(text) > MAX_COMMENT:
         raise ValidationFailed(
@@ -284,29 +323,9 @@ def create_return_request(
     )
     session.add(request)
     session.flush()
-    total = Decimal(0)
-    for number, (line_id, qty) in enumerate(wanted.items(), start=1):
-        row = available[line_id]
-        line = row.shipment_line
-        if qty == row.shipped:
-            amount = Decimal(line.amount)
-        else:
-            amount = (Decimal(line.amount) * qty / Decimal(line.quantity)).quantize(CENT)
-        session.add(
-            ReturnRequestLine(
-                return_request_id=request.id,
-                line_number=number,
-                shipment_line_id=line_id,
-                product_id=line.product_id,
-                quantity=qty,
-                price=row.price,
-                amount=amount,
-                created_at=now,
-                updated_at=now,
-            )
-        )
-        total += amount
-    request.total_amount = total
+    lines_added = _return_lines(request.id, wanted, available, now)
+    session.add_all(lines_added)
+    request.total_amount = sum((line.amount for line in lines_added), Decimal(0))
     session.flush()
     return request
 

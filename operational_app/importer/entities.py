@@ -42,6 +42,7 @@ from operational_app.db.models import (
     User,
 )
 from operational_app.domain import deals as deal_service
+from operational_app.domain.deal_fields import DEAL_FIELDS
 from operational_app.domain.errors import DomainError, ValidationFailed
 from operational_app.domain.validation import validate_counterparty_identity
 from operational_app.importer import autofill
@@ -591,17 +592,12 @@ class DealImporter(EntityImporter):
     against `allowed`. A won or lost deal needs `closed_at`; a lost one a loss reason."""
 
     FIELDS: ClassVar[dict[str, str]] = {
-        "number": "text:30",
+        # The entry fields the app's forms have (domain/deal_fields.py), references by name.
+        **dict(field.imported_as for field in DEAL_FIELDS if field.imported_as),
+        # What an import adds: the history and outcome the other CRM already recorded.
         "product": "text",
-        "name": "text:300",
-        "partner": "ref",
-        "deal_kind": "ref",
-        "manager": "ref",
         "stage": "ref",
         "status": "choice:deal_status",
-        "potential_amount": "amount",
-        "probability": "percent",
-        "planned_close_date": "date",
         "created_at": "datetime",
         "closed_at": "datetime",
         "loss_reason": "ref",
@@ -924,33 +920,11 @@ class InteractionImporter(EntityImporter):
             )
         subject_type, deal_id, claim_id, event_id = None, None, None, None
         if values.get("deal") is not None:
-            found = self.ref(
-                errors, lambda: self.refs.deal_by_number(self.spec("deal"), values["deal"])
-            )
-            if found is not None:
-                subject_type, deal_id = "deal", found[0]
-                if partner_id is not None and found[1] != partner_id:
-                    errors.append(
-                        FieldError(
-                            f"deal {values['deal']} belongs to another partner",
-                            self.spec("deal").source_label,
-                            values["deal"],
-                        )
-                    )
+            deal_id = self._subject(errors, "deal", values, partner_id, self.refs.deal_by_number)
+            subject_type = "deal" if deal_id is not None else None
         elif values.get("claim") is not None:
-            found = self.ref(
-                errors, lambda: self.refs.claim_by_number(self.spec("claim"), values["claim"])
-            )
-            if found is not None:
-                subject_type, claim_id = "claim", found[0]
-                if partner_id is not None and found[1] != partner_id:
-                    errors.append(
-                        FieldError(
-                            f"claim {values['claim']} belongs to another partner",
-                            self.spec("claim").source_label,
-                            values["claim"],
-                        )
-                    )
+            claim_id = self._subject(errors, "claim", values, partner_id, self.refs.claim_by_number)
+            subject_type = "claim" if claim_id is not None else None
         elif values.get("marketing_event") is not None:
             event_id = self.ref(
                 errors,
@@ -986,6 +960,29 @@ class InteractionImporter(EntityImporter):
             "is_reviewed": bool(values.get("is_reviewed")),
             "responsible_id": responsible_id,
         }
+
+    def _subject(
+        self,
+        errors: list[FieldError],
+        name: str,
+        values: dict[str, Any],
+        partner_id: int | None,
+        by_number: Callable[[Any, Any], tuple[int, int] | None],
+    ) -> int | None:
+        """The id of the deal or claim the row names by number; an error when it is another
+        partner's."""
+        found = self.ref(errors, lambda: by_number(self.spec(name), values[name]))
+        if found is None:
+            return None
+        if partner_id is not None and found[1] != partner_id:
+            errors.append(
+                FieldError(
+                    f"{name} {values[name]} belongs to another partner",
+                    self.spec(name).source_label,
+                    values[name],
+                )
+            )
+        return found[0]
 
     def key(self, record: dict[str, Any]) -> Any:
         return (record["partner_id"], record["planned_at"], record["summary"])

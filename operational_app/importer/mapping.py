@@ -160,58 +160,63 @@ def check_mapping(
             raise MappingError(
                 f"{where}: {entity} has no field {name!r}; known fields: {', '.join(known)}"
             )
-        if isinstance(raw, str):
-            raw = {"column": raw}
-        if not isinstance(raw or {}, Mapping):
-            raise MappingError(f"{where}: field {name} must be a column name or a mapping")
-        raw = dict(raw or {})
-        on_unknown = raw.pop("on_unknown", "error")
-        if on_unknown not in ON_UNKNOWN:
-            raise MappingError(f"{where}: {name}.on_unknown must be one of {ON_UNKNOWN}")
-        create_missing = raw.pop("create_missing", False)
-        if not isinstance(create_missing, bool):
-            raise MappingError(f"{where}: {name}.create_missing must be true or false")
-        if create_missing:
-            if on_unknown not in ("error", "create"):
-                raise MappingError(
-                    f"{where}: {name}: create_missing contradicts on_unknown: {on_unknown}"
-                )
-            on_unknown = "create"
-        stages = raw.pop("stages", ())
-        if isinstance(stages, str):
-            stages = [part.strip() for part in stages.split(",")]
-        if not isinstance(stages, list | tuple) or not all(
-            isinstance(stage, str) and stage.strip() for stage in stages
-        ):
-            raise MappingError(f"{where}: {name}.stages must be a list of stage names")
-        if stages and name != "deal_kind":
-            raise MappingError(f"{where}: {name}: only deal_kind has stages")
-        if len({stage.strip() for stage in stages}) != len(stages):
-            raise MappingError(f"{where}: {name}.stages names a stage twice")
-        formats = raw.pop("formats", raw.pop("format", ()))
-        try:
-            spec = FieldSpec(
-                name=name,
-                column=raw.pop("column", None),
-                template=raw.pop("template", None),
-                value_map={str(k): v for k, v in (raw.pop("map", None) or {}).items()},
-                default=raw.pop("default", None),
-                required=bool(raw.pop("required", False)),
-                formats=tuple([formats] if isinstance(formats, str) else formats),
-                allowed=tuple(str(v) for v in raw.pop("allowed", ())),
-                on_unknown=on_unknown,
-                parent_column=raw.pop("parent_column", None),
-                stages=tuple(stage.strip() for stage in stages),
-            )
-        except TypeError as error:
-            raise MappingError(f"{where}: field {name}: {error}") from error
-        if raw:
-            raise MappingError(f"{where}: field {name}: unknown keys {', '.join(raw)}")
-        fields[name] = spec
+        fields[name] = _check_field(where, name, raw)
     missing = [name for name in entities[entity].KEY_FIELDS if name not in fields]
     if missing:
         raise MappingError(f"{where}: {entity} needs the key fields {', '.join(missing)}")
     return ImportMapping(entity, options, fields, dict(document.get("options") or {}), path)
+
+
+def _check_field(where: str, name: str, raw: Any) -> FieldSpec:
+    """One entry of a mapping's `fields`: a column name, or a mapping of the field's options."""
+    if isinstance(raw, str):
+        raw = {"column": raw}
+    if not isinstance(raw or {}, Mapping):
+        raise MappingError(f"{where}: field {name} must be a column name or a mapping")
+    raw = dict(raw or {})
+    on_unknown = raw.pop("on_unknown", "error")
+    if on_unknown not in ON_UNKNOWN:
+        raise MappingError(f"{where}: {name}.on_unknown must be one of {ON_UNKNOWN}")
+    create_missing = raw.pop("create_missing", False)
+    if not isinstance(create_missing, bool):
+        raise MappingError(f"{where}: {name}.create_missing must be true or false")
+    if create_missing:
+        if on_unknown not in ("error", "create"):
+            raise MappingError(
+                f"{where}: {name}: create_missing contradicts on_unknown: {on_unknown}"
+            )
+        on_unknown = "create"
+    stages = raw.pop("stages", ())
+    if isinstance(stages, str):
+        stages = [part.strip() for part in stages.split(",")]
+    if not isinstance(stages, list | tuple) or not all(
+        isinstance(stage, str) and stage.strip() for stage in stages
+    ):
+        raise MappingError(f"{where}: {name}.stages must be a list of stage names")
+    if stages and name != "deal_kind":
+        raise MappingError(f"{where}: {name}: only deal_kind has stages")
+    if len({stage.strip() for stage in stages}) != len(stages):
+        raise MappingError(f"{where}: {name}.stages names a stage twice")
+    formats = raw.pop("formats", raw.pop("format", ()))
+    try:
+        spec = FieldSpec(
+            name=name,
+            column=raw.pop("column", None),
+            template=raw.pop("template", None),
+            value_map={str(k): v for k, v in (raw.pop("map", None) or {}).items()},
+            default=raw.pop("default", None),
+            required=bool(raw.pop("required", False)),
+            formats=tuple([formats] if isinstance(formats, str) else formats),
+            allowed=tuple(str(v) for v in raw.pop("allowed", ())),
+            on_unknown=on_unknown,
+            parent_column=raw.pop("parent_column", None),
+            stages=tuple(stage.strip() for stage in stages),
+        )
+    except TypeError as error:
+        raise MappingError(f"{where}: field {name}: {error}") from error
+    if raw:
+        raise MappingError(f"{where}: field {name}: unknown keys {', '.join(raw)}")
+    return spec
 
 
 def suggest(value: str, known: list[str] | set[str] | tuple[str, ...]) -> str:

@@ -33,9 +33,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from operational_app.db.models import (
@@ -251,8 +252,31 @@ def movements(
         ReturnRequestLine,
         CustomerOrder,
     )  # fmt: skip
-    found = []
-    for kind, statement in (("shipment", shipments), ("payment", payments), ("return", returns)):
+    found = [
+        movement
+        for kind, statement in (("shipment", shipments), ("payment", payments), ("return", returns))
+        for movement in _movements_of(session, kind, statement, zone)
+    ]
+    found.sort(key=lambda m: (m.moment, _KIND_ORDER[m.kind], m.number))
+    return found
+
+
+def _movements_of(
+    session: Session, kind: str, statement: Select[Any], zone: ZoneInfo
+) -> list[Movement]:
+    """Rows of (id, number, moment, amount, order, organization, counterparty) as movements."""
+    return [
+        Movement(
+            kind=kind,
+            document_id=row_id,
+            number=number,
+            moment=moment,
+            day=local_day(moment, zone),
+            amount=money(amount),
+            order_id=order_id,
+            organization_id=organization_id,
+            counterparty_id=counterparty_id,
+        )
         for (
             row_id,
             number,
@@ -261,22 +285,8 @@ def movements(
             order_id,
             organization_id,
             counterparty_id,
-        ) in session.execute(statement):
-            found.append(
-                Movement(
-                    kind=kind,
-                    document_id=row_id,
-                    number=number,
-                    moment=moment,
-                    day=local_day(moment, zone),
-                    amount=money(amount),
-                    order_id=order_id,
-                    organization_id=organization_id,
-                    counterparty_id=counterparty_id,
-                )
-            )
-    found.sort(key=lambda m: (m.moment, _KIND_ORDER[m.kind], m.number))
-    return found
+        ) in session.execute(statement)
+    ]
 
 
 @dataclass
@@ -628,6 +638,65 @@ def share_paid(paid: Decimal, amounts: Sequence[Decimal]) -> list[Decimal]:
     return [*shares, paid - sum(shares, ZERO)]
 
 
+def _returned_quantities(
+    session: Session, scope: PortalScope, order_id: int
+) -> defaultdict[int, Decimal]:
+    """Quantity received back per order line (returns in status received)."""
+    returned = defaultdict(lambda: Decimal(0))
+    for order_line_id, qty in session.execute(
+        scope.where(
+            select(ShipmentLine.customer_order_line_id, func.sum(ReturnRequestLine.quantity))
+            .join(ShipmentLine, ShipmentLine.id == ReturnRequestLine.shipment_line_id)
+            .join(ReturnRequest, ReturnRequest.id == ReturnRequestLine.return_request_id)
+            .where(
+                ReturnRequest.status == "received",
+                ReturnRequest.customer_order_id == order_id,
+            )
+            .group_by(ShipmentLine.customer_order_line_id),
+            ReturnRequestLine,
+            ShipmentLine,
+            ReturnRequest,
+        )
+    ):
+        returned[order_line_id] = Decimal(qty or 0)
+    return returned
+
+
+def _scoped_value(
+    session: Session, scope: PortalScope, model: Any, record_id: int | None, attribute: str
+) -> Any:
+    """An attribute of the record the order names, when the partner's scope lets it be read."""
+    if not record_id:
+        return None
+    record = session.scalars(scope.select(model).where(model.id == record_id)).first()
+    return getattr(record, attribute) if record else None
+
+
+def _shipped_lines(
+    lines: list[CustomerOrderLine],
+    shipment_lines: list[ShipmentLine],
+    shipment_day: dict[int, dt.date],
+    products: dict[int, str],
+) -> tuple[dict[int, set[dt.date]], dict[int, list[ShipmentLineView]]]:
+    """The days each order line was shipped on, and each shipment's lines as shown."""
+    days_per_line: dict[int, set[dt.date]] = defaultdict(set)
+    lines_per_shipment: dict[int, list[ShipmentLineView]] = defaultdict(list)
+    line_numbers = {line.id: line.line_number for line in lines}
+    for shipment_line in shipment_lines:
+        days_per_line[shipment_line.customer_order_line_id].add(
+            shipment_day[shipment_line.shipment_id]
+        )
+        lines_per_shipment[shipment_line.shipment_id].append(
+            ShipmentLineView(
+                order_line_number=line_numbers.get(shipment_line.customer_order_line_id),
+                product_name=products.get(shipment_line.product_id, ""),
+                quantity=Decimal(shipment_line.quantity),
+                amount=money(shipment_line.amount),
+            )
+        )
+    return days_per_line, lines_per_shipment
+
+
 def order_detail(
     session: Session, scope: PortalScope, order_id: int, *, as_of: dt.date, zone: ZoneInfo
 ) -> OrderDetail:
@@ -662,63 +731,25 @@ def order_detail(
         product.id: product.name
         for product in session.scalars(scope.select(Product).where(Product.id.in_(product_ids)))
     }
-    returned = defaultdict(lambda: Decimal(0))
-    for order_line_id, qty in session.execute(
-        scope.where(
-            select(ShipmentLine.customer_order_line_id, func.sum(ReturnRequestLine.quantity))
-            .join(ShipmentLine, ShipmentLine.id == ReturnRequestLine.shipment_line_id)
-            .join(ReturnRequest, ReturnRequest.id == ReturnRequestLine.return_request_id)
-            .where(
-                ReturnRequest.status == "received",
-                ReturnRequest.customer_order_id == order.id,
-            )
-            .group_by(ShipmentLine.customer_order_line_id),
-            ReturnRequestLine,
-            ShipmentLine,
-            ReturnRequest,
-        )
-    ):
-        returned[order_line_id] = Decimal(qty or 0)
+    returned = _returned_quantities(session, scope, order.id)
     found = movements(session, scope, zone, until=as_of, order_ids=[order.id])
     position = positions(found).get(order.id, Position())
     shipment_day = {s.id: local_day(s.shipped_at, zone) for s in shipments}
-    days_per_line: dict[int, set[dt.date]] = defaultdict(set)
-    lines_per_shipment: dict[int, list[ShipmentLineView]] = defaultdict(list)
-    line_numbers = {line.id: line.line_number for line in lines}
-    for shipment_line in shipment_lines:
-        days_per_line[shipment_line.customer_order_line_id].add(
-            shipment_day[shipment_line.shipment_id]
-        )
-        lines_per_shipment[shipment_line.shipment_id].append(
-            ShipmentLineView(
-                order_line_number=line_numbers.get(shipment_line.customer_order_line_id),
-                product_name=products.get(shipment_line.product_id, ""),
-                quantity=Decimal(shipment_line.quantity),
-                amount=money(shipment_line.amount),
-            )
-        )
+    days_per_line, lines_per_shipment = _shipped_lines(
+        lines, shipment_lines, shipment_day, products
+    )
     paid_shares = share_paid(position.paid, [money(line.amount) for line in lines])
     schedule = _order_schedules([order], _schedule_items(session, scope, [order.id]), found, as_of)[
         order.id
     ]
-    organization = (
-        session.scalars(
-            scope.select(Organization).where(Organization.id == order.organization_id)
-        ).first()
-        if order.organization_id
-        else None
-    )
-    counterparty = (
-        session.scalars(
-            scope.select(Counterparty).where(Counterparty.id == order.counterparty_id)
-        ).first()
-        if order.counterparty_id
-        else None
-    )
     return OrderDetail(
         order=order,
-        organization_name=organization.name if organization else None,
-        counterparty_name=counterparty.legal_name if counterparty else None,
+        organization_name=_scoped_value(
+            session, scope, Organization, order.organization_id, "name"
+        ),
+        counterparty_name=_scoped_value(
+            session, scope, Counterparty, order.counterparty_id, "legal_name"
+        ),
         position=position,
         lines=[
             LineFulfilment(

@@ -305,7 +305,7 @@ async def deal_edit(request: Request, session: SessionDep, deal_id: IdPath) -> R
             session.rollback()
             errors = form_errors(exc, request_lang(request))
             return _deal_card(request, session, deal, form=values, errors=errors, status_code=422)
-        deal_service.update_deal(session, deal, form.changes(), expected_version=form.version)
+        deal_service.update_deal(session, deal, form.fields(), expected_version=form.version)
         return None
 
     return await _deal_action(request, session, deal_id, "edit", edit)

@@ -7,10 +7,16 @@ typed the Russian way ("1 500,50"). Errors come back per field, translated, for 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    ValidationError,
+    create_model,
+    model_validator,
+)
 
 from operational_app.api.schemas import (
     Address,
@@ -21,14 +27,13 @@ from operational_app.api.schemas import (
     LegalForm,
     LongText,
     Name200,
-    Name300,
     PartnerKind,
     Phone,
-    PlannedDate,
-    Probability,
     Version,
+    entry_type,
     text,
 )
+from operational_app.domain.deal_fields import DEAL_FIELDS, EntryField
 from operational_app.domain.errors import DomainError
 from operational_app.i18n import translate
 
@@ -109,36 +114,45 @@ class CounterpartyForm(FormModel):
         return self.model_dump(exclude={"version"})
 
 
-class DealForm(FormModel):
-    partner_id: Id
-    deal_kind_id: Id
-    name: Name300
-    manager_id: Id | None = None
-    potential_amount: FormAmount | None = None
-    probability: Probability | None = None
-    planned_close_date: PlannedDate | None = None
-    marketing_event_id: Id | None = None  # the event the deal came from (issue 26)
+class EntryForm(FormModel):
+    """A form derived from a field spec: a blank input of a field with a default takes it."""
+
+    defaults: ClassVar[dict[str, Any]] = {}
 
     def fields(self) -> dict[str, Any]:
-        values = self.model_dump()
-        values["potential_amount"] = values["potential_amount"] or Decimal(0)
-        values["probability"] = values["probability"] or 0
-        return values
-
-
-class DealEditForm(FormModel):
-    version: Version
-    name: Name300
-    manager_id: Id | None = None
-    potential_amount: FormAmount | None = None
-    probability: Probability | None = None
-    planned_close_date: PlannedDate | None = None
-
-    def changes(self) -> dict[str, Any]:
         values = self.model_dump(exclude={"version"})
-        values["potential_amount"] = values["potential_amount"] or Decimal(0)
-        values["probability"] = values["probability"] or 0
+        for name, default in self.defaults.items():
+            if name in values:
+                values[name] = values[name] if values[name] is not None else default
         return values
+
+
+def _form_type(field: EntryField) -> Any:
+    return FormAmount if field.kind == "amount" else entry_type(field)
+
+
+def entry_form(name: str, fields: list[EntryField], *, with_version: bool) -> type[EntryForm]:
+    """Required inputs stay required; every other may be blank (null, or the default)."""
+    definitions: dict[str, Any] = {"version": (Version, ...)} if with_version else {}
+    for field in fields:
+        if field.required:
+            definitions[field.name] = (_form_type(field), ...)
+        else:
+            definitions[field.name] = (_form_type(field) | None, None)
+    form = create_model(name, __base__=EntryForm, __module__=__name__, **definitions)
+    form.defaults = {field.name: field.default for field in fields if field.default is not None}
+    return form
+
+
+# The operators' deal forms (templates/deals/form.html, the card's edit form in card.html).
+DealForm = entry_form(
+    "DealForm", [field for field in DEAL_FIELDS if field.on_create_form], with_version=False
+)
+DealEditForm = entry_form(
+    "DealEditForm",
+    [field for field in DEAL_FIELDS if field.editable and field.on_edit_form],
+    with_version=True,
+)
 
 
 def form_errors(exc: ValidationError, lang: str) -> dict[str, str]:

@@ -126,6 +126,41 @@ async def order_create(request: Request, session: SessionDep) -> Response:
     return redirect(f"/orders/{order.id}")
 
 
+def _move_targets(session, lines) -> dict[int, list[CustomerOrderLine]]:
+    """Lines of other open orders with the same goods: targets for Корректировка назначения."""
+    move_targets = {}
+    for line in lines:
+        if line.warehouse_id is None:
+            continue
+        move_targets[line.id] = list(
+            session.query(CustomerOrderLine)
+            .join(CustomerOrder, CustomerOrder.id == CustomerOrderLine.customer_order_id)
+            .filter(
+                CustomerOrderLine.product_id == line.product_id,
+                CustomerOrderLine.warehouse_id == line.warehouse_id,
+                CustomerOrderLine.id != line.id,
+                CustomerOrderLine.deleted_at.is_(None),
+                CustomerOrder.deleted_at.is_(None),
+                CustomerOrder.status.in_(product_service.OPEN_ORDER_STATUSES),
+            )
+            .limit(50)
+        )
+    return move_targets
+
+
+def _adjusted_line_labels(session, adjustments, order_numbers) -> dict[int, str]:
+    """Корректировка назначения names lines as "order number / line number", never by row id."""
+    adjusted_ids = {a.from_order_line_id for a in adjustments} | {
+        a.to_order_line_id for a in adjustments
+    }
+    adjusted_ids.discard(None)
+    line_labels = {
+        line.id: f"{order_numbers.get(line.customer_order_id, '')} / {line.line_number}"
+        for line in session.query(CustomerOrderLine).filter(CustomerOrderLine.id.in_(adjusted_ids))
+    }
+    return line_labels
+
+
 def _order_card(
     request,
     session,
@@ -148,35 +183,10 @@ def _order_card(
         )
         for s in shipments
     }
-    # Lines of other open orders with the same goods: targets for Корректировка назначения.
-    move_targets = {}
-    for line in lines:
-        if line.warehouse_id is None:
-            continue
-        move_targets[line.id] = list(
-            session.query(CustomerOrderLine)
-            .join(CustomerOrder, CustomerOrder.id == CustomerOrderLine.customer_order_id)
-            .filter(
-                CustomerOrderLine.product_id == line.product_id,
-                CustomerOrderLine.warehouse_id == line.warehouse_id,
-                CustomerOrderLine.id != line.id,
-                CustomerOrderLine.deleted_at.is_(None),
-                CustomerOrder.deleted_at.is_(None),
-                CustomerOrder.status.in_(product_service.OPEN_ORDER_STATUSES),
-            )
-            .limit(50)
-        )
+    move_targets = _move_targets(session, lines)
     order_numbers = names_by_id(session, CustomerOrder, "number")
     adjustments = order_service.reserve_adjustments(session, order.id)
-    # Корректировка назначения names lines as "order number / line number", never by row id.
-    adjusted_ids = {a.from_order_line_id for a in adjustments} | {
-        a.to_order_line_id for a in adjustments
-    }
-    adjusted_ids.discard(None)
-    line_labels = {
-        line.id: f"{order_numbers.get(line.customer_order_id, '')} / {line.line_number}"
-        for line in session.query(CustomerOrderLine).filter(CustomerOrderLine.id.in_(adjusted_ids))
-    }
+    line_labels = _adjusted_line_labels(session, adjustments, order_numbers)
     return render(
         request,
         "orders/card.html",

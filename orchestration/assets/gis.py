@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 
 from ingestion.gis.events import STATUS_GROUPS, SYSTEMS
 from ingestion.gis.identities import load_our_identities
@@ -22,7 +23,16 @@ from ingestion.gis.inbox import (
 )
 from ingestion.gis.quarantine import SCHEMA as RAW_GIS_SCHEMA
 from ingestion.gis.quarantine import TABLE as QUARANTINE_TABLE
+from orchestration.assets.inbox import (
+    MAX_LISTED_FILES,
+    files_metadata,
+    files_table,
+    load_inbox,
+    raw_table_specs,
+)
 from orchestration.resources import WarehouseResource
+
+__all__ = ["MAX_LISTED_FILES", "files_table"]  # re-exported: the tests and older imports
 
 GIS_EVENTS_KEY = dg.AssetKey([RAW_GIS_SCHEMA, "exchange_events"])
 GIS_QUARANTINE_KEY = dg.AssetKey([RAW_GIS_SCHEMA, "quarantine"])
@@ -34,8 +44,6 @@ _TABLE_OF = {
     GIS_LOADED_FILES_KEY: LOADED_TABLE,
 }
 NO_UNPARSED_FILES_CHECK = "no_unparsed_files"
-# Quarantine reasons listed in the materialization metadata; the table holds all of them.
-MAX_LISTED_FILES = 50
 # A long first load logs its progress each tenth of the files to read.
 PROGRESS_MIN_FILES = 1_000
 
@@ -53,32 +61,10 @@ def _progress_logger(context: dg.AssetExecutionContext) -> Callable[[int, int], 
     return log
 
 
-def _markdown_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def files_table(rows: list[tuple[str, str]]) -> str:
-    """(file, reason) rows as a markdown table for the Dagster UI, at most MAX_LISTED_FILES."""
-    if not rows:
-        return "none"
-    lines = ["| file | reason |", "| --- | --- |"]
-    lines += [
-        f"| {_markdown_cell(name)} | {_markdown_cell(reason)} |"
-        for name, reason in rows[:MAX_LISTED_FILES]
-    ]
-    if len(rows) > MAX_LISTED_FILES:
-        lines.append(f"| … | {len(rows) - MAX_LISTED_FILES} more |")
-    return "\n".join(lines)
-
-
 def ingest_metadata(report: IngestReport) -> dict[str, Any]:
     """What one inbox scan did, as metadata of the `raw_gis/exchange_events` materialization."""
     metadata: dict[str, Any] = {
-        "files_seen": report.files_seen,
-        "files_loaded": report.files_loaded,
-        "files_skipped": report.files_skipped,
-        "files_quarantined": report.files_quarantined,
-        "files_failed": len(report.failed),
+        **files_metadata(report),
         "events_loaded": report.events_loaded,
         "gismt_codes_loaded": report.codes_loaded,
         "quarantined": dg.MetadataValue.md(files_table(report.quarantined)),
@@ -93,27 +79,14 @@ def ingest_metadata(report: IngestReport) -> dict[str, Any]:
 
 
 @dg.multi_asset(
-    specs=[
-        dg.AssetSpec(
-            GIS_EVENTS_KEY,
-            group_name="raw",
-            kinds={"duckdb"},
-            description="GIS exchange events (ЕГАИС, Меркурий, ГИС МТ) from the inbox, "
+    specs=raw_table_specs(
+        {
+            GIS_EVENTS_KEY: "GIS exchange events (ЕГАИС, Меркурий, ГИС МТ) from the inbox, "
             "appended once per file content.",
-        ),
-        dg.AssetSpec(
-            GIS_QUARANTINE_KEY,
-            group_name="raw",
-            kinds={"duckdb"},
-            description="GIS files refused as malformed or hostile, with the reason.",
-        ),
-        dg.AssetSpec(
-            GIS_LOADED_FILES_KEY,
-            group_name="raw",
-            kinds={"duckdb"},
-            description="Register of loaded GIS files (sha256, events, run).",
-        ),
-    ],
+            GIS_QUARANTINE_KEY: "GIS files refused as malformed or hostile, with the reason.",
+            GIS_LOADED_FILES_KEY: "Register of loaded GIS files (sha256, events, run).",
+        }
+    ),
     check_specs=[
         dg.AssetCheckSpec(
             NO_UNPARSED_FILES_CHECK,
@@ -127,36 +100,38 @@ def ingest_metadata(report: IngestReport) -> dict[str, Any]:
 def raw_gis_tables(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
-    con = warehouse.connect_build()
-    try:
-        if warehouse.gis_inbox_dir is None:
-            context.log.warning("No GIS inbox configured: only creating the raw_gis tables.")
-            ensure_tables(con)
-            report = IngestReport(run_id=context.run_id)
-        else:
-            inbox_dir = Path(warehouse.gis_inbox_dir)
-            if warehouse.gis_quarantine_dir is None:
-                raise dg.Failure("gis_quarantine_dir must be set when gis_inbox_dir is")
-            report = ingest_inbox(
+    ingest = None
+    if warehouse.gis_inbox_dir is not None:
+        if warehouse.gis_quarantine_dir is None:
+            raise dg.Failure("gis_quarantine_dir must be set when gis_inbox_dir is")
+        inbox_dir, quarantine_dir = (
+            Path(warehouse.gis_inbox_dir),
+            Path(warehouse.gis_quarantine_dir),
+        )
+
+        def ingest(con: duckdb.DuckDBPyConnection) -> IngestReport:
+            return ingest_inbox(
                 inbox_dir,
                 con,
-                Path(warehouse.gis_quarantine_dir),
+                quarantine_dir,
                 context.run_id,
                 progress=_progress_logger(context),
                 # Our organizations decide each document's direction and counterparty; read
                 # from the OLTP itself, as this asset may run before the OLTP copy.
                 identities=load_our_identities(con, warehouse.oltp_url),
             )
-        row_counts = {
-            key: con.sql(f"select count(*) from {table}").fetchall()[0][0]
-            for key, table in _TABLE_OF.items()
-        }
-    finally:
-        con.close()
-    for source_file, reason in report.quarantined:
-        context.log.warning(f"Quarantined {source_file}: {reason}")
-    for source_file, error in report.failed:
-        context.log.error(f"Could not parse {source_file} (left for the next run): {error}")
+
+    load = load_inbox(
+        context,
+        warehouse,
+        name="GIS",
+        schema=RAW_GIS_SCHEMA,
+        tables=_TABLE_OF,
+        ingest=ingest,
+        ensure_tables=ensure_tables,
+        empty_report=lambda: IngestReport(run_id=context.run_id),
+    )
+    report, row_counts = load.report, load.row_counts
     yield dg.MaterializeResult(
         asset_key=GIS_EVENTS_KEY,
         metadata={"dagster/row_count": row_counts[GIS_EVENTS_KEY], **ingest_metadata(report)},

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from ingestion.ofd.inbox import (
     LINES_TABLE,
@@ -18,7 +19,7 @@ from ingestion.ofd.inbox import (
     ensure_tables,
     ingest_receipts,
 )
-from orchestration.assets.gis import files_table
+from orchestration.assets.inbox import files_metadata, files_table, load_inbox, raw_table_specs
 from orchestration.resources import WarehouseResource
 
 OFD_RECEIPTS_KEY = dg.AssetKey([SCHEMA, "receipts"])
@@ -33,63 +34,45 @@ _TABLE_OF = {
 
 
 @dg.multi_asset(
-    specs=[
-        dg.AssetSpec(
-            OFD_RECEIPTS_KEY,
-            group_name="raw",
-            kinds={"duckdb"},
-            description="Cash receipts (ФФД) from the ОФД inbox, appended once per file content.",
-        ),
-        dg.AssetSpec(
-            OFD_LINES_KEY,
-            group_name="raw",
-            kinds={"duckdb"},
-            description="Cash receipt lines (tag 1059 items) of the loaded receipts.",
-        ),
-        dg.AssetSpec(
-            OFD_QUARANTINE_KEY,
-            group_name="raw",
-            kinds={"duckdb"},
-            description="ОФД files refused as malformed or hostile, with the reason.",
-        ),
-    ],
+    specs=raw_table_specs(
+        {
+            OFD_RECEIPTS_KEY: "Cash receipts (ФФД) from the ОФД inbox, appended once per file "
+            "content.",
+            OFD_LINES_KEY: "Cash receipt lines (tag 1059 items) of the loaded receipts.",
+            OFD_QUARANTINE_KEY: "ОФД files refused as malformed or hostile, with the reason.",
+        }
+    ),
     pool="duckdb_writer",
 )
 def raw_ofd_tables(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> Iterator[dg.MaterializeResult]:
-    con = warehouse.connect_build()
-    try:
-        if warehouse.ofd_inbox_dir is None or warehouse.ofd_quarantine_dir is None:
-            context.log.warning("No ОФД inbox configured: only creating the raw_ofd tables.")
-            ensure_tables(con)
-            report = ReceiptIngestReport(run_id=context.run_id)
-        else:
-            report = ingest_receipts(
-                Path(warehouse.ofd_inbox_dir),
-                con,
-                Path(warehouse.ofd_quarantine_dir),
-                context.run_id,
-            )
-        row_counts = {
-            key: con.sql(f"select count(*) from {table}").fetchall()[0][0]
-            for key, table in _TABLE_OF.items()
-        }
-    finally:
-        con.close()
-    for source_file, reason in report.quarantined:
-        context.log.warning(f"Quarantined {source_file}: {reason}")
-    for source_file, error in report.failed:
-        context.log.error(f"Could not parse {source_file} (left for the next run): {error}")
+    ingest = None
+    if warehouse.ofd_inbox_dir is not None and warehouse.ofd_quarantine_dir is not None:
+        inbox_dir, quarantine_dir = (
+            Path(warehouse.ofd_inbox_dir),
+            Path(warehouse.ofd_quarantine_dir),
+        )
+
+        def ingest(con: duckdb.DuckDBPyConnection) -> ReceiptIngestReport:
+            return ingest_receipts(inbox_dir, con, quarantine_dir, context.run_id)
+
+    load = load_inbox(
+        context,
+        warehouse,
+        name="ОФД",
+        schema=SCHEMA,
+        tables=_TABLE_OF,
+        ingest=ingest,
+        ensure_tables=ensure_tables,
+        empty_report=lambda: ReceiptIngestReport(run_id=context.run_id),
+    )
+    report, row_counts = load.report, load.row_counts
     yield dg.MaterializeResult(
         asset_key=OFD_RECEIPTS_KEY,
         metadata={
             "dagster/row_count": row_counts[OFD_RECEIPTS_KEY],
-            "files_seen": report.files_seen,
-            "files_loaded": report.files_loaded,
-            "files_skipped": report.files_skipped,
-            "files_quarantined": report.files_quarantined,
-            "files_failed": len(report.failed),
+            **files_metadata(report),
             "receipts_loaded": report.receipts_loaded,
             "quarantined": dg.MetadataValue.md(files_table(report.quarantined)),
         },

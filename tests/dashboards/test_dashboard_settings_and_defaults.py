@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from crm import cli
+from crm.commands import serve
 from crm.settings import get_settings
 from dashboards import filters, queries
 from dashboards.filters import MANAGERS_KEY
@@ -54,7 +55,7 @@ def test_card_links_follow_the_app_url(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_crm_dashboards_starts_streamlit_in_reader_view(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[list[str]] = []
-    monkeypatch.setattr(cli.subprocess, "call", lambda command: calls.append(command) or 0)
+    monkeypatch.setattr(serve.subprocess, "call", lambda command: calls.append(command) or 0)
 
     assert cli.main(["dashboards"]) == 0
 

@@ -416,6 +416,24 @@ def test_every_model_is_documented(manifest: dict) -> None:
         assert node["columns"], f"{name} has no documented columns"
 
 
+def test_every_mart_column_has_a_description_and_a_russian_label(manifest: dict) -> None:
+    """Marts are published (their contracts declare every column), and each published column
+    carries a description and meta.label_ru, which persist_docs writes into its comment."""
+    unlabelled = {
+        (name, column): spec.get("meta", {}).get("label_ru")
+        for name, node in _models(manifest).items()
+        if node["schema"] == "marts"
+        for column, spec in node["columns"].items()
+        if not spec.get("description", "").strip()
+        or not _is_russian(spec.get("meta", {}).get("label_ru"))
+    }
+    assert unlabelled == {}
+
+
+def _is_russian(label: object) -> bool:
+    return isinstance(label, str) and any("а" <= letter.lower() <= "я" for letter in label)
+
+
 def test_funnel_definitions_are_guarded_by_unit_tests(manifest: dict) -> None:
     unit_tests = {node["name"]: node["model"] for node in manifest["unit_tests"].values()}
     assert unit_tests["test_reopened_deal_collapses_to_one_row_per_stage"] == (

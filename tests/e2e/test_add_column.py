@@ -42,10 +42,13 @@ EDITS = {
         "        deal_name,\n        source_channel,\n",
     ),
     # fct_deals has an enforced contract: the column is declared with its type.
+    # Its Russian label (meta.label_ru) leads the published column's comment.
     "dbt_project/models/marts/core/fct_deals.yml": (
-        "      - name: deal_name\n        data_type: varchar\n        description: Deal name.\n",
-        "      - name: deal_name\n        data_type: varchar\n        description: Deal name.\n"
-        "      - name: source_channel\n        data_type: varchar\n"
+        "        description: Deal name.\n",
+        "        description: Deal name.\n"
+        "      - name: source_channel\n"
+        '        meta: {label_ru: "Источник сделки"}\n'
+        "        data_type: varchar\n"
         "        description: Where the deal came from.\n",
     ),
 }
@@ -100,5 +103,10 @@ def test_a_new_deal_column_reaches_the_mart_without_a_full_refresh(tmp_path: Pat
             ).fetchall()
         )
         total = con.sql("select count(*) from marts.fct_deals").fetchall()[0][0]
+        (comment,) = con.sql(
+            "select comment from duckdb_columns() where schema_name = 'marts' "
+            "and table_name = 'fct_deals' and column_name = 'source_channel'"
+        ).fetchall()[0]
     assert counts.get("выставка") == tagged
     assert sum(counts.values()) == total
+    assert comment == "Источник сделки — Where the deal came from."

@@ -44,7 +44,7 @@ LATER = "2030-01-01 10:00:00.000000"
 RUN_TIMEOUT = 600
 
 
-# `crm pipeline` prints where it writes Dagster's event stream (crm/cli.py).
+# `crm pipeline` prints where it writes Dagster's event stream (crm/commands/pipeline.py).
 EVENT_LOG_LINE = re.compile(r"^Dagster's event log: (.+)$", re.MULTILINE)
 
 

@@ -150,7 +150,8 @@ def test_publication_and_load_log(flow: tuple[Settings, Path]) -> None:
 
 def test_published_marts_carry_their_descriptions(flow: tuple[Settings, Path]) -> None:
     """Every mart and its columns are described in the dbt yml; analysts read those descriptions
-    as the published tables' and columns' comments."""
+    as the published tables' and columns' comments, a column's led by its Russian label
+    (meta.label_ru, macros/column_comments.sql): "Вероятность, % — Chance of winning"."""
     settings, _ = flow
     manifest = json.loads((REPO / "dbt_project" / "target" / "manifest.json").read_text())
     described = {
@@ -175,11 +176,9 @@ def test_published_marts_carry_their_descriptions(flow: tuple[Settings, Path]) -
     for table, (description, documented_columns) in described.items():
         assert (tables[table] or "").strip() == description.strip(), table
         for column, spec in documented_columns.items():
-            if spec.get("description"):
-                assert (columns[(table, column)] or "").strip() == spec["description"].strip(), (
-                    table,
-                    column,
-                )
+            label = spec["meta"]["label_ru"]
+            expected = f"{label} — {spec['description'].strip()}"
+            assert (columns[(table, column)] or "").strip() == expected, (table, column)
 
 
 def test_dashboards_show_the_published_figures(

@@ -54,9 +54,7 @@ def list_agreements(
         limit=limit,
         offset=offset,
     )
-    return Paged[AgreementPublic](
-        items=[AgreementPublic.model_validate(a) for a in page.items], total=page.total
-    )
+    return Paged[AgreementPublic].of(page.items, page.total)
 
 
 @router.get("/agreements/{agreement_id}", response_model=AgreementPublic)

@@ -112,15 +112,21 @@ def reorder_stages(session: SessionDep, body: StageReorder) -> Any:
     return stages
 
 
+ADMIN_ONLY = "Administrators only (403 otherwise)."
+
+
 def _register(key: str) -> None:
-    create_schema, update_schema, public_schema = CLASSIFIER_SCHEMAS[key]
+    """The six operations of one classifier, in the order the docs list them."""
+    _register_reads(key)
+    _register_writes(key)
+    _register_deletion(key)
+
+
+def _register_reads(key: str) -> None:
+    public_schema = CLASSIFIER_SCHEMAS[key][2]
     base = f"/classifiers/{key}"
     tag = [f"classifier: {key}"]
-    term, write_rules, delete_rules, restore_rules = _TERMS[key]
-    admin = "Administrators only (403 otherwise)."
-    unique = (
-        "Names are unique (`classifier.name_taken`). " if service.SPECS[key].unique_name else ""
-    )
+    term = _TERMS[key][0]
 
     @router.get(
         base,
@@ -167,6 +173,16 @@ def _register(key: str) -> None:
     def get_entry(session: SessionDep, entry_id: IdPath) -> Any:
         return service.get_entry(session, key, entry_id, include_deleted=True)
 
+
+def _register_writes(key: str) -> None:
+    create_schema, update_schema, public_schema = CLASSIFIER_SCHEMAS[key]
+    base = f"/classifiers/{key}"
+    tag = [f"classifier: {key}"]
+    term, write_rules, _, _ = _TERMS[key]
+    unique = (
+        "Names are unique (`classifier.name_taken`). " if service.SPECS[key].unique_name else ""
+    )
+
     @router.post(
         base,
         response_model=public_schema,
@@ -177,7 +193,7 @@ def _register(key: str) -> None:
         description=_doc(
             f"Create an entry of {key}. {term}",
             unique + write_rules,
-            admin,
+            ADMIN_ONLY,
         ),
     )
     def create_entry(session: SessionDep, body: create_schema) -> Any:  # type: ignore[valid-type]
@@ -195,7 +211,7 @@ def _register(key: str) -> None:
             f"Change an entry of {key} (PATCH). {term}",
             "The rules of create apply; send the `version` you read (409 `stale_version`). "
             + write_rules,
-            admin,
+            ADMIN_ONLY,
         ),
     )
     def update_entry(session: SessionDep, entry_id: IdPath, body: update_schema) -> Any:  # type: ignore[valid-type]
@@ -203,6 +219,13 @@ def _register(key: str) -> None:
         service.update_entry(session, key, entry, body.changes(), expected_version=body.version)
         session.commit()
         return entry
+
+
+def _register_deletion(key: str) -> None:
+    public_schema = CLASSIFIER_SCHEMAS[key][2]
+    base = f"/classifiers/{key}"
+    tag = [f"classifier: {key}"]
+    term, _, delete_rules, restore_rules = _TERMS[key]
 
     @router.delete(
         f"{base}/{{entry_id}}",
@@ -214,7 +237,7 @@ def _register(key: str) -> None:
             f"Mark an entry of {key} deleted (пометка удаления); documents keep it. {term}",
             delete_rules,
             "`?version=` refuses the delete when the entry changed (409 `stale_version`).",
-            admin,
+            ADMIN_ONLY,
         ),
     )
     def delete_entry(session: SessionDep, entry_id: IdPath, version: VersionQuery = None) -> Any:
@@ -232,7 +255,7 @@ def _register(key: str) -> None:
         description=_doc(
             f"Restore a deleted entry of {key} (снять пометку удаления). {term}",
             restore_rules,
-            admin,
+            ADMIN_ONLY,
         ),
     )
     def restore_entry(session: SessionDep, entry_id: IdPath, version: VersionQuery = None) -> Any:

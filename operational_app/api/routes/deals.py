@@ -72,9 +72,7 @@ def list_deals(
         limit=limit,
         offset=offset,
     )
-    return Paged[DealPublic](
-        items=[DealPublic.model_validate(d) for d in page.items], total=page.total
-    )
+    return Paged[DealPublic].of(page.items, page.total)
 
 
 @router.get("/deals/{deal_id}", response_model=DealDetail)

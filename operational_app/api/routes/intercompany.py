@@ -83,9 +83,7 @@ def list_intercompany_documents(
             | (IntercompanyDocument.receiver_organization_id == organization_id)
         )
     items, total = _page(session, query, IntercompanyDocument, limit, offset)
-    return Paged[IntercompanyDocumentPublic](
-        items=[IntercompanyDocumentPublic.model_validate(d) for d in items], total=total
-    )
+    return Paged[IntercompanyDocumentPublic].of(items, total)
 
 
 @router.get("/intercompany-documents/{document_id}", response_model=IntercompanyDocumentDetail)
@@ -152,9 +150,7 @@ def list_commission_documents(
     if partner_id is not None:
         query = query.where(CommissionDocument.partner_id == partner_id)
     items, total = _page(session, query, CommissionDocument, limit, offset)
-    return Paged[CommissionDocumentPublic](
-        items=[CommissionDocumentPublic.model_validate(d) for d in items], total=total
-    )
+    return Paged[CommissionDocumentPublic].of(items, total)
 
 
 @router.get("/commission-documents/{document_id}", response_model=CommissionDocumentDetail)

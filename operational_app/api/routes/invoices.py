@@ -137,9 +137,7 @@ def list_invoices(
         limit=limit,
         offset=offset,
     )
-    return Paged[InvoicePublic](
-        items=[InvoicePublic.model_validate(invoice) for invoice in page.items], total=page.total
-    )
+    return Paged[InvoicePublic].of(page.items, page.total)
 
 
 @router.get("/invoices/{invoice_id}", response_model=InvoiceDetail)

@@ -77,9 +77,7 @@ def list_offers(
         limit=limit,
         offset=offset,
     )
-    return Paged[OfferPublic](
-        items=[OfferPublic.model_validate(o) for o in page.items], total=page.total
-    )
+    return Paged[OfferPublic].of(page.items, page.total)
 
 
 @router.post("/offers/expire-overdue", response_model=ExpiredOffers)

@@ -140,9 +140,7 @@ def list_orders(
         offset=offset,
     )
     sums = sales_queries.shipped_and_paid(session, [o.id for o in page.items])
-    return Paged[OrderPublic](
-        items=[order_public(o, *sums[o.id]) for o in page.items], total=page.total
-    )
+    return Paged[OrderPublic].of(page.items, page.total, lambda o: order_public(o, *sums[o.id]))
 
 
 @router.get("/orders/{order_id}", response_model=OrderDetail)

@@ -70,9 +70,7 @@ def list_partners(
         limit=limit,
         offset=offset,
     )
-    return Paged[PartnerPublic](
-        items=[PartnerPublic.model_validate(p) for p in page.items], total=page.total
-    )
+    return Paged[PartnerPublic].of(page.items, page.total)
 
 
 @router.get("/partners/{partner_id}", response_model=PartnerDetail)
@@ -131,9 +129,7 @@ def list_counterparties(
     page = queries.list_counterparties(
         session, q=q, partner_id=partner_id, legal_form=legal_form, limit=limit, offset=offset
     )
-    return Paged[CounterpartyPublic](
-        items=[CounterpartyPublic.model_validate(c) for c in page.items], total=page.total
-    )
+    return Paged[CounterpartyPublic].of(page.items, page.total)
 
 
 @router.get("/counterparties/{counterparty_id}", response_model=CounterpartyPublic)

@@ -43,9 +43,7 @@ def list_products(
     page = sales_queries.list_products(
         session, q=q, gis_system=gis_system, sort=sort, limit=limit, offset=offset
     )
-    return Paged[ProductPublic](
-        items=[ProductPublic.model_validate(p) for p in page.items], total=page.total
-    )
+    return Paged[ProductPublic].of(page.items, page.total)
 
 
 @router.get("/price-tags.pdf", response_class=Response)
@@ -142,7 +140,7 @@ def list_stock(
     page = sales_queries.list_stock(
         session, product_id=product_id, warehouse_id=warehouse_id, limit=limit, offset=offset
     )
-    return Paged[StockPublic](items=[_stock_public(row) for row in page.items], total=page.total)
+    return Paged[StockPublic].of(page.items, page.total, _stock_public)
 
 
 @router.post("/stock", response_model=StockPublic)

@@ -54,9 +54,7 @@ def list_stores(session: SessionDep, limit: Limit = 50, offset: Offset = 0) -> P
         limit=limit,
         offset=offset,
     )
-    return Paged[StorePublic](
-        items=[StorePublic.model_validate(store) for store in stores.items], total=stores.total
-    )
+    return Paged[StorePublic].of(stores.items, stores.total)
 
 
 @router.get("/stores/{store_id}", response_model=StorePublic)
@@ -117,10 +115,7 @@ def list_cash_registers(
         limit=limit,
         offset=offset,
     )
-    return Paged[CashRegisterPublic](
-        items=[CashRegisterPublic.model_validate(register) for register in registers.items],
-        total=registers.total,
-    )
+    return Paged[CashRegisterPublic].of(registers.items, registers.total)
 
 
 @router.get("/cash-registers/{register_id}", response_model=CashRegisterPublic)
@@ -186,10 +181,7 @@ def list_loyalty_programmes(
         limit=limit,
         offset=offset,
     )
-    return Paged[LoyaltyProgrammePublic](
-        items=[LoyaltyProgrammePublic.model_validate(p) for p in programmes.items],
-        total=programmes.total,
-    )
+    return Paged[LoyaltyProgrammePublic].of(programmes.items, programmes.total)
 
 
 @router.get("/loyalty-programmes/{programme_id}", response_model=LoyaltyProgrammePublic)
@@ -266,9 +258,7 @@ def list_discount_cards(
         limit=limit,
         offset=offset,
     )
-    return Paged[DiscountCardPublic](
-        items=[DiscountCardPublic.model_validate(card) for card in cards.items], total=cards.total
-    )
+    return Paged[DiscountCardPublic].of(cards.items, cards.total)
 
 
 @router.get("/discount-cards/{card_id}", response_model=DiscountCardPublic)

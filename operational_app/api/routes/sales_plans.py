@@ -56,9 +56,7 @@ def list_plans(
         limit=limit,
         offset=offset,
     )
-    return Paged[SalesPlanPublic](
-        items=[SalesPlanPublic.model_validate(plan) for plan in page.items], total=page.total
-    )
+    return Paged[SalesPlanPublic].of(page.items, page.total)
 
 
 @router.get("/sales-plans/{plan_id}", response_model=SalesPlanPublic)

@@ -41,9 +41,7 @@ def list_warehouses(
         limit=limit,
         offset=offset,
     )
-    return Paged[WarehousePublic](
-        items=[WarehousePublic.model_validate(w) for w in page.items], total=page.total
-    )
+    return Paged[WarehousePublic].of(page.items, page.total)
 
 
 @router.get("/warehouses/{warehouse_id}", response_model=WarehousePublic)

@@ -1057,5 +1057,13 @@ _CATALOG.update(
             "Год назад {start} — {end}: {value}, Δ {change}",
             "A year earlier {start} to {end}: {value}, Δ {change}",
         ),
+        "compare_with": ("Сравнить с", "Compare with"),
+        "compare_none": ("—", "—"),
+        "compare_previous": ("предыдущим периодом", "the previous period"),
+        "compare_year_ago": ("тем же периодом прошлого года", "the same period a year earlier"),
+        "comparison_caption": (
+            "Сравнение с {period}: {start} — {end}",
+            "Compared with {period}: {start} to {end}",
+        ),
     }
 )

@@ -15,7 +15,18 @@ from dashboards.formatting import MISSING, cell_formatter, to_local
 from dashboards.i18n import current_language, label, t
 
 ColumnKind = Literal[
-    "text", "int", "amount", "percent", "days", "hours", "month", "date", "datetime", "bool"
+    "text",
+    "int",
+    "amount",
+    "percent",
+    "change",
+    "points",
+    "days",
+    "hours",
+    "month",
+    "date",
+    "datetime",
+    "bool",
 ]
 # Card pages of the operational app (operational_app/web): a link column's route and id column.
 CARD_ROUTES = {

@@ -27,6 +27,7 @@ import duckdb
 import pytest
 import streamlit as st
 
+from dashboards.periods import previous_period
 from tests.dashboards import fixture_marts
 from tests.dashboards.signin import build_oltp_with_sessions
 
@@ -426,8 +427,8 @@ def compute_kpis(
 ) -> Kpis:
     """The overview KPIs worked out in plain Python, independently of the dashboards' SQL."""
     chosen = [deal for deal in deals if not manager_ids or deal.manager_id in manager_ids]
-    length = end - start + timedelta(days=1)
-    previous_start, previous_end = start - length, start - timedelta(days=1)
+    # The previous period as the comparison shifts it (unit-tested in test_dashboard_comparison).
+    previous_start, previous_end = previous_period(start, end)
 
     def closed_between(first: date, last: date) -> list[Deal]:
         return [deal for deal in chosen if deal.closed_date and first <= deal.closed_date <= last]

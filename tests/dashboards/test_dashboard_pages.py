@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboards.comparison import change_text
 from dashboards.filters import MANAGERS_KEY, PERIOD_KEY
 from dashboards.formatting import (
     format_compact,
@@ -47,7 +48,7 @@ def _expected_metrics(kpis: Any) -> dict[str, tuple[str, str | None]]:
         ),
         "Сумма выигранных": (
             format_compact(kpis.won_amount, money=True),
-            format_delta(kpis.won_amount, kpis.won_amount_previous),
+            change_text(kpis.won_amount, kpis.won_amount_previous),
         ),
         "Доля выигранных": (
             format_percent(kpis.win_rate),
@@ -55,7 +56,7 @@ def _expected_metrics(kpis: Any) -> dict[str, tuple[str, str | None]]:
         ),
         "Медианный цикл, дней": (
             format_number(kpis.median_cycle_days, 1),
-            format_delta(kpis.median_cycle_days, kpis.median_cycle_days_previous, 1),
+            change_text(kpis.median_cycle_days, kpis.median_cycle_days_previous, 1),
         ),
     }
 
@@ -76,7 +77,10 @@ def test_overview_kpis_equal_the_fixture_figures(
     assert app.date_input(key=PERIOD_KEY).value == (START, END)
     assert _metrics(app) == _expected_metrics(kpis_for(START, END))
     # Spelled out once, so the formatting itself is pinned too (no-break spaces, commas).
-    assert _metrics(app)["Сумма выигранных"] == ("195\u00a0001\u00a0₽", "+75\u00a0001")
+    assert _metrics(app)["Сумма выигранных"] == (
+        "195\u00a0001\u00a0₽",
+        "+75\u00a0001 (+62,5\u00a0%)",
+    )
     assert _metrics(app)["Доля выигранных"][0] == "42,9\u00a0%"
 
 

@@ -1020,12 +1020,19 @@ _CATALOG.update(
             "Мероприятия, начавшиеся в периоде. Сделка относится к мероприятию, указанному в ней;"
             " иначе — к мероприятию последнего взаимодействия с её партнёром по мероприятию не"
             " раньше чем за 90 дней до создания сделки. Затраты на выигранную сделку = затраты /"
-            " выигранные сделки. Отборы по менеджеру, региону и виду сделки к мероприятиям не"
-            " применяются.",
+            " выигранные сделки. Отборы по менеджеру, региону, виду сделки и отрасли применяются к"
+            " сделкам мероприятий; затраты и взаимодействия — мероприятия целиком.",
             "Events that started in the period. A deal belongs to the event it names; otherwise to"
             " the event of its partner's latest event interaction at most 90 days before the deal"
-            " was created. Cost per won deal = cost / won deals. The manager, region and deal kind"
-            " filters do not apply to events.",
+            " was created. Cost per won deal = cost / won deals. The manager, region, deal kind and"
+            " industry filters apply to the events' deals; cost and interactions are the whole"
+            " event's.",
+        ),
+        "cost_per_won_deal_narrowed": (
+            "Не считается при отборе по менеджеру, региону, виду сделки или отрасли: затраты —"
+            " мероприятия целиком, а сделки — только отобранные.",
+            "Not computed under a manager, region, deal kind or industry filter: the cost is the"
+            " whole event's, the deals only those selected.",
         ),
         "marketing_events": ("Мероприятий", "Events"),
         "marketing_event": ("Мероприятие", "Event"),

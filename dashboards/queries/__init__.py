@@ -69,8 +69,10 @@ from dashboards.queries.invoices import (
     unpaid_invoices_by_age,
 )
 from dashboards.queries.marketing import (
+    ATTRIBUTIONS_MART,
     marketing_events,
     marketing_totals,
+    narrows_deals,
 )
 from dashboards.queries.options import (
     business_regions,
@@ -144,6 +146,7 @@ from dashboards.queries.sales import (
 )
 
 __all__ = [
+    "ATTRIBUTIONS_MART",
     "ClaimBasis",
     "ClaimDimension",
     "EfficiencyDimension",
@@ -208,6 +211,7 @@ __all__ = [
     "marketing_events",
     "marketing_totals",
     "missing_tables",
+    "narrows_deals",
     "offer_conversion",
     "order_fulfilment_by_month",
     "order_kpis",

@@ -1,4 +1,4 @@
-"""The period comparison (dashboards/comparison.py, dashboards/periods.py) and the tiles that use it."""
+"""The period comparison (dashboards/comparison.py, periods.py) and the tiles that use it."""
 
 from __future__ import annotations
 

@@ -1065,6 +1065,38 @@ _CATALOG.update(
             "A year earlier {start} to {end}: {value}, Δ {change}",
         ),
         "compare_with": ("Сравнить с", "Compare with"),
+        "claim_structure_report": (
+            "Структура возникновения претензий по месяцам",
+            "Claim structure by month",
+        ),
+        "claim_structure_report_caption": (
+            "Отчёт хранилища (rpt_claim_structure): месяцы, которые пересекает период; отборы по"
+            " менеджеру, региону и отрасли к нему не применяются.",
+            "The warehouse's report (rpt_claim_structure): the months the period overlaps; the"
+            " manager, region and industry filters do not apply to it.",
+        ),
+        "share_of_month": ("Доля в месяце", "Share of the month"),
+        "parent_share_of_month": ("Доля группы в месяце", "Parent's share of the month"),
+        "change_from_previous_month": ("Изменение к прошлому месяцу", "Change from last month"),
+        "deal_interactions": (
+            "Взаимодействия и фактическая сумма сделок",
+            "Deal interactions and actual amount",
+        ),
+        "deal_interactions_caption": (
+            "Сделки, созданные в месяцах периода (rpt_deal_interactions): взаимодействия по ним,"
+            " заказы, потенциальная и фактическая (отгруженная) сумма; доля факта = факт /"
+            " потенциал по сумме сделок группы.",
+            "Deals created in the months of the period (rpt_deal_interactions): their"
+            " interactions, orders, potential and actual (shipped) amounts; actual share = actual"
+            " / potential over the group's deals.",
+        ),
+        "deals_created": ("Сделок создано", "Deals created"),
+        "deal_interactions_total": ("Взаимодействий", "Interactions"),
+        "deal_interactions_done": ("Из них выполнено", "Of them done"),
+        "interactions_per_deal": ("Взаимодействий на сделку", "Interactions per deal"),
+        "order_count": ("Заказов", "Orders"),
+        "actual_amount": ("Фактическая сумма", "Actual amount"),
+        "actual_to_potential_share": ("Доля факта от потенциала", "Actual / potential"),
         "compare_none": ("—", "—"),
         "compare_previous": ("предыдущим периодом", "the previous period"),
         "compare_year_ago": ("тем же периодом прошлого года", "the same period a year earlier"),

@@ -17,6 +17,7 @@ from dashboards.queries.claims import (
     claim_satisfaction_by_month,
     claim_structure,
     claim_structure_by_month,
+    claim_structure_report,
     claims_list,
 )
 from dashboards.queries.core import (
@@ -131,6 +132,7 @@ from dashboards.queries.sales import (
     FORECAST_LIST_LIMIT,
     EfficiencyDimension,
     days_in_stage,
+    deal_interactions_by,
     deals_at_stage,
     efficiency,
     funnel,
@@ -170,6 +172,7 @@ __all__ = [
     "claim_satisfaction_by_month",
     "claim_structure",
     "claim_structure_by_month",
+    "claim_structure_report",
     "claims_list",
     "commission_partners",
     "customer_abc_xyz",
@@ -180,6 +183,7 @@ __all__ = [
     "data_date_range",
     "data_freshness",
     "days_in_stage",
+    "deal_interactions_by",
     "deal_kinds",
     "deals_at_stage",
     "debt_ageing",

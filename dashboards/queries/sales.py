@@ -11,8 +11,10 @@ from dashboards.queries.core import (
     _DEAL_STAGE_DIMENSIONS_SQL,
     _DIMENSIONS_SQL,
     Filters,
+    _dimensions,
     _id_list,
     _in_period_sql,
+    _month_period,
     _period,
     _query,
     previous_period,
@@ -534,6 +536,68 @@ def pipeline_forecast_by(filters: Filters, by: EfficiencyDimension = "manager") 
         where {_DEAL_DIMENSIONS_SQL}
         group by 1, 2
         order by weighted_amount desc, group_name
+        """,
+        filters.params(),
+    )
+
+
+# -- interactions and actual amount per deal (rpt_deal_interactions) -----------------------
+
+_INTERACTION_GROUPS: dict[str, tuple[str, str, str]] = {
+    # dimension -> (id column of rpt_deal_interactions, name table, name column)
+    "manager": ("manager_id", "dim_managers", "manager_name"),
+    "business_region": ("business_region_id", "dim_business_regions", "business_region_name"),
+    "deal_kind": ("deal_kind_id", "dim_deal_kinds", "deal_kind_name"),
+}
+
+
+def deal_interactions_by(filters: Filters, by: EfficiencyDimension = "manager") -> pl.DataFrame:
+    """Deals created in the months of the period (rpt_deal_interactions' grain is the deal, its
+    period the creation month) per manager, business region or deal kind: their interactions,
+    orders, potential and actual (shipped) amounts; per-deal and actual/potential ratios are
+    divided again from the sums."""
+    id_column, name_table, name_column = _INTERACTION_GROUPS[by]  # KeyError: not whitelisted
+    return _query(
+        f"""
+        with per_group as (
+            select
+                rpt_deal_interactions.{id_column} as group_id,
+                count(*) as deals,
+                sum(rpt_deal_interactions.interactions_total) as interactions_total,
+                sum(rpt_deal_interactions.interactions_done) as interactions_done,
+                sum(rpt_deal_interactions.order_count) as order_count,
+                sum(rpt_deal_interactions.potential_amount)::double as potential_amount,
+                sum(rpt_deal_interactions.ordered_amount)::double as ordered_amount,
+                sum(rpt_deal_interactions.actual_amount)::double as actual_amount,
+            from marts.rpt_deal_interactions
+            where {_month_period("rpt_deal_interactions.created_month")}
+                and {
+            _dimensions(
+                deal_kind="rpt_deal_interactions.deal_kind_id",
+                manager="rpt_deal_interactions.manager_id",
+                region="rpt_deal_interactions.business_region_id",
+                partner="rpt_deal_interactions.partner_id",
+            )
+        }
+            group by 1
+        )
+
+        select
+            per_group.group_id,
+            {name_table}.{name_column} as group_name,
+            per_group.deals,
+            per_group.interactions_total,
+            per_group.interactions_done,
+            per_group.interactions_total / per_group.deals as interactions_per_deal,
+            per_group.order_count,
+            per_group.potential_amount,
+            per_group.ordered_amount,
+            per_group.actual_amount,
+            per_group.actual_amount / nullif(per_group.potential_amount, 0)
+                as actual_to_potential_share,
+        from per_group
+        left join marts.{name_table} on per_group.group_id = {name_table}.{id_column}
+        order by per_group.actual_amount desc, per_group.deals desc, group_name
         """,
         filters.params(),
     )

@@ -10,6 +10,7 @@ filters = require_filters()
 
 st.title(t("page_sales_funnel"))
 st.caption(t("funnel_caption"))
+widgets.require_marts(queries.FUNNEL_CELLS_MART)
 
 kinds = queries.staged_deal_kinds(filters)
 if kinds.is_empty():

@@ -130,6 +130,7 @@ from dashboards.queries.returns import (
 )
 from dashboards.queries.sales import (
     FORECAST_LIST_LIMIT,
+    FUNNEL_CELLS_MART,
     EfficiencyDimension,
     days_in_stage,
     deal_interactions_by,
@@ -153,6 +154,7 @@ __all__ = [
     "ClaimDimension",
     "EfficiencyDimension",
     "FORECAST_LIST_LIMIT",
+    "FUNNEL_CELLS_MART",
     "Filters",
     "GIS_PENDING_WITH",
     "GIS_SYSTEMS",

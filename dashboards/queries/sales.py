@@ -113,11 +113,15 @@ def won_by_month(filters: Filters) -> pl.DataFrame:
 # -- sales funnel --------------------------------------------------------------------------
 
 
+FUNNEL_CELLS_MART = "marts.rpt_sales_funnel_cells"
+
+
 def funnel(filters: Filters, deal_kind_id: int | None = None) -> pl.DataFrame:
     """The sales funnel per deal kind and stage over deals created in the period.
 
-    Same definitions as ``rpt_sales_funnel`` (DESIGN.md §6), which it equals with no filters:
-    a skipped stage counts as entered; days in stage are over stages actually entered.
+    Sums rpt_sales_funnel_cells (the funnel's additive counts, whose sums over all cells are
+    rpt_sales_funnel) over the cells the filters keep, and divides the conversions and the mean
+    days again from the sums, as rpt_sales_funnel does; medians come from fct_deal_stages.
     """
     params = filters.params() | {"deal_kind_id": deal_kind_id}
     return _query(
@@ -142,15 +146,24 @@ def funnel(filters: Filters, deal_kind_id: int | None = None) -> pl.DataFrame:
         stage_totals as (
             select
                 stage_id,
-                count(*) as deals_entered,
-                count(*) filter (where was_skipped) as deals_skipped,
-                count(*) filter (where is_advanced) as deals_advanced,
-                count(*) filter (where outcome_at_stage = 'lost') as deals_lost,
-                count(*) filter (where outcome_at_stage = 'won') as deals_won,
-                count(*) filter (where outcome_at_stage = 'in_progress') as deals_in_progress,
-                avg(days_in_stage) filter (where not was_skipped) as mean_days_in_stage,
+                sum(deals_entered) as deals_entered,
+                sum(deals_skipped) as deals_skipped,
+                sum(deals_advanced) as deals_advanced,
+                sum(deals_lost) as deals_lost,
+                sum(deals_won) as deals_won,
+                sum(deals_in_progress) as deals_in_progress,
+                sum(days_in_stage_total) / nullif(sum(days_in_stage_counted), 0)
+                    as mean_days_in_stage,
+                sum(potential_amount_entered)::double as potential_amount_entered,
+            from marts.rpt_sales_funnel_cells
+            where {_in_period_sql("deal_created_date")}
+            group by 1
+        ),
+
+        stage_medians as (
+            select
+                stage_id,
                 median(days_in_stage) filter (where not was_skipped) as median_days_in_stage,
-                sum(potential_amount)::double as potential_amount_entered,
             from marts.fct_deal_stages
             where {_in_period_sql("deal_created_date")}
             group by 1
@@ -159,17 +172,18 @@ def funnel(filters: Filters, deal_kind_id: int | None = None) -> pl.DataFrame:
         stages_joined_to_totals as (
             select
                 stages.*,
-                coalesce(stage_totals.deals_entered, 0) as deals_entered,
-                coalesce(stage_totals.deals_skipped, 0) as deals_skipped,
-                coalesce(stage_totals.deals_advanced, 0) as deals_advanced,
-                coalesce(stage_totals.deals_lost, 0) as deals_lost,
-                coalesce(stage_totals.deals_won, 0) as deals_won,
-                coalesce(stage_totals.deals_in_progress, 0) as deals_in_progress,
+                coalesce(stage_totals.deals_entered, 0)::bigint as deals_entered,
+                coalesce(stage_totals.deals_skipped, 0)::bigint as deals_skipped,
+                coalesce(stage_totals.deals_advanced, 0)::bigint as deals_advanced,
+                coalesce(stage_totals.deals_lost, 0)::bigint as deals_lost,
+                coalesce(stage_totals.deals_won, 0)::bigint as deals_won,
+                coalesce(stage_totals.deals_in_progress, 0)::bigint as deals_in_progress,
                 stage_totals.mean_days_in_stage,
-                stage_totals.median_days_in_stage,
+                stage_medians.median_days_in_stage,
                 coalesce(stage_totals.potential_amount_entered, 0) as potential_amount_entered,
             from stages
             left join stage_totals on stages.stage_id = stage_totals.stage_id
+            left join stage_medians on stages.stage_id = stage_medians.stage_id
         )
 
         select

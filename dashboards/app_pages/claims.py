@@ -172,6 +172,32 @@ with satisfaction_tab:
             )
 
 with structure_tab:
+    # The report as the mart states it (Структура возникновения претензий), month by month.
+    if not queries.missing_tables("marts.rpt_claim_structure"):
+        st.subheader(t("claim_structure_report"))
+        st.caption(t("claim_structure_report_caption"))
+        widgets.show_or_no_data(
+            queries.claim_structure_report(filters).with_columns(
+                pl.col("claim_reason_name").fill_null(t("not_set")),
+                pl.col("parent_claim_reason_name").fill_null(MISSING),
+            ),
+            lambda report: widgets.table(
+                report,
+                {
+                    "month": (t("month"), "month"),
+                    "claim_reason_name": (t("claim_reason"), "text"),
+                    "parent_claim_reason_name": (t("parent_claim_reason"), "text"),
+                    "claims_registered": (t("claims_registered"), "int"),
+                    "share_of_month": (t("share_of_month"), "percent"),
+                    "parent_share_of_month": (t("parent_share_of_month"), "percent"),
+                    "change_from_previous_month": (t("change_from_previous_month"), "int"),
+                    "claimed_amount": (t("claimed_amount"), "amount"),
+                },
+                key="claim_structure_report_table",
+                file_stem="claim_structure_by_month",
+            ),
+        )
+
     structure = queries.claim_structure(filters)
     if structure.is_empty():
         st.info(t("no_data"))
@@ -221,29 +247,3 @@ with structure_tab:
                 queries.claims_list(filters, "claim_reason", reason_key, basis="registered")
             )
             widgets.table(listed, CLAIM_COLUMNS, key="claims_structure_list", file_stem="claims")
-
-    # The report as the mart states it (Структура возникновения претензий), month by month.
-    if not queries.missing_tables("marts.rpt_claim_structure"):
-        st.subheader(t("claim_structure_report"))
-        st.caption(t("claim_structure_report_caption"))
-        widgets.show_or_no_data(
-            queries.claim_structure_report(filters).with_columns(
-                pl.col("claim_reason_name").fill_null(t("not_set")),
-                pl.col("parent_claim_reason_name").fill_null(MISSING),
-            ),
-            lambda report: widgets.table(
-                report,
-                {
-                    "month": (t("month"), "month"),
-                    "claim_reason_name": (t("claim_reason"), "text"),
-                    "parent_claim_reason_name": (t("parent_claim_reason"), "text"),
-                    "claims_registered": (t("claims_registered"), "int"),
-                    "share_of_month": (t("share_of_month"), "percent"),
-                    "parent_share_of_month": (t("parent_share_of_month"), "percent"),
-                    "change_from_previous_month": (t("change_from_previous_month"), "int"),
-                    "claimed_amount": (t("claimed_amount"), "amount"),
-                },
-                key="claim_structure_report_table",
-                file_stem="claim_structure_by_month",
-            ),
-        )

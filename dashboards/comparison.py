@@ -96,40 +96,6 @@ def points_text(current: float | None, other: float | None) -> str | None:
     return format_points(float(current) - float(other))
 
 
-@dataclass(frozen=True)
-class TileComparison:
-    delta: str | None
-    help: str
-
-
-def tile_comparison(
-    filters: Filters,
-    current: float | None,
-    previous: float | None,
-    year_ago: float | None,
-    decimals: int = 0,
-) -> TileComparison:
-    """Both comparisons of a tile at once (the previous period and a year earlier, with their
-    dates, Δ and Δ%): the delta is against the previous period."""
-    previous_filters, year_ago_filters = comparison_filters(filters)
-    lines = []
-    for key, other, period in (
-        ("comparison_previous", previous, previous_filters),
-        ("comparison_year_ago", year_ago, year_ago_filters),
-    ):
-        assert period.start is not None and period.end is not None
-        lines.append(
-            t(
-                key,
-                start=format_date(period.start),
-                end=format_date(period.end),
-                value=format_number(other, decimals) if other is not None else "—",
-                change=change_text(current, other, decimals) or "—",
-            )
-        )
-    return TileComparison(change_text(current, previous, decimals), "  \n".join(lines))
-
-
 # -- the reader's choice ---------------------------------------------------------------------
 
 

@@ -66,10 +66,6 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "Won / (won + lost) among deals closed in the period.",
     ),
     "kpi_median_cycle": ("Медианный цикл, дней", "Median cycle, days"),
-    "kpi_delta_help": (
-        "Изменение к предыдущему периоду той же длины: {start} — {end}.",
-        "Change against the previous period of equal length: {start} to {end}.",
-    ),
     "won_amount_by_month": ("Сумма выигранных по месяцам", "Won amount by month"),
     "month": ("Месяц", "Month"),
     "funnel_caption": (
@@ -1056,14 +1052,6 @@ _CATALOG.update(
 # -- period comparison (issue 26) ------------------------------------------------------------
 _CATALOG.update(
     {
-        "comparison_previous": (
-            "Предыдущий период {start} — {end}: {value}, Δ {change}",
-            "Previous period {start} to {end}: {value}, Δ {change}",
-        ),
-        "comparison_year_ago": (
-            "Год назад {start} — {end}: {value}, Δ {change}",
-            "A year earlier {start} to {end}: {value}, Δ {change}",
-        ),
         "compare_with": ("Сравнить с", "Compare with"),
         "claim_structure_report": (
             "Структура возникновения претензий по месяцам",

@@ -156,14 +156,6 @@ def test_change_and_its_text() -> None:
     assert comparison.change_text(5, None) is None
 
 
-def test_tile_comparison_names_both_periods() -> None:
-    filters = Filters(start=date(2024, 6, 1), end=date(2024, 6, 30))
-    tile = comparison.tile_comparison(filters, 200, 100, 400)
-    assert tile.delta == "+100 (+100,0\u00a0%)"
-    assert "01.05.2024 — 31.05.2024: 100, Δ +100 (+100,0\u00a0%)" in tile.help
-    assert "01.06.2023 — 30.06.2023: 400, Δ -200 (-50,0\u00a0%)" in tile.help
-
-
 def test_plan_fact_fact_tile_compares_with_the_previous_period(
     warehouse: Any, app_path: str
 ) -> None:

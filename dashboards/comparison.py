@@ -89,6 +89,20 @@ def change_text(current: float | None, other: float | None, decimals: int = 0) -
     return text
 
 
+def shown_change_text(
+    current: float | None, other: float | None, show: Callable[[Any], str]
+) -> str | None:
+    """The change written the way the tile writes its figure (``+1,2 млн ₽ (+12,5 %)``: a
+    tile's compact money keeps its delta as short), or None without a comparison."""
+    difference, share = change(current, other)
+    if difference is None:
+        return None
+    text = ("-" if difference < 0 else "+") + show(abs(difference))
+    if share is not None:
+        text += f" ({format_percent(share, signed=True)})"
+    return text
+
+
 def points_text(current: float | None, other: float | None) -> str | None:
     """The change of a share in percentage points (``+16,7 п.п.``); None without both."""
     if current is None or other is None:
@@ -162,12 +176,23 @@ class Comparison:
             end=format_date(self.other.end),
         )
 
-    def delta(self, value: Any, other_value: Any, *, ratio: bool = False, decimals: int = 0):
-        """The text of a tile's delta: Δ (Δ%) or, for a share, Δ in percentage points."""
+    def delta(
+        self,
+        value: Any,
+        other_value: Any,
+        *,
+        ratio: bool = False,
+        show: Callable[[Any], str] | None = None,
+        decimals: int = 0,
+    ) -> str | None:
+        """The text of a tile's delta: Δ (Δ%) written as the tile writes its figure (``show``)
+        or, for a share, Δ in percentage points."""
         if self.other is None:
             return None
         if ratio:
             return points_text(value, other_value)
+        if show is not None:
+            return shown_change_text(value, other_value, show)
         return change_text(value, other_value, decimals)
 
     def metric(
@@ -191,7 +216,7 @@ class Comparison:
         place.metric(
             label,
             show(value),
-            delta=self.delta(value, other_value, ratio=ratio, decimals=decimals),
+            delta=self.delta(value, other_value, ratio=ratio, show=show, decimals=decimals),
             help="  \n".join(lines) or None,
             border=kwargs.pop("border", True),
             **kwargs,

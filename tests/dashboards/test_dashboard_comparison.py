@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards import comparison, periods
 from dashboards import filters as filters_module
+from dashboards.formatting import format_compact
 from dashboards.queries import Filters
 from tests.dashboards import fixture_plan_marts as px
 
@@ -100,6 +101,21 @@ def test_month_arithmetic_keeps_to_month_ends() -> None:
     assert periods.whole_months(date(2024, 4, 1), date(2024, 6, 29)) is None
 
 
+def test_a_tile_delta_is_written_like_its_figure() -> None:
+    def money(value: Any) -> str:
+        return format_compact(value, money=True)
+
+    assert comparison.shown_change_text(195_001, 120_000, money) == (
+        "+75\u00a0001\u00a0₽ (+62,5\u00a0%)"
+    )
+    assert comparison.shown_change_text(10_000_000, 35_000_000, money) == (
+        "-25,0\u00a0млн\u00a0₽ (-71,4\u00a0%)"
+    )
+    assert comparison.shown_change_text(5, 0, str) == "+5.0"  # no Δ% against nothing
+    assert comparison.shown_change_text(None, 3, str) is None
+    assert comparison.points_text(0.5, 0.25) == "+25,0\u00a0п.п."
+
+
 def test_no_comparison_and_the_url_parameter() -> None:
     filters = Filters(start=date(2024, 3, 1), end=date(2024, 3, 31))
     assert comparison.shifted_filters(filters, comparison.CompareWith.NONE) is None
@@ -170,4 +186,7 @@ def test_plan_fact_fact_tile_compares_with_the_previous_period(
         return sum((row[7] for row in px.PLAN_FACT if row[0] == month), Decimal(0))
 
     # May against April, the whole month before it.
-    assert fact.delta == comparison.change_text(won(date(2024, 5, 1)), won(date(2024, 4, 1)))
+    may, april = won(date(2024, 5, 1)), won(date(2024, 4, 1))
+    assert fact.delta == comparison.shown_change_text(
+        may, april, lambda value: format_compact(value, money=True)
+    )

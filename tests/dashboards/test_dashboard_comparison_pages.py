@@ -11,7 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards import comparison
-from dashboards.comparison import COMPARE_KEY, change_text
+from dashboards.comparison import COMPARE_KEY, shown_change_text
+from dashboards.formatting import format_compact, format_number
 from tests.dashboards import fixture_plan_marts as px
 from tests.dashboards.conftest import DEFAULT_END, DEFAULT_START, table_text
 
@@ -24,6 +25,10 @@ def _run(app_path: str, page: str | None = None, **query_params: str) -> AppTest
         app.switch_page(page).run()
     assert not app.exception, [exception.value for exception in app.exception]
     return app
+
+
+def _money(value: Any) -> str:
+    return format_compact(value, money=True)
 
 
 def _deltas(app: AppTest) -> dict[str, str | None]:
@@ -40,9 +45,11 @@ def test_overview_compares_with_the_same_period_a_year_earlier(
     # the fixture's first half of 2023 closed deals, so the comparison is not against nothing
     assert year_ago.won_amount
     deltas = _deltas(app)
-    assert deltas["Сумма выигранных"] == change_text(current.won_amount, year_ago.won_amount)
-    assert deltas["Медианный цикл, дней"] == change_text(
-        current.median_cycle_days, year_ago.median_cycle_days, 1
+    assert deltas["Сумма выигранных"] == shown_change_text(
+        current.won_amount, year_ago.won_amount, _money
+    )
+    assert deltas["Медианный цикл, дней"] == shown_change_text(
+        current.median_cycle_days, year_ago.median_cycle_days, lambda days: format_number(days, 1)
     )
     assert deltas["Доля выигранных"] == comparison.points_text(current.win_rate, year_ago.win_rate)
     assert any("01.01.2023 — 30.06.2023" in caption.value for caption in app.caption)
@@ -61,8 +68,8 @@ def test_the_reader_switches_the_comparison_off_and_on(
 
     app.selectbox(key=COMPARE_KEY).set_value("previous").run()
     current = kpis_for(DEFAULT_START, DEFAULT_END)
-    assert _deltas(app)["Сумма выигранных"] == change_text(
-        current.won_amount, current.won_amount_previous
+    assert _deltas(app)["Сумма выигранных"] == shown_change_text(
+        current.won_amount, current.won_amount_previous, _money
     )
 
 
@@ -82,7 +89,7 @@ def test_plan_fact_tiles_and_breakdown_against_a_year_earlier(
     )  # fmt: skip
     may, may_before = date(2024, 5, 1), date(2023, 5, 1)
     fact = next(metric for metric in app.metric if metric.label == "Факт, сумма")
-    assert fact.delta == change_text(_won(may), _won(may_before))
+    assert fact.delta == shown_change_text(_won(may), _won(may_before), _money)
 
     by_manager = app.dataframe[1].value.set_index("group_name")
     # manager 1 had May 2023 too; manager 2 had nothing then (Δ is all of it, Δ% unknown)

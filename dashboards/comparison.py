@@ -25,12 +25,9 @@ from dashboards.periods import (
     add_months,
     months_between,
     previous_period,
-    year_earlier,
     year_earlier_period,
 )
 from dashboards.queries import Filters
-
-__all__ = ["year_earlier"]
 
 
 class CompareWith(StrEnum):
@@ -294,11 +291,3 @@ def show_caption(comparison: Comparison) -> None:
     caption = comparison.caption()
     if caption is not None:
         st.caption(caption)
-
-
-def percent(value: Any) -> str:
-    return format_percent(value)
-
-
-def whole(value: Any) -> str:
-    return format_number(value)

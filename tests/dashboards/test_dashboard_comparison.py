@@ -25,7 +25,7 @@ def test_periods_before_and_a_year_earlier() -> None:
     assert (previous.start, previous.end) == (date(2024, 2, 1), date(2024, 2, 29))
     assert (year_ago.start, year_ago.end) == (date(2023, 3, 1), date(2023, 3, 31))
     assert previous.manager_ids == year_ago.manager_ids == (1,)
-    assert comparison.year_earlier(date(2024, 2, 29)) == date(2023, 2, 28)
+    assert periods.year_earlier(date(2024, 2, 29)) == date(2023, 2, 28)
 
 
 @pytest.mark.parametrize(

@@ -97,10 +97,8 @@ def test_plan_fact_tiles_and_breakdown_against_a_year_earlier(
         _won(may, 1) - _won(may_before, 1)
     )
     assert by_manager.loc["Петрова Анна", "won_amount_delta"] == float(_won(may, 2))
-    assert (
-        by_manager.loc["Петрова Анна", "won_amount_delta_pct"]
-        != by_manager.loc["Петрова Анна", "won_amount_delta_pct"]
-    )  # NaN: no Δ% against nothing
+    # no Δ% against nothing: the cell reads "—" (never the grid's "None")
+    assert by_manager.loc["Петрова Анна", "won_amount_delta_pct"] == "—"
     headings = table_text(app.dataframe[1]).columns
     assert "won_amount_delta_pct" in headings
 

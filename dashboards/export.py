@@ -32,6 +32,8 @@ _KIND_FORMATS = {
     "int": "#,##0",
     "amount": "#,##0.00",
     "percent": "0.0%",
+    "change": "+0.0%;-0.0%;0.0%",
+    "points": "+0.0%;-0.0%;0.0%",
     "days": "0.0",
     "hours": "0.0",
     "month": "MMM YYYY",

@@ -19,7 +19,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from dashboards import queries
+from dashboards import comparison, queries
 from dashboards.i18n import t
 
 PERIOD_KEY = "filter_period"
@@ -65,6 +65,9 @@ def state_from_query_params(params: Mapping[str, str]) -> dict[str, Any]:
     if INDUSTRY_PARAM in params:
         names = [name.strip() for name in params[INDUSTRY_PARAM].split("|")]
         state[INDUSTRIES_KEY] = list(dict.fromkeys(name for name in names if name))
+    mode = comparison.mode_from_param(params.get(comparison.COMPARE_PARAM))
+    if mode is not None:
+        state[comparison.COMPARE_KEY] = mode.value
     return state
 
 
@@ -82,6 +85,9 @@ def query_params_from_state(state: Mapping[str, Any]) -> dict[str, str]:
     industries = state.get(INDUSTRIES_KEY) or []
     if industries:
         params[INDUSTRY_PARAM] = "|".join(industries)
+    mode = comparison.mode_from_param(state.get(comparison.COMPARE_KEY))
+    if mode is not None and mode != comparison.DEFAULT:
+        params[comparison.COMPARE_PARAM] = mode.value
     return params
 
 
@@ -100,7 +106,7 @@ def _write_query_params() -> None:
         if st.query_params.get(name) != value:
             st.query_params[name] = value
     # A half-picked period keeps the link's last full one; an emptied choice leaves the link.
-    for name in (*ID_PARAMS.values(), INDUSTRY_PARAM):
+    for name in (*ID_PARAMS.values(), INDUSTRY_PARAM, comparison.COMPARE_PARAM):
         if name not in wanted and name in st.query_params:
             del st.query_params[name]
 
@@ -153,6 +159,7 @@ def render_sidebar() -> None:
         if PERIOD_KEY not in st.session_state:
             st.session_state[PERIOD_KEY] = data_default_period()
         st.date_input(t("period"), key=PERIOD_KEY, format=t("date_input_format"))
+        comparison.render_control()
         managers = queries.managers().with_columns(
             pl.when(pl.col("is_active"))
             .then(pl.col("manager_name"))

@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from crm.settings import get_settings
-from dashboards.i18n import current_language, t
+from dashboards.i18n import both_languages, current_language, t
 
 NBSP = "\u00a0"
 MISSING = "—"
@@ -63,6 +63,16 @@ def format_points_delta(
         return None
     points = format_number((current - previous) * 100, decimals, signed=True)
     return f"{points}{NBSP}{t('percentage_points')}"
+
+
+def format_points(change: float | None, decimals: int = 1, *, lang: str | None = None) -> str:
+    """A change of a ratio in percentage points, signed: ``0.167`` -> ``+16,7 п.п.``."""
+    if change is None:
+        return MISSING
+    lang = lang or current_language()
+    points = format_number(change * 100, decimals, signed=True, lang=lang)
+    unit = both_languages("percentage_points")[0 if lang == "ru" else 1]
+    return f"{points}{NBSP}{unit}"
 
 
 def format_date(value: date) -> str:
@@ -188,6 +198,10 @@ def cell_formatter(kind: str, *, lang: str | None = None) -> Callable[[Any], str
             return guarded(lambda value: format_money(value, lang=lang))
         case "percent":
             return guarded(lambda value: format_percent(value, lang=lang))
+        case "change":  # a relative change (Δ%), signed
+            return guarded(lambda value: format_percent(value, signed=True, lang=lang))
+        case "points":  # the change of a ratio, in percentage points
+            return guarded(lambda value: format_points(value, lang=lang))
         case "days" | "hours":
             return guarded(lambda value: format_days(value, lang=lang))
         case "month":

@@ -66,10 +66,6 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "Won / (won + lost) among deals closed in the period.",
     ),
     "kpi_median_cycle": ("Медианный цикл, дней", "Median cycle, days"),
-    "kpi_delta_help": (
-        "Изменение к предыдущему периоду той же длины: {start} — {end}.",
-        "Change against the previous period of equal length: {start} to {end}.",
-    ),
     "won_amount_by_month": ("Сумма выигранных по месяцам", "Won amount by month"),
     "month": ("Месяц", "Month"),
     "funnel_caption": (
@@ -1056,12 +1052,19 @@ _CATALOG.update(
             "Мероприятия, начавшиеся в периоде. Сделка относится к мероприятию, указанному в ней;"
             " иначе — к мероприятию последнего взаимодействия с её партнёром по мероприятию не"
             " раньше чем за 90 дней до создания сделки. Затраты на выигранную сделку = затраты /"
-            " выигранные сделки. Отборы по менеджеру, региону и виду сделки к мероприятиям не"
-            " применяются.",
+            " выигранные сделки. Отборы по менеджеру, региону, виду сделки и отрасли применяются к"
+            " сделкам мероприятий; затраты и взаимодействия — мероприятия целиком.",
             "Events that started in the period. A deal belongs to the event it names; otherwise to"
             " the event of its partner's latest event interaction at most 90 days before the deal"
-            " was created. Cost per won deal = cost / won deals. The manager, region and deal kind"
-            " filters do not apply to events.",
+            " was created. Cost per won deal = cost / won deals. The manager, region, deal kind and"
+            " industry filters apply to the events' deals; cost and interactions are the whole"
+            " event's.",
+        ),
+        "cost_per_won_deal_narrowed": (
+            "Не считается при отборе по менеджеру, региону, виду сделки или отрасли: затраты —"
+            " мероприятия целиком, а сделки — только отобранные.",
+            "Not computed under a manager, region, deal kind or industry filter: the cost is the"
+            " whole event's, the deals only those selected.",
         ),
         "marketing_events": ("Мероприятий", "Events"),
         "marketing_event": ("Мероприятие", "Event"),
@@ -1085,13 +1088,45 @@ _CATALOG.update(
 # -- period comparison (issue 26) ------------------------------------------------------------
 _CATALOG.update(
     {
-        "comparison_previous": (
-            "Предыдущий период {start} — {end}: {value}, Δ {change}",
-            "Previous period {start} to {end}: {value}, Δ {change}",
+        "compare_with": ("Сравнить с", "Compare with"),
+        "claim_structure_report": (
+            "Структура возникновения претензий по месяцам",
+            "Claim structure by month",
         ),
-        "comparison_year_ago": (
-            "Год назад {start} — {end}: {value}, Δ {change}",
-            "A year earlier {start} to {end}: {value}, Δ {change}",
+        "claim_structure_report_caption": (
+            "Отчёт хранилища (rpt_claim_structure): месяцы, которые пересекает период; отборы по"
+            " менеджеру, региону и отрасли к нему не применяются.",
+            "The warehouse's report (rpt_claim_structure): the months the period overlaps; the"
+            " manager, region and industry filters do not apply to it.",
+        ),
+        "share_of_month": ("Доля в месяце", "Share of the month"),
+        "parent_share_of_month": ("Доля группы в месяце", "Parent's share of the month"),
+        "change_from_previous_month": ("Изменение к прошлому месяцу", "Change from last month"),
+        "deal_interactions": (
+            "Взаимодействия и фактическая сумма сделок",
+            "Deal interactions and actual amount",
+        ),
+        "deal_interactions_caption": (
+            "Сделки, созданные в месяцах периода (rpt_deal_interactions): взаимодействия по ним,"
+            " заказы, потенциальная и фактическая (отгруженная) сумма; доля факта = факт /"
+            " потенциал по сумме сделок группы.",
+            "Deals created in the months of the period (rpt_deal_interactions): their"
+            " interactions, orders, potential and actual (shipped) amounts; actual share = actual"
+            " / potential over the group's deals.",
+        ),
+        "deals_created": ("Сделок создано", "Deals created"),
+        "deal_interactions_total": ("Взаимодействий", "Interactions"),
+        "deal_interactions_done": ("Из них выполнено", "Of them done"),
+        "interactions_per_deal": ("Взаимодействий на сделку", "Interactions per deal"),
+        "order_count": ("Заказов", "Orders"),
+        "actual_amount": ("Фактическая сумма", "Actual amount"),
+        "actual_to_potential_share": ("Доля факта от потенциала", "Actual / potential"),
+        "compare_none": ("—", "—"),
+        "compare_previous": ("предыдущим периодом", "the previous period"),
+        "compare_year_ago": ("тем же периодом прошлого года", "the same period a year earlier"),
+        "comparison_caption": (
+            "Сравнение с {period}: {start} — {end}",
+            "Compared with {period}: {start} to {end}",
         ),
     }
 )

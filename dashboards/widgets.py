@@ -15,7 +15,18 @@ from dashboards.formatting import MISSING, cell_formatter, to_local
 from dashboards.i18n import current_language, label, t
 
 ColumnKind = Literal[
-    "text", "int", "amount", "percent", "days", "hours", "month", "date", "datetime", "bool"
+    "text",
+    "int",
+    "amount",
+    "percent",
+    "change",
+    "points",
+    "days",
+    "hours",
+    "month",
+    "date",
+    "datetime",
+    "bool",
 ]
 # Card pages of the operational app (operational_app/web): a link column's route and id column.
 CARD_ROUTES = {
@@ -86,7 +97,14 @@ def display_table(
         # is shown as text (its order then follows the text).
         if shown[name].null_count() and name not in linked:
             dtype = shown[name].dtype
-            if dtype.is_numeric():
+            if kind in ("change", "points"):
+                # A comparison's change is unknown against nothing: the browser's grid draws a
+                # NaN there as "None" too, so such a column goes as its text ("—" for none).
+                show = cell_formatter(kind)
+                shown = shown.with_columns(
+                    pl.Series(name, [show(value) for value in shown[name]], dtype=pl.String)
+                )
+            elif dtype.is_numeric():
                 shown = shown.with_columns(pl.col(name).cast(pl.Float64).fill_null(float("nan")))
             elif dtype in (pl.Date, pl.Datetime) or isinstance(dtype, pl.Datetime):
                 show = cell_formatter(kind)

@@ -3,9 +3,15 @@
 import polars as pl
 import streamlit as st
 
-from dashboards import charts, queries, widgets
+from dashboards import charts, comparison, queries, widgets
 from dashboards.filters import require_filters
-from dashboards.formatting import format_compact, format_days, format_number, format_percent
+from dashboards.formatting import (
+    MISSING,
+    format_compact,
+    format_days,
+    format_number,
+    format_percent,
+)
 from dashboards.i18n import t
 
 CLAIM_COLUMNS: dict[str, tuple[str, widgets.ColumnKind]] = {
@@ -38,23 +44,53 @@ st.title(t("page_claims"))
 widgets.require_marts("marts.fct_claims", "marts.dim_managers")
 st.caption(t("claims_caption"))
 
+compare = comparison.for_page(filters)
+comparison.show_caption(compare)
 kpis = queries.claim_kpis(filters).row(0, named=True)
+other = compare.row(queries.claim_kpis) or {}
 registered, resolved, satisfied, days, amount = widgets.tile_columns(5)
-registered.metric(t("claims_registered"), format_number(kpis["claims_registered"]), border=True)
-resolved.metric(
+compare.metric(
+    registered,
+    t("claims_registered"),
+    kpis["claims_registered"],
+    other.get("claims_registered"),
+    format_number,
+    delta_color="inverse",  # fewer claims is better
+)
+compare.metric(
+    resolved,
     t("claims_resolved"),
-    format_number(kpis["claims_resolved"]),
+    kpis["claims_resolved"],
+    other.get("claims_resolved"),
+    format_number,
     help=t("claims_open_help", count=format_number(kpis["claims_open"])),
-    border=True,
 )
-satisfied.metric(
+compare.metric(
+    satisfied,
     t("satisfied_share"),
-    format_percent(kpis["satisfied_share"]),
+    kpis["satisfied_share"],
+    other.get("satisfied_share"),
+    format_percent,
+    ratio=True,
     help=t("satisfied_share_help"),
-    border=True,
 )
-days.metric(t("median_days_to_resolve"), format_days(kpis["median_days_to_resolve"]), border=True)
-amount.metric(t("claimed_amount"), format_compact(kpis["claimed_amount"], money=True), border=True)
+compare.metric(
+    days,
+    t("median_days_to_resolve"),
+    kpis["median_days_to_resolve"],
+    other.get("median_days_to_resolve"),
+    format_days,
+    decimals=1,
+    delta_color="inverse",  # faster is better
+)
+compare.metric(
+    amount,
+    t("claimed_amount"),
+    kpis["claimed_amount"],
+    other.get("claimed_amount"),
+    lambda value: format_compact(value, money=True),
+    delta_color="inverse",
+)
 
 satisfaction_tab, structure_tab = st.tabs([t("claim_satisfaction"), t("claim_structure")])
 
@@ -75,6 +111,7 @@ with satisfaction_tab:
     )
     by = by or "claim_reason"
     satisfaction = queries.claim_satisfaction(filters, by=by)
+    other_satisfaction = compare.rerun(queries.claim_satisfaction, by=by)
     if by == "source":
         satisfaction = widgets.translate(satisfaction, "group_name", "source")
     if satisfaction.is_empty():
@@ -91,8 +128,10 @@ with satisfaction_tab:
         trend_column.plotly_chart(
             charts.satisfaction_trend_chart(queries.claim_satisfaction_by_month(filters))
         )
-        widgets.table(
-            satisfaction.with_columns(satisfaction["group_name"].fill_null(t("not_set"))),
+        shown, columns = compare.add_deltas(
+            satisfaction,
+            other_satisfaction,
+            ["group_key"],
             {
                 "group_name": (dimensions[by], "text"),
                 "claims_resolved": (t("claims_resolved"), "int"),
@@ -102,6 +141,11 @@ with satisfaction_tab:
                 "mean_days_to_resolve": (t("mean_days_to_resolve"), "days"),
                 "median_days_to_resolve": (t("median_days_to_resolve"), "days"),
             },
+            ["claims_resolved", "satisfied_share", "median_days_to_resolve"],
+        )
+        widgets.table(
+            shown.with_columns(shown["group_name"].fill_null(t("not_set"))),
+            columns,
             key="claims_satisfaction_table",
             file_stem=f"claim_satisfaction_by_{by}",
         )
@@ -128,6 +172,32 @@ with satisfaction_tab:
             )
 
 with structure_tab:
+    # The report as the mart states it (Структура возникновения претензий), month by month.
+    if not queries.missing_tables("marts.rpt_claim_structure"):
+        st.subheader(t("claim_structure_report"))
+        st.caption(t("claim_structure_report_caption"))
+        widgets.show_or_no_data(
+            queries.claim_structure_report(filters).with_columns(
+                pl.col("claim_reason_name").fill_null(t("not_set")),
+                pl.col("parent_claim_reason_name").fill_null(MISSING),
+            ),
+            lambda report: widgets.table(
+                report,
+                {
+                    "month": (t("month"), "month"),
+                    "claim_reason_name": (t("claim_reason"), "text"),
+                    "parent_claim_reason_name": (t("parent_claim_reason"), "text"),
+                    "claims_registered": (t("claims_registered"), "int"),
+                    "share_of_month": (t("share_of_month"), "percent"),
+                    "parent_share_of_month": (t("parent_share_of_month"), "percent"),
+                    "change_from_previous_month": (t("change_from_previous_month"), "int"),
+                    "claimed_amount": (t("claimed_amount"), "amount"),
+                },
+                key="claim_structure_report_table",
+                file_stem="claim_structure_by_month",
+            ),
+        )
+
     structure = queries.claim_structure(filters)
     if structure.is_empty():
         st.info(t("no_data"))
@@ -143,8 +213,10 @@ with structure_tab:
         trend_column.plotly_chart(
             charts.claim_trend_chart(queries.claim_structure_by_month(filters))
         )
-        widgets.table(
-            structure.with_columns(structure["group_name"].fill_null(t("not_set"))),
+        shown, columns = compare.add_deltas(
+            structure,
+            compare.rerun(queries.claim_structure),
+            ["group_key"],
             {
                 "group_name": (t("claim_reason"), "text"),
                 "parent_claim_reason_name": (t("parent_claim_reason"), "text"),
@@ -152,6 +224,11 @@ with structure_tab:
                 "share_of_claims": (t("share_of_claims"), "percent"),
                 "claimed_amount": (t("claimed_amount"), "amount"),
             },
+            ["claims_registered", "share_of_claims"],
+        )
+        widgets.table(
+            shown.with_columns(shown["group_name"].fill_null(t("not_set"))),
+            columns,
             key="claims_structure_table",
             file_stem="claim_structure",
         )

@@ -5,7 +5,7 @@ sums and draws."""
 import polars as pl
 import streamlit as st
 
-from dashboards import charts, queries, widgets
+from dashboards import charts, comparison, queries, widgets
 from dashboards.filters import require_filters
 from dashboards.formatting import format_compact, format_month, format_number, format_percent
 from dashboards.i18n import t
@@ -20,6 +20,7 @@ widgets.require_marts(
     "marts.fct_commercial_offers",
 )
 st.caption(t("client_base_caption"))
+compare = comparison.for_page(filters)
 
 # -- ABC/XYZ: the latest classified month up to the period's end -----------------------------
 st.header(t("abc_xyz_title"))
@@ -117,16 +118,19 @@ lifecycle = queries.customer_lifecycle_by_month(filters)
 if lifecycle.is_empty():
     st.info(t("no_data"))
 else:
-    new_column, returned_column, lost_column = st.columns(3)
-    new_column.metric(
-        t("new_customers"), format_number(lifecycle["new_customers"].sum()), border=True
-    )
-    returned_column.metric(
-        t("returned_customers"), format_number(lifecycle["returned_customers"].sum()), border=True
-    )
-    lost_column.metric(
-        t("lost_customers"), format_number(lifecycle["lost_customers"].sum()), border=True
-    )
+    comparison.show_caption(compare)
+    other_lifecycle = compare.rerun(queries.customer_lifecycle_by_month)
+    for column, key in zip(
+        st.columns(3), ("new_customers", "returned_customers", "lost_customers"), strict=True
+    ):
+        compare.metric(
+            column,
+            t(key),
+            int(lifecycle[key].sum()),
+            int(other_lifecycle[key].sum()) if other_lifecycle is not None else None,
+            format_number,
+            delta_color="inverse" if key == "lost_customers" else "normal",
+        )
     st.plotly_chart(charts.customer_lifecycle_chart(lifecycle), key="customer_lifecycle_chart")
     widgets.table(
         lifecycle,
@@ -175,21 +179,41 @@ by_manager = queries.offer_conversion(filters, by="manager")
 if by_manager.is_empty():
     st.info(t("no_data"))
 else:
-    sent = by_manager["sent_offers"].sum()
-    converted = by_manager["converted_offers"].sum()
-    sent_column, accepted_column, converted_column, lost_column = widgets.tile_columns(4, per_row=2)
-    sent_column.metric(t("sent_offers"), format_number(sent), border=True)
-    accepted_column.metric(
-        t("acceptance_share"),
-        format_percent(by_manager["accepted_offers"].sum() / sent if sent else None),
-        border=True,
-    )
-    converted_column.metric(
-        t("conversion_share"), format_percent(converted / sent if sent else None), border=True
-    )
-    lost_column.metric(
-        t("lost_offers"), format_number(by_manager["lost_offers"].sum()), border=True
-    )
+    comparison.show_caption(compare)
+    other_by_manager = compare.rerun(queries.offer_conversion, by="manager")
+
+    def offer_totals(rows: pl.DataFrame | None) -> dict[str, float | None]:
+        """Offers summed over the managers; the shares divided again from the sums."""
+        if rows is None:
+            return {}
+        sent = int(rows["sent_offers"].sum())
+        return {
+            "sent_offers": sent,
+            "acceptance_share": rows["accepted_offers"].sum() / sent if sent else None,
+            "conversion_share": rows["converted_offers"].sum() / sent if sent else None,
+            "lost_offers": int(rows["lost_offers"].sum()),
+        }
+
+    offers, other_offers = offer_totals(by_manager), offer_totals(other_by_manager)
+    for column, (key, show, is_share) in zip(
+        widgets.tile_columns(4, per_row=2),
+        [
+            ("sent_offers", format_number, False),
+            ("acceptance_share", format_percent, True),
+            ("conversion_share", format_percent, True),
+            ("lost_offers", format_number, False),
+        ],
+        strict=True,
+    ):
+        compare.metric(
+            column,
+            t(key),
+            offers[key],
+            other_offers.get(key),
+            show,
+            ratio=is_share,
+            delta_color="inverse" if key == "lost_offers" else "normal",
+        )
     offer_columns: dict[str, tuple[str, widgets.ColumnKind]] = {
         "sent_offers": (t("sent_offers"), "int"),
         "accepted_offers": (t("accepted_offers"), "int"),
@@ -203,17 +227,30 @@ else:
     }
     manager_tab, deal_kind_tab = st.tabs([t("by_manager"), t("by_deal_kind")])
     with manager_tab:
-        widgets.table(
-            by_manager.with_columns(pl.col("group_name").fill_null(t("not_set"))),
+        manager_rows, manager_columns = compare.add_deltas(
+            by_manager,
+            other_by_manager,
+            ["group_id"],
             {"group_name": (t("manager"), "text")} | offer_columns,
+            ["sent_offers", "converted_offers", "conversion_share"],
+        )
+        widgets.table(
+            manager_rows.with_columns(pl.col("group_name").fill_null(t("not_set"))),
+            manager_columns,
             key="offer_conversion_manager_table",
             file_stem="offer_conversion_by_manager",
         )
     with deal_kind_tab:
-        by_deal_kind = queries.offer_conversion(filters, by="deal_kind")
+        by_deal_kind, kind_columns = compare.add_deltas(
+            queries.offer_conversion(filters, by="deal_kind"),
+            compare.rerun(queries.offer_conversion, by="deal_kind"),
+            ["group_id"],
+            {"group_name": (t("deal_kind"), "text")} | offer_columns,
+            ["sent_offers", "converted_offers", "conversion_share"],
+        )
         widgets.table(
             by_deal_kind.with_columns(pl.col("group_name").fill_null(t("not_set"))),
-            {"group_name": (t("deal_kind"), "text")} | offer_columns,
+            kind_columns,
             key="offer_conversion_deal_kind_table",
             file_stem="offer_conversion_by_deal_kind",
         )

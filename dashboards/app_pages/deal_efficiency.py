@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboards import charts, queries, widgets
+from dashboards import charts, comparison, queries, widgets
 from dashboards.filters import require_filters
 from dashboards.formatting import format_compact, format_number
 from dashboards.i18n import t
@@ -12,6 +12,8 @@ filters = require_filters()
 
 st.title(t("page_deal_efficiency"))
 st.caption(t("efficiency_caption"))
+compare = comparison.for_page(filters)
+comparison.show_caption(compare)
 
 dimensions: list[tuple[queries.EfficiencyDimension, str, str]] = [
     ("manager", "by_manager", "manager"),
@@ -38,8 +40,15 @@ for tab, (dimension, _, group_label) in zip(tabs, tab_dimensions, strict=True):
         if dimension in ("regional_office", "department"):
             efficiency = efficiency.with_columns(pl.col("group_name").fill_null(t("not_placed")))
         st.plotly_chart(charts.efficiency_chart(efficiency), key=f"efficiency_chart_{dimension}")
-        widgets.table(
+        other_efficiency = compare.rerun(queries.efficiency, by=dimension)
+        if other_efficiency is not None and dimension in ("regional_office", "department"):
+            other_efficiency = other_efficiency.with_columns(
+                pl.col("group_name").fill_null(t("not_placed"))
+            )
+        shown, columns = compare.add_deltas(
             efficiency,
+            other_efficiency,
+            ["group_id"],
             {
                 "group_name": (t(group_label), "text"),
                 "deals_total": (t("deals_total"), "int"),
@@ -52,6 +61,11 @@ for tab, (dimension, _, group_label) in zip(tabs, tab_dimensions, strict=True):
                 "mean_cycle_days": (t("mean_cycle_days"), "days"),
                 "median_cycle_days": (t("median_cycle_days"), "days"),
             },
+            ["deals_won", "win_rate", "won_amount"],
+        )
+        widgets.table(
+            shown,
+            columns,
             key=f"efficiency_table_{dimension}",
             file_stem=f"deal_efficiency_by_{dimension}",
         )
@@ -79,6 +93,50 @@ else:
         },
         key="industry_sales_table",
         file_stem="sales_by_industry",
+    )
+
+st.subheader(t("deal_interactions"))
+st.caption(t("deal_interactions_caption"))
+if queries.missing_tables("marts.rpt_deal_interactions"):
+    st.caption(t("mart_missing", tables="marts.rpt_deal_interactions"))
+else:
+    interaction_labels = {dimension: group_label for dimension, _, group_label in dimensions}
+    interactions_by = (
+        st.segmented_control(
+            t("group_by"),
+            list(interaction_labels),
+            format_func=lambda dimension: t(interaction_labels[dimension]),
+            default="manager",
+            key="deal_interactions_by",
+        )
+        or "manager"
+    )
+    deal_interactions = queries.deal_interactions_by(filters, by=interactions_by)
+    shown_interactions, interaction_columns = compare.add_deltas(
+        deal_interactions,
+        compare.rerun(queries.deal_interactions_by, by=interactions_by),
+        ["group_id"],
+        {
+            "group_name": (t(interaction_labels[interactions_by]), "text"),
+            "deals": (t("deals_created"), "int"),
+            "interactions_total": (t("deal_interactions_total"), "int"),
+            "interactions_done": (t("deal_interactions_done"), "int"),
+            "interactions_per_deal": (t("interactions_per_deal"), "days"),
+            "order_count": (t("order_count"), "int"),
+            "potential_amount": (t("potential_amount"), "amount"),
+            "actual_amount": (t("actual_amount"), "amount"),
+            "actual_to_potential_share": (t("actual_to_potential_share"), "percent"),
+        },
+        ["deals", "interactions_total", "actual_amount"],
+    )
+    widgets.show_or_no_data(
+        shown_interactions.with_columns(pl.col("group_name").fill_null(t("not_set"))),
+        lambda rows: widgets.table(
+            rows,
+            interaction_columns,
+            key="deal_interactions_table",
+            file_stem=f"deal_interactions_by_{interactions_by}",
+        ),
     )
 
 st.subheader(t("win_probability"))

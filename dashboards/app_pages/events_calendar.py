@@ -5,7 +5,7 @@ import dataclasses
 import polars as pl
 import streamlit as st
 
-from dashboards import charts, queries, widgets
+from dashboards import charts, comparison, queries, widgets
 from dashboards.filters import is_default_period, require_filters
 from dashboards.formatting import format_date, format_number
 from dashboards.i18n import label, t
@@ -35,8 +35,21 @@ if calendar.is_empty():
     st.stop()
 calendar = calendar.with_columns(calendar["user_name"].fill_null(t("unassigned")))
 
+LOWER_IS_BETTER = ("interactions_overdue", "interactions_unreviewed")
+compare = comparison.for_page(filters)
+comparison.show_caption(compare)
+other_calendar = compare.rerun(queries.events_calendar)
 for column, count in zip(widgets.tile_columns(len(COUNTS)), COUNTS, strict=True):
-    column.metric(t(count), format_number(calendar[count].sum()), border=True)
+    compare.metric(
+        column,
+        t(count),
+        int(calendar[count].sum()),
+        int(other_calendar[count].sum()) if other_calendar is not None else None,
+        format_number,
+        delta_color="inverse"
+        if count in ("interactions_overdue", "interactions_unreviewed")
+        else "off",
+    )
 
 metric = st.segmented_control(
     t("show"),
@@ -108,10 +121,17 @@ st.subheader(t("by_user"))
 count_columns: dict[str, tuple[str, widgets.ColumnKind]] = {
     count: (t(count), "int") for count in COUNTS
 }
-widgets.table(
+by_user_shown, by_user_columns = compare.add_deltas(
     by_user,
+    compare.rerun(queries.events_by_user),
+    ["user_id"],
     {"user_name": (t("responsible"), "text"), "days_with_events": (t("days"), "int")}
     | count_columns,
+    ["interactions_total", "interactions_done", "interactions_overdue"],
+)
+widgets.table(
+    by_user_shown,
+    by_user_columns,
     key="events_by_user_table",
     file_stem="events_by_user",
 )

@@ -3,7 +3,7 @@ today (the open documents whose move is ours), then volumes, rejections and erro
 
 import streamlit as st
 
-from dashboards import charts, queries, widgets
+from dashboards import charts, comparison, queries, widgets
 from dashboards.filters import require_filters
 from dashboards.formatting import format_days, format_number, format_percent
 from dashboards.i18n import gis_document_type, gis_error, gis_status, label, t
@@ -79,18 +79,30 @@ kpis = queries.gis_kpis(filters, systems).row(0, named=True)
 if not kpis["documents"]:
     st.info(t("no_data"))
     st.stop()
-for column, (caption, value) in zip(
+compare = comparison.for_page(filters)
+comparison.show_caption(compare)
+other = compare.row(queries.gis_kpis, systems) or {}
+for column, (key, caption, show, is_share) in zip(
     widgets.tile_columns(5),
     [
-        (t("documents"), format_number(kpis["documents"])),
-        (t("rejection_rate"), format_percent(kpis["rejection_rate"])),
-        (t("error_rate"), format_percent(kpis["error_rate"])),
-        (t("open_backlog"), format_number(kpis["open_backlog"])),
-        (t("median_hours_to_acceptance"), format_days(kpis["median_hours_to_acceptance"])),
+        ("documents", t("documents"), format_number, False),
+        ("rejection_rate", t("rejection_rate"), format_percent, True),
+        ("error_rate", t("error_rate"), format_percent, True),
+        ("open_backlog", t("open_backlog"), format_number, False),
+        ("median_hours_to_acceptance", t("median_hours_to_acceptance"), format_days, False),
     ],
     strict=True,
 ):
-    column.metric(caption, value, border=True)
+    compare.metric(
+        column,
+        caption,
+        kpis[key],
+        other.get(key),
+        show,
+        ratio=is_share,
+        decimals=1 if key == "median_hours_to_acceptance" else 0,
+        delta_color="off" if key == "documents" else "inverse",
+    )
 
 st.subheader(t("documents_by_day"))
 event = st.plotly_chart(
@@ -126,12 +138,10 @@ if status_group is not None:
     )
 
 st.subheader(t("by_document_type"))
-widgets.table(
-    widgets.describe(
-        widgets.translate(queries.gis_by_document_type(filters, systems), "system", "system"),
-        "document_type",
-        gis_document_type,
-    ),
+by_type, type_columns = compare.add_deltas(
+    queries.gis_by_document_type(filters, systems),
+    compare.rerun(queries.gis_by_document_type, systems),
+    ["system", "document_type"],
     {
         "system": (t("gis_system"), "text"),
         "document_type": (t("document_type"), "text"),
@@ -144,6 +154,13 @@ widgets.table(
         "error_rate": (t("error_rate"), "percent"),
         "mean_hours_to_acceptance": (t("mean_hours_to_acceptance"), "hours"),
     },
+    ["documents", "rejection_rate", "error_rate"],
+)
+widgets.table(
+    widgets.describe(
+        widgets.translate(by_type, "system", "system"), "document_type", gis_document_type
+    ),
+    type_columns,
     key="gis_types_table",
     file_stem="gis_by_document_type",
 )

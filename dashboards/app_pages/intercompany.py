@@ -4,7 +4,7 @@ organization and holder (issue 22)."""
 
 import streamlit as st
 
-from dashboards import charts_intercompany, queries, widgets
+from dashboards import charts_intercompany, comparison, queries, widgets
 from dashboards.filters import require_filters
 from dashboards.formatting import format_compact
 from dashboards.i18n import t
@@ -20,36 +20,40 @@ widgets.require_marts(
 )
 st.caption(t("intercompany_caption"))
 
+compare = comparison.for_page(filters)
+comparison.show_caption(compare)
 kpis = queries.organization_kpis(filters).row(0, named=True)
-group, eliminated, sales, fees, debt, at_commissioners = widgets.tile_columns(6)
-group.metric(
-    t("group_revenue"),
-    format_compact(kpis["group_revenue"], money=True),
-    help=t("group_revenue_help"),
-    border=True,
-)
-eliminated.metric(
-    t("intercompany_eliminated"),
-    format_compact(kpis["intercompany_revenue"], money=True),
-    border=True,
-)
-sales.metric(
-    t("commissioner_sales"), format_compact(kpis["commissioner_sales"], money=True), border=True
-)
-fees.metric(
-    t("commissioner_fees"), format_compact(kpis["commissioner_fees"], money=True), border=True
-)
-debt.metric(
-    t("commissioner_debt"),
-    format_compact(kpis["commissioner_debt"], money=True),
-    help=t("commissioner_debt_help"),
-    border=True,
-)
-at_commissioners.metric(
-    t("value_at_commissioners"),
-    format_compact(kpis["value_at_commissioners"], money=True),
-    border=True,
-)
+other = compare.row(queries.organization_kpis) or {}
+PERIOD_FIGURES = ("group_revenue", "intercompany_revenue")
+for column, (key, label, help_key) in zip(
+    widgets.tile_columns(6),
+    [
+        ("group_revenue", t("group_revenue"), "group_revenue_help"),
+        ("intercompany_revenue", t("intercompany_eliminated"), None),
+        ("commissioner_sales", t("commissioner_sales"), None),
+        ("commissioner_fees", t("commissioner_fees"), None),
+        ("commissioner_debt", t("commissioner_debt"), "commissioner_debt_help"),
+        ("value_at_commissioners", t("value_at_commissioners"), None),
+    ],
+    strict=True,
+):
+    if key in PERIOD_FIGURES:
+        compare.metric(
+            column,
+            label,
+            kpis[key],
+            other.get(key),
+            lambda value: format_compact(value, money=True),
+            help=t(help_key) if help_key else None,
+            delta_color="normal" if key == "group_revenue" else "off",
+        )
+    else:  # commission figures are the commissioners' reports to date: no period to compare
+        column.metric(
+            label,
+            format_compact(kpis[key], money=True),
+            help=t(help_key) if help_key else None,
+            border=True,
+        )
 
 revenue_tab, settlements_tab, commission_tab, stock_tab = st.tabs(
     [t("revenue_by_organization"), t("intercompany_settlements"), t("commission"), t("stock")]
@@ -63,8 +67,10 @@ with revenue_tab:
         st.plotly_chart(
             charts_intercompany.organization_revenue_chart(revenue), key="organization_revenue"
         )
-        widgets.table(
+        revenue_rows, revenue_columns = compare.add_deltas(
             revenue,
+            compare.rerun(queries.revenue_by_organization),
+            ["organization_id"],
             {
                 "organization_name": (t("organization"), "text"),
                 "revenue_as_seller": (t("revenue_as_seller"), "amount"),
@@ -72,6 +78,11 @@ with revenue_tab:
                 "external_revenue": (t("external_revenue"), "amount"),
                 "revenue_as_owner": (t("revenue_as_owner"), "amount"),
             },
+            ["revenue_as_seller", "external_revenue"],
+        )
+        widgets.table(
+            revenue_rows,
+            revenue_columns,
             key="organization_revenue_table",
             file_stem="organization_revenue",
         )

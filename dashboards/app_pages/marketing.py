@@ -1,10 +1,12 @@
 """Маркетинг: marketing events with their interactions, attributed deals, won amount and cost
-per won deal. The attribution rule and every figure live in marts.rpt_marketing_events."""
+per won deal. The attribution rule and every figure live in marts.rpt_marketing_events and
+marts.fct_marketing_deal_attributions; the sidebar's manager, region, deal kind and industry
+filters narrow the attributed deals."""
 
 import polars as pl
 import streamlit as st
 
-from dashboards import queries, widgets
+from dashboards import comparison, queries, widgets
 from dashboards.filters import require_filters
 from dashboards.formatting import format_compact, format_date, format_number
 from dashboards.i18n import t
@@ -14,25 +16,58 @@ assert filters.start is not None and filters.end is not None  # the sidebar alwa
 
 st.title(t("page_marketing"))
 widgets.require_marts("marts.rpt_marketing_events")
+narrowed = queries.narrows_deals(filters)
+if narrowed:
+    widgets.require_marts(queries.ATTRIBUTIONS_MART)
 st.caption(t("period_caption", start=format_date(filters.start), end=format_date(filters.end)))
 st.caption(t("marketing_caption"))
+compare = comparison.for_page(filters)
+comparison.show_caption(compare)
 
 events = queries.marketing_events(filters)
 if events.is_empty():
     st.info(t("no_data"))
     st.stop()
 
-totals = queries.marketing_totals(events)
-count_tile, cost_tile, won_tile, per_deal_tile = widgets.tile_columns(4, per_row=2)
-count_tile.metric(t("marketing_events"), format_number(totals["events"]), border=True)
-cost_tile.metric(t("event_cost"), format_compact(totals["cost_amount"], money=True), border=True)
-won_tile.metric(t("won_amount"), format_compact(totals["won_amount"], money=True), border=True)
-per_deal_tile.metric(
+totals = queries.marketing_totals(events, narrowed=narrowed)
+other_events = compare.rerun(queries.marketing_events)
+other = (
+    queries.marketing_totals(other_events, narrowed=narrowed) if other_events is not None else {}
+)
+
+
+def money(value: object) -> str:
+    return format_compact(value, money=True)
+
+
+count_tile, cost_tile, deals_tile, won_tile, per_deal_tile = widgets.tile_columns(5)
+compare.metric(
+    count_tile, t("marketing_events"), totals["events"], other.get("events"), format_number
+)
+compare.metric(
+    cost_tile,
+    t("event_cost"),
+    totals["cost_amount"],
+    other.get("cost_amount"),
+    money,
+    delta_color="inverse",
+)
+compare.metric(
+    deals_tile,
+    t("attributed_deals"),
+    totals["attributed_deals"],
+    other.get("attributed_deals"),
+    format_number,
+)
+compare.metric(won_tile, t("won_amount"), totals["won_amount"], other.get("won_amount"), money)
+compare.metric(
+    per_deal_tile,
     t("cost_per_won_deal"),
-    format_compact(totals["cost_per_won_deal"], money=True)
-    if totals["cost_per_won_deal"] is not None
-    else "—",
-    border=True,
+    totals["cost_per_won_deal"],
+    other.get("cost_per_won_deal"),
+    lambda value: money(value) if value is not None else "—",
+    delta_color="inverse",  # cheaper is better
+    help=t("cost_per_won_deal_narrowed") if narrowed else None,
 )
 
 widgets.table(

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboards import charts, charts_invoices, queries, widgets
+from dashboards import charts, charts_invoices, comparison, queries, widgets
 from dashboards.filters import require_filters
 from dashboards.formatting import (
     format_compact,
@@ -19,21 +19,37 @@ st.title(t("page_orders"))
 widgets.require_marts("marts.fct_orders", "marts.rpt_debt_ageing", "marts.dim_partners")
 st.caption(t("orders_caption"))
 
+compare = comparison.for_page(filters)
+comparison.show_caption(compare)
 kpis = queries.order_kpis(filters).row(0, named=True)
-columns = widgets.tile_columns(6)
-for column, (label, value, help_key) in zip(
-    columns,
+other = compare.row(queries.order_kpis) or {}
+
+
+def money(value: object) -> str:
+    return format_compact(value, money=True)
+
+
+for column, (key, label, show, is_share) in zip(
+    widgets.tile_columns(6),
     [
-        (t("orders"), format_number(kpis["orders"]), None),
-        (t("ordered_amount"), format_compact(kpis["ordered_amount"], money=True), None),
-        (t("shipped_amount"), format_compact(kpis["shipped_amount"], money=True), None),
-        (t("paid_amount"), format_compact(kpis["paid_amount"], money=True), None),
-        (t("shipped_on_time_share"), format_percent(kpis["shipped_on_time_share"]), "on_time_help"),
-        (t("paid_on_time_share"), format_percent(kpis["paid_on_time_share"]), "on_time_help"),
+        ("orders", t("orders"), format_number, False),
+        ("ordered_amount", t("ordered_amount"), money, False),
+        ("shipped_amount", t("shipped_amount"), money, False),
+        ("paid_amount", t("paid_amount"), money, False),
+        ("shipped_on_time_share", t("shipped_on_time_share"), format_percent, True),
+        ("paid_on_time_share", t("paid_on_time_share"), format_percent, True),
     ],
     strict=True,
 ):
-    column.metric(label, value, help=t(help_key) if help_key else None, border=True)
+    compare.metric(
+        column,
+        label,
+        kpis[key],
+        other.get(key),
+        show,
+        ratio=is_share,
+        help=t("on_time_help") if is_share else None,
+    )
 
 fulfilment = queries.order_fulfilment_by_month(filters)
 if fulfilment.is_empty():
@@ -44,8 +60,10 @@ else:
     shipment_column.plotly_chart(charts.on_time_chart(fulfilment, "shipped"), key="shipment_chart")
     payment_column.subheader(t("payment_plan_vs_actual"))
     payment_column.plotly_chart(charts.on_time_chart(fulfilment, "paid"), key="payment_chart")
-    widgets.table(
+    fulfilment_shown, fulfilment_columns = compare.add_deltas(
         fulfilment,
+        compare.rerun(queries.order_fulfilment_by_month),
+        ["month"],
         {
             "month": (t("month"), "month"),
             "orders": (t("orders"), "int"),
@@ -59,6 +77,12 @@ else:
             "shipped_amount": (t("shipped_amount"), "amount"),
             "paid_amount": (t("paid_amount"), "amount"),
         },
+        ["orders", "shipped_amount", "paid_amount"],
+        month_key="month",
+    )
+    widgets.table(
+        fulfilment_shown,
+        fulfilment_columns,
         key="fulfilment_table",
         file_stem="orders_by_month",
     )
@@ -70,24 +94,27 @@ if queries.missing_tables("marts.fct_invoices"):
     st.info(t("mart_missing", tables="marts.fct_invoices"))
 else:
     invoice_kpis = queries.invoice_kpis(filters).row(0, named=True)
-    for column, (label, value) in zip(
+    other_invoices = compare.row(queries.invoice_kpis) or {}
+    for column, (key, label, show, lower_is_better) in zip(
         widgets.tile_columns(5),
         [
-            (t("invoices_count"), format_number(invoice_kpis["invoices"])),
-            (
-                t("invoices_invoice_amount"),
-                format_compact(invoice_kpis["invoice_amount"], money=True),
-            ),
-            (t("invoices_paid_amount"), format_compact(invoice_kpis["paid_amount"], money=True)),
-            (
-                t("invoices_overdue_amount"),
-                format_compact(invoice_kpis["overdue_amount"], money=True),
-            ),
-            (t("invoices_mean_days_to_pay"), format_days(invoice_kpis["mean_days_to_pay"])),
+            ("invoices", t("invoices_count"), format_number, False),
+            ("invoice_amount", t("invoices_invoice_amount"), money, False),
+            ("paid_amount", t("invoices_paid_amount"), money, False),
+            ("overdue_amount", t("invoices_overdue_amount"), money, True),
+            ("mean_days_to_pay", t("invoices_mean_days_to_pay"), format_days, True),
         ],
         strict=True,
     ):
-        column.metric(label, value, border=True)
+        compare.metric(
+            column,
+            label,
+            invoice_kpis[key],
+            other_invoices.get(key),
+            show,
+            decimals=1 if key == "mean_days_to_pay" else 0,
+            delta_color="inverse" if lower_is_better else "normal",
+        )
     invoice_months = queries.invoices_by_month(filters)
     ages = queries.unpaid_invoices_by_age(filters)
     months_column, ages_column = st.columns(2)

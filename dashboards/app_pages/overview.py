@@ -1,4 +1,4 @@
-"""Overview: the KPI row against the previous period, and won amount by month."""
+"""Overview: the KPI row against the compared period (comparison.py), and won amount by month."""
 
 import streamlit as st
 
@@ -11,28 +11,20 @@ from dashboards.formatting import (
     format_month,
     format_number,
     format_percent,
-    format_points_delta,
 )
 from dashboards.i18n import t
 
 filters = require_filters()
 assert filters.start is not None and filters.end is not None  # the sidebar always sets a period
-previous_start, previous_end = queries.previous_period(filters.start, filters.end)
+compare = comparison.for_page(filters)
 
 st.title(t("page_overview"))
 st.caption(t("period_caption", start=format_date(filters.start), end=format_date(filters.end)))
+comparison.show_caption(compare)
 
 kpis = queries.overview_kpis(filters).row(0, named=True)
-# The same period a year earlier (its own figures are the "current" ones of that query).
-year_ago_kpis = queries.overview_kpis(comparison.comparison_filters(filters)[1]).row(0, named=True)
-
-
-def compared(column: str, decimals: int = 0) -> str:
-    """Both comparisons of a tile (previous period, a year earlier) for its help."""
-    return comparison.tile_comparison(
-        filters, kpis[column], kpis[f"{column}_previous"], year_ago_kpis[column], decimals
-    ).help
-
+# The compared period's figures are the same query's over the shifted dates.
+other = compare.row(queries.overview_kpis) or {}
 
 # One point per month of the period under each metric; months without a figure (no deal
 # closed) are left out rather than drawn as zero.
@@ -43,59 +35,66 @@ def sparkline(column: str) -> list[float]:
     return [float(value) for value in by_month_kpis[column] if value is not None]
 
 
-delta_help = t("kpi_delta_help", start=format_date(previous_start), end=format_date(previous_end))
 # Two to a row: at 1280 px with the sidebar open, four would cut "195,0 млн ₽".
 open_deals, won_amount, win_rate, cycle = widgets.tile_columns(4, per_row=2)
+# Open deals are counted now, whatever the period: their change is against the period's start.
 open_deals.metric(
     t("kpi_open_deals"),
     format_number(kpis["open_deals"]),
-    delta=format_delta(kpis["open_deals"], kpis["open_deals_previous"]),
+    delta=format_delta(kpis["open_deals"], kpis["open_deals_previous"]) if compare.active else None,
     delta_color="off",  # more open deals is neither good nor bad by itself
-    help=t("kpi_open_deals_help") + "  \n" + compared("open_deals"),
+    help=t("kpi_open_deals_help"),
     chart_data=sparkline("open_deals"),
     chart_type="line",
     border=True,
 )
-won_amount.metric(
+compare.metric(
+    won_amount,
     t("kpi_won_amount"),
-    format_compact(kpis["won_amount"], money=True),
-    delta=format_delta(kpis["won_amount"], kpis["won_amount_previous"]),
-    help=compared("won_amount"),
+    kpis["won_amount"],
+    other.get("won_amount"),
+    lambda value: format_compact(value, money=True),
     chart_data=sparkline("won_amount"),
     chart_type="bar",
-    border=True,
 )
-win_rate.metric(
+compare.metric(
+    win_rate,
     t("kpi_win_rate"),
-    format_percent(kpis["win_rate"]),
-    delta=format_points_delta(kpis["win_rate"], kpis["win_rate_previous"]),
-    help=t("kpi_win_rate_help") + " " + delta_help,
+    kpis["win_rate"],
+    other.get("win_rate"),
+    format_percent,
+    ratio=True,
+    help=t("kpi_win_rate_help"),
     chart_data=sparkline("win_rate"),
     chart_type="line",
-    border=True,
 )
-cycle.metric(
+compare.metric(
+    cycle,
     t("kpi_median_cycle"),
-    format_number(kpis["median_cycle_days"], 1),
-    delta=format_delta(kpis["median_cycle_days"], kpis["median_cycle_days_previous"], 1),
+    kpis["median_cycle_days"],
+    other.get("median_cycle_days"),
+    lambda value: format_number(value, 1),
+    decimals=1,
     delta_color="inverse",  # a shorter cycle is better
-    help=compared("median_cycle_days", 1),
     chart_data=sparkline("median_cycle_days"),
     chart_type="line",
-    border=True,
 )
 
 # Sales plans (План-факт): shown once the warehouse has the mart (an older publication has not),
 # and not under an industry filter: plans have no partner, so no industry.
 if not filters.industries and not queries.missing_tables("marts.rpt_plan_fact"):
     plan = queries.plan_fact_totals(filters).row(0, named=True)
+    other_plan = compare.row(queries.plan_fact_totals) or {}
     month = queries.plan_fact_as_of_month(filters)
     plan_tile, forecast_tile = widgets.tile_columns(2, per_row=2)
-    plan_tile.metric(
+    compare.metric(
+        plan_tile,
         t("kpi_plan_completion"),
-        format_percent(plan["amount_completion"]),
+        plan["amount_completion"],
+        other_plan.get("amount_completion"),
+        format_percent,
+        ratio=True,
         help=t("kpi_plan_completion_help"),
-        border=True,
     )
     if not month.is_empty():
         current = month.row(0, named=True)
@@ -115,13 +114,21 @@ if by_month.is_empty():
     st.info(t("no_data"))
 else:
     st.plotly_chart(charts.won_trend_chart(by_month))
-    widgets.table(
+    shown, columns = compare.add_deltas(
         by_month,
+        compare.rerun(queries.won_by_month),
+        ["month"],
         {
             "month": (t("month"), "month"),
             "deals_won": (t("won"), "int"),
             "won_amount": (t("won_amount"), "amount"),
         },
+        ["deals_won", "won_amount"],
+        month_key="month",
+    )
+    widgets.table(
+        shown,
+        columns,
         key="won_by_month_table",
         file_stem="won_by_month",
     )

@@ -21,36 +21,40 @@ if not totals["planned_amount"] and not totals["won_amount"]:
     st.info(t("no_plans"))
     st.stop()
 
-previous_filters, year_ago_filters = comparison.comparison_filters(filters)
-previous = queries.plan_fact_totals(previous_filters).row(0, named=True)
-year_ago = queries.plan_fact_totals(year_ago_filters).row(0, named=True)
+compare = comparison.for_page(filters)
+comparison.show_caption(compare)
+other = compare.row(queries.plan_fact_totals) or {}
 
 
-def compared(column: str) -> comparison.TileComparison:
-    return comparison.tile_comparison(filters, totals[column], previous[column], year_ago[column])
+def money(value: object) -> str:
+    return format_compact(value, money=True)
 
 
 plan_tile, fact_tile, completion_tile, forecast_tile = widgets.tile_columns(4, per_row=2)
-plan_tile.metric(
+compare.metric(
+    plan_tile,
     t("planned_amount"),
-    format_compact(totals["planned_amount"], money=True),
-    delta=compared("planned_amount").delta,
+    totals["planned_amount"],
+    other.get("planned_amount"),
+    money,
     delta_color="off",  # a bigger plan is neither good nor bad by itself
-    help=compared("planned_amount").help,
-    border=True,
 )
-fact_tile.metric(
-    t("fact_amount"),
-    format_compact(totals["won_amount"], money=True),
-    delta=compared("won_amount").delta,
-    help=compared("won_amount").help,
-    border=True,
+compare.metric(fact_tile, t("fact_amount"), totals["won_amount"], other.get("won_amount"), money)
+compare.metric(
+    completion_tile,
+    t("amount_completion"),
+    totals["amount_completion"],
+    other.get("amount_completion"),
+    format_percent,
+    ratio=True,
 )
-completion_tile.metric(
-    t("amount_completion"), format_percent(totals["amount_completion"]), border=True
-)
-forecast_tile.metric(
-    t("forecast_completion"), format_percent(totals["forecast_completion"]), border=True
+compare.metric(
+    forecast_tile,
+    t("forecast_completion"),
+    totals["forecast_completion"],
+    other.get("forecast_completion"),
+    format_percent,
+    ratio=True,
 )
 
 COLUMNS = {
@@ -68,9 +72,17 @@ COLUMNS = {
 st.subheader(t("plan_fact_by_month"))
 by_month = queries.plan_fact_by_month(filters)
 st.plotly_chart(charts.plan_fact_chart(by_month), key="plan_fact_chart")
-widgets.table(
+by_month_shown, by_month_columns = compare.add_deltas(
     by_month,
+    compare.rerun(queries.plan_fact_by_month),
+    ["month"],
     {"month": (t("month"), "month"), **COLUMNS},
+    ["won_amount", "won_deals"],
+    month_key="month",
+)
+widgets.table(
+    by_month_shown,
+    by_month_columns,
     key="plan_fact_by_month_table",
     file_stem="plan_fact_by_month",
 )
@@ -91,9 +103,16 @@ by = st.segmented_control(
 )
 by = by or "manager"
 groups = queries.plan_fact_by(filters, by)
-widgets.table(
-    groups.with_columns(groups["group_name"].fill_null(t("not_set"))),
+shown, columns = compare.add_deltas(
+    groups,
+    compare.rerun(queries.plan_fact_by, by),
+    ["group_id"],
     {"group_name": (t(BREAKDOWNS[by][1]), "text"), **COLUMNS},
+    ["planned_amount", "won_amount", "amount_completion", "won_deals"],
+)
+widgets.table(
+    shown.with_columns(shown["group_name"].fill_null(t("not_set"))),
+    columns,
     key="plan_fact_by_table",
     file_stem=f"plan_fact_by_{by}",
 )

@@ -1,8 +1,9 @@
 """Regions (territorial analysis): revenue and margin by business region."""
 
+import polars as pl
 import streamlit as st
 
-from dashboards import charts, queries, widgets
+from dashboards import charts, comparison, queries, widgets
 from dashboards.filters import require_filters
 from dashboards.formatting import format_compact, format_number, format_percent
 from dashboards.i18n import t
@@ -17,21 +18,52 @@ if regions.is_empty():
     st.info(t("no_data"))
     st.stop()
 
-revenue = regions["revenue_amount"].sum()
-margin = regions["margin_amount"].sum()
+compare = comparison.for_page(filters)
+comparison.show_caption(compare)
+other_regions = compare.rerun(queries.region_revenue)
+
+
+def region_totals(rows: pl.DataFrame | None) -> dict[str, float | None]:
+    """Revenue, margin and net revenue summed over the regions; the margin share divided again."""
+    if rows is None:
+        return {}
+    revenue = float(rows["revenue_amount"].sum() or 0)
+    margin = float(rows["margin_amount"].sum() or 0)
+    return {
+        "revenue": revenue,
+        "margin": margin,
+        "net_revenue": float(rows["net_revenue_amount"].sum() or 0),
+        "margin_share": margin / revenue if revenue else None,
+    }
+
+
+totals, other = region_totals(regions), region_totals(other_regions)
+
+
+def money(value: object) -> str:
+    return format_compact(value, money=True)
+
+
 # Two to a row: «Выручка за вычетом возвратов» and a value in millions need half the width at
 # 1280 px with the sidebar open.
 revenue_column, net_column, margin_column, share_column = widgets.tile_columns(4, per_row=2)
-revenue_column.metric(t("revenue"), format_compact(revenue, money=True), border=True)
-margin_column.metric(t("margin"), format_compact(margin, money=True), border=True)
-share_column.metric(
-    t("margin_share"), format_percent(margin / revenue if revenue else None), border=True
+compare.metric(revenue_column, t("revenue"), totals["revenue"], other.get("revenue"), money)
+compare.metric(margin_column, t("margin"), totals["margin"], other.get("margin"), money)
+compare.metric(
+    share_column,
+    t("margin_share"),
+    totals["margin_share"],
+    other.get("margin_share"),
+    format_percent,
+    ratio=True,
 )
-net_column.metric(
+compare.metric(
+    net_column,
     t("net_revenue"),
-    format_compact(regions["net_revenue_amount"].sum(), money=True),
+    totals["net_revenue"],
+    other.get("net_revenue"),
+    money,
     help=t("net_revenue_help"),
-    border=True,
 )
 
 bar_column, treemap_column = st.columns(2)
@@ -40,8 +72,10 @@ event = bar_column.plotly_chart(
 )
 treemap_column.plotly_chart(charts.region_treemap(regions), key="region_treemap")
 
-widgets.table(
+shown_regions, region_columns = compare.add_deltas(
     regions,
+    other_regions,
+    ["business_region_id"],
     {
         "business_region_name": (t("business_region"), "text"),
         "shipment_count": (t("shipments"), "int"),
@@ -52,6 +86,11 @@ widgets.table(
         "returns_amount": (t("returns_amount"), "amount"),
         "net_revenue_amount": (t("net_revenue"), "amount"),
     },
+    ["revenue_amount", "margin_amount", "margin_share"],
+)
+widgets.table(
+    shown_regions,
+    region_columns,
     key="region_table",
     file_stem="region_revenue",
 )

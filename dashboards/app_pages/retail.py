@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboards import charts_retail, queries, widgets
+from dashboards import charts_retail, comparison, queries, widgets
 from dashboards.filters import require_filters
 from dashboards.formatting import format_compact, format_number, format_percent
 from dashboards.i18n import t
@@ -23,32 +23,58 @@ widgets.require_marts(
 st.caption(t("retail_caption"))
 
 stores = tuple(st.multiselect(t("retail_stores"), queries.store_names(), key="stores"))
+compare = comparison.for_page(filters)
+comparison.show_caption(compare)
 kpis = queries.retail_kpis(filters, stores).row(0, named=True)
-revenue, receipts, average, items, returns = widgets.tile_columns(5)
-revenue.metric(t("retail_revenue"), format_compact(kpis["revenue"], money=True), border=True)
-receipts.metric(t("retail_receipts"), format_number(kpis["sale_receipts"]), border=True)
-average.metric(
-    t("retail_average_check"), format_compact(kpis["average_check"], money=True), border=True
-)
-items.metric(
-    t("retail_items_per_receipt"),
-    "—" if kpis["items_per_receipt"] is None else f"{kpis['items_per_receipt']:.2f}",
-    border=True,
-)
-returns.metric(
-    t("retail_returns_share"),
-    format_percent(kpis["returns_share"]),
-    help=t("retail_returns_share_help"),
-    border=True,
-)
+other = compare.row(queries.retail_kpis, stores) or {}
 
-card_receipts, card_sales = widgets.tile_columns(2)
-card_receipts.metric(
-    t("retail_card_receipt_share"), format_percent(kpis["card_receipt_share"]), border=True
-)
-card_sales.metric(
-    t("retail_card_sales_share"), format_percent(kpis["card_sales_share"]), border=True
-)
+
+def money(value: object) -> str:
+    return format_compact(value, money=True)
+
+
+def two_decimals(value: object) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+for column, (key, label, show, is_share, help_key, color) in zip(
+    [*widgets.tile_columns(5), *widgets.tile_columns(2)],
+    [
+        ("revenue", t("retail_revenue"), money, False, None, "normal"),
+        ("sale_receipts", t("retail_receipts"), format_number, False, None, "normal"),
+        ("average_check", t("retail_average_check"), money, False, None, "normal"),
+        ("items_per_receipt", t("retail_items_per_receipt"), two_decimals, False, None, "normal"),
+        (
+            "returns_share",
+            t("retail_returns_share"),
+            format_percent,
+            True,
+            "retail_returns_share_help",
+            "inverse",
+        ),
+        (
+            "card_receipt_share",
+            t("retail_card_receipt_share"),
+            format_percent,
+            True,
+            None,
+            "normal",
+        ),
+        ("card_sales_share", t("retail_card_sales_share"), format_percent, True, None, "normal"),
+    ],
+    strict=True,
+):
+    compare.metric(
+        column,
+        label,
+        kpis[key],
+        other.get(key),
+        show,
+        ratio=is_share,
+        decimals=2 if key == "items_per_receipt" else 0,
+        help=t(help_key) if help_key else None,
+        delta_color=color,
+    )
 
 sales_tab, loyalty_tab, certificates_tab, marking_tab = st.tabs(
     [t("retail_sales"), t("retail_loyalty"), t("retail_certificates"), t("retail_marking")]
@@ -79,10 +105,13 @@ with sales_tab:
             for key in rows["group_key"].to_list()
         ]
         st.plotly_chart(charts_retail.retail_chart(rows, names), key="retail_chart")
-        widgets.table(
-            rows.with_columns(group_key=pl.Series(names)),
+        # Days are the trend itself: stores, hours and weekdays get Δ columns.
+        shown, columns = compare.add_deltas(
+            rows.with_columns(group_name=pl.Series(names)),
+            compare.rerun(queries.retail_by, by=by, stores=stores) if by != "day" else None,
+            ["group_key"],
             {
-                "group_key": (dimensions[by], "text"),
+                "group_name": (dimensions[by], "text"),
                 "revenue": (t("retail_revenue"), "amount"),
                 "sale_receipts": (t("retail_receipts"), "int"),
                 "average_check": (t("retail_average_check"), "amount"),
@@ -92,6 +121,11 @@ with sales_tab:
                 "gift_certificates_sold_amount": (t("retail_certificates_sold"), "amount"),
                 "gift_certificates_redeemed_amount": (t("retail_certificates_redeemed"), "amount"),
             },
+            ["revenue", "sale_receipts", "average_check"],
+        )
+        widgets.table(
+            shown,
+            columns,
             key="retail_table",
             file_stem=f"retail_by_{by}",
         )

@@ -5,7 +5,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from dashboards import charts, queries, widgets
+from dashboards import charts, comparison, queries, widgets
 from dashboards.filters import require_filters
 from dashboards.formatting import (
     format_compact,
@@ -21,22 +21,38 @@ st.title(t("page_returns"))
 widgets.require_marts("marts.rpt_returns", "marts.rpt_portal_adoption")
 st.caption(t("returns_caption"))
 
+compare = comparison.for_page(filters)
+comparison.show_caption(compare)
 kpis = queries.returns_kpis(filters).row(0, named=True)
-requests, requested, received, share, portal = widgets.tile_columns(5)
-requests.metric(t("return_requests"), format_number(kpis["return_request_count"]), border=True)
-requested.metric(
-    t("requested_amount"), format_compact(kpis["requested_amount"], money=True), border=True
-)
-received.metric(
-    t("received_amount"), format_compact(kpis["received_amount"], money=True), border=True
-)
-share.metric(
-    t("received_share"),
-    format_percent(kpis["received_share"]),
-    help=t("received_share_help"),
-    border=True,
-)
-portal.metric(t("portal_return_share"), format_percent(kpis["portal_return_share"]), border=True)
+other = compare.row(queries.returns_kpis) or {}
+
+
+def money(value: object) -> str:
+    return format_compact(value, money=True)
+
+
+for column, (key, label, show, is_share, help_key) in zip(
+    widgets.tile_columns(5),
+    [
+        ("return_request_count", t("return_requests"), format_number, False, None),
+        ("requested_amount", t("requested_amount"), money, False, None),
+        ("received_amount", t("received_amount"), money, False, None),
+        ("received_share", t("received_share"), format_percent, True, "received_share_help"),
+        ("portal_return_share", t("portal_return_share"), format_percent, True, None),
+    ],
+    strict=True,
+):
+    compare.metric(
+        column,
+        label,
+        kpis[key],
+        other.get(key),
+        show,
+        ratio=is_share,
+        help=t(help_key) if help_key else None,
+        # fewer returns are better; the portal's share is neither
+        delta_color="off" if key == "portal_return_share" else "inverse",
+    )
 
 structure_tab, portal_tab = st.tabs([t("returns_structure"), t("portal_adoption")])
 
@@ -66,8 +82,11 @@ with structure_tab:
         st.info(t("no_data"))
     else:
         st.plotly_chart(charts.returns_chart(returns), key="returns_chart")
-        widgets.table(
-            returns.with_columns(returns["group_name"].fill_null(t("not_set"))).drop("group_key"),
+        # Months are the trend itself: only the other groupings get Δ columns.
+        shown, columns = compare.add_deltas(
+            returns,
+            compare.rerun(queries.returns_by, by=by) if by != "month" else None,
+            ["group_key"],
             {
                 "group_name": (dimensions[by], "text"),
                 "return_request_count": (t("return_requests"), "int"),
@@ -79,6 +98,11 @@ with structure_tab:
                 "received_amount": (t("received_amount"), "amount"),
                 "received_share": (t("received_share"), "percent"),
             },
+            ["return_request_count", "requested_amount", "received_amount"],
+        )
+        widgets.table(
+            shown.with_columns(shown["group_name"].fill_null(t("not_set"))).drop("group_key"),
+            columns,
             key="returns_table",
             file_stem=f"returns_by_{by}",
         )
@@ -86,26 +110,41 @@ with structure_tab:
 with portal_tab:
     st.caption(t("portal_caption"))
     totals = queries.portal_adoption_totals(filters).row(0, named=True)
-    claims, claim_share, claim_hours, return_share, return_hours = widgets.tile_columns(5)
-    claims.metric(t("claims_total"), format_number(totals["claim_count"]), border=True)
-    claim_share.metric(
-        t("portal_claim_share"), format_percent(totals["portal_claim_share"]), border=True
-    )
-    claim_hours.metric(
-        t("mean_hours_to_first_response"),
-        format_days(totals["portal_claim_mean_hours_to_first_response"]),
-        help=t("mean_hours_to_first_response_help"),
-        border=True,
-    )
-    return_share.metric(
-        t("portal_return_share_long"), format_percent(totals["portal_return_share"]), border=True
-    )
-    return_hours.metric(
-        t("mean_hours_to_decision"),
-        format_days(totals["portal_return_mean_hours_to_decision"]),
-        help=t("mean_hours_to_decision_help"),
-        border=True,
-    )
+    other_totals = compare.row(queries.portal_adoption_totals) or {}
+    for column, (key, label, show, is_share, help_key) in zip(
+        widgets.tile_columns(5),
+        [
+            ("claim_count", t("claims_total"), format_number, False, None),
+            ("portal_claim_share", t("portal_claim_share"), format_percent, True, None),
+            (
+                "portal_claim_mean_hours_to_first_response",
+                t("mean_hours_to_first_response"),
+                format_days,
+                False,
+                "mean_hours_to_first_response_help",
+            ),
+            ("portal_return_share", t("portal_return_share_long"), format_percent, True, None),
+            (
+                "portal_return_mean_hours_to_decision",
+                t("mean_hours_to_decision"),
+                format_days,
+                False,
+                "mean_hours_to_decision_help",
+            ),
+        ],
+        strict=True,
+    ):
+        compare.metric(
+            column,
+            label,
+            totals[key],
+            other_totals.get(key),
+            show,
+            ratio=is_share,
+            decimals=0 if is_share or key == "claim_count" else 1,
+            help=t(help_key) if help_key else None,
+            delta_color="inverse" if "hours" in key else "off",
+        )
     adoption = queries.portal_adoption(filters)
     if adoption.is_empty():
         st.info(t("no_data"))

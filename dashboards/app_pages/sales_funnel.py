@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboards import charts, queries, widgets
+from dashboards import charts, comparison, queries, widgets
 from dashboards.filters import require_filters
 from dashboards.i18n import t
 
@@ -10,6 +10,7 @@ filters = require_filters()
 
 st.title(t("page_sales_funnel"))
 st.caption(t("funnel_caption"))
+widgets.require_marts(queries.FUNNEL_CELLS_MART)
 
 kinds = queries.staged_deal_kinds(filters)
 if kinds.is_empty():
@@ -33,8 +34,12 @@ event = st.plotly_chart(
     charts.funnel_chart(funnel), key="funnel_chart", on_select="rerun", selection_mode="points"
 )
 st.subheader(t("conversion"))
-widgets.table(
+compare = comparison.for_page(filters)
+comparison.show_caption(compare)
+funnel_rows, funnel_columns = compare.add_deltas(
     funnel,
+    compare.rerun(queries.funnel, deal_kind_id=deal_kind_id),
+    ["stage_id"],
     {
         "stage_name": (t("stage"), "text"),
         "deals_entered": (t("deals_entered"), "int"),
@@ -49,6 +54,11 @@ widgets.table(
         "median_days_in_stage": (t("median_days_in_stage"), "days"),
         "potential_amount_entered": (t("potential_amount_entered"), "amount"),
     },
+    ["deals_entered", "deals_won", "cumulative_conversion"],
+)
+widgets.table(
+    funnel_rows,
+    funnel_columns,
     key="funnel_table",
     file_stem="sales_funnel",
 )

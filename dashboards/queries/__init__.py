@@ -17,6 +17,7 @@ from dashboards.queries.claims import (
     claim_satisfaction_by_month,
     claim_structure,
     claim_structure_by_month,
+    claim_structure_report,
     claims_list,
 )
 from dashboards.queries.core import (
@@ -69,8 +70,10 @@ from dashboards.queries.invoices import (
     unpaid_invoices_by_age,
 )
 from dashboards.queries.marketing import (
+    ATTRIBUTIONS_MART,
     marketing_events,
     marketing_totals,
+    narrows_deals,
 )
 from dashboards.queries.options import (
     business_regions,
@@ -132,8 +135,10 @@ from dashboards.queries.returns import (
 )
 from dashboards.queries.sales import (
     FORECAST_LIST_LIMIT,
+    FUNNEL_CELLS_MART,
     EfficiencyDimension,
     days_in_stage,
+    deal_interactions_by,
     deals_at_stage,
     efficiency,
     funnel,
@@ -149,10 +154,12 @@ from dashboards.queries.sales import (
 )
 
 __all__ = [
+    "ATTRIBUTIONS_MART",
     "ClaimBasis",
     "ClaimDimension",
     "EfficiencyDimension",
     "FORECAST_LIST_LIMIT",
+    "FUNNEL_CELLS_MART",
     "Filters",
     "GIS_PENDING_WITH",
     "GIS_SYSTEMS",
@@ -172,6 +179,7 @@ __all__ = [
     "claim_satisfaction_by_month",
     "claim_structure",
     "claim_structure_by_month",
+    "claim_structure_report",
     "claims_list",
     "commission_partners",
     "customer_abc_xyz",
@@ -182,6 +190,7 @@ __all__ = [
     "data_date_range",
     "data_freshness",
     "days_in_stage",
+    "deal_interactions_by",
     "deal_kinds",
     "deals_at_stage",
     "debt_ageing",
@@ -213,6 +222,7 @@ __all__ = [
     "marketing_events",
     "marketing_totals",
     "missing_tables",
+    "narrows_deals",
     "offer_conversion",
     "order_fulfilment_by_month",
     "order_kpis",

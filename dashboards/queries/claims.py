@@ -6,7 +6,7 @@ from typing import Literal
 
 import polars as pl
 
-from dashboards.queries.core import Filters, _dimensions, _period, _query
+from dashboards.queries.core import Filters, _dimensions, _month_period, _period, _query
 
 # -- claims --------------------------------------------------------------------------------
 
@@ -201,4 +201,30 @@ def claims_list(
         order by fct_claims.registered_date, fct_claims.claim_id
         """,
         filters.params() | {"group_key": group_key},
+    )
+
+
+def claim_structure_report(filters: Filters) -> pl.DataFrame:
+    """Структура возникновения претензий as marts.rpt_claim_structure states it: per month of
+    registration and reason, the reason's and its parent's share of the month and the change
+    from the month before. Its grain has no manager, region or partner: only the period (the
+    months it overlaps) applies."""
+    return _query(
+        f"""
+        select
+            rpt_claim_structure.registered_month as month,
+            rpt_claim_structure.claim_reason_name,
+            rpt_claim_structure.parent_claim_reason_name,
+            rpt_claim_structure.claims_registered,
+            rpt_claim_structure.claims_in_month,
+            rpt_claim_structure.share_of_month,
+            rpt_claim_structure.parent_share_of_month,
+            rpt_claim_structure.claims_registered_previous_month,
+            rpt_claim_structure.change_from_previous_month,
+            rpt_claim_structure.claimed_amount::double as claimed_amount,
+        from marts.rpt_claim_structure
+        where {_month_period("rpt_claim_structure.registered_month")}
+        order by month desc, claims_registered desc, claim_reason_name nulls last
+        """,
+        filters.params(),
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -22,6 +22,9 @@ import polars as pl
 import streamlit as st
 
 from crm.settings import get_settings
+
+# Re-exported: the Overview's query and the pages' comparisons shift periods alike.
+from dashboards.periods import previous_period as previous_period
 
 
 class NotPublishedError(RuntimeError):
@@ -57,12 +60,6 @@ class Filters:
 def _id_list(ids: tuple[int, ...]) -> tuple[int, ...] | None:
     # None (not an empty list) means "no filter", so the SQL can test `is null`.
     return tuple(ids) or None
-
-
-def previous_period(start: date, end: date) -> tuple[date, date]:
-    """The period of equal length (in days, both ends included) right before ``start``."""
-    length = end - start + timedelta(days=1)
-    return start - length, start - timedelta(days=1)
 
 
 # The industry filter reads dim_partners.industry, which a warehouse published before it (or

@@ -11,8 +11,10 @@ from dashboards.queries.core import (
     _DEAL_STAGE_DIMENSIONS_SQL,
     _DIMENSIONS_SQL,
     Filters,
+    _dimensions,
     _id_list,
     _in_period_sql,
+    _month_period,
     _period,
     _query,
     previous_period,
@@ -111,11 +113,15 @@ def won_by_month(filters: Filters) -> pl.DataFrame:
 # -- sales funnel --------------------------------------------------------------------------
 
 
+FUNNEL_CELLS_MART = "marts.rpt_sales_funnel_cells"
+
+
 def funnel(filters: Filters, deal_kind_id: int | None = None) -> pl.DataFrame:
     """The sales funnel per deal kind and stage over deals created in the period.
 
-    Same definitions as ``rpt_sales_funnel`` (DESIGN.md §6), which it equals with no filters:
-    a skipped stage counts as entered; days in stage are over stages actually entered.
+    Sums rpt_sales_funnel_cells (the funnel's additive counts, whose sums over all cells are
+    rpt_sales_funnel) over the cells the filters keep, and divides the conversions and the mean
+    days again from the sums, as rpt_sales_funnel does; medians come from fct_deal_stages.
     """
     params = filters.params() | {"deal_kind_id": deal_kind_id}
     return _query(
@@ -140,15 +146,24 @@ def funnel(filters: Filters, deal_kind_id: int | None = None) -> pl.DataFrame:
         stage_totals as (
             select
                 stage_id,
-                count(*) as deals_entered,
-                count(*) filter (where was_skipped) as deals_skipped,
-                count(*) filter (where is_advanced) as deals_advanced,
-                count(*) filter (where outcome_at_stage = 'lost') as deals_lost,
-                count(*) filter (where outcome_at_stage = 'won') as deals_won,
-                count(*) filter (where outcome_at_stage = 'in_progress') as deals_in_progress,
-                avg(days_in_stage) filter (where not was_skipped) as mean_days_in_stage,
+                sum(deals_entered) as deals_entered,
+                sum(deals_skipped) as deals_skipped,
+                sum(deals_advanced) as deals_advanced,
+                sum(deals_lost) as deals_lost,
+                sum(deals_won) as deals_won,
+                sum(deals_in_progress) as deals_in_progress,
+                sum(days_in_stage_total) / nullif(sum(days_in_stage_counted), 0)
+                    as mean_days_in_stage,
+                sum(potential_amount_entered)::double as potential_amount_entered,
+            from marts.rpt_sales_funnel_cells
+            where {_in_period_sql("deal_created_date")}
+            group by 1
+        ),
+
+        stage_medians as (
+            select
+                stage_id,
                 median(days_in_stage) filter (where not was_skipped) as median_days_in_stage,
-                sum(potential_amount)::double as potential_amount_entered,
             from marts.fct_deal_stages
             where {_in_period_sql("deal_created_date")}
             group by 1
@@ -157,17 +172,18 @@ def funnel(filters: Filters, deal_kind_id: int | None = None) -> pl.DataFrame:
         stages_joined_to_totals as (
             select
                 stages.*,
-                coalesce(stage_totals.deals_entered, 0) as deals_entered,
-                coalesce(stage_totals.deals_skipped, 0) as deals_skipped,
-                coalesce(stage_totals.deals_advanced, 0) as deals_advanced,
-                coalesce(stage_totals.deals_lost, 0) as deals_lost,
-                coalesce(stage_totals.deals_won, 0) as deals_won,
-                coalesce(stage_totals.deals_in_progress, 0) as deals_in_progress,
+                coalesce(stage_totals.deals_entered, 0)::bigint as deals_entered,
+                coalesce(stage_totals.deals_skipped, 0)::bigint as deals_skipped,
+                coalesce(stage_totals.deals_advanced, 0)::bigint as deals_advanced,
+                coalesce(stage_totals.deals_lost, 0)::bigint as deals_lost,
+                coalesce(stage_totals.deals_won, 0)::bigint as deals_won,
+                coalesce(stage_totals.deals_in_progress, 0)::bigint as deals_in_progress,
                 stage_totals.mean_days_in_stage,
-                stage_totals.median_days_in_stage,
+                stage_medians.median_days_in_stage,
                 coalesce(stage_totals.potential_amount_entered, 0) as potential_amount_entered,
             from stages
             left join stage_totals on stages.stage_id = stage_totals.stage_id
+            left join stage_medians on stages.stage_id = stage_medians.stage_id
         )
 
         select
@@ -534,6 +550,68 @@ def pipeline_forecast_by(filters: Filters, by: EfficiencyDimension = "manager") 
         where {_DEAL_DIMENSIONS_SQL}
         group by 1, 2
         order by weighted_amount desc, group_name
+        """,
+        filters.params(),
+    )
+
+
+# -- interactions and actual amount per deal (rpt_deal_interactions) -----------------------
+
+_INTERACTION_GROUPS: dict[str, tuple[str, str, str]] = {
+    # dimension -> (id column of rpt_deal_interactions, name table, name column)
+    "manager": ("manager_id", "dim_managers", "manager_name"),
+    "business_region": ("business_region_id", "dim_business_regions", "business_region_name"),
+    "deal_kind": ("deal_kind_id", "dim_deal_kinds", "deal_kind_name"),
+}
+
+
+def deal_interactions_by(filters: Filters, by: EfficiencyDimension = "manager") -> pl.DataFrame:
+    """Deals created in the months of the period (rpt_deal_interactions' grain is the deal, its
+    period the creation month) per manager, business region or deal kind: their interactions,
+    orders, potential and actual (shipped) amounts; per-deal and actual/potential ratios are
+    divided again from the sums."""
+    id_column, name_table, name_column = _INTERACTION_GROUPS[by]  # KeyError: not whitelisted
+    return _query(
+        f"""
+        with per_group as (
+            select
+                rpt_deal_interactions.{id_column} as group_id,
+                count(*) as deals,
+                sum(rpt_deal_interactions.interactions_total) as interactions_total,
+                sum(rpt_deal_interactions.interactions_done) as interactions_done,
+                sum(rpt_deal_interactions.order_count) as order_count,
+                sum(rpt_deal_interactions.potential_amount)::double as potential_amount,
+                sum(rpt_deal_interactions.ordered_amount)::double as ordered_amount,
+                sum(rpt_deal_interactions.actual_amount)::double as actual_amount,
+            from marts.rpt_deal_interactions
+            where {_month_period("rpt_deal_interactions.created_month")}
+                and {
+            _dimensions(
+                deal_kind="rpt_deal_interactions.deal_kind_id",
+                manager="rpt_deal_interactions.manager_id",
+                region="rpt_deal_interactions.business_region_id",
+                partner="rpt_deal_interactions.partner_id",
+            )
+        }
+            group by 1
+        )
+
+        select
+            per_group.group_id,
+            {name_table}.{name_column} as group_name,
+            per_group.deals,
+            per_group.interactions_total,
+            per_group.interactions_done,
+            per_group.interactions_total / per_group.deals as interactions_per_deal,
+            per_group.order_count,
+            per_group.potential_amount,
+            per_group.ordered_amount,
+            per_group.actual_amount,
+            per_group.actual_amount / nullif(per_group.potential_amount, 0)
+                as actual_to_potential_share,
+        from per_group
+        left join marts.{name_table} on per_group.group_id = {name_table}.{id_column}
+        order by per_group.actual_amount desc, per_group.deals desc, group_name
         """,
         filters.params(),
     )

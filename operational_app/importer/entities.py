@@ -1230,14 +1230,18 @@ class SalesPlanImporter(EntityImporter):
                 errors.append(FieldError(f"{name} is required", self.spec(name).source_label))
         if errors:
             raise RowFailed(errors)
-        return {
+        record = {
             "period_month": values["period_month"].replace(day=1),
             "manager_id": manager_id,
             "business_region_id": region_id,
             "deal_kind_id": kind_id,
-            "planned_amount": values.get("planned_amount") or Decimal("0.00"),
-            "planned_won_deals": values.get("planned_won_deals") or 0,
         }
+        # A figure the sheet does not give (1C's layout plans amounts, or counts, per row) leaves
+        # an existing plan's figure as it is; a new plan gets 0 (see insert).
+        for name in ("planned_amount", "planned_won_deals"):
+            if values.get(name) is not None:
+                record[name] = values[name]
+        return record
 
     def key(self, record: dict[str, Any]) -> Any:
         return tuple(record[name] for name in self.GRAIN)
@@ -1261,7 +1265,9 @@ class SalesPlanImporter(EntityImporter):
 
     def insert(self, records: list[dict[str, Any]]) -> None:
         rows = [
-            record | {"created_at": self.now, "updated_at": self.now, "version": 1}
+            {"planned_amount": Decimal("0.00"), "planned_won_deals": 0}
+            | record
+            | {"created_at": self.now, "updated_at": self.now, "version": 1}
             for record in records
         ]
         self.session.execute(insert(SalesPlan.__table__), rows)

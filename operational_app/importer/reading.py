@@ -71,6 +71,9 @@ class SourceOptions:
     skip_rows: int = 0  # physical lines (sheet rows) to drop before the header
     header_contains: tuple[str, ...] = ()  # or: the header is the first line with these columns
     sheet: str | None = None  # XLSX/XLS sheet name (default: the first)
+    # 1C's «План продаж» layout: a column per month, unpivoted to «Месяц» + «Сумма» records
+    # (see months_across.py)
+    months_across: bool = False
 
 
 @dataclass
@@ -116,10 +119,28 @@ def open_source(path: Path, options: SourceOptions | None = None) -> SourceStrea
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in XLSX_SUFFIXES:
-        return _whole(_read_xlsx(path, options))
-    if suffix in XLS_SUFFIXES:
-        return _whole(_read_xls(path, options))
-    return _read_csv(path, options)
+        stream = _whole(_read_xlsx(path, options))
+    elif suffix in XLS_SUFFIXES:
+        stream = _whole(_read_xls(path, options))
+    else:
+        stream = _read_csv(path, options)
+    return _months_down(stream) if options.months_across else stream
+
+
+def _months_down(stream: SourceStream) -> SourceStream:
+    """A months-across sheet (1C's «План продаж») as one record per row and month."""
+    from operational_app.importer.months_across import LayoutError, months_down
+
+    try:
+        columns, records = months_down(
+            stream.columns, [(row.line, row.values) for row in stream.rows()]
+        )
+    except LayoutError as error:
+        raise SourceError(str(error)) from None
+    rows = [
+        SourceRow(number, line, values) for number, (line, values) in enumerate(records, start=1)
+    ]
+    return SourceStream(columns, lambda: iter(rows), stream.encoding, stream.delimiter)
 
 
 def _whole(table: SourceTable) -> SourceStream:

@@ -47,8 +47,12 @@ def _month(value: str | None) -> dt.date | None:
         return None
 
 
-def _form_input(values: dict[str, str]) -> dict[str, str]:
+def _form_input(values: dict[str, str], *, partial: bool = False) -> dict[str, str]:
+    """The form's values with the month input ("2026-03") as a date; a partial form (a row's
+    change) may leave the month out."""
     values = dict(values)
+    if partial and "period_month" not in values:
+        return values
     month = _month(values.get("period_month"))
     values["period_month"] = month.isoformat() if month else values.get("period_month", "")
     return values
@@ -141,7 +145,8 @@ async def plan_action(
     lang = request_lang(request)
     try:
         if action == "edit":
-            parsed = parse_form(SalesPlanUpdate, values, lang)
+            # Every field of a plan changes here: month, manager, region, kind and figures.
+            parsed = parse_form(SalesPlanUpdate, _form_input(values, partial=True), lang)
             if isinstance(parsed, dict):
                 return _list_page(request, session, errors=parsed, status_code=422)
             service.update_plan(session, plan, parsed.changes(), expected_version=version)

@@ -27,6 +27,7 @@ import duckdb
 import pytest
 import streamlit as st
 
+from dashboards.periods import previous_period
 from tests.dashboards import fixture_marts
 from tests.dashboards.signin import build_oltp_with_sessions
 
@@ -169,7 +170,34 @@ create table marts.rpt_sales_funnel (
     deals_lost bigint, deals_won bigint, deals_in_progress bigint, conversion_to_next double,
     cumulative_conversion double, mean_days_in_stage double, median_days_in_stage double,
     potential_amount_entered decimal(18, 2));
+create table marts.rpt_sales_funnel_cells (
+    funnel_cell_id varchar, stage_id bigint, deal_kind_id bigint, deal_created_date date,
+    manager_id bigint, business_region_id bigint, partner_id bigint, deals_entered bigint,
+    deals_skipped bigint, deals_advanced bigint, deals_lost bigint, deals_won bigint,
+    deals_in_progress bigint, days_in_stage_total double, days_in_stage_counted bigint,
+    potential_amount_entered decimal(18, 2));
 """
+
+
+def _funnel_cell_rows(stage_rows: list[tuple]) -> list[tuple]:
+    """rpt_sales_funnel_cells worked out in Python from the deal-stage rows: counts per stage,
+    creation day, manager, region and partner (a skipped stage counts as entered)."""
+    cells: dict[tuple, list[tuple]] = {}
+    for row in stage_rows:
+        # stage, kind, created date, manager, region, partner
+        cells.setdefault((row[2], row[6], row[13], row[9], row[11], row[8]), []).append(row)
+    out = []
+    for key, rows in cells.items():
+        days = [row[19] for row in rows if row[19] is not None]
+        out.append(
+            ("-".join(str(part) for part in key), *key, len(rows),
+             sum(row[18] for row in rows), sum(row[21] for row in rows),
+             sum(row[20] == "lost" for row in rows), sum(row[20] == "won" for row in rows),
+             sum(row[20] == "in_progress" for row in rows), sum(days) if days else None,
+             len(days), sum((row[24] for row in rows), D(0)))
+        )  # fmt: skip
+    return out
+
 
 # The remaining reports, computed by SQL from the fact rows the same way dbt would.
 REPORTS_SQL = """
@@ -300,6 +328,7 @@ def build_warehouse(
             ("fct_deals", deal_rows),
             ("fct_deal_stages", stage_rows),
             ("rpt_sales_funnel", funnel_rows),
+            ("rpt_sales_funnel_cells", _funnel_cell_rows(stage_rows)),
         ):
             placeholders = ", ".join("?" * len(rows[0]))
             connection.executemany(f"insert into marts.{table} values ({placeholders})", rows)
@@ -426,8 +455,8 @@ def compute_kpis(
 ) -> Kpis:
     """The overview KPIs worked out in plain Python, independently of the dashboards' SQL."""
     chosen = [deal for deal in deals if not manager_ids or deal.manager_id in manager_ids]
-    length = end - start + timedelta(days=1)
-    previous_start, previous_end = start - length, start - timedelta(days=1)
+    # The previous period as the comparison shifts it (unit-tested in test_dashboard_comparison).
+    previous_start, previous_end = previous_period(start, end)
 
     def closed_between(first: date, last: date) -> list[Deal]:
         return [deal for deal in chosen if deal.closed_date and first <= deal.closed_date <= last]

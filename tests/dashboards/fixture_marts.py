@@ -1106,12 +1106,15 @@ def new_mart_rows() -> dict[str, list[dict[str, Any]]]:
         fixture_customer_marts,  # it reads PARTNERS from this module
         fixture_invoice_marts,
         fixture_plan_marts,
+        fixture_report_marts,
     )
 
     return {
         "dim_partners": _partner_rows(),
         "dim_claim_reasons": _claim_reason_rows(),
         "fct_claims": _claim_rows(),
+        "rpt_claim_structure": fixture_report_marts.claim_structure_rows(_claim_rows()),
+        "rpt_deal_interactions": fixture_report_marts.deal_interaction_rows(),
         "rpt_events_calendar": _events_rows(),
         "fct_orders": _order_rows(),
         "fct_shipments": _shipment_rows(),

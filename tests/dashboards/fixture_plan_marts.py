@@ -110,5 +110,51 @@ def marketing_event_rows() -> list[dict[str, Any]]:
     return rows
 
 
+# The deals attributed to the events (fct_marketing_deal_attributions): deal, event, manager,
+# business region, deal kind, partner, named, won, won amount. Per event they add up to the
+# attributed, named and won deals and the won amount of MARKETING_EVENTS (checked below).
+ATTRIBUTIONS = [
+    (9001, 1, 1, 1, 1, 101, True, True, D(500000)),
+    (9002, 1, 2, 2, 1, 102, True, True, D(400000)),
+    (9003, 1, 1, 1, 2, 103, True, False, D(0)),
+    (9004, 1, 2, 1, 1, 104, False, False, D(0)),
+    (9005, 1, 1, 2, 3, 105, False, False, D(0)),
+    (9006, 1, 2, 2, 1, 106, False, False, D(0)),
+    (9007, 2, 1, 1, 1, 101, True, False, D(0)),
+    (9008, 2, 2, 2, 1, 102, False, False, D(0)),
+    (9009, 2, 1, 1, 3, 103, False, False, D(0)),
+    (9010, 2, 2, 1, 1, 104, False, False, D(0)),
+    (9011, 3, 1, 1, 1, 101, True, True, D(50000)),
+]
+
+
+def attribution_rows() -> list[dict[str, Any]]:
+    for event in MARKETING_EVENTS:
+        mine = [row for row in ATTRIBUTIONS if row[1] == event[0]]
+        assert (len(mine), sum(row[6] for row in mine), sum(row[7] for row in mine)) == event[7:10]
+        assert sum((row[8] for row in mine), D(0)) == event[10]
+    return [
+        {
+            "deal_id": deal_id,
+            "marketing_event_id": event_id,
+            "manager_id": manager_id,
+            "business_region_id": region_id,
+            "deal_kind_id": kind_id,
+            "partner_id": partner_id,
+            "created_date": date(2024, 1, 1),
+            "is_named": named,
+            "is_won": won,
+            "won_amount": amount,
+        }
+        for deal_id, event_id, manager_id, region_id, kind_id, partner_id, named, won, amount in (
+            ATTRIBUTIONS
+        )
+    ]
+
+
 def plan_mart_rows() -> dict[str, list[dict[str, Any]]]:
-    return {"rpt_plan_fact": plan_fact_rows(), "rpt_marketing_events": marketing_event_rows()}
+    return {
+        "rpt_plan_fact": plan_fact_rows(),
+        "rpt_marketing_events": marketing_event_rows(),
+        "fct_marketing_deal_attributions": attribution_rows(),
+    }

@@ -40,8 +40,9 @@ PAGES = [
 ]
 # A number as a Russian reader expects it: groups of three split by a no-break space, a decimal
 # comma, then % or ₽ (or a dash for nothing).
-RUSSIAN_NUMBER = re.compile(r"^(-?\d{1,3}(\u00a0\d{3})*(,\d+)?(\u00a0(%|₽))?|—)$")
-ENGLISH_NUMBER = re.compile(r"^(-?₽?\d{1,3}(,\d{3})*(\.\d+)?%?|—)$")
+# Changes (the comparison's Δ% and Δ in percentage points) carry their sign.
+RUSSIAN_NUMBER = re.compile(r"^([-+]?\d{1,3}(\u00a0\d{3})*(,\d+)?(\u00a0(%|₽|п\.п\.))?|—)$")
+ENGLISH_NUMBER = re.compile(r"^([-+]?₽?\d{1,3}(,\d{3})*(\.\d+)?(%|\u00a0pp)?|—)$")
 RUSSIAN_MONTH = re.compile(r"^(янв|фев|мар|апр|май|июн|июл|авг|сен|окт|ноя|дек) \d{4}$")
 RUSSIAN_DATE = re.compile(r"^(\d{2}\.\d{2}\.\d{4}( \d{2}:\d{2})?|—)$")
 

@@ -39,9 +39,10 @@ TABLES_PER_PAGE = {
     "app_pages/overview.py": 1,
     "app_pages/sales_funnel.py": 1,
     # 5 tabs (manager, region, deal kind, regional office, department), sales by industry,
-    # win probability, forecast
-    "app_pages/deal_efficiency.py": 8,
-    "app_pages/claims.py": 2,
+    # interactions per deal (rpt_deal_interactions), win probability, forecast
+    "app_pages/deal_efficiency.py": 9,
+    # satisfaction, structure by month (rpt_claim_structure), structure by reason
+    "app_pages/claims.py": 3,
     "app_pages/events_calendar.py": 3,
     # orders by month, invoices by month and open invoices (issue 25), at-risk customers,
     # debt ageing, debt by partner

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboards.comparison import shown_change_text
 from dashboards.filters import MANAGERS_KEY, PERIOD_KEY
 from dashboards.formatting import (
     format_compact,
@@ -39,6 +40,14 @@ def _metrics(app: AppTest) -> dict[str, tuple[str, str | None]]:
     return {metric.label: (metric.value, metric.delta or None) for metric in app.metric[:KPI_ROW]}
 
 
+def _money(value: Any) -> str:
+    return format_compact(value, money=True)
+
+
+def _days(value: Any) -> str:
+    return format_number(value, 1)
+
+
 def _expected_metrics(kpis: Any) -> dict[str, tuple[str, str | None]]:
     return {
         "Сделки в работе": (
@@ -47,7 +56,7 @@ def _expected_metrics(kpis: Any) -> dict[str, tuple[str, str | None]]:
         ),
         "Сумма выигранных": (
             format_compact(kpis.won_amount, money=True),
-            format_delta(kpis.won_amount, kpis.won_amount_previous),
+            shown_change_text(kpis.won_amount, kpis.won_amount_previous, _money),
         ),
         "Доля выигранных": (
             format_percent(kpis.win_rate),
@@ -55,7 +64,7 @@ def _expected_metrics(kpis: Any) -> dict[str, tuple[str, str | None]]:
         ),
         "Медианный цикл, дней": (
             format_number(kpis.median_cycle_days, 1),
-            format_delta(kpis.median_cycle_days, kpis.median_cycle_days_previous, 1),
+            shown_change_text(kpis.median_cycle_days, kpis.median_cycle_days_previous, _days),
         ),
     }
 
@@ -76,7 +85,10 @@ def test_overview_kpis_equal_the_fixture_figures(
     assert app.date_input(key=PERIOD_KEY).value == (START, END)
     assert _metrics(app) == _expected_metrics(kpis_for(START, END))
     # Spelled out once, so the formatting itself is pinned too (no-break spaces, commas).
-    assert _metrics(app)["Сумма выигранных"] == ("195\u00a0001\u00a0₽", "+75\u00a0001")
+    assert _metrics(app)["Сумма выигранных"] == (
+        "195\u00a0001\u00a0₽",
+        "+75\u00a0001\u00a0₽ (+62,5\u00a0%)",
+    )
     assert _metrics(app)["Доля выигранных"][0] == "42,9\u00a0%"
 
 

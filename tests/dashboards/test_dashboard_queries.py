@@ -187,10 +187,15 @@ def test_default_period_is_last_twelve_months_to_the_latest_date(warehouse: Any)
     assert default_period(date(2024, 12, 31)) == (date(2024, 1, 1), date(2024, 12, 31))
 
 
-def test_previous_period_has_equal_length() -> None:
+def test_previous_period_is_the_month_before_or_as_many_days() -> None:
+    # the shifting rules themselves are tested in test_dashboard_comparison.py
     assert queries.previous_period(date(2024, 3, 1), date(2024, 3, 31)) == (
-        date(2024, 1, 30),
+        date(2024, 2, 1),
         date(2024, 2, 29),
+    )
+    assert queries.previous_period(date(2024, 3, 2), date(2024, 3, 31)) == (
+        date(2024, 2, 1),
+        date(2024, 3, 1),
     )
 
 

@@ -440,7 +440,11 @@ def test_funnel_definitions_are_guarded_by_unit_tests(manifest: dict) -> None:
         "int_deal_stages_collapsed_to_first_reach"
     )
     assert unit_tests["test_deal_lost_at_stage_3_does_not_enter_stage_4"] == "fct_deal_stages"
-    assert unit_tests["test_funnel_skipped_counts_as_entered_lost_stays_out"] == "rpt_sales_funnel"
+    assert (
+        unit_tests["test_funnel_skipped_counts_as_entered_lost_stays_out"]
+        == "rpt_sales_funnel_cells"
+    )
+    assert unit_tests["test_funnel_sums_cells_and_divides_conversions_again"] == "rpt_sales_funnel"
     assert unit_tests["test_win_rate_ignores_open_deals"] == "rpt_deal_efficiency"
     assert unit_tests["test_claim_counts_in_month_of_resolution"] == "rpt_claim_satisfaction"
     assert (

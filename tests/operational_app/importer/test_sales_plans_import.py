@@ -118,3 +118,92 @@ def test_plans_import_and_reimport(url: str, tmp_path: Path) -> None:
     assert len(plans) == 2
     assert (Decimal(str(plans[0][1])), plans[0][2], plans[0][3]) == (Decimal("1600000"), 4, None)
     assert Decimal(str(plans[1][1])) == Decimal("1700000")
+
+
+MAPPING_1C = MAPPING.with_name("sales_plans_1c.yml")
+
+
+def _import_1c(path: Path, errors: Path) -> int:
+    return main(
+        ["import", "sales_plans", str(path), "--mapping", str(MAPPING_1C), "--errors", str(errors)]
+    )
+
+
+def test_plans_import_from_the_1c_layout_with_months_across(url: str, tmp_path: Path) -> None:
+    assert main(["classifier", "add", "deal-kind", "Типовая продажа", "--stages", "А,Б"]) == 0
+    assert main(["classifier", "add", "deal-kind", "Тендер"]) == 0
+    assert main(["classifier", "add", "business-region", "Центр"]) == 0
+    _sql(
+        url,
+        "insert into users (login, full_name, role, is_active, created_at, updated_at, version)"
+        " values ('ivanov', 'Иванов Иван', 'manager', 1, '2026-01-01', '2026-01-01', 1),"
+        " ('petrova', 'Петрова Анна', 'manager', 1, '2026-01-01', '2026-01-01', 1)",
+    )
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["План продаж на I квартал 2026"])
+    # month headers as 1C and people write them: a date cell, a month's name, "MM.YYYY"
+    sheet.append(
+        ["Менеджер", "Бизнес-регион", "Вид сделки", "Показатель",
+         dt.datetime(2026, 1, 1), "Февраль 2026", "03.2026", "Итого"]
+    )  # fmt: skip
+    ivanov = ["Иванов Иван", "Центр", "Типовая продажа"]
+    sheet.append([*ivanov, "Сумма", 100_000, 120_000, None, 220_000])
+    sheet.append([*ivanov, "Количество сделок", 2, 3, 1, 6])
+    sheet.append(["petrova", "Центр", "Тендер", "Сумма", None, 50_000, "70 000,00", 120_000])
+    path = tmp_path / "plan_1c.xlsx"
+    workbook.save(path)
+
+    assert _import_1c(path, tmp_path / "errors.csv") == 0
+    plans = _sql(
+        url,
+        "select users.login, deal_kinds.name, period_month, planned_amount, planned_won_deals"
+        " from sales_plans join users on users.id = sales_plans.manager_id"
+        " join deal_kinds on deal_kinds.id = sales_plans.deal_kind_id order by 1, 3",
+    )
+    got = [
+        (login, kind, str(month)[:10], Decimal(str(amount)), deals)
+        for login, kind, month, amount, deals in plans
+    ]
+    assert got == [
+        ("ivanov", "Типовая продажа", "2026-01-01", Decimal("100000"), 2),
+        ("ivanov", "Типовая продажа", "2026-02-01", Decimal("120000"), 3),
+        # no amount for March: the count alone makes the plan, its amount 0
+        ("ivanov", "Типовая продажа", "2026-03-01", Decimal("0"), 1),
+        # an empty January cell plans nothing; «Итого» is never a month
+        ("petrova", "Тендер", "2026-02-01", Decimal("50000"), 0),
+        ("petrova", "Тендер", "2026-03-01", Decimal("70000"), 0),
+    ]
+
+    # A sheet of amounts only changes the amounts and keeps the numbers of won deals.
+    amounts = Workbook()
+    amounts.active.append(["Менеджер", "Бизнес-регион", "Вид сделки", "янв 2026"])
+    amounts.active.append(["Иванов Иван", "Центр", "Типовая продажа", 130_000])
+    again = tmp_path / "plan_1c_amounts.xlsx"
+    amounts.save(again)
+    assert _import_1c(again, tmp_path / "errors2.csv") == 0
+    january = _sql(
+        url,
+        "select planned_amount, planned_won_deals from sales_plans"
+        " where period_month = '2026-01-01' and planned_won_deals > 0",
+    )
+    assert [(Decimal(str(amount)), deals) for amount, deals in january] == [(Decimal("130000"), 2)]
+
+
+def test_months_across_headers_and_a_sheet_without_months() -> None:
+    from operational_app.importer.months_across import LayoutError, month_of, months_down
+
+    assert month_of(dt.datetime(2026, 5, 17)) == dt.date(2026, 5, 1)
+    assert month_of("2026-05-01 00:00:00") == dt.date(2026, 5, 1)
+    assert (
+        month_of("05.2026") == month_of("17.05.2026") == month_of("май 2026") == dt.date(2026, 5, 1)
+    )
+    assert month_of("Сентябрь 2026 г.") == month_of("сен. 2026") == dt.date(2026, 9, 1)
+    assert month_of("13.2026") is None and month_of("Итого") is None and month_of("Сумма") is None
+    with pytest.raises(LayoutError):
+        months_down(["Менеджер", "Сумма"], [(2, {"Менеджер": "x", "Сумма": 1})])
+    with pytest.raises(LayoutError, match="line 3"):
+        months_down(
+            ["Менеджер", "Показатель", "01.2026"],
+            [(3, {"Менеджер": "x", "Показатель": "Маржа", "01.2026": 1})],
+        )

@@ -14,8 +14,15 @@ deal_kinds as (
 
 ),
 
+funnel_cells as (
+
+    select * from {{ ref('rpt_sales_funnel_cells') }}
+
+),
+
 deal_stages as (
 
+    -- medians only: they cannot be summed from the cells
     select * from {{ ref('fct_deal_stages') }}
 
 ),
@@ -24,15 +31,25 @@ stage_totals as (
 
     select
         stage_id,
-        count(*) as deals_entered,
-        count(case when was_skipped then 1 end) as deals_skipped,
-        count(case when is_advanced then 1 end) as deals_advanced,
-        count(case when outcome_at_stage = 'lost' then 1 end) as deals_lost,
-        count(case when outcome_at_stage = 'won' then 1 end) as deals_won,
-        count(case when outcome_at_stage = 'in_progress' then 1 end) as deals_in_progress,
-        avg(days_in_stage) as mean_days_in_stage,
-        {{ median('days_in_stage') }} as median_days_in_stage,
-        sum(potential_amount) as potential_amount_entered
+        sum(deals_entered) as deals_entered,
+        sum(deals_skipped) as deals_skipped,
+        sum(deals_advanced) as deals_advanced,
+        sum(deals_lost) as deals_lost,
+        sum(deals_won) as deals_won,
+        sum(deals_in_progress) as deals_in_progress,
+        sum(days_in_stage_total) / nullif(sum(days_in_stage_counted), 0) as mean_days_in_stage,
+        sum(potential_amount_entered) as potential_amount_entered
+
+    from funnel_cells
+    group by 1
+
+),
+
+stage_medians as (
+
+    select
+        stage_id,
+        {{ median('days_in_stage') }} as median_days_in_stage
 
     from deal_stages
     group by 1
@@ -54,7 +71,7 @@ stages_joined_to_totals as (
         coalesce(stage_totals.deals_won, 0) as deals_won,
         coalesce(stage_totals.deals_in_progress, 0) as deals_in_progress,
         stage_totals.mean_days_in_stage,
-        stage_totals.median_days_in_stage,
+        stage_medians.median_days_in_stage,
         coalesce(stage_totals.potential_amount_entered, 0) as potential_amount_entered
 
     from sales_stages
@@ -62,6 +79,8 @@ stages_joined_to_totals as (
         on sales_stages.deal_kind_id = deal_kinds.deal_kind_id
     left join stage_totals
         on sales_stages.stage_id = stage_totals.stage_id
+    left join stage_medians
+        on sales_stages.stage_id = stage_medians.stage_id
 
 ),
 

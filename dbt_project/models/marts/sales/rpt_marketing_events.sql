@@ -1,13 +1,7 @@
 {#
     Маркетинговые мероприятия: interactions, deals, won amount and cost per won deal per event.
-    A deal is attributed to the event it names (deals.marketing_event_id); a deal naming none to
-    the event of the latest non-cancelled interaction about an event with the deal's partner at
-    or before the deal's creation and at most var('marketing_attribution_days') days before it
-    (interaction moment: done_at, else planned_at; ties: the larger interaction id); else to no
-    event.
+    The deals and the attribution rule come from fct_marketing_deal_attributions.
 #}
-{%- set window_days = var('marketing_attribution_days') | int -%}
-
 with
 
 events as (
@@ -23,19 +17,9 @@ interactions as (
 
 ),
 
-deals as (
+attributions as (
 
-    select * from {{ ref('fct_deals') }}
-
-),
-
-deal_events as (
-
-    select
-        deal_id,
-        marketing_event_id
-
-    from {{ ref('stg_opapp__deals') }}
+    select * from {{ ref('fct_marketing_deal_attributions') }}
 
 ),
 
@@ -45,71 +29,11 @@ event_interactions as (
         interactions.interaction_id,
         interactions.marketing_event_id,
         interactions.partner_id,
-        interactions.status,
-        coalesce(interactions.done_at, interactions.planned_at) as interaction_at
+        interactions.status
 
     from interactions
     inner join events
         on interactions.marketing_event_id = events.marketing_event_id
-
-),
-
-deals_with_named_events as (
-
-    select
-        deals.deal_id,
-        deals.partner_id,
-        deals.created_at,
-        deals.is_won,
-        deals.won_amount,
-        events.marketing_event_id as named_event_id
-
-    from deals
-    left join deal_events
-        on deals.deal_id = deal_events.deal_id
-    left join events
-        on deal_events.marketing_event_id = events.marketing_event_id
-
-),
-
-interactions_before_deals as (
-
-    select
-        deals_with_named_events.deal_id,
-        event_interactions.marketing_event_id,
-        row_number() over (
-            partition by deals_with_named_events.deal_id
-            order by event_interactions.interaction_at desc, event_interactions.interaction_id desc
-        ) as recency_rank
-
-    from deals_with_named_events
-    inner join event_interactions
-        on
-            deals_with_named_events.partner_id = event_interactions.partner_id
-            and deals_with_named_events.created_at >= event_interactions.interaction_at
-            and event_interactions.interaction_at
-            >= {{ dbt.dateadd('day', -window_days, 'deals_with_named_events.created_at') }}
-    where deals_with_named_events.named_event_id is null
-
-),
-
-deals_attributed as (
-
-    select
-        deals_with_named_events.deal_id,
-        deals_with_named_events.is_won,
-        deals_with_named_events.won_amount,
-        deals_with_named_events.named_event_id is not null as is_named,
-        coalesce(
-            deals_with_named_events.named_event_id,
-            interactions_before_deals.marketing_event_id
-        ) as marketing_event_id
-
-    from deals_with_named_events
-    left join interactions_before_deals
-        on
-            deals_with_named_events.deal_id = interactions_before_deals.deal_id
-            and interactions_before_deals.recency_rank = 1
 
 ),
 
@@ -122,8 +46,7 @@ deal_totals_per_event as (
         sum(case when is_won then 1 else 0 end) as won_deals,
         sum(won_amount) as won_amount
 
-    from deals_attributed
-    where marketing_event_id is not null
+    from attributions
     group by 1
 
 ),

@@ -1,7 +1,8 @@
 """Raw GIS assets: a thin wrapper over `ingestion.gis.inbox.ingest_inbox` (DESIGN.md §5).
 
-One step loads the inbox and materializes the three `raw_gis` tables it writes, so the dbt
-sources `gis.exchange_events`, `gis.quarantine` and `gis.loaded_files` all have a parent asset.
+One step loads the inbox and materializes the four `raw_gis` tables it writes, so the dbt
+sources `gis.exchange_events`, `gis.quarantine`, `gis.loaded_files` and
+`gis.gismt_marking_codes` all have a parent asset.
 With an empty (or unconfigured) inbox the step still creates the tables, so dbt always builds.
 """
 
@@ -15,6 +16,7 @@ import duckdb
 from ingestion.gis.events import STATUS_GROUPS, SYSTEMS
 from ingestion.gis.identities import load_our_identities
 from ingestion.gis.inbox import (
+    CODES_TABLE,
     EVENTS_TABLE,
     LOADED_TABLE,
     IngestReport,
@@ -37,11 +39,13 @@ __all__ = ["MAX_LISTED_FILES", "files_table"]  # re-exported: the tests and olde
 GIS_EVENTS_KEY = dg.AssetKey([RAW_GIS_SCHEMA, "exchange_events"])
 GIS_QUARANTINE_KEY = dg.AssetKey([RAW_GIS_SCHEMA, "quarantine"])
 GIS_LOADED_FILES_KEY = dg.AssetKey([RAW_GIS_SCHEMA, "loaded_files"])
-GIS_ASSET_KEYS = (GIS_EVENTS_KEY, GIS_QUARANTINE_KEY, GIS_LOADED_FILES_KEY)
+GIS_MARKING_CODES_KEY = dg.AssetKey([RAW_GIS_SCHEMA, "gismt_marking_codes"])
+GIS_ASSET_KEYS = (GIS_EVENTS_KEY, GIS_QUARANTINE_KEY, GIS_LOADED_FILES_KEY, GIS_MARKING_CODES_KEY)
 _TABLE_OF = {
     GIS_EVENTS_KEY: EVENTS_TABLE,
     GIS_QUARANTINE_KEY: QUARANTINE_TABLE,
     GIS_LOADED_FILES_KEY: LOADED_TABLE,
+    GIS_MARKING_CODES_KEY: CODES_TABLE,
 }
 NO_UNPARSED_FILES_CHECK = "no_unparsed_files"
 # A long first load logs its progress each tenth of the files to read.
@@ -85,6 +89,8 @@ def ingest_metadata(report: IngestReport) -> dict[str, Any]:
             "appended once per file content.",
             GIS_QUARANTINE_KEY: "GIS files refused as malformed or hostile, with the reason.",
             GIS_LOADED_FILES_KEY: "Register of loaded GIS files (sha256, events, run).",
+            GIS_MARKING_CODES_KEY: "ГИС МТ marking codes listed by the documents' bodies "
+            "(LK_RECEIPT withdrawals), loaded once per file.",
         }
     ),
     check_specs=[
@@ -148,6 +154,13 @@ def raw_gis_tables(
         metadata={
             "dagster/row_count": row_counts[GIS_LOADED_FILES_KEY],
             "files_loaded": report.files_loaded,
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=GIS_MARKING_CODES_KEY,
+        metadata={
+            "dagster/row_count": row_counts[GIS_MARKING_CODES_KEY],
+            "gismt_codes_loaded": report.codes_loaded,
         },
     )
     yield dg.AssetCheckResult(

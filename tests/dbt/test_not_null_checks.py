@@ -25,7 +25,9 @@ def dbt(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dbt]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CRM_DBT_DUCKDB_PATH", str(database))
         runner = Dbt(work, database)
-        built = runner.invoke("run", "--select", "+fct_orders", "+fct_deals")
+        built = runner.invoke(
+            "run", "--select", "+fct_orders", "+fct_deals", "+dim_business_regions", "+dim_managers"
+        )
         assert {status for status, _ in built.values()} == {"success"}, built
         yield runner
 
@@ -120,3 +122,22 @@ def test_an_incremental_mart_built_before_its_constraints_gets_them(dbt: Dbt) ->
     dbt.sql(f"update marts.fct_deals set partner_id = {partner_id} where deal_id = {deal_id}")
     assert dbt.invoke("run", "--select", "fct_deals")["fct_deals"][0] == "success"
     assert not nullable()
+
+
+def test_one_foreign_keys_test_names_each_missing_key(dbt: Dbt) -> None:
+    order_id, other_id, *_ = live_order_ids(dbt)
+    query = "select partner_id, manager_id from marts.fct_orders where order_id = ?"
+    (first,) = dbt.sql(query, [order_id])
+    (second,) = dbt.sql(query, [other_id])
+    dbt.sql("update marts.fct_orders set partner_id = -1 where order_id = ?", [order_id])
+    dbt.sql("update marts.fct_orders set manager_id = -2 where order_id = ?", [other_id])
+    try:
+        results = dbt.invoke("test", "--select", "foreign_keys_fct_orders", "--store-failures")
+    finally:
+        restore = "update marts.fct_orders set partner_id = ?, manager_id = ? where order_id = ?"
+        dbt.sql(restore, [*first, order_id])
+        dbt.sql(restore, [*second, other_id])
+    status, message = results["foreign_keys_fct_orders"]
+    assert status == "fail" and "Got 2 results" in message, results
+    rows = dbt.sql("select * from dbt_test__audit.foreign_keys_fct_orders")
+    assert sorted(rows) == [("manager_id", "-2", 1), ("partner_id", "-1", 1)]

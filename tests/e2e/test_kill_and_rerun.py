@@ -260,8 +260,8 @@ def test_a_failing_dbt_test_leaves_the_published_warehouse_untouched(
     published = settings.published_database_path
     before = published.read_bytes()
     # A deal whose manager is not a user: SQLite enforces no foreign keys on a plain connection
-    # (a script or a restore that bypasses the app), and fct_deals' relationships test on
-    # manager_id catches it.
+    # (a script or a restore that bypasses the app), and fct_deals' foreign-key test (its
+    # manager_id refers to dim_managers) catches it.
     with sqlite3.connect(settings.oltp_dir / "crm.sqlite3") as connection:
         connection.execute(
             "update deals set manager_id = 999999, updated_at = ? "
@@ -273,7 +273,7 @@ def test_a_failing_dbt_test_leaves_the_published_warehouse_untouched(
     assert run.wait() == 1, run.output()[-5000:]
     output = run.output()
     assert "crm_dbt_models" in output and "failed" in output
-    assert "relationships" in output and "manager_id" in output
+    assert "foreign_keys_fct_deals" in output
     assert published.read_bytes() == before
     assert publishing_files(settings) == []
     assert not (settings.warehouse_dir / "previous").exists()  # nothing was swapped out

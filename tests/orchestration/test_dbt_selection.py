@@ -72,7 +72,7 @@ def test_a_test_with_one_rebuilt_parent_still_runs(manifest: dict) -> None:
         node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "test"
     }
     # fct_deals is rebuilt, dim_managers is not: the relationship between them is checked.
-    relationship = "relationships_fct_deals_manager_id__manager_id__ref_dim_managers_"
+    relationship = "foreign_keys_fct_deals"
     assert relationship in all_tests - skipped_tests
     assert "dim_managers" in skipped_names(manifest, plan)
     # A claim test has no parent downstream of deals: left out.
@@ -207,7 +207,7 @@ def test_dbt_leaves_out_exactly_the_skipped_models_and_unchanged_tests(
     assert listed == expected
     # A relationship from a rebuilt fact to an unchanged dimension is still checked.
     if plan.changed_sources and "deals" in plan.changed_sources[0]:
-        assert any("relationships_fct_deals_manager_id" in unique_id for unique_id in listed)
+        assert any("foreign_keys_fct_deals" in unique_id for unique_id in listed)
 
 
 def test_skipped_models_come_parents_first(manifest: dict) -> None:

@@ -22,6 +22,7 @@ from operational_app.api.routes import (
     organizations,
     partners,
     portal_invites,
+    price_tags,
     products,
     registry,
     retail,
@@ -55,6 +56,8 @@ api_router.include_router(organizations.router)
 api_router.include_router(invoices.router)
 # Розница (issue 21): Магазины and Кассы ККТ.
 api_router.include_router(retail.router)
+# Шаблоны ценников and the price tags print (issue 21).
+api_router.include_router(price_tags.router)
 # Межфирменные продажи и комиссия (issue 22).
 api_router.include_router(intercompany.router)
 # Планы продаж (issue 26): plans by month, manager, business region and deal kind.

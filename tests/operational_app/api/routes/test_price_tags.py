@@ -31,9 +31,8 @@ def _product(db: Session, number: int, price: str, **extra: object) -> Product:
 
 
 def _template(db: Session, name: str, **fields: object) -> PriceTagTemplate:
-    template = PriceTagTemplate(
-        name=name, **{"columns": 3, "rows": 7, "show_old_price": True, "show_barcode": True} | fields
-    )
+    layout = {"columns": 3, "rows": 7, "show_old_price": True, "show_barcode": True}
+    template = PriceTagTemplate(name=name, **(layout | fields))
     db.add(template)
     db.commit()
     return template
@@ -79,9 +78,7 @@ def test_post_prints_the_chosen_template_fields(client: TestClient, db: Session)
     assert "129,90 ₽ за 1 кг" in text  # sold by weight
     assert text.count(" за ") == 4  # the pen is sold by the item: no unit price
     assert ean13(460_000_000_103) in text
-    bare_text = _text(
-        client.post(API, json={"template_id": bare.id, "items": items}).content
-    )
+    bare_text = _text(client.post(API, json={"template_id": bare.id, "items": items}).content)
     assert "110,00 ₽" not in bare_text and ean13(460_000_000_103) not in bare_text
     assert "102,22 ₽ за 1 л" in bare_text  # the law's unit price is never optional
 

@@ -9,12 +9,25 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from ingestion.ofd.receipts import parse
 from operational_app.print_forms.price_tags import ean13_is_valid
 from operational_app.seed import Scale
 from operational_app.seed.entry_model import add_entry_model
 from operational_app.seed.generator import generate
-from operational_app.seed.retail import add_retail, write_ofd_inbox
+from operational_app.seed.retail import (
+    BASKET_P,
+    DEMO_STORES,
+    FIRST_HOUR,
+    HOUR_WEIGHTS,
+    RECEIPTS_PER_DAY,
+    WEEKDAY_FACTORS,
+    add_retail,
+    receipt_files,
+    retail_profile,
+    write_ofd_inbox,
+)
 
 AS_OF = dt.date(2026, 1, 20)
 SCALE = Scale(deals=150, partners=30, managers=4, operators=2)
@@ -86,3 +99,53 @@ def test_gift_certificates_are_redeemed_only_after_they_are_sold(tmp_path: Path)
             balance[register] += sum(i["sum"] for i in receipt["items"] if i["paymentType"] == 3)
             balance[register] -= receipt["prepaidSum"]
             assert balance[register] >= 0
+
+
+def test_small_scale_follows_the_hourly_and_weekly_profiles() -> None:
+    """At the small scale's retail profile (factor 10) the receipts' hours and weekdays follow
+    HOUR_WEIGHTS and WEEKDAY_FACTORS: each share within a few percent of its weight."""
+    factor = 10.0
+    tables = add_retail(_tables(), factor, AS_OF)[-5:]
+    named = {table.name: table for table in [*_tables(), *tables]}
+    profile = retail_profile(factor)
+    assert len(named["stores"]) == profile.stores > DEMO_STORES
+    by_hour: Counter[int] = Counter()
+    by_weekday: Counter[int] = Counter()
+    lines = 0
+    for name, text, count, line_count in receipt_files(list(named.values()), 5, AS_OF, factor):
+        receipts = [document["document"]["receipt"] for document in json.loads(text)]
+        assert len(receipts) == count
+        assert sum(len(receipt["items"]) for receipt in receipts) == line_count
+        lines += line_count
+        day = dt.date.fromisoformat(name.split("_")[1][:10])
+        by_weekday[day.weekday()] += count
+        for receipt in receipts:
+            moment = dt.datetime.fromisoformat(receipt["dateTime"])
+            assert moment.date() == day
+            by_hour[moment.hour] += 1
+    total = sum(by_hour.values())
+    assert total > 50_000
+    weights = sum(HOUR_WEIGHTS)
+    for offset, weight in enumerate(HOUR_WEIGHTS):
+        assert by_hour[FIRST_HOUR + offset] / total == pytest.approx(weight / weights, rel=0.05)
+    assert set(by_hour) == set(range(FIRST_HOUR, FIRST_HOUR + len(HOUR_WEIGHTS)))
+    weeks = profile.window_days / 7
+    per_day = sum(by_weekday.values()) / profile.window_days
+    for weekday, factor_of_day in enumerate(WEEKDAY_FACTORS):
+        mean = sum(WEEKDAY_FACTORS) / 7
+        assert by_weekday[weekday] / weeks / per_day == pytest.approx(
+            factor_of_day / mean, rel=0.03
+        )
+    assert lines / total == pytest.approx(1.0 + 0.96 * (1 / BASKET_P - 1), rel=0.03)
+
+
+def test_large_scale_writes_over_ten_million_lines() -> None:
+    """The large profile's expected receipt lines (no generation: the arithmetic of the
+    rates) exceed ten million."""
+    factor = 500.0
+    profile = retail_profile(factor)
+    weekday = sum(WEEKDAY_FACTORS) / 7
+    per_receipt = 0.96 / BASKET_P + 0.04
+    expected = RECEIPTS_PER_DAY * factor * profile.window_days * weekday * per_receipt
+    assert expected > 10_000_000
+    assert profile.stores * profile.registers_per_store * 800 > RECEIPTS_PER_DAY * factor * 1.35

@@ -1291,6 +1291,13 @@ _RETAIL_MESSAGES: dict[str, dict[str, str]] = {
     "field.show_barcode": {"ru": "Штрихкод", "en": "Barcode"},
     "field.template_id": {"ru": "Шаблон ценника", "en": "Price tag template"},
     "field.net_quantity": {"ru": "Масса (объём) нетто", "en": "Net quantity"},
+    "field.net_unit": {"ru": "Единица нетто", "en": "Net unit"},
+    "net_unit.g": {"ru": "г", "en": "g"},
+    "net_unit.ml": {"ru": "мл", "en": "ml"},
+    "rule.product.net_quantity_unit": {
+        "ru": "Укажите массу (объём) нетто вместе с единицей (г или мл).",
+        "en": "A net quantity needs its unit (g or ml), and a unit needs a quantity.",
+    },
     "loyalty_kind.discount": {"ru": "Дисконтная", "en": "Discount"},
     "loyalty_kind.bonus": {"ru": "Бонусная", "en": "Bonus"},
     "rule.store.name_taken": {

@@ -244,3 +244,21 @@ def test_menu_lists_the_retail_pages(client: TestClient, db: Session) -> None:
     for href in ("/stores", "/cash-registers", "/loyalty-programmes", "/discount-cards",
                  "/price-tag-templates", "/price-tags"):  # fmt: skip
         assert f'href="{href}"' in menu
+
+
+def test_product_card_sets_the_net_quantity_the_unit_price_needs(
+    client: TestClient, db: Session
+) -> None:
+    tea = Product(sku="Ч-1", name="Чай 200 г", base_price=Decimal("300.00"))
+    db.add(tea)
+    db.commit()
+    typed = {"version": tea.version, "sku": "Ч-1", "name": "Чай 200 г", "base_price": "300"}
+    half = post(client, f"/products/{tea.id}/edit", typed | {"net_quantity": "200"})
+    assert half.status_code == 422 and "единицей" in half.text
+    saved = post(
+        client, f"/products/{tea.id}/edit", typed | {"net_quantity": "200", "net_unit": "g"}
+    )
+    assert saved.status_code == 303, saved.text
+    db.expire_all()
+    assert (db.get(Product, tea.id).net_quantity, db.get(Product, tea.id).net_unit) == (200, "g")
+    assert "150.00 за 100 г" in client.get("/price-tags", params={"q": "Чай"}).text

@@ -182,7 +182,7 @@ def test_template_pages_and_english(client: TestClient, client_en: TestClient, d
         {"name": "Витрина 2×6", "columns": "2", "rows": "6", "show_barcode": "0"},
     )
     assert created.status_code == 303, created.text
-    template = db.query(PriceTagTemplate).one()
+    template = db.query(PriceTagTemplate).filter_by(name="Витрина 2×6").one()
     assert (template.columns, template.rows, template.show_barcode) == (2, 6, False)
     page = client.get("/price-tag-templates").text
     assert "Шаблоны ценников" in page and "Витрина 2×6" in page

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -38,6 +40,12 @@ def main() -> None:
     args.add_argument("--inbox", type=Path, default=None)
     args.add_argument(
         "--parse-files", type=int, default=2_000, help="files parsed in memory (a sample)"
+    )
+    args.add_argument(
+        "--load-files",
+        type=int,
+        default=None,
+        help="load only this many of the inbox's files (hard-linked into a scratch inbox)",
     )
     opts = args.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -73,6 +81,15 @@ def main() -> None:
             f"{lines / parsed:,.0f} lines/s, {sample_mb / parsed:.1f} MB/s"
         )
         del sample
+        if opts.load_files is not None:
+            scratch = work / "sample" / "ofd"
+            scratch.mkdir(parents=True)
+            for path in files[: opts.load_files]:
+                try:
+                    os.link(path, scratch / path.name)
+                except OSError:
+                    shutil.copyfile(path, scratch / path.name)
+            inbox = scratch
         con = duckdb.connect(str(work / "bench.duckdb"))
         started = time.perf_counter()
         report = ingest_receipts(inbox, con, work / "quarantine", "bench")

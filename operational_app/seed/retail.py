@@ -278,6 +278,7 @@ class _Floor:
     certificates: dict[int, list[int]]  # balances of certificates sold, oldest first
     certificates_sold: int
     balance: np.ndarray  # whole points per card
+    last_purchase: np.ndarray  # day number (date.toordinal) of a card's last purchase, or -1
 
 
 def _floor(tables: Sequence[TableData]) -> _Floor:
@@ -330,6 +331,7 @@ def _floor(tables: Sequence[TableData]) -> _Floor:
         certificates={},
         certificates_sold=0,
         balance=np.zeros(n_cards, dtype=np.int64),
+        last_purchase=np.full(n_cards, -1, dtype=np.int64),
     )
 
 
@@ -404,7 +406,11 @@ def _day_files(
             if not balances[0]:
                 balances.pop(0)
     # Loyalty cards; a bonus card pays with points at most once a day, within its balance at
-    # the day's start, so no moment of the day sees it spend more than it has.
+    # the day's start, so no moment of the day sees it spend more than it has. Points burn
+    # POINTS_VALIDITY_DAYS after a purchase with none following within that time.
+    today = day.toordinal()
+    burnt = (floor.last_purchase >= 0) & (floor.last_purchase + POINTS_VALIDITY_DAYS < today)
+    floor.balance[burnt] = 0
     has_card = ~is_return & (rng.random(n) < CARD_SHARE)
     card = np.full(n, -1)
     card[has_card] = rng.choice(floor.n_cards, int(has_card.sum()), p=floor.card_weights)
@@ -429,6 +435,7 @@ def _day_files(
         np.maximum(0, (goods[earning] - provision[earning]) * ACCRUAL_PERCENT // 10_000)
         - provision[earning] // 100,
     )
+    floor.last_purchase[card[has_card & (goods > 0)]] = today
     pays_cash = rng.random(n) < CASH_SHARE
     payable = total - prepaid - provision
     cash = np.where(pays_cash, payable, 0)

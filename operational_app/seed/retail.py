@@ -26,6 +26,7 @@ import datetime as dt
 import json
 import math
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,6 +114,22 @@ def ean13(body: int) -> str:
     return digits + str((10 - (odd + 3 * even) % 10) % 10)
 
 
+_NET: Final = re.compile(r"(\d+(?:,\d+)?)\s*(кг|г|мл|л)(?![а-яё])")
+_NET_FACTORS: Final = {"г": (1, "g"), "кг": (1000, "g"), "мл": (1, "ml"), "л": (1000, "ml")}
+
+
+def net_quantity(name: str, gis_system: object) -> tuple[float, str] | None:
+    """Net grams or millilitres of packaged food, drink or oil, from the quantity its name
+    states ("Кефир 1% 0,9 л" -> (900.0, "ml")); None for other goods."""
+    if gis_system not in ("vetis", "egais") and not name.startswith("Масло"):
+        return None
+    found = _NET.search(name)
+    if found is None:
+        return None
+    factor, unit = _NET_FACTORS[found.group(2)]
+    return float(found.group(1).replace(",", ".")) * factor, unit
+
+
 def card_count(scale_factor: float = 1.0) -> int:
     """How many loyalty cards the seed issues (the receipts draw from them)."""
     return max(1, round(CARDHOLDERS_PER_REGISTER * DEMO_REGISTERS * scale_factor))
@@ -197,6 +214,12 @@ def add_retail(
     products = named["products"]
     n_products = len(products)
     products.columns["barcode"] = [ean13(460_000_000_000 + 7_919 * i) for i in range(n_products)]
+    nets = [
+        net_quantity(str(name), gis)
+        for name, gis in zip(products.columns["name"], products.columns["gis_system"], strict=True)
+    ]
+    products.columns["net_quantity"] = [None if net is None else net[0] for net in nets]
+    products.columns["net_unit"] = [None if net is None else net[1] for net in nets]
     warehouses = named["warehouses"]
     organizations = named["organizations"]
     profile = retail_profile(scale_factor)

@@ -7,12 +7,13 @@ import datetime as dt
 import functools
 import json
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from ingestion.ofd.receipts import parse
-from operational_app.print_forms.price_tags import ean13_is_valid
+from operational_app.print_forms.price_tags import PriceTag, ean13_is_valid, unit_price
 from operational_app.seed import Scale
 from operational_app.seed.entry_model import add_entry_model
 from operational_app.seed.generator import generate
@@ -149,3 +150,18 @@ def test_large_scale_writes_over_ten_million_lines() -> None:
     expected = RECEIPTS_PER_DAY * factor * profile.window_days * weekday * per_receipt
     assert expected > 10_000_000
     assert profile.stores * profile.registers_per_store * 800 > RECEIPTS_PER_DAY * factor * 1.35
+
+
+def test_packaged_food_gets_the_net_quantity_its_unit_price_needs() -> None:
+    products = {table.name: table for table in _tables()}["products"].columns
+    nets = {
+        str(name): (quantity, unit)
+        for name, quantity, unit in zip(
+            products["name"], products["net_quantity"], products["net_unit"], strict=True
+        )
+    }
+    assert nets["Кефир 1% 0,9 л"] == (900.0, "ml")
+    assert nets["Сыр полутвёрдый 45% 200 г"] == (200.0, "g")
+    assert nets["Стеллаж паллетный, секция 2700 кг"] == (None, None)  # not packaged goods
+    kefir = PriceTag("Кефир", Decimal("92"), net_quantity=900.0, measure="ml")
+    assert unit_price(kefir) == (Decimal("102.22"), "за 1 л")

@@ -212,7 +212,7 @@ def test_price_tags_page_prints_the_ticked_products(client: TestClient, db: Sess
     db.commit()
     page = client.get("/price-tags", params={"q": "Сок"}).text
     assert "Сок яблочный 1 л" in page and "Гвозди" not in page
-    assert "120.00 за 1 л" in page  # the unit price the tag will carry
+    assert "120,00 за 1 л" in page  # the unit price the tag will carry
     pdf = post(
         client,
         "/price-tags",
@@ -261,4 +261,4 @@ def test_product_card_sets_the_net_quantity_the_unit_price_needs(
     assert saved.status_code == 303, saved.text
     db.expire_all()
     assert (db.get(Product, tea.id).net_quantity, db.get(Product, tea.id).net_unit) == (200, "g")
-    assert "150.00 за 100 г" in client.get("/price-tags", params={"q": "Чай"}).text
+    assert "150,00 за 100 г" in client.get("/price-tags", params={"q": "Чай"}).text

@@ -1345,6 +1345,10 @@ _RETAIL_MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Колонок: от 1 до 4.",
         "en": "Columns: 1 to 4.",
     },
+    "rule.price_tag_template.barcode_needs_room": {
+        "ru": "Штрихкод помещается на ценники при не более чем 8 строках на листе.",
+        "en": "A barcode fits tags of at most 8 rows per page.",
+    },
     "rule.price_tag_template.rows_range": {"ru": "Строк: от 1 до 12.", "en": "Rows: 1 to 12."},
 }
 for _key, _entry in _RETAIL_MESSAGES.items():

@@ -30,6 +30,9 @@ MAX_COPIES: Final = 100
 TEMPLATE_FIELDS: Final = ("name", "columns", "rows", "show_old_price", "show_barcode")
 COLUMNS_RANGE: Final = (1, 4)
 ROWS_RANGE: Final = (1, 12)
+MAX_BARCODE_ROWS: Final = max(
+    rows for rows in range(1, ROWS_RANGE[1] + 1) if print_form.barcode_fits(rows)
+)
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,12 @@ def _apply_template(
     for field in ("show_old_price", "show_barcode"):
         if field in values and values[field] is not None:
             setattr(template, field, bool(values[field]))
+    if template.show_barcode and not print_form.barcode_fits(template.rows):
+        raise ValidationFailed(
+            "price_tag_template.barcode_needs_room",
+            f"A barcode fits tags of at most {MAX_BARCODE_ROWS} rows per page.",
+            field="rows",
+        )
 
 
 def list_templates(session: Session) -> list[PriceTagTemplate]:

@@ -12,7 +12,7 @@ per 1 kg (l) above. Goods sold by weight (unit кг or л) are priced per kg (l)
 the tag says.
 
     pdf = render_price_tags([PriceTag("Кефир 1% 0,9 л", Decimal("92"), net_quantity=900,
-                                      measure="ml", barcode="4600000000017")], STANDARD)
+                                      measure="ml", barcode="4600000000015")], STANDARD)
 """
 
 from __future__ import annotations
@@ -49,6 +49,17 @@ class PriceTagTemplate:
     rows: int
     show_old_price: bool = True
     show_barcode: bool = True
+
+
+# A tag needs this height for a barcode under the price (see _draw); the domain refuses a
+# template with a barcode and more rows than leave it.
+MIN_BARCODE_HEIGHT: Final = 3.0
+PAGE_ROWS_HEIGHT: Final = 297 - 2 * 8  # A4 less the document's margins, mm
+
+
+def barcode_fits(rows: int) -> bool:
+    height = PAGE_ROWS_HEIGHT / rows
+    return height - 2.0 - 3 - (0.45 * height + 11.0) >= MIN_BARCODE_HEIGHT
 
 
 # The two templates migration 0016 seeds, for callers without a database (tests, benchmarks).
@@ -168,9 +179,10 @@ def _draw(
         pdf.cell(inner, 3.5, f"{_money(per_unit[0])} {per_unit[1]}", align="R")
     if template.show_barcode and tag.barcode and ean13_is_valid(tag.barcode):
         module = 0.25
-        bar_height = 7.0
         left = x + pad
-        top = y + height - pad - bar_height - 3
+        # Below the price and the unit price, up to 7 mm tall, the digits under the bars.
+        top = max(y + height - pad - 7.0 - 3, price_y + 7 + 3.5 + 0.5)
+        bar_height = min(7.0, y + height - pad - 3 - top)
         for position, bit in enumerate(ean13_modules(tag.barcode)):
             if bit == "1":
                 pdf.rect(left + position * module, top, module, bar_height, style="F")

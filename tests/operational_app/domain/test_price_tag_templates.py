@@ -14,6 +14,7 @@ from operational_app.db.models import Product
 from operational_app.domain import price_tags as service
 from operational_app.domain import products
 from operational_app.domain.errors import NotFound, ValidationFailed
+from operational_app.seed.retail import ean13
 
 
 @pytest.mark.parametrize(("columns", "rows"), [(0, 5), (5, 5), (2, 0), (2, 13)])
@@ -64,3 +65,20 @@ def test_net_quantity_needs_its_unit(db: Session) -> None:
         products.create_product(db, sku="Y", name="Y", net_quantity=Decimal(5), net_unit="kg")
     ok = products.create_product(db, sku="Z", name="Z", net_quantity=Decimal(5), net_unit="ml")
     assert isinstance(ok, Product) and ok.net_unit == "ml"
+
+
+def test_a_barcode_needs_tags_tall_enough(db: Session) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        service.create_template(db, name="Тесный", columns=4, rows=service.MAX_BARCODE_ROWS + 1)
+    assert refused.value.rule == "price_tag_template.barcode_needs_room"
+    service.create_template(db, name="Тесный без штрихкода", columns=4, rows=12, show_barcode=False)
+    dense = service.create_template(db, name="Плотный", columns=4, rows=service.MAX_BARCODE_ROWS)
+    milk = products.create_product(
+        db, sku="M-1", name="Молоко 1 л", base_price=Decimal("1234.50"),
+        net_quantity=Decimal(1000), net_unit="ml",
+    )  # fmt: skip
+    milk.barcode = ean13(460_000_000_001)
+    db.flush()
+    pdf = service.price_tags_pdf(db, [service.TagRequest(milk.id, copies=3)], dense.id)
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert text.count(ean13(460_000_000_001)) == 3 and text.count("1 234,50 ₽ за 1 л") == 3

@@ -1,18 +1,22 @@
-"""ОФД receipt loader throughput: receipts/s and lines/s of parsing and of the inbox load
-(figures printed, never asserted).
+"""ОФД receipt loader throughput: receipts/s and lines/s of writing (the seed), parsing and
+the inbox load (figures printed, never asserted).
 
-    .venv/bin/python bench/bench_ofd_loader.py [--factor F] [--seed S]
+    .venv/bin/python bench/bench_ofd_loader.py [--factor F] [--seed S] [--inbox DIR]
 
-Generates a small seed's tables (no database) and writes its stores' receipt files with the
-demo receipt rate times F (operational_app/seed/retail.py) into a temporary inbox, parses
-every file in memory (bytes already read), then loads the inbox into an in-memory DuckDB with
-ingest_receipts.
+Generates a tiny seed's tables (no database) and writes receipt files as `crm seed` does at
+scale factor F (deals / 2 000: demo 1, small 10, medium 100, large 500; the stores, registers
+and days of retail_profile(F) and F times the demo receipt rate) into a temporary inbox, parses
+every file in memory (bytes already read), then loads the inbox into a DuckDB file with
+ingest_receipts. `--inbox DIR` skips the writing and reads an inbox already written (for
+example the one `crm seed --scale large` filled).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -33,32 +37,60 @@ def main() -> None:
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--factor", type=float, default=5.0)
     args.add_argument("--seed", type=int, default=1)
+    args.add_argument("--inbox", type=Path, default=None)
+    args.add_argument(
+        "--parse-files", type=int, default=2_000, help="files parsed in memory (a sample)"
+    )
+    args.add_argument(
+        "--load-files",
+        type=int,
+        default=None,
+        help="load only this many of the inbox's files (hard-linked into a scratch inbox)",
+    )
     opts = args.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         as_of = dt.date(2026, 1, 20)
-        generated = generate(SEED_SCALE, opts.seed, as_of, lambda *_: None)
-        tables = add_retail(add_entry_model(generated, opts.seed, as_of))
-        inbox = work / "inbox" / "ofd"
-        started = time.perf_counter()
-        counts = write_ofd_inbox(inbox, tables, opts.seed, as_of, opts.factor)
-        written = time.perf_counter() - started
+        inbox = opts.inbox or work / "inbox" / "ofd"
+        if opts.inbox is None:
+            generated = generate(SEED_SCALE, opts.seed, as_of, lambda *_: None)
+            tables = add_retail(add_entry_model(generated, opts.seed, as_of), opts.factor, as_of)
+            started = time.perf_counter()
+            counts = write_ofd_inbox(inbox, tables, opts.seed, as_of, opts.factor)
+            written = time.perf_counter() - started
+            print(
+                f"written: {counts['files']:,} files, {counts['receipts']:,} receipts, "
+                f"{counts['lines']:,} lines in {written:.1f} s: "
+                f"{counts['receipts'] / written:,.0f} receipts/s, "
+                f"{counts['lines'] / written:,.0f} lines/s"
+            )
         files = sorted(path for path in inbox.glob("*.json") if not path.name.startswith("."))
         megabytes = sum(path.stat().st_size for path in files) / 2**20
-        print(
-            f"written: {counts['files']} files, {counts['receipts']:,} receipts, "
-            f"{counts['lines']:,} lines, {megabytes:.1f} MB in {written:.1f} s"
-        )
-        contents = [(path.name, path.read_bytes()) for path in files]
+        print(f"inbox:   {len(files):,} files, {megabytes:,.1f} MB")
+        sample = [(path.name, path.read_bytes()) for path in files[: opts.parse_files]]
+        receipts = lines = 0
         started = time.perf_counter()
-        for name, data in contents:
-            parse(data, f"ofd/{name}")
+        for name, data in sample:
+            parsed_receipts, parsed_lines = parse(data, f"ofd/{name}")
+            receipts += len(parsed_receipts)
+            lines += len(parsed_lines)
         parsed = time.perf_counter() - started
+        sample_mb = sum(len(data) for _, data in sample) / 2**20
         print(
-            f"parse:   {counts['receipts'] / parsed:,.0f} receipts/s, "
-            f"{counts['lines'] / parsed:,.0f} lines/s, {megabytes / parsed:.1f} MB/s"
+            f"parse:   {len(sample):,} files: {receipts / parsed:,.0f} receipts/s, "
+            f"{lines / parsed:,.0f} lines/s, {sample_mb / parsed:.1f} MB/s"
         )
-        con = duckdb.connect()
+        del sample
+        if opts.load_files is not None:
+            scratch = work / "sample" / "ofd"
+            scratch.mkdir(parents=True)
+            for path in files[: opts.load_files]:
+                try:
+                    os.link(path, scratch / path.name)
+                except OSError:
+                    shutil.copyfile(path, scratch / path.name)
+            inbox = scratch
+        con = duckdb.connect(str(work / "bench.duckdb"))
         started = time.perf_counter()
         report = ingest_receipts(inbox, con, work / "quarantine", "bench")
         loaded = time.perf_counter() - started

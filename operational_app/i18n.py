@@ -1237,3 +1237,127 @@ _PLAN_MESSAGES: dict[str, dict[str, str]] = {
 }
 for _key, _entry in _PLAN_MESSAGES.items():
     MESSAGES.setdefault(_key, _entry)
+
+# Retail pages (issue 21): stores, cash registers, loyalty programmes, discount cards, price tags.
+_RETAIL_MESSAGES: dict[str, dict[str, str]] = {
+    "nav.stores": {"ru": "Магазины", "en": "Stores"},
+    "nav.cash_registers": {"ru": "Кассы ККТ", "en": "Cash registers"},
+    "nav.loyalty_programmes": {"ru": "Программы лояльности", "en": "Loyalty programmes"},
+    "nav.discount_cards": {"ru": "Дисконтные карты", "en": "Discount cards"},
+    "nav.price_tag_templates": {"ru": "Шаблоны ценников", "en": "Price tag templates"},
+    "nav.price_tags": {"ru": "Печать ценников", "en": "Print price tags"},
+    "store.title": {"ru": "Магазин", "en": "Store"},
+    "cash_register.title": {"ru": "Касса ККТ", "en": "Cash register"},
+    "loyalty_programme.title": {"ru": "Программа лояльности", "en": "Loyalty programme"},
+    "discount_card.title": {"ru": "Дисконтная карта", "en": "Discount card"},
+    "price_tag_template.title": {"ru": "Шаблон ценника", "en": "Price tag template"},
+    "retail.new": {"ru": "Создать", "en": "New"},
+    "retail.edit": {"ru": "Изменить", "en": "Edit"},
+    "retail.search_card": {"ru": "Номер карты", "en": "Card number"},
+    "retail.holder_hint": {
+        "ru": "Код партнёра или контактного лица (одно из двух) либо пусто для анонимной карты.",
+        "en": "A partner's or a contact person's id (one of the two), or blank for an anonymous "
+        "card.",
+    },
+    "retail.template_hint": {
+        "ru": "Наименование товара, цена и цена за единицу измерения (где её требуют Правила "
+        "продажи товаров, ПП РФ № 2463) печатаются всегда.",
+        "en": "The product name, the price and the unit price (where the Rules for the sale of "
+        "goods, Government Decree No. 2463, require it) are always printed.",
+    },
+    "price_tags.choose": {
+        "ru": "Отметьте товары, укажите количество ценников и старую цену (для уценки).",
+        "en": "Tick the products, give the number of tags and an old price (for a markdown).",
+    },
+    "price_tags.print": {"ru": "Сформировать PDF", "en": "Make the PDF"},
+    "price_tags.copies": {"ru": "Ценников", "en": "Tags"},
+    "price_tags.unit_price": {"ru": "Цена за единицу", "en": "Unit price"},
+    "price_tags.none_chosen": {"ru": "Не выбрано ни одного товара.", "en": "No product chosen."},
+    "field.address": {"ru": "Адрес", "en": "Address"},
+    "field.store_id": {"ru": "Магазин", "en": "Store"},
+    "field.registration_number": {"ru": "Регистрационный номер ККТ", "en": "Registration number"},
+    "field.fiscal_drive_number": {"ru": "Номер ФН", "en": "Fiscal drive number"},
+    "field.ofd_name": {"ru": "ОФД", "en": "Fiscal data operator"},
+    "field.ofd_inn": {"ru": "ИНН ОФД", "en": "Operator's INN"},
+    "field.accrual_percent": {"ru": "Начисление баллов, %", "en": "Points accrual, %"},
+    "field.max_redemption_percent": {
+        "ru": "Макс. оплата баллами, %",
+        "en": "Max. paid by points, %",
+    },
+    "field.point_value": {"ru": "Стоимость балла, ₽", "en": "Point value, ₽"},
+    "field.points_validity_days": {
+        "ru": "Срок действия баллов, дней",
+        "en": "Points validity, days",
+    },
+    "field.number": {"ru": "Номер", "en": "Number"},
+    "field.programme_id": {"ru": "Программа лояльности", "en": "Loyalty programme"},
+    "field.issued_on": {"ru": "Дата выдачи", "en": "Issued on"},
+    "field.blocked_on": {"ru": "Дата блокировки", "en": "Blocked on"},
+    "field.columns": {"ru": "Колонок на листе A4", "en": "Columns per A4 page"},
+    "field.rows": {"ru": "Строк на листе A4", "en": "Rows per A4 page"},
+    "field.show_old_price": {"ru": "Старая цена", "en": "Old price"},
+    "field.show_barcode": {"ru": "Штрихкод", "en": "Barcode"},
+    "field.template_id": {"ru": "Шаблон ценника", "en": "Price tag template"},
+    "field.net_quantity": {"ru": "Масса (объём) нетто", "en": "Net quantity"},
+    "field.net_unit": {"ru": "Единица нетто", "en": "Net unit"},
+    "net_unit.g": {"ru": "г", "en": "g"},
+    "net_unit.ml": {"ru": "мл", "en": "ml"},
+    "rule.product.net_quantity_unit": {
+        "ru": "Укажите массу (объём) нетто вместе с единицей (г или мл).",
+        "en": "A net quantity needs its unit (g or ml), and a unit needs a quantity.",
+    },
+    "loyalty_kind.discount": {"ru": "Дисконтная", "en": "Discount"},
+    "loyalty_kind.bonus": {"ru": "Бонусная", "en": "Bonus"},
+    "rule.store.name_taken": {
+        "ru": "Магазин с таким названием уже есть.",
+        "en": "A store with this name already exists.",
+    },
+    "rule.cash_register.number_taken": {
+        "ru": "Касса с таким регистрационным номером уже зарегистрирована.",
+        "en": "A cash register with this registration number is already registered.",
+    },
+    "rule.registration_number.format": {
+        "ru": "Регистрационный номер ККТ — 16 цифр.",
+        "en": "The registration number is 16 digits.",
+    },
+    "rule.fiscal_drive_number.format": {
+        "ru": "Номер ФН — 16 цифр.",
+        "en": "The fiscal drive number is 16 digits.",
+    },
+    "rule.ofd_inn.format": {"ru": "ИНН ОФД — 10 цифр.", "en": "The operator's INN is 10 digits."},
+    "rule.loyalty_programme.name_taken": {
+        "ru": "Программа с таким названием уже есть.",
+        "en": "A programme with this name already exists.",
+    },
+    "rule.loyalty_programme.discount_accrues": {
+        "ru": "Дисконтная программа не начисляет баллы.",
+        "en": "A discount programme does not accrue points.",
+    },
+    "rule.discount_card.number_taken": {
+        "ru": "Карта с таким номером уже есть.",
+        "en": "A card with this number already exists.",
+    },
+    "rule.discount_card.one_holder": {
+        "ru": "Владелец карты — партнёр или контактное лицо, не оба.",
+        "en": "A card belongs to a partner or to a contact person, not both.",
+    },
+    "rule.discount_card.blocked_before_issue": {
+        "ru": "Карту нельзя заблокировать раньше даты выдачи.",
+        "en": "A card cannot be blocked before it is issued.",
+    },
+    "rule.price_tag_template.name_taken": {
+        "ru": "Шаблон с таким названием уже есть.",
+        "en": "A template with this name already exists.",
+    },
+    "rule.price_tag_template.columns_range": {
+        "ru": "Колонок: от 1 до 4.",
+        "en": "Columns: 1 to 4.",
+    },
+    "rule.price_tag_template.barcode_needs_room": {
+        "ru": "Штрихкод помещается на ценники при не более чем 8 строках на листе.",
+        "en": "A barcode fits tags of at most 8 rows per page.",
+    },
+    "rule.price_tag_template.rows_range": {"ru": "Строк: от 1 до 12.", "en": "Rows: 1 to 12."},
+}
+for _key, _entry in _RETAIL_MESSAGES.items():
+    MESSAGES.setdefault(_key, _entry)

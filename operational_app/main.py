@@ -63,6 +63,7 @@ from operational_app.web import (
     partners,
     portal_invites,
     products,
+    retail,
     returns,
     sales,
     sales_plans,
@@ -101,6 +102,7 @@ PAGE_ROUTERS = [
     intercompany.router,
     sales_plans.router,
     desktop.router,
+    retail.router,
 ]
 
 

@@ -23,6 +23,7 @@ from operational_app.api.routes import (
     organizations,
     partners,
     portal_invites,
+    price_tags,
     products,
     registry,
     retail,
@@ -58,6 +59,8 @@ api_router.include_router(invoices.router)
 api_router.include_router(retail.router)
 # Подарочные сертификаты (issue 21): series and the register of numbered certificates.
 api_router.include_router(gift_certificates.router)
+# Шаблоны ценников and the price tags print (issue 21).
+api_router.include_router(price_tags.router)
 # Межфирменные продажи и комиссия (issue 22).
 api_router.include_router(intercompany.router)
 # Планы продаж (issue 26): plans by month, manager, business region and deal kind.

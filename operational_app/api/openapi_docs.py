@@ -424,6 +424,25 @@ FIELD_DOCS: dict[str, str] = {
     "fiscal_drive_number": "Номер фискального накопителя (ФН): 16 digits; changes with the drive.",
     "ofd_name": "Оператор фискальных данных (ОФД): its name.",
     "ofd_inn": "ИНН ОФД: the operator's ИНН, 10 digits (a legal entity).",
+    # Price tags
+    "columns": "Колонок на листе: price tags across an A4 page, 1 to 4.",
+    "rows": "Строк на листе: price tags down an A4 page, 1 to 12.",
+    "show_old_price": (
+        "Показывать старую цену: the old price (a markdown) struck through above the price."
+    ),
+    "show_barcode": "Показывать штрихкод: the product's EAN-13 drawn as bars with its digits.",
+    "template_id": "Шаблон ценника: the template (id from /api/v1/price-tag-templates).",
+    "PriceTagPrint.items": "Товары: the products to print, in order, each with its copies.",
+    "copies": "Количество ценников: tags printed for this product, 1 to 100.",
+    "old_price": (
+        "Старая цена: the price before the markdown, roubles; printed struck through when "
+        "above the price and the template shows it."
+    ),
+    "net_quantity": (
+        "Масса (объём) нетто: of packaged goods, in `net_unit`; the price tag's unit price "
+        "(per 100 g/ml up to 250, per 1 kg/l above) is computed from it."
+    ),
+    "net_unit": "Единица нетто: g (grams) or ml (millilitres); set together with net_quantity.",
     # Inter-company, commission, ownership ledger
     "sender_organization_id": "Организация-отправитель: our legal entity the goods pass from.",
     "receiver_organization_id": (

@@ -213,3 +213,52 @@ class GiftCertificatePublic(Tracked):
     nominal: Decimal
     issued_on: dt.date
     cancelled_on: dt.date | None
+
+
+# Price tag templates and printing
+
+TagColumns = Annotated[int, Field(ge=1, le=4)]
+TagRows = Annotated[int, Field(ge=1, le=12)]
+
+
+class PriceTagTemplateCreate(Input):
+    name: Name200
+    columns: TagColumns
+    rows: TagRows
+    show_old_price: bool = True
+    show_barcode: bool = True
+
+
+class PriceTagTemplateUpdate(PatchInput):
+    non_nullable: ClassVar[tuple[str, ...]] = (
+        "name",
+        "columns",
+        "rows",
+        "show_old_price",
+        "show_barcode",
+    )
+    version: Version
+    name: Name200 | None = None
+    columns: TagColumns | None = None
+    rows: TagRows | None = None
+    show_old_price: bool | None = None
+    show_barcode: bool | None = None
+
+
+class PriceTagTemplatePublic(Tracked):
+    name: str
+    columns: int
+    rows: int
+    show_old_price: bool
+    show_barcode: bool
+
+
+class PriceTagItem(Input):
+    product_id: Id
+    copies: Annotated[int, Field(ge=1, le=100)] = 1
+    old_price: Annotated[Decimal, Field(gt=0, lt=Decimal("1e13"), decimal_places=2)] | None = None
+
+
+class PriceTagPrint(Input):
+    template_id: Id
+    items: Annotated[list[PriceTagItem], Field(min_length=1, max_length=1_000)]

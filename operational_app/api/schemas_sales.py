@@ -86,6 +86,10 @@ class Tracked(Public):
 # Products, warehouses, stock
 
 
+NetQuantity = Annotated[Decimal, Field(gt=0, lt=Decimal("1e6"), decimal_places=3)]
+NetUnit = Literal["g", "ml"]
+
+
 class ProductCreate(Input):
     sku: text(50)
     name: Name300
@@ -94,6 +98,8 @@ class ProductCreate(Input):
     cost_price: Amount = Decimal(0)
     gis_system: GisSystem | None = None
     vat_kind: VatKind = "general"
+    net_quantity: NetQuantity | None = None
+    net_unit: NetUnit | None = None
 
 
 class ProductUpdate(PatchInput):
@@ -113,6 +119,8 @@ class ProductUpdate(PatchInput):
     cost_price: Amount | None = None
     gis_system: GisSystem | None = None
     vat_kind: VatKind | None = None
+    net_quantity: NetQuantity | None = None
+    net_unit: NetUnit | None = None
 
 
 class ProductPublic(Tracked):
@@ -123,6 +131,8 @@ class ProductPublic(Tracked):
     cost_price: Decimal
     gis_system: str | None
     vat_kind: str
+    net_quantity: Decimal | None = None
+    net_unit: str | None = None
 
 
 class WarehouseCreate(Input):

@@ -382,6 +382,7 @@ TASK_STATUSES = ("open", "done")
 GIS_SYSTEMS = ("egais", "vetis", "gismt")
 # VAT schedules a product follows (issue 25): general 20% → 22% from 2026, reduced 10%, exempt.
 VAT_KINDS = ("general", "reduced", "exempt")
+NET_UNITS = ("g", "ml")
 
 Quantity = Numeric(15, 3)
 Percent = Numeric(5, 2)
@@ -461,6 +462,8 @@ class Product(TrackedMixin, Base):
         CheckConstraint("cost_price >= 0", name="cost_price_non_negative"),
         CheckConstraint(f"gis_system is null or {_in('gis_system', GIS_SYSTEMS)}", name="gis"),
         CheckConstraint(_in("vat_kind", VAT_KINDS), name="vat_kind"),
+        CheckConstraint(f"net_unit is null or {_in('net_unit', NET_UNITS)}", name="net_unit"),
+        CheckConstraint("net_quantity is null or net_quantity > 0", name="net_quantity_positive"),
     )
 
     sku: Mapped[str] = mapped_column(String(50), nullable=False, unique=True)
@@ -476,6 +479,10 @@ class Product(TrackedMixin, Base):
     )
     # Штрихкод (EAN-13/GTIN): how a cash receipt's line finds its product (migration 0013).
     barcode: Mapped[str | None] = mapped_column(String(14), unique=True)
+    # Масса (объём) нетто of packaged goods, grams (`g`) or millilitres (`ml`): the price tag's
+    # unit price is computed from it (migration 0016).
+    net_quantity: Mapped[Decimal | None] = mapped_column(Numeric(12, 3))
+    net_unit: Mapped[str | None] = mapped_column(String(2))
 
 
 class Warehouse(TrackedMixin, Base):
@@ -634,6 +641,24 @@ class GiftCertificate(TrackedMixin, Base):
     nominal: Mapped[Decimal] = mapped_column(Numeric(14, 2), nullable=False)
     issued_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
     cancelled_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class PriceTagTemplate(TrackedMixin, Base):
+    """Шаблоны ценников: how many tags an A4 page holds (columns × rows) and which optional
+    fields a tag shows; the name, the price and the unit price where the law requires it are
+    always printed (operational_app/print_forms/price_tags.py)."""
+
+    __tablename__ = "price_tag_templates"
+    __table_args__ = (
+        CheckConstraint("columns between 1 and 4", name="columns_range"),
+        CheckConstraint("rows between 1 and 12", name="rows_range"),
+    )
+
+    name: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+    columns: Mapped[int] = mapped_column(Integer, nullable=False)
+    rows: Mapped[int] = mapped_column(Integer, nullable=False)
+    show_old_price: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    show_barcode: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
 
 
 class StockLevel(TrackedMixin, Base):

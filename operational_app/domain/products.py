@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from operational_app.db.models import (
     GIS_SYSTEMS,
+    NET_UNITS,
     VAT_KINDS,
     BusinessRegion,
     CustomerOrder,
@@ -52,7 +53,10 @@ PRODUCT_FIELDS = (
     "cost_price",
     "gis_system",
     "vat_kind",
+    "net_quantity",
+    "net_unit",
 )
+MAX_NET_QUANTITY = Decimal("1e6")
 WAREHOUSE_FIELDS = ("name", "business_region_id")
 
 
@@ -165,6 +169,30 @@ def _apply_product(session: Session, product: Product, values: Mapping[str, Any]
                 field="vat_kind",
             )
         product.vat_kind = kind
+    if "net_quantity" in values:
+        quantity = values["net_quantity"]
+        if quantity is not None and not 0 < Decimal(quantity) < MAX_NET_QUANTITY:
+            raise ValidationFailed(
+                "product.net_quantity_range",
+                "Net quantity must be positive (grams or millilitres).",
+                field="net_quantity",
+            )
+        product.net_quantity = None if quantity is None else Decimal(quantity)
+    if "net_unit" in values:
+        unit = clean_text(values["net_unit"])
+        if unit is not None and unit not in NET_UNITS:
+            raise ValidationFailed(
+                "product.net_unit_unknown",
+                f"Net unit must be one of {', '.join(NET_UNITS)}.",
+                field="net_unit",
+            )
+        product.net_unit = unit
+    if (product.net_quantity is None) != (product.net_unit is None):
+        raise ValidationFailed(
+            "product.net_quantity_unit",
+            "A net quantity needs its unit (g or ml), and a unit needs a quantity.",
+            field="net_unit",
+        )
 
 
 def create_product(
@@ -177,6 +205,8 @@ def create_product(
     cost_price: Decimal | int = Decimal(0),
     gis_system: str | None = None,
     vat_kind: str = "general",
+    net_quantity: Decimal | None = None,
+    net_unit: str | None = None,
 ) -> Product:
     product = Product()
     _apply_product(
@@ -190,6 +220,8 @@ def create_product(
             "cost_price": cost_price,
             "gis_system": gis_system,
             "vat_kind": vat_kind,
+            "net_quantity": net_quantity,
+            "net_unit": net_unit,
         },
     )
     session.add(product)

@@ -1,15 +1,18 @@
 """Price tags (ценники) for a chosen set of products, as one printable A4 PDF (issue 21).
 
-A template says the tag's size and what it shows: name, price, the old price struck through
-(a markdown), the barcode (EAN-13, drawn as bars) and the unit price. The unit price follows
-ГОСТ 8.579-2019 п. 11.1 for packaged goods of 10 g (ml) to 10 kg (l) — food, pet food,
-cosmetics, detergents, paints, glues, solvents, oils: per 100 g (ml) up to 250 g (ml) of net
-quantity, per 1 kg (l) above (quoted in public discussions of the standard found with the
-`search` tool; the Правила продажи товаров, п. 19 of Постановление № 2463, require the price per
-unit of weight or per item on every tag).
+A template (a row of price_tag_templates, edited by operators) says how many tags a page holds
+(columns × rows) and which optional fields a tag shows: the old price struck through (a
+markdown) and the barcode (EAN-13, drawn as bars). The name, the price and the unit price are
+always printed where they apply: the Правила продажи товаров по договору розничной купли-продажи
+(Постановление Правительства РФ от 31.12.2020 № 2463, п. 19) require every tag to name the goods
+and state the price per item or per unit of measure (weight, net mass, length); for packaged
+goods of 10 g (ml) to 10 kg (l) — food, pet food, cosmetics, detergents, paints, glues, solvents,
+oils — ГОСТ 8.579-2019 п. 11.1 sets the unit: per 100 g (ml) up to 250 g (ml) of net quantity,
+per 1 kg (l) above. Goods sold by weight (unit кг or л) are priced per kg (l) already, which
+the tag says.
 
     pdf = render_price_tags([PriceTag("Кефир 1% 0,9 л", Decimal("92"), net_quantity=900,
-                                      measure="ml", barcode="4600000000017")], STANDARD)
+                                      measure="ml", barcode="4600000000015")], STANDARD)
 """
 
 from __future__ import annotations
@@ -33,29 +36,44 @@ _L_CODES: Final = (
 UNIT_PRICE_MIN: Final = 10  # g or ml
 UNIT_PRICE_MAX: Final = 10_000
 PER_100_MAX: Final = 250
+# Units of sale that mean goods sold by weight or volume: the price is per this unit already.
+WEIGHED_UNITS: Final = {"кг": "за 1 кг", "л": "за 1 л", "kg": "за 1 кг", "l": "за 1 л"}
 
 
 @dataclass(frozen=True)
 class PriceTagTemplate:
-    """A tag layout: size in mm and which fields it prints."""
+    """A tag layout: tags per A4 page (columns × rows) and the optional fields it prints."""
 
     name: str
-    width: float
-    height: float
+    columns: int
+    rows: int
     show_old_price: bool = True
     show_barcode: bool = True
-    show_unit_price: bool = True
 
 
-STANDARD: Final = PriceTagTemplate("Стандартный 70×40", 70, 40)
-SMALL: Final = PriceTagTemplate("Малый 50×30", 50, 30, show_barcode=False)
-TEMPLATES: Final = {template.name: template for template in (STANDARD, SMALL)}
+# A tag needs this height for a barcode under the price (see _draw); the domain refuses a
+# template with a barcode and more rows than leave it.
+MIN_BARCODE_HEIGHT: Final = 3.0
+PAGE_ROWS_HEIGHT: Final = 297 - 2 * 8  # A4 less the document's margins, mm
+
+
+def barcode_fits(rows: int) -> bool:
+    height = PAGE_ROWS_HEIGHT / rows
+    return height - 2.0 - 3 - (0.45 * height + 11.0) >= MIN_BARCODE_HEIGHT
+
+
+# The two templates migration 0016 seeds, for callers without a database (tests, benchmarks).
+STANDARD: Final = PriceTagTemplate("Стандартный 3×7", 3, 7)
+SMALL: Final = PriceTagTemplate(
+    "Малый 4×10, без штрихкода", 4, 10, show_old_price=False, show_barcode=False
+)
 
 
 @dataclass(frozen=True)
 class PriceTag:
     """One product's tag. `net_quantity` in grams or millilitres (`measure` g | ml) for
-    packaged goods whose unit price the law requires; None otherwise."""
+    packaged goods whose unit price the law requires; None otherwise. `unit` is the product's
+    unit of sale: кг or л means sold by weight (volume), priced per kg (l)."""
 
     name: str
     price: Decimal
@@ -63,6 +81,7 @@ class PriceTag:
     barcode: str | None = None
     net_quantity: float | None = None
     measure: Literal["g", "ml"] | None = None
+    unit: str = "шт"
 
 
 def ean13_is_valid(code: str) -> bool:
@@ -90,6 +109,9 @@ def ean13_modules(code: str) -> str:
 
 def unit_price(tag: PriceTag) -> tuple[Decimal, str] | None:
     """(price, "за 100 г" | "за 1 кг" | ...) when the tag must show it, else None."""
+    by_weight = WEIGHED_UNITS.get(tag.unit.strip().lower().rstrip("."))
+    if by_weight is not None:
+        return tag.price.quantize(Decimal("0.01"), ROUND_HALF_UP), by_weight
     if tag.net_quantity is None or tag.measure is None:
         return None
     if not UNIT_PRICE_MIN <= tag.net_quantity <= UNIT_PRICE_MAX:
@@ -110,31 +132,36 @@ def render_price_tags(tags: Sequence[PriceTag], template: PriceTagTemplate = STA
     """The tags laid out in a grid on A4 pages, cut lines drawn around each."""
     document = Document(title=f"Ценники: {template.name}", margin=8)
     pdf = document.pdf
-    columns = max(1, int(document.width // template.width))
-    usable_height = pdf.h - pdf.t_margin - pdf.b_margin
-    rows = max(1, int(usable_height // template.height))
+    width = document.width / template.columns
+    height = (pdf.h - pdf.t_margin - pdf.b_margin) / template.rows
     for index, tag in enumerate(tags):
-        slot = index % (columns * rows)
+        slot = index % (template.columns * template.rows)
         if index and slot == 0:
             document.new_page()
-        x = pdf.l_margin + (slot % columns) * template.width
-        y = pdf.t_margin + (slot // columns) * template.height
-        _draw(document, tag, template, x, y)
+        x = pdf.l_margin + (slot % template.columns) * width
+        y = pdf.t_margin + (slot // template.columns) * height
+        _draw(document, tag, template, x, y, width, height)
     return document.render()
 
 
 def _draw(
-    document: Document, tag: PriceTag, template: PriceTagTemplate, x: float, y: float
+    document: Document,
+    tag: PriceTag,
+    template: PriceTagTemplate,
+    x: float,
+    y: float,
+    width: float,
+    height: float,
 ) -> None:
     pdf = document.pdf
     pdf.set_line_width(0.2)
-    pdf.rect(x, y, template.width, template.height)
+    pdf.rect(x, y, width, height)
     pad = 2.0
-    inner = template.width - 2 * pad
+    inner = width - 2 * pad
     pdf.set_xy(x + pad, y + pad)
     document._font(bold=True, size=8)
     pdf.multi_cell(inner, 3.5, tag.name, align="LEFT", max_line_height=3.5)
-    price_y = y + template.height * 0.45
+    price_y = y + height * 0.45
     if template.show_old_price and tag.old_price is not None and tag.old_price > tag.price:
         document._font(size=8)
         pdf.set_xy(x + pad, price_y - 4.5)
@@ -142,19 +169,20 @@ def _draw(
         pdf.cell(inner, 4, old, align="L")
         width = pdf.get_string_width(old)
         pdf.line(x + pad, price_y - 2.5, x + pad + width, price_y - 2.5)  # struck through
-    document._font(bold=True, size=16 if template.width >= 60 else 12)
+    document._font(bold=True, size=16 if width >= 60 else 12)
     pdf.set_xy(x + pad, price_y)
     pdf.cell(inner, 7, _money(tag.price), align="R")
-    per_unit = unit_price(tag) if template.show_unit_price else None
+    per_unit = unit_price(tag)
     if per_unit is not None:
         document._font(size=7)
         pdf.set_xy(x + pad, price_y + 7)
         pdf.cell(inner, 3.5, f"{_money(per_unit[0])} {per_unit[1]}", align="R")
     if template.show_barcode and tag.barcode and ean13_is_valid(tag.barcode):
         module = 0.25
-        bar_height = 7.0
         left = x + pad
-        top = y + template.height - pad - bar_height - 3
+        # Below the price and the unit price, up to 7 mm tall, the digits under the bars.
+        top = max(y + height - pad - 7.0 - 3, price_y + 7 + 3.5 + 0.5)
+        bar_height = min(7.0, y + height - pad - 3 - top)
         for position, bit in enumerate(ean13_modules(tag.barcode)):
             if bit == "1":
                 pdf.rect(left + position * module, top, module, bar_height, style="F")

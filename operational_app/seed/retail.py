@@ -1,30 +1,45 @@
 """Retail for the demo seed: stores, cash registers, product barcodes, and the ОФД receipt
 exports `crm seed` drops into `data/inbox/ofd/` (issue 21).
 
-Each store sells from one seeded warehouse for one organization and has `REGISTERS_PER_STORE`
-cash registers. For each register and each of the `WINDOW_DAYS` days before as_of, one file
-holds that day's receipts as the ОФД exports them (ФНС JSON: `[{"document": {"receipt": ...}}]`,
-field names of ingestion/ofd/receipts.py). Receipts follow a weekly and an hourly profile;
-their count scales with the seed scale (`RECEIPTS_PER_REGISTER_DAY` at demo). A few are
-returns, a few sell a gift certificate (an advance: paymentType 3) and a few are paid in part
-by one sold earlier at the same register (prepaidSum, up to its balance). VAT is what the receipt
-states: the general rate 20% until 2025 and 22% from 2026, 10% for food. About CARD_SHARE of
-the sale receipts show a loyalty card.
+The shop floor grows with the seed scale (`retail_profile`): 4 stores of 2 cash registers and 4
+weeks of receipts at demo, up to ~90 stores of 4 registers and 6 weeks at large (over 10M receipt
+lines). Stores sell from the seeded warehouses (several stores may share one) for the seeded
+organizations. Shoppers arrive at `RECEIPTS_PER_DAY` × scale a day in all, spread over the
+registers, with a weekly (`WEEKDAY_FACTORS`) and an hourly (`HOUR_WEIGHTS`) profile. For each
+register and day one file holds that day's receipts as the ОФД exports them (ФНС JSON:
+`[{"document": {"receipt": ...}}]`, field names of ingestion/ofd/receipts.py). A few receipts are
+returns (of an item the register sold on an earlier day), a few sell a gift certificate (an
+advance: paymentType 3) and a few are paid in part by one sold earlier at the same register
+(prepaidSum, up to its balance). Certificates come from the certificate register the seed fills
+(gift_certificates, of the CERTIFICATE_SERIES), sold in number order at their series' nominal; one
+pays only until its validity ends, and the receipt it pays names it (the 1084 property
+CERTIFICATE_PROPERTY). VAT is what the receipt states: the general rate 20% until 2025 and 22% from
+2026, 10% for food. About CARD_SHARE of the sale receipts show a loyalty card. Marked goods carry
+their identification code (gs1m, with a serial); given a ГИС МТ folder, the seed writes the
+LK_RECEIPT documents withdrawing the codes sold, with deliberate differences
+(`withdrawal_documents`).
 
-Files are written under a temporary name and renamed (the loader skips in-flight names); a
-hidden manifest lists them so the next seed removes exactly those files.
+Generation is vectorized a day at a time over all registers (numpy draws, JSON text assembled
+by polars) and streamed to disk, so the large scale takes minutes, not hours; only the rare
+certificate receipts go through a Python loop. Files are written under a temporary name and
+renamed (the loader skips in-flight names); a hidden manifest, written first, lists them so
+the next seed removes exactly those files.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
+import polars as pl
 
 from operational_app.seed.generator import TableData, _tracked
 
@@ -39,13 +54,15 @@ RETAIL_TABLES: Final = (
 )
 WINDOW_DAYS: Final = 28
 REGISTERS_PER_STORE: Final = 2
-MAX_STORES: Final = 4
-RECEIPTS_PER_REGISTER_DAY: Final = 30  # at scale demo (2 000 deals); proportional above
+DEMO_STORES: Final = 4
+MAX_STORES: Final = 100
+# Receipts a day over all registers at scale demo (2 000 deals: 4 stores × 2 registers × 30);
+# proportional to the scale above.
+RECEIPTS_PER_DAY: Final = 240
 MAX_RETAIL_PRICE: Final = 15_000.0  # rubles: the warehouse catalogue's shop-floor goods
 RETURN_SHARE: Final = 0.03
 CERTIFICATE_SALE_SHARE: Final = 0.01
 CERTIFICATE_REDEMPTION_SHARE: Final = 0.05
-CERTIFICATE_NOMINALS: Final = (100_000, 300_000, 500_000)  # kopecks
 # Gift certificate series (ids 1..4): three fixed nominals valid a year, and a promotional
 # 1 000 ₽ series valid a week, so some certificates expire within the receipts' window.
 # Certificate k (numbered from 1) is of series certificate_series(k); the register holds a
@@ -71,6 +88,7 @@ CASH_SHARE: Final = 0.35
 # cards come back often (weights ~ 1/rank), most rarely.
 CARD_SHARE: Final = 0.45
 CARDHOLDERS_PER_REGISTER: Final = 120
+DEMO_REGISTERS: Final = DEMO_STORES * REGISTERS_PER_STORE
 # Loyalty programmes (ids 1 and 2): every fifth card is a discount card, the rest bonus cards.
 # A bonus card earns ACCRUAL_PERCENT of the goods it pays in money as whole points (1 point =
 # 1 ruble) and now and then pays with points (the receipt's provisionSum, tag 1217), at most
@@ -87,6 +105,31 @@ WEEKDAY_FACTORS: Final = (0.85, 0.85, 0.9, 0.95, 1.15, 1.35, 1.1)
 HOUR_WEIGHTS: Final = (2, 4, 5, 6, 9, 9, 6, 5, 6, 8, 10, 10, 7, 4)
 FIRST_HOUR: Final = 8
 _RNG_STREAM: Final = 0x0FD
+BASKET_P: Final = 0.45  # items per sale receipt: geometric, mean 1 / BASKET_P
+# A return gives back one item the register sold on an earlier day (a marked item keeps the
+# code it was sold with), drawn from the register's last RETURNABLE_LINES sold goods lines.
+RETURNABLE_LINES: Final = 256
+CARD_PROPERTY: Final = "Карта лояльности"
+
+
+@dataclass(frozen=True)
+class RetailProfile:
+    """The shop floor at a seed scale: stores, registers per store, days of receipts."""
+
+    stores: int
+    registers_per_store: int
+    window_days: int
+
+
+def retail_profile(scale_factor: float) -> RetailProfile:
+    """Demo and below: 4 stores × 2 registers, 4 weeks; more and busier stores above, and six
+    weeks at large (scale factor 500), which puts the receipt lines over ten million."""
+    if scale_factor <= 1:
+        return RetailProfile(DEMO_STORES, REGISTERS_PER_STORE, WINDOW_DAYS)
+    stores = min(MAX_STORES, max(DEMO_STORES, round(DEMO_STORES * math.sqrt(scale_factor))))
+    return RetailProfile(
+        stores, 3 if scale_factor <= 10 else 4, 42 if scale_factor >= 250 else WINDOW_DAYS
+    )
 
 
 def certificate_series(k: int) -> int:
@@ -98,9 +141,9 @@ def certificate_number_text(k: int) -> str:
     return f"{k:06d}"
 
 
-def certificate_pool(n_registers: int, scale_factor: float = 1.0) -> int:
+def certificate_pool(scale_factor: float = 1.0) -> int:
     """Printed certificates in the register: well above what the receipts sell."""
-    expected = n_registers * WINDOW_DAYS * RECEIPTS_PER_REGISTER_DAY * scale_factor
+    expected = RECEIPTS_PER_DAY * scale_factor * retail_profile(scale_factor).window_days
     return int(expected * CERTIFICATE_SALE_SHARE * 2) + 10
 
 
@@ -116,9 +159,25 @@ def ean13(body: int) -> str:
     return digits + str((10 - (odd + 3 * even) % 10) % 10)
 
 
-def card_count(n_registers: int, scale_factor: float = 1.0) -> int:
-    """How many loyalty cards the receipts draw from."""
-    return max(1, round(CARDHOLDERS_PER_REGISTER * scale_factor * n_registers))
+_NET: Final = re.compile(r"(\d+(?:,\d+)?)\s*(кг|г|мл|л)(?![а-яё])")
+_NET_FACTORS: Final = {"г": (1, "g"), "кг": (1000, "g"), "мл": (1, "ml"), "л": (1000, "ml")}
+
+
+def net_quantity(name: str, gis_system: object) -> tuple[float, str] | None:
+    """Net grams or millilitres of packaged food, drink or oil, from the quantity its name
+    states ("Кефир 1% 0,9 л" -> (900.0, "ml")); None for other goods."""
+    if gis_system not in ("vetis", "egais") and not name.startswith("Масло"):
+        return None
+    found = _NET.search(name)
+    if found is None:
+        return None
+    factor, unit = _NET_FACTORS[found.group(2)]
+    return float(found.group(1).replace(",", ".")) * factor, unit
+
+
+def card_count(scale_factor: float = 1.0) -> int:
+    """How many loyalty cards the seed issues (the receipts draw from them)."""
+    return max(1, round(CARDHOLDERS_PER_REGISTER * DEMO_REGISTERS * scale_factor))
 
 
 def card_number(index: int) -> str:
@@ -134,16 +193,8 @@ def accrued_points(money_kopecks: int) -> int:
     return max(0, money_kopecks * ACCRUAL_PERCENT // 10_000)
 
 
-def _points_paid(rng: np.random.Generator, balance: int, goods: int, payable: int) -> int:
-    """Kopecks a bonus card pays with points on a receipt: sometimes, within the rules."""
-    if balance <= 0 or goods <= 0 or rng.random() >= POINTS_REDEMPTION_SHARE:
-        return 0
-    cap = min(balance * 100, goods * MAX_REDEMPTION_PERCENT // 100, payable)
-    return (cap // 100) * 100
-
-
 def _loyalty_tables(
-    tables: Sequence[TableData], n_registers: int, scale_factor: float, as_of: dt.date
+    tables: Sequence[TableData], scale_factor: float, as_of: dt.date
 ) -> list[TableData]:
     """The two programmes and the cards the receipts show: a third a partner's, a third a
     contact person's, a third anonymous; issued before the receipts' window."""
@@ -164,9 +215,10 @@ def _loyalty_tables(
         },
         created,
     )
-    n_cards = card_count(n_registers, scale_factor)
+    n_cards = card_count(scale_factor)
     index = np.arange(n_cards)
-    issued = [as_of - dt.timedelta(days=WINDOW_DAYS + 1 + (7 * i) % 700) for i in range(n_cards)]
+    window = retail_profile(scale_factor).window_days
+    issued = [as_of - dt.timedelta(days=window + 1 + (7 * i) % 700) for i in range(n_cards)]
     partner_ids = [
         int(i // 3 % n_partners + 1) if i % 3 == 0 and n_partners else None for i in index
     ]
@@ -207,28 +259,41 @@ def add_retail(
     products = named["products"]
     n_products = len(products)
     products.columns["barcode"] = [ean13(460_000_000_000 + 7_919 * i) for i in range(n_products)]
+    nets = [
+        net_quantity(str(name), gis)
+        for name, gis in zip(products.columns["name"], products.columns["gis_system"], strict=True)
+    ]
+    products.columns["net_quantity"] = [None if net is None else net[0] for net in nets]
+    products.columns["net_unit"] = [None if net is None else net[1] for net in nets]
     warehouses = named["warehouses"]
     organizations = named["organizations"]
-    n_stores = min(MAX_STORES, len(warehouses))
-    created = np.asarray(warehouses.columns["created_at"][:n_stores]).astype(np.int64)
+    profile = retail_profile(scale_factor)
+    n_stores = profile.stores
+    n_warehouses = len(warehouses)
+    warehouse_index = np.arange(n_stores) % n_warehouses
+    created = np.asarray(warehouses.columns["created_at"]).astype(np.int64)[warehouse_index]
+    names = [str(name).removeprefix("Склад ") for name in warehouses.columns["name"]]
     stores = _tracked(
         "stores",
         {
+            # Stores beyond the warehouses' count share a warehouse and are numbered.
             "name": [
-                f"Магазин «{str(name).removeprefix('Склад ')}»"
-                for name in warehouses.columns["name"][:n_stores]
+                f"Магазин «{names[w]}»"
+                + (f" №{i // n_warehouses + 1}" if i >= n_warehouses else "")
+                for i, w in enumerate(warehouse_index)
             ],
             "address": [None] * n_stores,
             "organization_id": np.arange(n_stores, dtype=np.int64) % len(organizations) + 1,
-            "warehouse_id": np.arange(1, n_stores + 1, dtype=np.int64),
+            "warehouse_id": (warehouse_index + 1).astype(np.int64),
         },
         created,
     )
-    n_registers = n_stores * REGISTERS_PER_STORE
+    per_store = profile.registers_per_store
+    n_registers = n_stores * per_store
     registers = _tracked(
         "cash_registers",
         {
-            "store_id": np.repeat(np.arange(1, n_stores + 1, dtype=np.int64), REGISTERS_PER_STORE),
+            "store_id": np.repeat(np.arange(1, n_stores + 1, dtype=np.int64), per_store),
             "registration_number": [
                 f"{7_795_807_005_569 + 1_117 * i:016d}" for i in range(n_registers)
             ],
@@ -238,19 +303,19 @@ def add_retail(
             "ofd_name": ["ООО «Такском»"] * n_registers,
             "ofd_inn": ["7704211201"] * n_registers,
         },
-        np.repeat(created, REGISTERS_PER_STORE),
+        np.repeat(created, per_store),
     )
     as_of = as_of or dt.date(2026, 12, 1)
     return [
         *tables,
         stores,
         registers,
-        *_loyalty_tables(tables, n_registers, scale_factor, as_of),
-        *_certificate_tables(n_registers, scale_factor, as_of),
+        *_loyalty_tables(tables, scale_factor, as_of),
+        *_certificate_tables(scale_factor, as_of),
     ]
 
 
-def _certificate_tables(n_registers: int, scale_factor: float, as_of: dt.date) -> list[TableData]:
+def _certificate_tables(scale_factor: float, as_of: dt.date) -> list[TableData]:
     """The certificate series and the printed pool, registered before the receipts' window."""
     created = np.full(
         len(CERTIFICATE_SERIES),
@@ -267,9 +332,10 @@ def _certificate_tables(n_registers: int, scale_factor: float, as_of: dt.date) -
         },
         created,
     )
-    pool = certificate_pool(n_registers, scale_factor)
+    pool = certificate_pool(scale_factor)
     numbers = range(1, pool + 1)
-    issued = as_of - dt.timedelta(days=WINDOW_DAYS + 30)
+    window = retail_profile(scale_factor).window_days
+    issued = as_of - dt.timedelta(days=window + 30)
     stamp = int(dt.datetime.combine(issued, dt.time(9), tzinfo=dt.UTC).timestamp())
     certificates = _tracked(
         "gift_certificates",
@@ -289,228 +355,45 @@ def _general_rate(day: dt.date) -> int:
     return 20 if day < dt.date(2026, 1, 1) else 22
 
 
-def _vat(amount: int, rate: int) -> int:
-    return round(amount * rate / (100 + rate))
+def _vat(amounts: np.ndarray, rates: np.ndarray) -> np.ndarray:
+    return np.rint(amounts * rates / (100 + rates)).astype(np.int64)
 
 
-def _item(
-    name: str,
-    price: int,
-    quantity: float,
-    line_sum: int,
-    vat_code: int,
-    rate: int,
-    payment_type: int,
-    product_type: int,
-) -> dict[str, Any]:
-    return {
-        "name": name,
-        "price": price,
-        "quantity": quantity,
-        "sum": line_sum,
-        "nds": vat_code,
-        "ndsSum": _vat(line_sum, rate),
-        "paymentType": payment_type,
-        "productType": product_type,
-    }
+def _quoted(values: Sequence[object]) -> list[str]:
+    return [json.dumps(str(value), ensure_ascii=False) for value in values]
 
 
-def receipt_documents(
-    tables: Sequence[TableData], seed: int, as_of: dt.date, scale_factor: float = 1.0
-) -> dict[str, list[dict[str, Any]]]:
-    """File name -> the receipts (ФНС JSON) of one register and day, deterministic."""
-    named = _by_name(tables)
-    products = named["products"].columns
-    registers = named["cash_registers"].columns
-    stores = named["stores"].columns
-    organizations = named["organizations"].columns
-    prices = np.asarray(products["base_price"], dtype=float)
-    retail = np.flatnonzero(prices <= MAX_RETAIL_PRICE)
-    weights = 1 / np.sqrt(prices[retail])
-    weights /= weights.sum()
-    hours = np.array(HOUR_WEIGHTS, dtype=float) / sum(HOUR_WEIGHTS)
-    rng = np.random.default_rng([seed, _RNG_STREAM])
-    files: dict[str, list[dict[str, Any]]] = {}
-    certificate_number = 0
-    # The printed certificates of the register, sold in number order (none without a register).
-    pool = len(named["gift_certificates"]) if "gift_certificates" in named else 0
-    n_cards = card_count(len(registers["id"]), scale_factor)
-    points_rng = np.random.default_rng([seed, _RNG_STREAM, 1])
-    card_weights = 1 / np.arange(1, n_cards + 1)
-    card_weights /= card_weights.sum()
-    for r in range(len(registers["id"])):
-        reg_id = str(registers["registration_number"][r])
-        drive = str(registers["fiscal_drive_number"][r])
-        store = int(registers["store_id"][r]) - 1
-        org = int(stores["organization_id"][store]) - 1
-        document_number = 0
-        sales: list[dict[str, Any]] = []
-        # Certificates sold here, oldest first: [number, balance, last valid day].
-        certificates: list[list[Any]] = []
-        # Points a card earned at this register so far: what it may spend here. Summed over the
-        # registers this never exceeds a card's balance at any moment, whatever the order.
-        balances: dict[str, int] = {}
-        for offset in range(WINDOW_DAYS, 0, -1):
-            day = as_of - dt.timedelta(days=offset)
-            rate = _general_rate(day)
-            mean = RECEIPTS_PER_REGISTER_DAY * scale_factor * WEEKDAY_FACTORS[day.weekday()]
-            count = int(rng.poisson(mean))
-            moments = sorted(
-                dt.datetime.combine(day, dt.time(FIRST_HOUR + int(h), int(m), int(s)))
-                for h, m, s in zip(
-                    rng.choice(len(hours), count, p=hours),
-                    rng.integers(0, 60, count),
-                    rng.integers(0, 60, count),
-                    strict=True,
-                )
-            )
-            receipts: list[dict[str, Any]] = []
-            for moment in moments:
-                document_number += 1
-                draw = rng.random()
-                operation = 1
-                redeem = 0
-                redeemed_number = None
-                if draw < CERTIFICATE_SALE_SHARE and certificate_number < pool:
-                    certificate_number += 1
-                    rng.choice(CERTIFICATE_NOMINALS)  # the draw the stream had before
-                    _, nominal, validity = CERTIFICATE_SERIES[
-                        certificate_series(certificate_number) - 1
-                    ]
-                    certificates.append(
-                        [
-                            certificate_number_text(certificate_number),
-                            nominal,
-                            day + dt.timedelta(days=validity),
-                        ]
-                    )
-                    items = [
-                        _item(
-                            f"Подарочный сертификат №{certificate_number_text(certificate_number)}",
-                            nominal,
-                            1,
-                            nominal,
-                            3,
-                            rate,
-                            3,
-                            10,
-                        )
-                    ]
-                elif draw < CERTIFICATE_SALE_SHARE + RETURN_SHARE and sales:
-                    operation = 2
-                    items = [dict(sales[int(rng.integers(0, len(sales)))])]
-                else:
-                    items = []
-                    for _ in range(int(rng.geometric(0.45))):
-                        p = int(retail[rng.choice(len(retail), p=weights)])
-                        price = round(prices[p] * 100)
-                        quantity = 1 if rng.random() < 0.85 else int(rng.integers(2, 5))
-                        food = products["gis_system"][p] == "vetis"
-                        item = _item(
-                            str(products["name"][p]),
-                            price,
-                            quantity,
-                            price * quantity,
-                            2 if food else 1,
-                            10 if food else rate,
-                            4,
-                            33 if products["gis_system"][p] == "gismt" else 1,
-                        )
-                        barcode = str(products["barcode"][p])
-                        if products["gis_system"][p] == "gismt":
-                            serial = f"{int(rng.integers(0, 36**6)):06x}"
-                            item["productCodeNew"] = {
-                                "gs1m": {
-                                    "rawProductCode": f"01{int(barcode):014d}21{serial}",
-                                    "productIdType": 6,
-                                }
-                            }
-                        else:
-                            item["productCodeNew"] = {
-                                "ean13": {"rawProductCode": barcode, "productIdType": 3}
-                            }
-                        items.append(item)
-                    sales.extend(items)
-                    # A certificate pays up to its balance; what is left stays on it until
-                    # it expires (an expired one pays nothing: it leaves the queue).
-                    while certificates and certificates[0][2] < day:
-                        certificates.pop(0)
-                    if certificates and rng.random() < CERTIFICATE_REDEMPTION_SHARE:
-                        redeem = min(certificates[0][1], sum(item["sum"] for item in items))
-                        redeemed_number = certificates[0][0]
-                        certificates[0][1] -= redeem
-                        if not certificates[0][1]:
-                            certificates.pop(0)
-                total = sum(item["sum"] for item in items)
-                prepaid = redeem
-                pays_cash = rng.random() < CASH_SHARE
-                card = None
-                provision = 0
-                if operation == 1 and rng.random() < CARD_SHARE:
-                    index = int(rng.choice(n_cards, p=card_weights))
-                    card = card_number(index)
-                    if card_programme(index) == BONUS_PROGRAMME_ID:
-                        goods = sum(i["sum"] for i in items if i["paymentType"] == 4)
-                        provision = _points_paid(
-                            points_rng, balances.get(card, 0), goods, total - prepaid
-                        )
-                        balances[card] = (
-                            balances.get(card, 0)
-                            - provision // 100
-                            + accrued_points(goods - provision)
-                        )
-                cash = total - prepaid - provision if pays_cash else 0
-                general = sum(i["ndsSum"] for i in items if i["nds"] == 1)
-                reduced = sum(i["ndsSum"] for i in items if i["nds"] == 2)
-                calculated = sum(i["ndsSum"] for i in items if i["nds"] == 3)
-                receipts.append(
-                    {
-                        "document": {
-                            "receipt": {
-                                "code": 3,
-                                "fiscalDocumentFormatVer": 4,
-                                "user": str(organizations["name"][org]),
-                                "userInn": f"{organizations['inn'][org]:<12}",
-                                "kktRegId": f"{reg_id:<20}",
-                                "fiscalDriveNumber": drive,
-                                "fiscalDocumentNumber": document_number,
-                                "fiscalSign": int(rng.integers(10**9, 4 * 10**9)),
-                                "shiftNumber": WINDOW_DAYS - offset + 1,
-                                "requestNumber": len(receipts) + 1,
-                                "dateTime": moment.isoformat(),
-                                "operationType": operation,
-                                "operator": "Кассир",
-                                "retailPlace": str(stores["name"][store]),
-                                "items": items,
-                                "totalSum": total,
-                                "cashTotalSum": cash,
-                                "ecashTotalSum": total - prepaid - provision - cash,
-                                "prepaidSum": prepaid,
-                                "creditSum": 0,
-                                "provisionSum": provision,
-                                "nds18": general,
-                                "nds10": reduced,
-                                "ndsCalculated20": calculated,
-                                **_properties(card, redeemed_number),
-                            }
-                        }
-                    }
-                )
-            if receipts:
-                files[f"{reg_id}_{day.isoformat()}.json"] = receipts
-    return files
-
-
-def _properties(card: str | None, certificate: str | None) -> dict[str, Any]:
-    """The additional user requisites (1084): the loyalty card, the certificate that paid."""
-    entries = []
-    if card is not None:
-        entries.append({"propertyName": "Карта лояльности", "propertyValue": card})
-    if certificate is not None:
-        entries.append({"propertyName": CERTIFICATE_PROPERTY, "propertyValue": certificate})
-    if not entries:
-        return {}
-    return {"properties": entries[0] if len(entries) == 1 else entries}
+def _properties_text() -> pl.Expr:
+    """The receipt's additional user requisites (1084) as JSON text: the loyalty card shown
+    (column card, -1 for none) and the certificate that paid (column certificate, -1 for
+    none); one property as an object, two as a list, none left out."""
+    card = pl.concat_str(
+        [
+            pl.lit(f'{{"propertyName":"{CARD_PROPERTY}","propertyValue":"77'),
+            pl.col("card").cast(pl.String).str.zfill(11),
+            pl.lit('"}'),
+        ]
+    )
+    certificate = pl.concat_str(
+        [
+            pl.lit(f'{{"propertyName":"{CERTIFICATE_PROPERTY}","propertyValue":"'),
+            pl.col("certificate").cast(pl.String).str.zfill(6),
+            pl.lit('"}'),
+        ]
+    )
+    has_card = pl.col("card") >= 0
+    has_certificate = pl.col("certificate") >= 0
+    return (
+        pl.when(has_card & has_certificate)
+        .then(
+            pl.concat_str([pl.lit(',"properties":['), card, pl.lit(","), certificate, pl.lit("]")])
+        )
+        .when(has_card)
+        .then(pl.concat_str([pl.lit(',"properties":'), card]))
+        .when(has_certificate)
+        .then(pl.concat_str([pl.lit(',"properties":'), certificate]))
+        .otherwise(pl.lit(""))
+    )
 
 
 def receipt_property(receipt: dict[str, Any], name: str) -> str | None:
@@ -520,11 +403,460 @@ def receipt_property(receipt: dict[str, Any], name: str) -> str | None:
     return next((e["propertyValue"] for e in entries if e["propertyName"] == name), None)
 
 
-def withdrawal_documents(files: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict]]:
-    """File name -> the ГИС МТ doc info answer (doc/{id}/info?body=true) of the LK_RECEIPT
-    documents withdrawing what each organization's receipts of one day sold, with the
-    deliberate differences of UNREPORTED_EVERY, REJECTED_EVERY and EXTRA_EVERY."""
-    sold: dict[tuple[str, str], list[tuple[str, int, str, str]]] = {}
+@dataclass
+class _Floor:
+    """What every day's receipts draw from: the catalogue, the registers, the cards, and the
+    state carried from day to day (document numbers, certificates, points balances)."""
+
+    products: np.ndarray  # indices of the shop-floor goods
+    weights: np.ndarray
+    price: np.ndarray  # kopecks, per product index
+    is_food: np.ndarray
+    is_marked: np.ndarray
+    item_name: list[str]  # JSON strings
+    item_code: list[str]  # ',"productCodeNew":{...' up to where a serial goes, or the whole
+    gs1_prefix: list[str]  # a marked product's code up to its serial ("01" GTIN "21"), or ""
+    register_names: list[str]
+    register_header: list[str]
+    register_inn: list[str]
+    n_cards: int
+    card_weights: np.ndarray
+    documents: np.ndarray  # fiscal document numbers used so far, per register
+    # Per register, the certificates sold there, oldest first: [number, balance, last valid
+    # day (date.toordinal)]; the register's pool is sold in number order until it runs out.
+    certificates: dict[int, list[list[int]]]
+    certificates_sold: int
+    certificate_pool: int
+    # Per register, a ring of its last RETURNABLE_LINES sold goods lines (product index,
+    # quantity, serial), how many slots are filled and where the next line goes.
+    sold_product: np.ndarray
+    sold_quantity: np.ndarray
+    sold_serial: np.ndarray
+    sold_filled: np.ndarray
+    sold_next: np.ndarray
+    balance: np.ndarray  # whole points per card
+    last_purchase: np.ndarray  # day number (date.toordinal) of a card's last purchase, or -1
+
+
+def _floor(tables: Sequence[TableData]) -> _Floor:
+    named = _by_name(tables)
+    products = named["products"].columns
+    registers = named["cash_registers"].columns
+    stores = named["stores"].columns
+    organizations = named["organizations"].columns
+    prices = np.asarray(products["base_price"], dtype=float)
+    retail = np.flatnonzero(prices <= MAX_RETAIL_PRICE)
+    weights = 1 / np.sqrt(prices[retail])
+    gis = [str(value) for value in products["gis_system"]]
+    barcodes = [str(code) for code in products["barcode"]]
+    codes = [
+        f',"productCodeNew":{{"gs1m":{{"rawProductCode":"01{int(code):014d}21'
+        if system == "gismt"
+        else f',"productCodeNew":{{"ean13":{{"rawProductCode":"{code}","productIdType":3}}}}'
+        for code, system in zip(barcodes, gis, strict=True)
+    ]
+    headers = []
+    names = []
+    inns = []
+    for r in range(len(registers["id"])):
+        reg_id = str(registers["registration_number"][r])
+        store = int(registers["store_id"][r]) - 1
+        org = int(stores["organization_id"][store]) - 1
+        names.append(reg_id)
+        inns.append(str(organizations["inn"][org]).strip())
+        headers.append(
+            '{"document":{"receipt":{"code":3,"fiscalDocumentFormatVer":4,'
+            f'"user":{_quoted([organizations["name"][org]])[0]},'
+            f'"userInn":"{organizations["inn"][org]:<12}","kktRegId":"{reg_id:<20}",'
+            f'"fiscalDriveNumber":"{registers["fiscal_drive_number"][r]}",'
+            f'"operator":"Кассир","retailPlace":{_quoted([stores["name"][store]])[0]},'
+            '"creditSum":0,'
+        )
+    n_cards = len(named["discount_cards"]) if "discount_cards" in named else card_count()
+    card_weights = 1 / np.arange(1, n_cards + 1)
+    return _Floor(
+        products=retail,
+        weights=weights / weights.sum(),
+        price=np.rint(prices * 100).astype(np.int64),
+        is_food=np.array([system == "vetis" for system in gis]),
+        is_marked=np.array([system == "gismt" for system in gis]),
+        item_name=_quoted(products["name"]),
+        item_code=codes,
+        gs1_prefix=[
+            f"01{int(code):014d}21" if system == "gismt" else ""
+            for code, system in zip(barcodes, gis, strict=True)
+        ],
+        register_names=names,
+        register_header=headers,
+        register_inn=inns,
+        n_cards=n_cards,
+        card_weights=card_weights / card_weights.sum(),
+        documents=np.zeros(len(names), dtype=np.int64),
+        certificates={},
+        certificates_sold=0,
+        # The printed certificates of the register (none without one).
+        certificate_pool=len(named["gift_certificates"]) if "gift_certificates" in named else 0,
+        sold_product=np.zeros((len(names), RETURNABLE_LINES), dtype=np.int64),
+        sold_quantity=np.zeros((len(names), RETURNABLE_LINES), dtype=np.int64),
+        sold_serial=np.zeros((len(names), RETURNABLE_LINES), dtype=np.int64),
+        sold_filled=np.zeros(len(names), dtype=np.int64),
+        sold_next=np.zeros(len(names), dtype=np.int64),
+        balance=np.zeros(n_cards, dtype=np.int64),
+        last_purchase=np.full(n_cards, -1, dtype=np.int64),
+    )
+
+
+def _remember_sold(
+    floor: _Floor,
+    line_register: np.ndarray,
+    line_sold: np.ndarray,
+    product: np.ndarray,
+    quantity: np.ndarray,
+    serial: np.ndarray,
+) -> None:
+    """Push a day's sold goods lines (grouped by register, in time order) into each
+    register's ring of the last RETURNABLE_LINES, for later days' returns."""
+    lines = np.flatnonzero(line_sold)
+    if lines.size == 0:
+        return
+    register = line_register[lines]
+    counts = np.bincount(register, minlength=floor.sold_filled.size)
+    rank = np.arange(lines.size) - np.repeat(np.cumsum(counts) - counts, counts)[: lines.size]
+    skip = np.maximum(0, counts - RETURNABLE_LINES)
+    keep = rank >= skip[register]
+    lines, register, rank = lines[keep], register[keep], rank[keep]
+    slot = (floor.sold_next[register] + rank - skip[register]) % RETURNABLE_LINES
+    floor.sold_product[register, slot] = product[lines]
+    floor.sold_quantity[register, slot] = quantity[lines]
+    floor.sold_serial[register, slot] = serial[lines]
+    kept = np.minimum(counts, RETURNABLE_LINES)
+    floor.sold_next = (floor.sold_next + kept) % RETURNABLE_LINES
+    floor.sold_filled = np.minimum(RETURNABLE_LINES, floor.sold_filled + kept)
+
+
+def _day_files(
+    floor: _Floor,
+    rng: np.random.Generator,
+    day: dt.date,
+    shift: int,
+    per_register: float,
+    marked: list[pl.DataFrame] | None = None,
+) -> Iterator[tuple[str, str, int, int]]:
+    """(file name, JSON text, receipts, lines) of one day, one file per register that sold;
+    the marked codes the day's sale receipts sold go to `marked` when given (`_SOLD_CODES`)."""
+    n_registers = len(floor.register_names)
+    counts = rng.poisson(per_register * WEEKDAY_FACTORS[day.weekday()], n_registers)
+    n = int(counts.sum())
+    if n == 0:
+        return
+    register = np.repeat(np.arange(n_registers), counts)
+    hours = np.array(HOUR_WEIGHTS, dtype=float) / sum(HOUR_WEIGHTS)
+    seconds = (
+        (FIRST_HOUR + rng.choice(len(hours), n, p=hours)) * 3600
+        + rng.integers(0, 60, n) * 60
+        + rng.integers(0, 60, n)
+    )
+    order = np.lexsort((seconds, register))
+    seconds = seconds[order]  # registers stay grouped (np.repeat), in time order within each
+    starts = np.cumsum(counts) - counts
+    rank = np.arange(n) - np.repeat(starts, counts)
+    document = floor.documents[register] + rank + 1
+    floor.documents += counts
+    today = day.toordinal()
+    draw = rng.random(n)
+    # A certificate is sold only while the register's pool lasts (in number order).
+    certificate_sale = draw < CERTIFICATE_SALE_SHARE
+    left = floor.certificate_pool - floor.certificates_sold
+    certificate_sale &= np.cumsum(certificate_sale) <= left
+    # A return needs an earlier sale at its register to give back (else it is a sale).
+    is_return = (
+        ~certificate_sale
+        & (draw < CERTIFICATE_SALE_SHARE + RETURN_SHARE)
+        & (floor.sold_filled[register] > 0)
+    )
+    sale = ~certificate_sale & ~is_return
+    n_items = np.where(sale, rng.geometric(BASKET_P, n), 1)
+    item_receipt = np.repeat(np.arange(n), n_items)
+    m = int(n_items.sum())
+    product = floor.products[rng.choice(floor.products.size, m, p=floor.weights)]
+    quantity = np.where(rng.random(m) < 0.85, 1, rng.integers(2, 5, m))
+    serials = rng.integers(0, 10**13, m)
+    returned = np.flatnonzero(is_return[item_receipt])
+    returned_register = register[item_receipt[returned]]
+    slot = (rng.random(returned.size) * floor.sold_filled[returned_register]).astype(np.int64)
+    product[returned] = floor.sold_product[returned_register, slot]
+    quantity[returned] = floor.sold_quantity[returned_register, slot]
+    serials[returned] = floor.sold_serial[returned_register, slot]
+    rate = _general_rate(day)
+    price = floor.price[product]
+    nds = np.where(floor.is_food[product], 2, 1)
+    item_rate = np.where(floor.is_food[product], 10, rate)
+    payment_type = np.full(m, 4)
+    product_type = np.where(floor.is_marked[product], 33, 1)
+    names = np.array(floor.item_name, dtype=object)[product]
+    codes = np.array(floor.item_code, dtype=object)[product]
+    # A certificate sale's one item: the next certificate of the register, an advance
+    # (paymentType 3) at its series' nominal.
+    sold = np.flatnonzero(certificate_sale[item_receipt])
+    numbers = floor.certificates_sold + np.arange(1, sold.size + 1)
+    floor.certificates_sold += sold.size
+    series = np.array([certificate_series(int(k)) for k in numbers], dtype=np.int64) - 1
+    nominal = np.array([nominal for _, nominal, _ in CERTIFICATE_SERIES], dtype=np.int64)[series]
+    validity = np.array([days for _, _, days in CERTIFICATE_SERIES], dtype=np.int64)[series]
+    price[sold], quantity[sold], nds[sold] = nominal, 1, 3
+    item_rate[sold], payment_type[sold], product_type[sold] = rate, 3, 10
+    names[sold] = [
+        json.dumps(f"Подарочный сертификат №{certificate_number_text(int(k))}", ensure_ascii=False)
+        for k in numbers
+    ]
+    codes[sold] = ""
+    sold_number = dict(zip(item_receipt[sold].tolist(), numbers.tolist(), strict=True))
+    sold_validity = dict(zip(item_receipt[sold].tolist(), validity.tolist(), strict=True))
+    line_sum = price * quantity
+    nds_sum = _vat(line_sum, item_rate)
+    total = np.bincount(item_receipt, weights=line_sum, minlength=n).astype(np.int64)
+    goods = np.where(certificate_sale, 0, total)
+
+    def by_code(code: int) -> np.ndarray:
+        weights = np.where(nds == code, nds_sum, 0)
+        return np.bincount(item_receipt, weights=weights, minlength=n).astype(np.int64)
+
+    # Certificates: sold and redeemed in time order per register (rare: a Python loop). One
+    # pays up to its balance until its validity ends (an expired one leaves the queue unpaid);
+    # the receipt it pays names it.
+    prepaid = np.zeros(n, dtype=np.int64)
+    redeemed = np.full(n, -1, dtype=np.int64)
+    wants = sale & (rng.random(n) < CERTIFICATE_REDEMPTION_SHARE)
+    for i in np.flatnonzero(certificate_sale | wants).tolist():
+        queue = floor.certificates.setdefault(int(register[i]), [])
+        if certificate_sale[i]:
+            queue.append([sold_number[i], int(total[i]), today + sold_validity[i]])
+            continue
+        while queue and queue[0][2] < today:
+            queue.pop(0)
+        if queue:
+            prepaid[i] = min(queue[0][1], int(total[i]))
+            redeemed[i] = queue[0][0]
+            queue[0][1] -= int(prepaid[i])
+            if not queue[0][1]:
+                queue.pop(0)
+    # Loyalty cards; a bonus card pays with points at most once a day, within its balance at
+    # the day's start, so no moment of the day sees it spend more than it has. Points burn
+    # POINTS_VALIDITY_DAYS after a purchase with none following within that time.
+    burnt = (floor.last_purchase >= 0) & (floor.last_purchase + POINTS_VALIDITY_DAYS < today)
+    floor.balance[burnt] = 0
+    has_card = ~is_return & (rng.random(n) < CARD_SHARE)
+    card = np.full(n, -1)
+    card[has_card] = rng.choice(floor.n_cards, int(has_card.sum()), p=floor.card_weights)
+    bonus = has_card & (card % 5 != 4)
+    provision = np.zeros(n, dtype=np.int64)
+    asks = np.flatnonzero(bonus & (goods > 0) & (rng.random(n) < POINTS_REDEMPTION_SHARE))
+    asks = asks[floor.balance[card[asks]] > 0]
+    _, first = np.unique(card[asks], return_index=True)
+    asks = asks[first]
+    cap = np.minimum.reduce(
+        [
+            floor.balance[card[asks]] * 100,
+            goods[asks] * MAX_REDEMPTION_PERCENT // 100,
+            total[asks] - prepaid[asks],
+        ]
+    )
+    provision[asks] = cap // 100 * 100
+    earning = np.flatnonzero(bonus)
+    np.add.at(
+        floor.balance,
+        card[earning],
+        np.maximum(0, (goods[earning] - provision[earning]) * ACCRUAL_PERCENT // 10_000)
+        - provision[earning] // 100,
+    )
+    floor.last_purchase[card[has_card & (goods > 0)]] = today
+    pays_cash = rng.random(n) < CASH_SHARE
+    payable = total - prepaid - provision
+    cash = np.where(pays_cash, payable, 0)
+    fiscal_sign = rng.integers(10**9, 4 * 10**9, n)
+
+    items = pl.DataFrame(
+        {
+            "receipt": item_receipt,
+            "name": pl.Series(names, dtype=pl.String),
+            "code": pl.Series(codes, dtype=pl.String),
+            "serial": serials,
+            "marked": product_type == 33,
+            "price": price,
+            "quantity": quantity,
+            "sum": line_sum,
+            "nds": nds,
+            "ndsSum": nds_sum,
+            "paymentType": payment_type,
+            "productType": product_type,
+        }
+    )
+    item_text = items.select(
+        "receipt",
+        pl.concat_str(
+            [
+                pl.lit('{"name":'),
+                pl.col("name"),
+                *[
+                    piece
+                    for field in (
+                        "price",
+                        "quantity",
+                        "sum",
+                        "nds",
+                        "ndsSum",
+                        "paymentType",
+                        "productType",
+                    )
+                    for piece in (pl.lit(f',"{field}":'), pl.col(field).cast(pl.String))
+                ],
+                pl.col("code"),
+                pl.when(pl.col("marked"))
+                .then(
+                    pl.concat_str(
+                        [
+                            pl.col("serial").cast(pl.String).str.zfill(13),
+                            pl.lit('","productIdType":6}}'),
+                        ]
+                    )
+                )
+                .otherwise(pl.lit("")),
+                pl.lit("}"),
+            ]
+        ).alias("item"),
+    )
+    per_receipt = item_text.group_by("receipt", maintain_order=True).agg(
+        pl.col("item").str.join(",")
+    )
+    clock = [pl.col(part).cast(pl.String).str.zfill(2) for part in ("hour", "minute", "second")]
+    receipts = pl.DataFrame(
+        {
+            "register": register,
+            "header": pl.Series(
+                np.array(floor.register_header, dtype=object)[register], dtype=pl.String
+            ),  # fmt: skip
+            "fiscalDocumentNumber": document,
+            "fiscalSign": fiscal_sign,
+            "requestNumber": rank + 1,
+            "hour": seconds // 3600,
+            "minute": seconds // 60 % 60,
+            "second": seconds % 60,
+            "operationType": np.where(is_return, 2, 1),
+            "totalSum": total,
+            "cashTotalSum": cash,
+            "ecashTotalSum": payable - cash,
+            "prepaidSum": prepaid,
+            "provisionSum": provision,
+            "nds18": by_code(1),
+            "nds10": by_code(2),
+            "ndsCalculated20": by_code(3),
+            "card": card,
+            "certificate": redeemed,
+        }
+    ).with_columns(per_receipt["item"])
+    numbers = (
+        "fiscalDocumentNumber",
+        "fiscalSign",
+        "requestNumber",
+        "operationType",
+        "totalSum",
+        "cashTotalSum",
+        "ecashTotalSum",
+        "prepaidSum",
+        "provisionSum",
+        "nds18",
+        "nds10",
+        "ndsCalculated20",
+    )
+    receipt_text = receipts.select(
+        "register",
+        pl.concat_str(
+            [
+                pl.col("header"),
+                pl.lit(f'"shiftNumber":{shift},"dateTime":"{day.isoformat()}T'),
+                clock[0],
+                pl.lit(":"),
+                clock[1],
+                pl.lit(":"),
+                clock[2],
+                pl.lit('"'),
+                *[
+                    piece
+                    for field in numbers
+                    for piece in (pl.lit(f',"{field}":'), pl.col(field).cast(pl.String))
+                ],
+                _properties_text(),
+                pl.lit(',"items":['),
+                pl.col("item"),
+                pl.lit("]}}}"),
+            ]
+        ).alias("receipt"),
+    )
+    per_file = receipt_text.group_by("register", maintain_order=True).agg(
+        pl.col("receipt").str.join(","), pl.len().alias("receipts")
+    )
+    _remember_sold(floor, register[item_receipt], sale[item_receipt], product, quantity, serials)
+    if marked is not None:
+        # The marked codes sold (sale receipts), for the ГИС МТ withdrawals.
+        chosen = np.flatnonzero((product_type == 33) & ~is_return[item_receipt])
+        receipt_of = item_receipt[chosen]
+        marked.append(
+            pl.DataFrame(
+                {
+                    "inn": pl.Series(
+                        np.array(floor.register_inn, dtype=object)[register[receipt_of]],
+                        dtype=pl.String,
+                    ),
+                    "day": pl.Series([day.isoformat()] * chosen.size, dtype=pl.String),
+                    "prefix": pl.Series(
+                        np.array(floor.gs1_prefix, dtype=object)[product[chosen]], dtype=pl.String
+                    ),
+                    "serial": serials[chosen],
+                    "price": price[chosen],
+                    "number": document[receipt_of],
+                }
+            ).select(
+                "inn",
+                "day",
+                pl.concat_str(
+                    [pl.col("prefix"), pl.col("serial").cast(pl.String).str.zfill(13)]
+                ).alias("code"),
+                "price",
+                pl.col("number").cast(pl.String),
+            )
+        )
+    lines_per_register = np.bincount(register[item_receipt], minlength=n_registers)
+    for reg, text, count in per_file.iter_rows():
+        name = f"{floor.register_names[reg]}_{day.isoformat()}.json"
+        yield name, f"[{text}]", count, int(lines_per_register[reg])
+
+
+def receipt_files(
+    tables: Sequence[TableData],
+    seed: int,
+    as_of: dt.date,
+    scale_factor: float = 1.0,
+    progress: Callable[[int, int], None] | None = None,
+    marked: list[pl.DataFrame] | None = None,
+) -> Iterator[tuple[str, str, int, int]]:
+    """(file name, JSON text, receipts, lines) per register and day, deterministic, a day at a
+    time (oldest first); `progress(days done, days)` after each day. Given `marked`, each
+    day's sold marked codes are appended to it (inn, day, code, price, number: kopecks and
+    the receipt's fiscal document number)."""
+    floor = _floor(tables)
+    window = retail_profile(scale_factor).window_days
+    per_register = RECEIPTS_PER_DAY * scale_factor / len(floor.register_names)
+    rng = np.random.default_rng([seed, _RNG_STREAM])
+    for done, offset in enumerate(range(window, 0, -1), start=1):
+        day = as_of - dt.timedelta(days=offset)
+        yield from _day_files(floor, rng, day, window - offset + 1, per_register, marked)
+        if progress is not None:
+            progress(done, window)
+
+
+def _sold_codes(files: dict[str, list[dict[str, Any]]]) -> pl.DataFrame:
+    """The marked codes the sale receipts of parsed receipt files sold, in file order."""
+    rows = []
     for name in sorted(files):
         for document in files[name]:
             receipt = document["document"]["receipt"]
@@ -533,20 +865,47 @@ def withdrawal_documents(files: dict[str, list[dict[str, Any]]]) -> dict[str, li
             for item in receipt["items"]:
                 code = item.get("productCodeNew", {}).get("gs1m", {}).get("rawProductCode")
                 if code:
-                    key = (receipt["userInn"].strip(), receipt["dateTime"][:10])
-                    sold.setdefault(key, []).append(
+                    rows.append(
                         (
+                            receipt["userInn"].strip(),
+                            receipt["dateTime"][:10],
                             code,
                             item["price"],
                             str(receipt["fiscalDocumentNumber"]),
-                            receipt["dateTime"][:10],
                         )
                     )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "inn": pl.String,
+            "day": pl.String,
+            "code": pl.String,
+            "price": pl.Int64,
+            "number": pl.String,
+        },
+        orient="row",
+    )
+
+
+def _withdrawals(sold: pl.DataFrame) -> dict[str, list[dict]]:
+    """File name -> the ГИС МТ doc info answer (doc/{id}/info?body=true) of the LK_RECEIPT
+    document withdrawing what one organization's receipts of one day sold (`sold`: inn, day,
+    code, price, number), with the deliberate differences of UNREPORTED_EVERY, REJECTED_EVERY
+    and EXTRA_EVERY."""
     out: dict[str, list[dict]] = {}
+    if sold.is_empty():
+        return out
     counter = 0
-    for index, ((inn, day), codes) in enumerate(sorted(sold.items()), start=1):
+    groups = sold.sort(["inn", "day"], maintain_order=True).partition_by(
+        ["inn", "day"], maintain_order=True
+    )
+    for index, group in enumerate(groups, start=1):
+        inn, day = group["inn"][0], group["day"][0]
+        codes = group["code"].to_list()
         products = []
-        for code, price, number, date in codes:
+        for code, price, number in zip(
+            codes, group["price"].to_list(), group["number"].to_list(), strict=True
+        ):
             counter += 1
             if counter % UNREPORTED_EVERY == 0:
                 continue
@@ -556,11 +915,11 @@ def withdrawal_documents(files: dict[str, list[dict[str, Any]]]) -> dict[str, li
                     "product_cost": price,
                     "primary_document_type": "RECEIPT",
                     "primary_document_number": number,
-                    "primary_document_date": date,
+                    "primary_document_date": day,
                 }
             )
         if index % EXTRA_EVERY == 0:
-            products.append({"cis": codes[0][0][:18] + f"X{index:05d}", "product_cost": 100})
+            products.append({"cis": codes[0][:18] + f"X{index:05d}", "product_cost": 100})
         rejected = index % REJECTED_EVERY == 0
         document_id = f"00000000-0000-4000-8000-{index:012d}"
         out[f"lk_receipt_{inn}_{day}.json"] = [
@@ -587,20 +946,30 @@ def withdrawal_documents(files: dict[str, list[dict[str, Any]]]) -> dict[str, li
     return out
 
 
-def write_gismt_withdrawals(gismt_dir: Path, files: dict[str, list[dict[str, Any]]]) -> int:
-    """Replace the previous seed's withdrawal files in `gismt_dir`; returns the files written."""
+def withdrawal_documents(files: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict]]:
+    """File name -> the LK_RECEIPT withdrawal documents (`_withdrawals`) of the marked goods
+    the receipts of parsed receipt files (file name -> ФНС JSON) sold."""
+    return _withdrawals(_sold_codes(files))
+
+
+def _write_withdrawals(gismt_dir: Path, documents: dict[str, list[dict]]) -> int:
     gismt_dir.mkdir(parents=True, exist_ok=True)
     manifest = gismt_dir / WITHDRAWALS_MANIFEST
     if manifest.exists():
         for name in json.loads(manifest.read_text(encoding="utf-8")):
             (gismt_dir / Path(name).name).unlink(missing_ok=True)
-    documents = withdrawal_documents(files)
     manifest.write_text(json.dumps(sorted(documents)), encoding="utf-8")
     for name, content in documents.items():
         temporary = gismt_dir / f"{name}.tmp"
         temporary.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
         os.replace(temporary, gismt_dir / name)
     return len(documents)
+
+
+def write_gismt_withdrawals(gismt_dir: Path, files: dict[str, list[dict[str, Any]]]) -> int:
+    """Replace the previous seed's withdrawal files in `gismt_dir` with those of the parsed
+    receipt files `files`; returns the files written."""
+    return _write_withdrawals(gismt_dir, withdrawal_documents(files))
 
 
 def write_ofd_inbox(
@@ -610,6 +979,7 @@ def write_ofd_inbox(
     as_of: dt.date,
     scale_factor: float = 1.0,
     gismt_dir: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, int]:
     """Write the receipt files; returns {"files": n, "receipts": n, "lines": n} (and
     "withdrawal_files" when `gismt_dir` is given: the ГИС МТ withdrawals of the marked goods
@@ -619,16 +989,28 @@ def write_ofd_inbox(
     if manifest.exists():
         for name in json.loads(manifest.read_text(encoding="utf-8")):
             (inbox_dir / Path(name).name).unlink(missing_ok=True)
-    files = receipt_documents(tables, seed, as_of, scale_factor)
-    receipts = lines = 0
-    for name, documents in files.items():
+    # Every name this seed may write, listed before any is written: an interrupted seed's
+    # files are still the next seed's to remove.
+    registers = [str(r) for r in _by_name(tables)["cash_registers"].columns["registration_number"]]
+    window = retail_profile(scale_factor).window_days
+    days = [as_of - dt.timedelta(days=offset) for offset in range(window, 0, -1)]
+    manifest.write_text(
+        json.dumps(sorted(f"{r}_{d.isoformat()}.json" for r in registers for d in days)),
+        encoding="utf-8",
+    )
+    files = receipts = lines = 0
+    marked: list[pl.DataFrame] | None = None if gismt_dir is None else []
+    for name, text, count, line_count in receipt_files(
+        tables, seed, as_of, scale_factor, progress, marked
+    ):
         temporary = inbox_dir / f"{name}.tmp"
-        temporary.write_text(json.dumps(documents, ensure_ascii=False), encoding="utf-8")
+        temporary.write_text(text, encoding="utf-8")
         os.replace(temporary, inbox_dir / name)
-        receipts += len(documents)
-        lines += sum(len(d["document"]["receipt"]["items"]) for d in documents)
-    manifest.write_text(json.dumps(sorted(files)), encoding="utf-8")
-    counts = {"files": len(files), "receipts": receipts, "lines": lines}
-    if gismt_dir is not None:
-        counts["withdrawal_files"] = write_gismt_withdrawals(gismt_dir, files)
+        files += 1
+        receipts += count
+        lines += line_count
+    counts = {"files": files, "receipts": receipts, "lines": lines}
+    if gismt_dir is not None and marked is not None:
+        sold = pl.concat(marked) if marked else _sold_codes({})
+        counts["withdrawal_files"] = _write_withdrawals(gismt_dir, _withdrawals(sold))
     return counts

@@ -61,7 +61,9 @@ def seed_database(
     (operational_app/seed/gis.py), replacing the files an earlier seed wrote; their tallies
     join the result under `gis_`-prefixed keys (`gis_events`, `gis_malformed_files`, ...).
     With `ofd_inbox_dir`, the stores' cash receipts of the last weeks are written there as ОФД
-    exports (operational_app/seed/retail.py), tallied as `ofd_files`, `ofd_receipts`, `ofd_lines`.
+    exports (operational_app/seed/retail.py, progress a day at a time), tallied as `ofd_files`,
+    `ofd_receipts`, `ofd_lines`; with both inboxes, the ГИС МТ withdrawals of the marked goods
+    those receipts sold go to the GIS inbox's `gismt/` (`ofd_withdrawal_files`).
     """
     if isinstance(scale, str):
         if scale not in SCALES:
@@ -97,11 +99,17 @@ def seed_database(
             counts.update({f"gis_{key}": value for key, value in gis.items()})
             report("gis inbox", 1, 1)
         if ofd_inbox_dir is not None:
-            report("ofd inbox", 0, 1)
-            gismt_dir = None if gis_inbox_dir is None else gis_inbox_dir / "gismt"
-            ofd = write_ofd_inbox(ofd_inbox_dir, tables, seed, as_of, factor, gismt_dir)
+            report("ofd inbox (days)", 0, 1)
+            ofd = write_ofd_inbox(
+                ofd_inbox_dir,
+                tables,
+                seed,
+                as_of,
+                factor,
+                gismt_dir=None if gis_inbox_dir is None else gis_inbox_dir / "gismt",
+                progress=lambda done, total: report("ofd inbox (days)", done, total),
+            )
             counts.update({f"ofd_{key}": value for key, value in ofd.items()})
-            report("ofd inbox", 1, 1)
         return counts
     finally:
         engine.dispose()

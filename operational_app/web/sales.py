@@ -25,6 +25,8 @@ from operational_app.api.schemas_sales import (
     AgreementKind,
     Days,
     GisSystem,
+    NetQuantity,
+    NetUnit,
     PaymentKind,
     Pct,
     PriceType,
@@ -102,6 +104,9 @@ class ProductForm(FormModel):
     base_price: FormAmount = Decimal(0)
     cost_price: FormAmount = Decimal(0)
     gis_system: GisSystem | None = None
+    # Packaged goods: the net quantity the price tag's unit price is computed from.
+    net_quantity: Annotated[NetQuantity, BeforeValidator(_normalise_number)] | None = None
+    net_unit: NetUnit | None = None
 
 
 class StockForm(FormModel):

@@ -25,6 +25,7 @@ from sqlalchemy import create_engine, text
 from ingestion.ofd.inbox import ingest_receipts
 from ingestion.oltp import copy_oltp_to_duckdb
 from operational_app.seed import Scale, seed_database
+from operational_app.seed import retail as retail_seed
 from operational_app.seed.retail import receipt_property
 from tests.dbt.dbt_runner import Dbt
 
@@ -54,7 +55,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Dbt, Path,
     work = tmp_path_factory.mktemp("loyalty")
     url = f"sqlite:///{work / 'oltp.sqlite3'}"
     inbox = work / "inbox" / "ofd"
-    seed_database(url, scale=TINY, seed=21, as_of=AS_OF, ofd_inbox_dir=inbox)
+    with pytest.MonkeyPatch.context() as patch:
+        # The seed's receipts spend only points not yet burnt under the validity in force.
+        patch.setattr(retail_seed, "POINTS_VALIDITY_DAYS", VALIDITY_DAYS)
+        seed_database(url, scale=TINY, seed=21, as_of=AS_OF, ofd_inbox_dir=inbox)
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(

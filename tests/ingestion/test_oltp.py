@@ -96,6 +96,7 @@ APP_ONLY_TABLES = {
     "attachments",
     "contact_data_changes",
     "delivery_addresses",
+    "price_tag_templates",
 }
 
 

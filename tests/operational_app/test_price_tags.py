@@ -83,7 +83,7 @@ def test_pdf_holds_every_tag_on_as_many_pages_as_the_grid_needs() -> None:
         for number in range(30)
     ]
     reader = PdfReader(io.BytesIO(render_price_tags(tags, STANDARD)))
-    assert len(reader.pages) == 3  # 2 columns × 7 rows of 70×40 mm on A4
+    assert len(reader.pages) == 2  # 3 columns × 7 rows on A4
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "Кефир 1% 0,9 л №29" in text
     assert "92,00 ₽" in text and "110,00 ₽" in text
@@ -92,3 +92,11 @@ def test_pdf_holds_every_tag_on_as_many_pages_as_the_grid_needs() -> None:
     small = PdfReader(io.BytesIO(render_price_tags(tags[:2], SMALL)))
     small_text = small.pages[0].extract_text()
     assert "92,00 ₽" in small_text and ean13(460_000_000_001) not in small_text
+    assert "110,00 ₽" not in small_text  # the small template shows no old price
+    assert "102,22 ₽ за 1 л" in small_text  # the unit price the law requires: always
+
+
+def test_goods_sold_by_weight_are_priced_per_kilogram() -> None:
+    tag = PriceTag("Яблоки", Decimal("129.9"), unit="кг")
+    assert unit_price(tag) == (Decimal("129.90"), "за 1 кг")
+    assert unit_price(PriceTag("Пакет", Decimal(5))) is None

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Response, status
-from pydantic import Field
+from fastapi import APIRouter, status
 
 from operational_app.api.deps import IdFilter, IdPath, Limit, Offset, SearchText, SessionDep
-from operational_app.api.schemas import MAX_ID, Paged
+from operational_app.api.schemas import Paged
 from operational_app.api.schemas_sales import (
     DeleteBody,
     GisSystem,
@@ -19,8 +16,8 @@ from operational_app.api.schemas_sales import (
     StockSet,
 )
 from operational_app.db.models import Product
-from operational_app.domain import price_tags, sales_queries
 from operational_app.domain import products as service
+from operational_app.domain import sales_queries
 from operational_app.domain.common import get_or_404
 
 router = APIRouter(tags=["products"])
@@ -44,33 +41,6 @@ def list_products(
         session, q=q, gis_system=gis_system, sort=sort, limit=limit, offset=offset
     )
     return Paged[ProductPublic].of(page.items, page.total)
-
-
-@router.get("/price-tags.pdf", response_class=Response)
-def price_tags_pdf(
-    session: SessionDep,
-    product_id: Annotated[
-        list[Annotated[int, Field(gt=0, le=MAX_ID)]],
-        Query(min_length=1, max_length=price_tags.MAX_TAGS),
-    ],
-    template: Annotated[
-        str,
-        Query(
-            max_length=100,
-            description=(
-                "Шаблон ценника: «Стандартный 70×40» or «Малый 50×30» (no barcode); another "
-                "name is 422 `price_tags.unknown_template`."
-            ),
-        ),
-    ] = "Стандартный 70×40",
-) -> Response:
-    """Ценники: one tag per `product_id` (repeat an id for more copies), as a PDF."""
-    content = price_tags.price_tags_pdf(session, product_id, template)
-    return Response(
-        content,
-        media_type="application/pdf",
-        headers={"Content-Disposition": 'attachment; filename="price-tags.pdf"'},
-    )
 
 
 @router.get("/products/{product_id}", response_model=ProductPublic)

@@ -7,14 +7,29 @@ import datetime as dt
 import functools
 import json
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from ingestion.ofd.receipts import parse
-from operational_app.print_forms.price_tags import ean13_is_valid
+from operational_app.print_forms.price_tags import PriceTag, ean13_is_valid, unit_price
 from operational_app.seed import Scale
 from operational_app.seed.entry_model import add_entry_model
 from operational_app.seed.generator import generate
-from operational_app.seed.retail import add_retail, write_ofd_inbox
+from operational_app.seed.retail import (
+    BASKET_P,
+    DEMO_STORES,
+    FIRST_HOUR,
+    HOUR_WEIGHTS,
+    RECEIPTS_PER_DAY,
+    RETAIL_TABLES,
+    WEEKDAY_FACTORS,
+    add_retail,
+    receipt_files,
+    retail_profile,
+    write_ofd_inbox,
+)
 
 AS_OF = dt.date(2026, 1, 20)
 SCALE = Scale(deals=150, partners=30, managers=4, operators=2)
@@ -108,7 +123,7 @@ def test_certificates_come_from_the_register_and_withdrawals_differ_on_purpose(
     assert counts["withdrawal_files"] > EXTRA_EVERY
     sold: dict[str, tuple[dt.date, int]] = {}
     sold_codes: set[str] = set()
-    redemptions = 0
+    redemptions = returned = 0
     receipts = []
     for path in sorted((tmp_path / "ofd").glob("[!.]*.json")):
         receipts += [d["document"]["receipt"] for d in json.loads(path.read_text("utf-8"))]
@@ -123,13 +138,16 @@ def test_certificates_come_from_the_register_and_withdrawals_differ_on_purpose(
             code = item.get("productCodeNew", {}).get("gs1m", {}).get("rawProductCode")
             if code and receipt["operationType"] == 1:
                 sold_codes.add(code)
+            elif code:
+                assert code in sold_codes  # a return gives back a code sold before
+                returned += 1
         number = receipt_property(receipt, "Подарочный сертификат")
         if number is not None:
             redemptions += 1
             assert receipt["prepaidSum"] > 0
             sold_on, validity = sold[number]  # sold before, and still valid
             assert day <= sold_on + dt.timedelta(days=validity)
-    assert sold and redemptions
+    assert sold and redemptions and returned
     assert any(CERTIFICATE_SERIES[series_of[n] - 1][2] == 7 for n in sold)  # a promo one
     listed: set[str] = set()
     statuses = Counter()
@@ -140,3 +158,81 @@ def test_certificates_come_from_the_register_and_withdrawals_differ_on_purpose(
     assert statuses["CHECKED_OK"] and statuses["CHECKED_NOT_OK"]  # a refused document
     assert sold_codes - listed  # codes sold, left out of the withdrawals
     assert listed - sold_codes  # codes withdrawn that no receipt sold
+
+
+def test_small_scale_follows_the_hourly_and_weekly_profiles() -> None:
+    """At the small scale's retail profile (factor 10) the receipts' hours and weekdays follow
+    HOUR_WEIGHTS and WEEKDAY_FACTORS: each share within a few percent of its weight."""
+    factor = 10.0
+    tables = [t for t in add_retail(_tables(), factor, AS_OF) if t.name in RETAIL_TABLES]
+    named = {table.name: table for table in [*_tables(), *tables]}
+    profile = retail_profile(factor)
+    assert len(named["stores"]) == profile.stores > DEMO_STORES
+    by_hour: Counter[int] = Counter()
+    by_weekday: Counter[int] = Counter()
+    lines = 0
+    for name, text, count, line_count in receipt_files(list(named.values()), 5, AS_OF, factor):
+        receipts = [document["document"]["receipt"] for document in json.loads(text)]
+        assert len(receipts) == count
+        assert sum(len(receipt["items"]) for receipt in receipts) == line_count
+        lines += line_count
+        day = dt.date.fromisoformat(name.split("_")[1][:10])
+        by_weekday[day.weekday()] += count
+        for receipt in receipts:
+            moment = dt.datetime.fromisoformat(receipt["dateTime"])
+            assert moment.date() == day
+            by_hour[moment.hour] += 1
+    total = sum(by_hour.values())
+    assert total > 50_000
+    weights = sum(HOUR_WEIGHTS)
+    for offset, weight in enumerate(HOUR_WEIGHTS):
+        assert by_hour[FIRST_HOUR + offset] / total == pytest.approx(weight / weights, rel=0.05)
+    assert set(by_hour) == set(range(FIRST_HOUR, FIRST_HOUR + len(HOUR_WEIGHTS)))
+    weeks = profile.window_days / 7
+    per_day = sum(by_weekday.values()) / profile.window_days
+    for weekday, factor_of_day in enumerate(WEEKDAY_FACTORS):
+        mean = sum(WEEKDAY_FACTORS) / 7
+        assert by_weekday[weekday] / weeks / per_day == pytest.approx(
+            factor_of_day / mean, rel=0.03
+        )
+    assert lines / total == pytest.approx(1.0 + 0.96 * (1 / BASKET_P - 1), rel=0.03)
+
+
+def test_large_scale_writes_over_ten_million_lines() -> None:
+    """The large profile's expected receipt lines (no generation: the arithmetic of the
+    rates) exceed ten million."""
+    factor = 500.0
+    profile = retail_profile(factor)
+    weekday = sum(WEEKDAY_FACTORS) / 7
+    per_receipt = 0.96 / BASKET_P + 0.04
+    expected = RECEIPTS_PER_DAY * factor * profile.window_days * weekday * per_receipt
+    assert expected > 10_000_000
+    assert profile.stores * profile.registers_per_store * 800 > RECEIPTS_PER_DAY * factor * 1.35
+
+
+def test_packaged_food_gets_the_net_quantity_its_unit_price_needs() -> None:
+    products = {table.name: table for table in _tables()}["products"].columns
+    nets = {
+        str(name): (quantity, unit)
+        for name, quantity, unit in zip(
+            products["name"], products["net_quantity"], products["net_unit"], strict=True
+        )
+    }
+    assert nets["Кефир 1% 0,9 л"] == (900.0, "ml")
+    assert nets["Сыр полутвёрдый 45% 200 г"] == (200.0, "g")
+    assert nets["Стеллаж паллетный, секция 2700 кг"] == (None, None)  # not packaged goods
+    kefir = PriceTag("Кефир", Decimal("92"), net_quantity=900.0, measure="ml")
+    assert unit_price(kefir) == (Decimal("102.22"), "за 1 л")
+
+
+def test_streamed_withdrawals_are_those_of_the_files_written(tmp_path: Path) -> None:
+    """The withdrawals the seed builds from the codes it generates, a day at a time, are the
+    ones the written receipt files themselves call for (withdrawal_documents)."""
+    from operational_app.seed.retail import withdrawal_documents
+
+    counts = write_ofd_inbox(tmp_path / "ofd", _tables(), 5, AS_OF, 4.0, tmp_path / "gismt")
+    parsed = {name: json.loads(data) for name, data in _files(tmp_path / "ofd").items()}
+    expected = withdrawal_documents(parsed)
+    written = {name: json.loads(data) for name, data in _files(tmp_path / "gismt").items()}
+    assert counts["withdrawal_files"] == len(written) == len(expected) > 0
+    assert written == expected

@@ -85,3 +85,12 @@
             )
     {%- endif %}
 {%- endmacro %}
+
+{#
+    The materialization of the incremental deal models. Their strategy, delete+insert, needs
+    DELETE, which plain Parquet tables on Spark lack (Delta, Iceberg or Hudi have it): there
+    they are tables, rebuilt whole on every run, with the same rows.
+#}
+{% macro deal_models_materialization() -%}
+    {{ return('table' if target.type == 'spark' else 'incremental') }}
+{%- endmacro %}

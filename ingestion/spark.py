@@ -43,10 +43,10 @@ def _quote(identifier: str) -> str:
 def spark_available() -> str | None:
     """None when pyspark and a Java runtime are there, else the reason why not."""
     try:
-        import pyspark  # noqa: F401
         import dbt.adapters.spark  # noqa: F401
+        import pyspark  # noqa: F401
     except ImportError as error:
-        return f"the optional spark dependencies are not installed (make install-spark): {error}"
+        return f"the optional spark group is not installed (make install-spark): {error}"
     java_home = os.environ.get("JAVA_HOME")
     if not (java_home and Path(java_home, "bin", "java").exists()) and not shutil.which("java"):
         return "no Java runtime (java on PATH or JAVA_HOME); Spark 4 needs Java 17 or later"
@@ -108,9 +108,7 @@ def export_tables_to_parquet(
     for schema, table in tables:
         target = directory / schema / f"{table}.parquet"
         target.parent.mkdir(parents=True, exist_ok=True)
-        con.execute(
-            f"copy {_quote(schema)}.{_quote(table)} to '{target}' (format parquet)"
-        )
+        con.execute(f"copy {_quote(schema)}.{_quote(table)} to '{target}' (format parquet)")
         written[f"{schema}.{table}"] = target
     return written
 
@@ -122,9 +120,7 @@ def register_parquet_tables(session: SparkSession, files: dict[str, Path]) -> No
     for name, path in files.items():
         schema, table = name.split(".", 1)
         session.sql(f"drop table if exists `{schema}`.`{table}`")
-        session.sql(
-            f"create table `{schema}`.`{table}` using parquet location '{path.resolve()}'"
-        )
+        session.sql(f"create table `{schema}`.`{table}` using parquet location '{path.resolve()}'")
 
 
 def drop_built_schemas(session: SparkSession, schemas: Iterable[str]) -> None:
@@ -163,11 +159,7 @@ def import_marts_to_duckdb(
         session.table(f"`{schema}`.`{table}`").write.mode("overwrite").parquet(str(target))
         casts = column_types.get(table, {})
         columns = [
-            column
-            for (column,) in con.sql(
-                f"select name from parquet_schema('{target}/*.parquet') "
-                "where num_children is null"
-            ).fetchall()
+            row[0] for row in con.sql(f"describe select * from '{target}/*.parquet'").fetchall()
         ]
         select_list = ", ".join(
             f"cast({_quote(column)} as {casts[column]}) as {_quote(column)}"
@@ -179,11 +171,15 @@ def import_marts_to_duckdb(
             f"create or replace table {_quote(schema)}.{_quote(table)} as "
             f"select {select_list} from read_parquet('{target}/*.parquet')"
         )
-        loaded[table] = con.sql(f"select count(*) from {_quote(schema)}.{_quote(table)}").fetchone()[0]
+        (loaded[table],) = con.sql(
+            f"select count(*) from {_quote(schema)}.{_quote(table)}"
+        ).fetchone()
     return loaded
 
 
-def contract_column_types(manifest: dict[str, Any], schema: str = MARTS_SCHEMA) -> dict[str, dict[str, str]]:
+def contract_column_types(
+    manifest: dict[str, Any], schema: str = MARTS_SCHEMA
+) -> dict[str, dict[str, str]]:
     """table -> column -> declared data_type of every model in `schema` with a contract: the
     types the marts have in DuckDB, to cast Spark's output back to."""
     types: dict[str, dict[str, str]] = {}

@@ -171,7 +171,7 @@ def import_marts_to_duckdb(
             f"create or replace table {_quote(schema)}.{_quote(table)} as "
             f"select {select_list} from read_parquet('{target}/*.parquet')"
         )
-        (loaded[table],) = con.sql(
+        (loaded[table],) = con.execute(
             f"select count(*) from {_quote(schema)}.{_quote(table)}"
         ).fetchone()
     return loaded

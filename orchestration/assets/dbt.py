@@ -171,8 +171,8 @@ def spark_build_args(as_of: dt.datetime | None) -> list[str]:
         "--target",
         "spark",
         "--exclude",
-        "resource_type:snapshot",
-        "resource_type:unit_test",
+        # one argument: dagster-dbt takes a single value after --exclude
+        "resource_type:snapshot resource_type:unit_test",
     ]
     if as_of is not None:
         args += ["--vars", json.dumps({"as_of": as_of_var(as_of)})]

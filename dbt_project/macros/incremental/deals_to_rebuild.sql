@@ -92,5 +92,13 @@
     they are tables, rebuilt whole on every run, with the same rows.
 #}
 {% macro deal_models_materialization() -%}
-    {{ return('table' if target.type == 'spark' else 'incremental') }}
+    {{ return(adapter.dispatch('deal_models_materialization', 'crm_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__deal_models_materialization() -%}
+    {{ return('incremental') }}
+{%- endmacro %}
+
+{% macro spark__deal_models_materialization() -%}
+    {{ return('table') }}
 {%- endmacro %}

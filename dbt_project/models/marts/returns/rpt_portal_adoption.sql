@@ -92,7 +92,10 @@ final as (
         case
             when return_requests_per_month.return_request_count > 0
                 then
-                    cast(return_requests_per_month.portal_return_request_count as {{ double_type() }})
+                    cast(
+                        return_requests_per_month.portal_return_request_count
+                        as {{ double_type() }}
+                    )
                     / return_requests_per_month.return_request_count
         end as portal_return_share,
         cast(coalesce(return_requests_per_month.portal_return_decided_count, 0) as integer)

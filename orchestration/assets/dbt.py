@@ -209,17 +209,41 @@ def build_on_spark(
     spark.drop_built_schemas(session, SPARK_BUILT_SCHEMAS)
     spark.register_parquet_tables(session, files)
     context.log.info(f"dbt build on Spark: {len(files)} raw and snapshot tables as Parquet")
+    # The snapshot was built on DuckDB: reported as soon as its parents are, since a multi-asset
+    # yields its outputs parents first.
     translator = CrmDbtTranslator()
-    for unique_id, node in manifest["nodes"].items():
-        if node["resource_type"] == "snapshot":
-            key = translator.get_asset_key(node)
-            if key in set(context.selected_asset_keys):
-                yield dg.Output(
-                    None,
-                    output_name=context.assets_def.get_output_name_for_asset_key(key),
-                    metadata={"engine": "duckdb", "unique_id": unique_id},
+    selected = set(context.selected_asset_keys)
+    waiting = {
+        translator.get_asset_key(node): {
+            translator.get_asset_key(manifest["nodes"][parent])
+            for parent in node["depends_on"]["nodes"]
+            if parent in manifest["nodes"]
+        }
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "snapshot" and translator.get_asset_key(node) in selected
+    }
+
+    def ready_snapshots(done: dg.AssetKey | None) -> list[dg.Output]:
+        ready = []
+        for key, parents in list(waiting.items()):
+            parents.discard(done)
+            if done is None or not parents:
+                del waiting[key]
+                ready.append(
+                    dg.Output(
+                        None,
+                        output_name=context.assets_def.get_output_name_for_asset_key(key),
+                        metadata={"engine": "duckdb"},
+                    )
                 )
-    yield from dbt.cli(spark_build_args(warehouse.as_of_moment), context=context).stream()
+        return ready
+
+    for event in dbt.cli(spark_build_args(warehouse.as_of_moment), context=context).stream():
+        yield event
+        if isinstance(event, dg.Output):
+            built = context.assets_def.get_asset_key_for_output(event.output_name)
+            yield from ready_snapshots(built)
+    yield from ready_snapshots(None)
     con = warehouse.connect_build()
     try:
         loaded = spark.import_marts_to_duckdb(

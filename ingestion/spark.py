@@ -171,9 +171,10 @@ def import_marts_to_duckdb(
             f"create or replace table {_quote(schema)}.{_quote(table)} as "
             f"select {select_list} from read_parquet('{target}/*.parquet')"
         )
-        (loaded[table],) = con.execute(
+        # fetchall: DuckDB 2 keeps a result fetched with fetchone open on the connection
+        [(loaded[table],)] = con.execute(
             f"select count(*) from {_quote(schema)}.{_quote(table)}"
-        ).fetchone()
+        ).fetchall()
     return loaded
 
 

@@ -241,7 +241,7 @@ def build_on_spark(
     for event in dbt.cli(spark_build_args(warehouse.as_of_moment), context=context).stream():
         yield event
         if isinstance(event, dg.Output):
-            built = context.assets_def.get_asset_key_for_output(event.output_name)
+            built = context.asset_key_for_output(event.output_name)
             yield from ready_snapshots(built)
     yield from ready_snapshots(None)
     con = warehouse.connect_build()

@@ -39,6 +39,10 @@ class Settings:
     # Autofill by ИНН (issue 20): CRM_REGISTRY_SOURCE local | dadata | none; DaData's API key
     # and secret (DADATA_TOKEN, DADATA_SECRET), kept out of repr so they never reach a log.
     registry_source: str = "local"
+    # The engine dbt builds the models on (CRM_DBT_ENGINE, `crm pipeline --engine`): duckdb, or
+    # spark (a local Spark session; `make install-spark`). The published warehouse is DuckDB
+    # and Parquet either way.
+    dbt_engine: str = "duckdb"
     dadata_token: str | None = field(default=None, repr=False)
     dadata_secret: str | None = field(default=None, repr=False)
 
@@ -83,6 +87,11 @@ class Settings:
         return self.warehouse_dir / "parquet"
 
     @property
+    def spark_dir(self) -> Path:
+        """Spark's catalog and warehouse when it is the dbt engine (ingestion/spark.py)."""
+        return self.build_dir / "spark"
+
+    @property
     def dagster_home(self) -> Path:
         return self.data_dir / "dagster"
 
@@ -104,10 +113,12 @@ _VARIABLES = (
     "CRM_SECURE_COOKIES",
     "CRM_AS_OF",
     "CRM_REGISTRY_SOURCE",
+    "CRM_DBT_ENGINE",
     "DADATA_TOKEN",
     "DADATA_SECRET",
 )
 REGISTRY_SOURCES = ("local", "dadata", "none")
+DBT_ENGINES = ("duckdb", "spark")
 
 
 def _flag(name: str, value: str | None) -> bool:
@@ -148,6 +159,11 @@ def _settings_for(values: tuple[str | None, ...], working_dir: str) -> Settings:
             f"CRM_REGISTRY_SOURCE must be one of {', '.join(REGISTRY_SOURCES)}, "
             f"got {registry_source!r}"
         )
+    dbt_engine = (env["CRM_DBT_ENGINE"] or "duckdb").strip().lower()
+    if dbt_engine not in DBT_ENGINES:
+        raise ValueError(
+            f"CRM_DBT_ENGINE must be one of {', '.join(DBT_ENGINES)}, got {dbt_engine!r}"
+        )
     return Settings(
         data_dir=data_dir,
         warehouse_dir=warehouse_dir,
@@ -159,6 +175,7 @@ def _settings_for(values: tuple[str | None, ...], working_dir: str) -> Settings:
         secure_cookies=_flag("CRM_SECURE_COOKIES", env["CRM_SECURE_COOKIES"]),
         as_of=parse_as_of(env["CRM_AS_OF"]),
         registry_source=registry_source,
+        dbt_engine=dbt_engine,
         dadata_token=env["DADATA_TOKEN"] or None,
         dadata_secret=env["DADATA_SECRET"] or None,
     )

@@ -40,6 +40,9 @@ class WarehouseResource(dg.ConfigurableResource):
     ofd_quarantine_dir: str | None = None
     # The marts' pinned "now" (Settings.as_of, ISO, naive UTC); None: the build time.
     as_of: str | None = None
+    # The engine dbt builds on: duckdb (in the build database) or spark (ingestion/spark.py).
+    dbt_engine: str = "duckdb"
+    spark_dir: str | None = None
 
     @property
     def as_of_moment(self) -> dt.datetime | None:
@@ -80,6 +83,8 @@ def warehouse_resource(settings: Settings) -> WarehouseResource:
         ofd_inbox_dir=str(settings.ofd_inbox_dir),
         ofd_quarantine_dir=str(settings.ofd_quarantine_dir),
         as_of=None if settings.as_of is None else settings.as_of.isoformat(),
+        dbt_engine=settings.dbt_engine,
+        spark_dir=str(settings.spark_dir),
     )
 
 

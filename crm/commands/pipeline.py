@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from typing import TYPE_CHECKING
 
 from crm.commands.common import Subcommands, console
@@ -30,6 +31,15 @@ def register(commands: Subcommands) -> None:
         help="full refresh: copy every OLTP table whole and rebuild incremental models (dbt "
         "--full-refresh) instead of the default incremental run, which processes only the rows "
         "changed since the last run",
+    )
+    pipeline.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default=None,
+        help="the engine dbt builds the models on (default: CRM_DBT_ENGINE, else duckdb). "
+        "spark: a local Spark session (`make install-spark`, Java 17+) builds every model from "
+        "the raw tables as Parquet; the marts are loaded back and published as DuckDB and "
+        "Parquet as usual",
     )
     pipeline.set_defaults(handler=_cmd_pipeline)
 
@@ -86,7 +96,11 @@ def _cmd_pipeline(args: argparse.Namespace, settings: Settings) -> int:
 
     from crm import pipeline
 
+    if args.engine is not None:
+        settings = dataclasses.replace(settings, dbt_engine=args.engine)
     mode = "full refresh" if args.full else "incremental"
+    if settings.dbt_engine != "duckdb":
+        mode += f", dbt on {settings.dbt_engine}"
     run_id = pipeline.new_run_id()
     log_path = pipeline.pipeline_log_path(settings, run_id)
     _say(

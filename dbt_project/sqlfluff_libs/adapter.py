@@ -20,8 +20,16 @@ def _utc_now():
     return "cast(current_timestamp at time zone 'UTC' as timestamp)"
 
 
+def _iso_day_of_week(expression):
+    return f"extract(isodow from {expression})"
+
+
 _RENDERERS = {
     "utc_now": _utc_now,
+    "varchar_type": lambda: "varchar",
+    "double_type": lambda: "double precision",
+    "iso_day_of_week": _iso_day_of_week,
+    "deal_models_materialization": lambda: "incremental",
     "median": _median,
     "generate_surrogate_key": _generate_surrogate_key,
 }

@@ -48,7 +48,7 @@ unbalanced_certificates as (
 
 select
     'total' as grain,
-    cast(daily_total.amount - certificate_total.amount as varchar) as difference
+    cast(daily_total.amount - certificate_total.amount as {{ varchar_type() }}) as difference
 from daily_total
 cross join certificate_total
 where daily_total.amount <> certificate_total.amount

@@ -65,7 +65,7 @@ invoice_breaks as (
 
     select
         'invoice' as grain,
-        cast(invoices.invoice_id as varchar) as grain_key
+        cast(invoices.invoice_id as {{ varchar_type() }}) as grain_key
 
     from invoices
     left join matched_per_invoice
@@ -82,7 +82,7 @@ payment_breaks as (
 
     select
         'payment' as grain,
-        cast(matched_per_payment.payment_id as varchar) as grain_key
+        cast(matched_per_payment.payment_id as {{ varchar_type() }}) as grain_key
 
     from matched_per_payment
     left join payments
@@ -97,7 +97,7 @@ order_breaks as (
 
     select
         'order' as grain,
-        cast(invoiced_per_order.order_id as varchar) as grain_key
+        cast(invoiced_per_order.order_id as {{ varchar_type() }}) as grain_key
 
     from invoiced_per_order
     inner join orders

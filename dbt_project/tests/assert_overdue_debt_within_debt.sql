@@ -13,7 +13,7 @@ per_order as (
 
     select
         'order' as grain,
-        cast(order_id as varchar) as grain_key,
+        cast(order_id as {{ varchar_type() }}) as grain_key,
         debt_amount,
         overdue_amount,
         overdue_payment_amount
@@ -39,7 +39,7 @@ per_partner as (
 
     select
         'partner' as grain,
-        cast(partner_id as varchar) as grain_key,
+        cast(partner_id as {{ varchar_type() }}) as grain_key,
         debt_amount,
         overdue_amount,
         overdue_payment_amount

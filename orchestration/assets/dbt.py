@@ -18,6 +18,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from ingestion.load import RAW_OLTP_SCHEMA
 from orchestration.dbt_selection import (
+    ensure_build_ledger,
     exclusion_args,
     nodes_to_skip,
     plan_build,
@@ -101,6 +102,9 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
         dbt: DbtCliResource,
         warehouse: WarehouseResource,
     ):
+        if warehouse.dbt_engine == "spark":
+            yield from build_on_spark(context, config, dbt, warehouse, project)
+            return
         if context.is_subset:
             # Assets picked by hand in the UI: dagster-dbt selects exactly those, and a partial
             # build must not count as a successful build of the whole project.
@@ -149,3 +153,105 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
             con.close()
 
     return crm_dbt_models
+
+
+# The snapshot, and what it reads, built on DuckDB when Spark is the engine: its history needs
+# MERGE, which plain Parquet tables on Spark lack; Spark reads the snapshot as a table.
+SNAPSHOT_ON_DUCKDB = ["build", "--select", "+resource_type:snapshot", "--exclude",
+                      "resource_type:unit_test"]  # fmt: skip
+# Schemas dbt builds on Spark; dropped first, so every Spark run is a whole build.
+SPARK_BUILT_SCHEMAS = ("main", "staging", "intermediate", "marts", "dbt_test__audit")
+
+
+def spark_build_args(as_of: dt.datetime | None) -> list[str]:
+    """`dbt build` of the whole project on the spark target: every model from scratch (its
+    catalog is emptied first), without the snapshot (built on DuckDB) and unit tests."""
+    args = [
+        "build",
+        "--target",
+        "spark",
+        "--exclude",
+        # one argument: dagster-dbt takes a single value after --exclude
+        "resource_type:snapshot resource_type:unit_test",
+    ]
+    if as_of is not None:
+        args += ["--vars", json.dumps({"as_of": as_of_var(as_of)})]
+    return args
+
+
+def build_on_spark(
+    context: dg.AssetExecutionContext,
+    config: DbtBuildConfig,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    project: DbtProject,
+):
+    """dbt on Spark: the raw tables go out as Parquet, dbt builds every model in a local Spark
+    session, and the marts come back into the build database for publish (ingestion/spark.py)."""
+    from ingestion import spark
+
+    if reason := spark.spark_available():
+        raise dg.Failure(f"dbt on Spark cannot run: {reason}")
+    spark_dir = Path(warehouse.spark_dir or Path(warehouse.build_database_path).parent / "spark")
+    manifest = json.loads(Path(project.manifest_path).read_text(encoding="utf-8"))
+    snapshot_args = [*SNAPSHOT_ON_DUCKDB]
+    if warehouse.as_of_moment is not None:
+        snapshot_args += ["--vars", json.dumps({"as_of": as_of_var(warehouse.as_of_moment)})]
+    dbt.cli(snapshot_args, raise_on_error=True).wait()
+    con = warehouse.connect_build()
+    try:
+        files = spark.export_tables_to_parquet(
+            con, [*spark.RAW_SCHEMAS, spark.SNAPSHOT_SCHEMA], spark_dir / "parquet"
+        )
+    finally:
+        con.close()
+    session = spark.spark_session(spark_dir)
+    spark.drop_built_schemas(session, SPARK_BUILT_SCHEMAS)
+    spark.register_parquet_tables(session, files)
+    context.log.info(f"dbt build on Spark: {len(files)} raw and snapshot tables as Parquet")
+    # The snapshot was built on DuckDB: reported as soon as its parents are, since a multi-asset
+    # yields its outputs parents first.
+    translator = CrmDbtTranslator()
+    selected = set(context.selected_asset_keys)
+    waiting = {
+        translator.get_asset_key(node): {
+            translator.get_asset_key(manifest["nodes"][parent])
+            for parent in node["depends_on"]["nodes"]
+            if parent in manifest["nodes"]
+        }
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "snapshot" and translator.get_asset_key(node) in selected
+    }
+
+    def ready_snapshots(done: dg.AssetKey | None) -> list[dg.Output]:
+        ready = []
+        for key, parents in list(waiting.items()):
+            parents.discard(done)
+            if done is None or not parents:
+                del waiting[key]
+                ready.append(
+                    dg.Output(
+                        None,
+                        output_name=context.assets_def.get_output_name_for_asset_key(key),
+                        metadata={"engine": "duckdb"},
+                    )
+                )
+        return ready
+
+    for event in dbt.cli(spark_build_args(warehouse.as_of_moment), context=context).stream():
+        yield event
+        if isinstance(event, dg.Output):
+            built = context.asset_key_for_output(event.output_name)
+            yield from ready_snapshots(built)
+    yield from ready_snapshots(None)
+    con = warehouse.connect_build()
+    try:
+        loaded = spark.import_marts_to_duckdb(
+            session, con, spark_dir / "export", spark.contract_column_types(manifest)
+        )
+        # The DuckDB models are now older than the marts: the next DuckDB run builds them all.
+        ensure_build_ledger(con)
+        con.execute("delete from meta.dbt_builds")
+    finally:
+        con.close()
+    context.log.info(f"Spark's marts loaded into the build database: {len(loaded)} tables")

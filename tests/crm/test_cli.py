@@ -180,6 +180,24 @@ def test_cli_prints_a_line_per_step_and_a_summary(
     assert seen["full_refresh"] is False
 
 
+def test_cli_engine_flag_runs_dbt_on_spark_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("CRM_DBT_ENGINE", raising=False)
+    engines: list[str] = []
+
+    def run(settings: object, **kwargs: object) -> PipelineOutcome:
+        engines.append(settings.dbt_engine)  # type: ignore[attr-defined]
+        return _outcome()
+
+    monkeypatch.setattr(crm.pipeline, "run_full_pipeline", run)
+    assert main(["pipeline", "--engine", "spark"]) == 0
+    assert "dbt on spark" in capsys.readouterr().err
+    assert main(["pipeline"]) == 0
+    assert engines == ["spark", "duckdb"]
+
+
 def test_cli_names_the_failed_step_in_one_line_and_exits_non_zero(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

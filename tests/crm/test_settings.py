@@ -63,3 +63,12 @@ def test_as_of_takes_a_date_or_a_timestamp() -> None:
 def test_a_bad_as_of_is_rejected_with_its_name(value: str) -> None:
     with pytest.raises(ValueError, match=r"CRM_AS_OF must be an ISO date .* got '"):
         get_settings({"CRM_AS_OF": value})
+
+
+def test_dbt_engine_is_duckdb_unless_spark_is_asked_for(tmp_path: Path) -> None:
+    assert get_settings({"CRM_DATA_DIR": str(tmp_path)}).dbt_engine == "duckdb"
+    settings = get_settings({"CRM_DATA_DIR": str(tmp_path), "CRM_DBT_ENGINE": " Spark "})
+    assert settings.dbt_engine == "spark"
+    assert settings.spark_dir == tmp_path / "warehouse" / "build" / "spark"
+    with pytest.raises(ValueError, match="CRM_DBT_ENGINE"):
+        get_settings({"CRM_DBT_ENGINE": "snowflake"})

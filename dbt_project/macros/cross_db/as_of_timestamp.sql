@@ -14,3 +14,8 @@
 {% macro default__utc_now() -%}
     cast(current_timestamp at time zone 'UTC' as timestamp)
 {%- endmacro %}
+
+{#- Spark has no `at time zone`: the session's wall clock converted to UTC, as TIMESTAMP_NTZ. -#}
+{% macro spark__utc_now() -%}
+    convert_timezone(current_timezone(), 'UTC', localtimestamp())
+{%- endmacro %}

@@ -85,3 +85,20 @@
             )
     {%- endif %}
 {%- endmacro %}
+
+{#
+    The materialization of the incremental deal models. Their strategy, delete+insert, needs
+    DELETE, which plain Parquet tables on Spark lack (Delta, Iceberg or Hudi have it): there
+    they are tables, rebuilt whole on every run, with the same rows.
+#}
+{% macro deal_models_materialization() -%}
+    {{ return(adapter.dispatch('deal_models_materialization', 'crm_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__deal_models_materialization() -%}
+    {{ return('incremental') }}
+{%- endmacro %}
+
+{% macro spark__deal_models_materialization() -%}
+    {{ return('table') }}
+{%- endmacro %}

@@ -6,7 +6,7 @@
     test would) and from then on every insert is checked. No statement when nothing is missing.
 #}
 {% macro add_missing_not_null_constraints() -%}
-    {%- if execute -%}
+    {%- if execute and model.config.materialized == 'incremental' -%}
         {%- set constrained = [] -%}
         {%- for column in model['columns'].values() -%}
             {%- for constraint in column.get('constraints', []) if constraint['type'] == 'not_null' -%}

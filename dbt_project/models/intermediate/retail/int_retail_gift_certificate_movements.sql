@@ -134,7 +134,7 @@ expiries as (
 
     select
         certificate_number,
-        cast(null as varchar) as receipt_key,
+        cast(null as {{ varchar_type() }}) as receipt_key,
         cast(null as bigint) as store_id,
         cast({{ dbt.dateadd('day', 1, 'valid_until') }} as date) as movement_date,
         'expiry' as movement_kind,

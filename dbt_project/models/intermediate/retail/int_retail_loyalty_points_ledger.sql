@@ -113,7 +113,7 @@ manual as (
         bonus_cards.loyalty_programme_id,
         adjustments.adjusted_on as entry_date,
         'adjustment' as entry_kind,
-        cast(null as varchar) as receipt_key,
+        cast(null as {{ varchar_type() }}) as receipt_key,
         adjustments.points
 
     from adjustments
@@ -208,7 +208,7 @@ expiries as (
         bonus_cards.loyalty_programme_id,
         periods.burn_date as entry_date,
         'expiry' as entry_kind,
-        cast(null as varchar) as receipt_key,
+        cast(null as {{ varchar_type() }}) as receipt_key,
         -periods.balance as points
 
     from (

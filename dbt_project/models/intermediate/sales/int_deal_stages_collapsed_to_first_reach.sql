@@ -4,7 +4,7 @@
 -- and only the deals whose history changed need it again (see macros/incremental).
 {{
     config(
-        materialized='incremental',
+        materialized=deal_models_materialization(),
         unique_key='deal_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
@@ -63,9 +63,9 @@ final as (
 
     select
         {{ dbt.concat([
-            "cast(deal_id as varchar)",
+            "cast(deal_id as " ~ varchar_type() ~ ")",
             "'-'",
-            "cast(stage_id as varchar)",
+            "cast(stage_id as " ~ varchar_type() ~ ")",
         ]) }} as deal_stage_id,
         deal_id,
         stage_id,

@@ -53,11 +53,11 @@ final as (
         source,
         cast(claims_resolved as integer) as claims_resolved,
         cast(claims_satisfied as integer) as claims_satisfied,
-        cast(claims_satisfied as double precision) / claims_resolved as satisfied_share,
+        cast(claims_satisfied as {{ double_type() }}) / claims_resolved as satisfied_share,
         cast(claimed_amount as decimal(18, 2)) as claimed_amount,
         cast(satisfied_claimed_amount as decimal(18, 2)) as satisfied_claimed_amount,
-        cast(mean_days_to_resolve as double precision) as mean_days_to_resolve,
-        cast(median_days_to_resolve as double precision) as median_days_to_resolve
+        cast(mean_days_to_resolve as {{ double_type() }}) as mean_days_to_resolve,
+        cast(median_days_to_resolve as {{ double_type() }}) as median_days_to_resolve
 
     from claims_per_grain
 

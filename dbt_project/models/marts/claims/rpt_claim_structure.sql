@@ -88,9 +88,9 @@ final as (
         parent_claim_reason_name,
         cast(claims_registered as integer) as claims_registered,
         cast(claims_in_month as integer) as claims_in_month,
-        cast(claims_registered as double precision) / claims_in_month as share_of_month,
+        cast(claims_registered as {{ double_type() }}) / claims_in_month as share_of_month,
         cast(parent_claims_registered as integer) as parent_claims_registered,
-        cast(parent_claims_registered as double precision) / claims_in_month
+        cast(parent_claims_registered as {{ double_type() }}) / claims_in_month
             as parent_share_of_month,
         cast(claims_registered_previous_month as integer) as claims_registered_previous_month,
         cast(claims_registered - claims_registered_previous_month as integer)

@@ -72,8 +72,8 @@ final as (
         cast(extract(month from date_day) as integer) as month_number,
         cast(extract(day from date_day) as integer) as day_of_month,
         -- ISO day of week: 1 = Monday ... 7 = Sunday
-        cast(extract(isodow from date_day) as integer) as iso_day_of_week,
-        cast(extract(isodow from date_day) as integer) >= 6 as is_weekend
+        cast({{ iso_day_of_week("date_day") }} as integer) as iso_day_of_week,
+        cast({{ iso_day_of_week("date_day") }} as integer) >= 6 as is_weekend
 
     from days
 

@@ -1,6 +1,6 @@
 {{
     config(
-        materialized='incremental',
+        materialized=deal_models_materialization(),
         unique_key='deal_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
@@ -111,7 +111,7 @@ final as (
         -- varchar, not dbt.type_string(): that is text on PostgreSQL, where literals and
         -- concatenations are text too, while the contract (and the incremental target) says
         -- varchar, and the incremental schema check compares the two
-        cast(deal_stage_id as varchar) as deal_stage_id,
+        cast(deal_stage_id as {{ varchar_type() }}) as deal_stage_id,
         deal_id,
         stage_id,
         stage_name,
@@ -130,8 +130,8 @@ final as (
         cast(entered_at as date) as entered_date,
         left_at,
         was_skipped,
-        cast(days_in_stage as double precision) as days_in_stage,
-        cast(outcome_at_stage as varchar) as outcome_at_stage,
+        cast(days_in_stage as {{ double_type() }}) as days_in_stage,
+        cast(outcome_at_stage as {{ varchar_type() }}) as outcome_at_stage,
         is_advanced,
         case when outcome_at_stage = 'lost' then loss_reason_id end as loss_reason_id,
         case when outcome_at_stage = 'lost' then loss_reason_name end as loss_reason_name,

@@ -1,6 +1,6 @@
 {{
     config(
-        materialized='incremental',
+        materialized=deal_models_materialization(),
         unique_key='deal_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',

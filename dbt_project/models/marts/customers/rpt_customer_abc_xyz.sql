@@ -108,8 +108,8 @@ window_totals_per_partner_and_month as (
         max(revenue_amount) as revenue_amount,
         sum(window_month_revenue_amount) as window_revenue_amount,
         count(*) as window_month_count,
-        avg(cast(window_month_revenue_amount as double precision)) as mean_monthly_revenue,
-        stddev_pop(cast(window_month_revenue_amount as double precision))
+        avg(cast(window_month_revenue_amount as {{ double_type() }})) as mean_monthly_revenue,
+        stddev_pop(cast(window_month_revenue_amount as {{ double_type() }}))
             as stddev_monthly_revenue
 
     from partner_months_joined_to_their_windows
@@ -152,10 +152,10 @@ customers_classified as (
         window_revenue_amount,
         window_month_count,
         revenue_rank,
-        cast(window_revenue_amount as double precision)
-        / cast(month_revenue_amount as double precision) as revenue_share,
-        cast(cumulative_revenue_amount as double precision)
-        / cast(month_revenue_amount as double precision) as cumulative_revenue_share,
+        cast(window_revenue_amount as {{ double_type() }})
+        / cast(month_revenue_amount as {{ double_type() }}) as revenue_share,
+        cast(cumulative_revenue_amount as {{ double_type() }})
+        / cast(month_revenue_amount as {{ double_type() }}) as cumulative_revenue_share,
         case
             when mean_monthly_revenue > 0 then stddev_monthly_revenue / mean_monthly_revenue
         end as monthly_revenue_cv,
@@ -232,7 +232,7 @@ final as (
         cast(classes_joined_to_previous_month.revenue_rank as integer) as revenue_rank,
         classes_joined_to_previous_month.revenue_share,
         classes_joined_to_previous_month.cumulative_revenue_share,
-        cast(classes_joined_to_previous_month.monthly_revenue_cv as double precision)
+        cast(classes_joined_to_previous_month.monthly_revenue_cv as {{ double_type() }})
             as monthly_revenue_cv,
         classes_joined_to_previous_month.abc_class,
         classes_joined_to_previous_month.xyz_class,

@@ -59,15 +59,15 @@ final as (
         cast(ordered_amount as decimal(18, 2)) as ordered_amount,
         case
             when sent_offer_count > 0
-                then cast(accepted_offer_count as double precision) / sent_offer_count
+                then cast(accepted_offer_count as {{ double_type() }}) / sent_offer_count
         end as acceptance_share,
         case
             when sent_offer_count > 0
-                then cast(converted_offer_count as double precision) / sent_offer_count
+                then cast(converted_offer_count as {{ double_type() }}) / sent_offer_count
         end as conversion_share,
-        cast(days_to_order_sum as double precision) as days_to_order_sum,
-        cast(mean_days_to_order as double precision) as mean_days_to_order,
-        cast(median_days_to_order as double precision) as median_days_to_order
+        cast(days_to_order_sum as {{ double_type() }}) as days_to_order_sum,
+        cast(mean_days_to_order as {{ double_type() }}) as mean_days_to_order,
+        cast(median_days_to_order as {{ double_type() }}) as median_days_to_order
 
     from offers_per_month_manager_and_deal_kind
 

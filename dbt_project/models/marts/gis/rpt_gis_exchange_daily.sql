@@ -77,10 +77,10 @@ final as (
         latest_status_group as status_group,
         cast(documents as integer) as documents,
         cast(documents_in_day as integer) as documents_in_day,
-        cast(documents_rejected as double precision) / documents_in_day as rejection_rate,
-        cast(documents_in_error as double precision) / documents_in_day as error_rate,
+        cast(documents_rejected as {{ double_type() }}) / documents_in_day as rejection_rate,
+        cast(documents_in_error as {{ double_type() }}) / documents_in_day as error_rate,
         cast(documents_open as integer) as open_backlog_documents,
-        cast(mean_hours_to_acceptance as double precision) as mean_hours_to_acceptance
+        cast(mean_hours_to_acceptance as {{ double_type() }}) as mean_hours_to_acceptance
 
     from status_groups_joined_to_days
 

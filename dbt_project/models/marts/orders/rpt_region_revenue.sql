@@ -121,9 +121,9 @@ final as (
                 then
                     cast(
                         region_months_joined.revenue_amount
-                        - region_months_joined.cost_amount as double precision
+                        - region_months_joined.cost_amount as {{ double_type() }}
                     )
-                    / cast(region_months_joined.revenue_amount as double precision)
+                    / cast(region_months_joined.revenue_amount as {{ double_type() }})
         end as margin_share,
         cast(region_months_joined.return_count as integer) as return_count,
         cast(region_months_joined.returns_amount as decimal(18, 2)) as returns_amount,

@@ -54,12 +54,12 @@ final as (
         -- open deals are neither wins nor losses
         case
             when deals_won + deals_lost > 0
-                then cast(deals_won as double precision) / (deals_won + deals_lost)
+                then cast(deals_won as {{ double_type() }}) / (deals_won + deals_lost)
         end as win_rate,
         cast(won_amount as decimal(18, 2)) as won_amount,
         cast(potential_amount as decimal(18, 2)) as potential_amount,
-        cast(mean_cycle_days as double precision) as mean_cycle_days,
-        cast(median_cycle_days as double precision) as median_cycle_days
+        cast(mean_cycle_days as {{ double_type() }}) as mean_cycle_days,
+        cast(median_cycle_days as {{ double_type() }}) as median_cycle_days
 
     from deal_totals_per_grain
 

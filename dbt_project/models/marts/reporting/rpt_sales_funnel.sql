@@ -117,14 +117,14 @@ final as (
         cast(deals_in_progress as bigint) as deals_in_progress,
         case
             when deals_entered > 0
-                then cast(next_stage_deals_entered as double precision) / deals_entered
+                then cast(next_stage_deals_entered as {{ double_type() }}) / deals_entered
         end as conversion_to_next,
         case
             when first_stage_deals_entered > 0
-                then cast(deals_entered as double precision) / first_stage_deals_entered
+                then cast(deals_entered as {{ double_type() }}) / first_stage_deals_entered
         end as cumulative_conversion,
-        cast(mean_days_in_stage as double precision) as mean_days_in_stage,
-        cast(median_days_in_stage as double precision) as median_days_in_stage,
+        cast(mean_days_in_stage as {{ double_type() }}) as mean_days_in_stage,
+        cast(median_days_in_stage as {{ double_type() }}) as median_days_in_stage,
         cast(potential_amount_entered as decimal(18, 2)) as potential_amount_entered
 
     from stages_with_neighbours

@@ -54,7 +54,7 @@ final as (
         cast(deals_lost as bigint) as deals_lost,
         cast(deals_won as bigint) as deals_won,
         cast(deals_in_progress as bigint) as deals_in_progress,
-        cast(days_in_stage_total as double precision) as days_in_stage_total,
+        cast(days_in_stage_total as {{ double_type() }}) as days_in_stage_total,
         cast(days_in_stage_counted as bigint) as days_in_stage_counted,
         cast(potential_amount_entered as decimal(18, 2)) as potential_amount_entered
 

@@ -83,7 +83,7 @@ final as (
         case
             when deals_closed_after_reaching > 0
                 then
-                    cast(deals_won_after_reaching as double precision)
+                    cast(deals_won_after_reaching as {{ double_type() }})
                     / deals_closed_after_reaching
         end as win_share
 

@@ -95,7 +95,7 @@ final as (
         end as vat_rate_percent,
         coalesce(vat_code in (3, 4, 9, 10), false) as is_calculated_vat_rate,
         cast(price as decimal(18, 2)) as price,
-        cast(quantity as double precision) as quantity,
+        cast(quantity as {{ double_type() }}) as quantity,
         cast(line_amount as decimal(18, 2)) as line_amount,
         cast(vat_amount as decimal(18, 2)) as vat_amount
 

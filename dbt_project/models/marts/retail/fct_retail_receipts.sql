@@ -66,7 +66,7 @@ receipts_joined_to_stores as (
         receipts.receipt_at,
         cast(receipts.receipt_at as date) as receipt_date,
         cast(extract(hour from receipts.receipt_at) as integer) as receipt_hour,
-        cast(extract(isodow from receipts.receipt_at) as integer) as receipt_weekday,
+        cast({{ iso_day_of_week("receipts.receipt_at") }} as integer) as receipt_weekday,
         cast(receipts.total_amount as decimal(18, 2)) as total_amount,
         cast(coalesce(line_totals_per_receipt.goods_amount, 0) as decimal(18, 2))
             as goods_amount,
@@ -77,7 +77,7 @@ receipts_joined_to_stores as (
         cast(receipts.prepaid_amount as decimal(18, 2)) as prepaid_amount,
         cast(receipts.provision_amount as decimal(18, 2)) as provision_amount,
         cast(coalesce(line_totals_per_receipt.goods_lines, 0) as integer) as goods_lines,
-        cast(coalesce(line_totals_per_receipt.goods_quantity, 0) as double precision)
+        cast(coalesce(line_totals_per_receipt.goods_quantity, 0) as {{ double_type() }})
             as goods_quantity,
         cast(
             receipts.vat_general_amount

@@ -71,8 +71,9 @@ final as (
         cast(r_score as integer) as r_score,
         cast(f_score as integer) as f_score,
         cast(m_score as integer) as m_score,
-        cast(r_score as varchar) || cast(f_score as varchar) || cast(m_score as varchar)
-            as rfm_segment
+        cast(r_score as {{ varchar_type() }})
+        || cast(f_score as {{ varchar_type() }})
+        || cast(m_score as {{ varchar_type() }}) as rfm_segment
 
     from scored
 

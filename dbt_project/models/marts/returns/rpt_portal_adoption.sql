@@ -76,14 +76,14 @@ final as (
         case
             when claims_per_month.claim_count > 0
                 then
-                    cast(claims_per_month.portal_claim_count as double precision)
+                    cast(claims_per_month.portal_claim_count as {{ double_type() }})
                     / claims_per_month.claim_count
         end as portal_claim_share,
         cast(coalesce(claims_per_month.portal_claim_answered_count, 0) as integer)
             as portal_claim_answered_count,
-        cast(claims_per_month.portal_claim_median_hours_to_first_response as double precision)
+        cast(claims_per_month.portal_claim_median_hours_to_first_response as {{ double_type() }})
             as portal_claim_median_hours_to_first_response,
-        cast(claims_per_month.portal_claim_mean_hours_to_first_response as double precision)
+        cast(claims_per_month.portal_claim_mean_hours_to_first_response as {{ double_type() }})
             as portal_claim_mean_hours_to_first_response,
         cast(coalesce(return_requests_per_month.return_request_count, 0) as integer)
             as return_request_count,
@@ -92,16 +92,19 @@ final as (
         case
             when return_requests_per_month.return_request_count > 0
                 then
-                    cast(return_requests_per_month.portal_return_request_count as double precision)
+                    cast(
+                        return_requests_per_month.portal_return_request_count
+                        as {{ double_type() }}
+                    )
                     / return_requests_per_month.return_request_count
         end as portal_return_share,
         cast(coalesce(return_requests_per_month.portal_return_decided_count, 0) as integer)
             as portal_return_decided_count,
         cast(
-            return_requests_per_month.portal_return_median_hours_to_decision as double precision
+            return_requests_per_month.portal_return_median_hours_to_decision as {{ double_type() }}
         ) as portal_return_median_hours_to_decision,
         cast(
-            return_requests_per_month.portal_return_mean_hours_to_decision as double precision
+            return_requests_per_month.portal_return_mean_hours_to_decision as {{ double_type() }}
         ) as portal_return_mean_hours_to_decision
 
     from months

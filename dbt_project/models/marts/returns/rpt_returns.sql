@@ -85,8 +85,8 @@ final as (
         case
             when requested_amount > 0
                 then
-                    cast(received_amount as double precision)
-                    / cast(requested_amount as double precision)
+                    cast(received_amount as {{ double_type() }})
+                    / cast(requested_amount as {{ double_type() }})
         end as received_share
 
     from returns_per_reason_product_partner_and_month

@@ -92,8 +92,8 @@ final as (
         case
             when potential_amount > 0
                 then
-                    cast(shipped_amount as double precision)
-                    / cast(potential_amount as double precision)
+                    cast(shipped_amount as {{ double_type() }})
+                    / cast(potential_amount as {{ double_type() }})
         end as actual_to_potential_share
 
     from deals_joined

@@ -37,7 +37,7 @@ win_share_per_manager as (
 
     select
         manager_id,
-        cast(count(case when is_won then 1 end) as double precision) / count(*) as win_share
+        cast(count(case when is_won then 1 end) as {{ double_type() }}) / count(*) as win_share
 
     from closed_deals
     where manager_id is not null
@@ -49,7 +49,7 @@ win_share_per_partner as (
 
     select
         partner_id,
-        cast(count(case when is_won then 1 end) as double precision) / count(*) as win_share
+        cast(count(case when is_won then 1 end) as {{ double_type() }}) / count(*) as win_share
 
     from closed_deals
     group by 1
@@ -60,7 +60,7 @@ win_share_per_deal_kind as (
 
     select
         deal_kind_id,
-        cast(count(case when is_won then 1 end) as double precision) / count(*) as win_share
+        cast(count(case when is_won then 1 end) as {{ double_type() }}) / count(*) as win_share
 
     from closed_deals
     group by 1
@@ -122,22 +122,22 @@ final as (
         deal_kind_id,
         current_stage_id,
         cast(potential_amount as decimal(18, 2)) as potential_amount,
-        cast(stage_win_share as double precision) as stage_win_share,
-        cast(manager_win_share as double precision) as manager_win_share,
-        cast(partner_win_share as double precision) as partner_win_share,
-        cast(deal_kind_win_share as double precision) as deal_kind_win_share,
+        cast(stage_win_share as {{ double_type() }}) as stage_win_share,
+        cast(manager_win_share as {{ double_type() }}) as manager_win_share,
+        cast(partner_win_share as {{ double_type() }}) as partner_win_share,
+        cast(deal_kind_win_share as {{ double_type() }}) as deal_kind_win_share,
         cast(shares_with_history as integer) as shares_with_history,
         case
             when shares_with_history > 0
-                then cast(shares_sum as double precision) / shares_with_history
-            else cast(probability as double precision) / 100
+                then cast(shares_sum as {{ double_type() }}) / shares_with_history
+            else cast(probability as {{ double_type() }}) / 100
         end as forecast_probability,
         cast(
             potential_amount
             * case
                 when shares_with_history > 0
-                    then cast(shares_sum as double precision) / shares_with_history
-                else cast(probability as double precision) / 100
+                    then cast(shares_sum as {{ double_type() }}) / shares_with_history
+                else cast(probability as {{ double_type() }}) / 100
             end as decimal(18, 2)
         ) as weighted_amount
 

@@ -222,7 +222,7 @@ final as (
                     cast(
                         100
                         * cell_figures.won_amount
-                        / cell_figures.planned_amount as double precision
+                        / cell_figures.planned_amount as {{ double_type() }}
                     )
         end as amount_completion_pct,
         case
@@ -231,7 +231,7 @@ final as (
                     cast(
                         100.0
                         * cell_figures.won_deals
-                        / cell_figures.planned_won_deals as double precision
+                        / cell_figures.planned_won_deals as {{ double_type() }}
                     )
         end as won_deals_completion_pct,
         case
@@ -240,7 +240,7 @@ final as (
                     100
                     * (cell_figures.won_amount + cell_figures.open_weighted_amount)
                     / cell_figures.planned_amount
-                    as double precision
+                    as {{ double_type() }}
                 )
         end as forecast_completion_pct
 

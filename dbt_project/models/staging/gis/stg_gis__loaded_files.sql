@@ -10,12 +10,12 @@ renamed as (
 
     select
         -- ids
-        cast(file_sha256 as varchar) as file_sha256,
-        cast(run_id as varchar) as run_id,
+        cast(file_sha256 as {{ varchar_type() }}) as file_sha256,
+        cast(run_id as {{ varchar_type() }}) as run_id,
 
         -- strings and categories
-        cast(system as varchar) as system,
-        cast(source_file as varchar) as source_file,
+        cast(system as {{ varchar_type() }}) as system,
+        cast(source_file as {{ varchar_type() }}) as source_file,
 
         -- numerics
         cast(event_count as integer) as event_count,

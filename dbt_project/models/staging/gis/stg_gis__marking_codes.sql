@@ -10,20 +10,20 @@ renamed as (
 
     select
         -- ids
-        cast(document_id as varchar) as gis_document_id,
-        cast(cis as varchar) as marking_code,
-        cast(gtin as varchar) as gtin,
-        cast(file_sha256 as varchar) as file_sha256,
+        cast(document_id as {{ varchar_type() }}) as gis_document_id,
+        cast(cis as {{ varchar_type() }}) as marking_code,
+        cast(gtin as {{ varchar_type() }}) as gtin,
+        cast(file_sha256 as {{ varchar_type() }}) as file_sha256,
 
         -- strings and categories
-        cast(document_type as varchar) as document_type,
-        cast(status as varchar) as status,
-        cast(status_group as varchar) as status_group,
-        cast(organization_inn as varchar) as organization_inn,
-        cast(action as varchar) as withdrawal_reason,
-        cast(primary_document_type as varchar) as primary_document_type,
-        cast(primary_document_number as varchar) as primary_document_number,
-        cast(source_file as varchar) as source_file,
+        cast(document_type as {{ varchar_type() }}) as document_type,
+        cast(status as {{ varchar_type() }}) as status,
+        cast(status_group as {{ varchar_type() }}) as status_group,
+        cast(organization_inn as {{ varchar_type() }}) as organization_inn,
+        cast(action as {{ varchar_type() }}) as withdrawal_reason,
+        cast(primary_document_type as {{ varchar_type() }}) as primary_document_type,
+        cast(primary_document_number as {{ varchar_type() }}) as primary_document_number,
+        cast(source_file as {{ varchar_type() }}) as source_file,
         cast(source_line as integer) as source_line,
 
         -- numerics (kopecks to rubles)

@@ -10,13 +10,13 @@ renamed as (
 
     select
         -- ids
-        cast(file_sha256 as varchar) as file_sha256,
-        cast(run_id as varchar) as run_id,
+        cast(file_sha256 as {{ varchar_type() }}) as file_sha256,
+        cast(run_id as {{ varchar_type() }}) as run_id,
 
         -- strings and categories
-        cast(system as varchar) as system,
-        cast(source_file as varchar) as source_file,
-        cast(reason as varchar) as quarantine_reason,
+        cast(system as {{ varchar_type() }}) as system,
+        cast(source_file as {{ varchar_type() }}) as source_file,
+        cast(reason as {{ varchar_type() }}) as quarantine_reason,
 
         -- timestamps
         cast(quarantined_at as timestamp) as quarantined_at

@@ -10,24 +10,24 @@ renamed as (
 
     select
         -- ids
-        cast(receipt_key as varchar) as receipt_key,
-        cast(fiscal_drive_number as varchar) as fiscal_drive_number,
+        cast(receipt_key as {{ varchar_type() }}) as receipt_key,
+        cast(fiscal_drive_number as {{ varchar_type() }}) as fiscal_drive_number,
         cast(fiscal_document_number as bigint) as fiscal_document_number,
-        cast(fiscal_sign as varchar) as fiscal_sign,
-        cast(kkt_reg_id as varchar) as kkt_reg_id,
-        cast(file_sha256 as varchar) as file_sha256,
+        cast(fiscal_sign as {{ varchar_type() }}) as fiscal_sign,
+        cast(kkt_reg_id as {{ varchar_type() }}) as kkt_reg_id,
+        cast(file_sha256 as {{ varchar_type() }}) as file_sha256,
 
         -- strings and categories
-        cast(user_inn as varchar) as seller_inn,
-        cast(seller_name as varchar) as seller_name,
+        cast(user_inn as {{ varchar_type() }}) as seller_inn,
+        cast(seller_name as {{ varchar_type() }}) as seller_name,
         cast(operation_type as integer) as operation_type,
-        cast(operation as varchar) as operation,
-        cast(cashier as varchar) as cashier,
-        cast(loyalty_card as varchar) as loyalty_card,
-        cast(gift_certificate_number as varchar) as gift_certificate_number,
-        cast(retail_place as varchar) as retail_place,
-        cast(retail_place_address as varchar) as retail_place_address,
-        cast(source_file as varchar) as source_file,
+        cast(operation as {{ varchar_type() }}) as operation,
+        cast(cashier as {{ varchar_type() }}) as cashier,
+        cast(loyalty_card as {{ varchar_type() }}) as loyalty_card,
+        cast(gift_certificate_number as {{ varchar_type() }}) as gift_certificate_number,
+        cast(retail_place as {{ varchar_type() }}) as retail_place,
+        cast(retail_place_address as {{ varchar_type() }}) as retail_place_address,
+        cast(source_file as {{ varchar_type() }}) as source_file,
         cast(source_position as integer) as source_position,
 
         -- numerics (kopecks to rubles)

@@ -17,11 +17,11 @@ renamed as (
         cast(organization_id as bigint) as organization_id,
 
         -- strings and categories
-        cast(number as varchar) as agreement_number,
-        cast(name as varchar) as agreement_name,
-        cast(kind as varchar) as agreement_kind,
-        cast(price_type as varchar) as price_type,
-        cast(settlement_control as varchar) as settlement_control,
+        cast(number as {{ varchar_type() }}) as agreement_number,
+        cast(name as {{ varchar_type() }}) as agreement_name,
+        cast(kind as {{ varchar_type() }}) as agreement_kind,
+        cast(price_type as {{ varchar_type() }}) as price_type,
+        cast(settlement_control as {{ varchar_type() }}) as settlement_control,
 
         -- numerics
         cast(discount_percent as decimal(5, 2)) as discount_percent,

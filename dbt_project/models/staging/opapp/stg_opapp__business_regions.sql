@@ -15,8 +15,8 @@ renamed as (
         cast(id as bigint) as business_region_id,
 
         -- strings
-        cast(name as varchar) as business_region_name,
-        cast(code as varchar) as business_region_code,
+        cast(name as {{ varchar_type() }}) as business_region_name,
+        cast(code as {{ varchar_type() }}) as business_region_code,
 
         -- timestamps and row metadata
         cast(created_at as timestamp) as created_at,

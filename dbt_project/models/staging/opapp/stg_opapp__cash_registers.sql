@@ -16,10 +16,10 @@ renamed as (
         cast(store_id as bigint) as store_id,
 
         -- strings and categories
-        cast(registration_number as varchar) as registration_number,
-        cast(fiscal_drive_number as varchar) as fiscal_drive_number,
-        cast(ofd_name as varchar) as ofd_name,
-        cast(ofd_inn as varchar) as ofd_inn,
+        cast(registration_number as {{ varchar_type() }}) as registration_number,
+        cast(fiscal_drive_number as {{ varchar_type() }}) as fiscal_drive_number,
+        cast(ofd_name as {{ varchar_type() }}) as ofd_name,
+        cast(ofd_inn as {{ varchar_type() }}) as ofd_inn,
 
         -- row metadata
         cast(created_at as timestamp) as created_at,

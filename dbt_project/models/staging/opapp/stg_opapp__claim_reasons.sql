@@ -16,7 +16,7 @@ renamed as (
         cast(parent_id as bigint) as parent_claim_reason_id,
 
         -- strings and categories
-        cast(name as varchar) as claim_reason_name,
+        cast(name as {{ varchar_type() }}) as claim_reason_name,
 
         -- row metadata
         cast(created_at as timestamp) as created_at,

@@ -17,8 +17,8 @@ renamed as (
         cast(responsible_id as bigint) as responsible_user_id,
 
         -- strings and categories
-        cast(title as varchar) as task_title,
-        cast(status as varchar) as task_status,
+        cast(title as {{ varchar_type() }}) as task_title,
+        cast(status as {{ varchar_type() }}) as task_status,
 
         -- dates and timestamps
         cast(due_date as date) as due_date,

@@ -21,12 +21,12 @@ renamed as (
         cast(registered_by_id as bigint) as registered_by_user_id,
 
         -- strings and categories
-        cast(number as varchar) as claim_number,
-        cast(source as varchar) as source,
-        cast(description as varchar) as description,
-        cast(status as varchar) as status,
-        cast(result as varchar) as result,
-        cast(resolution_comment as varchar) as resolution_comment,
+        cast(number as {{ varchar_type() }}) as claim_number,
+        cast(source as {{ varchar_type() }}) as source,
+        cast(description as {{ varchar_type() }}) as description,
+        cast(status as {{ varchar_type() }}) as status,
+        cast(result as {{ varchar_type() }}) as result,
+        cast(resolution_comment as {{ varchar_type() }}) as resolution_comment,
 
         -- numerics
         cast(claimed_amount as decimal(18, 2)) as claimed_amount,

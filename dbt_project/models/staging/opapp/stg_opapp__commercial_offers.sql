@@ -20,9 +20,9 @@ renamed as (
         cast(manager_id as bigint) as manager_id,
 
         -- strings and categories
-        cast(number as varchar) as commercial_offer_number,
-        cast(status as varchar) as status,
-        cast(comment as varchar) as commercial_offer_comment,
+        cast(number as {{ varchar_type() }}) as commercial_offer_number,
+        cast(status as {{ varchar_type() }}) as status,
+        cast(comment as {{ varchar_type() }}) as commercial_offer_comment,
 
         -- numerics
         cast(total_amount as decimal(18, 2)) as offer_amount,

@@ -18,7 +18,7 @@ renamed as (
         cast(buyer_partner_id as bigint) as buyer_partner_id,
 
         -- strings and categories
-        cast(buyer_name as varchar) as buyer_name,
+        cast(buyer_name as {{ varchar_type() }}) as buyer_name,
 
         -- numerics
         cast(line_number as integer) as line_number,

@@ -18,8 +18,8 @@ renamed as (
         cast(warehouse_id as bigint) as warehouse_id,
 
         -- strings and categories
-        cast(number as varchar) as commission_document_number,
-        cast(kind as varchar) as commission_kind,
+        cast(number as {{ varchar_type() }}) as commission_document_number,
+        cast(kind as {{ varchar_type() }}) as commission_kind,
 
         -- numerics
         cast(total_amount as decimal(18, 2)) as total_amount,

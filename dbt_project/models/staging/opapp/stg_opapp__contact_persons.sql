@@ -17,10 +17,10 @@ renamed as (
         cast(contact_role_id as bigint) as contact_role_id,
 
         -- strings
-        cast(full_name as varchar) as contact_person_name,
-        cast(role as varchar) as contact_role,
-        cast(phone as varchar) as phone,
-        cast(email as varchar) as email,
+        cast(full_name as {{ varchar_type() }}) as contact_person_name,
+        cast(role as {{ varchar_type() }}) as contact_role,
+        cast(phone as {{ varchar_type() }}) as phone,
+        cast(email as {{ varchar_type() }}) as email,
 
         -- timestamps and row metadata
         cast(created_at as timestamp) as created_at,

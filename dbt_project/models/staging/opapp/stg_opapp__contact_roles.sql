@@ -15,7 +15,7 @@ renamed as (
         cast(id as bigint) as contact_role_id,
 
         -- strings and categories
-        cast(name as varchar) as contact_role_name,
+        cast(name as {{ varchar_type() }}) as contact_role_name,
 
         -- row metadata
         cast(created_at as timestamp) as created_at,

@@ -16,12 +16,12 @@ renamed as (
         cast(partner_id as bigint) as partner_id,
 
         -- strings and categories
-        cast(legal_form as varchar) as legal_form,
-        cast(inn as varchar) as inn,
-        cast(kpp as varchar) as kpp,
-        cast(legal_name as varchar) as legal_name,
-        cast(legal_address as varchar) as legal_address,
-        cast(phone as varchar) as phone,
+        cast(legal_form as {{ varchar_type() }}) as legal_form,
+        cast(inn as {{ varchar_type() }}) as inn,
+        cast(kpp as {{ varchar_type() }}) as kpp,
+        cast(legal_name as {{ varchar_type() }}) as legal_name,
+        cast(legal_address as {{ varchar_type() }}) as legal_address,
+        cast(phone as {{ varchar_type() }}) as phone,
 
         -- timestamps and row metadata
         cast(created_at as timestamp) as created_at,

@@ -16,10 +16,10 @@ renamed as (
         cast(counterparty_id as bigint) as counterparty_id,
 
         -- strings and categories
-        cast(field as varchar) as changed_field,
-        cast(old_value as varchar) as old_value,
-        cast(new_value as varchar) as new_value,
-        cast(source as varchar) as registry_source,
+        cast(field as {{ varchar_type() }}) as changed_field,
+        cast(old_value as {{ varchar_type() }}) as old_value,
+        cast(new_value as {{ varchar_type() }}) as new_value,
+        cast(source as {{ varchar_type() }}) as registry_source,
 
         -- timestamps and row metadata
         cast(detected_at as timestamp) as detected_at,

@@ -23,9 +23,9 @@ renamed as (
         cast(approved_by_id as bigint) as approved_by_user_id,
 
         -- strings and categories
-        cast(number as varchar) as order_number,
-        cast(status as varchar) as status,
-        cast(comment as varchar) as order_comment,
+        cast(number as {{ varchar_type() }}) as order_number,
+        cast(status as {{ varchar_type() }}) as status,
+        cast(comment as {{ varchar_type() }}) as order_comment,
 
         -- booleans
         cast(requires_approval as boolean) as requires_approval,

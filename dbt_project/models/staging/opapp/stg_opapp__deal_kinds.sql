@@ -15,7 +15,7 @@ renamed as (
         cast(id as bigint) as deal_kind_id,
 
         -- strings
-        cast(name as varchar) as deal_kind_name,
+        cast(name as {{ varchar_type() }}) as deal_kind_name,
 
         -- booleans
         cast(has_stages as boolean) as has_stages,

@@ -21,10 +21,10 @@ renamed as (
         cast(marketing_event_id as bigint) as marketing_event_id,
 
         -- strings and categories
-        cast(number as varchar) as deal_number,
-        cast(name as varchar) as deal_name,
-        cast(status as varchar) as status,
-        cast(loss_comment as varchar) as loss_comment,
+        cast(number as {{ varchar_type() }}) as deal_number,
+        cast(name as {{ varchar_type() }}) as deal_name,
+        cast(status as {{ varchar_type() }}) as status,
+        cast(loss_comment as {{ varchar_type() }}) as loss_comment,
 
         -- numerics
         cast(potential_amount as decimal(18, 2)) as potential_amount,

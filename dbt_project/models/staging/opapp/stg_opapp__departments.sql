@@ -18,7 +18,7 @@ renamed as (
         cast(business_region_id as bigint) as business_region_id,
 
         -- strings and categories
-        cast(name as varchar) as department_name,
+        cast(name as {{ varchar_type() }}) as department_name,
 
         -- booleans
         cast(is_regional_office as boolean) as is_regional_office,

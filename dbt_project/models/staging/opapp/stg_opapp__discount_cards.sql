@@ -18,7 +18,7 @@ renamed as (
         cast(contact_person_id as bigint) as contact_person_id,
 
         -- strings and categories
-        cast(number as varchar) as card_number,
+        cast(number as {{ varchar_type() }}) as card_number,
 
         -- dates
         cast(issued_on as date) as issued_on,

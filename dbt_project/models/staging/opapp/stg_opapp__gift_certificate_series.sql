@@ -15,8 +15,8 @@ renamed as (
         cast(id as bigint) as gift_certificate_series_id,
 
         -- strings and categories
-        cast(name as varchar) as series_name,
-        cast(kind as varchar) as series_kind,
+        cast(name as {{ varchar_type() }}) as series_name,
+        cast(kind as {{ varchar_type() }}) as series_kind,
 
         -- numerics
         cast(nominal as decimal(14, 2)) as series_nominal,

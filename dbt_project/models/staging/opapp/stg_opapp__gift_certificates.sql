@@ -16,7 +16,7 @@ renamed as (
         cast(series_id as bigint) as gift_certificate_series_id,
 
         -- strings and categories
-        cast(number as varchar) as certificate_number,
+        cast(number as {{ varchar_type() }}) as certificate_number,
 
         -- numerics
         cast(nominal as decimal(14, 2)) as nominal,

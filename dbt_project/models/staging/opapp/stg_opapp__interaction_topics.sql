@@ -15,7 +15,7 @@ renamed as (
         cast(id as bigint) as interaction_topic_id,
 
         -- strings and categories
-        cast(name as varchar) as interaction_topic_name,
+        cast(name as {{ varchar_type() }}) as interaction_topic_name,
 
         -- row metadata
         cast(created_at as timestamp) as created_at,

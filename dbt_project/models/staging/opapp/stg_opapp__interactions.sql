@@ -22,12 +22,12 @@ renamed as (
         cast(responsible_id as bigint) as responsible_user_id,
 
         -- strings and categories
-        cast(kind as varchar) as interaction_kind,
-        cast(direction as varchar) as direction,
-        cast(subject_type as varchar) as subject_type,
-        cast(summary as varchar) as summary,
-        cast(description as varchar) as description,
-        cast(status as varchar) as status,
+        cast(kind as {{ varchar_type() }}) as interaction_kind,
+        cast(direction as {{ varchar_type() }}) as direction,
+        cast(subject_type as {{ varchar_type() }}) as subject_type,
+        cast(summary as {{ varchar_type() }}) as summary,
+        cast(description as {{ varchar_type() }}) as description,
+        cast(status as {{ varchar_type() }}) as status,
 
         -- booleans
         cast(is_reviewed as boolean) as is_reviewed,

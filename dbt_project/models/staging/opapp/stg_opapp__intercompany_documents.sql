@@ -19,8 +19,8 @@ renamed as (
         cast(shipment_id as bigint) as shipment_id,
 
         -- strings and categories
-        cast(number as varchar) as intercompany_document_number,
-        cast(kind as varchar) as intercompany_kind,
+        cast(number as {{ varchar_type() }}) as intercompany_document_number,
+        cast(kind as {{ varchar_type() }}) as intercompany_kind,
 
         -- booleans
         cast(is_automatic as boolean) as is_automatic,

@@ -17,8 +17,8 @@ renamed as (
         cast(product_id as bigint) as product_id,
 
         -- strings and categories
-        cast(description as varchar) as line_description,
-        cast(unit as varchar) as unit,
+        cast(description as {{ varchar_type() }}) as line_description,
+        cast(unit as {{ varchar_type() }}) as unit,
 
         -- numerics
         cast(line_number as integer) as line_number,

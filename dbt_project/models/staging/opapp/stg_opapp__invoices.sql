@@ -22,10 +22,10 @@ renamed as (
         cast(issued_by_id as bigint) as issued_by_id,
 
         -- strings and categories
-        cast(number as varchar) as invoice_number,
-        cast(kind as varchar) as invoice_kind,
-        cast(status as varchar) as invoice_status,
-        cast(purpose as varchar) as payment_purpose,
+        cast(number as {{ varchar_type() }}) as invoice_number,
+        cast(kind as {{ varchar_type() }}) as invoice_kind,
+        cast(status as {{ varchar_type() }}) as invoice_status,
+        cast(purpose as {{ varchar_type() }}) as payment_purpose,
 
         -- numerics
         cast(fiscal_year as integer) as fiscal_year,

@@ -15,7 +15,7 @@ renamed as (
         cast(id as bigint) as loss_reason_id,
 
         -- strings
-        cast(name as varchar) as loss_reason_name,
+        cast(name as {{ varchar_type() }}) as loss_reason_name,
 
         -- timestamps and row metadata
         cast(created_at as timestamp) as created_at,

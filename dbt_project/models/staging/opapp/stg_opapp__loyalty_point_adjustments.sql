@@ -16,7 +16,7 @@ renamed as (
         cast(card_id as bigint) as discount_card_id,
 
         -- strings and categories
-        cast(reason as varchar) as reason,
+        cast(reason as {{ varchar_type() }}) as reason,
 
         -- numerics
         cast(points as decimal(14, 2)) as points,

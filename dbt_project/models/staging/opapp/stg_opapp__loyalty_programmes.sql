@@ -15,8 +15,8 @@ renamed as (
         cast(id as bigint) as loyalty_programme_id,
 
         -- strings and categories
-        cast(name as varchar) as programme_name,
-        cast(kind as varchar) as programme_kind,
+        cast(name as {{ varchar_type() }}) as programme_name,
+        cast(kind as {{ varchar_type() }}) as programme_kind,
 
         -- numerics
         cast(discount_percent as decimal(5, 2)) as discount_percent,

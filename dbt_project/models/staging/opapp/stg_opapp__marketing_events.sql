@@ -15,8 +15,8 @@ renamed as (
         cast(id as bigint) as marketing_event_id,
 
         -- strings and categories
-        cast(name as varchar) as marketing_event_name,
-        cast(kind as varchar) as marketing_event_kind,
+        cast(name as {{ varchar_type() }}) as marketing_event_name,
+        cast(kind as {{ varchar_type() }}) as marketing_event_kind,
 
         -- numerics
         cast(cost as decimal(18, 2)) as cost_amount,

@@ -15,10 +15,10 @@ renamed as (
         cast(id as bigint) as organization_id,
 
         -- strings
-        cast(name as varchar) as organization_name,
-        cast(inn as varchar) as inn,
-        cast(kpp as varchar) as kpp,
-        cast(fsrar_id as varchar) as fsrar_id,
+        cast(name as {{ varchar_type() }}) as organization_name,
+        cast(inn as {{ varchar_type() }}) as inn,
+        cast(kpp as {{ varchar_type() }}) as kpp,
+        cast(fsrar_id as {{ varchar_type() }}) as fsrar_id,
 
         -- timestamps and row metadata
         cast(created_at as timestamp) as created_at,

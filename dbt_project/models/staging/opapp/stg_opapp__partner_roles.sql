@@ -15,7 +15,7 @@ renamed as (
         cast(id as bigint) as partner_role_id,
 
         -- strings and categories
-        cast(name as varchar) as partner_role_name,
+        cast(name as {{ varchar_type() }}) as partner_role_name,
 
         -- row metadata
         cast(created_at as timestamp) as created_at,

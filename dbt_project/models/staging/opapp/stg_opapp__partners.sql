@@ -17,9 +17,9 @@ renamed as (
         cast(manager_id as bigint) as manager_id,
 
         -- strings and categories
-        cast(name as varchar) as partner_name,
-        cast(kind as varchar) as partner_kind,
-        cast(comment as varchar) as partner_comment,
+        cast(name as {{ varchar_type() }}) as partner_name,
+        cast(kind as {{ varchar_type() }}) as partner_kind,
+        cast(comment as {{ varchar_type() }}) as partner_comment,
 
         -- timestamps and row metadata
         cast(created_at as timestamp) as created_at,

@@ -16,7 +16,7 @@ renamed as (
         cast(customer_order_id as bigint) as order_id,
 
         -- strings and categories
-        cast(kind as varchar) as payment_kind,
+        cast(kind as {{ varchar_type() }}) as payment_kind,
 
         -- numerics
         cast(amount as decimal(18, 2)) as scheduled_amount,

@@ -17,7 +17,7 @@ renamed as (
         cast(partner_id as bigint) as partner_id,
 
         -- strings and categories
-        cast(number as varchar) as payment_number,
+        cast(number as {{ varchar_type() }}) as payment_number,
 
         -- numerics
         cast(amount as decimal(18, 2)) as amount,

@@ -15,11 +15,11 @@ renamed as (
         cast(id as bigint) as product_id,
 
         -- strings and categories
-        cast(sku as varchar) as sku,
-        cast(name as varchar) as product_name,
-        cast(unit as varchar) as unit,
-        cast(gis_system as varchar) as gis_system,
-        cast(barcode as varchar) as barcode,
+        cast(sku as {{ varchar_type() }}) as sku,
+        cast(name as {{ varchar_type() }}) as product_name,
+        cast(unit as {{ varchar_type() }}) as unit,
+        cast(gis_system as {{ varchar_type() }}) as gis_system,
+        cast(barcode as {{ varchar_type() }}) as barcode,
 
         -- numerics
         cast(base_price as decimal(18, 2)) as base_price,

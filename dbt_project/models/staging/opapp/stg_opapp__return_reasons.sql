@@ -15,7 +15,7 @@ renamed as (
         cast(id as bigint) as return_reason_id,
 
         -- strings and categories
-        cast(name as varchar) as return_reason_name,
+        cast(name as {{ varchar_type() }}) as return_reason_name,
 
         -- row metadata
         cast(created_at as timestamp) as created_at,

@@ -20,11 +20,11 @@ renamed as (
         cast(decided_by_id as bigint) as decided_by_user_id,
 
         -- strings and categories
-        cast(number as varchar) as return_number,
-        cast(source as varchar) as source,
-        cast(status as varchar) as status,
-        cast(comment as varchar) as comment,
-        cast(decision_comment as varchar) as decision_comment,
+        cast(number as {{ varchar_type() }}) as return_number,
+        cast(source as {{ varchar_type() }}) as source,
+        cast(status as {{ varchar_type() }}) as status,
+        cast(comment as {{ varchar_type() }}) as comment,
+        cast(decision_comment as {{ varchar_type() }}) as decision_comment,
 
         -- numerics
         cast(total_amount as decimal(18, 2)) as total_amount,

@@ -16,7 +16,7 @@ renamed as (
         cast(deal_kind_id as bigint) as deal_kind_id,
 
         -- strings
-        cast(name as varchar) as stage_name,
+        cast(name as {{ varchar_type() }}) as stage_name,
 
         -- numerics
         cast(sequence as integer) as stage_sequence,

@@ -17,7 +17,7 @@ renamed as (
         cast(warehouse_id as bigint) as warehouse_id,
 
         -- strings and categories
-        cast(number as varchar) as shipment_number,
+        cast(number as {{ varchar_type() }}) as shipment_number,
 
         -- numerics
         cast(amount as decimal(18, 2)) as amount,

@@ -21,8 +21,8 @@ renamed as (
         cast(document_id as bigint) as document_id,
 
         -- strings and categories
-        cast(holder_kind as varchar) as holder_kind,
-        cast(document_type as varchar) as document_type,
+        cast(holder_kind as {{ varchar_type() }}) as holder_kind,
+        cast(document_type as {{ varchar_type() }}) as document_type,
 
         -- numerics
         cast(quantity as decimal(18, 3)) as quantity,

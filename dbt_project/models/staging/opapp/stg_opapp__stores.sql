@@ -17,8 +17,8 @@ renamed as (
         cast(warehouse_id as bigint) as warehouse_id,
 
         -- strings and categories
-        cast(name as varchar) as store_name,
-        cast(address as varchar) as address,
+        cast(name as {{ varchar_type() }}) as store_name,
+        cast(address as {{ varchar_type() }}) as address,
 
         -- row metadata
         cast(created_at as timestamp) as created_at,

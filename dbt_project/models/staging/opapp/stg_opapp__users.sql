@@ -17,15 +17,15 @@ renamed as (
         cast(supervisor_id as bigint) as supervisor_id,
 
         -- strings and categories
-        cast(login as varchar) as login,
-        cast(full_name as varchar) as full_name,
-        cast(email as varchar) as email,
-        cast(role as varchar) as role,
+        cast(login as {{ varchar_type() }}) as login,
+        cast(full_name as {{ varchar_type() }}) as full_name,
+        cast(email as {{ varchar_type() }}) as email,
+        cast(role as {{ varchar_type() }}) as role,
 
         -- booleans
         cast(is_active as boolean) as is_active,
         -- customers' contact persons signed in to the portal (issue 19), never staff
-        coalesce(cast(role as varchar) = 'customer', false) as is_portal_user,
+        coalesce(cast(role as {{ varchar_type() }}) = 'customer', false) as is_portal_user,
 
         -- timestamps and row metadata
         cast(created_at as timestamp) as created_at,

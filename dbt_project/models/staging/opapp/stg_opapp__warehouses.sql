@@ -16,7 +16,7 @@ renamed as (
         cast(business_region_id as bigint) as business_region_id,
 
         -- strings and categories
-        cast(name as varchar) as warehouse_name,
+        cast(name as {{ varchar_type() }}) as warehouse_name,
 
         -- row metadata
         cast(created_at as timestamp) as created_at,

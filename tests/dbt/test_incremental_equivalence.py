@@ -27,6 +27,7 @@ SELECTION = [
     "+fct_deals",
     "+fct_deal_stages",
     "rpt_deal_efficiency",
+    "rpt_sales_funnel_cells",
     "rpt_sales_funnel",
     "rpt_stage_win_probability",
     "+dim_managers",

@@ -921,6 +921,11 @@ _CATALOG.update(
             " the rest; X is a coefficient of variation of monthly revenue up to 10 %, Y up to"
             " 25 %, Z above.",
         ),
+        "abc_xyz_compared_caption": (
+            "Сравнение с {period}: классы на {month}",
+            "Compared with {period}: classes for {month}",
+        ),
+        "class_revenue_share": ("Доля выручки", "Revenue share"),
         "abc_class": ("Класс ABC", "ABC class"),
         "xyz_class": ("Класс XYZ", "XYZ class"),
         "xyz_not_enough_history": ("Мало истории", "Short history"),

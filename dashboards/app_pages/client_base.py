@@ -22,6 +22,11 @@ widgets.require_marts(
 st.caption(t("client_base_caption"))
 compare = comparison.for_page(filters)
 
+
+def money(value: object) -> str:
+    return format_compact(value, money=True)
+
+
 # -- ABC/XYZ: the latest classified month up to the period's end -----------------------------
 st.header(t("abc_xyz_title"))
 class_month = queries.customer_class_month(filters)
@@ -31,20 +36,51 @@ else:
     st.caption(t("abc_xyz_caption", month=format_month(class_month)))
     customers = queries.customer_abc_xyz(filters, class_month)
     matrix = queries.customer_abc_xyz_matrix(filters, class_month)
+    # The compared snapshot: the latest classified month up to the compared period's end.
+    other_month = compare.rerun(queries.customer_class_month)
+    other_customers = other_matrix = None
+    if other_month is not None:
+        other_customers = compare.rerun(queries.customer_abc_xyz, other_month)
+        other_matrix = compare.rerun(queries.customer_abc_xyz_matrix, other_month)
+        st.caption(
+            t(
+                "abc_xyz_compared_caption",
+                period=t(f"compare_{compare.mode.value}"),
+                month=format_month(other_month),
+            )
+        )
+
+    def snapshot(rows: pl.DataFrame | None) -> dict[str, float | None]:
+        """The tiles' figures of one month's classes (nothing without that month)."""
+        if rows is None:
+            return {}
+        return {
+            "customers_in_base": rows.height,
+            "window_revenue": rows["window_revenue_amount"].sum(),
+            "a_customers": rows.filter(pl.col("abc_class") == "A").height,
+            "class_changes": rows.filter(pl.col("is_class_changed")).height,
+        }
+
     changed = customers.filter(pl.col("is_class_changed"))
-    base_column, revenue_column, a_column, changed_column = widgets.tile_columns(4, per_row=2)
-    base_column.metric(t("customers_in_base"), format_number(customers.height), border=True)
-    revenue_column.metric(
-        t("window_revenue"),
-        format_compact(customers["window_revenue_amount"].sum(), money=True),
-        border=True,
-    )
-    a_column.metric(
-        f"{t('customers')}: A",
-        format_number(customers.filter(pl.col("abc_class") == "A").height),
-        border=True,
-    )
-    changed_column.metric(t("class_changes"), format_number(changed.height), border=True)
+    figures, other_figures = snapshot(customers), snapshot(other_customers)
+    for column, (key, label, show) in zip(
+        widgets.tile_columns(4, per_row=2),
+        [
+            ("customers_in_base", t("customers_in_base"), format_number),
+            ("window_revenue", t("window_revenue"), money),
+            ("a_customers", f"{t('customers')}: A", format_number),
+            ("class_changes", t("class_changes"), format_number),
+        ],
+        strict=True,
+    ):
+        compare.metric(
+            column,
+            label,
+            figures[key],
+            other_figures.get(key),
+            show,
+            delta_color="off" if key == "class_changes" else "normal",
+        )
 
     count_column, amount_column = st.columns(2)
     count_column.subheader(t("matrix_customers"))
@@ -55,16 +91,30 @@ else:
     amount_column.plotly_chart(
         charts.abc_xyz_heatmap(matrix, "window_revenue_amount"), key="abc_xyz_revenue_chart"
     )
-    widgets.table(
-        matrix.with_columns(
-            pl.col("xyz_class").fill_null(t("xyz_not_enough_history")),
-        ),
+
+    def with_shares(rows: pl.DataFrame) -> pl.DataFrame:
+        """A cell's share of the month's window revenue (the summed amounts divided again)."""
+        total = rows["window_revenue_amount"].sum()
+        return rows.with_columns(
+            revenue_share=pl.col("window_revenue_amount") / total if total else pl.lit(None)
+        )
+
+    shown_matrix, matrix_columns = compare.add_deltas(
+        with_shares(matrix),
+        None if other_matrix is None else with_shares(other_matrix),
+        ["abc_class", "xyz_class"],
         {
             "abc_class": (t("abc_class"), "text"),
             "xyz_class": (t("xyz_class"), "text"),
             "customers": (t("customers"), "int"),
             "window_revenue_amount": (t("window_revenue"), "amount"),
+            "revenue_share": (t("class_revenue_share"), "percent"),
         },
+        ["customers", "window_revenue_amount", "revenue_share"],
+    )
+    widgets.table(
+        shown_matrix.with_columns(pl.col("xyz_class").fill_null(t("xyz_not_enough_history"))),
+        matrix_columns,
         key="abc_xyz_matrix_table",
         file_stem="abc_xyz_matrix",
     )

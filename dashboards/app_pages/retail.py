@@ -154,28 +154,45 @@ with loyalty_tab:
     )
     st.caption(t("retail_loyalty_points_caption"))
     loyalty = queries.loyalty_by_month(filters)
+    other_loyalty = compare.rerun(queries.loyalty_by_month)
     if loyalty.is_empty():
         st.info(t("no_data"))
     else:
-        last_month = loyalty.filter(pl.col("receipt_month") == pl.col("receipt_month").max())
-        active, outstanding, liability = widgets.tile_columns(3)
-        active.metric(
-            t("retail_active_cardholders"),
-            format_number(last_month["active_cardholders"].sum()),
-            border=True,
-        )
-        outstanding.metric(
-            t("retail_points_outstanding"),
-            format_number(last_month["points_outstanding"].sum()),
-            border=True,
-        )
-        liability.metric(
-            t("retail_bonus_liability"),
-            format_compact(last_month["bonus_liability"].sum(), money=True),
-            border=True,
-        )
-        widgets.table(
+
+        def last_month(rows: pl.DataFrame | None) -> dict[str, object]:
+            """The month-end figures of a period's last month, summed over the programmes."""
+            if rows is None or rows.is_empty():
+                return {}
+            last = rows.filter(pl.col("receipt_month") == pl.col("receipt_month").max())
+            return {
+                key: last[key].sum()
+                for key in ("active_cardholders", "points_outstanding", "bonus_liability")
+            }
+
+        closing, other_closing = last_month(loyalty), last_month(other_loyalty)
+        for column, (key, show, color) in zip(
+            widgets.tile_columns(3),
+            [
+                ("active_cardholders", format_number, "normal"),
+                ("points_outstanding", format_number, "off"),
+                ("bonus_liability", money, "off"),
+            ],
+            strict=True,
+        ):
+            compare.metric(
+                column,
+                t(f"retail_{key}"),
+                closing[key],
+                other_closing.get(key),
+                show,
+                delta_color=color,
+            )
+        # Month-end balances (points outstanding, liability) are compared on the tiles only:
+        # a month the compared period lacks had flows of 0, its balance unknown.
+        shown_loyalty, loyalty_columns = compare.add_deltas(
             loyalty,
+            other_loyalty,
+            ["receipt_month", "programme_name"],
             {
                 "receipt_month": (t("month"), "month"),
                 "programme_name": (t("retail_loyalty_programme"), "text"),
@@ -188,6 +205,12 @@ with loyalty_tab:
                 "points_outstanding": (t("retail_points_outstanding"), "amount"),
                 "bonus_liability": (t("retail_bonus_liability"), "amount"),
             },
+            ["active_cardholders", "card_purchases", "points_accrued", "points_redeemed"],
+            month_key="receipt_month",
+        )
+        widgets.table(
+            shown_loyalty,
+            loyalty_columns,
             key="retail_loyalty_table",
             file_stem="retail_loyalty_monthly",
         )
@@ -198,8 +221,10 @@ with certificates_tab:
     if certificates.is_empty():
         st.info(t("no_data"))
     else:
-        widgets.table(
+        shown_certificates, certificate_columns = compare.add_deltas(
             certificates,
+            compare.rerun(queries.gift_certificates_by_month),
+            ["receipt_month"],
             {
                 "receipt_month": (t("month"), "month"),
                 "sold_amount": (t("retail_certificates_sold"), "amount"),
@@ -208,33 +233,48 @@ with certificates_tab:
                 "sale_receipts_with_certificates": (t("retail_certificate_sales"), "int"),
                 "receipts_paid_by_certificates": (t("retail_certificate_redemptions"), "int"),
             },
+            ["sold_amount", "redeemed_amount"],
+            month_key="receipt_month",
+        )
+        widgets.table(
+            shown_certificates,
+            certificate_columns,
             key="retail_certificates_table",
             file_stem="retail_gift_certificates",
         )
+    # Flows over the period; the liability is the balance at the period's end, compared with the
+    # balance at the end of the compared period (the same query over its dates).
     liability = queries.gift_certificate_liability(filters).row(0, named=True)
-    sold, redeemed, breakage, outstanding = widgets.tile_columns(4)
-    sold.metric(
-        t("retail_certificates_sold"),
-        format_compact(liability["sold_amount"], money=True),
-        border=True,
-    )
-    redeemed.metric(
-        t("retail_certificates_redeemed"),
-        format_compact(liability["redeemed_amount"], money=True),
-        border=True,
-    )
-    breakage.metric(
-        t("retail_certificates_breakage"),
-        format_compact(liability["breakage_amount"], money=True),
-        help=t("retail_certificates_breakage_help"),
-        border=True,
-    )
-    outstanding.metric(
-        t("retail_certificates_outstanding"),
-        format_compact(liability["outstanding_liability"], money=True),
-        help=t("retail_certificates_outstanding_help"),
-        border=True,
-    )
+    other_liability = compare.row(queries.gift_certificate_liability) or {}
+    for column, (key, label, help_key, color) in zip(
+        widgets.tile_columns(4),
+        [
+            ("sold_amount", "retail_certificates_sold", None, "normal"),
+            ("redeemed_amount", "retail_certificates_redeemed", None, "normal"),
+            (
+                "breakage_amount",
+                "retail_certificates_breakage",
+                "retail_certificates_breakage_help",
+                "off",
+            ),
+            (
+                "outstanding_liability",
+                "retail_certificates_outstanding",
+                "retail_certificates_outstanding_help",
+                "off",
+            ),
+        ],
+        strict=True,
+    ):
+        compare.metric(
+            column,
+            t(label),
+            liability[key],
+            other_liability.get(key),
+            money,
+            help=t(help_key) if help_key else None,
+            delta_color=color,
+        )
     statuses = queries.gift_certificate_statuses()
     if not statuses.is_empty():
         widgets.table(

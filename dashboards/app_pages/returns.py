@@ -72,21 +72,30 @@ with structure_tab:
     )
     by = by or "return_reason"
     returns = queries.returns_by(filters, by=by)
+    other_returns = compare.rerun(queries.returns_by, by=by)
+    keys = ["group_key"]
+    month_key: str | None = None
     if by == "month":
+        # Months line up month with month (a year earlier, March beside March), as other month
+        # tables do: the key becomes a date the comparison can shift.
+        keys, month_key = ["month"], "month"
+        month = pl.col("group_key").str.to_date("%Y-%m-%d", strict=False).alias("month")
         returns = returns.with_columns(
+            month,
             pl.col("group_name").map_elements(
                 lambda value: format_month(date.fromisoformat(value)), return_dtype=pl.String
-            )
+            ),
         )
+        if other_returns is not None:
+            other_returns = other_returns.with_columns(month)
     if returns.is_empty():
         st.info(t("no_data"))
     else:
         st.plotly_chart(charts.returns_chart(returns), key="returns_chart")
-        # Months are the trend itself: only the other groupings get Δ columns.
         shown, columns = compare.add_deltas(
             returns,
-            compare.rerun(queries.returns_by, by=by) if by != "month" else None,
-            ["group_key"],
+            other_returns,
+            keys,
             {
                 "group_name": (dimensions[by], "text"),
                 "return_request_count": (t("return_requests"), "int"),
@@ -99,9 +108,12 @@ with structure_tab:
                 "received_share": (t("received_share"), "percent"),
             },
             ["return_request_count", "requested_amount", "received_amount"],
+            month_key=month_key,
         )
         widgets.table(
-            shown.with_columns(shown["group_name"].fill_null(t("not_set"))).drop("group_key"),
+            shown.with_columns(shown["group_name"].fill_null(t("not_set"))).drop(
+                "group_key", "month", strict=False
+            ),
             columns,
             key="returns_table",
             file_stem=f"returns_by_{by}",

@@ -11,8 +11,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards import charts, queries
+from dashboards.comparison import shown_change_text
 from dashboards.filters import current_filters
-from dashboards.formatting import format_compact, format_number, format_percent
+from dashboards.formatting import (
+    format_compact,
+    format_month,
+    format_number,
+    format_percent,
+    format_points,
+)
 from tests.dashboards import fixture_customer_marts as cx
 from tests.dashboards import fixture_marts as fx
 from tests.dashboards.conftest import table_text
@@ -243,3 +250,53 @@ def test_abc_xyz_heatmap_places_each_cell() -> None:
     (heatmap,) = figure.data
     assert list(heatmap.y) == ["A", "B", "C"]
     assert [list(row) for row in heatmap.z] == [[3, 0, 0, 1], [0, 0, 0, 0], [0, 0, 2, 0]]
+
+
+def _classes(month: date) -> list[tuple]:
+    return [row for row in cx.CUSTOMER_CLASSES if row[1] == month]
+
+
+def test_abc_xyz_tiles_and_matrix_compare_with_the_previous_months_classes(
+    warehouse: Any, app_path: str
+) -> None:
+    app = _run(app_path, **{"from": "2024-06-01", "to": "2024-06-30"}, compare="previous")
+
+    may, june = _classes(date(2024, 5, 1)), _classes(JUNE)
+
+    def money(value: Any) -> str:
+        return format_compact(value, money=True)
+
+    deltas = {metric.label: metric.delta or None for metric in app.metric}
+    assert deltas["Клиентов в базе"] == shown_change_text(len(june), len(may), format_number)
+    assert deltas["Выручка за 12 мес."] == shown_change_text(
+        sum(row[2] for row in june), sum(row[2] for row in may), money
+    )
+    assert deltas["Клиенты: A"] == shown_change_text(
+        sum(row[3] == "A" for row in june), sum(row[3] == "A" for row in may), format_number
+    )
+    assert any(format_month(date(2024, 5, 1)) in caption.value for caption in app.caption)
+
+    matrix = app.dataframe[MATRIX].value
+    cells = {
+        (abc, xyz): (customers, share)
+        for abc, xyz, customers, share in zip(
+            matrix["abc_class"],
+            matrix["xyz_class"],
+            matrix["customers_delta"],
+            matrix["revenue_share_delta"],
+            strict=True,
+        )
+    }
+
+    def cell(rows: list[tuple], abc: str, xyz: str | None) -> tuple[int, float]:
+        """Customers and share of the month's window revenue in one ABC × XYZ cell."""
+        mine = [row for row in rows if row[3] == abc and row[4] == xyz]
+        total = sum(row[2] for row in rows)
+        return len(mine), float(sum(row[2] for row in mine) / total)
+
+    for abc, xyz in [("A", "X"), ("A", "Z"), ("B", "Y")]:
+        now, before = cell(june, abc, xyz), cell(may, abc, xyz)
+        customers, share = cells[(abc, xyz)]
+        assert customers == now[0] - before[0]
+        # the share's Δ is in percentage points; a cell May lacks had an unknown share
+        assert share == (format_points(now[1] - before[1]) if before[0] else "—")

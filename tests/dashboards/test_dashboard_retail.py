@@ -12,6 +12,7 @@ import duckdb
 import yaml
 from streamlit.testing.v1 import AppTest
 
+from dashboards.comparison import shown_change_text
 from dashboards.formatting import format_compact, format_number, format_percent
 
 MARTS = Path(__file__).resolve().parents[2] / "dbt_project/models/marts/retail"
@@ -29,8 +30,9 @@ LOYALTY = [
 
 # day, sold, redeemed, breakage, outstanding at the day's end
 LIABILITY = [
-    (date(2024, 3, 1), Decimal(5000), Decimal(0), Decimal(0), Decimal(5000)),
-    (date(2024, 3, 2), Decimal(0), Decimal(1200), Decimal(800), Decimal(3000)),
+    (date(2024, 2, 20), Decimal(1000), Decimal(0), Decimal(0), Decimal(1000)),
+    (date(2024, 3, 1), Decimal(5000), Decimal(0), Decimal(0), Decimal(6000)),
+    (date(2024, 3, 2), Decimal(0), Decimal(1200), Decimal(800), Decimal(4000)),
 ]
 # code, status, refused
 MARKED = [
@@ -209,8 +211,9 @@ def _publish_retail_rows(path: Path) -> None:
             _insert(connection, "rpt_retail_sales_hourly", row)
 
 
-def _run(app_path: str) -> AppTest:
+def _run(app_path: str, **query_params: str) -> AppTest:
     app = AppTest.from_file(app_path, default_timeout=60)
+    app.query_params.update(query_params)
     app.run()
     app.switch_page("app_pages/retail.py").run()
     assert not app.exception, [exception.value for exception in app.exception]
@@ -268,3 +271,50 @@ def test_retail_page_without_the_mart_says_so(warehouse: Any, app_path: str) -> 
     app = _run(app_path)
     assert app.warning and "rpt_retail_sales_hourly" in app.warning[0].value
     assert "rpt_retail_cardholders" in app.warning[0].value
+
+
+def _money(value: Any) -> str:
+    return format_compact(value, money=True)
+
+
+def _certificates(start: date, end: date) -> dict[str, Decimal]:
+    """Flows of the days in [start, end] and the balance of the last day on or before end."""
+    days = [row for row in LIABILITY if start <= row[0] <= end]
+    balances = [row[4] for row in LIABILITY if row[0] <= end]
+    return {
+        "sold": sum((row[1] for row in days), Decimal(0)),
+        "redeemed": sum((row[2] for row in days), Decimal(0)),
+        "outstanding": balances[-1] if balances else Decimal(0),
+    }
+
+
+def _loyalty(month: date, programme: str | None = None) -> int:
+    return sum(row[2] for row in LOYALTY if row[0] == month and programme in (None, row[1]))
+
+
+def test_loyalty_and_certificates_compare_with_the_previous_month(
+    warehouse: Any, app_path: str
+) -> None:
+    _publish_retail_rows(warehouse.path)
+    march, february = (date(2024, 3, 1), date(2024, 3, 31)), (date(2024, 2, 1), date(2024, 2, 29))
+    app = _run(app_path, **{"from": "2024-03-01", "to": "2024-03-31"}, compare="previous")
+    deltas = {metric.label: metric.delta or None for metric in app.metric}
+
+    now, before = _certificates(*march), _certificates(*february)
+    assert before["sold"] and before["outstanding"]  # February is not compared with nothing
+    assert deltas["Сертификаты проданы"] == shown_change_text(now["sold"], before["sold"], _money)
+    # a balance against the balance at the end of February, never a sum of days
+    assert deltas["Обязательства по сертификатам"] == shown_change_text(
+        now["outstanding"], before["outstanding"], _money
+    )
+    assert deltas["Активных держателей"] == shown_change_text(
+        _loyalty(march[0]), _loyalty(february[0]), format_number
+    )
+
+    (element,) = [e for e in app.dataframe if "active_cardholders_delta" in e.value]
+    table = element.value.set_index("programme_name")
+    # March lined up with February per programme; a programme February lacks had none
+    for programme in ("Бонусная", "Карта не зарегистрирована"):
+        assert table.loc[programme, "active_cardholders_delta"] == float(
+            _loyalty(march[0], programme) - _loyalty(february[0], programme)
+        )

@@ -12,7 +12,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards import charts
-from dashboards.formatting import format_compact, format_days, format_number, format_percent
+from dashboards.formatting import (
+    format_compact,
+    format_days,
+    format_month,
+    format_number,
+    format_percent,
+)
 from tests.dashboards import fixture_marts as fx
 
 START, END = date(2023, 7, 1), date(2024, 6, 20)
@@ -208,3 +214,35 @@ def test_portal_adoption_chart_leaves_a_gap_for_a_month_without_requests() -> No
     assert len(claims.x) == 3  # February is drawn, empty
     assert list(claims.y) == [0.5, None, 0.25]
     assert list(returns.y) == [None, None, 1.0]
+
+
+def test_returns_by_month_line_up_with_the_same_months_a_year_earlier(
+    warehouse: Any, app_path: str
+) -> None:
+    app = _run(
+        app_path, "app_pages/returns.py", **{"from": "2024-01-01", "to": "2024-06-30"},
+        compare="year_ago",
+    )  # fmt: skip
+    app.segmented_control(key="returns_by").set_value("month").run()
+
+    def requested(month: date) -> Decimal:
+        return sum(
+            (
+                line.amount
+                for line in fx.RETURNS
+                if line.registered_at.date().replace(day=1) == month
+            ),
+            Decimal(0),
+        )
+
+    table = app.dataframe[0].value.set_index("group_name")
+    lines = _lines_in(date(2024, 1, 1), date(2024, 6, 30))
+    months = sorted({line.registered_at.date().replace(day=1) for line in lines})
+    # the fixture's March 2023 had a return, so March is not compared with nothing
+    assert requested(date(2023, 3, 1))
+    assert list(table.index) == [format_month(month) for month in months]
+    for month in months:
+        year_ago = month.replace(year=month.year - 1)
+        assert Decimal(str(table.loc[format_month(month), "requested_amount_delta"])) == (
+            requested(month) - requested(year_ago)
+        )

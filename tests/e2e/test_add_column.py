@@ -29,9 +29,9 @@ NOT_CODE = shutil.ignore_patterns("target", "logs", "dbt_packages", "__pycache__
 # The change a developer makes: the new column in each model that lists the deal's columns.
 EDITS = {
     "dbt_project/models/staging/opapp/stg_opapp__deals.sql": (
-        "        cast(loss_comment as varchar) as loss_comment,\n",
-        "        cast(loss_comment as varchar) as loss_comment,\n"
-        "        cast(source_channel as varchar) as source_channel,\n",
+        "        cast(loss_comment as {{ varchar_type() }}) as loss_comment,\n",
+        "        cast(loss_comment as {{ varchar_type() }}) as loss_comment,\n"
+        "        cast(source_channel as {{ varchar_type() }}) as source_channel,\n",
     ),
     "dbt_project/models/intermediate/sales/int_deals_joined_to_dimensions.sql": (
         "        deals.deal_name,\n",

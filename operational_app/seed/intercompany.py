@@ -70,8 +70,11 @@ class _Ledger:
 
 
 def _first_partner(partners: TableData, kind: str, fallback: int) -> int:
+    """The first live partner of the kind: a soft-deleted one would hold goods that no
+    dimension knows (the warehouse's foreign-key tests refuse it)."""
+    live = np.isnat(np.asarray(partners.columns["deleted_at"]))
     for index, value in enumerate(partners.columns["kind"]):
-        if value == kind:
+        if value == kind and live[index]:
             return index + 1
     return fallback
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
+from types import SimpleNamespace
 
+import numpy as np
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
@@ -15,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from operational_app.domain.intercompany import stock_positions
 from operational_app.seed import Scale, seed_database
+from operational_app.seed.intercompany import _first_partner
 
 AS_OF = dt.date(2026, 6, 30)
 TINY = Scale(deals=80, partners=30, managers=3, operators=1)
@@ -111,3 +114,15 @@ def test_the_ledger_follows_the_documents_and_never_goes_negative(seeded: Engine
         positions = stock_positions(session)
     assert all(Decimal(row["quantity"]) > 0 for row in positions)
     assert {row["holder_kind"] for row in positions} == {"warehouse", "commissioner"}
+
+
+def test_the_commissioner_and_committent_are_live_partners() -> None:
+    # At scale medium the first partner of kind `other` had been soft-deleted: the seed gave it
+    # goods on commission that no partner dimension knows.
+    deleted = np.array(["2025-01-26", "NaT", "NaT", "NaT"], dtype="datetime64[s]")
+    partners = SimpleNamespace(
+        columns={"kind": ["other", "customer", "other", "supplier"], "deleted_at": deleted}
+    )
+    assert _first_partner(partners, "other", 1) == 3
+    assert _first_partner(partners, "supplier", 2) == 4
+    assert _first_partner(partners, "missing", 2) == 2

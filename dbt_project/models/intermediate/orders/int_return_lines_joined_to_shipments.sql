@@ -44,9 +44,12 @@ return_lines_joined as (
         return_lines.price,
         return_lines.amount,
         -- the goods come back at the cost they left with: the shipment's cost per ruble shipped
+        -- (the product is widened first: two decimal(18, 2) overflow DuckDB's decimal(18, 4))
         case
             when shipments.amount > 0
-                then return_lines.amount * shipments.cost_amount / shipments.amount
+                then
+                    cast(return_lines.amount as decimal(38, 2))
+                    * shipments.cost_amount / shipments.amount
             else 0
         end as cost_amount,
         return_requests.registered_at,

@@ -106,7 +106,11 @@ shares_of_other_owners as (
         lines.quantity * transfers.transferred_quantity
         / shipped.shipped_quantity as owned_quantity,
         cast(
-            round(lines.amount * transfers.transferred_quantity / shipped.shipped_quantity, 2)
+            round(
+                cast(lines.amount as decimal(38, 2))
+                * transfers.transferred_quantity / shipped.shipped_quantity,
+                2
+            )
             as decimal(18, 2)
         ) as owned_amount
 

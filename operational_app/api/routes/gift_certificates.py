@@ -40,10 +40,7 @@ def list_gift_certificate_series(
         limit=limit,
         offset=offset,
     )
-    return Paged[GiftCertificateSeriesPublic](
-        items=[GiftCertificateSeriesPublic.model_validate(s) for s in series.items],
-        total=series.total,
-    )
+    return Paged[GiftCertificateSeriesPublic].of(series.items, series.total)
 
 
 @router.get("/gift-certificate-series/{series_id}", response_model=GiftCertificateSeriesPublic)
@@ -118,10 +115,7 @@ def list_gift_certificates(
         limit=limit,
         offset=offset,
     )
-    return Paged[GiftCertificatePublic](
-        items=[GiftCertificatePublic.model_validate(c) for c in certificates.items],
-        total=certificates.total,
-    )
+    return Paged[GiftCertificatePublic].of(certificates.items, certificates.total)
 
 
 @router.get("/gift-certificates/{certificate_id}", response_model=GiftCertificatePublic)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import json
 import logging
 import os
 import re
@@ -27,12 +28,24 @@ import dagster as dg
 
 from crm.settings import Settings
 
-DAGSTER_INSTANCE_CONFIG = """\
-# Written by `crm pipeline`. One writer per DuckDB file: every asset that writes the warehouse
-# runs in the `duckdb_writer` pool, and pools admit one step at a time.
+_GENERATED_CONFIG_HEADER = "# Written by `crm pipeline`."
+
+
+def dagster_instance_config(home: Path) -> str:
+    """The dagster.yaml `crm pipeline` writes into its Dagster home."""
+    return f"""\
+{_GENERATED_CONFIG_HEADER} One writer per DuckDB file: every asset that writes the warehouse
+# runs in the `duckdb_writer` pool, and pools admit one step at a time. Events go to Dagster's
+# SQLite files through a storage that keeps them open (orchestration/event_log.py); the runs and
+# schedules keep Dagster's default storage. Rewritten when it differs, unless this header is gone.
 concurrency:
   pools:
     default_limit: 1
+event_log_storage:
+  module: orchestration.event_log
+  class: PipelineEventLogStorage
+  config:
+    base_dir: {json.dumps(str(home.resolve() / "history" / "runs"))}
 telemetry:
   enabled: false
 """
@@ -235,8 +248,13 @@ def event_log_file(log_path: Path | None) -> Iterator[IO[str] | None]:
 def prepare_dagster_home(home: Path) -> Path:
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(DAGSTER_INSTANCE_CONFIG, encoding="utf-8")
+    wanted = dagster_instance_config(home)
+    # An operator's own file (without our header) is left alone; ours follows this version.
+    if not config.exists() or (
+        config.read_text(encoding="utf-8").startswith(_GENERATED_CONFIG_HEADER)
+        and config.read_text(encoding="utf-8") != wanted
+    ):
+        config.write_text(wanted, encoding="utf-8")
     return home
 
 

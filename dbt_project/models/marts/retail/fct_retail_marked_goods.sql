@@ -119,7 +119,8 @@ gis_side as (
         max(gis_codes.gtin) as gtin,
         max(
             case
-                when gis_codes.movement = 'withdrawal'
+                when
+                    gis_codes.movement = 'withdrawal'
                     and gis_codes.status_group in ('rejected', 'error')
                     then 1
                 else 0

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -92,3 +94,37 @@ def test_a_reseed_leaves_no_receipt_or_code_of_the_previous_seed(
         for path in (data / "inbox" / "gis" / "gismt").glob("[!.]*.json")
     }
     assert code_files and code_files <= gismt_files
+
+
+def test_a_seed_waits_for_a_pipeline_holding_the_warehouse_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("CRM_WAREHOUSE_DIR", raising=False)
+    monkeypatch.delenv("CRM_OLTP_URL", raising=False)
+
+    def must_not_seed(*_args: object, **_kwargs: object) -> dict[str, int]:
+        raise AssertionError("seeded while the warehouse build was in use")
+
+    monkeypatch.setattr("operational_app.seed.seed_database", must_not_seed)
+    build = get_settings().build_database_path
+    build.parent.mkdir(parents=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; con = duckdb.connect(sys.argv[1]); print('held', flush=True);"
+            " sys.stdin.read()",
+            str(build),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        assert main(["seed", "--replace"]) == 1
+    finally:
+        holder.communicate("")
+    assert "in use" in " ".join(capsys.readouterr().err.split())
+    assert build.exists()  # nothing discarded

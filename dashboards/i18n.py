@@ -724,6 +724,7 @@ _CODES: dict[str, tuple[str, str]] = {
     "gis_doc_LP_ACCEPT_GOODS": ("Приёмка товаров", "Goods acceptance"),
     "gis_doc_LP_INTRODUCE_GOODS": ("Ввод в оборот", "Goods introduction"),
     "gis_doc_LK_RECEIPT": ("Вывод из оборота (чек)", "Withdrawal (receipt)"),
+    "gis_doc_LP_RETURN": ("Возврат в оборот", "Return to circulation"),
     "gis_doc_UNIVERSAL_TRANSFER_DOCUMENT": ("УПД", "Universal transfer document"),
     "gis_doc_TTNInformF2Reg": ("Справка о регистрации ТТН", "Waybill registration"),
     "gis_doc_ReplyNoAnswerTTN": ("ТТН без ответа", "Unanswered waybill"),

@@ -30,9 +30,10 @@ own primary document wins over the body's.
 
 The return to circulation (LP_RETURN, also LP_RETURN_CSV / LP_RETURN_XML, «возврат в оборот»: a
 customer brought back a code withdrawn at its sale) is listed in the same document type registry
-(the DocumentType enum of the C# client Spoleto.TrueApi, spoleto-software/Spoleto.TrueApi
-src/Spoleto.TrueApi/Enums/DocumentType.cs: "LP_RETURN — Возврат в оборот. JSON (MANUAL)"). Its
-body, as public True API clients build it (a Python ЧЗ integration's
+(the DocumentType enum of the C# client spoleto-software/Spoleto.TrueApi,
+src/Spoleto.TrueApi/Enums/DocumentType.cs: LP_RETURN "Возврат в оборот. JSON (MANUAL)", with
+LP_RETURN_CSV and LP_RETURN_XML). Its body, as public True API clients build it (a public Python
+ЧЗ integration's
 `build_lp_return_document`: "True API schema (MANUAL): trade_participant_inn, return_type,
 products_list with ki — not the LK_RECEIPT-style inn / products / cis fields"; a TypeScript
 KizCirculation policy test building the same body), names things differently:

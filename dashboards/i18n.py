@@ -598,16 +598,23 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "retail_certificate_redeemed_share": ("Погашено нарастающим", "Redeemed, cumulative"),
     "retail_marking": ("Маркировка", "Marked goods"),
     "retail_marking_caption": (
-        "Коды маркировки из чеков (теги 1162/1163) против документов вывода из оборота ГИС МТ"
-        " (LK_RECEIPT): код продан, если последний чек по нему — продажа; выведен, если его"
-        " перечисляет принятый документ.",
-        "Marking codes of the receipts (tags 1162/1163) against the ГИС МТ withdrawal documents"
-        " (LK_RECEIPT): a code is sold when its last receipt is a sale, withdrawn when an"
-        " accepted document lists it.",
+        "Коды маркировки из чеков (теги 1162/1163) против документов ГИС МТ: вывода из оборота"
+        " (LK_RECEIPT) и возврата в оборот (LP_RETURN). Код продан, если последний чек по нему —"
+        " продажа, возвращён покупателем, если возврат; выведен, если последний принятый"
+        " документ по нему — вывод, возвращён в оборот, если возврат.",
+        "Marking codes of the receipts (tags 1162/1163) against the ГИС МТ documents taking"
+        " them out of circulation (LK_RECEIPT) and back in (LP_RETURN). A code is sold when its"
+        " last receipt is a sale, returned by the customer when it is a return; withdrawn when"
+        " the last accepted document listing it is a withdrawal, back in circulation when it is"
+        " a return to circulation.",
     ),
     "retail_marking_matched": ("Продано и выведено", "Sold and withdrawn"),
     "retail_marking_sold_not_withdrawn": ("Продано, не выведено", "Sold, not withdrawn"),
     "retail_marking_withdrawn_not_sold": ("Выведено без продажи", "Withdrawn, not sold"),
+    "retail_marking_returned_not_reintroduced": (
+        "Возвращено, не введено в оборот",
+        "Returned, not back in circulation",
+    ),
     "retail_marking_code": ("Код идентификации", "Identification code"),
     "retail_marking_status": ("Расхождение", "Difference"),
     "retail_marking_receipt": ("Чек", "Receipt"),
@@ -717,6 +724,7 @@ _CODES: dict[str, tuple[str, str]] = {
     "gis_doc_LP_ACCEPT_GOODS": ("Приёмка товаров", "Goods acceptance"),
     "gis_doc_LP_INTRODUCE_GOODS": ("Ввод в оборот", "Goods introduction"),
     "gis_doc_LK_RECEIPT": ("Вывод из оборота (чек)", "Withdrawal (receipt)"),
+    "gis_doc_LP_RETURN": ("Возврат в оборот", "Return to circulation"),
     "gis_doc_UNIVERSAL_TRANSFER_DOCUMENT": ("УПД", "Universal transfer document"),
     "gis_doc_TTNInformF2Reg": ("Справка о регистрации ТТН", "Waybill registration"),
     "gis_doc_ReplyNoAnswerTTN": ("ТТН без ответа", "Unanswered waybill"),

@@ -313,7 +313,7 @@ with marking_tab:
     st.caption(t("retail_marking_caption"))
     marking = queries.marked_goods_by_status(filters)
     counts = dict(zip(marking["reconciliation_status"], marking["codes"], strict=True))
-    matched, unreported, unsold = widgets.tile_columns(3)
+    matched, unreported, unsold, not_reintroduced = widgets.tile_columns(4)
     matched.metric(
         t("retail_marking_matched"), format_number(counts.get("matched", 0)), border=True
     )
@@ -325,6 +325,11 @@ with marking_tab:
     unsold.metric(
         t("retail_marking_withdrawn_not_sold"),
         format_number(counts.get("withdrawn_not_sold", 0)),
+        border=True,
+    )
+    not_reintroduced.metric(
+        t("retail_marking_returned_not_reintroduced"),
+        format_number(counts.get("returned_not_reintroduced", 0)),
         border=True,
     )
     differences = queries.marked_goods_differences(filters)

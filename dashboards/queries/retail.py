@@ -218,13 +218,14 @@ def marked_goods_by_status(filters: Filters) -> pl.DataFrame:
 
 
 def marked_goods_differences(filters: Filters, limit: int = 500) -> pl.DataFrame:
-    """The codes whose receipts and ГИС МТ withdrawals disagree, newest first."""
+    """The codes whose receipts and ГИС МТ documents disagree, newest first."""
     return _query(
         """
         select marking_code, reconciliation_status, last_receipt_key, last_operation,
             last_receipt_date, withdrawal_document_id, withdrawn_date, has_refused_withdrawal,
         from marts.fct_retail_marked_goods
-        where reconciliation_status in ('sold_not_withdrawn', 'withdrawn_not_sold')
+        where reconciliation_status in
+                ('sold_not_withdrawn', 'withdrawn_not_sold', 'returned_not_reintroduced')
             and ($start::date is null or event_date >= $start::date)
             and ($end::date is null or event_date <= $end::date)
         order by event_date desc, marking_code

@@ -5,7 +5,7 @@ public code: Go/Python/C# True API clients and a contract module citing True API
 - Response `{"results": [...], "nextPage": bool}` (cursor paging by `did` + `orderedColumnValue`;
   older clients and our DESIGN.md also mention `total`, accepted when present).
 - Each result: `number` (the ГИС МТ document id), `docDate`, `receivedAt` (ISO 8601 UTC, ms),
-  `type` (LP_SHIP_GOODS, LP_ACCEPT_GOODS, LP_INTRODUCE_GOODS, LK_RECEIPT,
+  `type` (LP_SHIP_GOODS, LP_ACCEPT_GOODS, LP_INTRODUCE_GOODS, LK_RECEIPT, LP_RETURN,
   UNIVERSAL_TRANSFER_DOCUMENT ...), `status`, `senderInn`, `senderName`, `receiverInn`,
   `receiverName`, `invoiceNumber`
   (the human УПД/shipment number), `invoiceDate`, `input` (true for incoming), `downloadDesc`,
@@ -27,6 +27,23 @@ for a cash receipt, ...), `document_number`, `document_date`, `primary_document_
 `fias_id`, `products[]` of {`cis`, `product_cost` (kopecks), `primary_document_type`,
 `primary_document_number`, `primary_document_date`, `primary_document_custom_name`}. A code's
 own primary document wins over the body's.
+
+The return to circulation (LP_RETURN, also LP_RETURN_CSV / LP_RETURN_XML, «возврат в оборот»: a
+customer brought back a code withdrawn at its sale) is listed in the same document type registry
+(the DocumentType enum of the C# client spoleto-software/Spoleto.TrueApi,
+src/Spoleto.TrueApi/Enums/DocumentType.cs: LP_RETURN "Возврат в оборот. JSON (MANUAL)", with
+LP_RETURN_CSV and LP_RETURN_XML). Its body, as public True API clients build it (a public Python
+ЧЗ integration's
+`build_lp_return_document`: "True API schema (MANUAL): trade_participant_inn, return_type,
+products_list with ki — not the LK_RECEIPT-style inn / products / cis fields"; a TypeScript
+KizCirculation policy test building the same body), names things differently:
+`trade_participant_inn`, `return_type` (RETAIL_RETURN after a retail sale, REMOTE_SALE_RETURN
+after a distance sale), `paid`, the primary document as `primary_document_type` /
+`primary_document_number` / `primary_document_date` (body or per code), and `products_list[]`
+of {`ki`, `paid`, ...}. Both shapes are read into the same rows: the code from `cis` or `ki`,
+the organization from `inn` or `trade_participant_inn`, the reason (`action`) from `action` or
+`return_type`, and the date from `action_date`, else (LP_RETURN has none) the document's
+docDate. `document_type` tells a withdrawal from a return.
 
 Mapping: document_id = number, document_type = type, direction from `input` (when a client
 dropped it: outbound, except LP_ACCEPT_GOODS which the buyer files), reference = invoiceNumber,
@@ -139,15 +156,16 @@ def _results(payload: Any) -> list[Any]:
 
 @dataclass(frozen=True, slots=True)
 class MarkingCode:
-    """One code (КИ) a ГИС МТ document lists, e.g. one withdrawn by an LK_RECEIPT."""
+    """One code (КИ) a ГИС МТ document lists, e.g. one withdrawn by an LK_RECEIPT or returned
+    to circulation by an LP_RETURN."""
 
     document_id: str
     document_type: str
     status: str
     status_group: str
     organization_inn: str | None
-    action: str | None  # withdrawal reason (LK_RECEIPT `action`), e.g. RETAIL
-    action_date: dt.date | None
+    action: str | None  # LK_RECEIPT `action` (RETAIL ...), LP_RETURN `return_type` (RETAIL_RETURN)
+    action_date: dt.date | None  # LK_RECEIPT `action_date`, else the document's docDate
     cis: str
     gtin: str | None
     product_cost: int | None  # kopecks
@@ -210,16 +228,33 @@ def _codes(item: dict[str, Any], position: int, source_file: str, sha: str) -> l
     doc_type = _required(item, "type", position)
     status = _required(item, "status", position)
     group = STATUS_GROUPS.get(status) or group_for(STATUS_GROUPS, status, f"status in {where}")
-    inn = clean_inn(_string(body, "inn", position) or _string(item, "senderInn", position))
-    action = _string(body, "action", position)
-    action_date = _date(body.get("action_date"), f"{where}.action_date")
+    inn = clean_inn(
+        _string(body, "inn", position)
+        or _string(body, "trade_participant_inn", position)
+        or _string(item, "senderInn", position)
+    )
+    action = _string(body, "action", position) or _string(body, "return_type", position)
+    action_date = _date(body.get("action_date"), f"{where}.action_date") or _date(
+        item.get("docDate"), f"results[{position}].docDate"
+    )
+    # The body's own primary document: LK_RECEIPT's document_*, LP_RETURN's primary_document_*.
+    body_document = {
+        "primary_document_type": _string(body, "document_type", position)
+        or _string(body, "primary_document_type", position),
+        "primary_document_number": _string(body, "document_number", position)
+        or _string(body, "primary_document_number", position),
+        "primary_document_date": body.get("document_date") or body.get("primary_document_date"),
+    }
     products = body.get("products")
+    products_list = body.get("products_list")
     cises = body.get("cisesList")
     entries: list[dict[str, Any]] = []
-    if products is not None:
-        if not isinstance(products, list):
-            raise GisParseError(f"schema: {where}.products must be an array")
-        entries = products
+    if products is not None or products_list is not None:
+        key = "products" if products is not None else "products_list"
+        listed = products if products is not None else products_list
+        if not isinstance(listed, list):
+            raise GisParseError(f"schema: {where}.{key} must be an array")
+        entries = listed
     elif cises is not None:
         if not isinstance(cises, list):
             raise GisParseError(f"schema: {where}.cisesList must be an array")
@@ -229,7 +264,7 @@ def _codes(item: dict[str, Any], position: int, source_file: str, sha: str) -> l
         at = f"{where}.products[{index}]"
         if not isinstance(product, dict):
             raise GisParseError(f"schema: {at} must be an object")
-        cis = product.get("cis")
+        cis = product.get("cis", product.get("ki"))
         if not isinstance(cis, str) or not cis.strip() or len(cis) > 200:
             raise GisParseError(f"schema: {at}.cis must be a code")
         cis = cis.strip()
@@ -249,11 +284,11 @@ def _codes(item: dict[str, Any], position: int, source_file: str, sha: str) -> l
                 gtin=cis[2:16] if cis.startswith("01") and cis[2:16].isdigit() else None,
                 product_cost=None if cost is None else round(cost),
                 primary_document_type=_string(product, "primary_document_type", position)
-                or _string(body, "document_type", position),
+                or body_document["primary_document_type"],
                 primary_document_number=_string(product, "primary_document_number", position)
-                or _string(body, "document_number", position),
+                or body_document["primary_document_number"],
                 primary_document_date=_date(
-                    product.get("primary_document_date") or body.get("document_date"),
+                    product.get("primary_document_date") or body_document["primary_document_date"],
                     f"{at}.primary_document_date",
                 ),
                 source_file=source_file,

@@ -16,7 +16,8 @@ pays only until its validity ends, and the receipt it pays names it (the 1084 pr
 CERTIFICATE_PROPERTY). VAT is what the receipt states: the general rate 20% until 2025 and 22% from
 2026, 10% for food. About CARD_SHARE of the sale receipts show a loyalty card. Marked goods carry
 their identification code (gs1m, with a serial); given a ГИС МТ folder, the seed writes the
-LK_RECEIPT documents withdrawing the codes sold, with deliberate differences
+LK_RECEIPT documents withdrawing the codes sold and the LP_RETURN documents returning to
+circulation the codes customers brought back, with deliberate differences
 (`withdrawal_documents`).
 
 Generation is vectorized a day at a time over all registers (numpy draws, JSON text assembled
@@ -82,6 +83,14 @@ CERTIFICATE_PROPERTY: Final = "Подарочный сертификат"
 UNREPORTED_EVERY: Final = 17
 REJECTED_EVERY: Final = 9
 EXTRA_EVERY: Final = 5
+# A marked item a customer brings back (a sale return receipt), withdrawn by an accepted
+# LK_RECEIPT, is returned to circulation by one LP_RETURN document per organization and day of
+# the returns (body as True API clients build it, see ingestion/gis/gismt.py), except
+# deliberate differences: every UNRETURNED_EVERY-th such code from the second is left out and
+# every REFUSED_RETURN_EVERY-th document from the second is refused (so even a tiny seed with
+# a few returns has both); either leaves a code returned by receipt still withdrawn.
+UNRETURNED_EVERY: Final = 5
+REFUSED_RETURN_EVERY: Final = 4
 WITHDRAWALS_MANIFEST: Final = ".crm-seed-withdrawals.json"
 CASH_SHARE: Final = 0.35
 # Sale receipts that show a loyalty card, and cardholders per register at demo scale: a few
@@ -797,8 +806,8 @@ def _day_files(
     )
     _remember_sold(floor, register[item_receipt], sale[item_receipt], product, quantity, serials)
     if marked is not None:
-        # The marked codes sold (sale receipts), for the ГИС МТ withdrawals.
-        chosen = np.flatnonzero((product_type == 33) & ~is_return[item_receipt])
+        # The marked codes sold and returned (operationType 1 and 2), for the ГИС МТ documents.
+        chosen = np.flatnonzero(product_type == 33)
         receipt_of = item_receipt[chosen]
         marked.append(
             pl.DataFrame(
@@ -814,6 +823,7 @@ def _day_files(
                     "serial": serials[chosen],
                     "price": price[chosen],
                     "number": document[receipt_of],
+                    "operation": np.where(is_return[receipt_of], 2, 1),
                 }
             ).select(
                 "inn",
@@ -823,6 +833,7 @@ def _day_files(
                 ).alias("code"),
                 "price",
                 pl.col("number").cast(pl.String),
+                "operation",
             )
         )
     lines_per_register = np.bincount(register[item_receipt], minlength=n_registers)
@@ -841,8 +852,8 @@ def receipt_files(
 ) -> Iterator[tuple[str, str, int, int]]:
     """(file name, JSON text, receipts, lines) per register and day, deterministic, a day at a
     time (oldest first); `progress(days done, days)` after each day. Given `marked`, each
-    day's sold marked codes are appended to it (inn, day, code, price, number: kopecks and
-    the receipt's fiscal document number)."""
+    day's sold and returned marked codes are appended to it (inn, day, code, price, number,
+    operation: kopecks, the receipt's fiscal document number and operationType)."""
     floor = _floor(tables)
     window = retail_profile(scale_factor).window_days
     per_register = RECEIPTS_PER_DAY * scale_factor / len(floor.register_names)
@@ -855,12 +866,13 @@ def receipt_files(
 
 
 def _sold_codes(files: dict[str, list[dict[str, Any]]]) -> pl.DataFrame:
-    """The marked codes the sale receipts of parsed receipt files sold, in file order."""
+    """The marked codes the sale and sale return receipts of parsed receipt files sold and
+    took back, in file order."""
     rows = []
     for name in sorted(files):
         for document in files[name]:
             receipt = document["document"]["receipt"]
-            if receipt["operationType"] != 1:
+            if receipt["operationType"] not in (1, 2):
                 continue
             for item in receipt["items"]:
                 code = item.get("productCodeNew", {}).get("gs1m", {}).get("rawProductCode")
@@ -872,6 +884,7 @@ def _sold_codes(files: dict[str, list[dict[str, Any]]]) -> pl.DataFrame:
                             code,
                             item["price"],
                             str(receipt["fiscalDocumentNumber"]),
+                            receipt["operationType"],
                         )
                     )
     return pl.DataFrame(
@@ -882,17 +895,19 @@ def _sold_codes(files: dict[str, list[dict[str, Any]]]) -> pl.DataFrame:
             "code": pl.String,
             "price": pl.Int64,
             "number": pl.String,
+            "operation": pl.Int64,
         },
         orient="row",
     )
 
 
-def _withdrawals(sold: pl.DataFrame) -> dict[str, list[dict]]:
+def _withdrawals(marked: pl.DataFrame) -> dict[str, list[dict]]:
     """File name -> the ГИС МТ doc info answer (doc/{id}/info?body=true) of the LK_RECEIPT
-    document withdrawing what one organization's receipts of one day sold (`sold`: inn, day,
-    code, price, number), with the deliberate differences of UNREPORTED_EVERY, REJECTED_EVERY
-    and EXTRA_EVERY."""
+    document withdrawing what one organization's receipts of one day sold (`marked`: inn, day,
+    code, price, number, operation; the sales only), with the deliberate differences of
+    UNREPORTED_EVERY, REJECTED_EVERY and EXTRA_EVERY."""
     out: dict[str, list[dict]] = {}
+    sold = marked.filter(pl.col("operation") == 1)
     if sold.is_empty():
         return out
     counter = 0
@@ -946,10 +961,87 @@ def _withdrawals(sold: pl.DataFrame) -> dict[str, list[dict]]:
     return out
 
 
+def _returns_to_circulation(
+    marked: pl.DataFrame, withdrawals: dict[str, list[dict]]
+) -> dict[str, list[dict]]:
+    """File name -> the doc info answer (doc/{id}/info?body=true) of the LP_RETURN document
+    returning to circulation what one organization's sale return receipts of one day took
+    back (`marked`: inn, day, code, price, number, operation; the returns only), each code
+    once and only if an accepted withdrawal (`withdrawals`) took it out, with the deliberate
+    differences of UNRETURNED_EVERY and REFUSED_RETURN_EVERY.
+
+    Body fields as public True API clients build LP_RETURN (cited in ingestion/gis/gismt.py):
+    trade_participant_inn, return_type RETAIL_RETURN, products_list[] of ki with the return
+    receipt as its primary document."""
+    withdrawn = {
+        product["cis"]
+        for documents in withdrawals.values()
+        for document in documents
+        if document["status"] == "CHECKED_OK"
+        for product in document["body"]["products"]
+    }
+    returned = marked.filter(pl.col("operation") == 2)
+    out: dict[str, list[dict]] = {}
+    if returned.is_empty():
+        return out
+    counter = 0
+    seen: set[str] = set()
+    groups = returned.sort(["inn", "day"], maintain_order=True).partition_by(
+        ["inn", "day"], maintain_order=True
+    )
+    index = 0
+    for group in groups:
+        inn, day = group["inn"][0], group["day"][0]
+        products = []
+        for code, number in zip(group["code"].to_list(), group["number"].to_list(), strict=True):
+            if code not in withdrawn or code in seen:
+                continue  # ГИС МТ refuses to return a code that is in circulation
+            seen.add(code)
+            counter += 1
+            if counter % UNRETURNED_EVERY == 2:
+                continue
+            products.append(
+                {
+                    "ki": code,
+                    "primary_document_type": "RECEIPT",
+                    "primary_document_number": number,
+                    "primary_document_date": day,
+                }
+            )
+        if not products:
+            continue
+        index += 1
+        refused = index % REFUSED_RETURN_EVERY == 2
+        out[f"lp_return_{inn}_{day}.json"] = [
+            {
+                "number": f"00000000-0000-4000-9000-{index:012d}",
+                "docDate": f"{day}T19:00:00.000Z",
+                "receivedAt": f"{day}T19:05:00.000Z",
+                "type": "LP_RETURN",
+                "status": "CHECKED_NOT_OK" if refused else "CHECKED_OK",
+                "senderInn": inn,
+                "productGroup": "lp",
+                **({"errors": ["Код идентификации находится в обороте"]} if refused else {}),
+                "body": {
+                    "trade_participant_inn": inn,
+                    "return_type": "RETAIL_RETURN",
+                    "products_list": products,
+                },
+            }
+        ]
+    return out
+
+
+def _gismt_documents(marked: pl.DataFrame) -> dict[str, list[dict]]:
+    withdrawals = _withdrawals(marked)
+    return {**withdrawals, **_returns_to_circulation(marked, withdrawals)}
+
+
 def withdrawal_documents(files: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict]]:
     """File name -> the LK_RECEIPT withdrawal documents (`_withdrawals`) of the marked goods
-    the receipts of parsed receipt files (file name -> ФНС JSON) sold."""
-    return _withdrawals(_sold_codes(files))
+    the receipts of parsed receipt files (file name -> ФНС JSON) sold, and the LP_RETURN
+    documents (`_returns_to_circulation`) of those customers brought back."""
+    return _gismt_documents(_sold_codes(files))
 
 
 def _write_withdrawals(gismt_dir: Path, documents: dict[str, list[dict]]) -> int:
@@ -967,8 +1059,8 @@ def _write_withdrawals(gismt_dir: Path, documents: dict[str, list[dict]]) -> int
 
 
 def write_gismt_withdrawals(gismt_dir: Path, files: dict[str, list[dict[str, Any]]]) -> int:
-    """Replace the previous seed's withdrawal files in `gismt_dir` with those of the parsed
-    receipt files `files`; returns the files written."""
+    """Replace the previous seed's withdrawal and return to circulation files in `gismt_dir`
+    with those of the parsed receipt files `files`; returns the files written."""
     return _write_withdrawals(gismt_dir, withdrawal_documents(files))
 
 
@@ -983,7 +1075,7 @@ def write_ofd_inbox(
 ) -> dict[str, int]:
     """Write the receipt files; returns {"files": n, "receipts": n, "lines": n} (and
     "withdrawal_files" when `gismt_dir` is given: the ГИС МТ withdrawals of the marked goods
-    sold, written there)."""
+    sold and returns to circulation of those brought back, written there)."""
     inbox_dir.mkdir(parents=True, exist_ok=True)
     manifest = inbox_dir / MANIFEST_NAME
     if manifest.exists():
@@ -1012,5 +1104,5 @@ def write_ofd_inbox(
     counts = {"files": files, "receipts": receipts, "lines": lines}
     if gismt_dir is not None and marked is not None:
         sold = pl.concat(marked) if marked else _sold_codes({})
-        counts["withdrawal_files"] = _write_withdrawals(gismt_dir, _withdrawals(sold))
+        counts["withdrawal_files"] = _write_withdrawals(gismt_dir, _gismt_documents(sold))
     return counts

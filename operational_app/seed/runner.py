@@ -63,7 +63,9 @@ def seed_database(
     With `ofd_inbox_dir`, the stores' cash receipts of the last weeks are written there as ОФД
     exports (operational_app/seed/retail.py, progress a day at a time), tallied as `ofd_files`,
     `ofd_receipts`, `ofd_lines`; with both inboxes, the ГИС МТ withdrawals of the marked goods
-    those receipts sold go to the GIS inbox's `gismt/` (`ofd_withdrawal_files`).
+    those receipts sold and the returns to circulation of those customers brought back go to
+    the GIS inbox's `gismt/` (`ofd_withdrawal_files`). The warehouse build made from earlier
+    data is the caller's to discard (`crm seed` does: crm/commands/seed.py).
     """
     if isinstance(scale, str):
         if scale not in SCALES:

@@ -40,6 +40,8 @@ MARKED = [
     ("0104600000000017215bbb", "sold_not_withdrawn", True),
     ("0104600000000017215ccc", "sold_not_withdrawn", False),
     ("0104600000000017215ddd", "withdrawn_not_sold", False),
+    ("0104600000000017215eee", "returned_not_reintroduced", False),
+    ("0104600000000017215fff", "returned_matched", False),
 ]
 
 
@@ -131,8 +133,11 @@ def _publish_retail_rows(path: Path) -> None:
                 "fct_retail_marked_goods",
                 {
                     "marking_code": code,
-                    "is_sold": status != "withdrawn_not_sold",
-                    "is_withdrawn": status != "sold_not_withdrawn",
+                    "is_sold": status in ("matched", "sold_not_withdrawn"),
+                    "is_returned_by_customer": status.startswith("returned"),
+                    "is_withdrawn": status
+                    in ("matched", "withdrawn_not_sold", "returned_not_reintroduced"),
+                    "is_returned_to_circulation": status == "returned_matched",
                     "has_refused_withdrawal": refused,
                     "reconciliation_status": status,
                     "event_date": date(2024, 3, 2),
@@ -254,6 +259,16 @@ def test_retail_kpis_are_ratios_of_the_summed_columns(warehouse: Any, app_path: 
     assert metrics["Продано, не выведено"] == format_number(statuses.count("sold_not_withdrawn"))
     assert metrics["Выведено без продажи"] == format_number(statuses.count("withdrawn_not_sold"))
     assert metrics["Продано и выведено"] == format_number(statuses.count("matched"))
+    assert metrics["Возвращено, не введено в оборот"] == format_number(
+        statuses.count("returned_not_reintroduced")
+    )
+    # The differences table lists the disagreeing codes, not the consistent ones.
+    (element,) = [e for e in app.dataframe if "reconciliation_status" in e.value]
+    assert sorted(element.value["reconciliation_status"]) == sorted(
+        status
+        for status in statuses
+        if status in ("sold_not_withdrawn", "withdrawn_not_sold", "returned_not_reintroduced")
+    )
 
 
 def test_retail_by_hour_and_store_filter(warehouse: Any, app_path: str) -> None:

@@ -4,7 +4,9 @@ Seeds a tiny OLTP with its receipt inbox (pinned as-of across the 2026 VAT chang
 receipt exported twice (in another file) and one from a cash register the app does not know,
 loads them the way the pipeline does, builds the retail models, and checks revenue, receipts,
 average check, items per receipt and returns share per store, receipts per hour and weekday,
-and the VAT rate by date, against sums over the JSON files read with plain `json`.
+and the VAT rate by date, against sums over the JSON files read with plain `json`. It also
+plants a promo certificate sale of its own that nothing redeems and that expires before the
+as-of, so the breakage check does not hang on what the generator's random stream sells.
 """
 
 from __future__ import annotations
@@ -24,7 +26,13 @@ from ingestion.gis.inbox import ingest_inbox
 from ingestion.ofd.inbox import ingest_receipts
 from ingestion.oltp import copy_oltp_to_duckdb
 from operational_app.seed import Scale, seed_database
-from operational_app.seed.retail import receipt_property, write_gismt_withdrawals
+from operational_app.seed.retail import (
+    CERTIFICATE_SERIES,
+    certificate_number_text,
+    certificate_series,
+    receipt_property,
+    write_gismt_withdrawals,
+)
 from tests.dbt.dbt_runner import Dbt
 
 OK = ("success", "pass")
@@ -51,6 +59,8 @@ SOURCE_TABLES = [
     "gift_certificates",
 ]
 UNKNOWN_REGISTER = "0000000000099999"
+PLANTED_FILE = "planted-unspent-certificate.json"
+PLANTED_SOLD_ON = AS_OF - dt.timedelta(days=20)  # the promo series is valid 7 days
 
 
 def _receipt_files(inbox: Path) -> list[Path]:
@@ -70,6 +80,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Dbt, Path,
     (inbox / "zz-overlap.json").write_text(json.dumps(first), encoding="utf-8")
     stranger = dict(first, kktRegId=UNKNOWN_REGISTER, fiscalDriveNumber="9999000011112222")
     (inbox / "zz-unknown-register.json").write_text(json.dumps([stranger]), encoding="utf-8")
+    _plant_unspent_certificate(inbox, url, files)
     # The ГИС МТ withdrawals of the marked goods sold, as the seed writes them next to a GIS
     # inbox (deliberate differences included), from the seeded files only.
     gis_inbox = work / "inbox" / "gis"
@@ -84,7 +95,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Dbt, Path,
         gis_report = ingest_inbox(gis_inbox, con, work / "quarantine", "run-1")
         con.close()
         assert gis_report.codes_loaded > 0 and not gis_report.quarantined, gis_report
-        assert report.files_loaded == len(files) + 2 and not report.quarantined
+        assert report.files_loaded == len(files) + 3 and not report.quarantined
         dbt = Dbt(work, build_path)
         results = dbt.invoke(
             "build",
@@ -98,6 +109,71 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Dbt, Path,
         failures = {name: outcome for name, outcome in results.items() if outcome[0] not in OK}
         assert results and not failures, failures
         yield dbt, inbox, url
+
+
+def _plant_unspent_certificate(inbox: Path, url: str, files: list[Path]) -> None:
+    """Sell, in a receipt file of our own, the last registered promo certificate the seed left
+    unsold, PLANTED_SOLD_ON: nothing redeems it and it expires before AS_OF, so its whole
+    nominal is breakage whatever the generator sold. The receipt takes its header (register,
+    organization, ...) from a seeded 2025 sale and is otherwise built here the way the seed
+    builds a certificate sale: one advance line (paymentType 3, VAT 20/120), no card."""
+    nominal = CERTIFICATE_SERIES[3][1]  # kopecks; the promo series is series 4
+    header = None
+    sold: set[str] = set()
+    for path in files:
+        for document in json.loads(path.read_text(encoding="utf-8")):
+            receipt = document["document"]["receipt"]
+            sold |= {
+                item["name"].split("№")[1].strip()
+                for item in receipt["items"]
+                if item["paymentType"] == 3
+            }
+            # A sale from before the planted day, still 2025 (the VAT rate stays 20%).
+            if header is None and receipt["operationType"] == 1:
+                if receipt["dateTime"] < PLANTED_SOLD_ON.isoformat():
+                    header = receipt
+    assert PLANTED_SOLD_ON.year == 2025 and header is not None
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        registered = connection.execute(text("select number from gift_certificates")).all()
+    engine.dispose()
+    unsold_promo = [
+        number
+        for (number,) in registered
+        if certificate_series(int(number)) == 4 and number not in sold
+    ]
+    assert unsold_promo, "the register has no unsold promo certificate left"
+    number = certificate_number_text(max(int(n) for n in unsold_promo))
+    vat = (nominal * 20 + 60) // 120  # the 2025 general rate, included (20/120), rounded
+    receipt = {key: value for key, value in header.items() if key != "properties"}
+    receipt.update(
+        dateTime=f"{PLANTED_SOLD_ON.isoformat()}T12:00:00",
+        fiscalDocumentNumber=9_000_001,
+        fiscalSign=1_234_567_890,
+        totalSum=nominal,
+        cashTotalSum=0,
+        ecashTotalSum=nominal,
+        prepaidSum=0,
+        provisionSum=0,
+        nds18=0,
+        nds10=0,
+        ndsCalculated20=vat,
+        items=[
+            {
+                "name": f"Подарочный сертификат №{number}",
+                "price": nominal,
+                "quantity": 1,
+                "sum": nominal,
+                "nds": 3,
+                "ndsSum": vat,
+                "paymentType": 3,
+                "productType": 10,
+            }
+        ],
+    )
+    (inbox / PLANTED_FILE).write_text(
+        json.dumps([{"document": {"receipt": receipt}}], ensure_ascii=False), encoding="utf-8"
+    )
 
 
 def _expected(inbox: Path, url: str) -> dict[str, dict]:
@@ -351,7 +427,18 @@ def test_gift_certificate_liability_breakage_and_cohorts_match_the_files(
         if k in ("sold", "redeemed", "breakage", "outstanding")
     }
     assert days == (total["sold"], total["redeemed"], total["breakage"], total["outstanding"])
-    assert total["breakage"] > 0  # the week-long promo series expires within the window
+    # The planted promo certificate: sold, never redeemed, expired before AS_OF; all breakage.
+    planted = json.loads((inbox / PLANTED_FILE).read_text(encoding="utf-8"))
+    number = planted[0]["document"]["receipt"]["items"][0]["name"].split("№")[1]
+    nominal = Decimal(CERTIFICATE_SERIES[3][1]) / 100
+    assert ledger[number]["breakage"] == nominal > 0
+    [(status, breakage, outstanding)] = dbt.sql(
+        "select certificate_status, breakage_amount, outstanding_amount"
+        " from marts.fct_retail_gift_certificates where certificate_number = ?",
+        [number],
+    )
+    assert (breakage, outstanding) == (nominal, 0), status
+    assert total["breakage"] >= nominal
     # Cohorts: the share of each sale month's certificates redeemed up to the as-of.
     cohorts: dict[dt.date, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for entry in ledger.values():
@@ -374,6 +461,9 @@ def test_gift_certificate_liability_breakage_and_cohorts_match_the_files(
 def test_marked_goods_sold_against_withdrawn_match_the_files(
     built: tuple[Dbt, Path, str],
 ) -> None:
+    """Replays the receipts (last operation per code: 1 sale, 2 sale return) and the accepted
+    ГИС МТ documents (last movement per code: LK_RECEIPT withdrawal, LP_RETURN return to
+    circulation, a return after a withdrawal on one date) into the mart's states."""
     dbt, inbox, _ = built
     last_operation: dict[str, int] = {}
     for receipt in _deduplicated_receipts(inbox):
@@ -382,19 +472,30 @@ def test_marked_goods_sold_against_withdrawn_match_the_files(
             if code:
                 last_operation[code.split("\x1d")[0]] = receipt["operationType"]
     sold = {code for code, operation in last_operation.items() if operation == 1}
-    withdrawn: set[str] = set()
-    listed: set[str] = set()  # by any withdrawal document, refused ones too
+    returned = {code for code, operation in last_operation.items() if operation == 2}
+    movements: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    listed: set[str] = set()  # by any document, refused ones too
     gismt = inbox.parent / "gis" / "gismt"
-    for path in sorted(gismt.glob("lk_receipt_*.json")):
-        for document in json.loads(path.read_text(encoding="utf-8")):
-            codes = {product["cis"] for product in document["body"]["products"]}
-            listed |= codes
-            if document["status"] == "CHECKED_OK":
-                withdrawn |= codes
+    for pattern, kind, products, key in (
+        ("lk_receipt_*.json", 0, "products", "cis"),
+        ("lp_return_*.json", 1, "products_list", "ki"),
+    ):
+        for path in sorted(gismt.glob(pattern)):
+            for document in json.loads(path.read_text(encoding="utf-8")):
+                codes = {product[key] for product in document["body"][products]}
+                listed |= codes
+                if document["status"] == "CHECKED_OK":
+                    for code in codes:
+                        movements[code].append((document["docDate"][:10], kind))
+    last_movement = {code: max(moves)[1] for code, moves in movements.items()}
+    withdrawn = {code for code, kind in last_movement.items() if kind == 0}
+    put_back = {code for code, kind in last_movement.items() if kind == 1}
     expected = {
         "matched": sold & withdrawn,
         "sold_not_withdrawn": sold - withdrawn,
-        "withdrawn_not_sold": withdrawn - sold,
+        "returned_matched": returned & put_back,
+        "returned_not_reintroduced": returned & withdrawn,
+        "withdrawn_not_sold": withdrawn - sold - returned,
     }
     assert all(expected.values()), {k: len(v) for k, v in expected.items()}
     rows = dbt.sql("select reconciliation_status, marking_code from marts.fct_retail_marked_goods")
@@ -403,4 +504,6 @@ def test_marked_goods_sold_against_withdrawn_match_the_files(
         actual[status].add(code)
     for status, codes in expected.items():
         assert actual[status] == codes, status
-    assert actual["not_sold_not_withdrawn"] == (set(last_operation) | listed) - sold - withdrawn
+    assert actual["not_sold_not_withdrawn"] == (
+        (set(last_operation) | listed) - set().union(*expected.values())
+    )

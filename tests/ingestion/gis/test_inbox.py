@@ -503,3 +503,17 @@ def test_withdrawal_document_codes_load_once_per_file(
         "select status_group, count(*) from raw_gis.gismt_marking_codes group by 1 order by 1"
     ).fetchall()
     assert statuses == [("accepted", 2), ("rejected", 1)]
+    # Returns to circulation (LP_RETURN) land in the same table, told apart by document_type.
+    _copy("gismt/doc_info_lp_return.json", box, "gismt")
+    third = ingest_inbox(box, con, quarantine, "run-3")
+    assert third.codes_loaded == 3 and not third.quarantined
+    kinds = con.sql(
+        "select document_type, status_group, count(*) from raw_gis.gismt_marking_codes"
+        " group by all order by all"
+    ).fetchall()
+    assert kinds == [
+        ("LK_RECEIPT", "accepted", 2),
+        ("LK_RECEIPT", "rejected", 1),
+        ("LP_RETURN", "accepted", 2),
+        ("LP_RETURN", "rejected", 1),
+    ]

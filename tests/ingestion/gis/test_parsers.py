@@ -231,6 +231,35 @@ def test_gismt_withdrawal_document_codes() -> None:
     assert gismt.parse_codes(SAMPLES / "gismt/doc_list.json", "gismt/list.json") == []
 
 
+def test_gismt_return_to_circulation_document_codes() -> None:
+    # doc/{docId}/info?body=true for two LP_RETURN (возврат в оборот) documents: the body names
+    # its fields as True API clients build it (trade_participant_inn, return_type,
+    # products_list[].ki, primary_document_*), read into the same rows as a withdrawal's.
+    path = SAMPLES / "gismt/doc_info_lp_return.json"
+    events = gismt.parse(path, "gismt/return.json")
+    assert [(e.document_type, e.status_group) for e in events] == [
+        ("LP_RETURN", "accepted"),
+        ("LP_RETURN", "rejected"),
+    ]
+    codes = gismt.parse_codes(path, "gismt/return.json")
+    assert [(c.cis, c.document_type, c.status_group) for c in codes] == [
+        ("0104601234567890215QIQ8BQCXmSJJ", "LP_RETURN", "accepted"),
+        ("010460123456789021sN7p2w", "LP_RETURN", "accepted"),
+        ("010460123456789021Zz9kQ1", "LP_RETURN", "rejected"),
+    ]
+    first, second, refused = codes
+    assert first.organization_inn == "7707083893" and first.gtin == "04601234567890"
+    assert (first.action, first.action_date) == ("RETAIL_RETURN", dt.date(2026, 11, 23))
+    # The body's primary document, unless the code names its own.
+    assert (first.primary_document_type, first.primary_document_number) == ("RECEIPT", "1388")
+    assert second.primary_document_number == "1390"
+    assert second.primary_document_date == dt.date(2026, 11, 23)
+    # No primary document and no action_date: the document's date stands in.
+    assert refused.primary_document_number is None
+    assert refused.action_date == dt.date(2026, 11, 24)
+    assert gismt.codes_to_arrow(codes).num_rows == 3
+
+
 @pytest.mark.parametrize(
     ("payload", "reason"),
     [
@@ -244,6 +273,16 @@ def test_gismt_withdrawal_document_codes() -> None:
             b'[{"number":"1","type":"LK_RECEIPT","status":"CHECKED_OK",'
             b'"body":{"products":{"cis":"x"}}}]',
             "products must be an array",
+        ),
+        (
+            b'[{"number":"1","type":"LP_RETURN","status":"CHECKED_OK",'
+            b'"body":{"products_list":{"ki":"x"}}}]',
+            "products_list must be an array",
+        ),
+        (
+            b'[{"number":"1","type":"LP_RETURN","status":"CHECKED_OK",'
+            b'"body":{"products_list":[{"ki":7}]}}]',
+            "cis must be a code",
         ),
     ],
 )

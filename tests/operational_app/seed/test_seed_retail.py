@@ -123,6 +123,7 @@ def test_certificates_come_from_the_register_and_withdrawals_differ_on_purpose(
     assert counts["withdrawal_files"] > EXTRA_EVERY
     sold: dict[str, tuple[dt.date, int]] = {}
     sold_codes: set[str] = set()
+    returned_codes: set[str] = set()
     redemptions = returned = 0
     receipts = []
     for path in sorted((tmp_path / "ofd").glob("[!.]*.json")):
@@ -141,6 +142,7 @@ def test_certificates_come_from_the_register_and_withdrawals_differ_on_purpose(
             elif code:
                 assert code in sold_codes  # a return gives back a code sold before
                 returned += 1
+                returned_codes.add(code)
         number = receipt_property(receipt, "Подарочный сертификат")
         if number is not None:
             redemptions += 1
@@ -158,6 +160,26 @@ def test_certificates_come_from_the_register_and_withdrawals_differ_on_purpose(
     assert statuses["CHECKED_OK"] and statuses["CHECKED_NOT_OK"]  # a refused document
     assert sold_codes - listed  # codes sold, left out of the withdrawals
     assert listed - sold_codes  # codes withdrawn that no receipt sold
+    # Returns to circulation (LP_RETURN): only codes customers brought back whose withdrawal
+    # was accepted, some left out, some documents refused.
+    withdrawn = {
+        code.cis
+        for path in sorted((tmp_path / "gismt").glob("lk_receipt_*.json"))
+        for code in gismt.parse_codes(path, path.name)
+        if code.status == "CHECKED_OK"
+    }
+    put_back: Counter[str] = Counter()
+    refused: set[str] = set()
+    for path in sorted((tmp_path / "gismt").glob("lp_return_*.json")):
+        for code in gismt.parse_codes(path, path.name):
+            assert code.document_type == "LP_RETURN" and code.action == "RETAIL_RETURN"
+            assert code.cis in returned_codes & withdrawn
+            put_back[code.cis] += 1
+            if code.status == "CHECKED_NOT_OK":
+                refused.add(code.cis)
+    assert put_back and max(put_back.values()) == 1  # each code once
+    assert refused and set(put_back) - refused  # a refused document, accepted ones
+    assert (returned_codes & withdrawn) - set(put_back)  # returned, left out
 
 
 def test_small_scale_follows_the_hourly_and_weekly_profiles() -> None:

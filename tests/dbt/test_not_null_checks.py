@@ -1,10 +1,11 @@
 """The column checks fail when they should.
 
 Staging and intermediate views check their required, unique and accepted-values columns with
-one model-level generic test each (`column_checks`, dbt_project/tests/generic); marts declare
-`not_null` constraints in their enforced contracts instead of tests, so DuckDB refuses the null
-while the table is built. The incremental marts insert into a table an earlier build created: a
-post-hook gives it the constraints it lacks (a table built before they were declared).
+one model-level generic test each (`column_checks`, dbt_project/tests/generic), marts their
+unique and accepted-values columns; marts declare `not_null` constraints in their enforced
+contracts instead of tests, so DuckDB refuses the null while the table is built. The
+incremental marts insert into a table an earlier build created: a post-hook gives it the
+constraints it lacks (a table built before they were declared).
 """
 
 from __future__ import annotations
@@ -141,3 +142,28 @@ def test_one_foreign_keys_test_names_each_missing_key(dbt: Dbt) -> None:
     assert status == "fail" and "Got 2 results" in message, results
     rows = dbt.sql("select * from dbt_test__audit.foreign_keys_fct_orders")
     assert sorted(rows) == [("manager_id", "-2", 1), ("partner_id", "-1", 1)]
+
+
+def test_a_mart_column_checks_test_names_a_repeated_key_and_a_value_not_accepted(dbt: Dbt) -> None:
+    order_ids = dbt.sql("select order_id from marts.fct_orders order by order_id")
+    (first,), (second,), *_ = order_ids
+    query = "select status from marts.fct_orders where order_id = ?"
+    ((second_status,),) = dbt.sql(query, [second])
+    dbt.sql(
+        "update marts.fct_orders set order_id = ?, status = 'lost2' where order_id = ?",
+        [first, second],
+    )
+    try:
+        results = dbt.invoke("test", "--select", "column_checks_fct_orders", "--store-failures")
+    finally:
+        dbt.sql(
+            "update marts.fct_orders set order_id = ?, status = ? where status = 'lost2'",
+            [second, second_status],
+        )
+    status, message = results["column_checks_fct_orders"]
+    assert status == "fail" and "Got 2 results" in message, results
+    rows = dbt.sql("select order_id, failures from dbt_test__audit.column_checks_fct_orders")
+    assert sorted(rows) == [
+        (first, "order_id repeats"),
+        (first, "order_id repeats; status = 'lost2' is not accepted"),
+    ]

@@ -76,8 +76,8 @@ def test_a_test_with_one_rebuilt_parent_still_runs(manifest: dict) -> None:
     assert relationship in all_tests - skipped_tests
     assert "dim_managers" in skipped_names(manifest, plan)
     # A claim test has no parent downstream of deals: left out.
-    assert {"unique_fct_claims_claim_id", "column_checks_stg_opapp__claims"} <= skipped_tests
-    assert not {"unique_fct_deals_deal_id", "column_checks_stg_opapp__deals"} & skipped_tests
+    assert {"column_checks_fct_claims", "column_checks_stg_opapp__claims"} <= skipped_tests
+    assert not {"column_checks_fct_deals", "column_checks_stg_opapp__deals"} & skipped_tests
 
 
 def test_clock_dependent_models_and_their_children_rebuild_when_the_clock_crossed(

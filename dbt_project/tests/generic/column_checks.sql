@@ -1,10 +1,12 @@
 {#
-    One model-level test for a staging or intermediate view's column rules: required columns
-    (not_null), keys (unique: a non-null value that occurs more than once) and accepted values
-    (a non-null value outside the list). dbt spends tens of milliseconds per test node whatever
-    its SQL, and a test per column and rule made most of the project's nodes: this is one node
-    and one scan per model. Each failing row returns the key columns and `failures`, its broken
-    rules joined by '; ' (e.g. `partner_id is null; status = 'lost2' is not accepted`).
+    One model-level test for a model's column rules (staging, intermediate and marts alike):
+    required columns (not_null), keys (unique: a non-null value that occurs more than once) and
+    accepted values (a non-null value outside the list). dbt spends tens of milliseconds per
+    test node whatever its SQL, and Dagster records each test as an asset check: a test per
+    column and rule made most of the project's nodes, this is one node and one scan per model.
+    Marts declare their required columns as not_null constraints of their contract instead.
+    Each failing row returns the key columns and `failures`, its broken rules joined by '; '
+    (e.g. `partner_id is null; status = 'lost2' is not accepted`).
     key_columns defaults to the first unique column, else the first required one.
     Only case, concat_ws, count(*) over and cast: DuckDB, PostgreSQL and Spark run it alike.
 #}

@@ -158,10 +158,11 @@ def _is_int(text: str) -> str:
     return f"(cast(try_cast({text} as bigint) as varchar) = {text})"
 
 
-def _int_ok(text: str) -> str:
+def _int_ok(text: str, value: str) -> str:
+    """An integer field (`value`: its text cast to BIGINT) is absent or an integer in range."""
     return (
-        f"({text} is null or ({_is_int(text)} "
-        f"and try_cast({text} as bigint) between 0 and {MAX_INT}))"
+        f"({text} is null or (cast({value} as varchar) = {text} "
+        f"and {value} between 0 and {MAX_INT}))"
     )
 
 
@@ -176,7 +177,10 @@ def _string(text: str) -> str:
 
 def _text_raw(text: str) -> str:
     """receipts._text before stripping: a string's value or an integer's decimal."""
-    return f"(case when {_is_int(text)} then {text} else {_string(text)} end)"
+    return (
+        f"(case when starts_with({text}, '\"') then {_string(text)} "
+        f"when {_is_int(text)} then {text} end)"
+    )
 
 
 def _text_checks(raw: str, text: str) -> str:
@@ -234,7 +238,7 @@ def _documents_sql(shape: tuple[str, ...]) -> str:
 def _receipts_sql() -> str:
     values = [f'try_cast("t_{f}" as bigint) as "v_{f}"' for f in INT_FIELDS]
     values += [_text_raw(_q(f"t_{f}")) + f' as "r_{f}"' for f in TEXT_FIELDS]
-    checks = [_int_ok(f'"t_{f}"') for f in INT_FIELDS]
+    checks = [_int_ok(f'"t_{f}"', f'"v_{f}"') for f in INT_FIELDS]
     checks += [_text_checks(f'"r_{f}"', f'"t_{f}"') for f in TEXT_FIELDS]
     money = {f: f'coalesce("v_{f}", 0)' for f in INT_FIELDS}
     forms = " + ".join(
@@ -363,7 +367,7 @@ def _lines_sql() -> str:
     pcd = '"t_productCodeData"'
     pcd_parsed = f"json_transform({pcd}, '{data}')"
     gtin, pcd_raw = '"pcd_gtin"', '"pcd_raw"'
-    int_checks = [_int_ok(f'"t_{f}"') for f in ITEM_INT_FIELDS]
+    int_checks = [_int_ok(f'"t_{f}"', f'"v_{f}"') for f in ITEM_INT_FIELDS]
     text_checks = [_text_checks(f'"r_{f}"', f'"t_{f}"') for f in ITEM_TEXT_FIELDS]
     quantity_ok = (
         "(regexp_full_match(\"t_quantity\", '-?[0-9][0-9.eE+-]*') "
@@ -594,7 +598,7 @@ def _line_rows_sql() -> str:
 
 _REDEMPTIONS: Final = """
     with listed as (
-        select receipt_key, prepaid_sum, file_sha256, certificate_numbers,
+        select receipt_key, prepaid_sum, source_file, source_position, file_sha256,
             len(certificate_numbers) as certificates,
             unnest(certificate_numbers) as certificate_number,
             generate_subscripts(certificate_numbers, 1) as redemption_number
@@ -605,7 +609,7 @@ _REDEMPTIONS: Final = """
         prepaid_sum // certificates
             + case when redemption_number <= prepaid_sum % certificates then 1 else 0 end
             as amount,
-        file_sha256
+        source_file, source_position, file_sha256
     from listed
 """
 

@@ -184,6 +184,8 @@ class CertificateRedemption:
     redemption_number: int  # 1.. in the order the receipt names the certificates
     certificate_number: str
     amount: int  # kopecks: the certificate's share of prepaidSum (`split_prepaid`)
+    source_file: str  # the receipt's copy (staging keeps one copy per receipt_key)
+    source_position: int
     file_sha256: str
 
 
@@ -196,7 +198,15 @@ def split_prepaid(prepaid_sum: int, certificates: int) -> list[int]:
 
 def certificate_redemptions(receipts: list[Receipt]) -> list[CertificateRedemption]:
     return [
-        CertificateRedemption(receipt.receipt_key, number, certificate, amount, receipt.file_sha256)
+        CertificateRedemption(
+            receipt.receipt_key,
+            number,
+            certificate,
+            amount,
+            receipt.source_file,
+            receipt.source_position,
+            receipt.file_sha256,
+        )
         for receipt in receipts
         if receipt.certificate_numbers
         for number, (certificate, amount) in enumerate(

@@ -71,10 +71,10 @@ def _reference(files: list[tuple[str, str, bytes]]) -> tuple[pa.Table, pa.Table,
     )
 
 
-_ORDER = {
-    "source_position": ["source_file", "source_position"],
+_ORDER = {  # the first column a table has names its order
+    "redemption_number": ["source_file", "source_position", "redemption_number"],
     "line_number": ["file_sha256", "receipt_key", "line_number"],
-    "redemption_number": ["file_sha256", "receipt_key", "redemption_number"],
+    "source_position": ["source_file", "source_position"],
 }
 
 
@@ -83,7 +83,7 @@ def _assert_equal(fast: pa.Table, reference: pa.Table) -> None:
     after the others from the fast path)."""
     assert fast.schema == reference.schema
     assert fast.num_rows == reference.num_rows
-    [keys] = [keys for column, keys in _ORDER.items() if column in fast.column_names]
+    keys = next(keys for column, keys in _ORDER.items() if column in fast.column_names)
     fast = fast.sort_by([(key, "ascending") for key in keys])
     reference = reference.sort_by([(key, "ascending") for key in keys])
     for name in fast.column_names:

@@ -29,7 +29,7 @@ from pathlib import Path
 import duckdb
 
 from ingestion.gis.events import sha256_hex
-from ingestion.ofd.columnar import parse_files
+from ingestion.ofd.columnar import parse_files, scratch_connection
 from ingestion.ofd.inbox import COLUMNAR_WORKERS, ingest_receipts
 from ingestion.ofd.receipts import parse
 from operational_app.seed import Scale
@@ -82,7 +82,7 @@ def main() -> None:
         sample_mb = sum(len(data) for _, data in sample) / 2**20
         _warm_up(work)
         if "columnar" in paths:
-            scratches = [duckdb.connect(config={"threads": 1}) for _ in range(COLUMNAR_WORKERS)]
+            scratches = [scratch_connection() for _ in range(COLUMNAR_WORKERS)]
             batch = [(f"ofd/{name}", sha256_hex(data), data) for name, data in sample]
             started = time.perf_counter()
             fast = parse_files(scratches, batch)

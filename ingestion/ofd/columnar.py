@@ -1,32 +1,44 @@
-"""The columnar fast path of the ОФД receipt parser: a batch of files parsed at once in DuckDB
-(its JSON reader, yyjson, statically linked), every rule of ingestion/ofd/receipts.py checked as
-a vectorized SQL expression.
+"""The columnar fast path of the ОФД receipt parser (issue #21): a batch of files parsed at once
+in DuckDB (json_transform, its statically linked JSON reader yyjson), every rule of
+ingestion/ofd/receipts.py checked as a vectorized SQL expression.
 
 The Python parser (`receipts.parse`) stays the reference. This path only ACCEPTS a file when it
-is sure to give the same rows as `parse` would; any file it is not sure of (a failing rule, an
-unusual but legal form such as a number written as a string, a JSON quirk its reader tolerates
-and Python's does not) is handed back as `deferred`, and the caller parses it with `parse`, which
-either loads it or gives the quarantine reason. So quarantine decisions and reasons are the
-Python parser's by construction; the differential test (tests/ingestion/ofd/test_columnar.py)
-holds the accepted files' rows equal to `parse`'s.
+is sure to give the rows `parse` gives; any file it is not sure of (a failing rule, an unusual
+but legal form such as a number written as a string or a dateTime with an offset, a JSON quirk
+its reader tolerates and Python's does not) is handed back as `deferred`, and the caller parses
+it with `parse`, which either loads it or gives the quarantine reason. So quarantine decisions
+and reasons are the Python parser's by construction, and tests/ingestion/ofd/test_columnar.py
+holds the accepted files' rows equal to `parse`'s, on seeded files and on hostile ones.
 
-How the values are read exactly: every scalar is extracted as its JSON text (the DuckDB type
-JSON), so its kind is known from its first character ('"' string, digit or '-' number, 't'/'f'
-boolean, '{' '[' containers) and nothing is silently cast. An integer is accepted only when the
-text is the canonical decimal of a BIGINT (casting back gives the same text), so floats,
-booleans, quoted digits, huge numbers and NaN are never taken for integers. A string's value is
-the text between the quotes, or json_extract_string when it holds escapes. Python's str.strip()
-is trim() over the characters str.isspace() accepts (PYTHON_WHITESPACE).
+How the values are read exactly: every scalar is extracted as its JSON text (DuckDB type JSON,
+read as VARCHAR), so its kind is known from its first character ('"' string, digit or '-'
+number, 't'/'f' boolean, '{' '[' containers) and nothing is silently cast. An integer is
+accepted only when its text is the canonical decimal of a BIGINT (casting back gives the same
+text), so floats, booleans, quoted digits, huge numbers and NaN are never taken for integers.
+A string's value is the text between the quotes, or json_extract_string when it holds escapes.
+Python's str.strip() is trim() over the characters str.isspace() accepts (PYTHON_WHITESPACE).
+Document shapes (`receipts._unwrap`): a batch is read in the shape of SHAPES[0] (the ФНС
+export's document.receipt); files with documents of another shape are read again in the next
+shape, and a file mixing shapes goes to `parse`. The certificate a sold line names is computed
+by the Python rule (`_certificate_number`, a Unicode-aware regular expression) on those few
+lines; the marking code (`identification_code`) in SQL, a code with non-ASCII characters near
+its start (where Python's \\d would take any Unicode digit) going to `parse`.
 
-Differences between DuckDB's JSON reader and Python's `json`, handled by deferring the file:
-yyjson accepts trailing commas and NaN/Infinity literals (Python's `parse` rejects both: the
-file is quarantined), so a file whose text matches LENIENT_JSON goes to `parse`; a struct read
-of a non-object gives a struct of NULLs, which always fails a required field here, so such a
-document is deferred too. Duplicate keys in an object: Python keeps the last value, yyjson the
-first; a file with two equal keys in one receipt or item object is deferred (the keys of those
-objects are counted, DUPLICATE_CHECK). Malformed JSON or invalid UTF-8 makes the whole batch
-fail in DuckDB: the batch is split in halves until the bad files are alone, and those are
-deferred.
+Where DuckDB's JSON reader and Python's `json` differ, and what is done:
+- yyjson accepts trailing commas and NaN / Infinity literals, which `parse` refuses: a file whose
+  text matches LENIENT_JSON (even inside a string) goes to `parse`;
+- malformed JSON or invalid UTF-8 makes DuckDB refuse the whole batch: the batch is split in
+  halves until the bad files are alone, and those go to `parse`;
+- a struct read of a non-object gives a struct of NULLs: it fails a required field here, so such
+  a document goes to `parse` too;
+- NOT handled: an object with the same key twice. Python keeps the last value, yyjson the first
+  (RFC 8259 leaves it to the parser: names SHOULD be unique). Detecting it would cost a second
+  parse of every receipt and item (json_keys); no ОФД export writes duplicate keys, and a
+  hostile file using them gets the first value's rows instead of the last's (or, when the
+  values break a rule, the Python parser's verdict).
+
+Both cores: `parse_files` runs one single-threaded DuckDB connection per core on its share of
+the batch in threads (DuckDB releases the GIL); a batch is too few rows for DuckDB to split.
 """
 
 from __future__ import annotations
@@ -753,6 +765,13 @@ def parse_batch(
 
 def _concat(parts: list[pa.Table], schema: pa.Schema) -> pa.Table:
     return pa.concat_tables(parts) if parts else schema.empty_table()
+
+
+def scratch_connection() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for `parse_batch`: one thread (`parse_files` gives each core its
+    own connection); the temporary tables need no insertion order (the rows are ordered where
+    they leave)."""
+    return duckdb.connect(config={"threads": 1, "preserve_insertion_order": False})
 
 
 def parse_files(

@@ -8,6 +8,12 @@ by its sha256; a malformed or hostile file is quarantined and the other files st
 parser bug leaves the file for the next run. Receipts, lines, the loaded-file register and the
 index rows of a batch of files are written in one transaction.
 
+Parsing: the columnar fast path (ingestion/ofd/columnar.py) parses each batch of files in
+DuckDB on both cores and leaves the files it is not sure of to the Python parser
+(ingestion/ofd/receipts.py, the reference), which also gives every quarantine reason; hashing
+runs in a thread of its own, beside the GIS inbox's read-ahead. `columnar=False` parses with the
+Python parser alone.
+
 One receipt can reach the inbox twice (two exports overlapping in time): the raw tables keep
 both copies and staging keeps one per receipt_key (fiscal drive + fiscal document number).
 """
@@ -29,7 +35,7 @@ import pyarrow as pa
 from ingestion.gis.events import MAX_FILE_BYTES, sha256_hex
 from ingestion.gis.inbox import _files_to_read, _hash_file, _read_ahead, _scan
 from ingestion.gis.quarantine import ensure_quarantine_table, quarantine_file, quarantined_hashes
-from ingestion.ofd.columnar import parse_files
+from ingestion.ofd.columnar import parse_files, scratch_connection
 from ingestion.ofd.receipts import (
     LINE_SCHEMA,
     RECEIPT_SCHEMA,
@@ -298,9 +304,7 @@ def ingest_receipts(
     } | quarantined_hashes(con, QUARANTINE_TABLE)
     # Scratch databases for the columnar parser, one per core (`parse_files`): its temporary
     # tables never touch the warehouse.
-    scratches = [
-        duckdb.connect(config={"threads": 1}) for _ in range(COLUMNAR_WORKERS if columnar else 0)
-    ]
+    scratches = [scratch_connection() for _ in range(COLUMNAR_WORKERS if columnar else 0)]
     batch = _Batch()
     pending: list[_Pending] = []
     pending_bytes = 0

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pytest
 
 from ingestion.ofd import inbox
-from ingestion.ofd.columnar import parse_batch, parse_files
+from ingestion.ofd.columnar import parse_batch, parse_files, scratch_connection
 from ingestion.ofd.receipts import (
     LINE_SCHEMA,
     RECEIPT_SCHEMA,
@@ -93,7 +93,7 @@ def _assert_equal(fast: pa.Table, reference: pa.Table) -> None:
 def test_seeded_files_give_the_python_parsers_rows() -> None:
     files = _batch(list(_seeded_files()))
     assert len(files) > 20
-    fast = parse_batch(duckdb.connect(config={"threads": 1}), files)
+    fast = parse_batch(scratch_connection(), files)
     assert fast.deferred == []  # the seed writes nothing the fast path must leave
     receipts, lines, redemptions = _reference(files)
     assert receipts.num_rows > 500
@@ -105,8 +105,8 @@ def test_seeded_files_give_the_python_parsers_rows() -> None:
 
 def test_shares_on_two_connections_give_the_same_rows() -> None:
     files = _batch(list(_seeded_files()))
-    one = parse_batch(duckdb.connect(config={"threads": 1}), files)
-    two = parse_files([duckdb.connect(config={"threads": 1}) for _ in range(2)], files)
+    one = parse_batch(scratch_connection(), files)
+    two = parse_files([scratch_connection() for _ in range(2)], files)
     assert two.deferred == []
     _assert_equal(two.receipts, one.receipts)
     _assert_equal(two.lines, one.lines)
@@ -282,7 +282,7 @@ def test_accepted_forms_equal_the_reference(name: str) -> None:
     files = _batch([(f"{name}.json", ACCEPTED[name])])
     reference = _outcome(files[0][0], files[0][2])
     assert not isinstance(reference, str), reference
-    fast = parse_batch(duckdb.connect(config={"threads": 1}), files)
+    fast = parse_batch(scratch_connection(), files)
     assert fast.deferred == []
     for got, expected in zip(
         (fast.receipts, fast.lines, fast.redemptions), _reference(files), strict=True
@@ -295,7 +295,7 @@ def test_every_other_form_is_left_to_the_reference_in_one_batch() -> None:
     # batch, which is split until the bad files are alone; the good ones still load.
     named = [*OTHER.items(), *ACCEPTED.items()]
     files = _batch([(f"{name}.json", data) for name, data in named])
-    fast = parse_batch(duckdb.connect(config={"threads": 1}), files)
+    fast = parse_batch(scratch_connection(), files)
     accepted_names = set(ACCEPTED)
     for index, (name, data) in enumerate(named):
         reference = _outcome(files[index][0], data)

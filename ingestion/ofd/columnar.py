@@ -200,12 +200,17 @@ def _text_checks(raw: str, text: str) -> str:
     return f"({text} is null or ({raw} is not null and length({raw}) <= {MAX_TEXT}))"
 
 
-def _stripped(raw: str) -> str:
+def _python_strip(raw: str) -> str:
     """Python's str.strip(): trim() of the spaces, and of every str.isspace() character only
     when one is at an end (trim over the whole set is slow)."""
     spaces = f"trim({raw})"
     odd = f"regexp_matches({spaces}, '^{_ODD_SPACE}|{_ODD_SPACE}$')"
-    return f"nullif(case when {odd} then trim({raw}, py_whitespace()) else {spaces} end, '')"
+    return f"(case when {odd} then trim({raw}, py_whitespace()) else {spaces} end)"
+
+
+def _stripped(raw: str) -> str:
+    """receipts._text's value: stripped, None when nothing is left."""
+    return f"nullif({_python_strip(raw)}, '')"
 
 
 def _listed(codes: frozenset[int]) -> str:
@@ -258,13 +263,15 @@ def _receipts_sql() -> str:
     )
     forms += " + " + money["provisionSum"]
     sign_string = _string('"t_fiscalSign"')
-    date_string = f"trim({_string(chr(34) + 't_dateTime' + chr(34))}, py_whitespace())"
+    date_string = "date_text"
     date_pattern = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?"
     operations = " ".join(f"when {code} then '{name}'" for code, name in OPERATION_TYPES.items())
     return f"""
     create or replace temp table ofd_receipt_values as
     with texts as (
-        select *, len(items) as item_count from ofd_receipt_texts where in_shape
+        select *, len(items) as item_count,
+            {_python_strip(_string('"t_dateTime"'))} as date_text
+        from ofd_receipt_texts where in_shape
     ),
     typed as (
         select *, {", ".join(values)},
@@ -278,7 +285,7 @@ def _receipts_sql() -> str:
             end as receipt_at,
             case
                 when {_is_int('"t_fiscalSign"')} then left("t_fiscalSign", 32)
-                else left(trim({sign_string}, py_whitespace()), 32)
+                else left({_python_strip(sign_string)}, 32)
             end as fiscal_sign
         from texts
     )
@@ -345,36 +352,42 @@ def _lines_sql() -> str:
     ]
     values = [f'try_cast("t_{f}" as bigint) as "v_{f}"' for f in ITEM_INT_FIELDS]
     values += [_text_raw(_q(f"t_{f}")) + f' as "r_{f}"' for f in ITEM_TEXT_FIELDS]
-    # Each productCodeNew key: a string is the code; an object gives rawProductCode, else
-    # productCode (`or`: an empty rawProductCode falls through); any other kind is deferred.
-    code_values = []
-    code_checks = []
-    subparsed = []
+    # productCodeNew: the key that holds a code (several keys: the file goes to `parse`,
+    # which tries them in PRODUCT_CODE_KEYS order). A string is the code; an object gives
+    # rawProductCode, else productCode (`or`: an empty rawProductCode falls through); any
+    # other kind goes to `parse`. An empty code falls through to productCodeData, as there.
     sub = json.dumps({"rawProductCode": "JSON", "productCode": "JSON"})
-    for key in PRODUCT_CODE_KEYS:
-        text = f'"pcn_{key}"'
-        subparsed.append(
-            f"case when starts_with({text}, '{{') then json_transform({text}, '{sub}') end "
-            f'as "pcs_{key}"'
-        )
-        raw_text, alt_text = f'"pcs_{key}"."rawProductCode"', f'"pcs_{key}"."productCode"'
-        raw, alt = _string(f"{raw_text}::varchar"), _string(f"{alt_text}::varchar")
-        code_values.append(
-            f"case when starts_with({text}, '{{') "
-            f"then nullif(coalesce(nullif({raw}, ''), {alt}), '') "
-            f"else nullif({_string(text)}, '') end as \"c_{key}\""
-        )
-        code_checks.append(
-            f"({text} is null or starts_with({text}, '\"') or (starts_with({text}, '{{') "
-            f"and ({raw_text} is null or starts_with({raw_text}::varchar, '\"')) "
-            f"and ({alt_text} is null or starts_with({alt_text}::varchar, '\"'))))"
-        )
-    first_key = (
+    key_count = " + ".join(f'("pcn_{k}" is not null)::integer' for k in PRODUCT_CODE_KEYS)
+    key_name = (
         "case "
-        + " ".join(f"when \"c_{k}\" is not null then '{k}'" for k in PRODUCT_CODE_KEYS)
+        + " ".join(f"when \"pcn_{k}\" is not null then '{k}'" for k in PRODUCT_CODE_KEYS)
         + " end"
     )
-    first_code = "coalesce(" + ", ".join(f'"c_{k}"' for k in PRODUCT_CODE_KEYS) + ")"
+    key_text = "coalesce(" + ", ".join(f'"pcn_{k}"' for k in PRODUCT_CODE_KEYS) + ")"
+    raw_text, alt_text = '"pcs"."rawProductCode"::varchar', '"pcs"."productCode"::varchar'
+    raw, alt = _string(raw_text), _string(alt_text)
+    subparsed = [
+        f"{key_count} as pcn_keys",
+        f"{key_name} as pcn_key",
+        f"{key_text} as pcn_text",
+    ]
+    code_values = [
+        "case when starts_with(pcn_text, '{') then json_transform(pcn_text, "
+        f"'{sub}') end as pcs"
+    ]
+    code = (
+        f"case when starts_with(pcn_text, '{{') "
+        f"then nullif(coalesce(nullif({raw}, ''), {alt}), '') "
+        f"else nullif({_string('pcn_text')}, '') end"
+    )
+    code_checks = [
+        "pcn_keys <= 1",
+        f"(pcn_text is null or starts_with(pcn_text, '\"') or (starts_with(pcn_text, '{{') "
+        f"and ({raw_text} is null or starts_with({raw_text}, '\"')) "
+        f"and ({alt_text} is null or starts_with({alt_text}, '\"'))))",
+    ]
+    first_key = "pcn_key"
+    first_code = code
     data = json.dumps({"gtin": "JSON", "rawProductCode": "JSON"})
     pcd = '"t_productCodeData"'
     pcd_parsed = f"json_transform({pcd}, '{data}')"

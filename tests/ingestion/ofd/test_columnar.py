@@ -167,13 +167,8 @@ ACCEPTED: dict[str, bytes] = {
     "ean8-object": _dump(
         _with_item(productCodeData=None, productCodeNew={"ean8": {"productCode": "46000007"}})
     ),
-    "empty-raw-falls-through": _dump(
-        _with_item(
-            productCodeNew={
-                "ean13": {"rawProductCode": "", "productCode": ""},
-                "gs1m": {"rawProductCode": "]C1\x1d0104606419014681215b9?0C\x1d91EE06"},
-            }
-        )
+    "empty-code-falls-through": _dump(
+        _with_item(productCodeNew={"gs1m": {"rawProductCode": "", "productIdType": 6}})
     ),
     "short-gtin": _dump(_with_item(productCodeNew={"short": "0100000000000000xyz"})),
     "fur": _dump(_with_item(productCodeNew={"fur": "RU-430302-ABC1234567"})),
@@ -264,6 +259,15 @@ OTHER: dict[str, bytes] = {
     "mixed-shapes": _dump([SALE, _plain()]),
     "code-not-text": _dump(_with_item(productCodeNew={"ean13": 4600000000017})),
     "raw-not-text": _dump(_with_item(productCodeData={"gtin": 1.5, "rawProductCode": 7})),
+    # Two productCodeNew keys: `parse` tries them in order (an empty code falls through).
+    "two-product-code-keys": _dump(
+        _with_item(
+            productCodeNew={
+                "ean13": {"rawProductCode": "", "productCode": ""},
+                "gs1m": {"rawProductCode": "]C1\x1d0104606419014681215b9?0C\x1d91EE06"},
+            }
+        )
+    ),
     "unicode-digits": _dump(
         _with_item(productCodeData=None, productCodeNew={"gs1m": "01٤٦٠٦٤١٩٠١٤٦٨١21abc"})
     ),

@@ -372,8 +372,7 @@ def _lines_sql() -> str:
         f"{key_text} as pcn_text",
     ]
     code_values = [
-        "case when starts_with(pcn_text, '{') then json_transform(pcn_text, "
-        f"'{sub}') end as pcs"
+        f"case when starts_with(pcn_text, '{{') then json_transform(pcn_text, '{sub}') end as pcs"
     ]
     code = (
         f"case when starts_with(pcn_text, '{{') "
@@ -673,11 +672,10 @@ def _run(
             }
         ),
     )
+    # Any DuckDB error (malformed JSON above all; none other is known) splits the batch, so
+    # a file DuckDB cannot read goes to the Python parser and the others still load.
     try:
-        try:
-            con.execute(_documents_sql(shape))
-        except duckdb.Error:
-            raise _BatchFailed from None
+        con.execute(_documents_sql(shape))
         con.execute(_receipts_sql())
         con.execute(_lines_sql())
         con.execute(_properties_sql())
@@ -695,6 +693,8 @@ def _run(
         redemptions = con.sql(_REDEMPTIONS).to_arrow_table()
         bad = {row[0] for row in con.execute("select file_id from ofd_bad_files").fetchall()}
         off_shape = {row[0] for row in con.execute("select file_id from ofd_off_shape").fetchall()}
+    except duckdb.Error:
+        raise _BatchFailed from None
     finally:
         con.unregister("ofd_files")
         con.unregister("ofd_file_names")

@@ -452,9 +452,10 @@ def _receipt(
 
 
 def _properties(properties: Any, where: str) -> tuple[str | None, tuple[str, ...]]:
-    """From the additional user requisites (1084), every one checked: the value of the first
-    named a loyalty card (LOYALTY_PROPERTY_NAMES), and the distinct values of those named a
-    certificate (CERTIFICATE_PROPERTY_NAMES), in order."""
+    """From the additional user requisites (1084): the value of the first named a loyalty card
+    (LOYALTY_PROPERTY_NAMES), and the distinct values of those named a certificate
+    (CERTIFICATE_PROPERTY_NAMES), in order. Every name is checked (all are read to find the
+    certificates), a value only when it is read."""
     if properties is None:
         return None, ()
     entries = properties if isinstance(properties, list) else [properties]
@@ -465,12 +466,16 @@ def _properties(properties: Any, where: str) -> tuple[str | None, tuple[str, ...
         if not isinstance(entry, dict):
             raise ReceiptParseError(f"schema: {where}.properties must hold objects")
         name = _text(entry, "propertyName", f"{where}.properties")
-        value = _text(entry, "propertyValue", f"{where}.properties")
         if name is None:
             continue
-        if name.lower() in LOYALTY_PROPERTY_NAMES and not has_card:
+        is_card = name.lower() in LOYALTY_PROPERTY_NAMES and not has_card
+        is_certificate = name.lower() in CERTIFICATE_PROPERTY_NAMES
+        if not (is_card or is_certificate):
+            continue
+        value = _text(entry, "propertyValue", f"{where}.properties")
+        if is_card:
             card, has_card = value, True
-        if name.lower() in CERTIFICATE_PROPERTY_NAMES and value is not None:
+        if is_certificate and value is not None:
             certificates.setdefault(value)
     return card, tuple(certificates)
 

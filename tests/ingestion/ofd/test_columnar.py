@@ -245,6 +245,10 @@ OTHER: dict[str, bytes] = {
     "property-value-object": _dump(
         _receipt(properties=[{"propertyName": "Карта", "propertyValue": {"a": 1}}])
     ),
+    # `parse` reads no value of a property it does not use; the fast path checks them all.
+    "unused-property-value-object": _dump(
+        _receipt(properties=[{"propertyName": "Смена", "propertyValue": {"a": 1}}])
+    ),
     "too-many-items": _dump(
         _receipt(
             items=[{"name": "x", "price": 0, "quantity": 1, "sum": 0}] * 1001,

@@ -1,14 +1,19 @@
 """ОФД receipt loader throughput: receipts/s and lines/s of writing (the seed), parsing and
-the inbox load (figures printed, never asserted).
+the inbox load, for the columnar fast path and the Python parser (figures printed, never
+asserted).
 
     .venv/bin/python bench/bench_ofd_loader.py [--factor F] [--seed S] [--inbox DIR]
+        [--paths columnar,python]
 
 Generates a tiny seed's tables (no database) and writes receipt files as `crm seed` does at
 scale factor F (deals / 2 000: demo 1, small 10, medium 100, large 500; the stores, registers
 and days of retail_profile(F) and F times the demo receipt rate) into a temporary inbox, parses
-every file in memory (bytes already read), then loads the inbox into a DuckDB file with
-ingest_receipts. `--inbox DIR` skips the writing and reads an inbox already written (for
-example the one `crm seed --scale large` filled).
+a sample of files in memory (bytes already read: `columnar.parse_files` on one scratch
+connection per core, and `receipts.parse` file by file), then loads the whole inbox into a
+fresh DuckDB file with ingest_receipts, once per path (`columnar=True`, then `columnar=False`).
+Process warm-up (imports DuckDB and pyarrow load lazily) runs before the clocks start.
+`--inbox DIR` skips the writing and reads an inbox already written (for example the one
+`crm seed --scale large` filled).
 """
 
 from __future__ import annotations
@@ -23,7 +28,9 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.ofd.inbox import ingest_receipts
+from ingestion.gis.events import sha256_hex
+from ingestion.ofd.columnar import parse_files, scratch_connection
+from ingestion.ofd.inbox import COLUMNAR_WORKERS, ingest_receipts
 from ingestion.ofd.receipts import parse
 from operational_app.seed import Scale
 from operational_app.seed.entry_model import add_entry_model
@@ -47,7 +54,11 @@ def main() -> None:
         default=None,
         help="load only this many of the inbox's files (hard-linked into a scratch inbox)",
     )
+    args.add_argument(
+        "--paths", default="columnar,python", help="columnar, python or both, comma-separated"
+    )
     opts = args.parse_args()
+    paths = opts.paths.split(",")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         as_of = dt.date(2026, 1, 20)
@@ -68,18 +79,33 @@ def main() -> None:
         megabytes = sum(path.stat().st_size for path in files) / 2**20
         print(f"inbox:   {len(files):,} files, {megabytes:,.1f} MB")
         sample = [(path.name, path.read_bytes()) for path in files[: opts.parse_files]]
-        receipts = lines = 0
-        started = time.perf_counter()
-        for name, data in sample:
-            parsed_receipts, parsed_lines = parse(data, f"ofd/{name}")
-            receipts += len(parsed_receipts)
-            lines += len(parsed_lines)
-        parsed = time.perf_counter() - started
         sample_mb = sum(len(data) for _, data in sample) / 2**20
-        print(
-            f"parse:   {len(sample):,} files: {receipts / parsed:,.0f} receipts/s, "
-            f"{lines / parsed:,.0f} lines/s, {sample_mb / parsed:.1f} MB/s"
-        )
+        _warm_up(work)
+        if "columnar" in paths:
+            scratches = [scratch_connection() for _ in range(COLUMNAR_WORKERS)]
+            batch = [(f"ofd/{name}", sha256_hex(data), data) for name, data in sample]
+            started = time.perf_counter()
+            fast = parse_files(scratches, batch)
+            parsed = time.perf_counter() - started
+            print(
+                f"parse columnar ({len(scratches)} connections): {len(sample):,} files: "
+                f"{fast.receipts.num_rows / parsed:,.0f} receipts/s, "
+                f"{fast.lines.num_rows / parsed:,.0f} lines/s, {sample_mb / parsed:.1f} MB/s, "
+                f"{len(fast.deferred)} files left to the Python parser"
+            )
+            del fast, batch
+        if "python" in paths:
+            receipts = lines = 0
+            started = time.perf_counter()
+            for name, data in sample:
+                parsed_receipts, parsed_lines = parse(data, f"ofd/{name}")
+                receipts += len(parsed_receipts)
+                lines += len(parsed_lines)
+            parsed = time.perf_counter() - started
+            print(
+                f"parse python: {len(sample):,} files: {receipts / parsed:,.0f} receipts/s, "
+                f"{lines / parsed:,.0f} lines/s, {sample_mb / parsed:.1f} MB/s"
+            )
         del sample
         if opts.load_files is not None:
             scratch = work / "sample" / "ofd"
@@ -90,16 +116,33 @@ def main() -> None:
                 except OSError:
                     shutil.copyfile(path, scratch / path.name)
             inbox = scratch
-        con = duckdb.connect(str(work / "bench.duckdb"))
-        started = time.perf_counter()
-        report = ingest_receipts(inbox, con, work / "quarantine", "bench")
-        loaded = time.perf_counter() - started
-        print(
-            f"load:    {report.receipts_loaded:,} receipts in {loaded:.2f} s: "
-            f"{report.receipts_loaded / loaded:,.0f} receipts/s, "
-            f"{report.lines_loaded / loaded:,.0f} lines/s, "
-            f"{report.files_loaded / loaded:,.0f} files/s"
-        )
+        for path in paths:
+            database = work / f"bench-{path}.duckdb"
+            con = duckdb.connect(str(database))
+            started = time.perf_counter()
+            report = ingest_receipts(
+                inbox, con, work / f"quarantine-{path}", "bench", columnar=path == "columnar"
+            )
+            loaded = time.perf_counter() - started
+            con.close()
+            database.unlink()
+            print(
+                f"load {path}: {report.receipts_loaded:,} receipts in {loaded:.2f} s: "
+                f"{report.receipts_loaded / loaded:,.0f} receipts/s, "
+                f"{report.lines_loaded / loaded:,.0f} lines/s, "
+                f"{report.files_loaded / loaded:,.0f} files/s "
+                f"({report.files_quarantined} quarantined)"
+            )
+
+
+def _warm_up(work: Path) -> None:
+    """Load an empty inbox once: the lazy imports of DuckDB, pyarrow and the inbox scan cost
+    about a second in a fresh process, paid by the first load otherwise."""
+    empty = work / "empty" / "ofd"
+    empty.mkdir(parents=True)
+    (empty / "a.json").write_text("[]", encoding="utf-8")
+    ingest_receipts(empty, duckdb.connect(), work / "empty-quarantine", "warm-up")
+    duckdb.connect().sql("select 1").to_arrow_table()
 
 
 if __name__ == "__main__":

@@ -8,6 +8,12 @@ by its sha256; a malformed or hostile file is quarantined and the other files st
 parser bug leaves the file for the next run. Receipts, lines, the loaded-file register and the
 index rows of a batch of files are written in one transaction.
 
+Parsing: the columnar fast path (ingestion/ofd/columnar.py) parses each batch of files in
+DuckDB on both cores and leaves the files it is not sure of to the Python parser
+(ingestion/ofd/receipts.py, the reference), which also gives every quarantine reason; hashing
+runs in a thread of its own, beside the GIS inbox's read-ahead. `columnar=False` parses with the
+Python parser alone.
+
 One receipt can reach the inbox twice (two exports overlapping in time): the raw tables keep
 both copies and staging keeps one per receipt_key (fiscal drive + fiscal document number).
 """
@@ -15,6 +21,10 @@ both copies and staging keeps one per receipt_key (fiscal drive + fiscal documen
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -25,12 +35,13 @@ import pyarrow as pa
 from ingestion.gis.events import MAX_FILE_BYTES, sha256_hex
 from ingestion.gis.inbox import _files_to_read, _hash_file, _read_ahead, _scan
 from ingestion.gis.quarantine import ensure_quarantine_table, quarantine_file, quarantined_hashes
+from ingestion.ofd.columnar import parse_files, scratch_connection
 from ingestion.ofd.receipts import (
     LINE_SCHEMA,
     RECEIPT_SCHEMA,
-    Receipt,
-    ReceiptLine,
+    REDEMPTION_SCHEMA,
     ReceiptParseError,
+    certificate_redemptions,
     parse,
     to_arrow,
 )
@@ -42,7 +53,13 @@ LINES_TABLE: Final = f"{SCHEMA}.receipt_lines"
 LOADED_TABLE: Final = f"{SCHEMA}.loaded_files"
 INDEX_TABLE: Final = f"{SCHEMA}.inbox_index"
 QUARANTINE_TABLE: Final = f"{SCHEMA}.quarantine"
+REDEMPTIONS_TABLE: Final = f"{SCHEMA}.receipt_certificate_redemptions"
 BATCH_FILES: Final = 2_000
+# Bytes of files parsed (columnar) and written per batch: bounds the memory a batch of large
+# exports takes (the text, DuckDB's parsed rows and the Arrow tables of one batch).
+BATCH_BYTES: Final = 256 * 2**20
+HASH_AHEAD: Final = 64  # files hashed ahead of the parsing
+COLUMNAR_WORKERS: Final = max(1, min(4, os.cpu_count() or 1))
 
 _DUCKDB_TYPES: Final = {
     pa.string(): "varchar",
@@ -74,6 +91,7 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     ensure_quarantine_table(con, QUARANTINE_TABLE)
     _create(con, RECEIPTS_TABLE, RECEIPT_SCHEMA)
     _create(con, LINES_TABLE, LINE_SCHEMA)
+    _create(con, REDEMPTIONS_TABLE, REDEMPTION_SCHEMA)
     # A table created before a column existed gains it (null for the rows already loaded).
     for table, schema in ((RECEIPTS_TABLE, RECEIPT_SCHEMA), (LINES_TABLE, LINE_SCHEMA)):
         for column in schema:
@@ -106,17 +124,35 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 @dataclass
 class _Batch:
-    receipts: list[Receipt] = field(default_factory=list)
-    lines: list[ReceiptLine] = field(default_factory=list)
+    receipts: list[pa.Table] = field(default_factory=list)
+    lines: list[pa.Table] = field(default_factory=list)
+    redemptions: list[pa.Table] = field(default_factory=list)
     loaded: list[tuple[str, str, dt.datetime, int, str]] = field(default_factory=list)
     indexed: list[tuple[str, int, int, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A file read and hashed, waiting for its batch to be parsed."""
+
+    source_file: str
+    path: Path
+    size: int
+    modified_ns: int
+    sha: str
+    data: bytes
 
 
 def _write_batch(con: duckdb.DuckDBPyConnection, batch: _Batch) -> None:
     if not (batch.loaded or batch.indexed):
         return
-    receipts = to_arrow(batch.receipts, RECEIPT_SCHEMA)
-    lines = to_arrow(batch.lines, LINE_SCHEMA)
+    receipts = pa.concat_tables(batch.receipts) if batch.receipts else RECEIPT_SCHEMA.empty_table()
+    lines = pa.concat_tables(batch.lines) if batch.lines else LINE_SCHEMA.empty_table()
+    redemptions = (
+        pa.concat_tables(batch.redemptions)
+        if batch.redemptions
+        else REDEMPTION_SCHEMA.empty_table()
+    )
     loaded = pa.table(
         list(zip(*batch.loaded, strict=True)) if batch.loaded else [[]] * 5,
         names=["file_sha256", "source_file", "loaded_at", "receipt_count", "run_id"],
@@ -125,14 +161,23 @@ def _write_batch(con: duckdb.DuckDBPyConnection, batch: _Batch) -> None:
         list(zip(*batch.indexed, strict=True)) if batch.indexed else [[]] * 4,
         names=["source_file", "file_size", "modified_ns", "file_sha256"],
     )
-    names = ("ofd_receipts_batch", "ofd_lines_batch", "ofd_loaded_batch", "ofd_index_batch")
-    for name, table in zip(names, (receipts, lines, loaded, indexed), strict=True):
+    names = (
+        "ofd_receipts_batch",
+        "ofd_lines_batch",
+        "ofd_redemptions_batch",
+        "ofd_loaded_batch",
+        "ofd_index_batch",
+    )
+    for name, table in zip(names, (receipts, lines, redemptions, loaded, indexed), strict=True):
         con.register(name, table)
     try:
         con.execute("begin transaction")
         try:
             con.execute(f"insert into {RECEIPTS_TABLE} by name select * from ofd_receipts_batch")
             con.execute(f"insert into {LINES_TABLE} by name select * from ofd_lines_batch")
+            con.execute(
+                f"insert into {REDEMPTIONS_TABLE} by name select * from ofd_redemptions_batch"
+            )
             con.execute(
                 f"insert into {LOADED_TABLE} select file_sha256, source_file, "
                 "loaded_at::timestamp, receipt_count::integer, run_id from ofd_loaded_batch"
@@ -150,16 +195,106 @@ def _write_batch(con: duckdb.DuckDBPyConnection, batch: _Batch) -> None:
             con.unregister(name)
 
 
+def _python_parse(pending: _Pending) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """The reference parser on one file (ReceiptParseError with the reason)."""
+    receipts, lines = parse(pending.data, pending.source_file)
+    return (
+        to_arrow(receipts, RECEIPT_SCHEMA),
+        to_arrow(lines, LINE_SCHEMA),
+        to_arrow(certificate_redemptions(receipts), REDEMPTION_SCHEMA),
+    )
+
+
+def _parse_pending(
+    con: duckdb.DuckDBPyConnection,
+    scratches: list[duckdb.DuckDBPyConnection],
+    pending: list[_Pending],
+    batch: _Batch,
+    report: ReceiptIngestReport,
+    quarantine_dir: Path,
+    now: dt.datetime,
+) -> None:
+    """Parse the pending files into `batch`: columnar (`columnar.parse_files`) when scratch
+    connections are given, then the files it leaves (all of them without) by the Python
+    parser, which also gives the quarantine reasons."""
+    if not pending:
+        return
+    deferred = range(len(pending))
+    counts: dict[str, int] = {}
+    if scratches:
+        fast = parse_files(scratches, [(p.source_file, p.sha, p.data) for p in pending])
+        deferred = fast.deferred
+        batch.receipts.append(fast.receipts)
+        batch.lines.append(fast.lines)
+        batch.redemptions.append(fast.redemptions)
+        shas = fast.receipts.group_by("file_sha256").aggregate([("file_sha256", "count")])
+        counts = dict(
+            zip(shas["file_sha256"].to_pylist(), shas["file_sha256_count"].to_pylist(), strict=True)
+        )
+        report.receipts_loaded += fast.receipts.num_rows
+        report.lines_loaded += fast.lines.num_rows
+    reasons: dict[int, str] = {}
+    failed: set[int] = set()
+    for index in deferred:
+        item = pending[index]
+        try:
+            receipts, lines, redemptions = _python_parse(item)
+        except ReceiptParseError as error:
+            reasons[index] = error.reason
+            continue
+        except Exception as error:  # a parser bug must not stop the other files
+            report.failed.append((item.source_file, f"{type(error).__name__}: {error}"))
+            failed.add(index)
+            continue
+        batch.receipts.append(receipts)
+        batch.lines.append(lines)
+        batch.redemptions.append(redemptions)
+        counts[item.sha] = receipts.num_rows
+        report.receipts_loaded += receipts.num_rows
+        report.lines_loaded += lines.num_rows
+    for index, item in enumerate(pending):
+        if index in failed:
+            continue  # neither indexed nor registered: read again next run
+        batch.indexed.append((item.source_file, item.size, item.modified_ns, item.sha))
+        if index in reasons:
+            quarantine_file(
+                con,
+                path=item.path,
+                system=SYSTEM,
+                source_file=item.source_file,
+                file_sha256=item.sha,
+                reason=reasons[index],
+                quarantine_dir=quarantine_dir,
+                run_id=report.run_id,
+                table=QUARANTINE_TABLE,
+            )
+            report.files_quarantined += 1
+            report.quarantined.append((item.source_file, reasons[index]))
+        else:
+            batch.loaded.append(
+                (item.sha, item.source_file, now, counts.get(item.sha, 0), report.run_id)
+            )
+            report.files_loaded += 1
+
+
 def ingest_receipts(
-    inbox_dir: Path, con: duckdb.DuckDBPyConnection, quarantine_dir: Path, run_id: str
+    inbox_dir: Path,
+    con: duckdb.DuckDBPyConnection,
+    quarantine_dir: Path,
+    run_id: str,
+    *,
+    columnar: bool = True,
 ) -> ReceiptIngestReport:
-    """Load the new files of `inbox_dir` (the `ofd` folder itself)."""
+    """Load the new files of `inbox_dir` (the `ofd` folder itself); `columnar=False` parses
+    every file with the Python parser alone (the reference, for comparison)."""
     ensure_tables(con)
     report = ReceiptIngestReport(run_id=run_id)
     root, folder = inbox_dir.parent, inbox_dir.name
     scan = _scan(root, (folder,))
-    pending = _files_to_read(con, scan, (folder,), (INDEX_TABLE, LOADED_TABLE, QUARANTINE_TABLE))
-    files = pending[folder]
+    pending_files = _files_to_read(
+        con, scan, (folder,), (INDEX_TABLE, LOADED_TABLE, QUARANTINE_TABLE)
+    )
+    files = pending_files[folder]
     report.files_seen = scan.num_rows
     report.files_skipped = scan.num_rows - len(files)
     if not files:
@@ -167,57 +302,74 @@ def ingest_receipts(
     done = {
         row[0] for row in con.sql(f"select file_sha256 from {LOADED_TABLE}").fetchall()
     } | quarantined_hashes(con, QUARANTINE_TABLE)
+    # Scratch databases for the columnar parser, one per core (`parse_files`): its temporary
+    # tables never touch the warehouse.
+    scratches = [scratch_connection() for _ in range(COLUMNAR_WORKERS if columnar else 0)]
     batch = _Batch()
+    pending: list[_Pending] = []
+    pending_bytes = 0
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    for (name, size, modified_ns), data in zip(
-        files, _read_ahead(str(inbox_dir), files), strict=True
-    ):
-        if len(batch.indexed) >= BATCH_FILES:
-            _write_batch(con, batch)
-            batch = _Batch()
-        source_file = f"{SYSTEM}/{name}"
-        path = inbox_dir / name
-        reason: str | None = None
-        parsed: tuple[list[Receipt], list[ReceiptLine]] | None = None
-        if data is None:
-            sha = _hash_file(path)
-            reason = f"size: {size} bytes exceeds the {MAX_FILE_BYTES} byte limit"
-        else:
-            sha = sha256_hex(data)
-            if sha not in done:
-                try:
-                    parsed = parse(data, source_file)
-                except ReceiptParseError as error:
-                    reason = error.reason
-                except Exception as error:  # a parser bug must not stop the other files
-                    report.failed.append((source_file, f"{type(error).__name__}: {error}"))
-                    continue
-        batch.indexed.append((source_file, size, modified_ns, sha))
-        if sha in done:
-            report.files_skipped += 1
-        elif reason is not None:
-            quarantine_file(
-                con,
-                path=path,
-                system=SYSTEM,
-                source_file=source_file,
-                file_sha256=sha,
-                reason=reason,
-                quarantine_dir=quarantine_dir,
-                run_id=run_id,
-                table=QUARANTINE_TABLE,
-            )
-            report.files_quarantined += 1
-            report.quarantined.append((source_file, reason))
-        else:
-            assert parsed is not None
-            receipts, lines = parsed
-            batch.receipts.extend(receipts)
-            batch.lines.extend(lines)
-            batch.loaded.append((sha, source_file, now, len(receipts), run_id))
-            report.files_loaded += 1
-            report.receipts_loaded += len(receipts)
-            report.lines_loaded += len(lines)
-        done.add(sha)
-    _write_batch(con, batch)
+    try:
+        for (name, size, modified_ns), (data, sha) in zip(
+            files, _read_and_hash_ahead(inbox_dir, files), strict=True
+        ):
+            if len(batch.indexed) + len(pending) >= BATCH_FILES or pending_bytes >= BATCH_BYTES:
+                _parse_pending(con, scratches, pending, batch, report, quarantine_dir, now)
+                _write_batch(con, batch)
+                batch, pending, pending_bytes = _Batch(), [], 0
+            source_file = f"{SYSTEM}/{name}"
+            path = inbox_dir / name
+            if sha in done:
+                batch.indexed.append((source_file, size, modified_ns, sha))
+                report.files_skipped += 1
+                continue
+            done.add(sha)
+            if data is None:
+                reason = f"size: {size} bytes exceeds the {MAX_FILE_BYTES} byte limit"
+                batch.indexed.append((source_file, size, modified_ns, sha))
+                quarantine_file(
+                    con,
+                    path=path,
+                    system=SYSTEM,
+                    source_file=source_file,
+                    file_sha256=sha,
+                    reason=reason,
+                    quarantine_dir=quarantine_dir,
+                    run_id=run_id,
+                    table=QUARANTINE_TABLE,
+                )
+                report.files_quarantined += 1
+                report.quarantined.append((source_file, reason))
+                continue
+            pending.append(_Pending(source_file, path, size, modified_ns, sha, data))
+            pending_bytes += len(data)
+        _parse_pending(con, scratches, pending, batch, report, quarantine_dir, now)
+        _write_batch(con, batch)
+    finally:
+        for scratch in scratches:
+            scratch.close()
     return report
+
+
+def _hashed(data: bytes | None, path: Path) -> tuple[bytes | None, str]:
+    # An oversized file is hashed streamed, never held (data None).
+    return data, (_hash_file(path) if data is None else sha256_hex(data))
+
+
+def _read_and_hash_ahead(
+    inbox_dir: Path, files: list[tuple[str, int, int]]
+) -> Iterator[tuple[bytes | None, str]]:
+    """(bytes, sha256) of each file, in order: read ahead by the GIS inbox's reader threads and
+    hashed by a thread of our own (hashlib releases the GIL on large buffers), so hashing runs
+    on the second core while this one parses. Hash and parse see the same bytes, so a file
+    rewritten mid-run cannot be registered under a hash of content that was never loaded."""
+    window: deque[Future[tuple[bytes | None, str]]] = deque()
+    reads = zip(files, _read_ahead(str(inbox_dir), files), strict=True)
+    with ThreadPoolExecutor(1, thread_name_prefix="ofd-hash") as pool:
+        while True:
+            while len(window) < HASH_AHEAD and (read := next(reads, None)) is not None:
+                (name, _, _), data = read
+                window.append(pool.submit(_hashed, data, inbox_dir / name))
+            if not window:
+                return
+            yield window.popleft().result()

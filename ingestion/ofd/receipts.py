@@ -57,8 +57,16 @@ on certificates was again not found in the docs/pages/code corpora, so none is c
 Which certificate (our rule, the ФФД has no tag for it): a certificate SOLD is an item with
 paymentType 3 whose name carries the number after «№» (or «N», «#»), else its propertiesItem
 (1191); a certificate REDEEMED is named by the receipt's additional user requisite (1084) called
-one of CERTIFICATE_PROPERTY_NAMES, one certificate per receipt (the first such property), and
-the receipt's prepaidSum (1215) is what it paid.
+one of CERTIFICATE_PROPERTY_NAMES. A receipt may be paid by several certificates: each such
+property names one (a number named twice counts once), in the order the receipt lists them, and
+the receipt's prepaidSum (1215) is what they paid together (`CertificateRedemption`, table
+raw_ofd.receipt_certificate_redemptions). How much each paid: the ФФД has a single prepaidSum per
+receipt and no tag for a certificate's share, and no official or vendor format stating it was
+found with the `search` tool (the one vendor manual found, Domino's «Оплата подарочной картой»,
+docs.domino.ru, adds one non-fiscal line per certificate showing its nominal and lowers the sum
+due by it: nothing the ОФД export carries). So the simplest rule, `split_prepaid`: prepaidSum is
+split equally in kopecks, the first certificates taking one kopeck more when it does not divide;
+one certificate takes it all, as before. `gift_certificate_number` on the receipt keeps the first.
 
 Marked goods: the marking code is read from productCodeNew (1163: gs1m, gs10) or the ФНС
 export's productCodeData.rawProductCode; `marking_code` keeps its identification code (КИ: AI 01
@@ -71,7 +79,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass, fields
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Final
 
@@ -138,11 +147,13 @@ class Receipt:
     vat_reduced_calc_sum: int  # 1107
     ffd_version: int | None
     loyalty_card: str | None  # from the additional user requisite (1084), when named a card
-    gift_certificate_number: str | None  # the certificate that paid (1084), see the docstring
+    gift_certificate_number: str | None  # the first certificate that paid (1084), see above
     item_count: int
     source_file: str
     source_position: int
     file_sha256: str
+    # Every certificate that paid (1084), in receipt order; rows of its own table, not a column.
+    certificate_numbers: tuple[str, ...] = field(default=(), metadata={"column": False})
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +176,50 @@ class ReceiptLine:
     file_sha256: str
 
 
+@dataclass(frozen=True, slots=True)
+class CertificateRedemption:
+    """One gift certificate paying (part of) a receipt's prepaidSum, see the docstring."""
+
+    receipt_key: str
+    redemption_number: int  # 1.. in the order the receipt names the certificates
+    certificate_number: str
+    amount: int  # kopecks: the certificate's share of prepaidSum (`split_prepaid`)
+    source_file: str  # the receipt's copy (staging keeps one copy per receipt_key)
+    source_position: int
+    file_sha256: str
+
+
+def split_prepaid(prepaid_sum: int, certificates: int) -> list[int]:
+    """prepaidSum split equally over the certificates, in kopecks; the first ones take one
+    kopeck more when it does not divide (the ФФД states no share per certificate)."""
+    share, left = divmod(prepaid_sum, certificates)
+    return [share + (1 if number < left else 0) for number in range(certificates)]
+
+
+def certificate_redemptions(receipts: list[Receipt]) -> list[CertificateRedemption]:
+    return [
+        CertificateRedemption(
+            receipt.receipt_key,
+            number,
+            certificate,
+            amount,
+            receipt.source_file,
+            receipt.source_position,
+            receipt.file_sha256,
+        )
+        for receipt in receipts
+        if receipt.certificate_numbers
+        for number, (certificate, amount) in enumerate(
+            zip(
+                receipt.certificate_numbers,
+                split_prepaid(receipt.prepaid_sum, len(receipt.certificate_numbers)),
+                strict=True,
+            ),
+            start=1,
+        )
+    ]
+
+
 def _arrow_type(kind: object) -> pa.DataType:
     text = str(kind)
     if "datetime" in text:
@@ -176,11 +231,18 @@ def _arrow_type(kind: object) -> pa.DataType:
     return pa.string()
 
 
-RECEIPT_SCHEMA: Final = pa.schema([(f.name, _arrow_type(f.type)) for f in fields(Receipt)])
-LINE_SCHEMA: Final = pa.schema([(f.name, _arrow_type(f.type)) for f in fields(ReceiptLine)])
+def _schema(kind: type) -> pa.Schema:
+    return pa.schema(
+        [(f.name, _arrow_type(f.type)) for f in fields(kind) if f.metadata.get("column", True)]
+    )
 
 
-def to_arrow(rows: list[Any], schema: pa.Schema) -> pa.Table:
+RECEIPT_SCHEMA: Final = _schema(Receipt)
+LINE_SCHEMA: Final = _schema(ReceiptLine)
+REDEMPTION_SCHEMA: Final = _schema(CertificateRedemption)
+
+
+def to_arrow(rows: Sequence[Any], schema: pa.Schema) -> pa.Table:
     arrays = [pa.array([getattr(row, f.name) for row in rows], type=f.type) for f in schema]
     return pa.Table.from_arrays(arrays, schema=schema)
 
@@ -342,6 +404,7 @@ def _receipt(
     items_total = sum(line.line_sum for line in lines)
     if items_total != total:
         raise ReceiptParseError(f"totals: {where} totalSum {total} != items' sum {items_total}")
+    loyalty_card, certificates = _properties(node.get("properties"), where)
     sign = node.get("fiscalSign")
     if sign is None or isinstance(sign, bool) or not isinstance(sign, (int, str)):
         raise ReceiptParseError(f"schema: {where} lacks required field 'fiscalSign'")
@@ -376,31 +439,45 @@ def _receipt(
             or _money(node, "ndsCalculated18", where),
             vat_reduced_calc_sum=_money(node, "ndsCalculated10", where),
             ffd_version=_int(node, "fiscalDocumentFormatVer", where),
-            loyalty_card=_property(node.get("properties"), where, LOYALTY_PROPERTY_NAMES),
-            gift_certificate_number=_property(
-                node.get("properties"), where, CERTIFICATE_PROPERTY_NAMES
-            ),
+            loyalty_card=loyalty_card,
+            gift_certificate_number=certificates[0] if certificates else None,
             item_count=len(lines),
             source_file=source_file,
             source_position=position,
             file_sha256=sha,
+            certificate_numbers=certificates,
         ),
         lines,
     )
 
 
-def _property(properties: Any, where: str, names: frozenset[str]) -> str | None:
-    """The value of the first additional user requisite (1084) named one of `names`."""
+def _properties(properties: Any, where: str) -> tuple[str | None, tuple[str, ...]]:
+    """From the additional user requisites (1084): the value of the first named a loyalty card
+    (LOYALTY_PROPERTY_NAMES), and the distinct values of those named a certificate
+    (CERTIFICATE_PROPERTY_NAMES), in order. Every name is checked (all are read to find the
+    certificates), a value only when it is read."""
     if properties is None:
-        return None
+        return None, ()
     entries = properties if isinstance(properties, list) else [properties]
+    card: str | None = None
+    has_card = False
+    certificates: dict[str, None] = {}
     for entry in entries:
         if not isinstance(entry, dict):
             raise ReceiptParseError(f"schema: {where}.properties must hold objects")
         name = _text(entry, "propertyName", f"{where}.properties")
-        if name is not None and name.lower() in names:
-            return _text(entry, "propertyValue", f"{where}.properties")
-    return None
+        if name is None:
+            continue
+        is_card = name.lower() in LOYALTY_PROPERTY_NAMES and not has_card
+        is_certificate = name.lower() in CERTIFICATE_PROPERTY_NAMES
+        if not (is_card or is_certificate):
+            continue
+        value = _text(entry, "propertyValue", f"{where}.properties")
+        if is_card:
+            card, has_card = value, True
+        if is_certificate and value is not None:
+            certificates.setdefault(value)
+    return card, tuple(certificates)
 
 
 def identification_code(code: str | None) -> str | None:

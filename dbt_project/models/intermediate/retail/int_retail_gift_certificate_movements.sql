@@ -4,8 +4,12 @@
     - sale: a sale receipt's advance line (ФФД tag 1214 = 3 «АВАНС») naming the certificate
       adds its amount; sale_return: a return of that line takes it back.
     - redemption: a sale receipt that names the certificate (tag 1084 property) and is paid by
-      an advance (prepaidSum, tag 1215, «предоплата (зачет аванса)») takes that amount off;
-      redemption_return: a return receipt naming it puts the amount back on.
+      an advance (prepaidSum, tag 1215, «предоплата (зачет аванса)») takes the certificate's
+      share of it off (stg_ofd__receipt_certificate_redemptions: a receipt may name several,
+      each with its share; the copy of the receipt loaded first stands, as in
+      int_receipts_deduplicated); redemption_return: a return receipt naming it puts the
+      amount back on. A receipt loaded before that table existed names one certificate
+      (gift_certificate_number), which paid the whole prepaid_amount.
     - expiry: the day after valid_until (sale date + the series' validity_days) the balance
       left then expires (breakage), once that day is on or before the as-of. Certificates
       not in the register have no validity and never expire.
@@ -25,6 +29,12 @@ receipts as (
 
     select * from {{ ref('fct_retail_receipts') }}
     where operation in ('sale', 'sale_return')
+
+),
+
+redemption_rows as (
+
+    select * from {{ ref('stg_ofd__receipt_certificate_redemptions') }}
 
 ),
 
@@ -59,21 +69,78 @@ sales as (
 
 ),
 
+redemption_copies_ranked as (
+
+    select
+        redemption_rows.receipt_key,
+        redemption_rows.certificate_number,
+        redemption_rows.redeemed_amount,
+        dense_rank() over (
+            partition by redemption_rows.receipt_key
+            order by redemption_rows.source_file, redemption_rows.source_position
+        ) as copy_number
+
+    from redemption_rows
+
+),
+
+receipt_redemptions as (
+
+    select
+        receipt_key,
+        certificate_number,
+        redeemed_amount
+
+    from redemption_copies_ranked
+    where copy_number = 1
+
+),
+
+receipts_without_redemption_rows as (
+
+    select
+        receipts.receipt_key,
+        receipts.gift_certificate_number as certificate_number,
+        receipts.prepaid_amount as redeemed_amount
+
+    from receipts
+    left join receipt_redemptions
+        on receipts.receipt_key = receipt_redemptions.receipt_key
+    where
+        receipts.gift_certificate_number is not null
+        and receipt_redemptions.receipt_key is null
+
+),
+
+redeemed as (
+
+    select * from receipt_redemptions
+    union all
+    select * from receipts_without_redemption_rows
+
+),
+
 redemptions as (
 
     select
-        gift_certificate_number as certificate_number,
-        receipt_key,
-        store_id,
-        receipt_date as movement_date,
-        case when is_return then 'redemption_return' else 'redemption' end as movement_kind,
-        case when is_return then prepaid_amount else -prepaid_amount end as amount
+        redeemed.certificate_number,
+        receipts.receipt_key,
+        receipts.store_id,
+        receipts.receipt_date as movement_date,
+        case
+            when receipts.is_return then 'redemption_return' else 'redemption'
+        end as movement_kind,
+        case
+            when receipts.is_return then redeemed.redeemed_amount
+            else -redeemed.redeemed_amount
+        end as amount
 
-    from receipts
+    from redeemed
+    inner join receipts
+        on redeemed.receipt_key = receipts.receipt_key
     where
-        gift_certificate_number is not null
-        and prepaid_amount > 0
-        and receipt_date <= {{ as_of_date }}
+        redeemed.redeemed_amount > 0
+        and receipts.receipt_date <= {{ as_of_date }}
 
 ),
 

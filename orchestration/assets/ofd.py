@@ -14,6 +14,7 @@ from ingestion.ofd.inbox import (
     LINES_TABLE,
     QUARANTINE_TABLE,
     RECEIPTS_TABLE,
+    REDEMPTIONS_TABLE,
     SCHEMA,
     ReceiptIngestReport,
     ensure_tables,
@@ -24,11 +25,13 @@ from orchestration.resources import WarehouseResource
 
 OFD_RECEIPTS_KEY = dg.AssetKey([SCHEMA, "receipts"])
 OFD_LINES_KEY = dg.AssetKey([SCHEMA, "receipt_lines"])
+OFD_REDEMPTIONS_KEY = dg.AssetKey([SCHEMA, "receipt_certificate_redemptions"])
 OFD_QUARANTINE_KEY = dg.AssetKey([SCHEMA, "quarantine"])
-OFD_ASSET_KEYS = (OFD_RECEIPTS_KEY, OFD_LINES_KEY, OFD_QUARANTINE_KEY)
+OFD_ASSET_KEYS = (OFD_RECEIPTS_KEY, OFD_LINES_KEY, OFD_REDEMPTIONS_KEY, OFD_QUARANTINE_KEY)
 _TABLE_OF = {
     OFD_RECEIPTS_KEY: RECEIPTS_TABLE,
     OFD_LINES_KEY: LINES_TABLE,
+    OFD_REDEMPTIONS_KEY: REDEMPTIONS_TABLE,
     OFD_QUARANTINE_KEY: QUARANTINE_TABLE,
 }
 
@@ -39,6 +42,8 @@ _TABLE_OF = {
             OFD_RECEIPTS_KEY: "Cash receipts (ФФД) from the ОФД inbox, appended once per file "
             "content.",
             OFD_LINES_KEY: "Cash receipt lines (tag 1059 items) of the loaded receipts.",
+            OFD_REDEMPTIONS_KEY: "Gift certificates that paid a receipt (1084 properties), "
+            "one row per certificate with its share of prepaidSum.",
             OFD_QUARANTINE_KEY: "ОФД files refused as malformed or hostile, with the reason.",
         }
     ),
@@ -80,6 +85,10 @@ def raw_ofd_tables(
     yield dg.MaterializeResult(
         asset_key=OFD_LINES_KEY,
         metadata={"dagster/row_count": row_counts[OFD_LINES_KEY], "lines": report.lines_loaded},
+    )
+    yield dg.MaterializeResult(
+        asset_key=OFD_REDEMPTIONS_KEY,
+        metadata={"dagster/row_count": row_counts[OFD_REDEMPTIONS_KEY]},
     )
     yield dg.MaterializeResult(
         asset_key=OFD_QUARANTINE_KEY,

@@ -9,20 +9,25 @@
     already in the target, minus a lookback. `updated_at` is stamped before a transaction
     commits, so a row can reach raw_oltp in a later load than rows stamped after it (the loader
     re-reads the same window for the same reason); without a target row, everything.
+
+    Read once, when the model and its pre-hook are rendered, and written into their SQL as a
+    literal: both then see the same moment (the model runs after the pre-hook has deleted the
+    deals to rebuild, which could hold the newest value), and no statement scans the target
+    while it holds that transaction's deletes (at scale large, five such scans of a freshly
+    built fct_deal_stages cost 2.5 s of a 0.13 s statement).
 #}
 {% macro incremental_cutoff(column) -%}
-    (
-        select
-            coalesce(
-                {{ dbt.dateadd(
-                    'minute',
-                    -1 * var('incremental_lookback_minutes', 10),
-                    'max(' ~ column ~ ')',
-                ) }},
-                cast('1900-01-01 00:00:00' as timestamp)
-            )
-        from {{ this }}
-    )
+    {%- set lookback = var('incremental_lookback_minutes', 10) -%}
+    {%- set newest = none -%}
+    {%- if execute and is_incremental() -%}
+        {%- set newest = run_query('select max(' ~ column ~ ') from ' ~ this).columns[0].values()[0] -%}
+    {%- endif -%}
+    {%- if newest is none -%}
+        cast('1900-01-01 00:00:00' as timestamp)
+    {%- else -%}
+        {%- set cutoff = newest - modules.datetime.timedelta(minutes=lookback) -%}
+        cast('{{ cutoff.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
+    {%- endif -%}
 {%- endmacro %}
 
 {#

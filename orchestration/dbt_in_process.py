@@ -108,9 +108,34 @@ class DbtProcess:
         up to dagster-dbt's termination timeout, and the run process exits after that."""
 
 
+def _path_free_profile_hash() -> None:
+    """Leave the DuckDB file's path out of the profile hash that guards dbt's partial parse.
+
+    dbt reparses the whole project (several seconds) when the hash of the target's connection
+    keys changes, and dbt-duckdb's keys include `path`: every data directory (each test, each
+    benchmark scale, a second checkout) invalidated the state the pipeline carries between runs.
+    The path does not reach the parsed manifest; what does, the database name (the file's stem,
+    `crm_build`), stays in the hash.
+    """
+    with contextlib.suppress(ImportError):
+        from dbt.adapters.duckdb.credentials import DuckDBCredentials
+
+        keys = DuckDBCredentials._connection_keys
+        if getattr(keys, "path_free", False):
+            return
+
+        def path_free_keys(self: Any) -> tuple[str, ...]:
+            return tuple(key for key in keys(self) if key != "path")
+
+        path_free_keys.path_free = True  # type: ignore[attr-defined]
+        DuckDBCredentials._connection_keys = path_free_keys  # type: ignore[method-assign]
+
+
 def _invoke(args: list[str], emit: Any) -> int:
     from dbt.cli.main import dbtRunner
     from dbt_common.events.functions import msg_to_json
+
+    _path_free_profile_hash()
 
     def forward(event: Any) -> None:
         if event.info.level not in _SKIPPED_LEVELS:

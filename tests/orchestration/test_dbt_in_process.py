@@ -95,3 +95,26 @@ def test_a_failing_command_raises_with_dbt_errors(
     assert isinstance(error, DagsterDbtCliRuntimeError)
     assert "no_such_macro" in str(error)
     assert gc.get_freeze_count() == 0
+
+
+def test_a_build_database_elsewhere_keeps_the_partial_parse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_dbt_subprocess: None
+) -> None:
+    # Each data directory has its own build file; dbt's partial parse must survive the move.
+    monkeypatch.chdir(tmp_path)
+    dbt = dbt_resource(dbt_project())
+    target = Path("target", "partial-parse-test")
+    reasons: list[list[str]] = []
+    for data_dir in ("first", "second"):
+        monkeypatch.setenv("CRM_DBT_DUCKDB_PATH", str(tmp_path / data_dir / "crm_build.duckdb"))
+        events = list(dbt.cli(["parse"], target_path=target).stream_raw_events())
+        reasons.append(
+            [
+                event.raw_event["data"].get("reason", "")
+                for event in events
+                if event.raw_event["info"]["name"] == "UnableToPartialParse"
+            ]
+        )
+    shutil.rmtree(Path(dbt_project().project_dir) / target)
+    # The first parse may be a full one (no saved state in this target); the second is partial.
+    assert reasons[1] == []

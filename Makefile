@@ -58,7 +58,7 @@ demo: install ## seed the demo data, run the pipeline once, then serve every app
 	$(CRM) pipeline
 	$(MAKE) --no-print-directory serve
 
-seed: install ## generate the demo data set into the OLTP database (SCALE=demo|small|medium|large)
+seed: install ## generate the demo data set into the OLTP database (SCALE=demo|small|medium|large|xlarge)
 	$(CRM) seed --scale $(or $(SCALE),demo) --seed $(DEMO_SEED) --replace
 
 pipeline: install ## run the pipeline once, incremental (FULL=1: rebuild everything), and exit

@@ -33,9 +33,9 @@ def register(commands: Subcommands) -> None:
     )
     seed.add_argument(
         "--scale",
-        choices=["demo", "small", "medium", "large"],
+        choices=["demo", "small", "medium", "large", "xlarge"],
         default="demo",
-        help="demo ≈ 2k deals, small ≈ 20k, medium ≈ 200k, large ≈ 1M",
+        help="demo ≈ 2k deals, small ≈ 20k, medium ≈ 200k, large ≈ 1M, xlarge ≈ 5M (benchmarks)",
     )
     seed.add_argument("--seed", type=int, default=42, help="random seed (same seed, same data)")
     seed.add_argument("--as-of", help="last day of the history, YYYY-MM-DD (default: today)")

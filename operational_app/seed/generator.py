@@ -49,6 +49,8 @@ SCALES: dict[str, Scale] = {
     "small": Scale(deals=20_000, partners=2_500, managers=20, operators=4),
     "medium": Scale(deals=200_000, partners=25_000, managers=80, operators=6),
     "large": Scale(deals=1_000_000, partners=125_000, managers=200, operators=10),
+    # For the growth benchmark (issue 23): how far one machine goes.
+    "xlarge": Scale(deals=5_000_000, partners=625_000, managers=200, operators=10),
 }
 
 

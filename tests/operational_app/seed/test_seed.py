@@ -49,11 +49,12 @@ def _rows(engine: Engine, sql: str) -> list:
 
 
 def test_scales_grow_tenfold() -> None:
-    assert [SCALES[n].deals for n in ("demo", "small", "medium", "large")] == [
+    assert [SCALES[n].deals for n in ("demo", "small", "medium", "large", "xlarge")] == [
         2_000,
         20_000,
         200_000,
         1_000_000,
+        5_000_000,
     ]
     assert all(8 <= s.managers <= 200 for s in SCALES.values())
 

@@ -43,6 +43,8 @@ class Settings:
     # spark (a local Spark session; `make install-spark`). The published warehouse is DuckDB
     # and Parquet either way.
     dbt_engine: str = "duckdb"
+    # CRM_SPARK_DRIVER_MEMORY: the local Spark driver's heap when Spark is the engine.
+    spark_driver_memory: str = "4g"
     dadata_token: str | None = field(default=None, repr=False)
     dadata_secret: str | None = field(default=None, repr=False)
 
@@ -114,6 +116,7 @@ _VARIABLES = (
     "CRM_AS_OF",
     "CRM_REGISTRY_SOURCE",
     "CRM_DBT_ENGINE",
+    "CRM_SPARK_DRIVER_MEMORY",
     "DADATA_TOKEN",
     "DADATA_SECRET",
 )
@@ -176,6 +179,7 @@ def _settings_for(values: tuple[str | None, ...], working_dir: str) -> Settings:
         as_of=parse_as_of(env["CRM_AS_OF"]),
         registry_source=registry_source,
         dbt_engine=dbt_engine,
+        spark_driver_memory=(env["CRM_SPARK_DRIVER_MEMORY"] or "4g").strip(),
         dadata_token=env["DADATA_TOKEN"] or None,
         dadata_secret=env["DADATA_SECRET"] or None,
     )

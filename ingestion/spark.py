@@ -53,7 +53,7 @@ def spark_available() -> str | None:
     return None
 
 
-def session_config(spark_dir: Path) -> dict[str, str]:
+def session_config(spark_dir: Path, driver_memory: str = "4g") -> dict[str, str]:
     """The Spark settings of a local session; dbt's profile (target `spark`) repeats them, so
     whichever starts the session first, both see the same catalog."""
     spark_dir = spark_dir.resolve()
@@ -72,18 +72,18 @@ def session_config(spark_dir: Path) -> dict[str, str]:
         # Small data on one machine: the default 200 shuffle partitions cost more than they give.
         "spark.sql.shuffle.partitions": "4",
         "spark.sql.ansi.enabled": "false",
-        "spark.driver.memory": os.environ.get("CRM_SPARK_DRIVER_MEMORY", "4g"),
+        "spark.driver.memory": driver_memory,
     }
 
 
-def spark_session(spark_dir: Path) -> SparkSession:
+def spark_session(spark_dir: Path, driver_memory: str = "4g") -> SparkSession:
     """The process's Spark session (started on first use), with the catalog under spark_dir."""
     from pyspark.sql import SparkSession
 
     spark_dir.mkdir(parents=True, exist_ok=True)
     os.environ[SPARK_DIR_VARIABLE] = str(spark_dir.resolve())
     builder = SparkSession.builder.enableHiveSupport()
-    for key, value in session_config(spark_dir).items():
+    for key, value in session_config(spark_dir, driver_memory).items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")

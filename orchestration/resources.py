@@ -43,6 +43,7 @@ class WarehouseResource(dg.ConfigurableResource):
     # The engine dbt builds on: duckdb (in the build database) or spark (ingestion/spark.py).
     dbt_engine: str = "duckdb"
     spark_dir: str | None = None
+    spark_driver_memory: str = "4g"
 
     @property
     def as_of_moment(self) -> dt.datetime | None:
@@ -85,6 +86,7 @@ def warehouse_resource(settings: Settings) -> WarehouseResource:
         as_of=None if settings.as_of is None else settings.as_of.isoformat(),
         dbt_engine=settings.dbt_engine,
         spark_dir=str(settings.spark_dir),
+        spark_driver_memory=settings.spark_driver_memory,
     )
 
 

@@ -205,7 +205,7 @@ def build_on_spark(
         )
     finally:
         con.close()
-    session = spark.spark_session(spark_dir)
+    session = spark.spark_session(spark_dir, warehouse.spark_driver_memory)
     spark.drop_built_schemas(session, SPARK_BUILT_SCHEMAS)
     spark.register_parquet_tables(session, files)
     context.log.info(f"dbt build on Spark: {len(files)} raw and snapshot tables as Parquet")

@@ -79,3 +79,14 @@ def test_session_settings_keep_timestamps_naive_utc(tmp_path: Path) -> None:
     assert config["spark.sql.timestampType"] == "TIMESTAMP_NTZ"
     assert config["spark.sql.session.timeZone"] == "UTC"
     assert config["spark.sql.warehouse.dir"] == str(tmp_path.resolve() / "warehouse")
+
+
+def test_the_driver_memory_comes_from_the_settings(tmp_path: Path) -> None:
+    from crm.settings import get_settings
+    from orchestration.resources import warehouse_resource
+
+    settings = get_settings({"CRM_DATA_DIR": str(tmp_path), "CRM_SPARK_DRIVER_MEMORY": "6g"})
+    assert settings.spark_driver_memory == "6g"
+    assert get_settings({"CRM_DATA_DIR": str(tmp_path)}).spark_driver_memory == "4g"
+    memory = warehouse_resource(settings).spark_driver_memory
+    assert spark.session_config(tmp_path, memory)["spark.driver.memory"] == "6g"

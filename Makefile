@@ -108,7 +108,7 @@ fmt: install ## format Python and fix what sqlfluff can
 test: install lint manifest ## lint, then the whole test suite but the slow reliability tests
 	$(BIN)/pytest -m "not slow and not spark" -n 2 --dist loadgroup
 
-test-spark: install-spark ## the Spark portability test (dbt on Spark and DuckDB, every mart row compared)
+test-spark: install-spark ## the Spark portability test (dbt on Spark and DuckDB, every mart row compared, unit tests on Spark)
 	$(BIN)/pytest -m spark
 
 test-slow: install ## the slow reliability tests (kill the pipeline at each step, rerun, compare)

@@ -31,9 +31,11 @@ AS_OF_VARS = json.dumps({"as_of": f"{AS_OF.isoformat()} 23:59:59.999999"})
 BUILT_SCHEMAS = ("main", "staging", "intermediate", "marts", "dbt_test__audit")
 
 
-def dbt(args: list[str], work: Path, name: str, database: Path) -> list[tuple[str, str, str]]:
+def dbt(
+    args: list[str], work: Path, name: str, database: Path, ran: list[str] | None = None
+) -> list[tuple[str, str, str]]:
     """One dbt command in this process; the (node, status, message) of every node that did
-    not succeed."""
+    not succeed (and, into `ran`, the id of every node it ran)."""
     from dbt.cli.main import dbtRunner
 
     with pytest.MonkeyPatch.context() as patch:
@@ -57,6 +59,8 @@ def dbt(args: list[str], work: Path, name: str, database: Path) -> list[tuple[st
         )
     _close_duckdb()
     assert result.result is not None, result.exception
+    if ran is not None:
+        ran.extend(node.node.unique_id for node in result.result)
     return [
         (node.node.unique_id, str(node.status), node.message or "")
         for node in result.result
@@ -101,6 +105,16 @@ def both_builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
             "spark",
             on_spark,
         )
+        # The unit tests (fixtures in, expected rows out) on Spark too: the models' SQL on
+        # Spark's semantics, row by row, beyond what the small raw warehouse exercises.
+        unit_tests: list[str] = []
+        unit_failures = dbt(
+            ["test", "--target", "spark", "--select", "resource_type:unit_test"],
+            work,
+            "spark-unit",
+            on_spark,
+            ran=unit_tests,
+        )
         manifest = json.loads((work / "target-spark" / "manifest.json").read_text())
         with duckdb.connect(str(on_spark)) as con:
             loaded = spark.import_marts_to_duckdb(
@@ -115,6 +129,8 @@ def both_builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
                 "duckdb": duck_failures,
                 "snapshot": snapshot_failures,
                 "spark": spark_failures,
+                "spark_unit": unit_failures,
+                "spark_unit_tests": unit_tests,
             },
         )
     finally:
@@ -134,6 +150,13 @@ def test_dbt_build_passes_on_both_engines(both_builds: tuple[Path, Path, dict]) 
     assert outcome["duckdb"] == [], outcome["duckdb"]
     assert outcome["snapshot"] == [], outcome["snapshot"]
     assert outcome["spark"] == [], outcome["spark"]
+
+
+def test_unit_tests_pass_on_spark(both_builds: tuple[Path, Path, dict]) -> None:
+    _, _, outcome = both_builds
+    assert len(outcome["spark_unit_tests"]) >= 40
+    assert all(node.startswith("unit_test.") for node in outcome["spark_unit_tests"])
+    assert outcome["spark_unit"] == [], outcome["spark_unit"]
 
 
 def test_every_mart_holds_the_same_rows_and_types_on_both_engines(

@@ -5,8 +5,8 @@ One small raw warehouse (tests/dbt/raw_build.py) is built in DuckDB and copied; 
 copy's snapshot on DuckDB, the raw tables and the snapshot go to Spark as Parquet, `dbt build`
 (models and data tests) runs on Spark, and the marts come back into the copy cast to the
 contract types. Every mart must hold the same rows, with the same column types, as the DuckDB
-build of the original, and the dbt unit tests pass on Spark. Marked `spark` (`make test-spark`); skipped with the reason when the
-optional group or Java is missing.
+build of the original, and the dbt unit tests pass on Spark. Marked `spark` (`make
+test-spark`); skipped with the reason when the optional group or Java is missing.
 """
 
 from __future__ import annotations

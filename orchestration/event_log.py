@@ -18,7 +18,6 @@ UI, the daemon and older processes read them as before.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -31,7 +30,8 @@ from sqlalchemy.pool import StaticPool
 
 # Dagster's busy timeout for its SQLite files (a second process, e.g. the UI, may be writing).
 BUSY_TIMEOUT_SECONDS = 30
-# A run touches its own file and the index; older runs' files are read now and then.
+# A run touches its own file and the index; older runs' files are read now and then (the
+# first opened is closed first).
 MAX_OPEN_FILES = 8
 
 
@@ -46,8 +46,7 @@ class PipelineEventLogStorage(SqliteEventLogStorage):
 
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None) -> None:
         # Set before the parent's constructor, which may already connect to the index file.
-        self._engines: dict[str, Engine] = {}
-        self._engines_lock = threading.Lock()
+        self._engines: dict[str, Engine] = {}  # by shard; used under the storage's _db_lock
         self._tables_found: set[str] = set()
         super().__init__(base_dir, inst_data)
 
@@ -58,20 +57,20 @@ class PipelineEventLogStorage(SqliteEventLogStorage):
         return cls(inst_data=inst_data, **config_value)
 
     def _engine(self, shard: str) -> Engine:
-        with self._engines_lock:
-            engine = self._engines.get(shard)
-            if engine is None:
-                if len(self._engines) >= MAX_OPEN_FILES:
-                    oldest = next(iter(self._engines))
-                    self._engines.pop(oldest).dispose()
-                engine = create_engine(
-                    self.conn_string_for_shard(shard),
-                    poolclass=StaticPool,
-                    connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
-                )
-                event.listen(engine, "connect", _set_pragmas)
-                self._engines[shard] = engine
-            return engine
+        """The shard's engine, opened on first use; the caller holds _db_lock."""
+        engine = self._engines.get(shard)
+        if engine is None:
+            if len(self._engines) >= MAX_OPEN_FILES:
+                first_opened = next(iter(self._engines))
+                self._engines.pop(first_opened).dispose()
+            engine = create_engine(
+                self.conn_string_for_shard(shard),
+                poolclass=StaticPool,
+                connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+            )
+            event.listen(engine, "connect", _set_pragmas)
+            self._engines[shard] = engine
+        return engine
 
     @contextmanager
     def _connect(self, shard: str) -> Iterator[Connection]:  # type: ignore[override]
@@ -94,7 +93,7 @@ class PipelineEventLogStorage(SqliteEventLogStorage):
         return found
 
     def dispose(self) -> None:
-        with self._engines_lock:
+        with self._db_lock:
             engines, self._engines = self._engines, {}
         for engine in engines.values():
             engine.dispose()

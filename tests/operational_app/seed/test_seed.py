@@ -48,7 +48,7 @@ def _rows(engine: Engine, sql: str) -> list:
         return connection.execute(text(sql)).all()
 
 
-def test_scales_grow_tenfold() -> None:
+def test_scales_grow_from_demo_to_xlarge() -> None:
     assert [SCALES[n].deals for n in ("demo", "small", "medium", "large", "xlarge")] == [
         2_000,
         20_000,

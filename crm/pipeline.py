@@ -250,10 +250,8 @@ def prepare_dagster_home(home: Path) -> Path:
     config = home / "dagster.yaml"
     wanted = dagster_instance_config(home)
     # An operator's own file (without our header) is left alone; ours follows this version.
-    if not config.exists() or (
-        config.read_text(encoding="utf-8").startswith(_GENERATED_CONFIG_HEADER)
-        and config.read_text(encoding="utf-8") != wanted
-    ):
+    current = config.read_text(encoding="utf-8") if config.exists() else None
+    if current is None or (current.startswith(_GENERATED_CONFIG_HEADER) and current != wanted):
         config.write_text(wanted, encoding="utf-8")
     return home
 

@@ -78,8 +78,18 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path,
         yield url, build_path, dbt
 
 
+# Managers (users) the change renames, and changes the password of (seed 5 has six managers).
+MANAGER_RENAMED = "(select manager_id from deals where id = 23)"
+PASSWORD_CHANGED = (
+    "(select min(manager_id) from deals where manager_id <> (select manager_id from deals "
+    "where id = 23))"
+)
+KEPT_MARK = " [kept]"
+
+
 def change_a_few_deals(url: str) -> dict[str, int]:
-    """Advance, lose, soft-delete deals, edit history and a partner, as operators would."""
+    """Advance, lose, soft-delete deals, edit history, partners and managers, as operators
+    would."""
     engine = create_oltp_engine(url)
     changed: dict[str, int] = {}
     try:
@@ -174,6 +184,34 @@ def change_a_few_deals(url: str) -> dict[str, int]:
                 where id = (select partner_id from deals where id = 11)
                 """,
             )
+            # A partner moved to another business region, and a manager renamed.
+            run(
+                "partner_moved",
+                """
+                update partners set
+                    business_region_id = (
+                        select min(id) from business_regions
+                        where id <> coalesce(partners.business_region_id, -1)
+                    ),
+                    updated_at = :later
+                where id = (select partner_id from deals where id = 17)
+                """,
+            )
+            run(
+                "manager_renamed",
+                f"""
+                update users set full_name = full_name || ' (пер.)', updated_at = :later
+                where id = {MANAGER_RENAMED}
+                """,
+            )
+            # A password change stamps the user row and changes nothing a deal carries.
+            run(
+                "password_changed",
+                f"""
+                update users set password_hash = 'changed', updated_at = :later
+                where id = {PASSWORD_CHANGED}
+                """,
+            )
     finally:
         engine.dispose()
     return changed
@@ -209,6 +247,22 @@ def test_incremental_build_equals_a_full_rebuild(built: tuple[str, Path, Dbt]) -
     deals_before = con.sql("select count(*) from marts.fct_deals").fetchall()[0][0]
     con.close()
 
+    # Mark the stored rows of the manager whose password will change: a deal the incremental
+    # run leaves alone keeps the mark, a rebuilt one gets its name back from the source.
+    con = duckdb.connect(str(build_path))
+    (password_manager,) = con.sql(
+        "select min(manager_id) from raw_oltp.deals "
+        "where manager_id <> (select manager_id from raw_oltp.deals where id = 23)"
+    ).fetchall()[0]
+    con.execute(
+        "update marts.fct_deals set deal_name = deal_name || ? where manager_id = ?",
+        [KEPT_MARK, password_manager],
+    )
+    marked = con.sql(
+        "select count(*) from marts.fct_deals where manager_id = ?", params=[password_manager]
+    ).fetchall()[0][0]
+    con.close()
+
     changed = change_a_few_deals(url)
     assert all(count > 0 for count in changed.values()), changed
     touched = changed["advanced"] + changed["lost"] + changed["deleted"]
@@ -228,6 +282,30 @@ def test_incremental_build_equals_a_full_rebuild(built: tuple[str, Path, Dbt]) -
         )
         tables = mart_tables(con, "marts")
         assert {"fct_deals", "fct_deal_stages", "rpt_sales_funnel"} <= set(tables)
+        # Of that manager's deals only those whose own rows or partner changed were rebuilt.
+        rebuilt, kept, kept_but_changed = con.sql(
+            f"""
+            select
+                count(*) filter (where not ends_with(deal_name, '{KEPT_MARK}')),
+                count(*) filter (where ends_with(deal_name, '{KEPT_MARK}')),
+                count(*) filter (
+                    where ends_with(deal_name, '{KEPT_MARK}')
+                    and source_updated_at >= '{LATER}'::timestamp
+                )
+            from marts.fct_deals where manager_id = ?
+            """,
+            params=[password_manager],
+        ).fetchall()[0]
+        assert kept > 0.8 * marked and rebuilt > 0 and kept_but_changed == 0, (
+            marked,
+            rebuilt,
+            kept,
+        )
+        con.execute(
+            "update marts.fct_deals set deal_name = "
+            f"left(deal_name, length(deal_name) - {len(KEPT_MARK)}) "
+            f"where ends_with(deal_name, '{KEPT_MARK}')"
+        )
         con.execute("create schema incremental_result")
         for table in tables:
             con.execute(f"create table incremental_result.{table} as select * from marts.{table}")

@@ -32,10 +32,17 @@
 
 {#
     Deals whose rows in this model may be out of date after `cutoff`: the deal or one of its
-    stage history rows changed, or (with `with_dimensions`) its partner or manager did. A change
-    in a small classifier (deal kinds, sales stages, loss reasons, business regions) rebuilds
-    every deal. Soft-deleted rows are out of staging; removed deals are handled by
-    `delete_deals_to_rebuild`.
+    stage history rows changed, or (with `with_dimensions`) a partner or manager value the
+    model stores for the deal differs from the current one. A change in a small classifier
+    (deal kinds, sales stages, loss reasons, business regions) rebuilds every deal.
+
+    Partners and managers are compared by value, not by updated_at: a password or role change
+    stamps a user row without touching anything a deal carries, and would otherwise rebuild all
+    of that manager's deals (setting the seed's demo passwords rebuilt every deal at scale
+    large on the first incremental run). The comparison reads `this`, so it must run before the
+    pre-hook deletes from it: `delete_deals_to_rebuild` keeps its result in a temporary table
+    that the model then reads (`deals_to_rebuild()`). Soft-deleted rows are out of staging;
+    removed deals are handled by `delete_deals_to_rebuild`.
 #}
 {% macro changed_deal_ids(cutoff, with_dimensions=true) -%}
     select deal_id from {{ ref('stg_opapp__deal_stage_history') }}
@@ -44,18 +51,26 @@
     union
     select deal_id from {{ ref('stg_opapp__deals') }}
     where updated_at > {{ cutoff }}
+    {%- set stored = stored_dimension_columns() %}
+    {%- if stored.partner %}
     union
-    select deals.deal_id
-    from {{ ref('stg_opapp__deals') }} as deals
-    inner join {{ ref('stg_opapp__partners') }} as partners
-        on deals.partner_id = partners.partner_id
-    where partners.updated_at > {{ cutoff }}
+    select stored.deal_id
+    from {{ this }} as stored
+    left join {{ ref('int_partners_joined_to_first_counterparties') }} as partners
+        on stored.partner_id = partners.partner_id
+    where
+        {%- for column in stored.partner %}
+        {% if not loop.first %}or {% endif %}stored.{{ column }} is distinct from partners.{{ column }}
+        {%- endfor %}
+    {%- endif %}
+    {%- if stored.manager %}
     union
-    select deals.deal_id
-    from {{ ref('stg_opapp__deals') }} as deals
-    inner join {{ ref('stg_opapp__users') }} as users
-        on deals.manager_id = users.user_id
-    where users.updated_at > {{ cutoff }}
+    select stored.deal_id
+    from {{ this }} as stored
+    left join {{ ref('stg_opapp__users') }} as users
+        on stored.manager_id = users.user_id
+    where stored.manager_name is distinct from users.full_name
+    {%- endif %}
     union
     select deals.deal_id
     from {{ ref('stg_opapp__deals') }} as deals
@@ -72,18 +87,53 @@
 {%- endmacro %}
 
 {#
-    Pre-hook of an incremental deal model: delete the rows of every deal to rebuild, and of
-    every deal no longer in `live_deals` (soft-deleted deals, deals without live history). The
-    model then inserts the rebuilt deals; a rebuilt deal that now has no rows stays deleted.
-    Runs in the model's transaction; nothing on the first build or a --full-refresh.
+    Which partner and manager values `this` stores per deal (read when rendered): the
+    partner's name and business region, keyed by partner_id, and the manager's name, keyed by
+    manager_id.
+#}
+{% macro stored_dimension_columns() -%}
+    {%- set names = [] -%}
+    {%- if execute and is_incremental() -%}
+        {%- for column in adapter.get_columns_in_relation(this) -%}
+            {%- do names.append(column.name | lower) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- set partner = [] -%}
+    {%- if 'partner_id' in names -%}
+        {%- for column in ['partner_name', 'business_region_id', 'business_region_name'] -%}
+            {%- if column in names %}{% do partner.append(column) %}{% endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return({
+        'partner': partner,
+        'manager': 'manager_id' in names and 'manager_name' in names,
+    }) }}
+{%- endmacro %}
+
+{#
+    The temporary table that holds this run's deals to rebuild (see delete_deals_to_rebuild);
+    the incremental branch of a deal model selects `deal_id in (select deal_id from ...)` it.
+#}
+{% macro deals_to_rebuild() -%}
+    {{ this.identifier ~ '__deals_to_rebuild' }}
+{%- endmacro %}
+
+{#
+    Pre-hook of an incremental deal model: keep the deals to rebuild in a temporary table (one
+    evaluation, while `this` still holds the stored values), then delete the rows of every deal
+    to rebuild and of every deal no longer in `live_deals` (soft-deleted deals, deals without
+    live history). The model then inserts the rebuilt deals; a rebuilt deal that now has no rows
+    stays deleted. Runs in the model's transaction and connection; nothing on the first build
+    or a --full-refresh.
 #}
 {% macro delete_deals_to_rebuild(cutoff_column, live_deals, with_dimensions=true) -%}
     {%- if is_incremental() %}
+        drop table if exists {{ deals_to_rebuild() }};
+        create temporary table {{ deals_to_rebuild() }} as
+        {{ changed_deal_ids(incremental_cutoff(cutoff_column), with_dimensions) }};
         delete from {{ this }}
         where
-            deal_id in (
-                {{ changed_deal_ids(incremental_cutoff(cutoff_column), with_dimensions) }}
-            )
+            deal_id in (select deal_id from {{ deals_to_rebuild() }})
             or not exists (
                 select 1 from {{ live_deals }} as live_deals
                 where live_deals.deal_id = {{ this.identifier }}.deal_id

@@ -24,9 +24,7 @@ deal_stage_history as (
     {% if is_incremental() %}
     where
         deal_id in (
-            {{ changed_deal_ids(
-                incremental_cutoff('history_updated_at'), with_dimensions=false
-            ) }}
+            select rebuild.deal_id from {{ deals_to_rebuild() }} as rebuild
         )
     {% endif %}
 

@@ -8,11 +8,13 @@
         post_hook="{{ add_missing_not_null_constraints() }}",
     )
 }}
--- Incremental by deal (macros/incremental): a run rebuilds the deals whose deal, stage history,
--- partner or manager rows changed since the newest source_updated_at stored, and removes
--- deleted deals. The refs the incremental branch uses, declared for dbt's parser:
+-- Incremental by deal (macros/incremental): a run rebuilds the deals whose deal or stage history
+-- rows changed since the newest source_updated_at stored, or whose stored partner or manager
+-- values differ from the current ones, and removes deleted deals. The refs the pre-hook uses,
+-- declared for dbt's parser:
 -- depends_on: {{ ref('stg_opapp__deals') }}, {{ ref('stg_opapp__deal_stage_history') }}
--- depends_on: {{ ref('stg_opapp__partners') }}, {{ ref('stg_opapp__users') }}
+-- depends_on: {{ ref('int_partners_joined_to_first_counterparties') }}
+-- depends_on: {{ ref('stg_opapp__users') }}
 -- depends_on: {{ ref('stg_opapp__deal_kinds') }}, {{ ref('stg_opapp__sales_stages') }}
 -- depends_on: {{ ref('stg_opapp__loss_reasons') }}, {{ ref('stg_opapp__business_regions') }}
 
@@ -24,7 +26,7 @@ deal_stages as (
     {% if is_incremental() %}
     where
         deal_id in (
-            {{ changed_deal_ids(incremental_cutoff('source_updated_at')) }}
+            select rebuild.deal_id from {{ deals_to_rebuild() }} as rebuild
         )
     {% endif %}
 
@@ -44,7 +46,7 @@ deals as (
     {% if is_incremental() %}
     where
         deal_id in (
-            {{ changed_deal_ids(incremental_cutoff('source_updated_at')) }}
+            select rebuild.deal_id from {{ deals_to_rebuild() }} as rebuild
         )
     {% endif %}
 

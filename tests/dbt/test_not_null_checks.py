@@ -107,20 +107,20 @@ def test_an_incremental_mart_built_before_its_constraints_gets_them(dbt: Dbt) ->
         return dbt.sql(
             "select is_nullable from duckdb_columns()"
             " where schema_name = 'marts' and table_name = 'fct_deals'"
-            " and column_name = 'partner_id'"
+            " and column_name = 'deal_kind_id'"
         ) == [(True,)]
 
-    # a fct_deals created before partner_id was declared not_null, with a null stored in it
-    dbt.sql("alter table marts.fct_deals alter column partner_id drop not null")
-    (deal_id, partner_id), *_ = dbt.sql("select deal_id, partner_id from marts.fct_deals")
-    dbt.sql(f"update marts.fct_deals set partner_id = null where deal_id = {deal_id}")
+    # a fct_deals created before deal_kind_id was declared not_null, with a null stored in it
+    dbt.sql("alter table marts.fct_deals alter column deal_kind_id drop not null")
+    (deal_id, deal_kind_id), *_ = dbt.sql("select deal_id, deal_kind_id from marts.fct_deals")
+    dbt.sql(f"update marts.fct_deals set deal_kind_id = null where deal_id = {deal_id}")
 
     status, message = dbt.invoke("run", "--select", "fct_deals")["fct_deals"]
     assert status == "error"
-    assert "NOT NULL constraint failed: fct_deals.partner_id" in message, message
+    assert "NOT NULL constraint failed: fct_deals.deal_kind_id" in message, message
     assert nullable()
 
-    dbt.sql(f"update marts.fct_deals set partner_id = {partner_id} where deal_id = {deal_id}")
+    dbt.sql(f"update marts.fct_deals set deal_kind_id = {deal_kind_id} where deal_id = {deal_id}")
     assert dbt.invoke("run", "--select", "fct_deals")["fct_deals"][0] == "success"
     assert not nullable()
 

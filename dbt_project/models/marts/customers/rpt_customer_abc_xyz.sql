@@ -3,6 +3,8 @@
     months ending with the month; revenue = shipped amount (fct_shipments) up to the as-of date.
 #}
 {%- set window_months = var('abc_window_months') -%}
+{#- months before a month in its window (at least 0: sqlfluff's stand-in for var() is no number) -#}
+{%- set months_before = [(window_months | int) - 1, 0] | max -%}
 with
 
 shipments as (
@@ -80,40 +82,28 @@ partner_months as (
 
 ),
 
-partner_months_joined_to_their_windows as (
-
-    select
-        partner_months.partner_id,
-        partner_months.revenue_month,
-        partner_months.revenue_amount,
-        window_months.revenue_amount as window_month_revenue_amount
-
-    from partner_months
-    inner join partner_months as window_months
-        on
-            partner_months.partner_id = window_months.partner_id
-            and partner_months.revenue_month >= window_months.revenue_month
-            and window_months.revenue_month > cast(
-                {{ dbt.dateadd('month', '-1 * ' ~ window_months,
-                    'partner_months.revenue_month') }} as date
-            )
-
-),
-
 window_totals_per_partner_and_month as (
 
+    -- partner_months holds every month from the first purchase on, so the trailing window of
+    -- {{ window_months }} months is that many rows: window aggregates instead of joining each
+    -- month to its window (a row per partner, month and window month)
     select
         partner_id,
         revenue_month,
-        max(revenue_amount) as revenue_amount,
-        sum(window_month_revenue_amount) as window_revenue_amount,
-        count(*) as window_month_count,
-        avg(cast(window_month_revenue_amount as {{ double_type() }})) as mean_monthly_revenue,
-        stddev_pop(cast(window_month_revenue_amount as {{ double_type() }}))
+        revenue_amount,
+        sum(revenue_amount) over trailing_window as window_revenue_amount,
+        count(*) over trailing_window as window_month_count,
+        avg(cast(revenue_amount as {{ double_type() }})) over trailing_window
+            as mean_monthly_revenue,
+        stddev_pop(cast(revenue_amount as {{ double_type() }})) over trailing_window
             as stddev_monthly_revenue
 
-    from partner_months_joined_to_their_windows
-    group by 1, 2
+    from partner_months
+    window trailing_window as (
+        partition by partner_id
+        order by revenue_month
+        rows between {{ months_before }} preceding and current row
+    )
 
 ),
 

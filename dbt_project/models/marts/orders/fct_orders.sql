@@ -12,13 +12,6 @@ partners as (
 
 ),
 
-live_deals as (
-
-    -- staging drops soft-deleted deals: an order whose deal was deleted keeps no deal link
-    select deal_id from {{ ref('stg_opapp__deals') }}
-
-),
-
 order_lines as (
 
     select * from {{ ref('int_order_lines_aggregated_to_orders') }}
@@ -84,7 +77,10 @@ orders_joined as (
         coalesce(orders.manager_id, partners.manager_id) as manager_id,
         orders.organization_id,
         orders.agreement_id,
-        live_deals.deal_id,
+        -- as the order records it, also when the deal was deleted since (as 1C keeps a link
+        -- to an object marked for deletion): reading the deals here would make every order
+        -- mart downstream of every deal change
+        orders.deal_id,
         orders.commercial_offer_id,
         orders.status,
         orders.ordered_at,
@@ -115,8 +111,6 @@ orders_joined as (
     from orders
     left join partners
         on orders.partner_id = partners.partner_id
-    left join live_deals
-        on orders.deal_id = live_deals.deal_id
     left join order_lines
         on orders.order_id = order_lines.order_id
     left join shipments

@@ -127,14 +127,35 @@ PRODUCT_CODE_KEYS: Final = (
     "egais20",
     "egais30",
 )
+# Typed where UNSURE_JSON has vouched for the kind of every value of the key (integers read as
+# BIGINT, texts as VARCHAR); JSON text where the kind decides the value (dateTime: Unix seconds
+# or ISO text; quantity: a number, never a string) or the form varies (properties, codes).
 _ITEM: Final = {
-    **dict.fromkeys(ITEM_INT_FIELDS + ITEM_TEXT_FIELDS + ("quantity", "productCodeData"), "JSON"),
+    **dict.fromkeys(ITEM_INT_FIELDS, "BIGINT"),
+    **dict.fromkeys(ITEM_TEXT_FIELDS, "VARCHAR"),
+    **dict.fromkeys(("quantity", "productCodeData"), "JSON"),
     "productCodeNew": dict.fromkeys(PRODUCT_CODE_KEYS, "JSON"),
 }
 _RECEIPT: Final = {
-    **dict.fromkeys(INT_FIELDS + TEXT_FIELDS + ("fiscalSign", "dateTime", "properties"), "JSON"),
+    **dict.fromkeys(INT_FIELDS, "BIGINT"),
+    **dict.fromkeys(TEXT_FIELDS + ("fiscalSign",), "VARCHAR"),
+    **dict.fromkeys(("dateTime", "properties"), "JSON"),
     "items": [_ITEM],
 }
+# A file whose text matches is left to `parse`: LENIENT_JSON; a key written with a \u escape
+# (it could spell one of ours and escape the patterns below); a value of an integer key that is
+# not null or a plain integer of at most 15 digits (so its BIGINT read is the exact value, in
+# range); a value of a text key that is a boolean, object, array or non-integer number (so its
+# VARCHAR read is the string's value or the integer's decimal, as `receipts._text` makes it).
+# Keys are matched wherever they are: one in another object only sends the file to `parse`.
+UNSURE_JSON: Final = (
+    LENIENT_JSON
+    + r'|\\u[0-9a-fA-F]{4}[^"]*"\s*:'
+    + r'|"(?:' + "|".join(INT_FIELDS + ITEM_INT_FIELDS) + r')"\s*:\s*'
+    + r"(?:[^0-9n\s]|[0-9]{16}|[0-9]+[.eE])"
+    + r'|"(?:' + "|".join(TEXT_FIELDS + ITEM_TEXT_FIELDS + ("fiscalSign",)) + r')"\s*:\s*'
+    + r"(?:[tf{\[]|-?[0-9]+[.eE])"
+)
 # The document shapes `receipts._unwrap` looks through, in its order: the path to the receipt
 # object (the bare receipt last). A file is read in the first shape all its documents have.
 SHAPES: Final = (("document", "receipt"), ("ticket", "document", "receipt"), ("data", "json"), ())
@@ -170,14 +191,6 @@ def _is_int(text: str) -> str:
     return f"(cast(try_cast({text} as bigint) as varchar) = {text})"
 
 
-def _int_ok(text: str, value: str) -> str:
-    """An integer field (`value`: its text cast to BIGINT) is absent or an integer in range."""
-    return (
-        f"({text} is null or (cast({value} as varchar) = {text} "
-        f"and {value} between 0 and {MAX_INT}))"
-    )
-
-
 def _string(text: str) -> str:
     """The value of a JSON string (text with its quotes), None for any other kind."""
     return (
@@ -195,9 +208,16 @@ def _text_raw(text: str) -> str:
     )
 
 
-def _text_checks(raw: str, text: str) -> str:
-    """A text field is absent, a string or an integer, at most MAX_TEXT characters."""
+def _json_text_checks(raw: str, text: str) -> str:
+    """A text field read as JSON text is absent, a string or an integer, at most MAX_TEXT
+    characters."""
     return f"({text} is null or ({raw} is not null and length({raw}) <= {MAX_TEXT}))"
+
+
+def _text_checks(raw: str) -> str:
+    """A text field read as VARCHAR (its kind vouched for by UNSURE_JSON) is at most MAX_TEXT
+    characters."""
+    return f"({raw} is null or length({raw}) <= {MAX_TEXT})"
 
 
 def _python_strip(raw: str) -> str:
@@ -228,16 +248,19 @@ def _setup(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _documents_sql(shape: tuple[str, ...]) -> str:
-    """One row per document: the receipt's scalar fields as JSON text, its items, and whether
-    the document is of `shape` (else the file is tried in the next shape)."""
+    """One row per document: the receipt's scalar fields (typed, see _RECEIPT), its items, and
+    whether the document is of `shape` (else the file is tried in the next shape)."""
     structure = json.dumps([_shape_structure(shape)]).replace("'", "''")
     receipt = "document" + "".join(f".{_q(key)}" for key in shape)
     earlier = [f"document.{_q(other[0])} is null" for other in SHAPES[: SHAPES.index(shape)]]
     present = f'{receipt}."fiscalDocumentNumber"' if not shape else receipt
     in_shape = " and ".join([*earlier, f"{present} is not null"])
-    fields = INT_FIELDS + TEXT_FIELDS + ("fiscalSign", "dateTime", "properties")
-    # JSON texts as VARCHAR: the values are read from the text, never cast back to JSON.
-    columns = ", ".join(f'{receipt}.{_q(f)}::varchar as "t_{f}"' for f in fields)
+    # Integers as read (BIGINT), texts as VARCHAR, JSON texts as VARCHAR (read from the text).
+    columns = ", ".join(
+        [f'{receipt}.{_q(f)} as "v_{f}"' for f in INT_FIELDS]
+        + [f'{receipt}.{_q(f)} as "r_{f}"' for f in (*TEXT_FIELDS, "fiscalSign")]
+        + [f'{receipt}.{_q(f)}::varchar as "t_{f}"' for f in ("dateTime", "properties")]
+    )
     return f"""
     create or replace temp table ofd_receipt_texts as
     select file_id, position, document_count, coalesce({in_shape}, false) as in_shape,
@@ -253,16 +276,12 @@ def _documents_sql(shape: tuple[str, ...]) -> str:
 
 
 def _receipts_sql() -> str:
-    values = [f'try_cast("t_{f}" as bigint) as "v_{f}"' for f in INT_FIELDS]
-    values += [_text_raw(_q(f"t_{f}")) + f' as "r_{f}"' for f in TEXT_FIELDS]
-    checks = [_int_ok(f'"t_{f}"', f'"v_{f}"') for f in INT_FIELDS]
-    checks += [_text_checks(f'"r_{f}"', f'"t_{f}"') for f in TEXT_FIELDS]
+    checks = [_text_checks(f'"r_{f}"') for f in TEXT_FIELDS]
     money = {f: f'coalesce("v_{f}", 0)' for f in INT_FIELDS}
     forms = " + ".join(
         money[f] for f in ("cashTotalSum", "ecashTotalSum", "prepaidSum", "creditSum")
     )
     forms += " + " + money["provisionSum"]
-    sign_string = _string('"t_fiscalSign"')
     date_string = "date_text"
     date_pattern = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?"
     operations = " ".join(f"when {code} then '{name}'" for code, name in OPERATION_TYPES.items())
@@ -274,7 +293,7 @@ def _receipts_sql() -> str:
         from ofd_receipt_texts where in_shape
     ),
     typed as (
-        select *, {", ".join(values)},
+        select *,
             case
                 when {_is_int('"t_dateTime"')} then
                     case when try_cast("t_dateTime" as bigint) > 0
@@ -283,10 +302,7 @@ def _receipts_sql() -> str:
                 when regexp_full_match({date_string}, '{date_pattern}')
                     then try_cast({date_string} as timestamp)
             end as receipt_at,
-            case
-                when {_is_int('"t_fiscalSign"')} then left("t_fiscalSign", 32)
-                else left({_python_strip(sign_string)}, 32)
-            end as fiscal_sign
+            left({_python_strip('"r_fiscalSign"')}, 32) as fiscal_sign
         from texts
     )
     select
@@ -342,7 +358,8 @@ def _receipts_sql() -> str:
 
 
 def _lines_sql() -> str:
-    item_texts = [f'item.{_q(f)}::varchar as "t_{f}"' for f in ITEM_INT_FIELDS + ITEM_TEXT_FIELDS]
+    item_texts = [f'item.{_q(f)} as "v_{f}"' for f in ITEM_INT_FIELDS]
+    item_texts += [f'item.{_q(f)} as "r_{f}"' for f in ITEM_TEXT_FIELDS]
     item_texts += [
         'item."quantity"::varchar as "t_quantity"',
         'item."productCodeData"::varchar as "t_productCodeData"',
@@ -350,8 +367,6 @@ def _lines_sql() -> str:
     item_texts += [
         f'item."productCodeNew".{_q(k)}::varchar as "pcn_{k}"' for k in PRODUCT_CODE_KEYS
     ]
-    values = [f'try_cast("t_{f}" as bigint) as "v_{f}"' for f in ITEM_INT_FIELDS]
-    values += [_text_raw(_q(f"t_{f}")) + f' as "r_{f}"' for f in ITEM_TEXT_FIELDS]
     # productCodeNew: the key that holds a code (several keys: the file goes to `parse`,
     # which tries them in PRODUCT_CODE_KEYS order). A string is the code; an object gives
     # rawProductCode, else productCode (`or`: an empty rawProductCode falls through); any
@@ -391,8 +406,7 @@ def _lines_sql() -> str:
     pcd = '"t_productCodeData"'
     pcd_parsed = f"json_transform({pcd}, '{data}')"
     gtin, pcd_raw = '"pcd_gtin"', '"pcd_raw"'
-    int_checks = [_int_ok(f'"t_{f}"', f'"v_{f}"') for f in ITEM_INT_FIELDS]
-    text_checks = [_text_checks(f'"r_{f}"', f'"t_{f}"') for f in ITEM_TEXT_FIELDS]
+    text_checks = [_text_checks(f'"r_{f}"') for f in ITEM_TEXT_FIELDS]
     quantity_ok = (
         "(regexp_full_match(\"t_quantity\", '-?[0-9][0-9.eE+-]*') "
         'and isfinite(try_cast("t_quantity" as double)) '
@@ -416,7 +430,7 @@ def _lines_sql() -> str:
         from texts
     ),
     typed as (
-        select *, {", ".join(values)}, {", ".join(code_values)},
+        select *, {", ".join(code_values)},
             pcd_parsed."gtin"::varchar as pcd_gtin,
             pcd_parsed."rawProductCode"::varchar as pcd_raw
         from subparsed
@@ -452,20 +466,32 @@ def _lines_sql() -> str:
                 and ({pcd_raw} is null or starts_with({pcd_raw}, '"')))) as data_ok
         from coded
     ),
+    unprefixed as (
+        select *,
+            case when starts_with(product_code, ']C1') then substr(product_code, 4)
+                else product_code end as code_c1
+        from barcoded
+    ),
     marked as (
         select *,
-            ltrim(
-                regexp_replace(regexp_replace(product_code, '^\\]C1', ''), '^\\]d2', ''),
-                chr(29) || chr(232)
-            ) as code_body
-        from barcoded
+            -- Only a code starting 01 (after the prefixes) can be a КИ.
+            starts_with(code_body, '01') as gs1_start
+        from (
+            select *,
+                ltrim(
+                    case when starts_with(code_c1, ']d2') then substr(code_c1, 4)
+                        else code_c1 end,
+                    chr(29) || chr(232)
+                ) as code_body
+            from unprefixed
+        )
     )
     select
         file_id,
         position,
         line_number,
         not missing
-            and {" and ".join(int_checks + text_checks)}
+            and {" and ".join(text_checks)}
             and {_stripped('"r_name"')} is not null
             and {quantity_ok}
             and ("v_nds" is null or "v_nds" in ({_listed(VAT_CODES)}))
@@ -473,7 +499,7 @@ def _lines_sql() -> str:
             and new_ok and data_ok
             -- Python's \\d matches any Unicode digit: a code with non-ASCII near its start
             -- goes to the Python parser.
-            and (product_code is null or not regexp_matches(
+            and (not coalesce(gs1_start, false) or not regexp_matches(
                 left(split_part(code_body, chr(29), 1), 18), '[^\\x01-\\x7f]'))
             as ok,
         {_stripped('"r_name"')} as name,
@@ -487,8 +513,8 @@ def _lines_sql() -> str:
         barcode,
         product_code,
         {_stripped('"r_propertiesItem"')} as article,
-        nullif(regexp_extract(split_part(code_body, chr(29), 1),
-            '^01[0-9]{{14}}21[!-~]{{1,20}}', 0), '') as marking_code
+        case when gs1_start then nullif(regexp_extract(split_part(code_body, chr(29), 1),
+            '^01[0-9]{{14}}21[!-~]{{1,20}}', 0), '') end as marking_code
     from marked
     """
 
@@ -527,8 +553,8 @@ def _properties_sql() -> str:
     texts as (
         select file_id, position, entry_number,
             coalesce(starts_with(entry, '{{'), false)
-                and {_text_checks(name_raw, "name_text")}
-                and {_text_checks(value_raw, "value_text")} as ok,
+                and {_json_text_checks(name_raw, "name_text")}
+                and {_json_text_checks(value_raw, "value_text")} as ok,
             lower({_stripped(name_raw)}) as property_name,
             {_stripped(value_raw)} as property_value
         from pair_texts
@@ -547,7 +573,7 @@ class _BatchFailed(Exception):
 _BAD_FILES: Final = """
     create or replace temp table ofd_bad_files as
     select file_id from ofd_file_names anti join ofd_receipt_texts using (file_id)
-    union select file_id from ofd_files where regexp_matches(text, $lenient)
+    union select file_id from ofd_files where regexp_matches(text, $unsure)
     union select file_id from ofd_receipt_values where not coalesce(ok, false)
     union select file_id from ofd_line_values where not coalesce(ok, false)
     union select file_id from ofd_properties where not coalesce(ok, false)
@@ -682,7 +708,7 @@ def _run(
         for statement in _BAD_FILES.split(";"):
             if statement.strip():
                 con.execute(
-                    statement, {"lenient": LENIENT_JSON} if "$lenient" in statement else None
+                    statement, {"unsure": UNSURE_JSON} if "$unsure" in statement else None
                 )
         con.execute(_CERTIFICATES)
         con.execute(f"create or replace temp table ofd_receipt_rows as {_receipt_rows_sql()}")

@@ -151,9 +151,13 @@ _RECEIPT: Final = {
 UNSURE_JSON: Final = (
     LENIENT_JSON
     + r'|\\u[0-9a-fA-F]{4}[^"]*"\s*:'
-    + r'|"(?:' + "|".join(INT_FIELDS + ITEM_INT_FIELDS) + r')"\s*:\s*'
+    + r'|"(?:'
+    + "|".join(INT_FIELDS + ITEM_INT_FIELDS)
+    + r')"\s*:\s*'
     + r"(?:[^0-9n\s]|[0-9]{16}|[0-9]+[.eE])"
-    + r'|"(?:' + "|".join(TEXT_FIELDS + ITEM_TEXT_FIELDS + ("fiscalSign",)) + r')"\s*:\s*'
+    + r'|"(?:'
+    + "|".join(TEXT_FIELDS + ITEM_TEXT_FIELDS + ("fiscalSign",))
+    + r')"\s*:\s*'
     + r"(?:[tf{\[]|-?[0-9]+[.eE])"
 )
 # The document shapes `receipts._unwrap` looks through, in its order: the path to the receipt
@@ -289,7 +293,8 @@ def _receipts_sql() -> str:
     create or replace temp table ofd_receipt_values as
     with texts as (
         select *, len(items) as item_count,
-            {_python_strip(_string('"t_dateTime"'))} as date_text
+            {_python_strip(_string('"t_dateTime"'))} as date_text,
+            {", ".join(f'{_stripped(_q("r_" + f))} as "s_{f}"' for f in TEXT_FIELDS)}
         from ofd_receipt_texts where in_shape
     ),
     typed as (
@@ -310,8 +315,8 @@ def _receipts_sql() -> str:
         position,
         {" and ".join(checks)}
             and "v_fiscalDocumentNumber" is not null
-            and {_stripped('"r_fiscalDriveNumber"')} is not null
-            and {_stripped('"r_kktRegId"')} is not null
+            and "s_fiscalDriveNumber" is not null
+            and "s_kktRegId" is not null
             and "v_operationType" between 1 and {max(OPERATION_TYPES)}
             and item_count between 1 and {MAX_ITEMS_PER_RECEIPT}
             and document_count between 1 and {MAX_RECEIPTS_PER_FILE}
@@ -321,21 +326,21 @@ def _receipts_sql() -> str:
             and ("t_properties" is null or starts_with("t_properties", '{{')
                 or starts_with("t_properties", '['))
             as ok,
-        {_stripped('"r_fiscalDriveNumber"')} || '-' || "v_fiscalDocumentNumber" as receipt_key,
-        {_stripped('"r_fiscalDriveNumber"')} as fiscal_drive_number,
+        "s_fiscalDriveNumber" || '-' || "v_fiscalDocumentNumber" as receipt_key,
+        "s_fiscalDriveNumber" as fiscal_drive_number,
         "v_fiscalDocumentNumber" as fiscal_document_number,
         fiscal_sign,
-        {_stripped('"r_kktRegId"')} as kkt_reg_id,
-        {_stripped('"r_userInn"')} as user_inn,
-        {_stripped('"r_user"')} as seller_name,
+        "s_kktRegId" as kkt_reg_id,
+        "s_userInn" as user_inn,
+        "s_user" as seller_name,
         "v_shiftNumber" as shift_number,
         "v_requestNumber" as request_number,
         "v_operationType" as operation_type,
         case "v_operationType" {operations} end as operation,
         receipt_at,
-        {_stripped('"r_operator"')} as cashier,
-        {_stripped('"r_retailPlace"')} as retail_place,
-        {_stripped('"r_retailPlaceAddress"')} as retail_place_address,
+        "s_operator" as cashier,
+        "s_retailPlace" as retail_place,
+        "s_retailPlaceAddress" as retail_place_address,
         {money["totalSum"]} as total_sum,
         {money["cashTotalSum"]} as cash_total_sum,
         {money["ecashTotalSum"]} as ecash_total_sum,
@@ -407,21 +412,25 @@ def _lines_sql() -> str:
     pcd_parsed = f"json_transform({pcd}, '{data}')"
     gtin, pcd_raw = '"pcd_gtin"', '"pcd_raw"'
     text_checks = [_text_checks(f'"r_{f}"') for f in ITEM_TEXT_FIELDS]
+    # The JSON text of a number casts to a double; that of a string ('"'), a boolean or a
+    # container does not (NaN and Infinity literals are UNSURE_JSON's).
     quantity_ok = (
-        "(regexp_full_match(\"t_quantity\", '-?[0-9][0-9.eE+-]*') "
-        'and isfinite(try_cast("t_quantity" as double)) '
-        'and try_cast("t_quantity" as double) > 0)'
+        'isfinite(try_cast("t_quantity" as double)) and try_cast("t_quantity" as double) > 0'
     )
     return f"""
     create or replace temp table ofd_line_values as
     with items as (
         select file_id, position, unnest(items) as item,
-            generate_subscripts(items, 1) as line_number
+            generate_subscripts(items, 1) as line_number,
+            -- as _receipts_sql makes it (a receipt's lines need no join to it)
+            {_stripped('"r_fiscalDriveNumber"')} || '-' || "v_fiscalDocumentNumber"
+                as receipt_key
         from ofd_receipt_texts
         where in_shape and len(items) between 1 and {MAX_ITEMS_PER_RECEIPT}
     ),
     texts as (
-        select file_id, position, line_number, item is null as missing, {", ".join(item_texts)}
+        select file_id, position, line_number, receipt_key, item is null as missing,
+            {", ".join(item_texts)}
         from items
     ),
     subparsed as (
@@ -490,6 +499,7 @@ def _lines_sql() -> str:
         file_id,
         position,
         line_number,
+        receipt_key,
         not missing
             and {" and ".join(text_checks)}
             and {_stripped('"r_name"')} is not null
@@ -631,7 +641,6 @@ def _receipt_rows_sql() -> str:
 
 def _line_rows_sql() -> str:
     names = {
-        "receipt_key": "receipts.receipt_key",
         "file_sha256": "files.file_sha256",
         "gift_certificate_number": "cast(null as varchar)",
     }
@@ -639,7 +648,6 @@ def _line_rows_sql() -> str:
     return f"""
     select {columns}
     from ofd_line_values as lines
-    inner join ofd_receipt_values as receipts using (file_id, position)
     inner join ofd_file_names as files using (file_id)
     where lines.file_id not in (select file_id from ofd_excluded)
     order by lines.file_id, lines.position, lines.line_number
@@ -707,9 +715,7 @@ def _run(
         con.execute(_properties_sql())
         for statement in _BAD_FILES.split(";"):
             if statement.strip():
-                con.execute(
-                    statement, {"unsure": UNSURE_JSON} if "$unsure" in statement else None
-                )
+                con.execute(statement, {"unsure": UNSURE_JSON} if "$unsure" in statement else None)
         con.execute(_CERTIFICATES)
         con.execute(f"create or replace temp table ofd_receipt_rows as {_receipt_rows_sql()}")
         receipts = con.sql(

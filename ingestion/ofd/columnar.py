@@ -10,12 +10,20 @@ it with `parse`, which either loads it or gives the quarantine reason. So quaran
 and reasons are the Python parser's by construction, and tests/ingestion/ofd/test_columnar.py
 holds the accepted files' rows equal to `parse`'s, on seeded files and on hostile ones.
 
-How the values are read exactly: every scalar is extracted as its JSON text (DuckDB type JSON,
-read as VARCHAR), so its kind is known from its first character ('"' string, digit or '-'
-number, 't'/'f' boolean, '{' '[' containers) and nothing is silently cast. An integer is
-accepted only when its text is the canonical decimal of a BIGINT (casting back gives the same
-text), so floats, booleans, quoted digits, huge numbers and NaN are never taken for integers.
-A string's value is the text between the quotes, or json_extract_string when it holds escapes.
+How the values are read exactly (a typed read, checked by one scan of the text): the integer
+fields are read as BIGINT and the text fields (and fiscalSign) as VARCHAR, straight from the
+JSON, and a file whose text matches UNSURE_JSON goes to `parse`. That scan is what makes the
+typed values exact: it finds every value of one of those keys (wherever the key is) that is not
+null or a plain integer of at most 15 digits (an integer key: so BIGINT is the exact value and
+in range, while a string, float, boolean or container, which DuckDB would cast or drop, is
+deferred) or is a boolean, container or non-integer number (a text key: so VARCHAR is the
+string's value or the integer's decimal, what `receipts._text` makes of it), and any key spelt
+with a \\u escape (which could spell one of ours unseen). Where the kind decides the value the
+field is read as its JSON text instead (DuckDB type JSON, read as VARCHAR), its kind known from
+its first character: dateTime (Unix seconds or ISO text), quantity (a number, never a string),
+the properties and the product codes. A string's value there is the text between the quotes, or
+json_extract_string when it holds escapes; a JSON integer is taken only when its text is the
+canonical decimal of a BIGINT (casting back gives the same text).
 Python's str.strip() is trim() over the characters str.isspace() accepts (PYTHON_WHITESPACE).
 Document shapes (`receipts._unwrap`): a batch is read in the shape of SHAPES[0] (the ФНС
 export's document.receipt); files with documents of another shape are read again in the next
@@ -26,16 +34,18 @@ its start (where Python's \\d would take any Unicode digit) going to `parse`.
 
 Where DuckDB's JSON reader and Python's `json` differ, and what is done:
 - yyjson accepts trailing commas and NaN / Infinity literals, which `parse` refuses: a file whose
-  text matches LENIENT_JSON (even inside a string) goes to `parse`;
+  text matches LENIENT_JSON (part of UNSURE_JSON; even inside a string) goes to `parse`;
 - malformed JSON or invalid UTF-8 makes DuckDB refuse the whole batch: the batch is split in
   halves until the bad files are alone, and those go to `parse`;
 - a struct read of a non-object gives a struct of NULLs: it fails a required field here, so such
   a document goes to `parse` too;
 - NOT handled: an object with the same key twice. Python keeps the last value, yyjson the first
-  (RFC 8259 leaves it to the parser: names SHOULD be unique). Detecting it would cost a second
-  parse of every receipt and item (json_keys); no ОФД export writes duplicate keys, and a
-  hostile file using them gets the first value's rows instead of the last's (or, when the
-  values break a rule, the Python parser's verdict).
+  (RFC 8259 leaves it to the parser: names SHOULD be unique). json_transform has no error for
+  it (read_json has, but reads the files again, slower than json_transform on the text), and
+  detecting it (json_keys of every receipt and item: a second parse) costs about a sixth of
+  this path; no ОФД export writes duplicate keys, and a hostile file using them gets the first
+  value's rows instead of the last's (or, when the values break a rule, the Python parser's
+  verdict).
 
 Both cores: `parse_files` runs one single-threaded DuckDB connection per core on its share of
 the batch in threads (DuckDB releases the GIL); a batch is too few rows for DuckDB to split.

@@ -11,8 +11,9 @@ index rows of a batch of files are written in one transaction.
 Parsing: the columnar fast path (ingestion/ofd/columnar.py) parses each batch of files in
 DuckDB on both cores and leaves the files it is not sure of to the Python parser
 (ingestion/ofd/receipts.py, the reference), which also gives every quarantine reason; hashing
-runs in a thread of its own, beside the GIS inbox's read-ahead. `columnar=False` parses with the
-Python parser alone.
+runs in a thread of its own, beside the GIS inbox's read-ahead, and each batch is written in a
+thread of its own while the next one is parsed (the warehouse connection is used by one thread
+at a time: `_Writer.settle` comes first). `columnar=False` parses with the Python parser alone.
 
 One receipt can reach the inbox twice (two exports overlapping in time): the raw tables keep
 both copies and staging keeps one per receipt_key (fiscal drive + fiscal document number).

@@ -85,11 +85,6 @@ PYTHON_WHITESPACE: Final = "".join(c for c in map(chr, range(0x3001)) if c.isspa
 # any case). Matches inside strings too (a product called «Inform») only send the file to the
 # Python parser. RE2 (DuckDB's regexp_matches) runs it on both cores.
 LENIENT_JSON: Final = r",\s*[\]}]|[,:\[]\s*[-+]?([nN][aA]|[iI][nN])"
-# Python's str.isspace() characters but the space, for a quick test before the full strip.
-_ODD_SPACE: Final = (
-    "[\\x09-\\x0d\\x1c-\\x1f\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}"
-    "\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}]"
-)
 _BOM: Final = b"\xef\xbb\xbf"
 MAX_INT: Final = 10**15
 MAX_DATE_SECONDS: Final = 4_102_444_800
@@ -236,9 +231,9 @@ def _text_checks(raw: str) -> str:
 
 def _python_strip(raw: str) -> str:
     """Python's str.strip(): trim() of the spaces, and of every str.isspace() character only
-    when one is at an end (trim over the whole set is slow)."""
+    when one is at an end (s[1] and s[-1] are code points; trim over the whole set is slow)."""
     spaces = f"trim({raw})"
-    odd = f"regexp_matches({spaces}, '^{_ODD_SPACE}|{_ODD_SPACE}$')"
+    odd = f"(contains(py_odd_space(), {spaces}[1]) or contains(py_odd_space(), {spaces}[-1]))"
     return f"(case when {odd} then trim({raw}, py_whitespace()) else {spaces} end)"
 
 
@@ -259,6 +254,8 @@ def _in(value: str, names: frozenset[str]) -> str:
 def _setup(con: duckdb.DuckDBPyConnection) -> None:
     chars = " || ".join(f"chr({ord(c)})" for c in PYTHON_WHITESPACE)
     con.execute(f"create or replace temp macro py_whitespace() as ({chars})")
+    odd = " || ".join(f"chr({ord(c)})" for c in PYTHON_WHITESPACE if c != " ")
+    con.execute(f"create or replace temp macro py_odd_space() as ({odd})")
 
 
 def _documents_sql(shape: tuple[str, ...]) -> str:

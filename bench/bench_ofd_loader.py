@@ -11,7 +11,9 @@ and days of retail_profile(F) and F times the demo receipt rate) into a temporar
 a sample of files in memory (bytes already read: `columnar.parse_files` on one scratch
 connection per core, and `receipts.parse` file by file), then loads the whole inbox into a
 fresh DuckDB file with ingest_receipts, once per path (`columnar=True`, then `columnar=False`).
-Process warm-up (imports DuckDB and pyarrow load lazily) runs before the clocks start.
+Process warm-up (imports DuckDB and pyarrow load lazily) runs before the clocks start. Each
+load also prints the process's CPU time (all threads), steadier than the clock on a machine
+shared with other work.
 `--inbox DIR` skips the writing and reads an inbox already written (for example the one
 `crm seed --scale large` filled).
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import resource
 import shutil
 import tempfile
 import time
@@ -119,11 +122,13 @@ def main() -> None:
         for path in paths:
             database = work / f"bench-{path}.duckdb"
             con = duckdb.connect(str(database))
+            cpu_started = _cpu_seconds()
             started = time.perf_counter()
             report = ingest_receipts(
                 inbox, con, work / f"quarantine-{path}", "bench", columnar=path == "columnar"
             )
             loaded = time.perf_counter() - started
+            cpu = _cpu_seconds() - cpu_started
             con.close()
             database.unlink()
             print(
@@ -131,8 +136,16 @@ def main() -> None:
                 f"{report.receipts_loaded / loaded:,.0f} receipts/s, "
                 f"{report.lines_loaded / loaded:,.0f} lines/s, "
                 f"{report.files_loaded / loaded:,.0f} files/s "
-                f"({report.files_quarantined} quarantined)"
+                f"({report.files_quarantined} quarantined); CPU {cpu:.2f} s of all threads, "
+                f"{cpu / max(report.receipts_loaded, 1) * 1e6:.1f} us per receipt"
             )
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process, all threads (a shared machine slows the clock figures, much
+    less this one)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _warm_up(work: Path) -> None:

@@ -10,12 +10,20 @@ it with `parse`, which either loads it or gives the quarantine reason. So quaran
 and reasons are the Python parser's by construction, and tests/ingestion/ofd/test_columnar.py
 holds the accepted files' rows equal to `parse`'s, on seeded files and on hostile ones.
 
-How the values are read exactly: every scalar is extracted as its JSON text (DuckDB type JSON,
-read as VARCHAR), so its kind is known from its first character ('"' string, digit or '-'
-number, 't'/'f' boolean, '{' '[' containers) and nothing is silently cast. An integer is
-accepted only when its text is the canonical decimal of a BIGINT (casting back gives the same
-text), so floats, booleans, quoted digits, huge numbers and NaN are never taken for integers.
-A string's value is the text between the quotes, or json_extract_string when it holds escapes.
+How the values are read exactly (a typed read, checked by one scan of the text): the integer
+fields are read as BIGINT and the text fields (and fiscalSign) as VARCHAR, straight from the
+JSON, and a file whose text matches UNSURE_JSON goes to `parse`. That scan is what makes the
+typed values exact: it finds every value of one of those keys (wherever the key is) that is not
+null or a plain integer of at most 15 digits (an integer key: so BIGINT is the exact value and
+in range, while a string, float, boolean or container, which DuckDB would cast or drop, is
+deferred) or is a boolean, container or non-integer number (a text key: so VARCHAR is the
+string's value or the integer's decimal, what `receipts._text` makes of it), and any key spelt
+with a \\u escape (which could spell one of ours unseen). Where the kind decides the value the
+field is read as its JSON text instead (DuckDB type JSON, read as VARCHAR), its kind known from
+its first character: dateTime (Unix seconds or ISO text), quantity (a number, never a string),
+the properties and the product codes. A string's value there is the text between the quotes, or
+json_extract_string when it holds escapes; a JSON integer is taken only when its text is the
+canonical decimal of a BIGINT (casting back gives the same text).
 Python's str.strip() is trim() over the characters str.isspace() accepts (PYTHON_WHITESPACE).
 Document shapes (`receipts._unwrap`): a batch is read in the shape of SHAPES[0] (the ФНС
 export's document.receipt); files with documents of another shape are read again in the next
@@ -26,16 +34,18 @@ its start (where Python's \\d would take any Unicode digit) going to `parse`.
 
 Where DuckDB's JSON reader and Python's `json` differ, and what is done:
 - yyjson accepts trailing commas and NaN / Infinity literals, which `parse` refuses: a file whose
-  text matches LENIENT_JSON (even inside a string) goes to `parse`;
+  text matches LENIENT_JSON (part of UNSURE_JSON; even inside a string) goes to `parse`;
 - malformed JSON or invalid UTF-8 makes DuckDB refuse the whole batch: the batch is split in
   halves until the bad files are alone, and those go to `parse`;
 - a struct read of a non-object gives a struct of NULLs: it fails a required field here, so such
   a document goes to `parse` too;
 - NOT handled: an object with the same key twice. Python keeps the last value, yyjson the first
-  (RFC 8259 leaves it to the parser: names SHOULD be unique). Detecting it would cost a second
-  parse of every receipt and item (json_keys); no ОФД export writes duplicate keys, and a
-  hostile file using them gets the first value's rows instead of the last's (or, when the
-  values break a rule, the Python parser's verdict).
+  (RFC 8259 leaves it to the parser: names SHOULD be unique). json_transform has no error for
+  it (read_json has, but reads the files again, slower than json_transform on the text), and
+  detecting it (json_keys of every receipt and item: a second parse) costs about a sixth of
+  this path; no ОФД export writes duplicate keys, and a hostile file using them gets the first
+  value's rows instead of the last's (or, when the values break a rule, the Python parser's
+  verdict).
 
 Both cores: `parse_files` runs one single-threaded DuckDB connection per core on its share of
 the batch in threads (DuckDB releases the GIL); a batch is too few rows for DuckDB to split.
@@ -75,11 +85,6 @@ PYTHON_WHITESPACE: Final = "".join(c for c in map(chr, range(0x3001)) if c.isspa
 # any case). Matches inside strings too (a product called «Inform») only send the file to the
 # Python parser. RE2 (DuckDB's regexp_matches) runs it on both cores.
 LENIENT_JSON: Final = r",\s*[\]}]|[,:\[]\s*[-+]?([nN][aA]|[iI][nN])"
-# Python's str.isspace() characters but the space, for a quick test before the full strip.
-_ODD_SPACE: Final = (
-    "[\\x09-\\x0d\\x1c-\\x1f\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}"
-    "\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}]"
-)
 _BOM: Final = b"\xef\xbb\xbf"
 MAX_INT: Final = 10**15
 MAX_DATE_SECONDS: Final = 4_102_444_800
@@ -127,14 +132,39 @@ PRODUCT_CODE_KEYS: Final = (
     "egais20",
     "egais30",
 )
+# Typed where UNSURE_JSON has vouched for the kind of every value of the key (integers read as
+# BIGINT, texts as VARCHAR); JSON text where the kind decides the value (dateTime: Unix seconds
+# or ISO text; quantity: a number, never a string) or the form varies (properties, codes).
 _ITEM: Final = {
-    **dict.fromkeys(ITEM_INT_FIELDS + ITEM_TEXT_FIELDS + ("quantity", "productCodeData"), "JSON"),
+    **dict.fromkeys(ITEM_INT_FIELDS, "BIGINT"),
+    **dict.fromkeys(ITEM_TEXT_FIELDS, "VARCHAR"),
+    **dict.fromkeys(("quantity", "productCodeData"), "JSON"),
     "productCodeNew": dict.fromkeys(PRODUCT_CODE_KEYS, "JSON"),
 }
 _RECEIPT: Final = {
-    **dict.fromkeys(INT_FIELDS + TEXT_FIELDS + ("fiscalSign", "dateTime", "properties"), "JSON"),
+    **dict.fromkeys(INT_FIELDS, "BIGINT"),
+    **dict.fromkeys(TEXT_FIELDS + ("fiscalSign",), "VARCHAR"),
+    **dict.fromkeys(("dateTime", "properties"), "JSON"),
     "items": [_ITEM],
 }
+# A file whose text matches is left to `parse`: LENIENT_JSON; a key written with a \u escape
+# (it could spell one of ours and escape the patterns below); a value of an integer key that is
+# not null or a plain integer of at most 15 digits (so its BIGINT read is the exact value, in
+# range); a value of a text key that is a boolean, object, array or non-integer number (so its
+# VARCHAR read is the string's value or the integer's decimal, as `receipts._text` makes it).
+# Keys are matched wherever they are: one in another object only sends the file to `parse`.
+UNSURE_JSON: Final = (
+    LENIENT_JSON
+    + r'|\\u[0-9a-fA-F]{4}[^"]*"\s*:'
+    + r'|"(?:'
+    + "|".join(INT_FIELDS + ITEM_INT_FIELDS)
+    + r')"\s*:\s*'
+    + r"(?:[^0-9n\s]|[0-9]{16}|[0-9]+[.eE])"
+    + r'|"(?:'
+    + "|".join(TEXT_FIELDS + ITEM_TEXT_FIELDS + ("fiscalSign",))
+    + r')"\s*:\s*'
+    + r"(?:[tf{\[]|-?[0-9]+[.eE])"
+)
 # The document shapes `receipts._unwrap` looks through, in its order: the path to the receipt
 # object (the bare receipt last). A file is read in the first shape all its documents have.
 SHAPES: Final = (("document", "receipt"), ("ticket", "document", "receipt"), ("data", "json"), ())
@@ -170,14 +200,6 @@ def _is_int(text: str) -> str:
     return f"(cast(try_cast({text} as bigint) as varchar) = {text})"
 
 
-def _int_ok(text: str, value: str) -> str:
-    """An integer field (`value`: its text cast to BIGINT) is absent or an integer in range."""
-    return (
-        f"({text} is null or (cast({value} as varchar) = {text} "
-        f"and {value} between 0 and {MAX_INT}))"
-    )
-
-
 def _string(text: str) -> str:
     """The value of a JSON string (text with its quotes), None for any other kind."""
     return (
@@ -195,16 +217,23 @@ def _text_raw(text: str) -> str:
     )
 
 
-def _text_checks(raw: str, text: str) -> str:
-    """A text field is absent, a string or an integer, at most MAX_TEXT characters."""
+def _json_text_checks(raw: str, text: str) -> str:
+    """A text field read as JSON text is absent, a string or an integer, at most MAX_TEXT
+    characters."""
     return f"({text} is null or ({raw} is not null and length({raw}) <= {MAX_TEXT}))"
+
+
+def _text_checks(raw: str) -> str:
+    """A text field read as VARCHAR (its kind vouched for by UNSURE_JSON) is at most MAX_TEXT
+    characters."""
+    return f"({raw} is null or length({raw}) <= {MAX_TEXT})"
 
 
 def _python_strip(raw: str) -> str:
     """Python's str.strip(): trim() of the spaces, and of every str.isspace() character only
-    when one is at an end (trim over the whole set is slow)."""
+    when one is at an end (s[1] and s[-1] are code points; trim over the whole set is slow)."""
     spaces = f"trim({raw})"
-    odd = f"regexp_matches({spaces}, '^{_ODD_SPACE}|{_ODD_SPACE}$')"
+    odd = f"(contains(py_odd_space(), {spaces}[1]) or contains(py_odd_space(), {spaces}[-1]))"
     return f"(case when {odd} then trim({raw}, py_whitespace()) else {spaces} end)"
 
 
@@ -225,19 +254,24 @@ def _in(value: str, names: frozenset[str]) -> str:
 def _setup(con: duckdb.DuckDBPyConnection) -> None:
     chars = " || ".join(f"chr({ord(c)})" for c in PYTHON_WHITESPACE)
     con.execute(f"create or replace temp macro py_whitespace() as ({chars})")
+    odd = " || ".join(f"chr({ord(c)})" for c in PYTHON_WHITESPACE if c != " ")
+    con.execute(f"create or replace temp macro py_odd_space() as ({odd})")
 
 
 def _documents_sql(shape: tuple[str, ...]) -> str:
-    """One row per document: the receipt's scalar fields as JSON text, its items, and whether
-    the document is of `shape` (else the file is tried in the next shape)."""
+    """One row per document: the receipt's scalar fields (typed, see _RECEIPT), its items, and
+    whether the document is of `shape` (else the file is tried in the next shape)."""
     structure = json.dumps([_shape_structure(shape)]).replace("'", "''")
     receipt = "document" + "".join(f".{_q(key)}" for key in shape)
     earlier = [f"document.{_q(other[0])} is null" for other in SHAPES[: SHAPES.index(shape)]]
     present = f'{receipt}."fiscalDocumentNumber"' if not shape else receipt
     in_shape = " and ".join([*earlier, f"{present} is not null"])
-    fields = INT_FIELDS + TEXT_FIELDS + ("fiscalSign", "dateTime", "properties")
-    # JSON texts as VARCHAR: the values are read from the text, never cast back to JSON.
-    columns = ", ".join(f'{receipt}.{_q(f)}::varchar as "t_{f}"' for f in fields)
+    # Integers as read (BIGINT), texts as VARCHAR, JSON texts as VARCHAR (read from the text).
+    columns = ", ".join(
+        [f'{receipt}.{_q(f)} as "v_{f}"' for f in INT_FIELDS]
+        + [f'{receipt}.{_q(f)} as "r_{f}"' for f in (*TEXT_FIELDS, "fiscalSign")]
+        + [f'{receipt}.{_q(f)}::varchar as "t_{f}"' for f in ("dateTime", "properties")]
+    )
     return f"""
     create or replace temp table ofd_receipt_texts as
     select file_id, position, document_count, coalesce({in_shape}, false) as in_shape,
@@ -253,16 +287,12 @@ def _documents_sql(shape: tuple[str, ...]) -> str:
 
 
 def _receipts_sql() -> str:
-    values = [f'try_cast("t_{f}" as bigint) as "v_{f}"' for f in INT_FIELDS]
-    values += [_text_raw(_q(f"t_{f}")) + f' as "r_{f}"' for f in TEXT_FIELDS]
-    checks = [_int_ok(f'"t_{f}"', f'"v_{f}"') for f in INT_FIELDS]
-    checks += [_text_checks(f'"r_{f}"', f'"t_{f}"') for f in TEXT_FIELDS]
+    checks = [_text_checks(f'"r_{f}"') for f in TEXT_FIELDS]
     money = {f: f'coalesce("v_{f}", 0)' for f in INT_FIELDS}
     forms = " + ".join(
         money[f] for f in ("cashTotalSum", "ecashTotalSum", "prepaidSum", "creditSum")
     )
     forms += " + " + money["provisionSum"]
-    sign_string = _string('"t_fiscalSign"')
     date_string = "date_text"
     date_pattern = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?"
     operations = " ".join(f"when {code} then '{name}'" for code, name in OPERATION_TYPES.items())
@@ -270,11 +300,12 @@ def _receipts_sql() -> str:
     create or replace temp table ofd_receipt_values as
     with texts as (
         select *, len(items) as item_count,
-            {_python_strip(_string('"t_dateTime"'))} as date_text
+            {_python_strip(_string('"t_dateTime"'))} as date_text,
+            {", ".join(f'{_stripped(_q("r_" + f))} as "s_{f}"' for f in TEXT_FIELDS)}
         from ofd_receipt_texts where in_shape
     ),
     typed as (
-        select *, {", ".join(values)},
+        select *,
             case
                 when {_is_int('"t_dateTime"')} then
                     case when try_cast("t_dateTime" as bigint) > 0
@@ -283,10 +314,7 @@ def _receipts_sql() -> str:
                 when regexp_full_match({date_string}, '{date_pattern}')
                     then try_cast({date_string} as timestamp)
             end as receipt_at,
-            case
-                when {_is_int('"t_fiscalSign"')} then left("t_fiscalSign", 32)
-                else left({_python_strip(sign_string)}, 32)
-            end as fiscal_sign
+            left({_python_strip('"r_fiscalSign"')}, 32) as fiscal_sign
         from texts
     )
     select
@@ -294,8 +322,8 @@ def _receipts_sql() -> str:
         position,
         {" and ".join(checks)}
             and "v_fiscalDocumentNumber" is not null
-            and {_stripped('"r_fiscalDriveNumber"')} is not null
-            and {_stripped('"r_kktRegId"')} is not null
+            and "s_fiscalDriveNumber" is not null
+            and "s_kktRegId" is not null
             and "v_operationType" between 1 and {max(OPERATION_TYPES)}
             and item_count between 1 and {MAX_ITEMS_PER_RECEIPT}
             and document_count between 1 and {MAX_RECEIPTS_PER_FILE}
@@ -305,21 +333,21 @@ def _receipts_sql() -> str:
             and ("t_properties" is null or starts_with("t_properties", '{{')
                 or starts_with("t_properties", '['))
             as ok,
-        {_stripped('"r_fiscalDriveNumber"')} || '-' || "v_fiscalDocumentNumber" as receipt_key,
-        {_stripped('"r_fiscalDriveNumber"')} as fiscal_drive_number,
+        "s_fiscalDriveNumber" || '-' || "v_fiscalDocumentNumber" as receipt_key,
+        "s_fiscalDriveNumber" as fiscal_drive_number,
         "v_fiscalDocumentNumber" as fiscal_document_number,
         fiscal_sign,
-        {_stripped('"r_kktRegId"')} as kkt_reg_id,
-        {_stripped('"r_userInn"')} as user_inn,
-        {_stripped('"r_user"')} as seller_name,
+        "s_kktRegId" as kkt_reg_id,
+        "s_userInn" as user_inn,
+        "s_user" as seller_name,
         "v_shiftNumber" as shift_number,
         "v_requestNumber" as request_number,
         "v_operationType" as operation_type,
         case "v_operationType" {operations} end as operation,
         receipt_at,
-        {_stripped('"r_operator"')} as cashier,
-        {_stripped('"r_retailPlace"')} as retail_place,
-        {_stripped('"r_retailPlaceAddress"')} as retail_place_address,
+        "s_operator" as cashier,
+        "s_retailPlace" as retail_place,
+        "s_retailPlaceAddress" as retail_place_address,
         {money["totalSum"]} as total_sum,
         {money["cashTotalSum"]} as cash_total_sum,
         {money["ecashTotalSum"]} as ecash_total_sum,
@@ -342,7 +370,8 @@ def _receipts_sql() -> str:
 
 
 def _lines_sql() -> str:
-    item_texts = [f'item.{_q(f)}::varchar as "t_{f}"' for f in ITEM_INT_FIELDS + ITEM_TEXT_FIELDS]
+    item_texts = [f'item.{_q(f)} as "v_{f}"' for f in ITEM_INT_FIELDS]
+    item_texts += [f'item.{_q(f)} as "r_{f}"' for f in ITEM_TEXT_FIELDS]
     item_texts += [
         'item."quantity"::varchar as "t_quantity"',
         'item."productCodeData"::varchar as "t_productCodeData"',
@@ -350,8 +379,6 @@ def _lines_sql() -> str:
     item_texts += [
         f'item."productCodeNew".{_q(k)}::varchar as "pcn_{k}"' for k in PRODUCT_CODE_KEYS
     ]
-    values = [f'try_cast("t_{f}" as bigint) as "v_{f}"' for f in ITEM_INT_FIELDS]
-    values += [_text_raw(_q(f"t_{f}")) + f' as "r_{f}"' for f in ITEM_TEXT_FIELDS]
     # productCodeNew: the key that holds a code (several keys: the file goes to `parse`,
     # which tries them in PRODUCT_CODE_KEYS order). A string is the code; an object gives
     # rawProductCode, else productCode (`or`: an empty rawProductCode falls through); any
@@ -391,23 +418,26 @@ def _lines_sql() -> str:
     pcd = '"t_productCodeData"'
     pcd_parsed = f"json_transform({pcd}, '{data}')"
     gtin, pcd_raw = '"pcd_gtin"', '"pcd_raw"'
-    int_checks = [_int_ok(f'"t_{f}"', f'"v_{f}"') for f in ITEM_INT_FIELDS]
-    text_checks = [_text_checks(f'"r_{f}"', f'"t_{f}"') for f in ITEM_TEXT_FIELDS]
+    text_checks = [_text_checks(f'"r_{f}"') for f in ITEM_TEXT_FIELDS]
+    # The JSON text of a number casts to a double; that of a string ('"'), a boolean or a
+    # container does not (NaN and Infinity literals are UNSURE_JSON's).
     quantity_ok = (
-        "(regexp_full_match(\"t_quantity\", '-?[0-9][0-9.eE+-]*') "
-        'and isfinite(try_cast("t_quantity" as double)) '
-        'and try_cast("t_quantity" as double) > 0)'
+        'isfinite(try_cast("t_quantity" as double)) and try_cast("t_quantity" as double) > 0'
     )
     return f"""
     create or replace temp table ofd_line_values as
     with items as (
         select file_id, position, unnest(items) as item,
-            generate_subscripts(items, 1) as line_number
+            generate_subscripts(items, 1) as line_number,
+            -- as _receipts_sql makes it (a receipt's lines need no join to it)
+            {_stripped('"r_fiscalDriveNumber"')} || '-' || "v_fiscalDocumentNumber"
+                as receipt_key
         from ofd_receipt_texts
         where in_shape and len(items) between 1 and {MAX_ITEMS_PER_RECEIPT}
     ),
     texts as (
-        select file_id, position, line_number, item is null as missing, {", ".join(item_texts)}
+        select file_id, position, line_number, receipt_key, item is null as missing,
+            {", ".join(item_texts)}
         from items
     ),
     subparsed as (
@@ -416,7 +446,7 @@ def _lines_sql() -> str:
         from texts
     ),
     typed as (
-        select *, {", ".join(values)}, {", ".join(code_values)},
+        select *, {", ".join(code_values)},
             pcd_parsed."gtin"::varchar as pcd_gtin,
             pcd_parsed."rawProductCode"::varchar as pcd_raw
         from subparsed
@@ -452,20 +482,33 @@ def _lines_sql() -> str:
                 and ({pcd_raw} is null or starts_with({pcd_raw}, '"')))) as data_ok
         from coded
     ),
+    unprefixed as (
+        select *,
+            case when starts_with(product_code, ']C1') then substr(product_code, 4)
+                else product_code end as code_c1
+        from barcoded
+    ),
     marked as (
         select *,
-            ltrim(
-                regexp_replace(regexp_replace(product_code, '^\\]C1', ''), '^\\]d2', ''),
-                chr(29) || chr(232)
-            ) as code_body
-        from barcoded
+            -- Only a code starting 01 (after the prefixes) can be a КИ.
+            starts_with(code_body, '01') as gs1_start
+        from (
+            select *,
+                ltrim(
+                    case when starts_with(code_c1, ']d2') then substr(code_c1, 4)
+                        else code_c1 end,
+                    chr(29) || chr(232)
+                ) as code_body
+            from unprefixed
+        )
     )
     select
         file_id,
         position,
         line_number,
+        receipt_key,
         not missing
-            and {" and ".join(int_checks + text_checks)}
+            and {" and ".join(text_checks)}
             and {_stripped('"r_name"')} is not null
             and {quantity_ok}
             and ("v_nds" is null or "v_nds" in ({_listed(VAT_CODES)}))
@@ -473,7 +516,7 @@ def _lines_sql() -> str:
             and new_ok and data_ok
             -- Python's \\d matches any Unicode digit: a code with non-ASCII near its start
             -- goes to the Python parser.
-            and (product_code is null or not regexp_matches(
+            and (not coalesce(gs1_start, false) or not regexp_matches(
                 left(split_part(code_body, chr(29), 1), 18), '[^\\x01-\\x7f]'))
             as ok,
         {_stripped('"r_name"')} as name,
@@ -487,8 +530,8 @@ def _lines_sql() -> str:
         barcode,
         product_code,
         {_stripped('"r_propertiesItem"')} as article,
-        nullif(regexp_extract(split_part(code_body, chr(29), 1),
-            '^01[0-9]{{14}}21[!-~]{{1,20}}', 0), '') as marking_code
+        case when gs1_start then nullif(regexp_extract(split_part(code_body, chr(29), 1),
+            '^01[0-9]{{14}}21[!-~]{{1,20}}', 0), '') end as marking_code
     from marked
     """
 
@@ -527,8 +570,8 @@ def _properties_sql() -> str:
     texts as (
         select file_id, position, entry_number,
             coalesce(starts_with(entry, '{{'), false)
-                and {_text_checks(name_raw, "name_text")}
-                and {_text_checks(value_raw, "value_text")} as ok,
+                and {_json_text_checks(name_raw, "name_text")}
+                and {_json_text_checks(value_raw, "value_text")} as ok,
             lower({_stripped(name_raw)}) as property_name,
             {_stripped(value_raw)} as property_value
         from pair_texts
@@ -547,7 +590,7 @@ class _BatchFailed(Exception):
 _BAD_FILES: Final = """
     create or replace temp table ofd_bad_files as
     select file_id from ofd_file_names anti join ofd_receipt_texts using (file_id)
-    union select file_id from ofd_files where regexp_matches(text, $lenient)
+    union select file_id from ofd_files where regexp_matches(text, $unsure)
     union select file_id from ofd_receipt_values where not coalesce(ok, false)
     union select file_id from ofd_line_values where not coalesce(ok, false)
     union select file_id from ofd_properties where not coalesce(ok, false)
@@ -605,7 +648,6 @@ def _receipt_rows_sql() -> str:
 
 def _line_rows_sql() -> str:
     names = {
-        "receipt_key": "receipts.receipt_key",
         "file_sha256": "files.file_sha256",
         "gift_certificate_number": "cast(null as varchar)",
     }
@@ -613,7 +655,6 @@ def _line_rows_sql() -> str:
     return f"""
     select {columns}
     from ofd_line_values as lines
-    inner join ofd_receipt_values as receipts using (file_id, position)
     inner join ofd_file_names as files using (file_id)
     where lines.file_id not in (select file_id from ofd_excluded)
     order by lines.file_id, lines.position, lines.line_number
@@ -681,9 +722,7 @@ def _run(
         con.execute(_properties_sql())
         for statement in _BAD_FILES.split(";"):
             if statement.strip():
-                con.execute(
-                    statement, {"lenient": LENIENT_JSON} if "$lenient" in statement else None
-                )
+                con.execute(statement, {"unsure": UNSURE_JSON} if "$unsure" in statement else None)
         con.execute(_CERTIFICATES)
         con.execute(f"create or replace temp table ofd_receipt_rows as {_receipt_rows_sql()}")
         receipts = con.sql(

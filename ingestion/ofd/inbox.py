@@ -11,8 +11,9 @@ index rows of a batch of files are written in one transaction.
 Parsing: the columnar fast path (ingestion/ofd/columnar.py) parses each batch of files in
 DuckDB on both cores and leaves the files it is not sure of to the Python parser
 (ingestion/ofd/receipts.py, the reference), which also gives every quarantine reason; hashing
-runs in a thread of its own, beside the GIS inbox's read-ahead. `columnar=False` parses with the
-Python parser alone.
+runs in a thread of its own, beside the GIS inbox's read-ahead, and each batch is written in a
+thread of its own while the next one is parsed (the warehouse connection is used by one thread
+at a time: `_Writer.settle` comes first). `columnar=False` parses with the Python parser alone.
 
 One receipt can reach the inbox twice (two exports overlapping in time): the raw tables keep
 both copies and staging keeps one per receipt_key (fiscal drive + fiscal document number).
@@ -23,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -205,76 +206,110 @@ def _python_parse(pending: _Pending) -> tuple[pa.Table, pa.Table, pa.Table]:
     )
 
 
-def _parse_pending(
-    con: duckdb.DuckDBPyConnection,
-    scratches: list[duckdb.DuckDBPyConnection],
-    pending: list[_Pending],
-    batch: _Batch,
-    report: ReceiptIngestReport,
-    quarantine_dir: Path,
-    now: dt.datetime,
-) -> None:
-    """Parse the pending files into `batch`: columnar (`columnar.parse_files`) when scratch
-    connections are given, then the files it leaves (all of them without) by the Python
-    parser, which also gives the quarantine reasons."""
-    if not pending:
-        return
-    deferred = range(len(pending))
-    counts: dict[str, int] = {}
-    if scratches:
+@dataclass
+class _Parsed:
+    """What parsing a batch's pending files gave: rows, and the files quarantined or failed."""
+
+    receipts: list[pa.Table] = field(default_factory=list)
+    lines: list[pa.Table] = field(default_factory=list)
+    redemptions: list[pa.Table] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # receipts per file sha256
+    reasons: dict[int, str] = field(default_factory=dict)  # index -> quarantine reason
+    failed: dict[int, str] = field(default_factory=dict)  # index -> parser bug
+
+
+def _parse_pending(scratches: list[duckdb.DuckDBPyConnection], pending: list[_Pending]) -> _Parsed:
+    """Parse the pending files: columnar (`columnar.parse_files`) when scratch connections are
+    given, then the files it leaves (all of them without) by the Python parser, which also
+    gives the quarantine reasons. Touches no warehouse connection."""
+    parsed = _Parsed()
+    deferred: Sequence[int] = range(len(pending))
+    if scratches and pending:
         fast = parse_files(scratches, [(p.source_file, p.sha, p.data) for p in pending])
         deferred = fast.deferred
-        batch.receipts.append(fast.receipts)
-        batch.lines.append(fast.lines)
-        batch.redemptions.append(fast.redemptions)
+        parsed.receipts.append(fast.receipts)
+        parsed.lines.append(fast.lines)
+        parsed.redemptions.append(fast.redemptions)
         shas = fast.receipts.group_by("file_sha256").aggregate([("file_sha256", "count")])
-        counts = dict(
+        parsed.counts = dict(
             zip(shas["file_sha256"].to_pylist(), shas["file_sha256_count"].to_pylist(), strict=True)
         )
-        report.receipts_loaded += fast.receipts.num_rows
-        report.lines_loaded += fast.lines.num_rows
-    reasons: dict[int, str] = {}
-    failed: set[int] = set()
     for index in deferred:
         item = pending[index]
         try:
             receipts, lines, redemptions = _python_parse(item)
         except ReceiptParseError as error:
-            reasons[index] = error.reason
+            parsed.reasons[index] = error.reason
             continue
         except Exception as error:  # a parser bug must not stop the other files
-            report.failed.append((item.source_file, f"{type(error).__name__}: {error}"))
-            failed.add(index)
+            parsed.failed[index] = f"{type(error).__name__}: {error}"
             continue
-        batch.receipts.append(receipts)
-        batch.lines.append(lines)
-        batch.redemptions.append(redemptions)
-        counts[item.sha] = receipts.num_rows
-        report.receipts_loaded += receipts.num_rows
-        report.lines_loaded += lines.num_rows
+        parsed.receipts.append(receipts)
+        parsed.lines.append(lines)
+        parsed.redemptions.append(redemptions)
+        parsed.counts[item.sha] = receipts.num_rows
+    return parsed
+
+
+def _record_parsed(
+    con: duckdb.DuckDBPyConnection,
+    pending: list[_Pending],
+    parsed: _Parsed,
+    batch: _Batch,
+    report: ReceiptIngestReport,
+    quarantine_dir: Path,
+    now: dt.datetime,
+) -> None:
+    """Put the parsed rows into `batch`, quarantine the refused files (on `con`) and count."""
+    batch.receipts += parsed.receipts
+    batch.lines += parsed.lines
+    batch.redemptions += parsed.redemptions
+    report.receipts_loaded += sum(table.num_rows for table in parsed.receipts)
+    report.lines_loaded += sum(table.num_rows for table in parsed.lines)
     for index, item in enumerate(pending):
-        if index in failed:
-            continue  # neither indexed nor registered: read again next run
+        if index in parsed.failed:
+            # Neither indexed nor registered: read again next run.
+            report.failed.append((item.source_file, parsed.failed[index]))
+            continue
         batch.indexed.append((item.source_file, item.size, item.modified_ns, item.sha))
-        if index in reasons:
+        if index in parsed.reasons:
             quarantine_file(
                 con,
                 path=item.path,
                 system=SYSTEM,
                 source_file=item.source_file,
                 file_sha256=item.sha,
-                reason=reasons[index],
+                reason=parsed.reasons[index],
                 quarantine_dir=quarantine_dir,
                 run_id=report.run_id,
                 table=QUARANTINE_TABLE,
             )
             report.files_quarantined += 1
-            report.quarantined.append((item.source_file, reasons[index]))
+            report.quarantined.append((item.source_file, parsed.reasons[index]))
         else:
             batch.loaded.append(
-                (item.sha, item.source_file, now, counts.get(item.sha, 0), report.run_id)
+                (item.sha, item.source_file, now, parsed.counts.get(item.sha, 0), report.run_id)
             )
             report.files_loaded += 1
+
+
+class _Writer:
+    """Writes each batch in a thread of its own while the next batch is parsed (DuckDB releases
+    the GIL); `settle` waits for the write in flight (raising its error), and must come before
+    anything else uses the warehouse connection."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, pool: ThreadPoolExecutor) -> None:
+        self.con, self.pool = con, pool
+        self.writing: Future[None] | None = None
+
+    def settle(self) -> None:
+        if self.writing is not None:
+            writing, self.writing = self.writing, None
+            writing.result()
+
+    def write(self, batch: _Batch) -> None:
+        self.settle()
+        self.writing = self.pool.submit(_write_batch, self.con, batch)
 
 
 def ingest_receipts(
@@ -309,42 +344,57 @@ def ingest_receipts(
     pending: list[_Pending] = []
     pending_bytes = 0
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+    def parse_and_record(writer: _Writer) -> None:
+        parsed = _parse_pending(scratches, pending)
+        writer.settle()  # the previous batch is written before this one's quarantine rows
+        _record_parsed(con, pending, parsed, batch, report, quarantine_dir, now)
+
     try:
-        for (name, size, modified_ns), (data, sha) in zip(
-            files, _read_and_hash_ahead(inbox_dir, files), strict=True
-        ):
-            if len(batch.indexed) + len(pending) >= BATCH_FILES or pending_bytes >= BATCH_BYTES:
-                _parse_pending(con, scratches, pending, batch, report, quarantine_dir, now)
-                _write_batch(con, batch)
-                batch, pending, pending_bytes = _Batch(), [], 0
-            source_file = f"{SYSTEM}/{name}"
-            path = inbox_dir / name
-            if sha in done:
-                batch.indexed.append((source_file, size, modified_ns, sha))
-                report.files_skipped += 1
-                continue
-            done.add(sha)
-            if data is None:
-                reason = f"size: {size} bytes exceeds the {MAX_FILE_BYTES} byte limit"
-                batch.indexed.append((source_file, size, modified_ns, sha))
-                quarantine_file(
-                    con,
-                    path=path,
-                    system=SYSTEM,
-                    source_file=source_file,
-                    file_sha256=sha,
-                    reason=reason,
-                    quarantine_dir=quarantine_dir,
-                    run_id=run_id,
-                    table=QUARANTINE_TABLE,
-                )
-                report.files_quarantined += 1
-                report.quarantined.append((source_file, reason))
-                continue
-            pending.append(_Pending(source_file, path, size, modified_ns, sha, data))
-            pending_bytes += len(data)
-        _parse_pending(con, scratches, pending, batch, report, quarantine_dir, now)
-        _write_batch(con, batch)
+        with ThreadPoolExecutor(1, thread_name_prefix="ofd-write") as pool:
+            writer = _Writer(con, pool)
+            try:
+                for (name, size, modified_ns), (data, sha) in zip(
+                    files, _read_and_hash_ahead(inbox_dir, files), strict=True
+                ):
+                    if (
+                        len(batch.indexed) + len(pending) >= BATCH_FILES
+                        or pending_bytes >= BATCH_BYTES
+                    ):
+                        parse_and_record(writer)
+                        writer.write(batch)
+                        batch, pending, pending_bytes = _Batch(), [], 0
+                    source_file = f"{SYSTEM}/{name}"
+                    path = inbox_dir / name
+                    if sha in done:
+                        batch.indexed.append((source_file, size, modified_ns, sha))
+                        report.files_skipped += 1
+                        continue
+                    done.add(sha)
+                    if data is None:
+                        reason = f"size: {size} bytes exceeds the {MAX_FILE_BYTES} byte limit"
+                        batch.indexed.append((source_file, size, modified_ns, sha))
+                        writer.settle()
+                        quarantine_file(
+                            con,
+                            path=path,
+                            system=SYSTEM,
+                            source_file=source_file,
+                            file_sha256=sha,
+                            reason=reason,
+                            quarantine_dir=quarantine_dir,
+                            run_id=run_id,
+                            table=QUARANTINE_TABLE,
+                        )
+                        report.files_quarantined += 1
+                        report.quarantined.append((source_file, reason))
+                        continue
+                    pending.append(_Pending(source_file, path, size, modified_ns, sha, data))
+                    pending_bytes += len(data)
+                parse_and_record(writer)
+                writer.write(batch)
+            finally:
+                writer.settle()
     finally:
         for scratch in scratches:
             scratch.close()

@@ -209,6 +209,45 @@ def test_inbox_loads_each_content_once_and_quarantines_bad_files(tmp_path: Path)
     ]
 
 
+def test_a_failed_write_keeps_the_batches_before_and_loads_the_rest_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Batches are written in a thread while the next is parsed: a write that fails still
+    # stops the run with its error, the batches committed before it stay, and the next run
+    # loads the others exactly once (a bad file among them is quarantined once).
+    folder = tmp_path / "inbox" / "ofd"
+    folder.mkdir(parents=True)
+    for number in range(1, 8):
+        (folder / f"r{number}.json").write_text(
+            json.dumps(_receipt(fiscalDocumentNumber=number)), encoding="utf-8"
+        )
+    (folder / "r8-bad.json").write_text(json.dumps(_receipt(totalSum=1)), encoding="utf-8")
+    monkeypatch.setattr(inbox, "BATCH_FILES", 2)
+    real_write, writes = inbox._write_batch, []
+
+    def crash_in_third_batch(con: duckdb.DuckDBPyConnection, batch: inbox._Batch) -> None:
+        writes.append(len(batch.indexed))
+        if len(writes) == 3:
+            raise RuntimeError("disk full")
+        real_write(con, batch)
+
+    monkeypatch.setattr(inbox, "_write_batch", crash_in_third_batch)
+    con = duckdb.connect()
+    with pytest.raises(RuntimeError, match="disk full"):
+        _ingest(tmp_path, con, "run-1")
+    assert con.execute("select count(*) from raw_ofd.receipts").fetchall() == [(4,)]
+    assert con.execute("select count(*) from raw_ofd.loaded_files").fetchall() == [(4,)]
+
+    monkeypatch.setattr(inbox, "_write_batch", real_write)
+    second = _ingest(tmp_path, con, "run-2")
+    assert (second.files_loaded, second.files_quarantined) == (3, 1)
+    assert con.execute(
+        "select count(*), count(distinct receipt_key) from raw_ofd.receipts"
+    ).fetchall() == [(7, 7)]
+    assert con.execute("select count(*) from raw_ofd.quarantine").fetchall() == [(1,)]
+    assert _ingest(tmp_path, con, "run-3").files_loaded == 0
+
+
 def test_oversized_file_is_quarantined_without_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

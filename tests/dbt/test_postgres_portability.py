@@ -43,6 +43,19 @@ PG_TYPES = {
 }
 
 
+# The incremental deal models and the change their second run must follow.
+INCREMENTAL_DEAL_MODELS = (
+    "int_deal_stages_collapsed_to_first_reach",
+    "fct_deals",
+    "fct_deal_stages",
+)
+RENAMED_SUFFIX = " (переименован)"
+RENAME_MANAGER = (
+    f"update raw_oltp.users set full_name = full_name || '{RENAMED_SUFFIX}' "
+    "where id = (select min(manager_id) from raw_oltp.deals)"
+)
+
+
 def postgres_type(duckdb_type: str) -> str:
     if decimal := re.fullmatch(r"DECIMAL\((\d+),(\d+)\)", duckdb_type):
         return f"numeric({decimal[1]},{decimal[2]})"
@@ -77,9 +90,11 @@ def copy_raw_schemas(source: Path, dsn: str) -> dict[str, int]:
     return copied
 
 
-def dbt_build(target: str, work: Path, env: dict[str, str]) -> list[tuple[str, str, str]]:
-    """`dbt build` on one target; return the (node, status, message) of every node that did
-    not succeed."""
+def dbt_build(
+    target: str, work: Path, env: dict[str, str], command: tuple[str, ...] = ("build",)
+) -> list[tuple[str, str, str]]:
+    """`dbt build` (or `command`) on one target; return the (node, status, message) of every
+    node that did not succeed."""
     from dbt.cli.main import dbtRunner
 
     with pytest.MonkeyPatch.context() as patch:
@@ -87,7 +102,7 @@ def dbt_build(target: str, work: Path, env: dict[str, str]) -> list[tuple[str, s
             patch.setenv(name, value)
         result = dbtRunner().invoke(
             [
-                "build",
+                *command,
                 "--target",
                 target,
                 "--project-dir",
@@ -140,18 +155,26 @@ def both_builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
         dsn = pg_url.set(drivername="postgresql").render_as_string(hide_password=False)
         copied = copy_raw_schemas(raw, dsn)
 
-        duck_failures = dbt_build("duckdb", work, {"CRM_DBT_DUCKDB_PATH": str(raw)})
-        pg_failures = dbt_build(
-            "postgres",
-            work,
-            {
-                "CRM_DBT_PG_HOST": pg_url.host or "127.0.0.1",
-                "CRM_DBT_PG_PORT": str(pg_url.port or 5432),
-                "CRM_DBT_PG_USER": pg_url.username or "postgres",
-                "CRM_DBT_PG_PASSWORD": pg_url.password or "",
-                "CRM_DBT_PG_DBNAME": pg_url.database or "",
-            },
-        )
+        duck_env = {"CRM_DBT_DUCKDB_PATH": str(raw)}
+        pg_env = {
+            "CRM_DBT_PG_HOST": pg_url.host or "127.0.0.1",
+            "CRM_DBT_PG_PORT": str(pg_url.port or 5432),
+            "CRM_DBT_PG_USER": pg_url.username or "postgres",
+            "CRM_DBT_PG_PASSWORD": pg_url.password or "",
+            "CRM_DBT_PG_DBNAME": pg_url.database or "",
+        }
+        duck_failures = dbt_build("duckdb", work, duck_env)
+        pg_failures = dbt_build("postgres", work, pg_env)
+        # Then an incremental run of the deal models on both, after the same manager rename:
+        # their pre-hook (a temporary table of the deals to rebuild, then a delete) runs on
+        # PostgreSQL too, and the renamed manager's deals carry the new name on both.
+        with duckdb.connect(str(raw)) as con:
+            con.execute(RENAME_MANAGER)
+        with psycopg.connect(dsn) as pg:
+            pg.execute(RENAME_MANAGER)
+        incremental = ("run", "--select", *INCREMENTAL_DEAL_MODELS)
+        duck_failures += dbt_build("duckdb", work, duck_env, incremental)
+        pg_failures += dbt_build("postgres", work, pg_env, incremental)
         yield raw, dsn, {"copied": copied, "duckdb": duck_failures, "postgres": pg_failures}
 
 
@@ -207,3 +230,20 @@ def test_every_mart_holds_the_same_rows_on_both_targets(
             if sorted_rows(pg_rows) != sorted_rows(rows):
                 mismatched.append((table, len(rows), len(pg_rows)))
     assert mismatched == [], mismatched
+
+
+def test_incremental_deal_models_follow_a_renamed_manager_on_both_targets(
+    both_builds: tuple[Path, str, dict],
+) -> None:
+    raw, dsn, outcome = both_builds
+    assert outcome["duckdb"] == [] and outcome["postgres"] == [], outcome
+    query = (
+        "select count(*), count(case when manager_name like '%{suffix}' then 1 end) "
+        "from marts.{table} where manager_id = (select min(manager_id) from raw_oltp.deals)"
+    )
+    with duckdb.connect(str(raw)) as con, psycopg.connect(dsn) as pg:
+        for table in ("fct_deals", "fct_deal_stages"):
+            sql = query.format(suffix=RENAMED_SUFFIX, table=table)
+            ((rows, renamed),) = con.sql(sql).fetchall()
+            assert rows > 0 and renamed == rows, (table, rows, renamed)
+            assert pg.execute(sql).fetchall() == [(rows, renamed)], table

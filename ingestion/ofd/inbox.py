@@ -345,7 +345,7 @@ def ingest_receipts(
     pending_bytes = 0
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
-    def parse_and_record(writer: _Writer) -> None:
+    def parse_and_record(writer: _Writer, pending: list[_Pending], batch: _Batch) -> None:
         parsed = _parse_pending(scratches, pending)
         writer.settle()  # the previous batch is written before this one's quarantine rows
         _record_parsed(con, pending, parsed, batch, report, quarantine_dir, now)
@@ -361,7 +361,7 @@ def ingest_receipts(
                         len(batch.indexed) + len(pending) >= BATCH_FILES
                         or pending_bytes >= BATCH_BYTES
                     ):
-                        parse_and_record(writer)
+                        parse_and_record(writer, pending, batch)
                         writer.write(batch)
                         batch, pending, pending_bytes = _Batch(), [], 0
                     source_file = f"{SYSTEM}/{name}"
@@ -391,7 +391,7 @@ def ingest_receipts(
                         continue
                     pending.append(_Pending(source_file, path, size, modified_ns, sha, data))
                     pending_bytes += len(data)
-                parse_and_record(writer)
+                parse_and_record(writer, pending, batch)
                 writer.write(batch)
             finally:
                 writer.settle()

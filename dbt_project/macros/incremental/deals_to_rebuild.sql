@@ -20,7 +20,8 @@
     {%- set lookback = var('incremental_lookback_minutes', 10) -%}
     {%- set newest = none -%}
     {%- if execute and is_incremental() -%}
-        {%- set newest = run_query('select max(' ~ column ~ ') from ' ~ this).columns[0].values()[0] -%}
+        {%- set newest_query = 'select max(' ~ column ~ ') from ' ~ this -%}
+        {%- set newest = run_query(newest_query).columns[0].values()[0] -%}
     {%- endif -%}
     {%- if newest is none -%}
         cast('1900-01-01 00:00:00' as timestamp)
@@ -60,7 +61,8 @@
         on stored.partner_id = partners.partner_id
     where
         {%- for column in stored.partner %}
-        {% if not loop.first %}or {% endif %}stored.{{ column }} is distinct from partners.{{ column }}
+        {% if not loop.first %}or {% endif -%}
+        stored.{{ column }} is distinct from partners.{{ column }}
         {%- endfor %}
     {%- endif %}
     {%- if stored.manager %}
